@@ -1,0 +1,105 @@
+import { sql } from 'drizzle-orm';
+import type { Db, Executor } from '../db/index.ts';
+
+/** Who is acting and from where; built from the request by the HTTP layer. */
+export interface Actor {
+  id: string | null;
+  label: string | null;
+  role: string | null;
+  officeId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+export const systemActor: Actor = {
+  id: null,
+  label: 'system',
+  role: null,
+  officeId: null,
+  ip: null,
+  userAgent: null,
+  requestId: null,
+};
+
+export interface AuditEntry {
+  action: string;
+  resourceType: string;
+  resourceId?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/** Writes one audit row; call it with the transaction of the change so both land or neither. */
+export async function audit(on: Executor, actor: Actor, entry: AuditEntry): Promise<void> {
+  await on.execute(sql`
+    INSERT INTO core_audit_log
+      (actor_id, actor_label, actor_role, action, resource_type, resource_id, office_id, ip, user_agent, request_id, detail)
+    VALUES (${actor.id}, ${actor.label}, ${actor.role}, ${entry.action}, ${entry.resourceType},
+      ${entry.resourceId ?? null}, ${actor.officeId}, ${actor.ip}, ${actor.userAgent?.slice(0, 500) ?? null},
+      ${actor.requestId}, ${JSON.stringify(entry.detail ?? {})}::jsonb)`);
+}
+
+export interface AuditRow {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorLabel: string | null;
+  actorRole: string | null;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  officeId: string | null;
+  ip: string | null;
+  requestId: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  limit: number;
+  offset: number;
+  actor?: string;
+  action?: string;
+  resourceType?: string;
+  from?: string;
+  to?: string;
+}
+
+function where(q: AuditQuery) {
+  return sql`WHERE (${q.actor ?? null}::uuid IS NULL OR actor_id = ${q.actor ?? null}::uuid)
+    AND (${q.action ?? null}::text IS NULL OR action = ${q.action ?? null})
+    AND (${q.resourceType ?? null}::text IS NULL OR resource_type = ${q.resourceType ?? null})
+    AND (${q.from ?? null}::timestamptz IS NULL OR at >= ${q.from ?? null}::timestamptz)
+    AND (${q.to ?? null}::timestamptz IS NULL OR at < ${q.to ?? null}::timestamptz)`;
+}
+
+const columns = sql`id::text AS id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
+  actor_id AS "actorId", actor_label AS "actorLabel", actor_role AS "actorRole", action,
+  resource_type AS "resourceType", resource_id AS "resourceId", office_id AS "officeId", ip,
+  request_id AS "requestId", detail`;
+
+export async function listAudit(db: Db, q: AuditQuery): Promise<{ items: AuditRow[]; total: number }> {
+  const [items, count] = await Promise.all([
+    db.rows<AuditRow>(
+      sql`SELECT ${columns} FROM core_audit_log ${where(q)} ORDER BY id DESC LIMIT ${q.limit} OFFSET ${q.offset}`,
+    ),
+    db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM core_audit_log ${where(q)}`),
+  ]);
+  return { items, total: count[0].n };
+}
+
+/** Pages through the whole selection, oldest first, for export. */
+export async function* iterateAudit(
+  db: Db,
+  q: Omit<AuditQuery, 'limit' | 'offset'>,
+): AsyncGenerator<AuditRow> {
+  let after = 0n;
+  for (;;) {
+    const page = await db.rows<AuditRow>(
+      sql`SELECT ${columns} FROM core_audit_log ${where({ ...q, limit: 0, offset: 0 })}
+        AND id > ${after.toString()}::bigint ORDER BY id LIMIT 1000`,
+    );
+    if (page.length === 0) return;
+    yield* page;
+    after = BigInt(page[page.length - 1].id);
+  }
+}

@@ -1,0 +1,247 @@
+import { randomBytes } from 'node:crypto';
+import { type Actor, audit } from '../audit/audit.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/index.ts';
+import { AppError } from '../errors.ts';
+import type { Events } from '../events/outbox.ts';
+import { AuthRepository, type UserRow } from './repository.ts';
+import type { Principal, Role } from './roles.ts';
+import { dummyHash, hashPassword, newSecret, sha256, verifyPassword } from './secrets.ts';
+import { isValidThaiNationalId, normaliseThaiMobile } from './thai-id.ts';
+
+export interface UserView {
+  id: string;
+  kind: 'staff' | 'citizen';
+  role: Role;
+  email: string | null;
+  phone: string | null;
+  displayName: string;
+  officeId: string | null;
+  locale: 'th' | 'en';
+}
+
+export function toView(u: UserRow): UserView {
+  return {
+    id: u.id,
+    kind: u.kind,
+    role: u.role,
+    email: u.email,
+    phone: u.phone,
+    displayName: u.displayName,
+    officeId: u.officeId,
+    locale: u.locale,
+  };
+}
+
+export interface SignupInput {
+  displayName: string;
+  email?: string;
+  phone?: string;
+  nationalId?: string;
+  password: string;
+  consent: boolean;
+  locale?: 'th' | 'en';
+}
+
+export interface NewAccount extends Omit<SignupInput, 'consent'> {
+  role: Role;
+  officeId?: string | null;
+}
+
+export interface Session {
+  cookie: string;
+  csrfToken: string;
+  user: UserRow;
+}
+
+export class AuthService {
+  readonly repo: AuthRepository;
+
+  constructor(
+    private readonly db: Db,
+    private readonly events: Events,
+    private readonly config: Pick<Config, 'SESSION_TTL_HOURS'>,
+  ) {
+    this.repo = new AuthRepository(db);
+  }
+
+  async signup(input: SignupInput, actor: Actor): Promise<Session> {
+    if (!input.consent)
+      throw AppError.badRequest('auth.consent_required', undefined, [
+        { path: '/consent', message: 'required' },
+      ]);
+    return this.db.transaction(async (tx) => {
+      const user = await this.insertAccount(tx, { ...input, role: 'citizen' }, true);
+      await audit(
+        tx,
+        { ...actor, id: user.id, label: user.displayName, role: 'citizen' },
+        {
+          action: 'user.signup',
+          resourceType: 'user',
+          resourceId: user.id,
+        },
+      );
+      return this.openSession(tx, user, actor);
+    });
+  }
+
+  /** Staff and citizen accounts made by an administrator or the CLI. */
+  async createAccount(input: NewAccount, actor: Actor): Promise<UserRow> {
+    return this.db.transaction(async (tx) => {
+      const user = await this.insertAccount(tx, input, input.role === 'citizen');
+      await audit(tx, actor, {
+        action: 'user.create',
+        resourceType: 'user',
+        resourceId: user.id,
+        detail: { role: user.role, officeId: user.officeId },
+      });
+      return user;
+    });
+  }
+
+  private async insertAccount(
+    tx: Parameters<Parameters<Db['transaction']>[0]>[0],
+    input: NewAccount,
+    consent: boolean,
+  ) {
+    const email = input.email?.trim().toLowerCase() || null;
+    let phone: string | null = null;
+    if (input.phone) {
+      phone = normaliseThaiMobile(input.phone);
+      if (!phone)
+        throw AppError.badRequest('auth.phone_invalid', undefined, [{ path: '/phone', message: 'invalid' }]);
+    }
+    if (!email && !phone)
+      throw AppError.badRequest('auth.contact_required', undefined, [
+        { path: '/email', message: 'required' },
+      ]);
+    const nationalId = input.nationalId || null;
+    if (nationalId && !isValidThaiNationalId(nationalId)) {
+      throw AppError.badRequest('auth.national_id_invalid', undefined, [
+        { path: '/nationalId', message: 'check digit' },
+      ]);
+    }
+    if (await this.repo.contactTaken(tx, email, phone, nationalId))
+      throw AppError.conflict('auth.account_exists');
+    const user = await this.repo.insertUser(tx, {
+      kind: input.role === 'citizen' ? 'citizen' : 'staff',
+      role: input.role,
+      email,
+      phone,
+      nationalId,
+      displayName: input.displayName.trim(),
+      officeId: input.officeId ?? null,
+      passwordHash: await hashPassword(input.password),
+      locale: input.locale ?? 'th',
+      consent,
+    });
+    await this.events.publish(tx, 'user.created', { userId: user.id, kind: user.kind });
+    return user;
+  }
+
+  async login(login: string, password: string, actor: Actor): Promise<Session> {
+    const phone = login.includes('@') ? null : normaliseThaiMobile(login);
+    const user = await this.repo.findByLogin(phone ? { phone } : { email: login.trim().toLowerCase() });
+    const ok = user && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : false;
+    if (!user) await verifyPassword(await dummyHash(), password);
+    return this.db.transaction(async (tx) => {
+      if (!ok || !user) {
+        await audit(tx, actor, {
+          action: 'auth.login_failed',
+          resourceType: 'user',
+          resourceId: user?.id ?? null,
+        });
+        throw AppError.unauthorized('auth.invalid_credentials');
+      }
+      const who = {
+        ...actor,
+        id: user.id,
+        label: user.displayName,
+        role: user.role,
+        officeId: user.officeId,
+      };
+      await audit(tx, who, { action: 'auth.login', resourceType: 'user', resourceId: user.id });
+      return this.openSession(tx, user, actor);
+    });
+  }
+
+  private async openSession(
+    tx: Parameters<Parameters<Db['transaction']>[0]>[0],
+    user: UserRow,
+    actor: Actor,
+  ) {
+    const cookie = newSecret('');
+    const csrfToken = randomBytes(24).toString('base64url');
+    await this.repo.insertSession(tx, {
+      idHash: sha256(cookie),
+      userId: user.id,
+      csrf: csrfToken,
+      ttlHours: this.config.SESSION_TTL_HOURS,
+      ip: actor.ip,
+      userAgent: actor.userAgent?.slice(0, 500) ?? null,
+    });
+    return { cookie, csrfToken, user };
+  }
+
+  async logout(cookie: string, actor: Actor): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.repo.deleteSession(tx, sha256(cookie));
+      await audit(tx, actor, { action: 'auth.logout', resourceType: 'user', resourceId: actor.id });
+    });
+  }
+
+  async fromSession(cookie: string): Promise<Principal | null> {
+    const row = await this.repo.sessionUser(sha256(cookie));
+    return row ? principal(row, 'session', row.csrfToken, null) : null;
+  }
+
+  async fromToken(token: string): Promise<Principal | null> {
+    const row = await this.repo.tokenUser(sha256(token));
+    if (!row) return null;
+    if (row.stale) await this.repo.touchToken(row.tokenId);
+    return principal(row, 'token', null, row.tokenId);
+  }
+
+  async createToken(userId: string, name: string, expiresAt: string | null, actor: Actor) {
+    const token = newSecret('mue_');
+    const id = await this.db.transaction(async (tx) => {
+      const tokenId = await this.repo.insertToken(tx, { userId, name, hash: sha256(token), expiresAt });
+      await audit(tx, actor, {
+        action: 'token.create',
+        resourceType: 'token',
+        resourceId: tokenId,
+        detail: { name },
+      });
+      return tokenId;
+    });
+    return { id, token };
+  }
+
+  async revokeToken(userId: string, tokenId: string, actor: Actor) {
+    await this.db.transaction(async (tx) => {
+      if (!(await this.repo.revokeToken(tx, userId, tokenId))) throw AppError.notFound();
+      await audit(tx, actor, { action: 'token.revoke', resourceType: 'token', resourceId: tokenId });
+    });
+  }
+}
+
+function principal(
+  u: UserRow,
+  via: Principal['via'],
+  csrfToken: string | null,
+  tokenId: string | null,
+): Principal {
+  return {
+    userId: u.id,
+    kind: u.kind,
+    role: u.role,
+    officeId: u.officeId,
+    displayName: u.displayName,
+    email: u.email,
+    phone: u.phone,
+    locale: u.locale,
+    via,
+    csrfToken,
+    tokenId,
+  };
+}

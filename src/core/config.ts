@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Static, Type } from 'typebox';
+import { Value } from 'typebox/value';
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+
+export const ConfigSchema = Type.Object(
+  {
+    PORT: Type.Optional(Port),
+    HOST: Type.String({ minLength: 1 }),
+    DATA_DIR: Type.String({ minLength: 1 }),
+    DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+    MQTT_URL: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?)://' })),
+    MQTT_PORT: Type.Optional(Port),
+    PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+    DEMO: Type.Optional(Type.Boolean()),
+    LOG_LEVEL: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    ),
+    CORS_ORIGINS: Type.String(),
+    BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 1073741824 }),
+    RATE_LIMIT_ANON: Type.Integer({ minimum: 1 }),
+    MAP_TILE_URL: Type.Optional(Type.String()),
+    SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 8760 }),
+  },
+  { additionalProperties: false },
+);
+
+type Raw = Static<typeof ConfigSchema>;
+
+/** The validated settings, with derived values filled in once so business code never branches on env. */
+export interface Config extends Omit<Raw, 'DEMO'> {
+  PORT: number;
+  portExplicit: boolean;
+  MQTT_PORT: number;
+  mqttPortExplicit: boolean;
+  DEMO: boolean;
+  embeddedDatabase: boolean;
+  embeddedBroker: boolean;
+  secureCookies: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`);
+  }
+}
+
+const defaults = {
+  HOST: '0.0.0.0',
+  DATA_DIR: './data',
+  LOG_LEVEL: 'info',
+  CORS_ORIGINS: '',
+  BODY_LIMIT: 1048576,
+  RATE_LIMIT_ANON: 300,
+  SESSION_TTL_HOURS: 24 * 14,
+};
+
+const names = Object.keys(ConfigSchema.properties);
+
+/** Reads `mueang.config.json` (or MUEANG_CONFIG) then the environment, which wins. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const fromFile = readConfigFile(env, cwd);
+  const merged: Record<string, unknown> = { ...defaults, ...fromFile };
+  for (const name of names) {
+    const v = env[name];
+    if (v !== undefined && v !== '') merged[name] = v;
+  }
+  const converted = Value.Convert(ConfigSchema, merged) as Record<string, unknown>;
+  for (const error of Value.Errors(ConfigSchema, converted)) {
+    const variable = error.instancePath.split('/')[1] || errorProperty(error) || 'config';
+    throw new ConfigError(variable, `${error.message} (got ${JSON.stringify(merged[variable])})`);
+  }
+  const raw = converted as Raw;
+  const explicit = (name: string) => (env[name] ?? '') !== '' || fromFile[name] !== undefined;
+  const embeddedDatabase = !raw.DATABASE_URL;
+  return {
+    ...raw,
+    DATA_DIR: resolve(cwd, raw.DATA_DIR),
+    PORT: raw.PORT ?? 3000,
+    portExplicit: explicit('PORT'),
+    MQTT_PORT: raw.MQTT_PORT ?? 1883,
+    mqttPortExplicit: explicit('MQTT_PORT'),
+    DEMO: raw.DEMO ?? embeddedDatabase,
+    embeddedDatabase,
+    embeddedBroker: !raw.MQTT_URL,
+    secureCookies: raw.PUBLIC_URL?.startsWith('https://') ?? false,
+  };
+}
+
+function errorProperty(error: { params?: unknown }): string | undefined {
+  const params = error.params as { additionalProperties?: string[] } | undefined;
+  return params?.additionalProperties?.[0];
+}
+
+function readConfigFile(env: NodeJS.ProcessEnv, cwd: string): Record<string, unknown> {
+  const path = resolve(cwd, env.MUEANG_CONFIG ?? 'mueang.config.json');
+  if (!existsSync(path)) {
+    if (env.MUEANG_CONFIG)
+      throw new ConfigError('MUEANG_CONFIG', `names a file that does not exist: ${path}`);
+    return {};
+  }
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not an object');
+    return parsed;
+  } catch (e) {
+    throw new ConfigError('MUEANG_CONFIG', `(${path}) is not a JSON object: ${(e as Error).message}`);
+  }
+}

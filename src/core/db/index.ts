@@ -1,0 +1,141 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import { type SQL, sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type pg from 'pg';
+import { dbMetrics } from '../http/metrics.ts';
+
+export type Orm = PgDatabase<PgQueryResultHKT, Record<string, never>>;
+/** What repositories receive: the database itself or an open transaction. */
+export type Executor = Pick<Orm, 'execute' | 'select' | 'insert' | 'update' | 'delete'>;
+
+export interface Db {
+  kind: 'pglite' | 'postgres';
+  orm: Orm;
+  /** Runs `fn` in one transaction; what it writes is committed together or not at all. */
+  transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  /** Rows of a parameterised statement built with drizzle's `sql` template. */
+  rows<T = Record<string, unknown>>(query: SQL, on?: Executor): Promise<T[]>;
+  /** Several statements at once, in one transaction (migrations, restores). */
+  execScript(text: string): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  /** A dump made by `dumpDataDir`, to start PGlite from a prepared state (tests). */
+  loadDataDir?: Blob;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Db> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options);
+}
+
+async function openPglite(options: OpenOptions): Promise<Db> {
+  const [{ PGlite }, { postgis }, { drizzle }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-postgis'),
+    import('drizzle-orm/pglite'),
+  ]);
+  let dataDir: string | undefined;
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    dataDir = join(options.dataDir, 'pglite');
+  }
+  const client: PGlite = await PGlite.create({
+    dataDir,
+    loadDataDir: options.loadDataDir,
+    extensions: { postgis },
+  });
+  const orm = drizzle({ client: timed(client) }) as unknown as Orm;
+  const execScript = async (text: string) => {
+    await client.transaction(async (tx) => void (await tx.exec(text)));
+  };
+  const db = wrap('pglite', orm, execScript, () => client.close());
+  return Object.assign(db, { pglite: client });
+}
+
+async function openPostgres(url: string): Promise<Db> {
+  const [{ default: pgModule }, { drizzle }] = await Promise.all([
+    import('pg'),
+    import('drizzle-orm/node-postgres'),
+  ]);
+  // Return int8/numeric as JS values the same way PGlite does would need care; we keep strings for
+  // numeric (exact money) and parse int8 counts in SQL with ::int where a number is wanted.
+  const pool: pg.Pool = new pgModule.Pool({ connectionString: url, max: 10 });
+  pool.on('error', () => {}); // an idle client's error must not crash the process; queries report their own
+  const orm = drizzle({ client: timed(pool) }) as unknown as Orm;
+  const execScript = async (text: string) => {
+    const conn = await pool.connect();
+    try {
+      await conn.query('BEGIN');
+      await conn.query(text);
+      await conn.query('COMMIT');
+    } catch (e) {
+      await conn.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      conn.release();
+    }
+  };
+  return wrap('postgres', orm, execScript, () => pool.end());
+}
+
+function wrap(
+  kind: Db['kind'],
+  orm: Orm,
+  execScript: (text: string) => Promise<void>,
+  close: () => Promise<void>,
+): Db {
+  let closed = false;
+  return {
+    kind,
+    orm,
+    async transaction(fn) {
+      const end = dbMetrics.transactionDuration.startTimer();
+      try {
+        return await orm.transaction((tx) => fn(tx as unknown as Executor));
+      } finally {
+        end();
+      }
+    },
+    async rows<T>(query: SQL, on: Executor = orm) {
+      const result = (await on.execute(query)) as unknown as { rows: T[] };
+      return result.rows;
+    },
+    execScript,
+    async ping() {
+      try {
+        await orm.execute(sql`select 1`);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await close();
+    },
+  };
+}
+
+/** Times every statement that does not run inside a transaction (those are timed as a whole). */
+function timed<C extends { query: (...args: never[]) => Promise<unknown> }>(client: C): C {
+  const original = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  (client as { query: unknown }).query = async (...args: unknown[]) => {
+    const end = dbMetrics.queryDuration.startTimer();
+    try {
+      return await original(...args);
+    } catch (e) {
+      dbMetrics.queryErrors.inc();
+      throw e;
+    } finally {
+      end();
+    }
+  };
+  return client;
+}

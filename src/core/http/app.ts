@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import { auditRoutes } from '../audit/routes.ts';
+import { authPlugin } from '../auth/plugin.ts';
+import { authRoutes } from '../auth/routes.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/index.ts';
+import type { Events } from '../events/outbox.ts';
+import { pickLocale } from '../i18n.ts';
+import type { ModuleManifest } from '../modules.ts';
+import type { Broker } from '../mqtt/broker.ts';
+import { orgRoutes } from '../org/routes.ts';
+import { healthRoutes } from './health.ts';
+import { metaRoutes } from './meta.ts';
+import { httpMetrics } from './metrics.ts';
+import { registerProblemHandlers } from './problems.ts';
+import { webApp } from './static.ts';
+import type { RouteInfo } from './types.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  events: Events;
+  broker?: Broker | null;
+  modules: ModuleManifest[];
+  logger?: boolean | object;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._-]{8,128}$/;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: (deps.logger ?? { level: config.LOG_LEVEL }) as FastifyServerOptions['logger'],
+    bodyLimit: config.BODY_LIMIT,
+    trustProxy: config.PUBLIC_URL ? 'loopback' : false,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+  });
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+
+  app.decorate('config', config);
+  app.decorate('db', deps.db);
+  app.decorate('events', deps.events);
+  app.decorate('routeTable', [] as RouteInfo[]);
+  app.decorateRequest('locale', 'th');
+  app.decorateRequest('actor', function (this: import('fastify').FastifyRequest) {
+    const p = this.principal;
+    return {
+      id: p?.userId ?? null,
+      label: p?.displayName ?? null,
+      role: p?.role ?? null,
+      officeId: p?.officeId ?? null,
+      ip: this.ip ?? null,
+      userAgent: (this.headers['user-agent'] as string | undefined) ?? null,
+      requestId: this.id,
+    };
+  });
+
+  // Every route states who may call it; a route without a statement is a programming error.
+  app.addHook('onRoute', (route) => {
+    const url = route.url ?? route.path;
+    const preflight = route.method === 'OPTIONS' || route.method === 'HEAD';
+    if (url.startsWith('/api/docs') || (route.config?.access === undefined && preflight)) {
+      route.config = { ...route.config, access: route.config?.access ?? 'public' };
+    }
+    if (route.config?.access === undefined)
+      throw new Error(`Route ${route.method} ${url} declares no access`);
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD' && method !== 'OPTIONS')
+        app.routeTable.push({ method, url, access: route.config.access });
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.locale = pickLocale(request.headers['accept-language']);
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    httpMetrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    httpMetrics.duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  registerProblemHandlers(app);
+  await app.register(fp(async () => {}, { name: 'http-core' }));
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'default-src': ["'self'"],
+        'img-src': ["'self'", 'data:', 'blob:', ...tileOrigin(config.MAP_TILE_URL)],
+        'connect-src': ["'self'", ...tileOrigin(config.MAP_TILE_URL)],
+        'worker-src': ["'self'", 'blob:'],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'script-src': ["'self'"],
+        'upgrade-insecure-requests': config.secureCookies ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.secureCookies,
+  });
+  const origins = config.CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  await app.register(cors, { origin: origins.length ? origins : false, credentials: true });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.RATE_LIMIT_ANON,
+    timeWindow: '1 minute',
+    hook: 'preHandler',
+    // Signed-in callers are accountable through the audit log; the limit guards anonymous endpoints.
+    allowList: (request) => request.principal !== null,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      code: 'request.rate_limited',
+      message: `retry in ${context.after}`,
+    }),
+  });
+  await app.register(authPlugin);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Mueang (เมือง) city platform API',
+        version: '0.1.0',
+        description:
+          'Open smart-city platform for Thai municipalities. Authenticate with `Authorization: Bearer <token>` (create one with POST /api/tokens) or the web session cookie. Errors are RFC 9457 problem details.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  await app.register(healthRoutes, { broker: deps.broker ?? null });
+  await app.register(metaRoutes, { modules: deps.modules });
+  await app.register(authRoutes);
+  await app.register(orgRoutes);
+  await app.register(auditRoutes);
+  for (const m of deps.modules) {
+    if (m.routes) await app.register(m.routes, { prefix: `/api/${m.id}` });
+  }
+  await app.register(webApp);
+  return app;
+}
+
+function tileOrigin(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    return [new URL(url.replace(/\{[a-z]\}/g, '0')).origin];
+  } catch {
+    return [];
+  }
+}

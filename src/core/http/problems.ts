@@ -1,0 +1,67 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type FieldError, toProblem } from '../errors.ts';
+
+/** Turns every error into RFC 9457 problem details; a 5xx never shows its internals. */
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.debug({ code: appError.code }, 'request rejected');
+    return sendProblem(request, reply, appError);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, AppError.notFound('route.not_found')),
+  );
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError) {
+  if (error.headers) reply.headers(error.headers);
+  return reply
+    .code(error.status)
+    .type('application/problem+json; charset=utf-8')
+    .send(toProblem(error, request.locale ?? 'th', request.url.split('?')[0]));
+}
+
+function toAppError(error: FastifyError): AppError {
+  if (error instanceof AppError) return error;
+  if (error.validation) {
+    const errors: FieldError[] = error.validation.map((v) => {
+      const params = v.params as
+        | { additionalProperties?: string[]; requiredProperties?: string[] }
+        | undefined;
+      const extra = params?.additionalProperties?.[0] ?? params?.requiredProperties?.[0];
+      const base = v.instancePath || '';
+      return {
+        path: `${error.validationContext ? `/${error.validationContext}` : ''}${base}${extra ? `/${extra}` : ''}`,
+        message: v.message ?? 'invalid',
+      };
+    });
+    return AppError.badRequest(
+      'request.invalid',
+      errors.map((e) => `${e.path} ${e.message}`).join('; '),
+      errors,
+    );
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError(413, 'request.too_large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError(415, 'request.unsupported_media_type');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError(400, 'request.malformed', error.message);
+  }
+  const pgCode = (error as { code?: string }).code;
+  if (pgCode === '23505') return new AppError(409, 'resource.conflict');
+  if (pgCode === '23503') return new AppError(400, 'resource.reference_invalid');
+  if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008')
+    return new AppError(400, 'request.invalid');
+  if (error.statusCode === 429) return new AppError(429, 'request.rate_limited');
+  if (error instanceof SyntaxError || error.statusCode === 400) {
+    return new AppError(400, 'request.malformed', error.message);
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new AppError(error.statusCode, 'request.invalid', error.message);
+  }
+  return new AppError(500, 'server.error');
+}

@@ -1,0 +1,31 @@
+import type { Actor } from '../audit/audit.ts';
+import type { Access, Principal } from '../auth/roles.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/index.ts';
+import type { Events } from '../events/outbox.ts';
+import type { Locale } from '../i18n.ts';
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+    /** Skip the CSRF check (only for endpoints that create the session). */
+    csrfExempt?: boolean;
+  }
+  interface FastifyInstance {
+    config: Config;
+    db: Db;
+    events: Events;
+    routeTable: RouteInfo[];
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+    locale: Locale;
+    actor(): Actor;
+  }
+}

@@ -1,0 +1,66 @@
+/** Server-side messages, Thai first. Keys are the stable error codes and a few notices. */
+export type Locale = 'th' | 'en';
+
+type Messages = Record<string, { th: string; en: string }>;
+
+const messages: Messages = {
+  'request.invalid': { th: 'ข้อมูลที่ส่งมาไม่ถูกต้อง', en: 'The request is not valid' },
+  'request.too_large': { th: 'ข้อมูลที่ส่งมีขนาดใหญ่เกินกำหนด', en: 'The request body is too large' },
+  'request.unsupported_media_type': { th: 'ไม่รองรับรูปแบบข้อมูลนี้', en: 'Unsupported content type' },
+  'request.malformed': { th: 'ข้อมูลที่ส่งมาอ่านไม่ได้', en: 'The request body could not be parsed' },
+  'request.rate_limited': { th: 'ส่งคำขอถี่เกินไป โปรดลองใหม่ภายหลัง', en: 'Too many requests, try again later' },
+  'route.not_found': { th: 'ไม่พบสิ่งที่ต้องการ', en: 'Not found' },
+  'resource.not_found': { th: 'ไม่พบข้อมูล', en: 'The resource was not found' },
+  'resource.conflict': { th: 'ข้อมูลนี้มีอยู่แล้ว', en: 'This already exists' },
+  'resource.reference_invalid': { th: 'อ้างอิงถึงข้อมูลที่ไม่มีอยู่', en: 'Refers to something that does not exist' },
+  'auth.required': { th: 'กรุณาเข้าสู่ระบบ', en: 'Sign-in required' },
+  'auth.forbidden': { th: 'คุณไม่มีสิทธิ์ทำรายการนี้', en: 'You are not allowed to do this' },
+  'auth.invalid_credentials': { th: 'อีเมลหรือรหัสผ่านไม่ถูกต้อง', en: 'Wrong email or password' },
+  'auth.invalid_token': { th: 'โทเคนไม่ถูกต้องหรือหมดอายุ', en: 'The token is invalid or expired' },
+  'auth.csrf': { th: 'คำขอไม่มีรหัสป้องกัน CSRF ที่ถูกต้อง', en: 'Missing or wrong CSRF token' },
+  'auth.account_exists': { th: 'มีบัญชีนี้อยู่แล้ว', en: 'An account with this email or phone exists' },
+  'auth.contact_required': {
+    th: 'กรุณาระบุอีเมลหรือหมายเลขโทรศัพท์มือถือ',
+    en: 'Give an email or a Thai mobile number',
+  },
+  'auth.national_id_invalid': { th: 'เลขประจำตัวประชาชนไม่ถูกต้อง', en: 'The Thai national ID is not valid' },
+  'auth.phone_invalid': { th: 'หมายเลขโทรศัพท์มือถือไม่ถูกต้อง', en: 'The Thai mobile number is not valid' },
+  'auth.consent_required': {
+    th: 'กรุณายอมรับประกาศความเป็นส่วนตัว',
+    en: 'Consent to the privacy notice is required',
+  },
+  'org.outside_municipality': {
+    th: 'ตำแหน่งนี้อยู่นอกเขตเทศบาล',
+    en: 'This location is outside the municipality',
+  },
+  'org.office_not_found': { th: 'ไม่พบสำนัก/กองที่ระบุ', en: 'The office does not exist' },
+  'server.error': { th: 'ระบบขัดข้อง โปรดลองใหม่ภายหลัง', en: 'Something went wrong on our side' },
+  'server.unavailable': { th: 'ระบบยังไม่พร้อมให้บริการ', en: 'The service is not ready' },
+};
+
+export function t(key: string, locale: Locale): string {
+  return messages[key]?.[locale] ?? messages[key]?.en ?? key;
+}
+
+export function hasMessage(key: string): boolean {
+  return key in messages;
+}
+
+/** Thai unless the client prefers English before Thai. */
+export function pickLocale(acceptLanguage: string | undefined): Locale {
+  if (!acceptLanguage) return 'th';
+  const ranked = acceptLanguage
+    .split(',')
+    .map((part) => {
+      const [tag, ...params] = part.trim().toLowerCase().split(';');
+      const q = params.find((p) => p.trim().startsWith('q='));
+      return { tag: tag.split('-')[0], q: q ? Number(q.trim().slice(2)) || 0 : 1 };
+    })
+    .filter((x) => x.tag === 'th' || x.tag === 'en')
+    .sort((a, b) => b.q - a.q);
+  return (ranked[0]?.tag as Locale) ?? 'th';
+}
+
+export function registerMessages(extra: Messages): void {
+  Object.assign(messages, extra);
+}

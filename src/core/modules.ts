@@ -1,0 +1,66 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Role } from './auth/roles.ts';
+import type { Db } from './db/index.ts';
+import type { Events } from './events/outbox.ts';
+
+export const dimensions = [
+  'people',
+  'living',
+  'education',
+  'environment',
+  'economy',
+  'governance',
+  'mobility',
+] as const;
+export type Dimension = (typeof dimensions)[number];
+
+export interface Names {
+  th: string;
+  en: string;
+}
+
+export interface Kpi {
+  id: string;
+  names: Names;
+  unit: string;
+  /** Computes the current value; null when there is no data yet. */
+  compute(db: Db): Promise<number | null>;
+}
+
+export interface SeedContext {
+  db: Db;
+  events: Events;
+  /** Ids of the demo offices by code, so a module can assign its work to the right one. */
+  offices: Map<string, string>;
+}
+
+/** One city service declares everything about itself here; `src/modules/index.ts` lists them all. */
+export interface ModuleManifest {
+  id: string;
+  dimension: Dimension;
+  names: Names;
+  description?: Names;
+  /** Folder of this module's SQL migrations, applied after core's, in the order of the module list. */
+  migrationsDir?: string;
+  /** Registered under `/api/<id>`. */
+  routes?: FastifyPluginAsync;
+  /** NGSI-LD entity types this module publishes to the context broker. */
+  entityTypes?: string[];
+  kpis?: Kpi[];
+  /** Khon Kaen demo data (synthetic, labelled so); runs only when DEMO is on, and must be idempotent. */
+  seed?: (ctx: SeedContext) => Promise<void>;
+  /** Path of the module's page in the web app. */
+  webPath?: string;
+  /** Named permissions of this module and the roles that hold them. */
+  permissions?: Record<string, Role[]>;
+}
+
+export function checkManifests(modules: ModuleManifest[]): void {
+  const seen = new Set<string>();
+  for (const m of modules) {
+    if (!/^[a-z][a-z0-9-]{1,30}$/.test(m.id)) throw new Error(`Module id "${m.id}" must be lower-case kebab`);
+    if (seen.has(m.id)) throw new Error(`Module "${m.id}" is listed twice`);
+    if (!dimensions.includes(m.dimension)) throw new Error(`Module "${m.id}" has unknown dimension`);
+    seen.add(m.id);
+  }
+}

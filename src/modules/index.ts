@@ -1,0 +1,4 @@
+import type { ModuleManifest } from '../core/modules.ts';
+
+/** Every city service, in the order their migrations run. `npm run new-module <id>` adds to this list. */
+export const modules: ModuleManifest[] = [];

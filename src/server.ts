@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { Config } from './core/config.ts';
+import { type Db, openDatabase } from './core/db/index.ts';
+import { type MigrationSource, migrate } from './core/db/migrate.ts';
+import { Events } from './core/events/outbox.ts';
+import { buildApp } from './core/http/app.ts';
+import { checkManifests, type ModuleManifest } from './core/modules.ts';
+import { type Broker, startBroker } from './core/mqtt/broker.ts';
+import { choosePort } from './core/net.ts';
+import { seedDemo } from './core/seed.ts';
+import { modules as registered } from './modules/index.ts';
+
+/** Core's migrations first, then each module's in the order of the module list. */
+export function migrationSources(modules: ModuleManifest[] = registered): MigrationSource[] {
+  return [
+    { owner: 'core', dir: join(import.meta.dirname, 'core/migrations') },
+    ...modules.filter((m) => m.migrationsDir).map((m) => ({ owner: m.id, dir: m.migrationsDir! })),
+  ];
+}
+
+export async function openAndMigrate(
+  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>,
+  modules = registered,
+): Promise<Db> {
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  try {
+    await migrate(db, migrationSources(modules));
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  return db;
+}
+
+export interface Platform {
+  app: FastifyInstance;
+  db: Db;
+  broker: Broker | null;
+  events: Events;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  modules?: ModuleManifest[];
+  /** Start without an MQTT broker (tests that do not need one). */
+  withoutBroker?: boolean;
+  logger?: boolean | object;
+}
+
+/** The composition root: config → database → broker → events → HTTP → the explicit list of modules. */
+export async function startPlatform(config: Config, options: StartOptions = {}): Promise<Platform> {
+  const modules = options.modules ?? registered;
+  checkManifests(modules);
+  const log = pino({ level: config.LOG_LEVEL });
+  const port = await choosePort(config.PORT, config.HOST, config.portExplicit, 'PORT');
+  if (port !== config.PORT) log.warn(`Port ${config.PORT} is in use, using ${port} instead`);
+
+  const db = await openAndMigrate(config, modules);
+  const events = new Events(db, log);
+  let broker: Broker | null = null;
+  let app: FastifyInstance | null = null;
+  try {
+    if (config.DEMO) await seedDemo(db, events, modules);
+    if (!options.withoutBroker) {
+      broker = await startBroker({
+        mqttUrl: config.MQTT_URL,
+        port: config.MQTT_PORT,
+        portExplicit: config.mqttPortExplicit,
+        host: config.HOST,
+        log,
+      });
+    }
+    app = await buildApp({ config, db, events, broker, modules, logger: options.logger });
+    await app.listen({ port, host: config.HOST });
+    events.start();
+  } catch (e) {
+    await app?.close();
+    await broker?.close();
+    await db.close();
+    throw e;
+  }
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  const started = app;
+  return {
+    app: started,
+    db,
+    broker,
+    events,
+    url: config.PUBLIC_URL ?? `http://${host}:${actualPort}`,
+    async close() {
+      await started.close();
+      await events.stop();
+      await broker?.close();
+      await db.close();
+    },
+  };
+}
