@@ -5,7 +5,6 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { auditRoutes } from '../audit/routes.ts';
@@ -23,6 +22,7 @@ import { metaRoutes } from './meta.ts';
 import { httpMetrics } from './metrics.ts';
 import { registerProblemHandlers } from './problems.ts';
 import { webApp } from './static.ts';
+import { validatorCompiler } from './validation.ts';
 import type { RouteInfo } from './types.ts';
 
 export interface AppDeps {
@@ -49,7 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
 
   app.decorate('config', config);
   app.decorate('db', deps.db);

@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const empty = mkdtempSync(join(tmpdir(), 'mueang-config-'));
+
+describe('config', () => {
+  it('has working defaults: embedded database and broker, demo on', () => {
+    const c = loadConfig({}, empty);
+    expect(c.PORT).toBe(3000);
+    expect(c.portExplicit).toBe(false);
+    expect(c.MQTT_PORT).toBe(1883);
+    expect(c.DATA_DIR).toBe(join(empty, 'data'));
+    expect(c.embeddedDatabase).toBe(true);
+    expect(c.embeddedBroker).toBe(true);
+    expect(c.DEMO).toBe(true);
+  });
+
+  it('turns demo off by default on an external database, unless asked', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }, empty).DEMO).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', DEMO: 'true' }, empty).DEMO).toBe(true);
+  });
+
+  it('converts and marks explicit values', () => {
+    const c = loadConfig({ PORT: '8080', MQTT_URL: 'mqtt://broker:1883', PUBLIC_URL: 'https://city.example' }, empty);
+    expect(c.PORT).toBe(8080);
+    expect(c.portExplicit).toBe(true);
+    expect(c.embeddedBroker).toBe(false);
+    expect(c.secureCookies).toBe(true);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['MQTT_URL', 'http://x'],
+    ['DEMO', 'maybe'],
+    ['LOG_LEVEL', 'loud'],
+    ['PUBLIC_URL', 'ftp://x'],
+  ])('rejects %s=%s naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value }, empty)).toThrowError(ConfigError);
+    expect(() => loadConfig({ [name]: value }, empty)).toThrowError(new RegExp(`^Invalid configuration: ${name} `));
+  });
+
+  it('reads a config file, the environment winning, and rejects unknown keys', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mueang-config-'));
+    writeFileSync(join(dir, 'mueang.config.json'), JSON.stringify({ PORT: 4000, HOST: '127.0.0.1' }));
+    expect(loadConfig({}, dir)).toMatchObject({ PORT: 4000, HOST: '127.0.0.1', portExplicit: true });
+    expect(loadConfig({ PORT: '5000' }, dir).PORT).toBe(5000);
+    writeFileSync(join(dir, 'mueang.config.json'), JSON.stringify({ PROT: 4000 }));
+    expect(() => loadConfig({}, dir)).toThrowError(/PROT/);
+    writeFileSync(join(dir, 'mueang.config.json'), '{not json');
+    expect(() => loadConfig({}, dir)).toThrowError(/MUEANG_CONFIG/);
+  });
+
+  it('names a missing config file given explicitly', () => {
+    expect(() => loadConfig({ MUEANG_CONFIG: 'nope.json' }, empty)).toThrowError(/MUEANG_CONFIG/);
+  });
+});

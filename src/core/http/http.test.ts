@@ -1,0 +1,129 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, testApp } from '../testing/index.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp();
+});
+afterAll(() => t?.close());
+
+const users = async () => (await t.db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM core_users`))[0].n;
+
+describe('operations endpoints', () => {
+  it('answers health, readiness and metrics', async () => {
+    expect((await t.json({ method: 'GET', url: '/healthz' })).body).toEqual({ status: 'ok' });
+    expect((await t.json({ method: 'GET', url: '/readyz' })).body).toMatchObject({ status: 'ready', database: true });
+    await t.app.inject({ method: 'GET', url: '/api/meta' });
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toContain('mueang_http_requests_total');
+    expect(metrics.body).toContain('mueang_db_query_duration_seconds');
+    expect(metrics.body).toContain('route="/api/meta"');
+  });
+
+  it('serves an OpenAPI 3.1 document generated from the route schemas', async () => {
+    const doc = await t.json({ method: 'GET', url: '/api/docs/json' });
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(doc.body.paths['/api/auth/login'].post.requestBody).toBeDefined();
+    expect(doc.body.components.securitySchemes.bearer).toBeDefined();
+    expect((await t.app.inject({ method: 'GET', url: '/api/docs' })).statusCode).toBeLessThan(400);
+  });
+
+  it('lists the seven dimensions in order', async () => {
+    const meta = await t.json({ method: 'GET', url: '/api/meta' });
+    expect(meta.body.dimensions.map((d: { id: string }) => d.id)).toEqual([
+      'people', 'living', 'education', 'environment', 'economy', 'governance', 'mobility',
+    ]);
+    expect(meta.body.city.nameTh).toBe('เทศบาลนครขอนแก่น');
+  });
+
+  it('carries a request id and security headers', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-12345678' } });
+    expect(res.headers['x-request-id']).toBe('trace-12345678');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    const odd = await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': '<script>' } });
+    expect(odd.headers['x-request-id']).not.toBe('<script>');
+  });
+});
+
+describe('bad input is a problem+json 4xx and changes nothing', () => {
+  const signup = { displayName: 'Test', email: 'bad-input@example.org', password: 'a long password', consent: true };
+
+  it.each([
+    ['wrong types', { ...signup, consent: 'yes', displayName: 42 }],
+    ['unknown fields', { ...signup, isAdmin: true }],
+    ['a bad email', { ...signup, email: 'not-an-email' }],
+    ['a short password', { ...signup, password: 'short' }],
+    ['an array body', [signup]],
+  ])('%s', async (_name, payload) => {
+    const before = await users();
+    const res = await t.json({ method: 'POST', url: '/api/auth/signup', payload: payload as object });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 400, code: 'request.invalid' });
+    expect(res.body.type).toMatch(/^https:\/\//);
+    expect(Array.isArray(res.body.errors)).toBe(true);
+    expect(await users()).toBe(before);
+  });
+
+  it('names the unknown field', async () => {
+    const res = await t.json({ method: 'POST', url: '/api/auth/signup', payload: { ...signup, role: 'admin' } });
+    expect(res.body.errors[0].path).toContain('role');
+  });
+
+  it('refuses a 10 MB body with 413', async () => {
+    const before = await users();
+    const res = await t.json({
+      method: 'POST',
+      url: '/api/auth/signup',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ ...signup, displayName: 'x'.repeat(10 * 1024 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('request.too_large');
+    expect(await users()).toBe(before);
+  });
+
+  it('answers malformed JSON and an unsupported media type', async () => {
+    const bad = await t.json({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"email":' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('request.malformed');
+    const xml = await t.json({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
+    expect(xml.status).toBe(415);
+  });
+
+  it('stores injection and script strings as plain text', async () => {
+    const evil = "Robert'); DROP TABLE core_users;-- <script>alert(1)</script>";
+    const res = await t.json({ method: 'POST', url: '/api/auth/signup', payload: { ...signup, email: 'bobby@example.org', displayName: evil } });
+    expect(res.status).toBe(201);
+    expect(res.body.displayName).toBe(evil);
+    expect(await users()).toBeGreaterThan(0);
+    const login = await t.json({ method: 'POST', url: '/api/auth/login', payload: { email: "' OR 1=1 --", password: "' OR '1'='1" } });
+    expect(login.status).toBe(401);
+  });
+
+  it('rejects a non-UUID id in a path and an unknown route as problems', async () => {
+    const res = await t.json({ method: 'DELETE', url: "/api/tokens/1;DROP TABLE x", headers: await t.tokenFor('citizen') });
+    expect(res.status).toBe(400);
+    const none = await t.json({ method: 'GET', url: '/api/nothing-here' });
+    expect(none.status).toBe(404);
+    expect(none.body.code).toBe('route.not_found');
+  });
+
+  it('rate-limits anonymous callers but not signed-in ones', async () => {
+    const limited = await testApp({ seed: false, env: { RATE_LIMIT_ANON: '3' } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await limited.app.inject({ method: 'GET', url: '/api/meta' })).statusCode);
+      expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+      expect(statuses[4]).toBe(429);
+      const res = await limited.json({ method: 'GET', url: '/api/meta' });
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.body.code).toBe('request.rate_limited');
+    } finally {
+      await limited.close();
+    }
+  });
+});
