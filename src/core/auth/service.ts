@@ -144,15 +144,12 @@ export class AuthService {
     const user = await this.repo.findByLogin(phone ? { phone } : { email: login.trim().toLowerCase() });
     const ok = user && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : false;
     if (!user) await verifyPassword(await dummyHash(), password);
+    if (!ok || !user) {
+      // Outside the transaction below: a refused sign-in must leave its trace.
+      await audit(this.db.orm, actor, { action: 'auth.login_failed', resourceType: 'user', resourceId: user?.id ?? null });
+      throw AppError.unauthorized('auth.invalid_credentials');
+    }
     return this.db.transaction(async (tx) => {
-      if (!ok || !user) {
-        await audit(tx, actor, {
-          action: 'auth.login_failed',
-          resourceType: 'user',
-          resourceId: user?.id ?? null,
-        });
-        throw AppError.unauthorized('auth.invalid_credentials');
-      }
       const who = {
         ...actor,
         id: user.id,
