@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 import { startPlatform } from '../server.ts';
+import { scratchDatabase } from './testing/index.ts';
 
 /**
  * Write, stop, start, read back — through HTTP, on the embedded database in a real data directory
@@ -12,7 +13,8 @@ import { startPlatform } from '../server.ts';
 describe('restart', () => {
   it('keeps what was written across a stop and start', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'mueang-restart-'));
-    const env = { DATA_DIR: dataDir, PORT: '0', MQTT_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEMO: 'false', DATABASE_URL: process.env.DATABASE_URL ?? '' };
+    const scratch = process.env.DATABASE_URL ? await scratchDatabase(process.env.DATABASE_URL) : null;
+    const env = { DATA_DIR: dataDir, PORT: '0', MQTT_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEMO: 'false', DATABASE_URL: scratch?.url ?? '' };
     const email = `restart-${Date.now()}@example.org`;
     const first = await startPlatform(loadConfig(env), { logger: false });
     const signup = await fetch(`${first.url}/api/auth/signup`, {
@@ -36,6 +38,7 @@ describe('restart', () => {
       expect(await ready.json()).toMatchObject({ database: true, broker: true });
     } finally {
       await second.close();
+      await scratch?.drop();
     }
   }, 120_000);
 });

@@ -32,18 +32,29 @@ export async function freshDatabase(modules: ModuleManifest[] = registered): Pro
     await migrate(db, migrationSources(modules));
     return { db, dispose: () => db.close() };
   }
+  const scratch = await scratchDatabase(url);
+  const db = await openDatabase({ databaseUrl: scratch.url });
+  await migrate(db, migrationSources(modules));
+  return {
+    db,
+    async dispose() {
+      await db.close();
+      await scratch.drop();
+    },
+  };
+}
+
+/** A new, empty database on the server at `url`, so test files never share state or leave any behind. */
+export async function scratchDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `mueang_t_${randomBytes(6).toString('hex')}`;
   const admin = await openDatabase({ databaseUrl: url });
   await admin.orm.execute(sql.raw(`CREATE DATABASE ${name}`));
   await admin.close();
   const target = new URL(url);
   target.pathname = `/${name}`;
-  const db = await openDatabase({ databaseUrl: target.toString() });
-  await migrate(db, migrationSources(modules));
   return {
-    db,
-    async dispose() {
-      await db.close();
+    url: target.toString(),
+    async drop() {
       const again = await openDatabase({ databaseUrl: url });
       await again.orm.execute(sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
       await again.close();
