@@ -19,7 +19,18 @@ describe('npm run new-module', () => {
     cpSync(join(repo, 'src/modules/index.ts'), join(root, 'src/modules/index.ts'));
 
     const dir = newModule('street-trees', 'environment', root);
-    for (const f of ['module.ts', 'schemas.ts', 'routes.ts', 'service.ts', 'repository.ts', 'seed.ts', 'migrations/0001_init.sql', 'locales/th.json', 'locales/en.json', 'street-trees.test.ts']) {
+    for (const f of [
+      'module.ts',
+      'schemas.ts',
+      'routes.ts',
+      'service.ts',
+      'repository.ts',
+      'seed.ts',
+      'migrations/0001_init.sql',
+      'locales/th.json',
+      'locales/en.json',
+      'street-trees.test.ts',
+    ]) {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
     const index = readFileSync(join(root, 'src/modules/index.ts'), 'utf8');
@@ -29,7 +40,9 @@ describe('npm run new-module', () => {
     expect(() => newModule('Bad_Id', 'environment', root)).toThrow(/kebab/);
     expect(() => newModule('ok-id', 'space', root)).toThrow(/dimension/);
 
-    const { streetTreesModule } = (await import(join(dir, 'module.ts'))) as { streetTreesModule: ModuleManifest };
+    const { streetTreesModule } = (await import(join(dir, 'module.ts'))) as {
+      streetTreesModule: ModuleManifest;
+    };
     expect(streetTreesModule).toMatchObject({ id: 'street-trees', dimension: 'environment' });
     t = await testApp({ modules: [streetTreesModule] });
     const items = await t.json({ method: 'GET', url: '/api/street-trees/items' });

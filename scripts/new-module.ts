@@ -22,8 +22,10 @@ const camel = (id: string) => id.replace(/-([a-z0-9])/g, (_, c: string) => c.toU
 
 /** Stamps out src/modules/<id>/ with the standard files and adds it to the module list. Returns the folder. */
 export function newModule(id: string, dimension: string, root: string): string {
-  if (!/^[a-z][a-z0-9-]{1,30}$/.test(id)) throw new Error(`Module id "${id}" must be lower-case kebab, 2–31 characters`);
-  if (!(dimensions as readonly string[]).includes(dimension)) throw new Error(`--dimension must be one of ${dimensions.join(', ')}`);
+  if (!/^[a-z][a-z0-9-]{1,30}$/.test(id))
+    throw new Error(`Module id "${id}" must be lower-case kebab, 2–31 characters`);
+  if (!(dimensions as readonly string[]).includes(dimension))
+    throw new Error(`--dimension must be one of ${dimensions.join(', ')}`);
   const dir = join(root, 'src/modules', id);
   if (existsSync(dir)) throw new Error(`${dir} exists already`);
   const name = camel(id);
@@ -45,7 +47,10 @@ export function newModule(id: string, dimension: string, root: string): string {
   const importLine = `import { ${name}Module } from './${id}/module.ts';\n`;
   index = index.replace(/(import type \{ ModuleManifest \}[^\n]*\n)/, `$1${importLine}`);
   index = index.replace(/export const modules: ModuleManifest\[\] = \[([^\]]*)\];/, (_m, list: string) => {
-    const items = list.split(',').map((s) => s.trim()).filter(Boolean);
+    const items = list
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     return `export const modules: ModuleManifest[] = [${[...items, `${name}Module`].join(', ')}];`;
   });
   writeFileSync(indexFile, index);
@@ -55,7 +60,10 @@ export function newModule(id: string, dimension: string, root: string): string {
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { dimension: { type: 'string', default: 'governance' }, root: { type: 'string', default: join(import.meta.dirname, '..') } },
+    options: {
+      dimension: { type: 'string', default: 'governance' },
+      root: { type: 'string', default: join(import.meta.dirname, '..') },
+    },
   });
   try {
     const dir = newModule(positionals[0] ?? '', values.dimension!, values.root!);

@@ -10,7 +10,12 @@ const tsx = join(root, 'node_modules/.bin/tsx');
 function cli(args: string[], env: Record<string, string> = {}) {
   return spawnSync(tsx, ['src/cli.ts', ...args], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: mkdtempSync(join(tmpdir(), 'mueang-cli-')), ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'mueang-cli-')),
+      ...env,
+    },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -20,7 +25,8 @@ describe('mueang CLI', () => {
   it('prints its usage', () => {
     const r = cli(['--help']);
     expect(r.status).toBe(0);
-    for (const command of ['start', 'migrate', 'seed', 'create-user', 'backup', 'restore']) expect(r.stdout).toContain(command);
+    for (const command of ['start', 'migrate', 'seed', 'create-user', 'backup', 'restore'])
+      expect(r.stdout).toContain(command);
   });
 
   it('stops on a bad setting with a message naming the variable', () => {
@@ -31,7 +37,15 @@ describe('mueang CLI', () => {
 
   it('refuses an unknown command and a bad role', () => {
     expect(cli(['fly']).status).toBe(2);
-    const r = cli(['create-user', '--email', 'x@example.org', '--password', 'a long password', '--role', 'mayor']);
+    const r = cli([
+      'create-user',
+      '--email',
+      'x@example.org',
+      '--password',
+      'a long password',
+      '--role',
+      'mayor',
+    ]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('--role');
   });

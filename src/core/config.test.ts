@@ -24,7 +24,10 @@ describe('config', () => {
   });
 
   it('converts and marks explicit values', () => {
-    const c = loadConfig({ PORT: '8080', MQTT_URL: 'mqtt://broker:1883', PUBLIC_URL: 'https://city.example' }, empty);
+    const c = loadConfig(
+      { PORT: '8080', MQTT_URL: 'mqtt://broker:1883', PUBLIC_URL: 'https://city.example' },
+      empty,
+    );
     expect(c.PORT).toBe(8080);
     expect(c.portExplicit).toBe(true);
     expect(c.embeddedBroker).toBe(false);
@@ -41,7 +44,9 @@ describe('config', () => {
     ['PUBLIC_URL', 'ftp://x'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value }, empty)).toThrowError(ConfigError);
-    expect(() => loadConfig({ [name]: value }, empty)).toThrowError(new RegExp(`^Invalid configuration: ${name} `));
+    expect(() => loadConfig({ [name]: value }, empty)).toThrowError(
+      new RegExp(`^Invalid configuration: ${name} `),
+    );
   });
 
   it('reads a config file, the environment winning, and rejects unknown keys', () => {

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.ts';
 import { startPlatform } from '../server.ts';
+import { loadConfig } from './config.ts';
 import { scratchDatabase } from './testing/index.ts';
 
 /**
@@ -14,7 +14,15 @@ describe('restart', () => {
   it('keeps what was written across a stop and start', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'mueang-restart-'));
     const scratch = process.env.DATABASE_URL ? await scratchDatabase(process.env.DATABASE_URL) : null;
-    const env = { DATA_DIR: dataDir, PORT: '0', MQTT_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEMO: 'false', DATABASE_URL: scratch?.url ?? '' };
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: '0',
+      MQTT_PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      DEMO: 'false',
+      DATABASE_URL: scratch?.url ?? '',
+    };
     const email = `restart-${Date.now()}@example.org`;
     const first = await startPlatform(loadConfig(env), { logger: false });
     const signup = await fetch(`${first.url}/api/auth/signup`, {

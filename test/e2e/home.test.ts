@@ -42,7 +42,9 @@ describe('home page', () => {
     const { context, page } = await newPage(browser, phone);
     await page.goto('/');
     await page.getByTestId('dimension').first().waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     const toggle = page.getByTestId('nav-toggle');
     expect(await toggle.isVisible()).toBe(true);

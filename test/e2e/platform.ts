@@ -8,10 +8,19 @@ import { startPlatform } from '../../src/server.ts';
 
 /** The whole platform, as `npm start` runs it with demo data, on free ports and a throw-away data folder. */
 export default async function setup(project: TestProject) {
-  if (!existsSync(join(webRoot, 'index.html'))) throw new Error('The web app is not built: run "npm run build" first');
+  if (!existsSync(join(webRoot, 'index.html')))
+    throw new Error('The web app is not built: run "npm run build" first');
   const dataDir = mkdtempSync(join(tmpdir(), 'mueang-e2e-'));
   const platform = await startPlatform(
-    loadConfig({ DATA_DIR: dataDir, PORT: '0', MQTT_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO: 'true', RATE_LIMIT_ANON: '100000' }),
+    loadConfig({
+      DATA_DIR: dataDir,
+      PORT: '0',
+      MQTT_PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DEMO: 'true',
+      RATE_LIMIT_ANON: '100000',
+    }),
     { logger: false },
   );
   project.provide('baseUrl', platform.url);

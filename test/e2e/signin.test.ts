@@ -35,11 +35,18 @@ describe('sign-in', () => {
   });
 
   it('lets a citizen sign up on a phone and lands on their account', async () => {
-    const { context, page } = await newPage(browser, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    const { context, page } = await newPage(browser, {
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+    });
     await page.goto('/signup');
     await page.getByLabel(/ชื่อ/).first().fill('นางสาวทดสอบ ระบบ');
     await page.getByLabel(/อีเมล/).first().fill(`e2e-${Date.now()}@example.org`);
-    await page.getByLabel(/รหัสผ่าน/).first().fill('a long password');
+    await page
+      .getByLabel(/รหัสผ่าน/)
+      .first()
+      .fill('a long password');
     await page.getByRole('checkbox').check();
     await page.locator('form button[type="submit"]').click();
     await page.waitForURL('**/account');

@@ -11,25 +11,46 @@ afterAll(() => t?.close());
 
 describe('audit log', () => {
   it('records writes with who, what, when and from where', async () => {
-    const headers = { ...(await t.signIn('citizen')), 'user-agent': 'vitest', 'x-request-id': 'audit-test-0001' };
+    const headers = {
+      ...(await t.signIn('citizen')),
+      'user-agent': 'vitest',
+      'x-request-id': 'audit-test-0001',
+    };
     const res = await t.json({ method: 'POST', url: '/api/tokens', headers, payload: { name: 'audited' } });
     expect(res.status).toBe(201);
-    const [row] = await t.db.rows<{ actor_role: string; action: string; resource_id: string; ip: string; user_agent: string; request_id: string; at: Date }>(
-      sql`SELECT * FROM core_audit_log WHERE action = 'token.create' AND resource_id = ${res.body.id}`,
-    );
+    const [row] = await t.db.rows<{
+      actor_role: string;
+      action: string;
+      resource_id: string;
+      ip: string;
+      user_agent: string;
+      request_id: string;
+      at: Date;
+    }>(sql`SELECT * FROM core_audit_log WHERE action = 'token.create' AND resource_id = ${res.body.id}`);
     expect(row).toMatchObject({ actor_role: 'citizen', user_agent: 'vitest', request_id: 'audit-test-0001' });
     expect(row.ip).toBeTruthy();
     expect(row.at).toBeTruthy();
   });
 
   it('records sign-ins, failed sign-ins and sign-ups', async () => {
-    await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'admin@demo.local', password: 'wrong-password' } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'admin@demo.local', password: 'wrong-password' },
+    });
     await t.app.inject({
       method: 'POST',
       url: '/api/auth/signup',
-      payload: { displayName: 'Audited', email: 'audited@example.org', password: 'a long password', consent: true },
+      payload: {
+        displayName: 'Audited',
+        email: 'audited@example.org',
+        password: 'a long password',
+        consent: true,
+      },
     });
-    const actions = (await t.db.rows<{ action: string }>(sql`SELECT DISTINCT action FROM core_audit_log`)).map((r) => r.action);
+    const actions = (
+      await t.db.rows<{ action: string }>(sql`SELECT DISTINCT action FROM core_audit_log`)
+    ).map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(['auth.login', 'auth.login_failed', 'user.signup']));
   });
 
@@ -47,17 +68,28 @@ describe('audit log', () => {
   });
 
   it('can be browsed and filtered by admins and executives, and the browsing is audited', async () => {
-    const res = await t.json({ method: 'GET', url: '/api/audit?action=auth.login&limit=5', headers: await t.signIn('executive') });
+    const res = await t.json({
+      method: 'GET',
+      url: '/api/audit?action=auth.login&limit=5',
+      headers: await t.signIn('executive'),
+    });
     expect(res.status).toBe(200);
     expect(res.body.total).toBeGreaterThan(0);
     expect(res.body.items.every((r: { action: string }) => r.action === 'auth.login')).toBe(true);
     const reads = await t.db.rows(sql`SELECT 1 FROM core_audit_log WHERE action = 'audit.read'`);
     expect(reads.length).toBeGreaterThan(0);
-    expect((await t.app.inject({ method: 'GET', url: '/api/audit', headers: await t.signIn('officer') })).statusCode).toBe(403);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/audit', headers: await t.signIn('officer') }))
+        .statusCode,
+    ).toBe(403);
   });
 
   it('exports CSV with a BOM for Excel and neutralised formulas', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/audit/export.csv', headers: await t.signIn('admin') });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/audit/export.csv',
+      headers: await t.signIn('admin'),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/csv/);
     expect(res.body.startsWith('\uFEFFid,at,')).toBe(true);

@@ -16,7 +16,12 @@ describe('citizen sign-up and sign-in', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/auth/signup',
-      payload: { displayName: 'นางสาวมาลี ศรีสุข', email: 'Malee@Example.org', password: 'correct horse battery', consent: true },
+      payload: {
+        displayName: 'นางสาวมาลี ศรีสุข',
+        email: 'Malee@Example.org',
+        password: 'correct horse battery',
+        consent: true,
+      },
     });
     expect(res.statusCode).toBe(201);
     const body = res.json();
@@ -25,7 +30,11 @@ describe('citizen sign-up and sign-in', () => {
     const cookie = res.cookies.find((c) => c.name === 'mueang_session')!;
     expect(cookie.httpOnly).toBe(true);
     expect(cookie.sameSite).toBe('Lax');
-    const me = await t.json({ method: 'GET', url: '/api/me', headers: { cookie: `mueang_session=${cookie.value}` } });
+    const me = await t.json({
+      method: 'GET',
+      url: '/api/me',
+      headers: { cookie: `mueang_session=${cookie.value}` },
+    });
     expect(me.status).toBe(200);
     expect(me.body.displayName).toBe('นางสาวมาลี ศรีสุข');
   });
@@ -34,11 +43,21 @@ describe('citizen sign-up and sign-in', () => {
     const res = await t.json({
       method: 'POST',
       url: '/api/auth/signup',
-      payload: { displayName: 'Somsak', phone: '+66 89 123 4567', nationalId: '1234567890121', password: 'a long password', consent: true },
+      payload: {
+        displayName: 'Somsak',
+        phone: '+66 89 123 4567',
+        nationalId: '1234567890121',
+        password: 'a long password',
+        consent: true,
+      },
     });
     expect(res.status).toBe(201);
     expect(res.body.phone).toBe('0891234567');
-    const login = await t.json({ method: 'POST', url: '/api/auth/login', payload: { email: '089-123-4567', password: 'a long password' } });
+    const login = await t.json({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: '089-123-4567', password: 'a long password' },
+    });
     expect(login.status).toBe(200);
     expect(login.body.csrfToken).toBeTypeOf('string');
   });
@@ -48,7 +67,13 @@ describe('citizen sign-up and sign-in', () => {
     const res = await t.json({
       method: 'POST',
       url: '/api/auth/signup',
-      payload: { displayName: 'X', email: 'x@example.org', nationalId: '1234567890122', password: 'a long password', consent: true },
+      payload: {
+        displayName: 'X',
+        email: 'x@example.org',
+        nationalId: '1234567890122',
+        password: 'a long password',
+        consent: true,
+      },
     });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -57,27 +82,53 @@ describe('citizen sign-up and sign-in', () => {
   });
 
   it('refuses a duplicate account with 409', async () => {
-    const payload = { displayName: 'Dup', email: 'citizen@demo.local', password: 'a long password', consent: true };
+    const payload = {
+      displayName: 'Dup',
+      email: 'citizen@demo.local',
+      password: 'a long password',
+      consent: true,
+    };
     const res = await t.json({ method: 'POST', url: '/api/auth/signup', payload });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('auth.account_exists');
   });
 
   it('requires consent and a contact', async () => {
-    const noConsent = await t.json({ method: 'POST', url: '/api/auth/signup', payload: { displayName: 'A', email: 'a@example.org', password: 'a long password', consent: false } });
+    const noConsent = await t.json({
+      method: 'POST',
+      url: '/api/auth/signup',
+      payload: { displayName: 'A', email: 'a@example.org', password: 'a long password', consent: false },
+    });
     expect(noConsent.body.code).toBe('auth.consent_required');
-    const noContact = await t.json({ method: 'POST', url: '/api/auth/signup', payload: { displayName: 'A', password: 'a long password', consent: true } });
+    const noContact = await t.json({
+      method: 'POST',
+      url: '/api/auth/signup',
+      payload: { displayName: 'A', password: 'a long password', consent: true },
+    });
     expect(noContact.body.code).toBe('auth.contact_required');
   });
 
   it('answers a wrong password and an unknown account the same way, in Thai or English', async () => {
-    const wrong = await t.json({ method: 'POST', url: '/api/auth/login', payload: { email: 'admin@demo.local', password: 'nope-nope-nope' } });
-    const unknown = await t.json({ method: 'POST', url: '/api/auth/login', payload: { email: 'ghost@demo.local', password: 'nope-nope-nope' } });
+    const wrong = await t.json({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'admin@demo.local', password: 'nope-nope-nope' },
+    });
+    const unknown = await t.json({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'ghost@demo.local', password: 'nope-nope-nope' },
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body.code).toBe('auth.invalid_credentials');
     expect(wrong.body.title).toBe('อีเมลหรือรหัสผ่านไม่ถูกต้อง');
-    const en = await t.json({ method: 'POST', url: '/api/auth/login', headers: { 'accept-language': 'en-GB,en;q=0.9' }, payload: { email: 'ghost@demo.local', password: 'x' } });
+    const en = await t.json({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'accept-language': 'en-GB,en;q=0.9' },
+      payload: { email: 'ghost@demo.local', password: 'x' },
+    });
     expect(en.body.title).toBe('Wrong email or password');
   });
 });
@@ -85,7 +136,12 @@ describe('citizen sign-up and sign-in', () => {
 describe('sessions, CSRF and tokens', () => {
   it('needs the CSRF token for unsafe requests made with the session cookie', async () => {
     const headers = await t.signIn('citizen');
-    const without = await t.json({ method: 'POST', url: '/api/tokens', headers: { cookie: headers.cookie }, payload: { name: 'x' } });
+    const without = await t.json({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: { cookie: headers.cookie },
+      payload: { name: 'x' },
+    });
     expect(without.status).toBe(403);
     expect(without.body.code).toBe('auth.csrf');
     const withIt = await t.json({ method: 'POST', url: '/api/tokens', headers, payload: { name: 'x' } });
@@ -94,15 +150,27 @@ describe('sessions, CSRF and tokens', () => {
 
   it('creates a token shown once, stores only its hash, and accepts it as Bearer on every API', async () => {
     const headers = await t.signIn('officer');
-    const created = await t.json({ method: 'POST', url: '/api/tokens', headers, payload: { name: 'integration' } });
+    const created = await t.json({
+      method: 'POST',
+      url: '/api/tokens',
+      headers,
+      payload: { name: 'integration' },
+    });
     expect(created.body.token).toMatch(/^mue_/);
-    const stored = await t.db.rows<{ token_hash: string }>(sql`SELECT token_hash FROM core_tokens WHERE id = ${created.body.id}`);
+    const stored = await t.db.rows<{ token_hash: string }>(
+      sql`SELECT token_hash FROM core_tokens WHERE id = ${created.body.id}`,
+    );
     expect(stored[0].token_hash).not.toContain(created.body.token);
     const bearer = { authorization: `Bearer ${created.body.token}` };
     const me = await t.json({ method: 'GET', url: '/api/me', headers: bearer });
     expect(me.body.role).toBe('officer');
     // No CSRF for bearer tokens: they are not sent by browsers on their own.
-    const second = await t.json({ method: 'POST', url: '/api/tokens', headers: bearer, payload: { name: 'by token' } });
+    const second = await t.json({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: bearer,
+      payload: { name: 'by token' },
+    });
     expect(second.status).toBe(201);
     const list = await t.json({ method: 'GET', url: '/api/tokens', headers: bearer });
     expect(list.body.map((x: { name: string }) => x.name)).toContain('integration');
@@ -122,15 +190,28 @@ describe('sessions, CSRF and tokens', () => {
   });
 
   it('ends the session on logout', async () => {
-    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'executive@demo.local', password: 'mueang-demo' } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'executive@demo.local', password: 'mueang-demo' },
+    });
     const cookie = `mueang_session=${login.cookies[0].value}`;
-    const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie, 'x-csrf-token': login.json().csrfToken } });
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { cookie, 'x-csrf-token': login.json().csrfToken },
+    });
     expect(out.statusCode).toBe(204);
     expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).statusCode).toBe(401);
   });
 
   it('refuses an expired token date', async () => {
-    const res = await t.json({ method: 'POST', url: '/api/tokens', headers: await t.signIn('citizen'), payload: { name: 'old', expiresAt: '2001-01-01T00:00:00Z' } });
+    const res = await t.json({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: await t.signIn('citizen'),
+      payload: { name: 'old', expiresAt: '2001-01-01T00:00:00Z' },
+    });
     expect(res.status).toBe(400);
   });
 });
@@ -144,7 +225,13 @@ describe('accounts administration', () => {
       method: 'POST',
       url: '/api/users',
       headers: admin,
-      payload: { displayName: 'Revenue officer', email: 'revenue@example.org', password: 'a long password', role: 'officer', officeId: finance.id },
+      payload: {
+        displayName: 'Revenue officer',
+        email: 'revenue@example.org',
+        password: 'a long password',
+        role: 'officer',
+        officeId: finance.id,
+      },
     });
     expect(created.status).toBe(201);
     const list = await t.json({ method: 'GET', url: '/api/users?kind=staff', headers: admin });
@@ -154,7 +241,11 @@ describe('accounts administration', () => {
   });
 
   it('scopes an office manager to the staff of their own office', async () => {
-    const list = await t.json({ method: 'GET', url: '/api/users', headers: await t.signIn('office_manager') });
+    const list = await t.json({
+      method: 'GET',
+      url: '/api/users',
+      headers: await t.signIn('office_manager'),
+    });
     expect(list.status).toBe(200);
     const me = await t.json({ method: 'GET', url: '/api/me', headers: await t.signIn('office_manager') });
     for (const u of list.body.items) {
@@ -169,7 +260,12 @@ describe('accounts administration', () => {
       method: 'POST',
       url: '/api/users',
       headers: await t.signIn('admin'),
-      payload: { displayName: 'No office', email: 'no-office@example.org', password: 'a long password', role: 'officer' },
+      payload: {
+        displayName: 'No office',
+        email: 'no-office@example.org',
+        password: 'a long password',
+        role: 'officer',
+      },
     });
     expect(res.status).toBe(400);
   });

@@ -49,7 +49,7 @@ export const authPlugin = fp(
 
 function checkCsrf(request: FastifyRequest): void {
   const p = request.principal;
-  if (!p || p.via !== 'session' || !unsafe.has(request.method)) return;
+  if (p?.via !== 'session' || !unsafe.has(request.method)) return;
   if (request.routeOptions.config?.csrfExempt) return;
   if (request.headers['x-csrf-token'] !== p.csrfToken) throw AppError.forbidden('auth.csrf');
 }

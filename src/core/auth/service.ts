@@ -146,7 +146,11 @@ export class AuthService {
     if (!user) await verifyPassword(await dummyHash(), password);
     if (!ok || !user) {
       // Outside the transaction below: a refused sign-in must leave its trace.
-      await audit(this.db.orm, actor, { action: 'auth.login_failed', resourceType: 'user', resourceId: user?.id ?? null });
+      await audit(this.db.orm, actor, {
+        action: 'auth.login_failed',
+        resourceType: 'user',
+        resourceId: user?.id ?? null,
+      });
       throw AppError.unauthorized('auth.invalid_credentials');
     }
     return this.db.transaction(async (tx) => {

@@ -4,11 +4,19 @@ import { isValidThaiNationalId, normaliseThaiMobile } from './thai-id.ts';
 describe('Thai national ID check digit (mod 11)', () => {
   it('accepts valid numbers', () => {
     // 1234567890121: Σ dᵢ·(13−i) = 352, 352 mod 11 = 0, (11 − 0) mod 10 = 1.
-    for (const id of ['1101700230708', '3100600042310', '1234567890121']) expect(isValidThaiNationalId(id)).toBe(true);
+    for (const id of ['1101700230708', '3100600042310', '1234567890121'])
+      expect(isValidThaiNationalId(id)).toBe(true);
   });
 
   it('rejects a wrong check digit, wrong length and non-digits', () => {
-    for (const id of ['1101700230705', '110170023070', '11017002307088', '110170023070a', '', '1-1017-00230-70-8']) {
+    for (const id of [
+      '1101700230705',
+      '110170023070',
+      '11017002307088',
+      '110170023070a',
+      '',
+      '1-1017-00230-70-8',
+    ]) {
       expect(isValidThaiNationalId(id)).toBe(false);
     }
   });

@@ -24,7 +24,9 @@ async function snapshot(db: TestDb['db']) {
   for (const table of await tablesInOrder(db)) {
     out[table] = (
       await db.rows<{ r: string }>(sql`SELECT row_to_json(t)::text AS r FROM ${sql.identifier(table)} t`)
-    ).map((x) => x.r).sort();
+    )
+      .map((x) => x.r)
+      .sort();
   }
   return out;
 }
@@ -41,8 +43,12 @@ describe('database', () => {
   it('commits a transaction together or not at all', async () => {
     await expect(
       a.db.transaction(async (tx) => {
-        await tx.execute(sql`INSERT INTO core_offices (code, name_th, name_en, kind) VALUES ('tx-test', 'ท', 'T', 'office')`);
-        await tx.execute(sql`INSERT INTO core_offices (code, name_th, name_en, kind) VALUES ('tx-test', 'ท', 'T', 'office')`);
+        await tx.execute(
+          sql`INSERT INTO core_offices (code, name_th, name_en, kind) VALUES ('tx-test', 'ท', 'T', 'office')`,
+        );
+        await tx.execute(
+          sql`INSERT INTO core_offices (code, name_th, name_en, kind) VALUES ('tx-test', 'ท', 'T', 'office')`,
+        );
       }),
     ).rejects.toThrow();
     expect(await a.db.rows(sql`SELECT 1 FROM core_offices WHERE code = 'tx-test'`)).toHaveLength(0);
@@ -50,7 +56,9 @@ describe('database', () => {
 
   it('backs up every row and restores them into an empty database', async () => {
     const file = join(dir, 'backup.jsonl.gz');
-    await a.db.orm.execute(sql`INSERT INTO core_audit_log (action, resource_type, detail) VALUES ('test.note', 'test', '{"ข้อความ":"ภาษาไทย"}')`);
+    await a.db.orm.execute(
+      sql`INSERT INTO core_audit_log (action, resource_type, detail) VALUES ('test.note', 'test', '{"ข้อความ":"ภาษาไทย"}')`,
+    );
     const written = await backup(a.db, file);
     expect(written).toBeGreaterThan(20);
     const b = await freshDatabase();
@@ -58,8 +66,12 @@ describe('database', () => {
       expect(await restore(b.db, file)).toBe(written);
       expect(await snapshot(b.db)).toEqual(await snapshot(a.db));
       // Serials continue after the restored rows; geometry survived.
-      await b.db.orm.execute(sql`INSERT INTO core_audit_log (action, resource_type) VALUES ('after.restore', 'test')`);
-      const [z] = await b.db.rows<{ ok: boolean }>(sql`SELECT bool_and(ST_IsValid(geom)) AS ok FROM core_zones`);
+      await b.db.orm.execute(
+        sql`INSERT INTO core_audit_log (action, resource_type) VALUES ('after.restore', 'test')`,
+      );
+      const [z] = await b.db.rows<{ ok: boolean }>(
+        sql`SELECT bool_and(ST_IsValid(geom)) AS ok FROM core_zones`,
+      );
       expect(z.ok).toBe(true);
       await expect(restore(b.db, file)).rejects.toThrow(/empty database/);
     } finally {
@@ -84,7 +96,10 @@ describe('migrations', () => {
   it('applies a module after core, records it, and skips it the next time', async () => {
     const mdir = join(dir, 'mod-migrations');
     mkdirSync(mdir, { recursive: true });
-    writeFileSync(join(mdir, '0001_init.sql'), 'CREATE TABLE demo_mod_things (id serial PRIMARY KEY, at geometry(Point, 4326));');
+    writeFileSync(
+      join(mdir, '0001_init.sql'),
+      'CREATE TABLE demo_mod_things (id serial PRIMARY KEY, at geometry(Point, 4326));',
+    );
     const sources = [{ owner: 'demo-mod', dir: mdir }];
     expect(await migrate(a.db, sources)).toEqual(['demo-mod/0001_init.sql']);
     expect(await migrate(a.db, sources)).toEqual([]);
@@ -93,7 +108,9 @@ describe('migrations', () => {
   it('refuses a migration edited after it was applied', async () => {
     const mdir = join(dir, 'mod-migrations');
     writeFileSync(join(mdir, '0001_init.sql'), 'CREATE TABLE demo_mod_things (id bigserial PRIMARY KEY);');
-    await expect(migrate(a.db, [{ owner: 'demo-mod', dir: mdir }])).rejects.toThrow(/changed after it was applied/);
+    await expect(migrate(a.db, [{ owner: 'demo-mod', dir: mdir }])).rejects.toThrow(
+      /changed after it was applied/,
+    );
   });
 
   it('names the file that fails and leaves nothing half-applied', async () => {

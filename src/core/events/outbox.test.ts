@@ -23,7 +23,9 @@ describe('outbox events', () => {
         throw new Error('abort');
       }),
     ).rejects.toThrow('abort');
-    await t.db.transaction((tx) => events.publish(tx, 'user.created', { userId: 'committed', kind: 'citizen' }));
+    await t.db.transaction((tx) =>
+      events.publish(tx, 'user.created', { userId: 'committed', kind: 'citizen' }),
+    );
     await events.drain();
     expect(seen).toEqual(['committed']);
   });
@@ -57,7 +59,9 @@ describe('outbox events', () => {
 
   it('survives a crash: an event claimed but never finished is delivered by the next process', async () => {
     const first = new Events(t.db, log);
-    await t.db.transaction((tx) => first.publish(tx, 'office.created', { officeId: 'x', code: 'crash-test' }));
+    await t.db.transaction((tx) =>
+      first.publish(tx, 'office.created', { officeId: 'x', code: 'crash-test' }),
+    );
     // The first process claims the event (lease) and dies before marking it delivered.
     await t.db.orm.execute(sql`UPDATE core_outbox SET attempts = 1, available_at = now() - interval '1 second'
       WHERE payload->>'code' = 'crash-test'`);
@@ -70,9 +74,13 @@ describe('outbox events', () => {
 
   it('delivers in the background once started', async () => {
     const events = new Events(t.db, log, 50);
-    const got = new Promise<string>((resolve) => events.subscribe('office.created', 'bg', (e) => resolve(e.payload.code)));
+    const got = new Promise<string>((resolve) =>
+      events.subscribe('office.created', 'bg', (e) => resolve(e.payload.code)),
+    );
     events.start();
-    await t.db.transaction((tx) => events.publish(tx, 'office.created', { officeId: 'y', code: 'background' }));
+    await t.db.transaction((tx) =>
+      events.publish(tx, 'office.created', { officeId: 'y', code: 'background' }),
+    );
     expect(await got).toBe('background');
     await events.stop();
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allRoles, allows, type Principal, type Role } from '../auth/roles.ts';
+import { allows, allRoles, type Principal, type Role } from '../auth/roles.ts';
 import { type TestApp, testApp } from '../testing/index.ts';
 
 /**
@@ -35,14 +35,22 @@ function principalFor(role: Role): Principal {
 describe('role matrix', () => {
   it('covers the platform routes', () => {
     const urls = t.app.routeTable.map((r) => `${r.method} ${r.url}`);
-    for (const expected of ['GET /api/me', 'POST /api/tokens', 'GET /api/audit', 'POST /api/org/offices', 'GET /readyz']) {
+    for (const expected of [
+      'GET /api/me',
+      'POST /api/tokens',
+      'GET /api/audit',
+      'POST /api/org/offices',
+      'GET /readyz',
+    ]) {
       expect(urls).toContain(expected);
     }
   });
 
   it('answers every route for every caller as declared', async () => {
     const failures: string[] = [];
-    const routes = t.app.routeTable.filter((r) => r.url !== '/*' && !r.url.startsWith('/api/docs') && r.url !== '/api/auth/logout');
+    const routes = t.app.routeTable.filter(
+      (r) => r.url !== '/*' && !r.url.startsWith('/api/docs') && r.url !== '/api/auth/logout',
+    );
     for (const route of routes) {
       const url = route.url.replace(/:[A-Za-z]+/g, placeholder).replace('*', 'x');
       for (const caller of callers) {
@@ -57,8 +65,15 @@ describe('role matrix', () => {
         const status = res.statusCode;
         const ok =
           status < 500 &&
-          (verdict === 'unauthenticated' ? status === 401 : verdict === 'forbidden' ? status === 403 : status !== 401 && status !== 403);
-        if (!ok) failures.push(`${route.method} ${route.url} as ${caller}: ${status} (expected ${verdict}) ${res.body.slice(0, 120)}`);
+          (verdict === 'unauthenticated'
+            ? status === 401
+            : verdict === 'forbidden'
+              ? status === 403
+              : status !== 401 && status !== 403);
+        if (!ok)
+          failures.push(
+            `${route.method} ${route.url} as ${caller}: ${status} (expected ${verdict}) ${res.body.slice(0, 120)}`,
+          );
       }
     }
     expect(failures).toEqual([]);
@@ -66,7 +81,11 @@ describe('role matrix', () => {
 
   it('lets every signed-in caller sign out', async () => {
     for (const role of allRoles) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: await t.tokenFor(role) });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/logout',
+        headers: await t.tokenFor(role),
+      });
       expect(res.statusCode).toBe(204);
     }
     expect((await t.app.inject({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBe(401);

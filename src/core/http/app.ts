@@ -22,8 +22,8 @@ import { metaRoutes } from './meta.ts';
 import { httpMetrics } from './metrics.ts';
 import { registerProblemHandlers } from './problems.ts';
 import { webApp } from './static.ts';
-import { validatorCompiler } from './validation.ts';
 import type { RouteInfo } from './types.ts';
+import { validatorCompiler } from './validation.ts';
 
 export interface AppDeps {
   config: Config;

@@ -8,12 +8,16 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const users = async () => (await t.db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM core_users`))[0].n;
+const users = async () =>
+  (await t.db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM core_users`))[0].n;
 
 describe('operations endpoints', () => {
   it('answers health, readiness and metrics', async () => {
     expect((await t.json({ method: 'GET', url: '/healthz' })).body).toEqual({ status: 'ok' });
-    expect((await t.json({ method: 'GET', url: '/readyz' })).body).toMatchObject({ status: 'ready', database: true });
+    expect((await t.json({ method: 'GET', url: '/readyz' })).body).toMatchObject({
+      status: 'ready',
+      database: true,
+    });
     await t.app.inject({ method: 'GET', url: '/api/meta' });
     const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toContain('mueang_http_requests_total');
@@ -33,23 +37,42 @@ describe('operations endpoints', () => {
   it('lists the seven dimensions in order', async () => {
     const meta = await t.json({ method: 'GET', url: '/api/meta' });
     expect(meta.body.dimensions.map((d: { id: string }) => d.id)).toEqual([
-      'people', 'living', 'education', 'environment', 'economy', 'governance', 'mobility',
+      'people',
+      'living',
+      'education',
+      'environment',
+      'economy',
+      'governance',
+      'mobility',
     ]);
     expect(meta.body.city.nameTh).toBe('เทศบาลนครขอนแก่น');
   });
 
   it('carries a request id and security headers', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-12345678' } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'trace-12345678' },
+    });
     expect(res.headers['x-request-id']).toBe('trace-12345678');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
-    const odd = await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': '<script>' } });
+    const odd = await t.app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': '<script>' },
+    });
     expect(odd.headers['x-request-id']).not.toBe('<script>');
   });
 });
 
 describe('bad input is a problem+json 4xx and changes nothing', () => {
-  const signup = { displayName: 'Test', email: 'bad-input@example.org', password: 'a long password', consent: true };
+  const signup = {
+    displayName: 'Test',
+    email: 'bad-input@example.org',
+    password: 'a long password',
+    consent: true,
+  };
 
   it.each([
     ['wrong types', { ...signup, consent: 'yes', displayName: 42 }],
@@ -69,7 +92,11 @@ describe('bad input is a problem+json 4xx and changes nothing', () => {
   });
 
   it('names the unknown field', async () => {
-    const res = await t.json({ method: 'POST', url: '/api/auth/signup', payload: { ...signup, role: 'admin' } });
+    const res = await t.json({
+      method: 'POST',
+      url: '/api/auth/signup',
+      payload: { ...signup, role: 'admin' },
+    });
     expect(res.body.errors[0].path).toContain('role');
   });
 
@@ -87,25 +114,47 @@ describe('bad input is a problem+json 4xx and changes nothing', () => {
   });
 
   it('answers malformed JSON and an unsupported media type', async () => {
-    const bad = await t.json({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"email":' });
+    const bad = await t.json({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email":',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('request.malformed');
-    const xml = await t.json({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
+    const xml = await t.json({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<a/>',
+    });
     expect(xml.status).toBe(415);
   });
 
   it('stores injection and script strings as plain text', async () => {
     const evil = "Robert'); DROP TABLE core_users;-- <script>alert(1)</script>";
-    const res = await t.json({ method: 'POST', url: '/api/auth/signup', payload: { ...signup, email: 'bobby@example.org', displayName: evil } });
+    const res = await t.json({
+      method: 'POST',
+      url: '/api/auth/signup',
+      payload: { ...signup, email: 'bobby@example.org', displayName: evil },
+    });
     expect(res.status).toBe(201);
     expect(res.body.displayName).toBe(evil);
     expect(await users()).toBeGreaterThan(0);
-    const login = await t.json({ method: 'POST', url: '/api/auth/login', payload: { email: "' OR 1=1 --", password: "' OR '1'='1" } });
+    const login = await t.json({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: "' OR 1=1 --", password: "' OR '1'='1" },
+    });
     expect(login.status).toBe(401);
   });
 
   it('rejects a non-UUID id in a path and an unknown route as problems', async () => {
-    const res = await t.json({ method: 'DELETE', url: "/api/tokens/1;DROP TABLE x", headers: await t.tokenFor('citizen') });
+    const res = await t.json({
+      method: 'DELETE',
+      url: '/api/tokens/1;DROP TABLE x',
+      headers: await t.tokenFor('citizen'),
+    });
     expect(res.status).toBe(400);
     const none = await t.json({ method: 'GET', url: '/api/nothing-here' });
     expect(none.status).toBe(404);
@@ -116,7 +165,8 @@ describe('bad input is a problem+json 4xx and changes nothing', () => {
     const limited = await testApp({ seed: false, env: { RATE_LIMIT_ANON: '3' } });
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) statuses.push((await limited.app.inject({ method: 'GET', url: '/api/meta' })).statusCode);
+      for (let i = 0; i < 5; i++)
+        statuses.push((await limited.app.inject({ method: 'GET', url: '/api/meta' })).statusCode);
       expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
       expect(statuses[4]).toBe(429);
       const res = await limited.json({ method: 'GET', url: '/api/meta' });

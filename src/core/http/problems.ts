@@ -54,7 +54,8 @@ function toAppError(error: FastifyError): AppError {
   const pgCode = postgresCode(error);
   if (pgCode === '23505') return new AppError(409, 'resource.conflict');
   if (pgCode === '23503') return new AppError(400, 'resource.reference_invalid');
-  if (pgCode === '23514' || pgCode === '23502') return new AppError(400, 'request.invalid', 'violates a data rule');
+  if (pgCode === '23514' || pgCode === '23502')
+    return new AppError(400, 'request.invalid', 'violates a data rule');
   if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008')
     return new AppError(400, 'request.invalid');
   if (error.statusCode === 429) return new AppError(429, 'request.rate_limited');
@@ -69,7 +70,11 @@ function toAppError(error: FastifyError): AppError {
 
 /** The SQLSTATE of a database error, which drizzle wraps in its own error as `cause`. */
 function postgresCode(error: unknown): string | undefined {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 3; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 3;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
   }
   return undefined;

@@ -9,7 +9,9 @@ const log = pino({ level: 'silent' });
 async function roundTrip(url: string, protocolVersion: 4 | 5) {
   const client = await mqtt.connectAsync(url, { protocolVersion });
   const topic = `mueang/test/${Math.random().toString(16).slice(2)}`;
-  const got = new Promise<string>((resolve) => client.on('message', (_t, payload) => resolve(payload.toString())));
+  const got = new Promise<string>((resolve) =>
+    client.on('message', (_t, payload) => resolve(payload.toString())),
+  );
   await client.subscribeAsync(topic);
   await client.publishAsync(topic, 'สวัสดี');
   const message = await got;
@@ -37,14 +39,22 @@ describe('MQTT broker', () => {
       const broker = await startBroker({ port: taken, portExplicit: false, host: '127.0.0.1', log });
       expect(broker.url).not.toContain(`:${taken}`);
       await broker.close();
-      await expect(startBroker({ port: taken, portExplicit: true, host: '127.0.0.1', log })).rejects.toThrow(/MQTT_PORT/);
+      await expect(startBroker({ port: taken, portExplicit: true, host: '127.0.0.1', log })).rejects.toThrow(
+        /MQTT_PORT/,
+      );
     } finally {
       blocker.close();
     }
   });
 
   it.runIf(process.env.MQTT_URL)('connects to an external broker (MQTT_URL) with MQTT 5', async () => {
-    const broker = await startBroker({ mqttUrl: process.env.MQTT_URL, port: 0, portExplicit: false, host: '127.0.0.1', log });
+    const broker = await startBroker({
+      mqttUrl: process.env.MQTT_URL,
+      port: 0,
+      portExplicit: false,
+      host: '127.0.0.1',
+      log,
+    });
     try {
       expect(broker.embedded).toBe(false);
       expect(broker.ready()).toBe(true);

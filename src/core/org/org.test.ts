@@ -12,7 +12,11 @@ describe('the city organisation', () => {
     const res = await t.json({ method: 'GET', url: '/api/org/offices' });
     expect(res.status).toBe(200);
     const clerk = res.body.find((o: { code: string }) => o.code === 'clerk');
-    expect(clerk).toMatchObject({ nameTh: 'สำนักปลัดเทศบาล', nameEn: 'Office of the Municipal Clerk', kind: 'office' });
+    expect(clerk).toMatchObject({
+      nameTh: 'สำนักปลัดเทศบาล',
+      nameEn: 'Office of the Municipal Clerk',
+      kind: 'office',
+    });
     expect(res.body.length).toBeGreaterThanOrEqual(8);
   });
 
@@ -21,8 +25,13 @@ describe('the city organisation', () => {
     expect(zones.headers['content-type']).toMatch(/application\/geo\+json/);
     expect(zones.body.features).toHaveLength(4);
     expect(zones.body.features[0].geometry.type).toBe('MultiPolygon');
-    expect(zones.body.features.every((f: { properties: { synthetic: boolean } }) => f.properties.synthetic)).toBe(true);
-    const communities = await t.json({ method: 'GET', url: `/api/org/communities?zone=${zones.body.features[0].id}` });
+    expect(
+      zones.body.features.every((f: { properties: { synthetic: boolean } }) => f.properties.synthetic),
+    ).toBe(true);
+    const communities = await t.json({
+      method: 'GET',
+      url: `/api/org/communities?zone=${zones.body.features[0].id}`,
+    });
     expect(communities.body.features).toHaveLength(4);
   });
 
@@ -44,20 +53,32 @@ describe('the city organisation', () => {
   });
 
   it('says clearly when a point is outside the municipality', async () => {
-    const bangkok = await t.json({ method: 'GET', url: '/api/org/locate?lon=100.5018&lat=13.7563', headers: { 'accept-language': 'en' } });
+    const bangkok = await t.json({
+      method: 'GET',
+      url: '/api/org/locate?lon=100.5018&lat=13.7563',
+      headers: { 'accept-language': 'en' },
+    });
     expect(bangkok.status).toBe(404);
     expect(bangkok.body.code).toBe('org.outside_municipality');
     expect(bangkok.body.title).toBe('This location is outside the municipality');
   });
 
-  it.each(['lon=200&lat=16', 'lon=abc&lat=16', 'lon=102.8', "lon=102.8&lat=16.4' OR 1=1"])('rejects %s', async (q) => {
-    const res = await t.json({ method: 'GET', url: `/api/org/locate?${q}` });
-    expect(res.status).toBe(400);
-  });
+  it.each(['lon=200&lat=16', 'lon=abc&lat=16', 'lon=102.8', "lon=102.8&lat=16.4' OR 1=1"])(
+    'rejects %s',
+    async (q) => {
+      const res = await t.json({ method: 'GET', url: `/api/org/locate?${q}` });
+      expect(res.status).toBe(400);
+    },
+  );
 
   it('lets an admin add an office, announced as an event', async () => {
     const headers = await t.signIn('admin');
-    const payload = { code: 'smart-city', nameTh: 'ศูนย์เมืองอัจฉริยะ', nameEn: 'Smart City Centre', kind: 'division' };
+    const payload = {
+      code: 'smart-city',
+      nameTh: 'ศูนย์เมืองอัจฉริยะ',
+      nameEn: 'Smart City Centre',
+      kind: 'division',
+    };
     const res = await t.json({ method: 'POST', url: '/api/org/offices', headers, payload });
     expect(res.status).toBe(201);
     const dup = await t.json({ method: 'POST', url: '/api/org/offices', headers, payload });

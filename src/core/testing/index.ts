@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, InjectOptions } from 'fastify';
 import { sql } from 'drizzle-orm';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import pino from 'pino';
 import { inject } from 'vitest';
+import { modules as registered } from '../../modules/index.ts';
+import { migrationSources } from '../../server.ts';
+import type { Role } from '../auth/roles.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { type Db, openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
@@ -10,10 +13,7 @@ import { Events } from '../events/outbox.ts';
 import { buildApp } from '../http/app.ts';
 import type { ModuleManifest } from '../modules.ts';
 import { demoAccounts, demoPassword, seedDemo } from '../seed.ts';
-import { migrationSources } from '../../server.ts';
-import { modules as registered } from '../../modules/index.ts';
 import { loadTemplate } from './template.ts';
-import type { Role } from '../auth/roles.ts';
 
 export interface TestDb {
   db: Db;
@@ -72,13 +72,21 @@ export interface TestApp {
   signIn(role: Role): Promise<Record<string, string>>;
   /** A bearer token for a demo account. */
   tokenFor(role: Role): Promise<Record<string, string>>;
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies in tests are arbitrary JSON
   json(options: InjectOptions): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
 }
 
-export async function testApp(options: { seed?: boolean; env?: Record<string, string>; modules?: ModuleManifest[] } = {}): Promise<TestApp> {
+export async function testApp(
+  options: { seed?: boolean; env?: Record<string, string>; modules?: ModuleManifest[] } = {},
+): Promise<TestApp> {
   const modules = options.modules ?? registered;
   const { db, dispose } = await freshDatabase(modules);
-  const config = loadConfig({ LOG_LEVEL: 'silent', DEMO: 'false', RATE_LIMIT_ANON: '100000', ...options.env });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    DEMO: 'false',
+    RATE_LIMIT_ANON: '100000',
+    ...options.env,
+  });
   const events = new Events(db, pino({ level: 'silent' }));
   if (options.seed !== false) await seedDemo(db, events, modules);
   const app = await buildApp({ config, db, events, modules, logger: false });
@@ -100,7 +108,11 @@ export async function testApp(options: { seed?: boolean; env?: Record<string, st
     async signIn(role) {
       const cached = headersFor.get(role);
       if (cached) return cached;
-      const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: email(role), password: demoPassword } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: email(role), password: demoPassword },
+      });
       if (res.statusCode !== 200) throw new Error(`sign-in as ${role} failed: ${res.statusCode} ${res.body}`);
       const cookie = res.cookies.find((c) => c.name === 'mueang_session')!;
       const headers = { cookie: `mueang_session=${cookie.value}`, 'x-csrf-token': res.json().csrfToken };
@@ -110,7 +122,12 @@ export async function testApp(options: { seed?: boolean; env?: Record<string, st
     async tokenFor(role) {
       const cached = tokens.get(role);
       if (cached) return cached;
-      const res = await app.inject({ method: 'POST', url: '/api/tokens', headers: await t.signIn(role), payload: { name: 'test' } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: await t.signIn(role),
+        payload: { name: 'test' },
+      });
       if (res.statusCode !== 201) throw new Error(`token for ${role} failed: ${res.body}`);
       const headers = { authorization: `Bearer ${res.json().token}` };
       tokens.set(role, headers);

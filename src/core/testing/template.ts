@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { migrationSources } from '../../server.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate, readMigrations } from '../db/migrate.ts';
-import { migrationSources } from '../../server.ts';
 
 const cacheDir = join(import.meta.dirname, '../../../node_modules/.cache/mueang');
 
@@ -13,7 +13,11 @@ const cacheDir = join(import.meta.dirname, '../../../node_modules/.cache/mueang'
  */
 export async function prepareTemplate(): Promise<string> {
   const key = createHash('sha256')
-    .update(readMigrations(migrationSources()).map((m) => `${m.owner}/${m.name}:${m.checksum}`).join('\n'))
+    .update(
+      readMigrations(migrationSources())
+        .map((m) => `${m.owner}/${m.name}:${m.checksum}`)
+        .join('\n'),
+    )
     .digest('hex')
     .slice(0, 16);
   const file = join(cacheDir, `template-${key}.tar.gz`);
@@ -21,7 +25,9 @@ export async function prepareTemplate(): Promise<string> {
   mkdirSync(cacheDir, { recursive: true });
   const db = await openDatabase({});
   await migrate(db, migrationSources());
-  const dump = await (db as unknown as { pglite: { dumpDataDir(c: 'gzip'): Promise<Blob> } }).pglite.dumpDataDir('gzip');
+  const dump = await (
+    db as unknown as { pglite: { dumpDataDir(c: 'gzip'): Promise<Blob> } }
+  ).pglite.dumpDataDir('gzip');
   await db.close();
   const tmp = `${file}.${process.pid}`;
   writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
