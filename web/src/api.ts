@@ -1,0 +1,88 @@
+import i18n from './i18n.ts';
+
+export interface Problem {
+  type?: string;
+  title: string;
+  status: number;
+  detail?: string;
+  code?: string;
+  errors?: { path: string; message: string }[];
+}
+
+export class ProblemError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title);
+  }
+  fieldError(path: string): string | undefined {
+    return this.problem.errors?.find((e) => e.path === path || e.path.endsWith(path))?.message;
+  }
+}
+
+let csrfToken: string | null = null;
+export function rememberCsrf(token: string | null | undefined) {
+  csrfToken = token ?? null;
+}
+
+const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Headers for a request: JSON, the UI language, and the CSRF token on unsafe methods. */
+export function requestHeaders(
+  method: string,
+  hasBody: boolean,
+  language: string,
+  csrf: string | null,
+): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': language };
+  if (hasBody) headers['content-type'] = 'application/json';
+  if (unsafe.has(method) && csrf) headers['x-csrf-token'] = csrf;
+  return headers;
+}
+
+/** Reads an error response as RFC 9457 problem details, whatever the server sent. */
+export async function toProblem(res: Response): Promise<Problem> {
+  const text = await res.text();
+  try {
+    const body = JSON.parse(text);
+    if (body && typeof body.title === 'string') return { ...body, status: body.status ?? res.status };
+  } catch {}
+  return {
+    title: res.statusText || `HTTP ${res.status}`,
+    status: res.status,
+    detail: text.slice(0, 200) || undefined,
+  };
+}
+
+export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    credentials: 'same-origin',
+    headers: requestHeaders(method, body !== undefined, i18n.language, csrfToken),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new ProblemError(await toProblem(res));
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+export interface Me {
+  id: string;
+  kind: 'staff' | 'citizen';
+  role: 'admin' | 'executive' | 'office_manager' | 'officer' | 'citizen';
+  email: string | null;
+  phone: string | null;
+  displayName: string;
+  officeId: string | null;
+  csrfToken: string | null;
+}
+
+export interface Meta {
+  city: { id: string; nameTh: string; nameEn: string };
+  demo: boolean;
+  map: { tileUrl: string | null; center: [number, number]; zoom: number };
+  dimensions: {
+    id: string;
+    nameTh: string;
+    nameEn: string;
+    modules: { id: string; nameTh: string; nameEn: string; path: string; status: 'active' | 'coming' }[];
+  }[];
+}

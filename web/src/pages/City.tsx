@@ -1,0 +1,105 @@
+import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api.ts';
+import { localName } from '../i18n.ts';
+import { useMeta } from '../session.ts';
+import { Map as CityMap } from '../ui/lazy.tsx';
+import { Card, ErrorState, Spinner } from '../ui/States.tsx';
+import { Table } from '../ui/Table.tsx';
+
+interface Office {
+  id: string;
+  code: string;
+  nameTh: string;
+  nameEn: string;
+  kind: 'office' | 'division';
+}
+type Areas = GeoJSON.FeatureCollection<
+  GeoJSON.MultiPolygon,
+  { code: string; nameTh: string; nameEn: string; synthetic: boolean }
+>;
+
+export function CityPage() {
+  const { t, i18n } = useTranslation();
+  const meta = useMeta().data;
+  const offices = useQuery({
+    queryKey: ['offices'],
+    queryFn: () => api<Office[]>('GET', '/api/org/offices'),
+  });
+  const zones = useQuery({ queryKey: ['zones'], queryFn: () => api<Areas>('GET', '/api/org/zones') });
+  const communities = useQuery({
+    queryKey: ['communities'],
+    queryFn: () => api<Areas>('GET', '/api/org/communities'),
+  });
+  const layers = useMemo(
+    () =>
+      zones.data && communities.data
+        ? [
+            { id: 'communities', data: communities.data, kind: 'fill' as const, color: '#6a7f00' },
+            { id: 'zones', data: zones.data, kind: 'fill' as const, color: '#0b5394' },
+          ]
+        : [],
+    [zones.data, communities.data],
+  );
+  const synthetic = zones.data?.features.some((f) => f.properties.synthetic);
+  return (
+    <section>
+      <h1>{t('city.title')}</h1>
+      <Card>
+        <h2>{t('city.map')}</h2>
+        {synthetic && <p className="note">{t('city.synthetic')}</p>}
+        {(zones.isPending || communities.isPending) && <Spinner />}
+        {zones.isError && <ErrorState error={zones.error} />}
+        {layers.length > 0 && (
+          <CityMap layers={layers} label={t('city.mapLabel')} tileUrl={meta?.map.tileUrl} />
+        )}
+        {zones.data && (
+          <details>
+            <summary>
+              {t('city.zones')} ({zones.data.features.length}) · {t('city.communities')} (
+              {communities.data?.features.length ?? 0})
+            </summary>
+            <ul>
+              {zones.data.features.map((z) => (
+                <li key={z.properties.code}>{localName(z.properties, i18n.language)}</li>
+              ))}
+            </ul>
+          </details>
+        )}
+      </Card>
+      <Card>
+        <h2>{t('city.offices')}</h2>
+        {offices.isPending && <Spinner />}
+        {offices.isError && <ErrorState error={offices.error} />}
+        {offices.data && (
+          <Table
+            caption={t('city.offices')}
+            rows={offices.data}
+            rowKey={(o) => o.id}
+            columns={[
+              {
+                key: 'name',
+                header: t('city.name'),
+                cell: (o) => localName(o, i18n.language),
+                sortValue: (o) => localName(o, i18n.language),
+              },
+              {
+                key: 'kind',
+                header: t('city.kind'),
+                cell: (o) => t(`city.${o.kind}`),
+                sortValue: (o) => o.kind,
+              },
+              {
+                key: 'code',
+                header: t('city.code'),
+                cell: (o) => <code>{o.code}</code>,
+                sortValue: (o) => o.code,
+              },
+            ]}
+          />
+        )}
+      </Card>
+    </section>
+  );
+}

@@ -1,0 +1,50 @@
+import { Link } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { localName } from '../i18n.ts';
+import { useMeta } from '../session.ts';
+import { Badge, ErrorState, Spinner } from '../ui/States.tsx';
+
+export function HomePage() {
+  const { t, i18n } = useTranslation();
+  const meta = useMeta();
+  return (
+    <>
+      <section className="hero">
+        <h1>{t('home.title')}</h1>
+        <p>{t('home.lead')}</p>
+      </section>
+      <h2>{t('home.dimensions')}</h2>
+      {meta.isPending && <Spinner />}
+      {meta.isError && <ErrorState error={meta.error} onRetry={() => meta.refetch()} />}
+      {meta.data && (
+        <ol className="dimensions">
+          {meta.data.dimensions.map((d) => (
+            <li
+              key={d.id}
+              id={`dimension-${d.id}`}
+              data-testid="dimension"
+              className={`card dimension dimension-${d.id}`}
+            >
+              <h3>{localName(d, i18n.language)}</h3>
+              <p>{t(`dimension.${d.id}`)}</p>
+              {d.modules.length === 0 ? (
+                <p data-testid="coming">
+                  <Badge tone="neutral">{t('home.coming')}</Badge>{' '}
+                  <span className="hint">{t('home.comingHint')}</span>
+                </p>
+              ) : (
+                <ul className="modules">
+                  {d.modules.map((m) => (
+                    <li key={m.id}>
+                      <Link to={m.path}>{localName(m, i18n.language)}</Link>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </>
+  );
+}

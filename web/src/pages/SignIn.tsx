@@ -1,0 +1,89 @@
+import { Link, useNavigate } from '@tanstack/react-router';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, type Me, ProblemError } from '../api.ts';
+import { useMeta, useSetMe } from '../session.ts';
+import { Button } from '../ui/Button.tsx';
+import { ErrorState } from '../ui/States.tsx';
+import { TextField } from '../ui/TextField.tsx';
+
+const demoAccounts = [
+  'admin@demo.local',
+  'executive@demo.local',
+  'manager@demo.local',
+  'officer@demo.local',
+  'citizen@demo.local',
+];
+
+export function SignInPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const setMe = useSetMe();
+  const meta = useMeta().data;
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    try {
+      const me = await api<Me>('POST', '/api/auth/login', {
+        email: String(form.get('email')),
+        password: String(form.get('password')),
+      });
+      setMe(me);
+      await navigate({ to: '/account' });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const fieldError = (path: string) => (error instanceof ProblemError ? error.fieldError(path) : undefined);
+  return (
+    <section className="narrow">
+      <h1>{t('signin.title')}</h1>
+      <form onSubmit={submit} noValidate>
+        <TextField
+          label={t('form.email')}
+          name="email"
+          type="text"
+          autoComplete="username"
+          inputMode="email"
+          required
+          error={fieldError('/email')}
+        />
+        <TextField
+          label={t('form.password')}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={fieldError('/password')}
+        />
+        {error !== null && <ErrorState error={error} />}
+        <Button type="submit" disabled={busy}>
+          {t('signin.submit')}
+        </Button>
+      </form>
+      <p>
+        {t('signin.noAccount')} <Link to="/signup">{t('nav.signup')}</Link>
+      </p>
+      {meta?.demo && (
+        <aside className="card demo-note">
+          <h2>{t('signin.demo')}</h2>
+          <ul>
+            {demoAccounts.map((a) => (
+              <li key={a}>
+                <code>{a}</code>
+              </li>
+            ))}
+          </ul>
+        </aside>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,58 @@
+import { useTranslation } from 'react-i18next';
+import { ProblemError } from '../api.ts';
+import { Button } from './Button.tsx';
+
+export function Spinner() {
+  const { t } = useTranslation();
+  return (
+    <p className="spinner" role="status">
+      {t('state.loading')}
+    </p>
+  );
+}
+
+export function EmptyState({ children }: { children: React.ReactNode }) {
+  return <div className="empty">{children}</div>;
+}
+
+/** Shows an RFC 9457 problem (title, detail, code) or any other error. */
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useTranslation();
+  const problem = error instanceof ProblemError ? error.problem : null;
+  return (
+    <div className="error-state" role="alert">
+      <p className="error-title">{problem?.title ?? t('state.error')}</p>
+      {problem?.detail && <p>{problem.detail}</p>}
+      {problem?.code && <p className="code">{problem.code}</p>}
+      {!problem && error instanceof Error && <p>{error.message}</p>}
+      {onRetry && (
+        <Button variant="secondary" onClick={onRetry}>
+          {t('state.retry')}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+export function Card({ children, className = '', ...rest }: React.HTMLAttributes<HTMLElement>) {
+  return (
+    <section className={`card ${className}`} {...rest}>
+      {children}
+    </section>
+  );
+}
+
+export function Badge({
+  children,
+  tone = 'neutral',
+  ...rest
+}: {
+  children: React.ReactNode;
+  tone?: 'neutral' | 'info' | 'warn';
+} & React.HTMLAttributes<HTMLSpanElement>) {
+  return (
+    <span className={`badge badge-${tone}`} {...rest}>
+      {children}
+    </span>
+  );
+}
