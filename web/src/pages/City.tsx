@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { localName } from '../i18n.ts';
 import { useMeta } from '../session.ts';
-import { Map as CityMap } from '../ui/lazy.tsx';
+import { LazyMapView as CityMap } from '../ui/lazy.tsx';
 import { Card, ErrorState, Spinner } from '../ui/States.tsx';
 import { Table } from '../ui/Table.tsx';
 

@@ -5,7 +5,7 @@ const LazyMap = lazy(() => import('./MapView.tsx'));
 const LazyChart = lazy(() => import('./Chart.tsx'));
 
 /** Map and chart load on first use, so the first page stays small on a phone. */
-export function Map(props: React.ComponentProps<typeof LazyMap>) {
+export function LazyMapView(props: React.ComponentProps<typeof LazyMap>) {
   return (
     <Suspense fallback={<Spinner />}>
       <LazyMap {...props} />
