@@ -58,7 +58,9 @@ export default function MapView({ layers, label, center = [102.835, 16.425], zoo
     const m = map.current;
     if (!m) return;
     const apply = () => {
+      const bounds = new maplibregl.LngLatBounds();
       for (const layer of layers) {
+        for (const f of layer.data.features) extend(bounds, f.geometry);
         const source = m.getSource(layer.id) as maplibregl.GeoJSONSource | undefined;
         if (source) {
           source.setData(layer.data);
@@ -98,7 +100,29 @@ export default function MapView({ layers, label, center = [102.835, 16.425], zoo
     };
     if (m.isStyleLoaded()) apply();
     else m.once('load', apply);
+    // Says how many features are drawn, for assistive summaries and browser tests.
+    const count = () => {
+      if (container.current)
+        container.current.dataset.renderedFeatures = String(m.queryRenderedFeatures().length);
+    };
+    m.on('idle', count);
+    return () => {
+      m.off('idle', count);
+    };
   }, [layers]);
 
-  return <div ref={container} className="map" role="img" aria-label={label} data-testid="map" />;
+  return <div ref={container} className="map" role="region" aria-label={label} data-testid="map" />;
+}
+
+function extend(bounds: maplibregl.LngLatBounds, geometry: GeoJSON.Geometry | null): void {
+  if (!geometry) return;
+  if (geometry.type === 'GeometryCollection') {
+    for (const g of geometry.geometries) extend(bounds, g);
+    return;
+  }
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') bounds.extend(c as [number, number]);
+    else if (Array.isArray(c)) for (const x of c) walk(x);
+  };
+  walk(geometry.coordinates);
 }
