@@ -33,7 +33,7 @@ function baseStyle(tileUrl: string | null | undefined): StyleSpecification {
 
 /** MapLibre map of GeoJSON layers; it keeps working, on a plain background, when no tile server answers. */
 export default function MapView({ layers, label, center = [102.835, 16.425], zoom = 12, tileUrl }: Props) {
-  const container = useRef<HTMLDivElement>(null);
+  const container = useRef<HTMLElement>(null);
   const map = useRef<maplibregl.Map | null>(null);
 
   useEffect(() => {
@@ -111,7 +111,7 @@ export default function MapView({ layers, label, center = [102.835, 16.425], zoo
     };
   }, [layers]);
 
-  return <div ref={container} className="map" role="region" aria-label={label} data-testid="map" />;
+  return <section ref={container} className="map" aria-label={label} data-testid="map" />;
 }
 
 function extend(bounds: maplibregl.LngLatBounds, geometry: GeoJSON.Geometry | null): void {
