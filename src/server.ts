@@ -12,10 +12,11 @@ import { choosePort } from './core/net.ts';
 import { seedDemo } from './core/seed.ts';
 import { modules as registered } from './modules/index.ts';
 
-/** Core's migrations first, then each module's in the order of the module list. */
+/** Core's migrations first, then the platform's, then each module's in the order of the module list. */
 export function migrationSources(modules: ModuleManifest[] = registered): MigrationSource[] {
   return [
     { owner: 'core', dir: join(import.meta.dirname, 'core/migrations') },
+    { owner: 'context', dir: join(import.meta.dirname, 'platform/context/migrations') },
     ...modules.filter((m) => m.migrationsDir).map((m) => ({ owner: m.id, dir: m.migrationsDir! })),
   ];
 }
