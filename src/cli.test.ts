@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
@@ -49,4 +50,38 @@ describe('mueang CLI', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('--role');
   });
+
+  it('seeds, creates a user, backs up, and restores every row into an empty database', () => {
+    const a = mkdtempSync(join(tmpdir(), 'mueang-cli-a-'));
+    const b = mkdtempSync(join(tmpdir(), 'mueang-cli-b-'));
+    const file = join(a, 'backup.jsonl.gz');
+    const again = join(b, 'again.jsonl.gz');
+    expect(cli(['seed'], { DATA_DIR: a }).status).toBe(0);
+    const created = cli(
+      [
+        'create-user',
+        '--email',
+        'clerk@example.org',
+        '--password',
+        'a long password',
+        '--role',
+        'officer',
+        '--office',
+        'finance',
+      ],
+      { DATA_DIR: a },
+    );
+    expect(created.stderr).toBe('');
+    expect(created.stdout).toContain('Created officer clerk@example.org');
+    expect(cli(['backup', file], { DATA_DIR: a }).stdout).toMatch(/Backed up \d+ rows/);
+    const restored = cli(['restore', file], { DATA_DIR: b, DEMO: 'false' });
+    expect(restored.stderr).toBe('');
+    expect(restored.stdout).toMatch(/Restored \d+ rows/);
+    expect(cli(['backup', again], { DATA_DIR: b, DEMO: 'false' }).status).toBe(0);
+    const rows = (f: string) => gunzipSync(readFileSync(f)).toString('utf8').split('\n').slice(1).join('\n');
+    expect(rows(again)).toBe(rows(file));
+    expect(rows(file)).toContain('clerk@example.org');
+    // A second restore into a database with rows is refused.
+    expect(cli(['restore', file], { DATA_DIR: b, DEMO: 'false' }).stderr).toContain('empty database');
+  }, 180_000);
 });

@@ -86,6 +86,7 @@ async function start(config: Config): Promise<number> {
     `  MQTT        ${broker?.url ?? '(none)'}${broker?.embedded ? ' (embedded broker)' : ''}`,
     `  Database    ${config.embeddedDatabase ? `embedded PGlite + PostGIS in ${config.DATA_DIR}` : 'PostgreSQL (DATABASE_URL)'}`,
   ];
+  for (const notice of platform.notices) lines.push(`  ⚠ ${notice}`);
   if (config.DEMO) {
     lines.push(
       '',

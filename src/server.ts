@@ -41,6 +41,8 @@ export interface Platform {
   broker: Broker | null;
   events: Events;
   url: string;
+  /** What people should know about this start, e.g. a port that was taken and replaced. */
+  notices: string[];
   close(): Promise<void>;
 }
 
@@ -56,8 +58,10 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   const modules = options.modules ?? registered;
   checkManifests(modules);
   const log = pino({ level: config.LOG_LEVEL });
+  const notices: string[] = [];
   const port = await choosePort(config.PORT, config.HOST, config.portExplicit, 'PORT');
-  if (port !== config.PORT) log.warn(`Port ${config.PORT} is in use, using ${port} instead`);
+  if (port !== config.PORT)
+    notices.push(`Port ${config.PORT} is in use, using ${port} instead (set PORT to choose).`);
 
   const db = await openAndMigrate(config, modules);
   const events = new Events(db, log);
@@ -92,6 +96,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     db,
     broker,
     events,
+    notices,
     url: config.PUBLIC_URL ?? `http://${host}:${actualPort}`,
     async close() {
       await started.close();

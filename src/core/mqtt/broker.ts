@@ -19,6 +19,7 @@ export interface BrokerOptions {
   portExplicit: boolean;
   host: string;
   log: FastifyBaseLogger;
+  onNotice?: (notice: string) => void;
 }
 
 /** Starts the embedded Aedes broker unless MQTT_URL names an external one; the platform's own client connects either way. */
@@ -28,7 +29,11 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   let url = options.mqttUrl;
   if (!url) {
     const port = await choosePort(options.port, options.host, options.portExplicit, 'MQTT_PORT');
-    if (port !== options.port) options.log.warn(`MQTT port ${options.port} is in use, using ${port} instead`);
+    if (port !== options.port) {
+      const notice = `MQTT port ${options.port} is in use, using ${port} instead (set MQTT_PORT to choose).`;
+      if (options.onNotice) options.onNotice(notice);
+      else options.log.warn(notice);
+    }
     aedes = await Aedes.createBroker();
     const broker = aedes;
     server = createServer(broker.handle);
