@@ -177,3 +177,32 @@ describe('bad input is a problem+json 4xx and changes nothing', () => {
     }
   });
 });
+
+describe('CORS', () => {
+  it('allows only the configured origins, with credentials', async () => {
+    const c = await testApp({ seed: false, env: { CORS_ORIGINS: 'https://portal.khonkaen.example' } });
+    try {
+      const ok = await c.app.inject({
+        method: 'OPTIONS',
+        url: '/api/meta',
+        headers: { origin: 'https://portal.khonkaen.example', 'access-control-request-method': 'GET' },
+      });
+      expect(ok.headers['access-control-allow-origin']).toBe('https://portal.khonkaen.example');
+      expect(ok.headers['access-control-allow-credentials']).toBe('true');
+      const other = await c.app.inject({
+        method: 'GET',
+        url: '/api/meta',
+        headers: { origin: 'https://evil.example' },
+      });
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await c.close();
+    }
+    const none = await t.app.inject({
+      method: 'GET',
+      url: '/api/meta',
+      headers: { origin: 'https://portal.khonkaen.example' },
+    });
+    expect(none.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
