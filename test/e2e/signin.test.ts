@@ -54,3 +54,30 @@ describe('sign-in', () => {
     await context.close();
   });
 });
+
+describe('audit log page', () => {
+  it('shows an executive the activity chart and the paged log, and tells an officer it is not for them', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await page.goto('/signin');
+    await page.getByLabel(/อีเมล/).fill('executive@demo.local');
+    await page.getByLabel(/รหัสผ่าน/).fill('mueang-demo');
+    await page.locator('form button[type="submit"]').click();
+    await page.waitForURL('**/account');
+    await page.goto('/admin/audit');
+    await page.locator('[data-testid="chart"] svg').waitFor({ timeout: 20_000 });
+    expect(await page.locator('table').innerText()).toContain('auth.login');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: 'test-results/audit.png' });
+    await context.close();
+
+    const officer = await newPage(browser);
+    await officer.page.goto('/signin');
+    await officer.page.getByLabel(/อีเมล/).fill('officer@demo.local');
+    await officer.page.getByLabel(/รหัสผ่าน/).fill('mueang-demo');
+    await officer.page.locator('form button[type="submit"]').click();
+    await officer.page.waitForURL('**/account');
+    await officer.page.goto('/admin/audit');
+    await expect.poll(() => officer.page.locator('main').innerText()).toContain('เฉพาะผู้ดูแลระบบและผู้บริหาร');
+    await officer.context.close();
+  });
+});

@@ -98,4 +98,25 @@ describe('audit log', () => {
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell(null)).toBe('');
   });
+
+  it('counts entries per day for the activity chart', async () => {
+    const res = await t.json({
+      method: 'GET',
+      url: '/api/audit/activity?days=7',
+      headers: await t.signIn('admin'),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toHaveLength(7);
+    expect(res.body[6].count).toBeGreaterThan(0);
+    expect(res.body[0].day < res.body[6].day).toBe(true);
+    expect(
+      (
+        await t.json({
+          method: 'GET',
+          url: '/api/audit/activity?days=9999',
+          headers: await t.signIn('admin'),
+        })
+      ).status,
+    ).toBe(400);
+  });
 });

@@ -103,3 +103,13 @@ export async function* iterateAudit(
     after = BigInt(page[page.length - 1].id);
   }
 }
+
+/** Entries per day (Bangkok time) over the last `days` days, oldest first, days without entries as 0. */
+export function auditActivity(db: Db, days: number): Promise<{ day: string; count: number }[]> {
+  return db.rows<{ day: string; count: number }>(sql`
+    WITH d AS (
+      SELECT generate_series((now() AT TIME ZONE 'Asia/Bangkok')::date - (${days}::int - 1), (now() AT TIME ZONE 'Asia/Bangkok')::date, interval '1 day')::date AS day)
+    SELECT to_char(d.day, 'YYYY-MM-DD') AS day, count(a.id)::int AS count
+    FROM d LEFT JOIN core_audit_log a ON (a.at AT TIME ZONE 'Asia/Bangkok')::date = d.day
+    GROUP BY d.day ORDER BY d.day`);
+}

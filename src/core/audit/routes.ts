@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { Uuid } from '../auth/schemas.ts';
-import { type AuditQuery, type AuditRow, audit, iterateAudit, listAudit } from './audit.ts';
+import { type AuditQuery, type AuditRow, audit, auditActivity, iterateAudit, listAudit } from './audit.ts';
 
 const tags = ['audit'];
 const readers = ['admin', 'executive'] as ('admin' | 'executive')[];
@@ -84,6 +84,26 @@ export async function auditRoutes(app: FastifyInstance) {
       });
       return result;
     },
+  );
+
+  const ActivityQuery = Type.Object(
+    { days: Type.Integer({ minimum: 1, maximum: 366, default: 14 }) },
+    { additionalProperties: false },
+  );
+  app.get(
+    '/api/audit/activity',
+    {
+      config: { access: readers },
+      schema: {
+        tags,
+        summary: 'Audit entries per day (Bangkok time), for the activity chart',
+        querystring: ActivityQuery,
+        response: {
+          200: Type.Array(Type.Object({ day: Type.String({ format: 'date' }), count: Type.Integer() })),
+        },
+      },
+    },
+    async (request) => auditActivity(app.db, (request.query as { days: number }).days),
   );
 
   app.get(

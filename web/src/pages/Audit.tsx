@@ -1,10 +1,11 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { formatDate } from '../dates.ts';
 import { useMe } from '../session.ts';
-import { ErrorState, Spinner } from '../ui/States.tsx';
+import { LazyChart } from '../ui/lazy.tsx';
+import { Card, ErrorState, Spinner } from '../ui/States.tsx';
 import { Table } from '../ui/Table.tsx';
 
 interface Row {
@@ -32,6 +33,32 @@ export function AuditPage() {
     enabled: allowed,
     placeholderData: keepPreviousData,
   });
+  const activity = useQuery({
+    queryKey: ['audit-activity'],
+    queryFn: () => api<{ day: string; count: number }[]>('GET', '/api/audit/activity?days=14'),
+    enabled: allowed,
+  });
+  const option = useMemo(
+    () =>
+      activity.data && {
+        grid: { left: 40, right: 16, top: 16, bottom: 32 },
+        tooltip: { trigger: 'axis' as const },
+        xAxis: {
+          type: 'category' as const,
+          data: activity.data.map((d) => formatDate(`${d.day}T12:00:00+07:00`, i18n.language, false)),
+        },
+        yAxis: { type: 'value' as const, minInterval: 1 },
+        series: [
+          {
+            type: 'bar' as const,
+            name: t('audit.entries'),
+            data: activity.data.map((d) => d.count),
+            itemStyle: { color: '#0b5394' },
+          },
+        ],
+      },
+    [activity.data, i18n.language, t],
+  );
   if (!allowed) {
     return (
       <section>
@@ -48,6 +75,17 @@ export function AuditPage() {
           {t('audit.export')}
         </a>
       </p>
+      <Card>
+        <h2>{t('audit.activity')}</h2>
+        {activity.isError && <ErrorState error={activity.error} />}
+        {option && (
+          <LazyChart
+            option={option}
+            height={220}
+            label={`${t('audit.activity')}: ${activity.data?.map((d) => `${d.day} ${d.count}`).join(', ')}`}
+          />
+        )}
+      </Card>
       {log.isPending && <Spinner />}
       {log.isError && <ErrorState error={log.error} />}
       {log.data && (

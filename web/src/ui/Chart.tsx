@@ -23,5 +23,13 @@ export default function Chart({
       chart.dispose();
     };
   }, [option]);
-  return <div ref={container} role="img" aria-label={label} style={{ width: '100%', height }} />;
+  return (
+    <div
+      ref={container}
+      role="img"
+      aria-label={label}
+      data-testid="chart"
+      style={{ width: '100%', height }}
+    />
+  );
 }

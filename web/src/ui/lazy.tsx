@@ -1,22 +1,22 @@
 import { lazy, Suspense } from 'react';
 import { Spinner } from './States.tsx';
 
-const LazyMap = lazy(() => import('./MapView.tsx'));
-const LazyChart = lazy(() => import('./Chart.tsx'));
+const MapView = lazy(() => import('./MapView.tsx'));
+const Chart = lazy(() => import('./Chart.tsx'));
 
 /** Map and chart load on first use, so the first page stays small on a phone. */
-export function LazyMapView(props: React.ComponentProps<typeof LazyMap>) {
+export function LazyMapView(props: React.ComponentProps<typeof MapView>) {
   return (
     <Suspense fallback={<Spinner />}>
-      <LazyMap {...props} />
+      <MapView {...props} />
     </Suspense>
   );
 }
 
-export function Chart(props: React.ComponentProps<typeof LazyChart>) {
+export function LazyChart(props: React.ComponentProps<typeof Chart>) {
   return (
     <Suspense fallback={<Spinner />}>
-      <LazyChart {...props} />
+      <Chart {...props} />
     </Suspense>
   );
 }
