@@ -84,4 +84,27 @@ describe('mueang CLI', () => {
     // A second restore into a database with rows is refused.
     expect(cli(['restore', file], { DATA_DIR: b, DEMO: 'false' }).stderr).toContain('empty database');
   }, 180_000);
+
+  it('prints a PromptPay payload and writes its QR', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mueang-pp-'));
+    const r = cli([
+      'promptpay',
+      '--biller',
+      '0000000000001',
+      '--ref1',
+      '6300002',
+      '--ref2',
+      '121214564541',
+      '--amount',
+      '100.35',
+      '--png',
+      join(dir, 'qr.png'),
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toMatch(/63043ACE$/);
+    expect(readFileSync(join(dir, 'qr.png')).subarray(1, 4).toString()).toBe('PNG');
+    const bad = cli(['promptpay', '--biller', '12', '--ref1', 'x']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('biller ID');
+  });
 });

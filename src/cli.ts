@@ -8,6 +8,7 @@ import { backup, restore } from './core/db/backup.ts';
 import { Events } from './core/events/outbox.ts';
 import { demoAccounts, demoPassword, seedDemo } from './core/seed.ts';
 import { modules } from './modules/index.ts';
+import { promptpayCommand, promptpayUsage } from './modules/tax/cli.ts';
 import { openAndMigrate, startPlatform } from './server.ts';
 
 const usage = `Mueang (เมือง) — open smart-city platform
@@ -21,6 +22,7 @@ Usage: mueang <command> [options]
                              roles: ${allRoles.join(', ')}
   backup <file>              write every row to a file (gzip JSON lines)
   restore <file>             load a backup into an empty database
+  ${promptpayUsage}
 
 Settings come from the environment or mueang.config.json; see docs/configuration.md.`;
 
@@ -30,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return command ? 0 : 1;
   }
+  if (command === 'promptpay') return promptpayCommand(rest);
   const config = loadConfig();
   switch (command) {
     case 'start':
@@ -158,6 +161,7 @@ main(process.argv.slice(2)).then(
   },
   (err) => {
     if (err instanceof ConfigError) console.error(err.message);
+    else if (err?.name === 'PromptPayError' || err instanceof TypeError) console.error(err.message);
     else if (err?.code && typeof err.status === 'number')
       console.error(`${err.code}: ${err.detail ?? err.message}`);
     else console.error(err instanceof Error ? err.message : err);

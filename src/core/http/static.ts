@@ -25,7 +25,12 @@ export const webApp = fp(async (app: FastifyInstance) => {
   app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
     const path = request.url.split('?')[0];
     if (apiPrefixes.some((p) => path.startsWith(p))) throw AppError.notFound('route.not_found');
-    const file = join(webRoot, decodeURIComponent(path));
+    let file: string;
+    try {
+      file = join(webRoot, decodeURIComponent(path));
+    } catch {
+      throw AppError.badRequest('request.malformed', 'malformed path');
+    }
     if (path !== '/' && file.startsWith(`${webRoot}/`) && existsSync(file) && !path.endsWith('/')) {
       return reply.sendFile(path.slice(1));
     }
