@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import {
+  assessProperty,
+  assessSign,
+  checkRates,
+  lateCharges,
+  type Property,
+  RateError,
+} from './assessment.ts';
+import { landBuildingLate, landBuildingRates2569 as rates, signRates2569 } from './rates.ts';
+
+const M = 1_000_000;
+/** A property of `valueBaht`, all land (1,000 m²), in one or more uses. */
+const property = (
+  valueBaht: number,
+  uses: Property['uses'],
+  ownerKind: Property['ownerKind'] = 'person',
+): Property => ({
+  ownerKind,
+  landAreaM2: 1000,
+  landValuePerM2Baht: valueBaht / 1000,
+  buildings: [],
+  uses,
+});
+const tax = (p: Property) => assessProperty(p, rates).taxSatang / 100;
+
+describe('Land and Building Tax assessment', () => {
+  it.each([
+    ['main home at exactly 50 million', 50 * M, 0],
+    ['main home at 50,000,001 (0.0003 baht rounds to 0)', 50 * M + 1, 0],
+    ['main home at 60 million', 60 * M, 3_000],
+    ['main home at 80 million, two bands', 80 * M, 7_500 + 2_500],
+  ])('%s', (_name, value, expected) => {
+    expect(
+      tax(property(value, [{ use: 'residential', sharePercent: 100, mainHome: 'land-and-building' }])),
+    ).toBe(expected);
+  });
+
+  it('taxes a main home owned as a building only above 10 million', () => {
+    expect(
+      tax(property(10 * M, [{ use: 'residential', sharePercent: 100, mainHome: 'building-only' }])),
+    ).toBe(0);
+    expect(
+      tax(property(60 * M, [{ use: 'residential', sharePercent: 100, mainHome: 'building-only' }])),
+    ).toBe(8_000 + 3_000);
+  });
+
+  it('taxes other residences from the first baht, and gives juristic persons no main-home exemption', () => {
+    expect(tax(property(10 * M, [{ use: 'residential', sharePercent: 100 }]))).toBe(2_000);
+    expect(
+      tax(
+        property(
+          10 * M,
+          [{ use: 'residential', sharePercent: 100, mainHome: 'land-and-building' }],
+          'juristic',
+        ),
+      ),
+    ).toBe(2_000);
+  });
+
+  it('exempts the first 50 million of farmland for individuals only', () => {
+    expect(tax(property(50 * M, [{ use: 'agriculture', sharePercent: 100 }]))).toBe(0);
+    expect(tax(property(60 * M, [{ use: 'agriculture', sharePercent: 100 }]))).toBe(1_000);
+    expect(tax(property(60 * M, [{ use: 'agriculture', sharePercent: 100 }], 'juristic'))).toBe(6_000);
+  });
+
+  it('taxes commercial use by bands', () => {
+    expect(tax(property(10 * M, [{ use: 'other', sharePercent: 100 }]))).toBe(30_000);
+    expect(tax(property(60 * M, [{ use: 'other', sharePercent: 100 }]))).toBe(150_000 + 40_000);
+  });
+
+  it('raises vacant land by 0.3% per three years unused, up to 3%', () => {
+    expect(tax(property(10 * M, [{ use: 'vacant', sharePercent: 100, vacantYears: 2 }]))).toBe(30_000);
+    expect(tax(property(10 * M, [{ use: 'vacant', sharePercent: 100, vacantYears: 3 }]))).toBe(60_000);
+    expect(tax(property(10 * M, [{ use: 'vacant', sharePercent: 100, vacantYears: 40 }]))).toBe(300_000);
+  });
+
+  it('splits a mixed-use parcel by share', () => {
+    const p = property(20 * M, [
+      { use: 'residential', sharePercent: 50 },
+      { use: 'other', sharePercent: 50 },
+    ]);
+    expect(tax(p)).toBe(2_000 + 30_000);
+    expect(() => tax(property(20 * M, [{ use: 'other', sharePercent: 60 }]))).toThrow(RateError);
+  });
+
+  it('values buildings after depreciation and shows the working line by line', () => {
+    const p: Property = {
+      ownerKind: 'person',
+      landAreaM2: 100,
+      landValuePerM2Baht: 10_000,
+      buildings: [{ floorAreaM2: 200, costPerM2Baht: 7_000, ageYears: 10, depreciationPercent: 20 }],
+      uses: [{ use: 'residential', sharePercent: 100 }],
+    };
+    const a = assessProperty(p, rates);
+    expect(a.taxSatang).toBe(42_400); // (1,000,000 + 1,120,000) × 0.02% = 424 baht
+    expect(a.lines.map((l) => l.satang)).toEqual([100_000_000, 112_000_000, 212_000_000, 42_400, 42_400]);
+    expect(a.lines[1].text.th).toContain('หักค่าเสื่อม 20%');
+    expect(a.lines.at(-1)?.text.en).toBe('Tax due');
+  });
+
+  it('applies a reduction decreed for the year', () => {
+    const reduced = { ...rates, reductionPercent: 90 };
+    expect(assessProperty(property(10 * M, [{ use: 'other', sharePercent: 100 }]), reduced).taxSatang).toBe(
+      300_000,
+    );
+  });
+
+  it('refuses an ordinance rate above the statutory ceiling', () => {
+    expect(() => checkRates(rates)).not.toThrow();
+    expect(() => checkRates({ ...rates, residentialOther: [{ fromBaht: 0, ratePercent: 0.4 }] })).toThrow(
+      /ceiling/,
+    );
+    expect(() =>
+      checkRates({
+        ...rates,
+        other: [
+          { fromBaht: 0, ratePercent: 0.3 },
+          { fromBaht: 0, ratePercent: 0.4 },
+        ],
+      }),
+    ).toThrow(/ascend/);
+  });
+
+  it('adds late charges as the rule says', () => {
+    expect(lateCharges(1_000_000, 2.5, landBuildingLate)).toEqual({ surcharge: 30_000, penalty: 400_000 });
+    expect(lateCharges(1_000_000, 0, landBuildingLate)).toEqual({ surcharge: 0, penalty: 0 });
+    expect(lateCharges(1_000_000, 500, landBuildingLate).surcharge).toBe(1_000_000);
+  });
+});
+
+describe('signboard tax', () => {
+  const sign = (widthCm: number, heightCm: number, type: 1 | 2 | 3, moving: boolean) =>
+    assessSign({ widthCm, heightCm, type, moving }, signRates2569).taxSatang / 100;
+
+  it.each([
+    ['type 1 static, small: the 200-baht minimum', 100, 50, 1, false, 200],
+    ['type 1 moving, 100 × 500 cm = 100 units × 10', 100, 500, 1, true, 1_000],
+    ['type 1 static, 100 × 500 cm = 100 units × 5', 100, 500, 1, false, 500],
+    ['type 2 moving, 100 × 260 cm = 52 units × 52', 100, 260, 2, true, 2_704],
+    ['type 2 static, 75,010 cm²: remainder under half dropped', 10, 7501, 2, false, 150 * 26],
+    ['type 2 static, 75,260 cm²: remainder over half counts', 10, 7526, 2, false, 151 * 26],
+    ['type 3 static, 200 × 300 cm = 120 units × 50', 200, 300, 3, false, 6_000],
+    ['type 3 moving, 200 × 300 cm = 120 units × 52', 200, 300, 3, true, 6_240],
+  ] as const)('%s', (_name, w, h, type, moving, expected) => {
+    expect(sign(w, h, type, moving)).toBe(expected);
+  });
+
+  it('explains the minimum in the working', () => {
+    const a = assessSign({ widthCm: 10, heightCm: 10, type: 1, moving: false }, signRates2569);
+    expect(a.lines.at(-1)?.text.th).toContain('ขั้นต่ำ 200 บาท');
+  });
+});

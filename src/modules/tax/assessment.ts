@@ -1,0 +1,290 @@
+/**
+ * Land and Building Tax (Act B.E. 2562) and signboard tax (Signboard Tax Act B.E. 2510, rates of the
+ * Ministerial Regulation B.E. 2563) as pure functions over rate tables that are data, held per year.
+ * All money is in satang (integers) so that sums and rounding are exact.
+ */
+
+export type Use = 'agriculture' | 'residential' | 'other' | 'vacant';
+
+/** A marginal band: the rate (percent) applies to the part of the value between `from` and the next band. */
+export interface Band {
+  fromBaht: number;
+  ratePercent: number;
+}
+
+export interface LandBuildingRates {
+  year: number;
+  /** Bands per use; residential has separate tables for the main home and other residences. */
+  agriculture: Band[];
+  residentialMainHome: Band[];
+  residentialOther: Band[];
+  other: Band[];
+  vacant: Band[];
+  /** Statutory ceilings (percent); an ordinance rate above them is refused. */
+  ceilings: Record<Use, number>;
+  vacantSurchargePercentPer3Years: number;
+  vacantMaxPercent: number;
+  exemptions: {
+    mainHomeOwnerOfLandAndBuilding: number;
+    mainHomeBuildingOnly: number;
+    agricultureIndividual: number;
+  };
+  /** A reduction decreed for the year, in percent of the tax (0 for none). */
+  reductionPercent: number;
+}
+
+export interface WorkingLine {
+  text: { th: string; en: string };
+  satang: number;
+}
+
+export interface Assessment {
+  taxSatang: number;
+  lines: WorkingLine[];
+}
+
+const baht = (satang: number) =>
+  (satang / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+export class RateError extends Error {}
+
+/** Checks an ordinance's table against the law: ascending bands and no rate above the ceiling. */
+export function checkRates(r: LandBuildingRates): void {
+  const tables: [Use, Band[]][] = [
+    ['agriculture', r.agriculture],
+    ['residential', r.residentialMainHome],
+    ['residential', r.residentialOther],
+    ['other', r.other],
+    ['vacant', r.vacant],
+  ];
+  for (const [use, bands] of tables) {
+    if (bands.length === 0 || bands[0].fromBaht !== 0)
+      throw new RateError(`${use}: the first band must start at 0`);
+    for (let i = 0; i < bands.length; i++) {
+      if (bands[i].ratePercent < 0 || bands[i].ratePercent > r.ceilings[use]) {
+        throw new RateError(
+          `${use}: ${bands[i].ratePercent}% is above the statutory ceiling of ${r.ceilings[use]}%`,
+        );
+      }
+      if (i > 0 && bands[i].fromBaht <= bands[i - 1].fromBaht)
+        throw new RateError(`${use}: bands must ascend`);
+    }
+  }
+}
+
+/**
+ * Tax on `valueSatang` over marginal bands (bands are on the whole value), the part below
+ * `exemptSatang` untaxed, each band's rate raised by `extraPercent` up to `capPercent`.
+ */
+export function progressive(
+  valueSatang: number,
+  bands: Band[],
+  label: { th: string; en: string },
+  options: { exemptSatang?: number; extraPercent?: number; capPercent?: number } = {},
+): Assessment {
+  const { exemptSatang = 0, extraPercent = 0, capPercent = Number.POSITIVE_INFINITY } = options;
+  const lines: WorkingLine[] = [];
+  let tax = 0;
+  for (let i = 0; i < bands.length; i++) {
+    const from = Math.max(bands[i].fromBaht * 100, exemptSatang);
+    const to = i + 1 < bands.length ? bands[i + 1].fromBaht * 100 : Number.POSITIVE_INFINITY;
+    const part = Math.min(valueSatang, to) - from;
+    if (part <= 0) continue;
+    const rate = Math.min(bands[i].ratePercent + extraPercent, capPercent);
+    // Rates carry up to three decimals: compute in integers and round once, half up, to the satang.
+    const bandTax = Math.round((part * Math.round(rate * 1000)) / 100_000);
+    tax += bandTax;
+    lines.push({
+      text: {
+        th: `${label.th}: มูลค่าส่วน ${baht(from)}–${Number.isFinite(to) ? baht(Math.min(valueSatang, to)) : baht(valueSatang)} บาท (${baht(part)} บาท) × ${rate}%`,
+        en: `${label.en}: value ${baht(from)}–${Number.isFinite(to) ? baht(Math.min(valueSatang, to)) : baht(valueSatang)} baht (${baht(part)} baht) × ${rate}%`,
+      },
+      satang: bandTax,
+    });
+  }
+  return { taxSatang: tax, lines };
+}
+
+export interface Building {
+  floorAreaM2: number;
+  costPerM2Baht: number;
+  ageYears: number;
+  /** Depreciation by age from the Treasury Department's table, in percent (see depreciationPercent). */
+  depreciationPercent: number;
+}
+
+export interface UsePart {
+  use: Use;
+  /** Share of the property's area in this use, in percent; the parts add up to 100. */
+  sharePercent: number;
+  /** For residential use: the owner's main home, owning land and building, or the building only. */
+  mainHome?: 'land-and-building' | 'building-only';
+  /** For vacant land: full years it has been left unused in a row. */
+  vacantYears?: number;
+}
+
+export interface Property {
+  ownerKind: 'person' | 'juristic';
+  landAreaM2: number;
+  landValuePerM2Baht: number;
+  buildings: Building[];
+  uses: UsePart[];
+}
+
+const useNames: Record<Use, { th: string; en: string }> = {
+  agriculture: { th: 'ประกอบเกษตรกรรม', en: 'Agriculture' },
+  residential: { th: 'อยู่อาศัย', en: 'Residence' },
+  other: { th: 'อื่น ๆ (พาณิชย์)', en: 'Other (commercial)' },
+  vacant: { th: 'รกร้างว่างเปล่า', en: 'Vacant' },
+};
+
+/** The assessment of one property for one tax year, with its working line by line. */
+export function assessProperty(p: Property, r: LandBuildingRates): Assessment {
+  const total = p.uses.reduce((sum, u) => sum + u.sharePercent, 0);
+  if (Math.abs(total - 100) > 1e-9) throw new RateError(`use shares add up to ${total}%, not 100%`);
+  const landSatang = Math.round(p.landAreaM2 * p.landValuePerM2Baht * 100);
+  const buildingSatang = p.buildings.reduce(
+    (sum, b) => sum + Math.round(b.floorAreaM2 * b.costPerM2Baht * 100 * (1 - b.depreciationPercent / 100)),
+    0,
+  );
+  const lines: WorkingLine[] = [
+    {
+      text: {
+        th: `ที่ดิน ${p.landAreaM2} ตร.ม. × ${p.landValuePerM2Baht} บาท/ตร.ม.`,
+        en: `Land ${p.landAreaM2} m² × ${p.landValuePerM2Baht} baht/m²`,
+      },
+      satang: landSatang,
+    },
+    ...p.buildings.map((b) => ({
+      text: {
+        th: `สิ่งปลูกสร้าง ${b.floorAreaM2} ตร.ม. × ${b.costPerM2Baht} บาท/ตร.ม. หักค่าเสื่อม ${b.depreciationPercent}% (อายุ ${b.ageYears} ปี)`,
+        en: `Building ${b.floorAreaM2} m² × ${b.costPerM2Baht} baht/m² less ${b.depreciationPercent}% depreciation (${b.ageYears} years)`,
+      },
+      satang: Math.round(b.floorAreaM2 * b.costPerM2Baht * 100 * (1 - b.depreciationPercent / 100)),
+    })),
+  ];
+  const value = landSatang + buildingSatang;
+  let tax = 0;
+  for (const part of p.uses) {
+    const partValue = Math.round((value * part.sharePercent) / 100);
+    const label = {
+      th: `${useNames[part.use].th} ${part.sharePercent}%`,
+      en: `${useNames[part.use].en} ${part.sharePercent}%`,
+    };
+    lines.push({
+      text: { th: `มูลค่าส่วนที่ใช้${label.th}`, en: `Value used for ${label.en}` },
+      satang: partValue,
+    });
+    const result = assessPart(partValue, part, p.ownerKind, r, label);
+    tax += result.taxSatang;
+    lines.push(...result.lines);
+  }
+  if (r.reductionPercent > 0) {
+    const reduction = Math.round((tax * r.reductionPercent) / 100);
+    tax -= reduction;
+    lines.push({
+      text: {
+        th: `ลดภาษีตามพระราชกฤษฎีกา ${r.reductionPercent}%`,
+        en: `Reduction decreed for ${r.year}: ${r.reductionPercent}%`,
+      },
+      satang: -reduction,
+    });
+  }
+  lines.push({ text: { th: 'ภาษีที่ต้องชำระ', en: 'Tax due' }, satang: tax });
+  return { taxSatang: tax, lines };
+}
+
+function assessPart(
+  value: number,
+  part: UsePart,
+  ownerKind: Property['ownerKind'],
+  r: LandBuildingRates,
+  label: { th: string; en: string },
+): Assessment {
+  const person = ownerKind === 'person';
+  switch (part.use) {
+    case 'agriculture':
+      return progressive(value, r.agriculture, label, {
+        exemptSatang: person ? r.exemptions.agricultureIndividual * 100 : 0,
+      });
+    case 'residential':
+      if (person && part.mainHome === 'land-and-building') {
+        return progressive(value, r.residentialMainHome, label, {
+          exemptSatang: r.exemptions.mainHomeOwnerOfLandAndBuilding * 100,
+        });
+      }
+      if (person && part.mainHome === 'building-only') {
+        return progressive(value, r.residentialOther, label, {
+          exemptSatang: r.exemptions.mainHomeBuildingOnly * 100,
+        });
+      }
+      return progressive(value, r.residentialOther, label);
+    case 'other':
+      return progressive(value, r.other, label);
+    case 'vacant': {
+      const extra = Math.floor((part.vacantYears ?? 0) / 3) * r.vacantSurchargePercentPer3Years;
+      return progressive(value, r.vacant, label, { extraPercent: extra, capPercent: r.vacantMaxPercent });
+    }
+  }
+}
+
+export type SignType = 1 | 2 | 3;
+
+export interface SignRates {
+  year: number;
+  /** Baht per 500 cm², by type and whether the sign moves or changes. */
+  per500cm2: Record<SignType, { moving: number; static: number }>;
+  minimumBaht: number;
+}
+
+export interface Sign {
+  widthCm: number;
+  heightCm: number;
+  type: SignType;
+  moving: boolean;
+}
+
+/** Signboard tax: area in units of 500 cm² (a remainder over half a unit counts as one), at least the minimum. */
+export function assessSign(sign: Sign, r: SignRates): Assessment {
+  const area = Math.round(sign.widthCm * sign.heightCm);
+  const units = Math.floor(area / 500) + (area % 500 > 250 ? 1 : 0);
+  const rate = r.per500cm2[sign.type][sign.moving ? 'moving' : 'static'];
+  const computed = units * rate * 100;
+  const tax = Math.max(computed, r.minimumBaht * 100);
+  const lines: WorkingLine[] = [
+    {
+      text: {
+        th: `ป้ายประเภท ${sign.type} ${sign.moving ? 'เคลื่อนที่/เปลี่ยนข้อความได้' : 'ไม่เคลื่อนที่'} ขนาด ${sign.widthCm}×${sign.heightCm} ซม. = ${area} ตร.ซม. = ${units} หน่วย × ${rate} บาท`,
+        en: `Sign type ${sign.type}, ${sign.moving ? 'moving/changeable' : 'static'}, ${sign.widthCm}×${sign.heightCm} cm = ${area} cm² = ${units} units × ${rate} baht`,
+      },
+      satang: computed,
+    },
+  ];
+  if (tax > computed)
+    lines.push({
+      text: { th: `ขั้นต่ำ ${r.minimumBaht} บาทต่อป้าย`, en: `Minimum ${r.minimumBaht} baht per sign` },
+      satang: tax,
+    });
+  return { taxSatang: tax, lines };
+}
+
+export interface LateRule {
+  /** Percent of the tax per month (or part of a month) late, capped at the tax itself. */
+  surchargePercentPerMonth: number;
+  /** A one-off penalty in percent of the tax for paying after the deadline (0 for none). */
+  penaltyPercent: number;
+}
+
+/** Surcharge and penalty for paying `monthsLate` months (or parts) after the due date. */
+export function lateCharges(
+  taxSatang: number,
+  monthsLate: number,
+  rule: LateRule,
+): { surcharge: number; penalty: number } {
+  if (monthsLate <= 0) return { surcharge: 0, penalty: 0 };
+  const surcharge = Math.min(
+    taxSatang,
+    Math.round((taxSatang * rule.surchargePercentPerMonth * Math.ceil(monthsLate)) / 100),
+  );
+  return { surcharge, penalty: Math.round((taxSatang * rule.penaltyPercent) / 100) };
+}

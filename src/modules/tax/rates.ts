@@ -1,0 +1,67 @@
+import type { LandBuildingRates, LateRule, SignRates } from './assessment.ts';
+
+/**
+ * Rates held as data, one record per tax year. These are the Royal Decree rates for Land and
+ * Building Tax (B.E. 2562) and the signboard rates of the Ministerial Regulation B.E. 2563, as a
+ * municipality would adopt them; a real installation loads its own ordinance's table each year.
+ */
+export const landBuildingRates2569: LandBuildingRates = {
+  year: 2569,
+  agriculture: [
+    { fromBaht: 0, ratePercent: 0.01 },
+    { fromBaht: 75_000_000, ratePercent: 0.03 },
+    { fromBaht: 100_000_000, ratePercent: 0.05 },
+    { fromBaht: 500_000_000, ratePercent: 0.07 },
+    { fromBaht: 1_000_000_000, ratePercent: 0.1 },
+  ],
+  residentialMainHome: [
+    { fromBaht: 0, ratePercent: 0 },
+    { fromBaht: 50_000_000, ratePercent: 0.03 },
+    { fromBaht: 75_000_000, ratePercent: 0.05 },
+    { fromBaht: 100_000_000, ratePercent: 0.1 },
+  ],
+  residentialOther: [
+    { fromBaht: 0, ratePercent: 0.02 },
+    { fromBaht: 50_000_000, ratePercent: 0.03 },
+    { fromBaht: 75_000_000, ratePercent: 0.05 },
+    { fromBaht: 100_000_000, ratePercent: 0.1 },
+  ],
+  other: [
+    { fromBaht: 0, ratePercent: 0.3 },
+    { fromBaht: 50_000_000, ratePercent: 0.4 },
+    { fromBaht: 200_000_000, ratePercent: 0.5 },
+    { fromBaht: 1_000_000_000, ratePercent: 0.6 },
+    { fromBaht: 5_000_000_000, ratePercent: 0.7 },
+  ],
+  vacant: [
+    { fromBaht: 0, ratePercent: 0.3 },
+    { fromBaht: 50_000_000, ratePercent: 0.4 },
+    { fromBaht: 200_000_000, ratePercent: 0.5 },
+    { fromBaht: 1_000_000_000, ratePercent: 0.6 },
+    { fromBaht: 5_000_000_000, ratePercent: 0.7 },
+  ],
+  ceilings: { agriculture: 0.15, residential: 0.3, other: 1.2, vacant: 1.2 },
+  vacantSurchargePercentPer3Years: 0.3,
+  vacantMaxPercent: 3,
+  exemptions: {
+    mainHomeOwnerOfLandAndBuilding: 50_000_000,
+    mainHomeBuildingOnly: 10_000_000,
+    agricultureIndividual: 50_000_000,
+  },
+  reductionPercent: 0,
+};
+
+export const signRates2569: SignRates = {
+  year: 2569,
+  per500cm2: {
+    1: { moving: 10, static: 5 },
+    2: { moving: 52, static: 26 },
+    3: { moving: 52, static: 50 },
+  },
+  minimumBaht: 200,
+};
+
+/** Late payment of Land and Building Tax: 1% a month surcharge; 40% penalty when assessed after the deadline. */
+export const landBuildingLate: LateRule = { surchargePercentPerMonth: 1, penaltyPercent: 40 };
+/** Late signboard tax: 2% a month surcharge. */
+export const signLate: LateRule = { surchargePercentPerMonth: 2, penaltyPercent: 0 };
