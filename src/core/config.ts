@@ -23,6 +23,8 @@ export const ConfigSchema = Type.Object(
     RATE_LIMIT_ANON: Type.Integer({ minimum: 1 }),
     MAP_TILE_URL: Type.Optional(Type.String()),
     SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 8760 }),
+    TAX_BILLER_ID: Type.String({ pattern: '^[0-9]{13,15}$' }),
+    TAX_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   },
   { additionalProperties: false },
 );
@@ -58,6 +60,8 @@ const defaults = {
   BODY_LIMIT: 1048576,
   RATE_LIMIT_ANON: 300,
   SESSION_TTL_HOURS: 24 * 14,
+  // A placeholder biller ID (the municipality's tax ID plus suffix comes from its bank).
+  TAX_BILLER_ID: '099400000000000',
 };
 
 const names = Object.keys(ConfigSchema.properties);

@@ -9,7 +9,13 @@ import { seedOrganisation } from './org/seed.ts';
 
 export const demoPassword = 'mueang-demo';
 
-export const demoAccounts: { email: string; role: Role; displayName: string; office?: string }[] = [
+export const demoAccounts: {
+  email: string;
+  role: Role;
+  displayName: string;
+  office?: string;
+  nationalId?: string;
+}[] = [
   { email: 'admin@demo.local', role: 'admin', displayName: 'ผู้ดูแลระบบ (ตัวอย่าง)' },
   { email: 'executive@demo.local', role: 'executive', displayName: 'ผู้บริหาร (ตัวอย่าง)' },
   {
@@ -19,7 +25,13 @@ export const demoAccounts: { email: string; role: Role; displayName: string; off
     office: 'clerk',
   },
   { email: 'officer@demo.local', role: 'officer', displayName: 'เจ้าหน้าที่สำนักปลัด (ตัวอย่าง)', office: 'clerk' },
-  { email: 'citizen@demo.local', role: 'citizen', displayName: 'สมชาย ใจดี (ตัวอย่าง)' },
+  // A synthetic national ID (valid check digit) so the demo citizen owns demo tax records.
+  {
+    email: 'citizen@demo.local',
+    role: 'citizen',
+    displayName: 'สมชาย ใจดี (ตัวอย่าง)',
+    nationalId: '1101700230708',
+  },
 ];
 
 /** The Khon Kaen demo: organisation, demo accounts and each module's own demo data. Safe to run again. */
@@ -35,6 +47,7 @@ export async function seedDemo(db: Db, events: Events, modules: ModuleManifest[]
         email: account.email,
         password: demoPassword,
         role: account.role,
+        nationalId: account.nationalId,
         officeId: account.office ? offices.get(account.office) : null,
       },
       { ...systemActor, label: 'demo-seed' },

@@ -37,8 +37,8 @@ export const authPlugin = fp(
     });
 
     app.addHook('preValidation', async (request) => {
-      const access = request.routeOptions.config?.access ?? 'public';
-      const verdict = allows(access, request.principal);
+      const config = request.routeOptions.config;
+      const verdict = allows(config?.access ?? 'public', request.principal, config?.offices);
       if (verdict === 'unauthenticated') throw AppError.unauthorized();
       if (verdict === 'forbidden') throw AppError.forbidden();
       checkCsrf(request);

@@ -11,13 +11,15 @@ export interface UserRow {
   nationalId: string | null;
   displayName: string;
   officeId: string | null;
+  officeCode: string | null;
   locale: 'th' | 'en';
   passwordHash: string;
   disabledAt: string | null;
 }
 
 const userColumns = sql`u.id, u.kind, u.role, u.email, u.phone, u.national_id AS "nationalId",
-  u.display_name AS "displayName", u.office_id AS "officeId", u.locale, u.password_hash AS "passwordHash",
+  u.display_name AS "displayName", u.office_id AS "officeId",
+  (SELECT o.code FROM core_offices o WHERE o.id = u.office_id) AS "officeCode", u.locale, u.password_hash AS "passwordHash",
   u.disabled_at AS "disabledAt"`;
 
 export interface NewUser {

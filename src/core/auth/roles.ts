@@ -14,20 +14,39 @@ export interface Principal {
   kind: 'staff' | 'citizen';
   role: Role;
   officeId: string | null;
+  /** The code of the office (e.g. `finance`) for staff who work in one. */
+  officeCode: string | null;
   displayName: string;
   email: string | null;
   phone: string | null;
+  /** Lets a citizen's own records in other registers (e.g. taxes) be matched to them. */
+  nationalId: string | null;
   locale: 'th' | 'en';
   via: 'session' | 'token';
   csrfToken: string | null;
   tokenId: string | null;
 }
 
-export function allows(access: Access, principal: Principal | null): 'ok' | 'unauthenticated' | 'forbidden' {
+/** Roles whose reach is their own office; admins and executives see across offices. */
+export const officeBoundRoles: Role[] = ['office_manager', 'officer'];
+
+/**
+ * The verdict for a caller. `offices`, when a route gives it, narrows office-bound staff to the
+ * offices named (e.g. only the finance office's officers keep the tax register).
+ */
+export function allows(
+  access: Access,
+  principal: Principal | null,
+  offices?: string[],
+): 'ok' | 'unauthenticated' | 'forbidden' {
   if (access === 'public') return 'ok';
   if (!principal) return 'unauthenticated';
-  if (access === 'user') return 'ok';
-  if (access === 'citizen') return principal.kind === 'citizen' ? 'ok' : 'forbidden';
-  if (access === 'staff') return principal.kind === 'staff' ? 'ok' : 'forbidden';
-  return access.includes(principal.role) ? 'ok' : 'forbidden';
+  let ok: boolean;
+  if (access === 'user') ok = true;
+  else if (access === 'citizen') ok = principal.kind === 'citizen';
+  else if (access === 'staff') ok = principal.kind === 'staff';
+  else ok = access.includes(principal.role);
+  if (ok && offices && officeBoundRoles.includes(principal.role))
+    ok = offices.includes(principal.officeCode ?? '');
+  return ok ? 'ok' : 'forbidden';
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allows, allRoles, type Principal, type Role } from '../auth/roles.ts';
+import { demoAccounts } from '../seed.ts';
 import { type TestApp, testApp } from '../testing/index.ts';
 
 /**
@@ -17,7 +18,9 @@ const placeholder = '00000000-0000-4000-8000-000000000000';
 const callers: (Role | 'anonymous')[] = ['anonymous', ...allRoles];
 
 function principalFor(role: Role): Principal {
+  const account = demoAccounts.find((a) => a.role === role);
   return {
+    officeCode: account?.office ?? null,
     userId: placeholder,
     kind: role === 'citizen' ? 'citizen' : 'staff',
     role,
@@ -25,6 +28,7 @@ function principalFor(role: Role): Principal {
     displayName: role,
     email: null,
     phone: null,
+    nationalId: null,
     locale: 'th',
     via: 'token',
     csrfToken: null,
@@ -61,7 +65,11 @@ describe('role matrix', () => {
           headers,
           ...(['POST', 'PUT', 'PATCH'].includes(route.method) ? { payload: {} } : {}),
         });
-        const verdict = allows(route.access, caller === 'anonymous' ? null : principalFor(caller));
+        const verdict = allows(
+          route.access,
+          caller === 'anonymous' ? null : principalFor(caller),
+          route.offices,
+        );
         const status = res.statusCode;
         const ok =
           status < 500 &&

@@ -81,7 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       throw new Error(`Route ${route.method} ${url} declares no access`);
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD' && method !== 'OPTIONS')
-        app.routeTable.push({ method, url, access: route.config.access });
+        app.routeTable.push({ method, url, access: route.config.access, offices: route.config.offices });
     }
   });
 

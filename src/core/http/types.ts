@@ -9,11 +9,14 @@ export interface RouteInfo {
   method: string;
   url: string;
   access: Access;
+  offices?: string[];
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** Office codes that office-bound staff (managers, officers) must belong to. */
+    offices?: string[];
     /** Skip the CSRF check (only for endpoints that create the session). */
     csrfExempt?: boolean;
   }
