@@ -34,6 +34,19 @@ const messages: Messages = {
     en: 'This location is outside the municipality',
   },
   'org.office_not_found': { th: 'ไม่พบสำนัก/กองที่ระบุ', en: 'The office does not exist' },
+  'tax.tax_id_invalid': { th: 'เลขประจำตัวผู้เสียภาษีไม่ถูกต้อง', en: 'The tax ID is not valid' },
+  'tax.use_shares': { th: 'สัดส่วนการใช้ประโยชน์รวมกันต้องเท่ากับ 100%', en: 'Use shares must add up to 100%' },
+  'tax.rates_missing': { th: 'ยังไม่มีอัตราภาษีของปีนี้', en: 'There is no rate table for this tax year' },
+  'tax.bill_not_payable': { th: 'ใบแจ้งภาษีนี้ไม่ต้องชำระแล้ว', en: 'This bill is not payable' },
+  'tax.webhook_disabled': {
+    th: 'ยังไม่ได้ตั้งค่ารับแจ้งการชำระเงินจากธนาคาร',
+    en: 'The bank webhook is not configured',
+  },
+  'tax.webhook_stale': {
+    th: 'เวลาของคำขอไม่ถูกต้องหรือเก่าเกินไป',
+    en: 'The request timestamp is missing or too old',
+  },
+  'tax.webhook_signature': { th: 'ลายมือชื่อดิจิทัลไม่ถูกต้อง', en: 'The signature does not match' },
   'server.error': { th: 'ระบบขัดข้อง โปรดลองใหม่ภายหลัง', en: 'Something went wrong on our side' },
   'server.unavailable': { th: 'ระบบยังไม่พร้อมให้บริการ', en: 'The service is not ready' },
 };

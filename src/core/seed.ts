@@ -25,6 +25,12 @@ export const demoAccounts: {
     office: 'clerk',
   },
   { email: 'officer@demo.local', role: 'officer', displayName: 'เจ้าหน้าที่สำนักปลัด (ตัวอย่าง)', office: 'clerk' },
+  {
+    email: 'revenue@demo.local',
+    role: 'officer',
+    displayName: 'เจ้าหน้าที่จัดเก็บรายได้ (ตัวอย่าง)',
+    office: 'finance',
+  },
   // A synthetic national ID (valid check digit) so the demo citizen owns demo tax records.
   {
     email: 'citizen@demo.local',

@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../core/modules.ts';
+import { taxModule } from './tax/module.ts';
 
 /** Every city service, in the order their migrations run. `npm run new-module <id>` adds to this list. */
-export const modules: ModuleManifest[] = [];
+export const modules: ModuleManifest[] = [taxModule];

@@ -4,10 +4,11 @@ export type Role = StaffRole | 'citizen';
 export const allRoles: Role[] = [...staffRoles, 'citizen'];
 
 /**
- * Who may call a route: anyone, any signed-in person, citizens only, any staff member, or the roles listed.
+ * Who may call a route: anyone, a machine proving itself by a request signature the route checks
+ * (e.g. a bank's webhook), any signed-in person, citizens only, any staff member, or the roles listed.
  * Every route declares one (checked when routes are registered).
  */
-export type Access = 'public' | 'user' | 'citizen' | 'staff' | Role[];
+export type Access = 'public' | 'signature' | 'user' | 'citizen' | 'staff' | Role[];
 
 export interface Principal {
   userId: string;
@@ -39,7 +40,7 @@ export function allows(
   principal: Principal | null,
   offices?: string[],
 ): 'ok' | 'unauthenticated' | 'forbidden' {
-  if (access === 'public') return 'ok';
+  if (access === 'public' || access === 'signature') return 'ok';
   if (!principal) return 'unauthenticated';
   let ok: boolean;
   if (access === 'user') ok = true;

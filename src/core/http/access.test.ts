@@ -71,6 +71,14 @@ describe('role matrix', () => {
           route.offices,
         );
         const status = res.statusCode;
+        // Signature-checked routes (webhooks) refuse every caller without the signature.
+        if (route.access === 'signature') {
+          if (status !== 401)
+            failures.push(
+              `${route.method} ${route.url} as ${caller}: ${status} (expected 401 without a signature)`,
+            );
+          continue;
+        }
         const ok =
           status < 500 &&
           (verdict === 'unauthenticated'

@@ -62,6 +62,9 @@ export async function scratchDatabase(url: string): Promise<{ url: string; drop(
   };
 }
 
+/** The bank-webhook secret that test apps are configured with. */
+export const testWebhookSecret = 'test-webhook-secret-0123456789abcdef';
+
 export interface TestApp {
   app: FastifyInstance;
   db: Db;
@@ -70,6 +73,8 @@ export interface TestApp {
   close(): Promise<void>;
   /** Signs in a demo account; returns headers for `app.inject` (cookie and CSRF token). */
   signIn(role: Role): Promise<Record<string, string>>;
+  /** Signs in any account by email (password `mueang-demo` unless given). */
+  signInAs(email: string, password?: string): Promise<Record<string, string>>;
   /** A bearer token for a demo account. */
   tokenFor(role: Role): Promise<Record<string, string>>;
   // biome-ignore lint/suspicious/noExplicitAny: response bodies in tests are arbitrary JSON
@@ -85,6 +90,7 @@ export async function testApp(
     LOG_LEVEL: 'silent',
     DEMO: 'false',
     RATE_LIMIT_ANON: '100000',
+    TAX_WEBHOOK_SECRET: testWebhookSecret,
     ...options.env,
   });
   const events = new Events(db, pino({ level: 'silent' }));
@@ -108,16 +114,20 @@ export async function testApp(
     async signIn(role) {
       const cached = headersFor.get(role);
       if (cached) return cached;
+      const headers = await t.signInAs(email(role));
+      headersFor.set(role, headers);
+      return headers;
+    },
+    async signInAs(address, password = demoPassword) {
       const res = await app.inject({
         method: 'POST',
         url: '/api/auth/login',
-        payload: { email: email(role), password: demoPassword },
+        payload: { email: address, password },
       });
-      if (res.statusCode !== 200) throw new Error(`sign-in as ${role} failed: ${res.statusCode} ${res.body}`);
+      if (res.statusCode !== 200)
+        throw new Error(`sign-in as ${address} failed: ${res.statusCode} ${res.body}`);
       const cookie = res.cookies.find((c) => c.name === 'mueang_session')!;
-      const headers = { cookie: `mueang_session=${cookie.value}`, 'x-csrf-token': res.json().csrfToken };
-      headersFor.set(role, headers);
-      return headers;
+      return { cookie: `mueang_session=${cookie.value}`, 'x-csrf-token': res.json().csrfToken };
     },
     async tokenFor(role) {
       const cached = tokens.get(role);

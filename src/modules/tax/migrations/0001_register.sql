@@ -64,7 +64,9 @@ CREATE TABLE tax_bills (
   sign_id uuid REFERENCES tax_signs (id),
   amount_satang bigint NOT NULL CHECK (amount_satang >= 0),
   working jsonb NOT NULL,
-  status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'paid', 'cancelled')),
+  -- 'nothing_due' when the working comes to 0 baht (e.g. a main home under the exemption): the owner
+  -- still gets the assessment and its working.
+  status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'nothing_due', 'paid', 'cancelled')),
   due_date date NOT NULL,
   paid_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now(),

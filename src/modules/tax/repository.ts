@@ -1,0 +1,250 @@
+import { sql } from 'drizzle-orm';
+import type { Db, Executor } from '../../core/db/index.ts';
+import type { Building, UsePart } from './assessment.ts';
+
+export interface ParcelForAssessment {
+  id: string;
+  ownerId: string;
+  ownerKind: 'person' | 'juristic';
+  areaM2: number;
+  valuePerM2: number;
+  uses: UsePart[];
+  buildings: Building[];
+}
+
+export interface SignForAssessment {
+  id: string;
+  ownerId: string;
+  widthCm: number;
+  heightCm: number;
+  type: 1 | 2 | 3;
+  moving: boolean;
+}
+
+export interface BillRow {
+  id: string;
+  number: string;
+  taxYear: number;
+  taxKind: 'land-building' | 'sign';
+  ownerId: string;
+  ownerName: string;
+  ownerTaxId: string;
+  amountSatang: number;
+  status: 'open' | 'nothing_due' | 'paid' | 'cancelled';
+  dueDate: string;
+  paidAt: string | null;
+  working: { th: string; en: string; satang: number }[];
+}
+
+const billColumns = sql`b.id, b.number, b.tax_year AS "taxYear", b.tax_kind AS "taxKind", b.owner_id AS "ownerId",
+  o.name AS "ownerName", o.tax_id AS "ownerTaxId", b.amount_satang::float8 AS "amountSatang", b.status,
+  to_char(b.due_date, 'YYYY-MM-DD') AS "dueDate", b.paid_at AS "paidAt", b.working`;
+
+const point = (p?: { lon: number; lat: number }) =>
+  p ? sql`ST_SetSRID(ST_MakePoint(${p.lon}, ${p.lat}), 4326)` : sql`NULL`;
+
+/** The only place with SQL for local taxes. */
+export class TaxRepository {
+  constructor(private readonly db: Db) {}
+
+  async insertOwner(
+    on: Executor,
+    o: { kind: string; taxId: string; name: string; address?: string; synthetic?: boolean },
+  ) {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`INSERT INTO tax_owners (kind, tax_id, name, address, synthetic) VALUES (${o.kind}, ${o.taxId}, ${o.name}, ${o.address ?? null}, ${o.synthetic ?? false})
+        RETURNING id`,
+      on,
+    );
+    return row.id;
+  }
+
+  async ownerIdByTaxId(taxId: string, on?: Executor): Promise<string | undefined> {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`SELECT id FROM tax_owners WHERE tax_id = ${taxId}`,
+      on,
+    );
+    return row?.id;
+  }
+
+  async insertParcel(
+    on: Executor,
+    p: {
+      ownerId: string;
+      deedKind: string;
+      deedNo: string;
+      areaM2: number;
+      valuePerM2: number;
+      uses: UsePart[];
+      location?: { lon: number; lat: number };
+      zoneCode: string | null;
+      synthetic?: boolean;
+    },
+  ) {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`INSERT INTO tax_parcels (owner_id, deed_kind, deed_no, area_m2, value_per_m2, uses, location, zone_code, synthetic)
+        VALUES (${p.ownerId}, ${p.deedKind}, ${p.deedNo}, ${p.areaM2}, ${p.valuePerM2}, ${JSON.stringify(p.uses)}::jsonb,
+          ${point(p.location)}, ${p.zoneCode}, ${p.synthetic ?? false})
+        RETURNING id`,
+      on,
+    );
+    return row.id;
+  }
+
+  async insertBuilding(on: Executor, parcelId: string, b: Building & { kind: string }) {
+    await on.execute(sql`INSERT INTO tax_buildings (parcel_id, kind, floor_area_m2, cost_per_m2, age_years, depreciation_percent)
+      VALUES (${parcelId}, ${b.kind}, ${b.floorAreaM2}, ${b.costPerM2Baht}, ${b.ageYears}, ${b.depreciationPercent})`);
+  }
+
+  async insertSign(
+    on: Executor,
+    s: {
+      ownerId: string;
+      widthCm: number;
+      heightCm: number;
+      type: number;
+      moving: boolean;
+      text?: string;
+      location?: { lon: number; lat: number };
+      synthetic?: boolean;
+    },
+  ) {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`INSERT INTO tax_signs (owner_id, width_cm, height_cm, sign_type, moving, text_content, location, synthetic)
+        VALUES (${s.ownerId}, ${s.widthCm}, ${s.heightCm}, ${s.type}, ${s.moving}, ${s.text ?? null}, ${point(s.location)}, ${s.synthetic ?? false})
+        RETURNING id`,
+      on,
+    );
+    return row.id;
+  }
+
+  parcelsForAssessment(): Promise<ParcelForAssessment[]> {
+    return this.db.rows<ParcelForAssessment>(sql`
+      SELECT p.id, p.owner_id AS "ownerId", o.kind AS "ownerKind", p.area_m2::float8 AS "areaM2", p.value_per_m2::float8 AS "valuePerM2", p.uses,
+        COALESCE((SELECT json_agg(json_build_object('floorAreaM2', b.floor_area_m2::float8, 'costPerM2Baht', b.cost_per_m2::float8,
+          'ageYears', b.age_years, 'depreciationPercent', b.depreciation_percent::float8) ORDER BY b.id)
+          FROM tax_buildings b WHERE b.parcel_id = p.id), '[]'::json) AS buildings
+      FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id ORDER BY p.created_at, p.id`);
+  }
+
+  signsForAssessment(): Promise<SignForAssessment[]> {
+    return this.db.rows<SignForAssessment>(sql`
+      SELECT id, owner_id AS "ownerId", width_cm::float8 AS "widthCm", height_cm::float8 AS "heightCm", sign_type AS type, moving
+      FROM tax_signs ORDER BY created_at, id`);
+  }
+
+  /** Adds a bill unless the subject already has one for the year; returns whether it was added. */
+  async insertBill(
+    on: Executor,
+    b: {
+      year: number;
+      kind: 'land-building' | 'sign';
+      prefix: string;
+      ownerId: string;
+      parcelId?: string;
+      signId?: string;
+      amountSatang: number;
+      working: unknown;
+      dueDate: string;
+    },
+  ): Promise<boolean> {
+    const rows = await this.db.rows(
+      sql`INSERT INTO tax_bills (number, tax_year, tax_kind, owner_id, parcel_id, sign_id, amount_satang, working, due_date, status)
+        SELECT ${b.prefix} || ${String(b.year)} || lpad(nextval('tax_bill_seq')::text, 6, '0'), ${b.year}, ${b.kind}, ${b.ownerId},
+          ${b.parcelId ?? null}::uuid, ${b.signId ?? null}::uuid, ${b.amountSatang}, ${JSON.stringify(b.working)}::jsonb, ${b.dueDate}::date,
+          ${b.amountSatang > 0 ? 'open' : 'nothing_due'}
+        WHERE NOT EXISTS (SELECT 1 FROM tax_bills x WHERE x.tax_year = ${b.year} AND x.tax_kind = ${b.kind} AND x.status <> 'cancelled'
+          AND COALESCE(x.parcel_id, x.sign_id) = COALESCE(${b.parcelId ?? null}::uuid, ${b.signId ?? null}::uuid))
+        RETURNING id`,
+      on,
+    );
+    return rows.length > 0;
+  }
+
+  async bill(id: string, on?: Executor): Promise<BillRow | undefined> {
+    const [row] = await this.db.rows<BillRow>(
+      sql`SELECT ${billColumns} FROM tax_bills b JOIN tax_owners o ON o.id = b.owner_id WHERE b.id = ${id}`,
+      on,
+    );
+    return row;
+  }
+
+  /** Locks the bill for the payment being recorded, so two calls cannot both pay it. */
+  async billByNumberForUpdate(on: Executor, number: string): Promise<BillRow | undefined> {
+    const [row] = await this.db.rows<BillRow>(
+      sql`SELECT ${billColumns} FROM tax_bills b JOIN tax_owners o ON o.id = b.owner_id WHERE b.number = ${number} FOR UPDATE OF b`,
+      on,
+    );
+    return row;
+  }
+
+  billsOfTaxId(taxId: string): Promise<BillRow[]> {
+    return this.db.rows<BillRow>(
+      sql`SELECT ${billColumns} FROM tax_bills b JOIN tax_owners o ON o.id = b.owner_id WHERE o.tax_id = ${taxId} ORDER BY b.tax_year DESC, b.number`,
+    );
+  }
+
+  bills(filter: { year?: number; status?: string; limit: number; offset: number }): Promise<BillRow[]> {
+    return this.db.rows<BillRow>(
+      sql`SELECT ${billColumns} FROM tax_bills b JOIN tax_owners o ON o.id = b.owner_id
+        WHERE (${filter.year ?? null}::int IS NULL OR b.tax_year = ${filter.year ?? null}::int)
+          AND (${filter.status ?? null}::text IS NULL OR b.status = ${filter.status ?? null})
+        ORDER BY b.number LIMIT ${filter.limit} OFFSET ${filter.offset}`,
+    );
+  }
+
+  /** Records a bank payment once per transaction id; returns the earlier status when it is a repeat. */
+  async insertPayment(
+    on: Executor,
+    p: {
+      txnId: string;
+      billNumber: string;
+      billId: string | null;
+      amountSatang: number;
+      paidAt: string;
+      source: string;
+      status: string;
+    },
+  ): Promise<{ inserted: boolean; status: string }> {
+    const inserted = await this.db.rows<{ status: string }>(
+      sql`INSERT INTO tax_payments (bank_txn_id, bill_number, bill_id, amount_satang, paid_at, source, status)
+        VALUES (${p.txnId}, ${p.billNumber}, ${p.billId}, ${p.amountSatang}, ${p.paidAt}::timestamptz, ${p.source}, ${p.status})
+        ON CONFLICT (bank_txn_id) DO NOTHING RETURNING status`,
+      on,
+    );
+    if (inserted.length) return { inserted: true, status: inserted[0].status };
+    const [earlier] = await this.db.rows<{ status: string }>(
+      sql`SELECT status FROM tax_payments WHERE bank_txn_id = ${p.txnId}`,
+      on,
+    );
+    return { inserted: false, status: earlier.status };
+  }
+
+  async markPaid(on: Executor, billId: string, paidAt: string) {
+    await on.execute(
+      sql`UPDATE tax_bills SET status = 'paid', paid_at = ${paidAt}::timestamptz WHERE id = ${billId} AND status = 'open'`,
+    );
+  }
+
+  unmatchedPayments() {
+    return this.db.rows(
+      sql`SELECT id, bank_txn_id AS "transactionId", bill_number AS "billNumber", amount_satang::float8 AS "amountSatang",
+          paid_at AS "paidAt", source, status FROM tax_payments WHERE status <> 'matched' ORDER BY created_at DESC LIMIT 500`,
+    );
+  }
+
+  report(year: number) {
+    return this.db.rows<{
+      taxKind: string;
+      zone: string | null;
+      bills: number;
+      billedSatang: number;
+      collectedSatang: number;
+    }>(sql`
+      SELECT b.tax_kind AS "taxKind", p.zone_code AS zone, count(*)::int AS bills, sum(b.amount_satang)::float8 AS "billedSatang",
+        COALESCE(sum(b.amount_satang) FILTER (WHERE b.status = 'paid'), 0)::float8 AS "collectedSatang"
+      FROM tax_bills b LEFT JOIN tax_parcels p ON p.id = b.parcel_id
+      WHERE b.tax_year = ${year} AND b.status <> 'cancelled'
+      GROUP BY b.tax_kind, p.zone_code ORDER BY b.tax_kind, p.zone_code`);
+  }
+}

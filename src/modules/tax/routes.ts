@@ -1,0 +1,260 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { audit } from '../../core/audit/audit.ts';
+import { AppError } from '../../core/errors.ts';
+import { qrPng } from './promptpay.ts';
+import {
+  BillSchema,
+  IdParam,
+  OwnerBody,
+  type OwnerInput,
+  ParcelBody,
+  type ParcelInput,
+  PaymentBody,
+  type PaymentInput,
+  SignBody,
+  type SignInput,
+  YearParam,
+} from './schemas.ts';
+import { TaxService } from './service.ts';
+
+const tags = ['tax'];
+const revenue = {
+  access: ['admin', 'office_manager', 'officer'] as ('admin' | 'office_manager' | 'officer')[],
+  offices: ['finance'],
+};
+const readers = {
+  access: ['admin', 'executive', 'office_manager', 'officer'] as (
+    | 'admin'
+    | 'executive'
+    | 'office_manager'
+    | 'officer'
+  )[],
+  offices: ['finance'],
+};
+const Created = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: true });
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: string;
+  }
+}
+
+/** Local taxes: thin routes over TaxService. */
+export async function taxRoutes(app: FastifyInstance) {
+  const service = new TaxService(app.db, {
+    billerId: app.config.TAX_BILLER_ID,
+    webhookSecret: app.config.TAX_WEBHOOK_SECRET,
+  });
+
+  // The bank signs the exact bytes it sent, so this module keeps the raw JSON text next to the parsed body.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    (request as FastifyRequest).rawBody = body as string;
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch (e) {
+      (e as { statusCode?: number }).statusCode = 400;
+      done(e as Error, undefined);
+    }
+  });
+
+  app.post(
+    '/owners',
+    {
+      config: revenue,
+      schema: {
+        tags,
+        summary: 'Register a tax payer (person or juristic person)',
+        body: OwnerBody,
+        response: { 201: Created },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await service.createOwner(request.body as OwnerInput, request.actor())),
+  );
+
+  app.post(
+    '/parcels',
+    {
+      config: revenue,
+      schema: {
+        tags,
+        summary: 'Register a parcel with its buildings and uses',
+        body: ParcelBody,
+        response: { 201: Created },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await service.createParcel(request.body as ParcelInput, request.actor())),
+  );
+
+  app.post(
+    '/signs',
+    {
+      config: revenue,
+      schema: { tags, summary: 'Register a signboard', body: SignBody, response: { 201: Created } },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await service.createSign(request.body as SignInput, request.actor())),
+  );
+
+  app.post(
+    '/assessments/:year',
+    {
+      config: revenue,
+      schema: {
+        tags,
+        summary: 'Assess the register for a tax year (B.E.) and issue its bills',
+        params: YearParam,
+      },
+    },
+    async (request) => service.runAssessment((request.params as { year: number }).year, request.actor()),
+  );
+
+  const BillsQuery = Type.Object(
+    {
+      year: Type.Optional(Type.Integer({ minimum: 2560, maximum: 2700 })),
+      status: Type.Optional(
+        Type.Union([
+          Type.Literal('open'),
+          Type.Literal('nothing_due'),
+          Type.Literal('paid'),
+          Type.Literal('cancelled'),
+        ]),
+      ),
+      limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+      offset: Type.Integer({ minimum: 0, default: 0 }),
+    },
+    { additionalProperties: false },
+  );
+  app.get(
+    '/bills',
+    {
+      config: readers,
+      schema: {
+        tags,
+        summary: 'Bills (staff)',
+        querystring: BillsQuery,
+        response: { 200: Type.Array(BillSchema) },
+      },
+    },
+    async (request) => {
+      const bills = await service.repo.bills(request.query as { limit: number; offset: number });
+      await audit(app.db.orm, request.actor(), {
+        action: 'tax.bill.list',
+        resourceType: 'tax.bill',
+        detail: { count: bills.length },
+      });
+      return bills.map((b) => service.view(b));
+    },
+  );
+
+  app.get(
+    '/mine',
+    {
+      config: { access: 'citizen' },
+      schema: {
+        tags,
+        summary: 'My bills (matched by my national ID)',
+        response: { 200: Type.Array(BillSchema) },
+      },
+    },
+    async (request) => {
+      const nationalId = request.principal!.nationalId;
+      return nationalId ? (await service.repo.billsOfTaxId(nationalId)).map((b) => service.view(b)) : [];
+    },
+  );
+
+  /** A citizen sees only their own bills; finance staff, admins and executives see any, and that read is audited. */
+  async function readableBill(request: FastifyRequest) {
+    const bill = await service.repo.bill((request.params as { id: string }).id);
+    const p = request.principal!;
+    if (!bill) throw AppError.notFound();
+    if (p.kind === 'citizen') {
+      if (!p.nationalId || p.nationalId !== bill.ownerTaxId) throw AppError.notFound();
+      return bill;
+    }
+    if ((p.role === 'officer' || p.role === 'office_manager') && p.officeCode !== 'finance')
+      throw AppError.forbidden();
+    await audit(app.db.orm, request.actor(), {
+      action: 'tax.bill.read',
+      resourceType: 'tax.bill',
+      resourceId: bill.id,
+    });
+    return bill;
+  }
+
+  app.get(
+    '/bills/:id',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'One bill with its working and Thai QR payload',
+        params: IdParam,
+        response: { 200: BillSchema },
+      },
+    },
+    async (request) => service.view(await readableBill(request)),
+  );
+
+  app.get(
+    '/bills/:id/qr.png',
+    {
+      config: { access: 'user' },
+      schema: { tags, summary: 'The bill’s PromptPay QR as PNG', params: IdParam },
+    },
+    async (request, reply) => {
+      const view = service.view(await readableBill(request));
+      if (!view.promptpay || view.status !== 'open') throw AppError.conflict('tax.bill_not_payable');
+      return reply
+        .type('image/png')
+        .header('cache-control', 'private, no-store')
+        .send(await qrPng(view.promptpay, 360));
+    },
+  );
+
+  app.post(
+    '/payments/webhook',
+    {
+      config: { access: 'signature', rateLimit: { max: 600, timeWindow: '1 minute' } },
+      schema: {
+        tags,
+        summary:
+          'Payment notice from the bank: HMAC-SHA256 over "timestamp.body" in x-mueang-signature, unix seconds in x-mueang-timestamp',
+        body: PaymentBody,
+      },
+      // The signature is checked before the body's schema, so a forged call learns nothing.
+      preValidation: async (request) => {
+        service.verifyWebhook(
+          request.rawBody ?? '',
+          request.headers['x-mueang-timestamp'] as string | undefined,
+          request.headers['x-mueang-signature'] as string | undefined,
+        );
+      },
+    },
+    async (request) =>
+      service.recordPayment(request.body as PaymentInput, 'webhook', {
+        ...request.actor(),
+        label: 'bank-webhook',
+      }),
+  );
+
+  app.get(
+    '/payments/unmatched',
+    {
+      config: readers,
+      schema: { tags, summary: 'Payments that need a person: unknown bill, wrong amount, already paid' },
+    },
+    () => service.repo.unmatchedPayments(),
+  );
+
+  app.get(
+    '/reports/:year',
+    {
+      config: readers,
+      schema: { tags, summary: 'Billed, collected and outstanding by tax kind and zone', params: YearParam },
+    },
+    async (request) => service.report((request.params as { year: number }).year),
+  );
+}

@@ -1,0 +1,127 @@
+import { type Static, Type } from 'typebox';
+
+const Uuid = Type.String({ format: 'uuid' });
+const TaxId = Type.String({
+  pattern: '^[0-9]{13}$',
+  description: '13-digit national ID or juristic tax ID (mod-11 check digit)',
+});
+const Point = Type.Object(
+  {
+    lon: Type.Number({ minimum: 102.7, maximum: 102.95 }),
+    lat: Type.Number({ minimum: 16.3, maximum: 16.55 }),
+  },
+  { additionalProperties: false, description: 'WGS 84, inside the Khon Kaen area' },
+);
+
+export const OwnerBody = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('person'), Type.Literal('juristic')]),
+    taxId: TaxId,
+    name: Type.String({ minLength: 1, maxLength: 300 }),
+    address: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type OwnerInput = Static<typeof OwnerBody>;
+
+export const UseSchema = Type.Object(
+  {
+    use: Type.Union([
+      Type.Literal('agriculture'),
+      Type.Literal('residential'),
+      Type.Literal('other'),
+      Type.Literal('vacant'),
+    ]),
+    sharePercent: Type.Number({ exclusiveMinimum: 0, maximum: 100 }),
+    mainHome: Type.Optional(Type.Union([Type.Literal('land-and-building'), Type.Literal('building-only')])),
+    vacantYears: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+export const BuildingSchema = Type.Object(
+  {
+    kind: Type.String({ minLength: 1, maxLength: 100 }),
+    floorAreaM2: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
+    costPerM2Baht: Type.Number({ minimum: 0, maximum: 1_000_000 }),
+    ageYears: Type.Integer({ minimum: 0, maximum: 500 }),
+    depreciationPercent: Type.Number({ minimum: 0, maximum: 100 }),
+  },
+  { additionalProperties: false },
+);
+
+export const ParcelBody = Type.Object(
+  {
+    ownerId: Uuid,
+    deedKind: Type.Union([
+      Type.Literal('chanote'),
+      Type.Literal('ns3k'),
+      Type.Literal('ns3'),
+      Type.Literal('other'),
+    ]),
+    deedNo: Type.String({ minLength: 1, maxLength: 50 }),
+    /** Area as on the deed: rai, ngan and square wa (1 rai = 4 ngan = 400 wa² = 1,600 m²). */
+    area: Type.Object(
+      {
+        rai: Type.Integer({ minimum: 0 }),
+        ngan: Type.Integer({ minimum: 0, maximum: 3 }),
+        wa: Type.Number({ minimum: 0, exclusiveMaximum: 100 }),
+      },
+      { additionalProperties: false },
+    ),
+    valuePerM2Baht: Type.Number({ minimum: 0, maximum: 10_000_000 }),
+    uses: Type.Array(UseSchema, { minItems: 1, maxItems: 4 }),
+    buildings: Type.Optional(Type.Array(BuildingSchema, { maxItems: 50 })),
+    location: Type.Optional(Point),
+  },
+  { additionalProperties: false },
+);
+export type ParcelInput = Static<typeof ParcelBody>;
+
+export const SignBody = Type.Object(
+  {
+    ownerId: Uuid,
+    widthCm: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
+    heightCm: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
+    type: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)]),
+    moving: Type.Boolean(),
+    text: Type.Optional(Type.String({ maxLength: 1000 })),
+    location: Type.Optional(Point),
+  },
+  { additionalProperties: false },
+);
+export type SignInput = Static<typeof SignBody>;
+
+export const Line = Type.Object({ th: Type.String(), en: Type.String(), satang: Type.Integer() });
+
+export const BillSchema = Type.Object({
+  id: Uuid,
+  number: Type.String(),
+  taxYear: Type.Integer(),
+  taxKind: Type.String(),
+  ownerName: Type.String(),
+  amountSatang: Type.Integer(),
+  amountBaht: Type.String(),
+  status: Type.String(),
+  dueDate: Type.String(),
+  paidAt: Type.Union([Type.String(), Type.Null()]),
+  working: Type.Array(Line),
+  promptpay: Type.String({ description: 'EMVCo Thai QR payload (tag 30 bill payment)' }),
+});
+
+export const PaymentBody = Type.Object(
+  {
+    transactionId: Type.String({ minLength: 1, maxLength: 100 }),
+    billNumber: Type.String({ minLength: 1, maxLength: 20 }),
+    amount: Type.String({ pattern: '^[0-9]{1,12}(\\.[0-9]{1,2})?$', description: 'baht, e.g. "1234.50"' }),
+    paidAt: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);
+export type PaymentInput = Static<typeof PaymentBody>;
+
+export const YearParam = Type.Object(
+  { year: Type.Integer({ minimum: 2560, maximum: 2700 }) },
+  { additionalProperties: false },
+);
+export const IdParam = Type.Object({ id: Uuid }, { additionalProperties: false });

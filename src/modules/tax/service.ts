@@ -1,0 +1,229 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { type Actor, audit } from '../../core/audit/audit.ts';
+import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
+import type { Db } from '../../core/db/index.ts';
+import { AppError } from '../../core/errors.ts';
+import { OrgRepository } from '../../core/org/repository.ts';
+import { assessProperty, assessSign } from './assessment.ts';
+import { billPaymentPayload } from './promptpay.ts';
+import { landBuildingRates2569, signRates2569 } from './rates.ts';
+import { type BillRow, TaxRepository } from './repository.ts';
+import type { OwnerInput, ParcelInput, PaymentInput, SignInput } from './schemas.ts';
+
+const rateTables = new Map([[2569, { landBuilding: landBuildingRates2569, sign: signRates2569 }]]);
+
+export interface TaxSettings {
+  billerId: string;
+  webhookSecret?: string;
+}
+
+export const baht = (satang: number) => (satang / 100).toFixed(2);
+
+/** Rules of local taxes: the register, assessment runs, bills and bank reconciliation. */
+export class TaxService {
+  readonly repo: TaxRepository;
+  private readonly org: OrgRepository;
+
+  constructor(
+    private readonly db: Db,
+    private readonly settings: TaxSettings,
+  ) {
+    this.repo = new TaxRepository(db);
+    this.org = new OrgRepository(db);
+  }
+
+  createOwner(input: OwnerInput, actor: Actor) {
+    if (!isValidThaiNationalId(input.taxId))
+      throw AppError.badRequest('tax.tax_id_invalid', undefined, [
+        { path: '/taxId', message: 'check digit' },
+      ]);
+    return this.db.transaction(async (tx) => {
+      if (await this.repo.ownerIdByTaxId(input.taxId, tx))
+        throw AppError.conflict('resource.conflict', 'an owner with this ID exists');
+      const id = await this.repo.insertOwner(tx, input);
+      await audit(tx, actor, { action: 'tax.owner.create', resourceType: 'tax.owner', resourceId: id });
+      return { id };
+    });
+  }
+
+  async createParcel(input: ParcelInput, actor: Actor) {
+    const share = input.uses.reduce((sum, u) => sum + u.sharePercent, 0);
+    if (Math.abs(share - 100) > 1e-9)
+      throw AppError.badRequest('tax.use_shares', `use shares add up to ${share}%`, [
+        { path: '/uses', message: 'must add up to 100' },
+      ]);
+    const areaM2 = input.area.rai * 1600 + input.area.ngan * 400 + input.area.wa * 4;
+    const place = input.location ? await this.org.locate(input.location.lon, input.location.lat) : null;
+    return this.db.transaction(async (tx) => {
+      const id = await this.repo.insertParcel(tx, {
+        ...input,
+        areaM2,
+        valuePerM2: input.valuePerM2Baht,
+        zoneCode: place?.zone.code ?? null,
+      });
+      for (const b of input.buildings ?? []) await this.repo.insertBuilding(tx, id, b);
+      await audit(tx, actor, { action: 'tax.parcel.create', resourceType: 'tax.parcel', resourceId: id });
+      return { id, areaM2, zone: place?.zone.code ?? null };
+    });
+  }
+
+  createSign(input: SignInput, actor: Actor) {
+    return this.db.transaction(async (tx) => {
+      const id = await this.repo.insertSign(tx, input);
+      await audit(tx, actor, { action: 'tax.sign.create', resourceType: 'tax.sign', resourceId: id });
+      return { id };
+    });
+  }
+
+  /** Assesses every parcel and sign for the year and issues the bills that do not exist yet. */
+  async runAssessment(year: number, actor: Actor) {
+    const rates = rateTables.get(year);
+    if (!rates) throw AppError.notFound('tax.rates_missing', `no rate table for ${year}`);
+    const due = `${year - 543}-04-30`;
+    const [parcels, signs] = await Promise.all([
+      this.repo.parcelsForAssessment(),
+      this.repo.signsForAssessment(),
+    ]);
+    let issued = 0;
+    await this.db.transaction(async (tx) => {
+      for (const p of parcels) {
+        const a = assessProperty(
+          {
+            ownerKind: p.ownerKind,
+            landAreaM2: p.areaM2,
+            landValuePerM2Baht: p.valuePerM2,
+            buildings: p.buildings,
+            uses: p.uses,
+          },
+          rates.landBuilding,
+        );
+        const working = a.lines.map((l) => ({ ...l.text, satang: l.satang }));
+        if (
+          await this.repo.insertBill(tx, {
+            year,
+            kind: 'land-building',
+            prefix: 'LB',
+            ownerId: p.ownerId,
+            parcelId: p.id,
+            amountSatang: a.taxSatang,
+            working,
+            dueDate: due,
+          })
+        )
+          issued++;
+      }
+      for (const s of signs) {
+        const a = assessSign(s, rates.sign);
+        const working = a.lines.map((l) => ({ ...l.text, satang: l.satang }));
+        if (
+          await this.repo.insertBill(tx, {
+            year,
+            kind: 'sign',
+            prefix: 'SG',
+            ownerId: s.ownerId,
+            signId: s.id,
+            amountSatang: a.taxSatang,
+            working,
+            dueDate: due,
+          })
+        )
+          issued++;
+      }
+      await audit(tx, actor, {
+        action: 'tax.assessment.run',
+        resourceType: 'tax.assessment',
+        resourceId: String(year),
+        detail: { issued },
+      });
+    });
+    return { year, parcels: parcels.length, signs: signs.length, billsIssued: issued };
+  }
+
+  /** A bill as its owner or staff sees it, with the PromptPay payload to pay it. */
+  view(bill: BillRow) {
+    const promptpay =
+      bill.amountSatang > 0
+        ? billPaymentPayload({
+            billerId: this.settings.billerId,
+            ref1: bill.number,
+            ref2: `${bill.taxYear}${bill.taxKind === 'sign' ? 'SG' : 'LB'}`,
+            amount: bill.amountSatang / 100,
+          })
+        : '';
+    return {
+      id: bill.id,
+      number: bill.number,
+      taxYear: bill.taxYear,
+      taxKind: bill.taxKind,
+      ownerName: bill.ownerName,
+      amountSatang: bill.amountSatang,
+      amountBaht: baht(bill.amountSatang),
+      status: bill.status,
+      dueDate: bill.dueDate,
+      paidAt: bill.paidAt ? new Date(bill.paidAt).toISOString() : null,
+      working: bill.working,
+      promptpay,
+    };
+  }
+
+  /** Checks the bank's signature over `timestamp.body` and that the call is fresh (5 minutes). */
+  verifyWebhook(
+    rawBody: string,
+    timestamp: string | undefined,
+    signature: string | undefined,
+    now = Date.now(),
+  ) {
+    if (!this.settings.webhookSecret) throw new AppError(503, 'tax.webhook_disabled');
+    const t = Number(timestamp);
+    if (!Number.isInteger(t) || Math.abs(now / 1000 - t) > 300) throw new AppError(401, 'tax.webhook_stale');
+    const expected = createHmac('sha256', this.settings.webhookSecret).update(`${t}.${rawBody}`).digest();
+    const given = Buffer.from(/^[0-9a-f]{64}$/i.test(signature ?? '') ? signature! : '', 'hex');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw new AppError(401, 'tax.webhook_signature');
+  }
+
+  /** Records a payment exactly once per bank transaction and pays the bill when everything matches. */
+  recordPayment(p: PaymentInput, source: 'webhook' | 'statement', actor: Actor) {
+    const amountSatang = Math.round(Number(p.amount) * 100);
+    return this.db.transaction(async (tx) => {
+      const bill = await this.repo.billByNumberForUpdate(tx, p.billNumber);
+      let status: string;
+      if (!bill) status = 'unknown_bill';
+      else if (bill.status !== 'open') status = 'already_paid';
+      else if (bill.amountSatang !== amountSatang) status = 'amount_mismatch';
+      else status = 'matched';
+      const result = await this.repo.insertPayment(tx, {
+        txnId: p.transactionId,
+        billNumber: p.billNumber,
+        billId: bill?.id ?? null,
+        amountSatang,
+        paidAt: p.paidAt,
+        source,
+        status,
+      });
+      if (!result.inserted) return { status: result.status, duplicate: true };
+      if (status === 'matched' && bill) await this.repo.markPaid(tx, bill.id, p.paidAt);
+      await audit(tx, actor, {
+        action: 'tax.payment.record',
+        resourceType: 'tax.payment',
+        resourceId: p.transactionId,
+        detail: { status, billNumber: p.billNumber },
+      });
+      return { status, duplicate: false };
+    });
+  }
+
+  async report(year: number) {
+    const rows = await this.repo.report(year);
+    const billed = rows.reduce((s, r) => s + r.billedSatang, 0);
+    const collected = rows.reduce((s, r) => s + r.collectedSatang, 0);
+    return {
+      year,
+      billedSatang: billed,
+      collectedSatang: collected,
+      outstandingSatang: billed - collected,
+      collectionRate: billed ? Math.round((collected / billed) * 10000) / 10000 : null,
+      rows: rows.map((r) => ({ ...r, outstandingSatang: r.billedSatang - r.collectedSatang })),
+    };
+  }
+}
