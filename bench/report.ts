@@ -1,0 +1,54 @@
+// Small reporting helpers shared by the benchmarks.
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+export function machine(): string {
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '?';
+  const memKb = Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0);
+  const ram = `${(memKb / 1024 ** 2).toFixed(1)} GB RAM`;
+  return `node ${process.version}, ${availableParallelism()} CPUs (${cpu}), ${ram}, ${loadAverage()}`;
+}
+
+/** The 1-minute load average: other work on a 2-core machine skews every figure here. */
+export const loadAverage = (): string => `load average ${loadavg()[0].toFixed(2)}`;
+
+/** Prints rows as an aligned text table: first column left-aligned, the others right-aligned. */
+export function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  for (const r of rows)
+    console.log(r.map((cell, c) => (c ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  '));
+}
+
+export const verdict = (ok: boolean, yes = 'PASS', no = 'FAIL'): string => (ok ? yes : no);
+
+/**
+ * CPU seconds used so far by the whole machine and by `pids` (from /proc, USER_HZ = 100): the difference
+ * over a measurement is what other processes took from this 2-core machine meanwhile.
+ */
+export function cpuSeconds(pids: number[]): { machine: number; ours: number } {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const [user, nice, system, , , irq, softirq, steal] = read('/proc/stat')
+    .split('\n')[0]
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  let ours = 0;
+  for (const pid of pids) {
+    const stat = read(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[11], [12]: utime, stime
+    ours += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return { machine: (user + nice + system + irq + softirq + steal) / 100, ours: ours / 100 };
+}
