@@ -38,6 +38,7 @@ const messages: Messages = {
   'tax.use_shares': { th: 'สัดส่วนการใช้ประโยชน์รวมกันต้องเท่ากับ 100%', en: 'Use shares must add up to 100%' },
   'tax.rates_missing': { th: 'ยังไม่มีอัตราภาษีของปีนี้', en: 'There is no rate table for this tax year' },
   'tax.bill_not_payable': { th: 'ใบแจ้งภาษีนี้ไม่ต้องชำระแล้ว', en: 'This bill is not payable' },
+  'tax.bill_not_paid': { th: 'ใบแจ้งภาษีนี้ยังไม่ได้ชำระ', en: 'This bill is not paid yet' },
   'tax.webhook_disabled': {
     th: 'ยังไม่ได้ตั้งค่ารับแจ้งการชำระเงินจากธนาคาร',
     en: 'The bank webhook is not configured',

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
 import { qrPng } from './promptpay.ts';
+import { receiptPdf } from './receipt.ts';
 import {
   BillSchema,
   IdParam,
@@ -211,6 +212,60 @@ export async function taxRoutes(app: FastifyInstance) {
         .type('image/png')
         .header('cache-control', 'private, no-store')
         .send(await qrPng(view.promptpay, 360));
+    },
+  );
+
+  app.get(
+    '/bills/:id/receipt.pdf',
+    {
+      config: { access: 'user' },
+      schema: { tags, summary: 'Receipt (PDF, Thai) of a paid bill', params: IdParam },
+    },
+    async (request, reply) => {
+      const bill = await readableBill(request);
+      if (bill.status !== 'paid') throw AppError.conflict('tax.bill_not_paid');
+      const base = app.config.PUBLIC_URL ?? `${request.protocol}://${request.host}`;
+      const pdf = await receiptPdf(bill, `${base}/api/tax/verify/${bill.id}`);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="receipt-${bill.number}.pdf"`)
+        .send(pdf);
+    },
+  );
+
+  // What the receipt's QR opens: the municipality's own record of the bill, without personal data.
+  app.get(
+    '/verify/:id',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Verify a receipt: the bill as the municipality records it (no personal data)',
+        params: IdParam,
+        response: {
+          200: Type.Object({
+            number: Type.String(),
+            taxYear: Type.Integer(),
+            taxKind: Type.String(),
+            amountBaht: Type.String(),
+            status: Type.String(),
+            paidAt: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const bill = await service.repo.bill((request.params as { id: string }).id);
+      if (!bill) throw AppError.notFound();
+      const v = service.view(bill);
+      return {
+        number: v.number,
+        taxYear: v.taxYear,
+        taxKind: v.taxKind,
+        amountBaht: v.amountBaht,
+        status: v.status,
+        paidAt: v.paidAt,
+      };
     },
   );
 

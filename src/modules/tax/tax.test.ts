@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
@@ -245,6 +248,17 @@ describe('bank reconciliation', () => {
     expect((await t.db.rows(sql`SELECT 1 FROM tax_payments WHERE bill_id = ${bill.id}`)).length).toBe(1);
     const another = await t.json(signed({ ...notice, transactionId: 'BANK-0002' }));
     expect(another.body.status).toBe('already_paid');
+    const receipt = await t.app.inject({
+      method: 'GET',
+      url: `/api/tax/bills/${bill.id}/receipt.pdf`,
+      headers: revenue,
+    });
+    expect(receipt.headers['content-type']).toBe('application/pdf');
+    expect(receipt.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    writeFileSync(join(tmpdir(), 'mueang-receipt.pdf'), receipt.rawPayload);
+    const verify = await t.json({ method: 'GET', url: `/api/tax/verify/${bill.id}` });
+    expect(verify.body).toMatchObject({ number: bill.number, status: 'paid', amountBaht: bill.amountBaht });
+    expect(JSON.stringify(verify.body)).not.toContain('บริษัท');
   });
 
   it('refuses a wrong signature, another secret and a stale call, and records nothing', async () => {
