@@ -6,6 +6,8 @@ import { loadConfig } from '../../src/core/config.ts';
 import { webRoot } from '../../src/core/http/static.ts';
 import { startPlatform } from '../../src/server.ts';
 
+export const webhookSecret = 'e2e-webhook-secret-0123456789abcdefgh';
+
 /** The whole platform, as `npm start` runs it with demo data, on free ports and a throw-away data folder. */
 export default async function setup(project: TestProject) {
   if (!existsSync(join(webRoot, 'index.html')))
@@ -20,6 +22,7 @@ export default async function setup(project: TestProject) {
       LOG_LEVEL: 'warn',
       DEMO: 'true',
       RATE_LIMIT_ANON: '100000',
+      TAX_WEBHOOK_SECRET: webhookSecret,
     }),
     { logger: false },
   );

@@ -1,5 +1,6 @@
 import { createRootRoute, createRoute, createRouter } from '@tanstack/react-router';
 import { Layout } from './layout.tsx';
+import { TaxPage } from './modules/tax/TaxPage.tsx';
 import { AccountPage } from './pages/Account.tsx';
 import { AuditPage } from './pages/Audit.tsx';
 import { CityPage } from './pages/City.tsx';
@@ -20,6 +21,7 @@ const routeTree = root.addChildren([
   page('/account', AccountPage),
   page('/city', CityPage),
   page('/admin/audit', AuditPage),
+  page('/tax', TaxPage),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });

@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseUrl, launch, newPage, phone, seriousViolations } from './browser.ts';
+import { webhookSecret } from './platform.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(() => browser?.close());
+
+describe('local taxes on a phone', () => {
+  it('a citizen opens a bill, sees its QR, the bank pays it, and the Thai receipt PDF downloads', async () => {
+    const { context, page } = await newPage(browser, phone);
+    await page.goto('/signin');
+    await page.getByLabel(/อีเมล/).fill('citizen@demo.local');
+    await page.getByLabel(/รหัสผ่าน/).fill('mueang-demo');
+    await page.locator('form button[type="submit"]').click();
+    await page.waitForURL('**/account');
+    await page.goto('/tax');
+    const bill = page.getByTestId('bill').filter({ hasText: 'ภาษีป้าย' });
+    await bill.waitFor();
+    const qr = bill.locator('img');
+    await expect
+      .poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBeGreaterThan(100);
+    expect(await qr.getAttribute('alt')).toContain('200.00');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: 'test-results/tax-phone.png', fullPage: true });
+
+    // The bank reports the payment through the signed webhook.
+    const number = (await bill.locator('code').innerText()).trim();
+    const body = JSON.stringify({
+      transactionId: `E2E-${Date.now()}`,
+      billNumber: number,
+      amount: '200.00',
+      paidAt: new Date().toISOString(),
+    });
+    const at = Math.floor(Date.now() / 1000);
+    const res = await fetch(`${baseUrl()}/api/tax/payments/webhook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-mueang-timestamp': String(at),
+        'x-mueang-signature': createHmac('sha256', webhookSecret).update(`${at}.${body}`).digest('hex'),
+      },
+      body,
+    });
+    expect(await res.json()).toMatchObject({ status: 'matched' });
+
+    await page.reload();
+    const receipt = page.getByTestId('bill').filter({ hasText: 'ภาษีป้าย' }).getByTestId('receipt');
+    await receipt.waitFor();
+    const pdf = await context.request.get(`${baseUrl()}${await receipt.getAttribute('href')}`);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    const dir = mkdtempSync(join(tmpdir(), 'mueang-e2e-pdf-'));
+    writeFileSync(join(dir, 'receipt.pdf'), await pdf.body());
+    // Thai text is in the PDF as text, and the page renders to an image.
+    const text = execFileSync('pdftotext', ['-layout', join(dir, 'receipt.pdf'), '-'], { encoding: 'utf8' });
+    for (const words of ['เทศบาลนครขอนแก่น', 'ใบเสร็จรับเงิน', 'สองร้อยบาทถ้วน', '2569'])
+      expect(text).toContain(words);
+    execFileSync('pdftoppm', [
+      '-png',
+      '-r',
+      '60',
+      '-singlefile',
+      join(dir, 'receipt.pdf'),
+      join(dir, 'receipt'),
+    ]);
+    expect(statSync(join(dir, 'receipt.png')).size).toBeGreaterThan(10_000);
+    await context.close();
+  });
+});
