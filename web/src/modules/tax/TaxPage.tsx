@@ -104,8 +104,8 @@ function MyBills() {
           <details>
             <summary>{t('tax.working')}</summary>
             <ol className="working">
-              {b.working.map((line, i) => (
-                <li key={`${b.id}-${i}`}>
+              {b.working.map((line) => (
+                <li key={`${line.en}:${line.satang}`}>
                   {i18n.language === 'en' ? line.en : line.th} — {money(line.satang, i18n.language)}{' '}
                   {t('tax.baht')}
                 </li>
