@@ -13,7 +13,10 @@ import { Events } from '../events/outbox.ts';
 import { buildApp } from '../http/app.ts';
 import type { ModuleManifest } from '../modules.ts';
 import { demoAccounts, demoPassword, seedDemo } from '../seed.ts';
+import { scratchDatabase } from './scratch.ts';
 import { loadTemplate } from './template.ts';
+
+export { scratchDatabase };
 
 export interface TestDb {
   db: Db;
@@ -40,24 +43,6 @@ export async function freshDatabase(modules: ModuleManifest[] = registered): Pro
     async dispose() {
       await db.close();
       await scratch.drop();
-    },
-  };
-}
-
-/** A new, empty database on the server at `url`, so test files never share state or leave any behind. */
-export async function scratchDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `mueang_t_${randomBytes(6).toString('hex')}`;
-  const admin = await openDatabase({ databaseUrl: url });
-  await admin.orm.execute(sql.raw(`CREATE DATABASE ${name}`));
-  await admin.close();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return {
-    url: target.toString(),
-    async drop() {
-      const again = await openDatabase({ databaseUrl: url });
-      await again.orm.execute(sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-      await again.close();
     },
   };
 }

@@ -133,32 +133,36 @@ export class TaxRepository {
       FROM tax_signs ORDER BY created_at, id`);
   }
 
-  /** Adds a bill unless the subject already has one for the year; returns whether it was added. */
-  async insertBill(
+  /**
+   * Adds the bills of one tax kind and year in one statement, skipping subjects that already have
+   * one; returns how many were added. Numbers are drawn only for the rows actually added.
+   */
+  async insertBills(
     on: Executor,
-    b: {
-      year: number;
-      kind: 'land-building' | 'sign';
-      prefix: string;
-      ownerId: string;
-      parcelId?: string;
-      signId?: string;
-      amountSatang: number;
-      working: unknown;
-      dueDate: string;
-    },
-  ): Promise<boolean> {
-    const rows = await this.db.rows(
-      sql`INSERT INTO tax_bills (number, tax_year, tax_kind, owner_id, parcel_id, sign_id, amount_satang, working, due_date, status)
-        SELECT ${b.prefix} || ${String(b.year)} || lpad(nextval('tax_bill_seq')::text, 6, '0'), ${b.year}, ${b.kind}, ${b.ownerId},
-          ${b.parcelId ?? null}::uuid, ${b.signId ?? null}::uuid, ${b.amountSatang}, ${JSON.stringify(b.working)}::jsonb, ${b.dueDate}::date,
-          ${b.amountSatang > 0 ? 'open' : 'nothing_due'}
-        WHERE NOT EXISTS (SELECT 1 FROM tax_bills x WHERE x.tax_year = ${b.year} AND x.tax_kind = ${b.kind} AND x.status <> 'cancelled'
-          AND COALESCE(x.parcel_id, x.sign_id) = COALESCE(${b.parcelId ?? null}::uuid, ${b.signId ?? null}::uuid))
-        RETURNING id`,
+    b: { year: number; kind: 'land-building' | 'sign'; prefix: string; dueDate: string },
+    items: { ownerId: string; subjectId: string; amountSatang: number; working: unknown }[],
+  ): Promise<number> {
+    if (items.length === 0) return 0;
+    const subject = b.kind === 'sign' ? sql.raw('sign_id') : sql.raw('parcel_id');
+    const records = items.map((i) => ({
+      owner_id: i.ownerId,
+      subject_id: i.subjectId,
+      amount: i.amountSatang,
+      working: i.working,
+    }));
+    const rows = await this.db.rows<{ n: number }>(
+      sql`WITH added AS (
+        INSERT INTO tax_bills (number, tax_year, tax_kind, owner_id, ${subject}, amount_satang, working, due_date, status)
+        SELECT ${b.prefix} || ${String(b.year)} || lpad(nextval('tax_bill_seq')::text, 6, '0'), ${b.year}, ${b.kind}, r.owner_id,
+          r.subject_id, r.amount, r.working, ${b.dueDate}::date, CASE WHEN r.amount > 0 THEN 'open' ELSE 'nothing_due' END
+        FROM json_to_recordset(${JSON.stringify(records)}::json) AS r(owner_id uuid, subject_id uuid, amount bigint, working jsonb)
+        WHERE NOT EXISTS (SELECT 1 FROM tax_bills x WHERE x.tax_year = ${b.year} AND x.tax_kind = ${b.kind}
+          AND x.status <> 'cancelled' AND x.${subject} = r.subject_id)
+        RETURNING 1)
+      SELECT count(*)::int AS n FROM added`,
       on,
     );
-    return rows.length > 0;
+    return rows[0].n;
   }
 
   async bill(id: string, on?: Executor): Promise<BillRow | undefined> {
