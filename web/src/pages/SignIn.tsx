@@ -12,6 +12,7 @@ const demoAccounts = [
   'executive@demo.local',
   'manager@demo.local',
   'officer@demo.local',
+  'revenue@demo.local',
   'citizen@demo.local',
 ];
 
