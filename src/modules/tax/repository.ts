@@ -118,19 +118,27 @@ export class TaxRepository {
     return row.id;
   }
 
-  parcelsForAssessment(): Promise<ParcelForAssessment[]> {
-    return this.db.rows<ParcelForAssessment>(sql`
+  /** A page of the register after `afterId` (keyset paging keeps memory flat for a whole city). */
+  parcelsForAssessment(afterId: string, limit: number, on?: Executor): Promise<ParcelForAssessment[]> {
+    return this.db.rows<ParcelForAssessment>(
+      sql`
       SELECT p.id, p.owner_id AS "ownerId", o.kind AS "ownerKind", p.area_m2::float8 AS "areaM2", p.value_per_m2::float8 AS "valuePerM2", p.uses,
         COALESCE((SELECT json_agg(json_build_object('floorAreaM2', b.floor_area_m2::float8, 'costPerM2Baht', b.cost_per_m2::float8,
           'ageYears', b.age_years, 'depreciationPercent', b.depreciation_percent::float8) ORDER BY b.id)
           FROM tax_buildings b WHERE b.parcel_id = p.id), '[]'::json) AS buildings
-      FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id ORDER BY p.created_at, p.id`);
+      FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id
+      WHERE p.id > ${afterId}::uuid ORDER BY p.id LIMIT ${limit}`,
+      on,
+    );
   }
 
-  signsForAssessment(): Promise<SignForAssessment[]> {
-    return this.db.rows<SignForAssessment>(sql`
+  signsForAssessment(afterId: string, limit: number, on?: Executor): Promise<SignForAssessment[]> {
+    return this.db.rows<SignForAssessment>(
+      sql`
       SELECT id, owner_id AS "ownerId", width_cm::float8 AS "widthCm", height_cm::float8 AS "heightCm", sign_type AS type, moving
-      FROM tax_signs ORDER BY created_at, id`);
+      FROM tax_signs WHERE id > ${afterId}::uuid ORDER BY id LIMIT ${limit}`,
+      on,
+    );
   }
 
   /**
@@ -156,8 +164,9 @@ export class TaxRepository {
         SELECT ${b.prefix} || ${String(b.year)} || lpad(nextval('tax_bill_seq')::text, 6, '0'), ${b.year}, ${b.kind}, r.owner_id,
           r.subject_id, r.amount, r.working, ${b.dueDate}::date, CASE WHEN r.amount > 0 THEN 'open' ELSE 'nothing_due' END
         FROM json_to_recordset(${JSON.stringify(records)}::json) AS r(owner_id uuid, subject_id uuid, amount bigint, working jsonb)
+        -- Written as the unique index's expression, so the check is an index probe, not a scan.
         WHERE NOT EXISTS (SELECT 1 FROM tax_bills x WHERE x.tax_year = ${b.year} AND x.tax_kind = ${b.kind}
-          AND x.status <> 'cancelled' AND x.${subject} = r.subject_id)
+          AND x.status <> 'cancelled' AND COALESCE(x.parcel_id, x.sign_id) = r.subject_id)
         RETURNING 1)
       SELECT count(*)::int AS n FROM added`,
       on,

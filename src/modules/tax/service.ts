@@ -27,6 +27,7 @@ export interface AssessmentTiming {
 }
 
 const chunk = 2000;
+const noId = '00000000-0000-0000-0000-000000000000';
 
 /** Rules of local taxes: the register, assessment runs, bills and bank reconciliation. */
 export class TaxService {
@@ -84,64 +85,74 @@ export class TaxService {
     });
   }
 
-  /** Assesses every parcel and sign for the year and issues the bills that do not exist yet. */
+  /**
+   * Assesses every parcel and sign for the year and issues the bills that do not exist yet, in one
+   * transaction (all or nothing), a page of the register at a time so memory stays flat.
+   */
   async runAssessment(year: number, actor: Actor, timing?: AssessmentTiming) {
     const rates = rateTables.get(year);
     if (!rates) throw AppError.notFound('tax.rates_missing', `no rate table for ${year}`);
     const due = `${year - 543}-04-30`;
-    let t = performance.now();
-    const [parcels, signs] = await Promise.all([
-      this.repo.parcelsForAssessment(),
-      this.repo.signsForAssessment(),
-    ]);
-    if (timing) timing.loadMs += performance.now() - t;
-    t = performance.now();
+    const clock = timing ?? { loadMs: 0, computeMs: 0, writeMs: 0 };
+    const timed = async <T>(part: keyof AssessmentTiming, fn: () => Promise<T> | T): Promise<T> => {
+      const t = performance.now();
+      try {
+        return await fn();
+      } finally {
+        clock[part] += performance.now() - t;
+      }
+    };
     const lines = (a: { lines: { text: { th: string; en: string }; satang: number }[] }) =>
       a.lines.map((l) => ({ ...l.text, satang: l.satang }));
-    const parcelBills = parcels.map((p) => {
-      const a = assessProperty(
-        {
-          ownerKind: p.ownerKind,
-          landAreaM2: p.areaM2,
-          landValuePerM2Baht: p.valuePerM2,
-          buildings: p.buildings,
-          uses: p.uses,
-        },
-        rates.landBuilding,
-      );
-      return { ownerId: p.ownerId, subjectId: p.id, amountSatang: a.taxSatang, working: lines(a) };
-    });
-    const signBills = signs.map((s) => {
-      const a = assessSign(s, rates.sign);
-      return { ownerId: s.ownerId, subjectId: s.id, amountSatang: a.taxSatang, working: lines(a) };
-    });
-    if (timing) timing.computeMs += performance.now() - t;
-    t = performance.now();
-    let issued = 0;
+    const counts = { parcels: 0, signs: 0, issued: 0 };
     await this.db.transaction(async (tx) => {
-      for (let i = 0; i < parcelBills.length; i += chunk) {
-        issued += await this.repo.insertBills(
-          tx,
-          { year, kind: 'land-building', prefix: 'LB', dueDate: due },
-          parcelBills.slice(i, i + chunk),
+      for (let after = noId; ; ) {
+        const page = await timed('loadMs', () => this.repo.parcelsForAssessment(after, chunk, tx));
+        if (page.length === 0) break;
+        const bills = await timed('computeMs', () =>
+          page.map((p) => {
+            const a = assessProperty(
+              {
+                ownerKind: p.ownerKind,
+                landAreaM2: p.areaM2,
+                landValuePerM2Baht: p.valuePerM2,
+                buildings: p.buildings,
+                uses: p.uses,
+              },
+              rates.landBuilding,
+            );
+            return { ownerId: p.ownerId, subjectId: p.id, amountSatang: a.taxSatang, working: lines(a) };
+          }),
         );
+        counts.issued += await timed('writeMs', () =>
+          this.repo.insertBills(tx, { year, kind: 'land-building', prefix: 'LB', dueDate: due }, bills),
+        );
+        counts.parcels += page.length;
+        after = page[page.length - 1].id;
       }
-      for (let i = 0; i < signBills.length; i += chunk) {
-        issued += await this.repo.insertBills(
-          tx,
-          { year, kind: 'sign', prefix: 'SG', dueDate: due },
-          signBills.slice(i, i + chunk),
+      for (let after = noId; ; ) {
+        const page = await timed('loadMs', () => this.repo.signsForAssessment(after, chunk, tx));
+        if (page.length === 0) break;
+        const bills = await timed('computeMs', () =>
+          page.map((s) => {
+            const a = assessSign(s, rates.sign);
+            return { ownerId: s.ownerId, subjectId: s.id, amountSatang: a.taxSatang, working: lines(a) };
+          }),
         );
+        counts.issued += await timed('writeMs', () =>
+          this.repo.insertBills(tx, { year, kind: 'sign', prefix: 'SG', dueDate: due }, bills),
+        );
+        counts.signs += page.length;
+        after = page[page.length - 1].id;
       }
       await audit(tx, actor, {
         action: 'tax.assessment.run',
         resourceType: 'tax.assessment',
         resourceId: String(year),
-        detail: { issued },
+        detail: { issued: counts.issued },
       });
     });
-    if (timing) timing.writeMs += performance.now() - t;
-    return { year, parcels: parcels.length, signs: signs.length, billsIssued: issued };
+    return { year, parcels: counts.parcels, signs: counts.signs, billsIssued: counts.issued };
   }
 
   /** A bill as its owner or staff sees it, with the PromptPay payload to pay it. */
