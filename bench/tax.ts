@@ -3,6 +3,9 @@
 // RSS, and the write time as a ratio to a plain INSERT … SELECT of as many rows of the same width in
 // the same database, same run. PGlite by default; PostgreSQL with DATABASE_URL.
 // Run: npx tsx bench/tax.ts [--parcels 200000 --buildings 60000 --signs 20000]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
@@ -30,7 +33,9 @@ if (url) {
   const { scratchDatabase } = await import('../src/core/testing/scratch.ts');
   scratch = await scratchDatabase(url);
 }
-const db = await openDatabase({ databaseUrl: scratch?.url });
+// PGlite keeps its files on disk here, as `npm start` does (in memory the whole city would count as RSS).
+const dataDir = url ? undefined : mkdtempSync(join(tmpdir(), 'mueang-bench-tax-'));
+const db = await openDatabase({ databaseUrl: scratch?.url, dataDir });
 try {
   await migrate(db, migrationSources());
   let t = performance.now();
@@ -85,4 +90,5 @@ tax assessment, ${db.kind}: ${parcels} parcels, ${buildings} buildings, ${signs}
 } finally {
   await db.close();
   await scratch?.drop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
