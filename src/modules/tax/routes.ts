@@ -18,6 +18,7 @@ import {
   YearParam,
 } from './schemas.ts';
 import { TaxService } from './service.ts';
+import { parseStatement } from './statement.ts';
 
 const tags = ['tax'];
 const revenue = {
@@ -293,6 +294,49 @@ export async function taxRoutes(app: FastifyInstance) {
         ...request.actor(),
         label: 'bank-webhook',
       }),
+  );
+
+  app.addContentTypeParser(
+    'text/csv',
+    { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 },
+    (_request, body, done) => done(null, body),
+  );
+  app.post(
+    '/payments/statement',
+    {
+      config: revenue,
+      bodyLimit: 20 * 1024 * 1024,
+      schema: {
+        tags,
+        summary:
+          'Upload the bank statement (text/csv: transactionId,billNumber,amount,paidAt); each row is reconciled like a webhook call',
+        consumes: ['text/csv'],
+      },
+    },
+    async (request) => {
+      if (typeof request.body !== 'string')
+        throw AppError.badRequest('request.unsupported_media_type', 'send the statement as text/csv');
+      let rows: ReturnType<typeof parseStatement>;
+      try {
+        rows = parseStatement(request.body);
+      } catch (e) {
+        throw AppError.badRequest('request.malformed', (e as Error).message);
+      }
+      const results = [];
+      for (const row of rows) {
+        if (!row.payment) results.push({ line: row.line, error: row.error });
+        else
+          results.push({
+            line: row.line,
+            ...(await service.recordPayment(row.payment, 'statement', request.actor())),
+          });
+      }
+      return {
+        rows: results.length,
+        matched: results.filter((r) => 'status' in r && r.status === 'matched' && !r.duplicate).length,
+        results,
+      };
+    },
   );
 
   app.get(

@@ -112,7 +112,7 @@ export const BillSchema = Type.Object({
 export const PaymentBody = Type.Object(
   {
     transactionId: Type.String({ minLength: 1, maxLength: 100 }),
-    billNumber: Type.String({ minLength: 1, maxLength: 20 }),
+    billNumber: Type.String({ pattern: '^[0-9A-Z]{1,20}$', description: 'ref1 of the Thai QR' }),
     amount: Type.String({ pattern: '^[0-9]{1,12}(\\.[0-9]{1,2})?$', description: 'baht, e.g. "1234.50"' }),
     paidAt: Type.String({ format: 'date-time' }),
   },

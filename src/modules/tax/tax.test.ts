@@ -314,4 +314,42 @@ describe('bank reconciliation', () => {
     });
     expect(still.body.status).toBe('open');
   });
+
+  it('reconciles an uploaded bank statement row by row, reporting bad rows by line', async () => {
+    const bills = await t.json({
+      method: 'GET',
+      url: '/api/tax/bills?year=2569&status=open',
+      headers: revenue,
+    });
+    const bill = bills.body.find((b: { amountSatang: number }) => b.amountSatang > 0);
+    const csv = [
+      'transactionId,billNumber,amount,paidAt',
+      `STM-1,${bill.number},${bill.amountBaht},2026-11-20T10:00:00+07:00`,
+      `STM-1,${bill.number},${bill.amountBaht},2026-11-20T10:00:00+07:00`,
+      'STM-2,LB2569000999,12.00,not-a-date',
+      'STM-3,too,few',
+      '"STM-4","=cmd|\' /C calc\'!A0","5.00","2026-11-20T10:00:00Z"',
+    ].join('\n');
+    const res = await t.json({
+      method: 'POST',
+      url: '/api/tax/payments/statement',
+      headers: { ...revenue, 'content-type': 'text/csv' },
+      payload: csv,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.matched).toBe(1);
+    const byLine = Object.fromEntries(res.body.results.map((r: { line: number }) => [r.line, r]));
+    expect(byLine[2]).toMatchObject({ status: 'matched', duplicate: false });
+    expect(byLine[3]).toMatchObject({ status: 'matched', duplicate: true });
+    expect(byLine[4].error).toContain('paidAt');
+    expect(byLine[5].error).toContain('columns');
+    expect(byLine[6].error).toContain('billNumber');
+    const clerk = await t.json({
+      method: 'POST',
+      url: '/api/tax/payments/statement',
+      headers: { ...(await t.signIn('officer')), 'content-type': 'text/csv' },
+      payload: csv,
+    });
+    expect(clerk.status).toBe(403);
+  });
 });
