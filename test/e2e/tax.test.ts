@@ -75,4 +75,32 @@ describe('local taxes on a phone', () => {
     expect(statSync(join(dir, 'receipt.png')).size).toBeGreaterThan(10_000);
     await context.close();
   });
+
+  it('revenue staff import a register file and watch its progress and row errors', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await page.goto('/signin');
+    await page.getByLabel(/อีเมล/).fill('revenue@demo.local');
+    await page.getByLabel(/รหัสผ่าน/).fill('mueang-demo');
+    await page.locator('form button[type="submit"]').click();
+    await page.waitForURL('**/account');
+    await page.goto('/tax');
+    const rows = [
+      'ownerTaxId,ownerKind,ownerName,deedKind,deedNo,rai,ngan,wa,valuePerM2Baht,use,mainHome,vacantYears,lon,lat',
+    ];
+    for (let i = 0; i < 300; i++)
+      rows.push(
+        `3109900123453,person,นายทดสอบ นำเข้า,chanote,E2E-${i},0,1,${i % 99},4000,other,,,102.82,16.44`,
+      );
+    rows.push('1234567890122,person,เลขผิด,chanote,E2E-BAD,1,0,0,5000,other,,,,');
+    await page
+      .getByTestId('import-file')
+      .setInputFiles({ name: 'register.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+    await page.locator('[data-testid="import-status"][data-state="done"]').waitFor({ timeout: 60_000 });
+    const status = await page.getByTestId('import-status').innerText();
+    expect(status).toContain('นำเข้าได้ 300 แปลง');
+    expect(status).toContain('check digit');
+    expect(await page.locator('#import-progress').getAttribute('value')).toBe('301');
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  });
 });

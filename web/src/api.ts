@@ -72,6 +72,7 @@ export interface Me {
   phone: string | null;
   displayName: string;
   officeId: string | null;
+  officeCode: string | null;
   csrfToken: string | null;
 }
 

@@ -85,6 +85,7 @@ export async function authRoutes(app: FastifyInstance) {
         phone: p.phone,
         displayName: p.displayName,
         officeId: p.officeId,
+        officeCode: p.officeCode,
         locale: p.locale,
         csrfToken: p.csrfToken,
       };

@@ -11,6 +11,7 @@ export const UserSchema = Type.Object({
   phone: Nullable(Type.String()),
   displayName: Type.String(),
   officeId: Nullable(Type.String()),
+  officeCode: Type.Optional(Nullable(Type.String())),
   locale: Type.String(),
 });
 

@@ -17,6 +17,7 @@ export interface UserView {
   phone: string | null;
   displayName: string;
   officeId: string | null;
+  officeCode: string | null;
   locale: 'th' | 'en';
 }
 
@@ -29,6 +30,7 @@ export function toView(u: UserRow): UserView {
     phone: u.phone,
     displayName: u.displayName,
     officeId: u.officeId,
+    officeCode: u.officeCode,
     locale: u.locale,
   };
 }

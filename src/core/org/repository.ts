@@ -100,13 +100,18 @@ export class OrgRepository {
   }
 
   /** The zone and community that cover a WGS 84 point (a point on a shared border goes to the lowest code). */
-  async locate(lon: number, lat: number): Promise<{ zone: Area; community: Area | null } | null> {
+  async locate(
+    lon: number,
+    lat: number,
+    on?: Executor,
+  ): Promise<{ zone: Area; community: Area | null } | null> {
     const [row] = await this.db.rows<{ zone: Area; community: Area | null }>(
       sql`WITH p AS (SELECT ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326) AS g)
         SELECT json_build_object('id', z.id, 'code', z.code, 'nameTh', z.name_th, 'nameEn', z.name_en, 'synthetic', z.synthetic) AS zone,
           (SELECT json_build_object('id', c.id, 'code', c.code, 'nameTh', c.name_th, 'nameEn', c.name_en, 'synthetic', c.synthetic)
              FROM core_communities c WHERE c.zone_id = z.id AND ST_Covers(c.geom, p.g) ORDER BY c.code LIMIT 1) AS community
         FROM core_zones z, p WHERE ST_Covers(z.geom, p.g) ORDER BY z.code LIMIT 1`,
+      on,
     );
     return row ?? null;
   }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
+import { ParcelImports } from './import-job.ts';
 import { qrPng } from './promptpay.ts';
 import { receiptPdf } from './receipt.ts';
 import {
@@ -336,6 +337,40 @@ export async function taxRoutes(app: FastifyInstance) {
         matched: results.filter((r) => 'status' in r && r.status === 'matched' && !r.duplicate).length,
         results,
       };
+    },
+  );
+
+  const imports = new ParcelImports(app.db, app.log);
+  await imports.markInterrupted();
+  app.post(
+    '/imports/parcels',
+    {
+      config: revenue,
+      bodyLimit: 50 * 1024 * 1024,
+      schema: {
+        tags,
+        summary: `Import a parcel register (text/csv with a header; columns: ${['ownerTaxId', 'ownerKind', 'ownerName', 'deedKind', 'deedNo', 'rai', 'ngan', 'wa', 'valuePerM2Baht', 'use', 'mainHome', 'vacantYears', 'lon', 'lat'].join(', ')}); runs in the background`,
+        consumes: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      if (typeof request.body !== 'string')
+        throw AppError.badRequest('request.unsupported_media_type', 'send the register as text/csv');
+      const job = await imports.start(request.body, request.actor());
+      return reply
+        .code(202)
+        .header('location', `/api/tax/imports/${job.id}`)
+        .send({ id: job.id, total: job.total });
+    },
+  );
+
+  app.get(
+    '/imports/:id',
+    { config: revenue, schema: { tags, summary: 'Progress and row errors of an import', params: IdParam } },
+    async (request) => {
+      const status = await imports.status((request.params as { id: string }).id);
+      if (!status) throw AppError.notFound();
+      return status;
     },
   );
 

@@ -6,6 +6,7 @@ import { formatDate } from '../../dates.ts';
 import { useMe } from '../../session.ts';
 import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Table } from '../../ui/Table.tsx';
+import { ImportCard } from './ImportCard.tsx';
 
 interface Bill {
   id: string;
@@ -53,6 +54,10 @@ export function TaxPage() {
       )}
       {me.data?.kind === 'citizen' && <MyBills />}
       {me.data?.kind === 'staff' && <Reports />}
+      {me.data &&
+        (me.data.role === 'admin' ||
+          ((me.data.role === 'officer' || me.data.role === 'office_manager') &&
+            me.data.officeCode === 'finance')) && <ImportCard />}
     </section>
   );
 }

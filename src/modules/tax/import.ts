@@ -1,0 +1,76 @@
+import { parse } from 'csv-parse/sync';
+import { type Static, Type } from 'typebox';
+import { Value } from 'typebox/value';
+import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
+
+/** One row of a parcel import: the owner and one parcel with a single use. */
+export const ParcelRow = Type.Object({
+  ownerTaxId: Type.String({ pattern: '^[0-9]{13}$' }),
+  ownerKind: Type.Union([Type.Literal('person'), Type.Literal('juristic')]),
+  ownerName: Type.String({ minLength: 1, maxLength: 300 }),
+  deedKind: Type.Union([
+    Type.Literal('chanote'),
+    Type.Literal('ns3k'),
+    Type.Literal('ns3'),
+    Type.Literal('other'),
+  ]),
+  deedNo: Type.String({ minLength: 1, maxLength: 50 }),
+  rai: Type.Integer({ minimum: 0 }),
+  ngan: Type.Integer({ minimum: 0, maximum: 3 }),
+  wa: Type.Number({ minimum: 0, exclusiveMaximum: 100 }),
+  valuePerM2Baht: Type.Number({ minimum: 0, maximum: 10_000_000 }),
+  use: Type.Union([
+    Type.Literal('agriculture'),
+    Type.Literal('residential'),
+    Type.Literal('other'),
+    Type.Literal('vacant'),
+  ]),
+  mainHome: Type.Optional(Type.Union([Type.Literal('land-and-building'), Type.Literal('building-only')])),
+  vacantYears: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  lon: Type.Optional(Type.Number({ minimum: 102.7, maximum: 102.95 })),
+  lat: Type.Optional(Type.Number({ minimum: 16.3, maximum: 16.55 })),
+});
+export type ParcelRowInput = Static<typeof ParcelRow>;
+
+export const parcelColumns = Object.keys(ParcelRow.properties) as (keyof ParcelRowInput)[];
+const requiredColumns = parcelColumns.filter((c) =>
+  (ParcelRow.required as string[] | undefined)?.includes(c),
+);
+
+export interface RowResult {
+  line: number;
+  row?: ParcelRowInput;
+  error?: string;
+}
+
+/**
+ * Reads a parcel register CSV (UTF-8, with a header naming the columns; Excel's BOM is accepted).
+ * Every row is checked on its own: a bad row is reported by line and does not stop the others.
+ */
+export function parseParcelCsv(text: string): RowResult[] {
+  const records = parse(text.replace(/^\uFEFF/, ''), {
+    columns: true,
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: true,
+  }) as Record<string, string>[];
+  const absent = records.length > 0 ? requiredColumns.filter((c) => !(c in records[0])) : [];
+  if (absent.length) throw new Error(`missing columns: ${absent.join(', ')}`);
+  return records.map((record, i) => {
+    const line = i + 2;
+    const cleaned = Object.fromEntries(
+      Object.entries(record).filter(
+        ([k, v]) => v !== '' && parcelColumns.includes(k as keyof ParcelRowInput),
+      ),
+    );
+    const row = Value.Convert(ParcelRow, cleaned);
+    if (!Value.Check(ParcelRow, row)) {
+      const first = [...Value.Errors(ParcelRow, row)][0];
+      return { line, error: `${first?.instancePath.slice(1) || 'row'}: ${first?.message ?? 'not valid'}` };
+    }
+    if (!isValidThaiNationalId(row.ownerTaxId))
+      return { line, error: 'ownerTaxId: check digit does not match' };
+    if (row.use === 'residential' || !row.mainHome) return { line, row };
+    return { line, error: 'mainHome: only for residential use' };
+  });
+}
