@@ -239,6 +239,14 @@ export class TaxRepository {
     );
   }
 
+  /** Open bills past their due date, oldest first. */
+  arrears(asOf: string, limit: number): Promise<BillRow[]> {
+    return this.db.rows<BillRow>(
+      sql`SELECT ${billColumns} FROM tax_bills b JOIN tax_owners o ON o.id = b.owner_id
+        WHERE b.status = 'open' AND b.due_date < ${asOf}::date ORDER BY b.due_date, b.number LIMIT ${limit}`,
+    );
+  }
+
   unmatchedPayments() {
     return this.db.rows(
       sql`SELECT id, bank_txn_id AS "transactionId", bill_number AS "billNumber", amount_satang::float8 AS "amountSatang",

@@ -340,6 +340,34 @@ export async function taxRoutes(app: FastifyInstance) {
     },
   );
 
+  const ArrearsQuery = Type.Object(
+    { asOf: Type.Optional(Type.String({ format: 'date' })) },
+    { additionalProperties: false },
+  );
+  app.get(
+    '/arrears',
+    {
+      config: readers,
+      schema: {
+        tags,
+        summary: 'Open bills past due, with the surcharge and penalty as of a day (default today)',
+        querystring: ArrearsQuery,
+      },
+    },
+    async (request) => {
+      const asOf =
+        (request.query as { asOf?: string }).asOf ??
+        new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Bangkok' });
+      const list = await service.arrears(asOf);
+      await audit(app.db.orm, request.actor(), {
+        action: 'tax.arrears.read',
+        resourceType: 'tax.bill',
+        detail: { asOf, count: list.length },
+      });
+      return { asOf, bills: list };
+    },
+  );
+
   const imports = new ParcelImports(app.db, app.log);
   await imports.markInterrupted();
   app.post(

@@ -4,9 +4,9 @@ import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
-import { assessProperty, assessSign } from './assessment.ts';
+import { assessProperty, assessSign, lateCharges } from './assessment.ts';
 import { billPaymentPayload } from './promptpay.ts';
-import { landBuildingRates2569, signRates2569 } from './rates.ts';
+import { landBuildingLate, landBuildingRates2569, signLate, signRates2569 } from './rates.ts';
 import { type BillRow, TaxRepository } from './repository.ts';
 import type { OwnerInput, ParcelInput, PaymentInput, SignInput } from './schemas.ts';
 
@@ -226,6 +226,37 @@ export class TaxService {
         detail: { status, billNumber: p.billNumber },
       });
       return { status, duplicate: false };
+    });
+  }
+
+  /** Arrears as of a day, each with the surcharge and penalty the law adds by then. */
+  async arrears(asOf: string) {
+    const bills = await this.repo.arrears(asOf, 1000);
+    const day = new Date(`${asOf}T00:00:00+07:00`);
+    return bills.map((b) => {
+      const due = new Date(`${b.dueDate}T00:00:00+07:00`);
+      const monthsLate =
+        (day.getFullYear() - due.getFullYear()) * 12 +
+        (day.getMonth() - due.getMonth()) +
+        (day.getDate() > due.getDate() ? 1 : 0);
+      const charges = lateCharges(
+        b.amountSatang,
+        monthsLate,
+        b.taxKind === 'sign' ? signLate : landBuildingLate,
+      );
+      return {
+        id: b.id,
+        number: b.number,
+        taxYear: b.taxYear,
+        taxKind: b.taxKind,
+        ownerName: b.ownerName,
+        dueDate: b.dueDate,
+        monthsLate,
+        amountSatang: b.amountSatang,
+        surchargeSatang: charges.surcharge,
+        penaltySatang: charges.penalty,
+        totalSatang: b.amountSatang + charges.surcharge + charges.penalty,
+      };
     });
   }
 

@@ -352,4 +352,38 @@ describe('bank reconciliation', () => {
     });
     expect(clerk.status).toBe(403);
   });
+
+  it('lists arrears with the late surcharge and penalty as of a day', async () => {
+    const res = await t.json({
+      method: 'GET',
+      url: '/api/tax/arrears?asOf=2026-06-15',
+      headers: await t.signIn('executive'),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.bills.length).toBeGreaterThan(0);
+    // Due 30 April 2026; on 15 June it is 2 months (or parts) late: land and building tax adds 1 % a
+    // month and the 40 % penalty, signboard tax 2 % a month.
+    for (const b of res.body.bills) {
+      expect(b.monthsLate).toBe(2);
+      const sign = b.taxKind === 'sign';
+      expect(b.surchargeSatang).toBe(Math.round((b.amountSatang * (sign ? 4 : 2)) / 100));
+      expect(b.penaltySatang).toBe(sign ? 0 : Math.round((b.amountSatang * 40) / 100));
+      expect(b.totalSatang).toBe(b.amountSatang + b.surchargeSatang + b.penaltySatang);
+    }
+    const early = await t.json({
+      method: 'GET',
+      url: '/api/tax/arrears?asOf=2026-04-30',
+      headers: await t.signIn('executive'),
+    });
+    expect(early.body.bills).toEqual([]);
+    expect(
+      (
+        await t.json({
+          method: 'GET',
+          url: '/api/tax/arrears?asOf=yesterday',
+          headers: await t.signIn('executive'),
+        })
+      ).status,
+    ).toBe(400);
+  });
 });

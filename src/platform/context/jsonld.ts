@@ -27,8 +27,10 @@ export class ActiveContext {
       if (typeof id === 'string') pending.push([term, id]);
     }
     // Prefixes first, so compact IRIs (`ngsi-ld:location`) resolve whatever their order.
-    for (const [term, id] of pending) if (!id.includes(':') || /^https?:/.test(id)) this.set(term, id, protectedTerms);
-    for (const [term, id] of pending) if (id.includes(':') && !/^https?:/.test(id)) this.set(term, this.expandIri(id), protectedTerms);
+    for (const [term, id] of pending)
+      if (!id.includes(':') || /^https?:/.test(id)) this.set(term, id, protectedTerms);
+    for (const [term, id] of pending)
+      if (id.includes(':') && !/^https?:/.test(id)) this.set(term, this.expandIri(id), protectedTerms);
   }
 
   private set(term: string, iri: string, force: boolean): void {
@@ -58,7 +60,8 @@ export class ActiveContext {
   compact(iri: string): string {
     const term = this.reverse.get(iri);
     if (term !== undefined) return term;
-    if (iri.startsWith(this.vocab) && !iri.slice(this.vocab.length).includes('/')) return iri.slice(this.vocab.length);
+    if (iri.startsWith(this.vocab) && !iri.slice(this.vocab.length).includes('/'))
+      return iri.slice(this.vocab.length);
     return iri;
   }
 }
@@ -85,7 +88,8 @@ function addEntry(ctx: ActiveContext, entry: unknown, depth: number): void {
   if (typeof entry === 'string') {
     const doc = shippedContext(entry);
     if (doc === undefined) {
-      if (!/^https?:\/\/\S+$/.test(entry)) throw badData(`@context entry is not a URL: ${entry.slice(0, 200)}`);
+      if (!/^https?:\/\/\S+$/.test(entry))
+        throw badData(`@context entry is not a URL: ${entry.slice(0, 200)}`);
       throw new NgsiError(
         'LdContextNotAvailable',
         `the @context ${entry} is not shipped with this broker and it cannot be fetched`,
