@@ -2,30 +2,21 @@ import { parse } from 'csv-parse/sync';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
+import { DeedKind, MainHome, OwnerKind, UseKind, ValuePerM2 } from './schemas.ts';
 
 /** One row of a parcel import: the owner and one parcel with a single use. */
 export const ParcelRow = Type.Object({
   ownerTaxId: Type.String({ pattern: '^[0-9]{13}$' }),
-  ownerKind: Type.Union([Type.Literal('person'), Type.Literal('juristic')]),
+  ownerKind: OwnerKind,
   ownerName: Type.String({ minLength: 1, maxLength: 300 }),
-  deedKind: Type.Union([
-    Type.Literal('chanote'),
-    Type.Literal('ns3k'),
-    Type.Literal('ns3'),
-    Type.Literal('other'),
-  ]),
+  deedKind: DeedKind,
   deedNo: Type.String({ minLength: 1, maxLength: 50 }),
   rai: Type.Integer({ minimum: 0 }),
   ngan: Type.Integer({ minimum: 0, maximum: 3 }),
   wa: Type.Number({ minimum: 0, exclusiveMaximum: 100 }),
-  valuePerM2Baht: Type.Number({ minimum: 0, maximum: 10_000_000 }),
-  use: Type.Union([
-    Type.Literal('agriculture'),
-    Type.Literal('residential'),
-    Type.Literal('other'),
-    Type.Literal('vacant'),
-  ]),
-  mainHome: Type.Optional(Type.Union([Type.Literal('land-and-building'), Type.Literal('building-only')])),
+  valuePerM2Baht: ValuePerM2,
+  use: UseKind,
+  mainHome: Type.Optional(MainHome),
   vacantYears: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
   lon: Type.Optional(Type.Number({ minimum: 102.7, maximum: 102.95 })),
   lat: Type.Optional(Type.Number({ minimum: 16.3, maximum: 16.55 })),

@@ -13,9 +13,25 @@ const Point = Type.Object(
   { additionalProperties: false, description: 'WGS 84, inside the Khon Kaen area' },
 );
 
+export const OwnerKind = Type.Union([Type.Literal('person'), Type.Literal('juristic')]);
+export const DeedKind = Type.Union([
+  Type.Literal('chanote'),
+  Type.Literal('ns3k'),
+  Type.Literal('ns3'),
+  Type.Literal('other'),
+]);
+export const UseKind = Type.Union([
+  Type.Literal('agriculture'),
+  Type.Literal('residential'),
+  Type.Literal('other'),
+  Type.Literal('vacant'),
+]);
+export const MainHome = Type.Union([Type.Literal('land-and-building'), Type.Literal('building-only')]);
+export const ValuePerM2 = Type.Number({ minimum: 0, maximum: 10_000_000 });
+
 export const OwnerBody = Type.Object(
   {
-    kind: Type.Union([Type.Literal('person'), Type.Literal('juristic')]),
+    kind: OwnerKind,
     taxId: TaxId,
     name: Type.String({ minLength: 1, maxLength: 300 }),
     address: Type.Optional(Type.String({ maxLength: 1000 })),
@@ -26,14 +42,9 @@ export type OwnerInput = Static<typeof OwnerBody>;
 
 export const UseSchema = Type.Object(
   {
-    use: Type.Union([
-      Type.Literal('agriculture'),
-      Type.Literal('residential'),
-      Type.Literal('other'),
-      Type.Literal('vacant'),
-    ]),
+    use: UseKind,
     sharePercent: Type.Number({ exclusiveMinimum: 0, maximum: 100 }),
-    mainHome: Type.Optional(Type.Union([Type.Literal('land-and-building'), Type.Literal('building-only')])),
+    mainHome: Type.Optional(MainHome),
     vacantYears: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
   },
   { additionalProperties: false },
@@ -53,12 +64,7 @@ export const BuildingSchema = Type.Object(
 export const ParcelBody = Type.Object(
   {
     ownerId: Uuid,
-    deedKind: Type.Union([
-      Type.Literal('chanote'),
-      Type.Literal('ns3k'),
-      Type.Literal('ns3'),
-      Type.Literal('other'),
-    ]),
+    deedKind: DeedKind,
     deedNo: Type.String({ minLength: 1, maxLength: 50 }),
     /** Area as on the deed: rai, ngan and square wa (1 rai = 4 ngan = 400 wa² = 1,600 m²). */
     area: Type.Object(
@@ -69,7 +75,7 @@ export const ParcelBody = Type.Object(
       },
       { additionalProperties: false },
     ),
-    valuePerM2Baht: Type.Number({ minimum: 0, maximum: 10_000_000 }),
+    valuePerM2Baht: ValuePerM2,
     uses: Type.Array(UseSchema, { minItems: 1, maxItems: 4 }),
     buildings: Type.Optional(Type.Array(BuildingSchema, { maxItems: 50 })),
     location: Type.Optional(Point),
