@@ -76,6 +76,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
         portExplicit: config.mqttPortExplicit,
         host: config.HOST,
         log,
+        onNotice: (notice) => notices.push(notice),
       });
     }
     app = await buildApp({ config, db, events, broker, modules, logger: options.logger });

@@ -58,8 +58,9 @@ describe('npm start', () => {
     try {
       const url = await waitFor(() => /Web app\s+(http:\/\/\S+?)\/\s/.exec(run.output())?.[1], 90_000);
       const out = run.output();
-      expect(out).toContain('Port 3000 is in use, using');
-      expect(out).toContain('MQTT port 1883 is in use, using');
+      // Said in the banner itself, not only in the log.
+      expect(out).toMatch(/⚠ Port 3000 is in use, using \d+ instead/);
+      expect(out).toMatch(/⚠ MQTT port 1883 is in use, using \d+ instead/);
       expect(out).toMatch(/API docs\s+http:\/\/\S+\/api\/docs/);
       expect(out).toMatch(/MQTT\s+mqtt:\/\/127\.0\.0\.1:\d+ \(embedded broker\)/);
       expect(out).toContain('DEMO DATA IS ON');
