@@ -1,4 +1,30 @@
 import type { FastifyInstance } from 'fastify';
+import { batchRoutes } from './routes/batch.ts';
+import { discoveryRoutes } from './routes/discovery.ts';
+import { entityRoutes } from './routes/entities.ts';
+import { registerNgsiErrors } from './routes/http.ts';
+import { temporalRoutes } from './routes/temporal.ts';
+import { contextService } from './service.ts';
 
 /** The NGSI-LD context broker, mounted at /ngsi-ld/v1 (ETSI GS CIM 009). */
-export async function contextPlugin(_app: FastifyInstance): Promise<void> {}
+export async function contextPlugin(app: FastifyInstance): Promise<void> {
+  const service = contextService(app.db);
+  await service.repo.ensurePartitions();
+  registerNgsiErrors(app);
+  const json = (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
+    try {
+      done(null, body.length === 0 ? undefined : JSON.parse(body.toString()));
+    } catch (e) {
+      done(e as Error);
+    }
+  };
+  app.addContentTypeParser(
+    ['application/ld+json', 'application/merge-patch+json'],
+    { parseAs: 'string' },
+    json,
+  );
+  await app.register(entityRoutes, { service });
+  await app.register(batchRoutes, { service });
+  await app.register(discoveryRoutes, { service });
+  await app.register(temporalRoutes, { service });
+}

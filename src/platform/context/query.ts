@@ -1,0 +1,177 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { badData, invalid, NgsiError } from './errors.ts';
+import { intParam, parseGeoQuery } from './geo.ts';
+import type { ActiveContext } from './jsonld.ts';
+import { personalTypes } from './model.ts';
+import { checkPattern, parseQ } from './q.ts';
+import { geoToSql, qToSql, textArray } from './qsql.ts';
+import type { RenderOptions } from './render.ts';
+import { checkEntityId } from './validate.ts';
+
+/** The query parameters of GET /entities (and of the batch query and temporal queries). */
+export interface EntityQueryParams {
+  id?: string;
+  type?: string;
+  idPattern?: string;
+  attrs?: string;
+  pick?: string;
+  omit?: string;
+  q?: string;
+  georel?: string;
+  geometry?: string;
+  coordinates?: string;
+  geoproperty?: string;
+  limit?: string | number;
+  offset?: string | number;
+  count?: string | boolean;
+  options?: string;
+  format?: string;
+  orderBy?: string;
+  lang?: string;
+}
+
+export const maxLimit = 1000;
+
+export interface CompiledQuery {
+  where: SQL;
+  limit: number;
+  offset: number;
+  count: boolean;
+  orderBy: SQL;
+  render: RenderOptions;
+  geoproperty: string;
+}
+
+const list = (v: string | undefined) =>
+  v === undefined
+    ? []
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+
+/** `type` with `,`/`|` (or) and `;` (and) and parentheses, as a condition on the types column. */
+export function typeCondition(text: string, ctx: ActiveContext): SQL {
+  let i = 0;
+  let terms = 0;
+  const or = (depth: number): SQL => {
+    if (depth > 5) throw new NgsiError('TooComplexQuery', 'the type expression nests too deeply');
+    const items = [and(depth)];
+    while (text[i] === ',' || text[i] === '|') {
+      i++;
+      items.push(and(depth));
+    }
+    return items.length === 1 ? items[0] : sql`(${sql.join(items, sql` OR `)})`;
+  };
+  const and = (depth: number): SQL => {
+    const items = [atom(depth)];
+    while (text[i] === ';') {
+      i++;
+      items.push(atom(depth));
+    }
+    return items.length === 1 ? items[0] : sql`(${sql.join(items, sql` AND `)})`;
+  };
+  const atom = (depth: number): SQL => {
+    if (text[i] === '(') {
+      i++;
+      const inner = or(depth + 1);
+      if (text[i] !== ')') throw invalid('type: missing )');
+      i++;
+      return inner;
+    }
+    const m = /^[^,|;()\s]+/.exec(text.slice(i));
+    if (!m) throw invalid(`type: expected a type name at position ${i + 1}`);
+    if (++terms > 50) throw new NgsiError('TooComplexQuery', 'too many types');
+    i += m[0].length;
+    return sql`${ctx.expand(m[0])} = ANY(types)`;
+  };
+  const cond = or(0);
+  if (i !== text.length) throw invalid(`type: unexpected character at position ${i + 1}`);
+  return cond;
+}
+
+function options(value: string | undefined): Set<string> {
+  return new Set(list(value));
+}
+
+/** Compiles GET /entities parameters into a parameterised WHERE, paging and rendering choices. */
+export function compileQuery(
+  p: EntityQueryParams,
+  ctx: ActiveContext,
+  anonymous: boolean,
+  opts: { requireFilter: boolean } = { requireFilter: true },
+): CompiledQuery {
+  const conds: SQL[] = [];
+  const ids = list(p.id);
+  if (ids.length) {
+    ids.forEach(checkEntityId);
+    conds.push(sql`id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`);
+  }
+  if (p.type) conds.push(typeCondition(p.type, ctx));
+  if (p.idPattern) conds.push(sql`id ~ ${checkPattern(p.idPattern)}`);
+  const attrs = list(p.attrs).map((a) => ctx.expand(a));
+  if (attrs.length) conds.push(sql`attrs ?| ${textArray(attrs)}`);
+  if (p.q) conds.push(qToSql(parseQ(p.q), ctx, anonymous));
+  const geo = parseGeoQuery(p);
+  if (geo) conds.push(geoToSql(geo, ctx));
+  if (opts.requireFilter && conds.length === 0)
+    throw badData('give at least one of id, type, idPattern, attrs, q or a geo-query');
+  if (anonymous) conds.push(sql`NOT (types && ${textArray(personalTypes)})`);
+
+  const limit = intParam(p.limit, 'limit', 20);
+  if (limit > maxLimit) throw new NgsiError('TooManyResults', `limit may be at most ${maxLimit}`);
+  const offset = intParam(p.offset, 'offset', 0);
+  const count = p.count === true || p.count === 'true';
+  if (p.count !== undefined && typeof p.count === 'string' && !['true', 'false'].includes(p.count))
+    throw invalid('count must be true or false');
+
+  const o = options(p.options);
+  for (const k of o)
+    if (!['keyValues', 'concise', 'normalized', 'sysAttrs', 'temporalValues', 'noOverwrite'].includes(k))
+      throw invalid(`unknown option: ${k}`);
+  const format = p.format ?? (o.has('keyValues') ? 'keyValues' : o.has('concise') ? 'concise' : 'normalized');
+  if (!['keyValues', 'concise', 'normalized', 'simplified'].includes(format))
+    throw invalid(`unknown format: ${format}`);
+
+  const pickList = list(p.pick);
+  const pickAttrs = [
+    ...attrs,
+    ...pickList.filter((a) => a !== 'id' && a !== 'type').map((a) => ctx.expand(a)),
+  ];
+  const omit = list(p.omit);
+  const render: RenderOptions = {
+    format: format === 'simplified' ? 'keyValues' : (format as RenderOptions['format']),
+    sysAttrs: o.has('sysAttrs'),
+    pick: pickAttrs.length || pickList.length ? new Set(pickAttrs) : null,
+    omit: new Set(omit.filter((a) => a !== 'id' && a !== 'type').map((a) => ctx.expand(a))),
+    pickId: (pickList.length === 0 || pickList.includes('id')) && !omit.includes('id'),
+    pickType: (pickList.length === 0 || pickList.includes('type')) && !omit.includes('type'),
+    anonymous,
+    lang: p.lang,
+  };
+  return {
+    where: conds.length ? sql.join(conds, sql` AND `) : sql`true`,
+    limit,
+    offset,
+    count,
+    orderBy: orderBy(p.orderBy, ctx),
+    render,
+    geoproperty: ctx.expand(p.geoproperty || 'location'),
+  };
+}
+
+/** `orderBy=attr1,-attr2` (a Mueang extension): attribute values, `-` for descending, then id. */
+function orderBy(text: string | undefined, ctx: ActiveContext): SQL {
+  const keys = list(text);
+  if (keys.length > 5) throw new NgsiError('TooComplexQuery', 'orderBy takes at most 5 attributes');
+  const parts = keys.map((k) => {
+    const desc = k.startsWith('-');
+    const name = desc ? k.slice(1) : k;
+    const dir = sql.raw(desc ? 'DESC NULLS LAST' : 'ASC NULLS LAST');
+    if (name === 'id') return sql`id ${dir}`;
+    if (name === 'modifiedAt' || name === 'createdAt')
+      return sql`${sql.identifier(name === 'modifiedAt' ? 'modified_at' : 'created_at')} ${dir}`;
+    return sql`ctx_value(attrs -> ${ctx.expand(name)}) ${dir}`;
+  });
+  return sql.join([...parts, sql`id`], sql`, `);
+}

@@ -1,0 +1,191 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Db, Executor } from '../../core/db/index.ts';
+import { type Attr, type Entity, instances, locationIri } from './model.ts';
+
+const iso = (column: string) =>
+  sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
+const entityColumns = sql`id, types, attrs, ${iso('created_at')} AS "createdAt", ${iso('modified_at')} AS "modifiedAt"`;
+const chunkSize = 1000;
+
+function chunks<T>(items: T[], size = chunkSize): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The `location` column's GeoJSON: the default instance of the location GeoProperty. */
+function locationOf(e: Entity): string | null {
+  const loc = instances(e.attrs[locationIri]).find(
+    (a) => a.datasetId === undefined && a.type === 'GeoProperty',
+  );
+  return loc ? JSON.stringify(loc.value) : null;
+}
+
+export interface HistoryEntry {
+  id: string;
+  attr: string;
+  instance: Attr;
+}
+
+/** The only place with SQL for the broker's tables. */
+export class ContextRepository {
+  constructor(private readonly db: Db) {}
+
+  rows<T>(query: SQL, on?: Executor): Promise<T[]> {
+    return this.db.rows<T>(query, on);
+  }
+
+  /** Creates this month's and next month's history partitions if they are missing. */
+  async ensurePartitions(): Promise<void> {
+    await this.db.orm.execute(sql`SELECT ctx_ensure_history_partition(now()::date),
+      ctx_ensure_history_partition((now() + interval '1 month')::date)`);
+  }
+
+  async load(on: Executor, tenant: string, ids: string[], lock: boolean): Promise<Map<string, Entity>> {
+    const found = new Map<string, Entity>();
+    for (const part of chunks([...new Set(ids)])) {
+      const rows = await this.db.rows<Entity>(
+        sql`SELECT ${entityColumns} FROM ctx_entities WHERE tenant = ${tenant}
+          AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(part)}::jsonb))
+          ${lock ? sql`FOR UPDATE` : sql``}`,
+        on,
+      );
+      for (const r of rows) found.set(r.id, r);
+    }
+    return found;
+  }
+
+  /** Indexes of the GeoJSON texts that PostGIS finds invalid (e.g. self-intersecting polygons). */
+  async invalidGeometries(on: Executor, geometries: string[]): Promise<Set<number>> {
+    const bad = new Set<number>();
+    if (geometries.length === 0) return bad;
+    for (const [n, part] of chunks(geometries).entries()) {
+      const rows = await this.db.rows<{ i: number }>(
+        sql`SELECT (g.i - 1)::int AS i FROM jsonb_array_elements_text(${JSON.stringify(part)}::jsonb) WITH ORDINALITY AS g(j, i)
+          WHERE NOT ST_IsValid(ST_GeomFromGeoJSON(g.j))`,
+        on,
+      );
+      for (const r of rows) bad.add(n * chunkSize + r.i);
+    }
+    return bad;
+  }
+
+  /**
+   * Writes whole entities. `insert` skips ids that exist (returned as not written); `upsert` replaces.
+   * Returns the ids written.
+   */
+  async write(
+    on: Executor,
+    tenant: string,
+    entities: Entity[],
+    mode: 'insert' | 'upsert',
+  ): Promise<Set<string>> {
+    const written = new Set<string>();
+    for (const part of chunks(entities)) {
+      const payload = part.map((e) => ({
+        id: e.id,
+        types: e.types,
+        attrs: e.attrs,
+        geo: locationOf(e),
+        createdAt: e.createdAt,
+        modifiedAt: e.modifiedAt,
+      }));
+      const conflict =
+        mode === 'insert'
+          ? sql`ON CONFLICT (tenant, id) DO NOTHING`
+          : sql`ON CONFLICT (tenant, id) DO UPDATE SET type = EXCLUDED.type, types = EXCLUDED.types,
+              attrs = EXCLUDED.attrs, location = EXCLUDED.location, modified_at = EXCLUDED.modified_at`;
+      const rows = await this.db.rows<{ id: string }>(
+        sql`INSERT INTO ctx_entities (tenant, id, type, types, attrs, location, created_at, modified_at)
+          SELECT ${tenant}, e->>'id', e->'types'->>0, ARRAY(SELECT jsonb_array_elements_text(e->'types')), e->'attrs',
+            CASE WHEN e->>'geo' IS NOT NULL THEN ST_SetSRID(ST_GeomFromGeoJSON(e->>'geo'), 4326) END,
+            (e->>'createdAt')::timestamptz, (e->>'modifiedAt')::timestamptz
+          FROM jsonb_array_elements(${JSON.stringify(payload)}::jsonb) AS e
+          ${conflict} RETURNING id`,
+        on,
+      );
+      for (const r of rows) written.add(r.id);
+    }
+    return written;
+  }
+
+  async remove(on: Executor, tenant: string, ids: string[]): Promise<Set<string>> {
+    const removed = new Set<string>();
+    for (const part of chunks(ids)) {
+      const rows = await this.db.rows<{ id: string }>(
+        sql`DELETE FROM ctx_entities WHERE tenant = ${tenant}
+          AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(part)}::jsonb)) RETURNING id`,
+        on,
+      );
+      for (const r of rows) removed.add(r.id);
+    }
+    return removed;
+  }
+
+  /** Appends attribute instances to the history, observed at their observedAt or now. */
+  async appendHistory(on: Executor, tenant: string, entries: HistoryEntry[], now: string): Promise<void> {
+    for (const part of chunks(entries, 5000)) {
+      await on.execute(sql`INSERT INTO ctx_attr_history (tenant, entity_id, attr, instance, observed_at, modified_at)
+        SELECT ${tenant}, h->>'id', h->>'attr', h->'instance',
+          COALESCE((h->'instance'->>'observedAt')::timestamptz, ${now}::timestamptz), ${now}::timestamptz
+        FROM jsonb_array_elements(${JSON.stringify(part)}::jsonb) AS h`);
+    }
+  }
+
+  async query(
+    tenant: string,
+    where: SQL,
+    page: { limit: number; offset: number; orderBy: SQL },
+  ): Promise<Entity[]> {
+    return this.db.rows<Entity>(sql`SELECT ${entityColumns} FROM ctx_entities WHERE tenant = ${tenant} AND ${where}
+      ORDER BY ${page.orderBy} LIMIT ${page.limit} OFFSET ${page.offset}`);
+  }
+
+  async count(tenant: string, where: SQL): Promise<number> {
+    const [r] = await this.db.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM ctx_entities WHERE tenant = ${tenant} AND ${where}`,
+    );
+    return r.n;
+  }
+
+  /** Entity types with their attribute names and counts (for /types and /attributes). */
+  async typeStats(tenant: string, where: SQL): Promise<{ type: string; attrs: string[]; count: number }[]> {
+    return this.db.rows(sql`SELECT t.type, count(DISTINCT e.id)::int AS count,
+        COALESCE((SELECT array_agg(DISTINCT k ORDER BY k) FROM ctx_entities e2, jsonb_object_keys(e2.attrs) k
+          WHERE e2.tenant = ${tenant} AND t.type = ANY(e2.types) AND ${where}), ARRAY[]::text[]) AS attrs
+      FROM ctx_entities e, unnest(e.types) AS t(type)
+      WHERE e.tenant = ${tenant} AND ${where} GROUP BY t.type ORDER BY t.type`);
+  }
+
+  /** Attribute names with the entity types that have them and their attribute types. */
+  async attributeStats(
+    tenant: string,
+    where: SQL,
+  ): Promise<{ attr: string; types: string[]; attrTypes: string[]; count: number }[]> {
+    return this.db.rows(sql`SELECT a.key AS attr, count(DISTINCT e.id)::int AS count,
+        array_agg(DISTINCT t) AS types,
+        array_agg(DISTINCT COALESCE(a.value->>'type', a.value->0->>'type')) AS "attrTypes"
+      FROM ctx_entities e, jsonb_each(e.attrs) a, unnest(e.types) t
+      WHERE e.tenant = ${tenant} AND ${where} GROUP BY a.key ORDER BY a.key`);
+  }
+
+  /** Attribute instances of one entity from the history, newest first when lastN is given. */
+  async history(
+    tenant: string,
+    id: string,
+    attrs: string[] | null,
+    time: SQL,
+    lastN: number | null,
+    limit: number,
+  ): Promise<{ attr: string; instance: Attr; observedAt: string }[]> {
+    const attrFilter = attrs
+      ? sql`AND attr IN (SELECT jsonb_array_elements_text(${JSON.stringify(attrs)}::jsonb))`
+      : sql``;
+    const inner = sql`SELECT attr, instance, observed_at, modified_at,
+        row_number() OVER (PARTITION BY attr ORDER BY observed_at DESC, modified_at DESC) AS rn
+      FROM ctx_attr_history WHERE tenant = ${tenant} AND entity_id = ${id} ${attrFilter} AND ${time}`;
+    return this.db.rows(sql`SELECT attr, instance, ${iso('observed_at')} AS "observedAt" FROM (${inner}) h
+      WHERE ${lastN === null ? sql`true` : sql`rn <= ${lastN}`}
+      ORDER BY attr, observed_at, modified_at LIMIT ${limit}`);
+  }
+}

@@ -1,0 +1,294 @@
+import type { Actor } from '../../core/audit/audit.ts';
+import { audit } from '../../core/audit/audit.ts';
+import type { Db, Executor } from '../../core/db/index.ts';
+import { NgsiError, notFound, type ProblemDetails } from './errors.ts';
+import type { ActiveContext } from './jsonld.ts';
+import { activeContext } from './jsonld.ts';
+import { type Plan, planAppend, planCreate, planMerge, planReplace } from './merge.ts';
+import { type Attr, type Entity, type Fragment, instances } from './model.ts';
+import { ContextRepository, type HistoryEntry } from './repository.ts';
+import { checkEntityId, readFragment } from './validate.ts';
+
+/** One entity's change as it is committed: what was, what is, and which attribute instances were written. */
+export interface Change {
+  id: string;
+  before: Entity | null;
+  after: Entity | null;
+  written: [string, Attr][];
+}
+
+/** Called inside the writing transaction for every committed batch of changes (subscriptions hook here). */
+export type ChangeListener = (tx: Executor, tenant: string, changes: Change[]) => Promise<void> | void;
+
+export type BatchOp = 'create' | 'upsert' | 'update' | 'delete' | 'merge';
+
+export interface BatchResult {
+  success: string[];
+  errors: { entityId: string; error: ProblemDetails }[];
+}
+
+const now = () => new Date().toISOString();
+
+function geometriesOf(f: Fragment): string[] {
+  return Object.values(f.attrs)
+    .flatMap((slot) => instances(slot))
+    .filter((a) => a.type === 'GeoProperty' && (a.value as { type: string }).type !== 'Point')
+    .map((a) => JSON.stringify(a.value));
+}
+
+/**
+ * The broker's rules. Every change of every entity — from the API, a batch or a module — goes through
+ * `commit`, which writes the entities, their history and tells the listeners, in the caller's transaction.
+ */
+export class ContextService {
+  readonly repo: ContextRepository;
+  private readonly listeners: ChangeListener[] = [];
+
+  constructor(readonly db: Db) {
+    this.repo = new ContextRepository(db);
+  }
+
+  onChange(listener: ChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** The one write path. `insert` leaves existing ids alone; returns the ids actually written. */
+  async commit(tx: Executor, tenant: string, changes: Change[], mode: 'insert' | 'upsert', at: string) {
+    const removed = changes.filter((c) => c.after === null).map((c) => c.id);
+    const gone = removed.length ? await this.repo.remove(tx, tenant, removed) : new Set<string>();
+    const writes = changes.filter((c) => c.after !== null).map((c) => c.after!);
+    const written = writes.length ? await this.repo.write(tx, tenant, writes, mode) : new Set<string>();
+    const done = changes.filter((c) => (c.after === null ? gone.has(c.id) : written.has(c.id)));
+    const history: HistoryEntry[] = done.flatMap((c) =>
+      c.written.map(([attr, instance]) => ({ id: c.id, attr, instance })),
+    );
+    if (history.length) await this.repo.appendHistory(tx, tenant, history, at);
+    for (const l of this.listeners) await l(tx, tenant, done);
+    return new Set(done.map((c) => c.id));
+  }
+
+  /** Publishes (creates or replaces) an entity from a module, inside the module's transaction. */
+  async publish(
+    tx: Executor,
+    entity: Record<string, unknown>,
+    opts: { tenant?: string; context?: unknown } = {},
+  ) {
+    const ctx = activeContext(opts.context);
+    const f = readFragment(entity, ctx, { needId: true, needType: true });
+    await this.checkGeometries(tx, [f]);
+    const at = now();
+    const before = (await this.repo.load(tx, opts.tenant ?? '', [f.id], true)).get(f.id) ?? null;
+    const plan = before ? planReplace(before, f, at) : planCreate(f, at);
+    await this.commit(tx, opts.tenant ?? '', [{ id: f.id, before, ...plan }], 'upsert', at);
+  }
+
+  /** Removes an entity a module published; no error if it is not there. */
+  async remove(tx: Executor, id: string, opts: { tenant?: string } = {}) {
+    const before = (await this.repo.load(tx, opts.tenant ?? '', [id], true)).get(id) ?? null;
+    if (before)
+      await this.commit(tx, opts.tenant ?? '', [{ id, before, after: null, written: [] }], 'upsert', now());
+  }
+
+  async get(tenant: string, id: string): Promise<Entity> {
+    checkEntityId(id);
+    const e = (await this.repo.load(this.db.orm, tenant, [id], false)).get(id);
+    if (!e) throw notFound(`no entity ${id}`);
+    return e;
+  }
+
+  private async checkGeometries(tx: Executor, fragments: Fragment[], single = true): Promise<Set<number>> {
+    const owners: number[] = [];
+    const all: string[] = [];
+    fragments.forEach((f, i) => {
+      for (const g of geometriesOf(f)) {
+        owners.push(i);
+        all.push(g);
+      }
+    });
+    const bad = await this.repo.invalidGeometries(tx, all);
+    const result = new Set([...bad].map((b) => owners[b]));
+    if (single && result.size)
+      throw new NgsiError('BadRequestData', 'the geometry is not valid (ST_IsValid)');
+    return result;
+  }
+
+  /** POST /entities. */
+  async create(tenant: string, ctx: ActiveContext, body: unknown, actor: Actor): Promise<string> {
+    const f = readFragment(body, ctx, { needId: true, needType: true });
+    return this.db.transaction(async (tx) => {
+      await this.checkGeometries(tx, [f]);
+      const at = now();
+      const plan = planCreate(f, at);
+      const done = await this.commit(tx, tenant, [{ id: f.id, before: null, ...plan }], 'insert', at);
+      if (!done.has(f.id)) throw new NgsiError('AlreadyExists', `entity ${f.id} already exists`);
+      await audit(tx, actor, {
+        action: 'ngsi-ld.entity.create',
+        resourceType: 'ngsi-ld.entity',
+        resourceId: f.id,
+        detail: tenant ? { tenant } : {},
+      });
+      return f.id;
+    });
+  }
+
+  /**
+   * Changes one existing entity: loads it locked, plans the change with `fn`, commits and audits.
+   * `body` is validated as a fragment unless `fn` takes care of its own input.
+   */
+  async change(
+    tenant: string,
+    id: string,
+    action: string,
+    actor: Actor,
+    fn: (before: Entity, at: string, tx: Executor) => Promise<Plan> | Plan,
+  ): Promise<Plan> {
+    checkEntityId(id);
+    return this.db.transaction(async (tx) => {
+      const before = (await this.repo.load(tx, tenant, [id], true)).get(id);
+      if (!before) throw notFound(`no entity ${id}`);
+      const at = now();
+      const plan = await fn(before, at, tx);
+      await this.commit(tx, tenant, [{ id, before, ...plan }], 'upsert', at);
+      await audit(tx, actor, {
+        action,
+        resourceType: 'ngsi-ld.entity',
+        resourceId: id,
+        detail: tenant ? { tenant } : {},
+      });
+      return plan;
+    });
+  }
+
+  /** Validates a fragment for `change`, including PostGIS validity of its geometries. */
+  async fragment(
+    tx: Executor,
+    body: unknown,
+    ctx: ActiveContext,
+    id: string,
+    needType = false,
+  ): Promise<Fragment> {
+    const f = readFragment(body, ctx, { needId: false, needType, id });
+    await this.checkGeometries(tx, [f]);
+    return f;
+  }
+
+  async delete(tenant: string, id: string, actor: Actor): Promise<void> {
+    await this.change(tenant, id, 'ngsi-ld.entity.delete', actor, () => ({
+      after: null,
+      written: [],
+      notUpdated: [],
+    }));
+  }
+
+  /** POST /entityOperations/{op}: good entities are written, bad ones reported, never half an entity. */
+  async batch(
+    op: BatchOp,
+    tenant: string,
+    ctx: ActiveContext,
+    bodies: unknown[],
+    actor: Actor,
+    opts: { noOverwrite?: boolean; upsertUpdate?: boolean } = {},
+  ): Promise<BatchResult> {
+    const errors: BatchResult['errors'] = [];
+    const fail = (entityId: unknown, e: unknown) => {
+      if (!(e instanceof NgsiError)) throw e;
+      errors.push({ entityId: typeof entityId === 'string' ? entityId : '', error: e.toProblem() });
+    };
+    const items: Fragment[] = [];
+    for (const body of bodies) {
+      try {
+        if (op === 'delete') {
+          items.push({ id: checkEntityId(body), types: null, attrs: {} });
+        } else {
+          items.push(readFragment(body, ctx, { needId: true, needType: op === 'create' || op === 'upsert' }));
+        }
+      } catch (e) {
+        fail(op === 'delete' ? body : (body as { id?: unknown } | null)?.id, e);
+      }
+    }
+    return this.db.transaction(async (tx) => {
+      const badGeo = await this.checkGeometriesMany(tx, items);
+      const good = items.filter((f, i) => {
+        if (badGeo.has(i))
+          fail(f.id, new NgsiError('BadRequestData', 'a geometry is not valid (ST_IsValid)'));
+        return !badGeo.has(i);
+      });
+      const current = await this.repo.load(
+        tx,
+        tenant,
+        good.map((f) => f.id),
+        true,
+      );
+      const states = new Map<string, Change>();
+      const at = now();
+      for (const f of good) {
+        try {
+          const prior = states.get(f.id);
+          const before = prior ? prior.after : (current.get(f.id) ?? null);
+          const plan = this.planBatch(op, f, before, at, opts);
+          states.set(f.id, {
+            id: f.id,
+            before: prior ? prior.before : before,
+            after: plan.after,
+            written: [...(prior?.written ?? []), ...plan.written],
+          });
+        } catch (e) {
+          fail(f.id, e);
+        }
+      }
+      const changes = [...states.values()];
+      const done = await this.commit(tx, tenant, changes, 'upsert', at);
+      const success = changes.filter((c) => done.has(c.id)).map((c) => c.id);
+      if (success.length)
+        await audit(tx, actor, {
+          action: `ngsi-ld.batch.${op}`,
+          resourceType: 'ngsi-ld.entity',
+          resourceId: success.length === 1 ? success[0] : null,
+          detail: { count: success.length, ids: success.slice(0, 100), ...(tenant ? { tenant } : {}) },
+        });
+      return { success, errors };
+    });
+  }
+
+  private async checkGeometriesMany(tx: Executor, items: Fragment[]): Promise<Set<number>> {
+    return this.checkGeometries(tx, items, false);
+  }
+
+  private planBatch(
+    op: BatchOp,
+    f: Fragment,
+    before: Entity | null,
+    at: string,
+    opts: { noOverwrite?: boolean; upsertUpdate?: boolean },
+  ): Plan {
+    switch (op) {
+      case 'create':
+        if (before) throw new NgsiError('AlreadyExists', `entity ${f.id} already exists`);
+        return planCreate(f, at);
+      case 'upsert':
+        if (!before) return planCreate(f, at);
+        return opts.upsertUpdate ? planAppend(before, f, at, false) : planReplace(before, f, at);
+      case 'update':
+        if (!before) throw notFound(`no entity ${f.id}`);
+        return planAppend(before, f, at, opts.noOverwrite ?? false);
+      case 'merge':
+        if (!before) throw notFound(`no entity ${f.id}`);
+        return planMerge(before, f, at);
+      case 'delete':
+        if (!before) throw notFound(`no entity ${f.id}`);
+        return { after: null, written: [], notUpdated: [] };
+    }
+  }
+}
+
+const services = new WeakMap<Db, ContextService>();
+
+/** The broker's service for a database: one per process, shared by the HTTP API and the modules. */
+export function contextService(db: Db): ContextService {
+  let s = services.get(db);
+  if (!s) {
+    s = new ContextService(db);
+    services.set(db, s);
+  }
+  return s;
+}
