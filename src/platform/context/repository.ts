@@ -150,11 +150,11 @@ export class ContextRepository {
 
   /** Entity types with their attribute names and counts (for /types and /attributes). */
   async typeStats(tenant: string, where: SQL): Promise<{ type: string; attrs: string[]; count: number }[]> {
-    return this.db.rows(sql`SELECT t.type, count(DISTINCT e.id)::int AS count,
-        COALESCE((SELECT array_agg(DISTINCT k ORDER BY k) FROM ctx_entities e2, jsonb_object_keys(e2.attrs) k
-          WHERE e2.tenant = ${tenant} AND t.type = ANY(e2.types) AND ${where}), ARRAY[]::text[]) AS attrs
-      FROM ctx_entities e, unnest(e.types) AS t(type)
-      WHERE e.tenant = ${tenant} AND ${where} GROUP BY t.type ORDER BY t.type`);
+    return this.db.rows(sql`WITH sel AS (SELECT e.id, e.types, e.attrs FROM ctx_entities e WHERE e.tenant = ${tenant} AND ${where})
+      SELECT t.type, count(DISTINCT s.id)::int AS count,
+        COALESCE(array_agg(DISTINCT k.key) FILTER (WHERE k.key IS NOT NULL), ARRAY[]::text[]) AS attrs
+      FROM sel s CROSS JOIN unnest(s.types) AS t(type) LEFT JOIN LATERAL jsonb_object_keys(s.attrs) AS k(key) ON true
+      GROUP BY t.type ORDER BY t.type`);
   }
 
   /** Attribute names with the entity types that have them and their attribute types. */

@@ -75,8 +75,12 @@ export async function temporalRoutes(app: FastifyInstance, opts: { service: Cont
     for (const [attr, list] of byAttr) {
       const rendered = list.map(
         (a) =>
-          renderEntity({ id: '', types: [], attrs: { x: a } }, ctx, { ...c.render, format: 'normalized' })
-            .x as Record<string, unknown>,
+          renderEntity({ id: '', types: [], attrs: { x: a } }, ctx, {
+            ...c.render,
+            pick: null,
+            omit: new Set(),
+            format: 'normalized',
+          }).x as Record<string, unknown>,
       );
       out[ctx.compact(attr)] = values
         ? { type: list[0].type, values: list.map((a) => [a.value ?? a.object, a.observedAt]) }
