@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { notFound } from './errors.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { entityRoutes } from './routes/entities.ts';
@@ -27,4 +28,14 @@ export async function contextPlugin(app: FastifyInstance): Promise<void> {
   await app.register(batchRoutes, { service });
   await app.register(discoveryRoutes, { service });
   await app.register(temporalRoutes, { service });
+  // Unknown paths under the prefix answer ResourceNotFound (the web app's catch-all would take them otherwise).
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    url: '/*',
+    config: { access: 'public' },
+    schema: { hide: true },
+    handler: async (request) => {
+      throw notFound(`no NGSI-LD resource ${request.method} ${request.url.split('?')[0]}`);
+    },
+  });
 }
