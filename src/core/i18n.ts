@@ -38,6 +38,11 @@ const messages: Messages = {
   'tax.use_shares': { th: 'สัดส่วนการใช้ประโยชน์รวมกันต้องเท่ากับ 100%', en: 'Use shares must add up to 100%' },
   'tax.rates_missing': { th: 'ยังไม่มีอัตราภาษีของปีนี้', en: 'There is no rate table for this tax year' },
   'tax.bill_not_payable': { th: 'ใบแจ้งภาษีนี้ไม่ต้องชำระแล้ว', en: 'This bill is not payable' },
+  'tax.instalments_not_allowed': {
+    th: 'ใบแจ้งนี้ผ่อนชำระไม่ได้ (เฉพาะภาษีที่ดินและสิ่งปลูกสร้างตั้งแต่ 3,000 บาทที่ยังไม่ได้ชำระ)',
+    en: 'This bill cannot be paid in instalments (only unpaid land and building tax of 3,000 baht or more)',
+  },
+  'tax.instalments_exist': { th: 'ใบแจ้งนี้แบ่งงวดไว้แล้ว', en: 'This bill already has instalments' },
   'tax.bill_not_paid': { th: 'ใบแจ้งภาษีนี้ยังไม่ได้ชำระ', en: 'This bill is not paid yet' },
   'tax.webhook_disabled': {
     th: 'ยังไม่ได้ตั้งค่ารับแจ้งการชำระเงินจากธนาคาร',

@@ -65,3 +65,6 @@ export const signRates2569: SignRates = {
 export const landBuildingLate: LateRule = { surchargePercentPerMonth: 1, penaltyPercent: 40 };
 /** Late signboard tax: 2% a month surcharge. */
 export const signLate: LateRule = { surchargePercentPerMonth: 2, penaltyPercent: 0 };
+
+/** Land and building tax of at least 3,000 baht may be paid in three monthly instalments. */
+export const instalmentRule = { minimumBaht: 3_000, count: 3 };

@@ -21,6 +21,16 @@ export interface SignForAssessment {
   moving: boolean;
 }
 
+export interface InstalmentRow {
+  id: string;
+  seq: number;
+  number: string;
+  amountSatang: number;
+  dueDate: string;
+  status: 'open' | 'paid';
+  paidAt: string | null;
+}
+
 export interface BillRow {
   id: string;
   number: string;
@@ -237,6 +247,36 @@ export class TaxRepository {
     await on.execute(
       sql`UPDATE tax_bills SET status = 'paid', paid_at = ${paidAt}::timestamptz WHERE id = ${billId} AND status = 'open'`,
     );
+  }
+
+  async instalments(billId: string, on?: Executor): Promise<InstalmentRow[]> {
+    return this.db.rows<InstalmentRow>(
+      sql`SELECT id, seq, number, amount_satang::float8 AS "amountSatang", to_char(due_date, 'YYYY-MM-DD') AS "dueDate", status, paid_at AS "paidAt"
+        FROM tax_instalments WHERE bill_id = ${billId} ORDER BY seq`,
+      on,
+    );
+  }
+
+  async insertInstalment(on: Executor, i: { billId: string; seq: number; number: string; amountSatang: number; dueDate: string }) {
+    await on.execute(sql`INSERT INTO tax_instalments (bill_id, seq, number, amount_satang, due_date)
+      VALUES (${i.billId}, ${i.seq}, ${i.number}, ${i.amountSatang}, ${i.dueDate}::date)`);
+  }
+
+  /** The instalment with this number and its bill, both locked for the payment being recorded. */
+  async instalmentByNumberForUpdate(on: Executor, number: string): Promise<(InstalmentRow & { billId: string }) | undefined> {
+    const [row] = await this.db.rows<InstalmentRow & { billId: string }>(
+      sql`SELECT i.id, i.seq, i.number, i.amount_satang::float8 AS "amountSatang", to_char(i.due_date, 'YYYY-MM-DD') AS "dueDate",
+          i.status, i.paid_at AS "paidAt", i.bill_id AS "billId"
+        FROM tax_instalments i JOIN tax_bills b ON b.id = i.bill_id WHERE i.number = ${number} FOR UPDATE`,
+      on,
+    );
+    return row;
+  }
+
+  async markInstalmentsPaid(on: Executor, ids: string[], paidAt: string) {
+    for (const id of ids) {
+      await on.execute(sql`UPDATE tax_instalments SET status = 'paid', paid_at = ${paidAt}::timestamptz WHERE id = ${id} AND status = 'open'`);
+    }
   }
 
   /** Open bills past their due date, oldest first. */

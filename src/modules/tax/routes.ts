@@ -164,7 +164,9 @@ export async function taxRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const nationalId = request.principal!.nationalId;
-      return nationalId ? (await service.repo.billsOfTaxId(nationalId)).map((b) => service.view(b)) : [];
+      if (!nationalId) return [];
+    const bills = await service.repo.billsOfTaxId(nationalId);
+    return Promise.all(bills.map(async (b) => service.view(b, await service.repo.instalments(b.id))));
     },
   );
 
@@ -198,22 +200,45 @@ export async function taxRoutes(app: FastifyInstance) {
         response: { 200: BillSchema },
       },
     },
-    async (request) => service.view(await readableBill(request)),
+    async (request) => {
+      const bill = await readableBill(request);
+      return service.view(bill, await service.repo.instalments(bill.id));
+    },
   );
 
   app.get(
     '/bills/:id/qr.png',
     {
       config: { access: 'user' },
-      schema: { tags, summary: 'The bill’s PromptPay QR as PNG', params: IdParam },
+      schema: {
+        tags,
+        summary: 'The bill’s PromptPay QR as PNG (or one instalment’s, with ?instalment=N)',
+        params: IdParam,
+        querystring: Type.Object({ instalment: Type.Optional(Type.Integer({ minimum: 1, maximum: 12 })) }, { additionalProperties: false }),
+      },
     },
     async (request, reply) => {
-      const view = service.view(await readableBill(request));
-      if (!view.promptpay || view.status !== 'open') throw AppError.conflict('tax.bill_not_payable');
-      return reply
-        .type('image/png')
-        .header('cache-control', 'private, no-store')
-        .send(await qrPng(view.promptpay, 360));
+      const bill = await readableBill(request);
+      const view = service.view(bill, await service.repo.instalments(bill.id));
+      const seq = (request.query as { instalment?: number }).instalment;
+      const part = seq === undefined ? view : view.instalments.find((i) => i.seq === seq);
+      if (!part?.promptpay || part.status !== 'open' || (seq === undefined && view.instalments.length > 0 && view.instalments.some((i) => i.status === 'paid'))) {
+        throw AppError.conflict('tax.bill_not_payable');
+      }
+      return reply.type('image/png').header('cache-control', 'private, no-store').send(await qrPng(part.promptpay, 360));
+    },
+  );
+
+  app.post(
+    '/bills/:id/instalments',
+    {
+      config: { access: 'user' },
+      schema: { tags, summary: 'Pay a land and building tax bill of 3,000 baht or more in three monthly instalments', params: IdParam, response: { 201: BillSchema } },
+    },
+    async (request, reply) => {
+      const bill = await readableBill(request);
+      const instalments = await service.planInstalments(bill, request.actor());
+      return reply.code(201).send(service.view(bill, instalments));
     },
   );
 

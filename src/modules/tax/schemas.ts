@@ -113,6 +113,16 @@ export const BillSchema = Type.Object({
   paidAt: Type.Union([Type.String(), Type.Null()]),
   working: Type.Array(Line),
   promptpay: Type.String({ description: 'EMVCo Thai QR payload (tag 30 bill payment)' }),
+  instalments: Type.Array(
+    Type.Object({
+      seq: Type.Integer(),
+      number: Type.String(),
+      amountBaht: Type.String(),
+      dueDate: Type.String(),
+      status: Type.String(),
+      promptpay: Type.String(),
+    }),
+  ),
 });
 
 export const PaymentBody = Type.Object(

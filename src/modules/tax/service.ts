@@ -6,8 +6,8 @@ import { AppError } from '../../core/errors.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import { assessProperty, assessSign, lateCharges } from './assessment.ts';
 import { billPaymentPayload } from './promptpay.ts';
-import { landBuildingLate, landBuildingRates2569, signLate, signRates2569 } from './rates.ts';
-import { type BillRow, TaxRepository } from './repository.ts';
+import { instalmentRule, landBuildingLate, landBuildingRates2569, signLate, signRates2569 } from './rates.ts';
+import { type BillRow, type InstalmentRow, TaxRepository } from './repository.ts';
 import type { OwnerInput, ParcelInput, PaymentInput, SignInput } from './schemas.ts';
 
 const rateTables = new Map([[2569, { landBuilding: landBuildingRates2569, sign: signRates2569 }]]);
@@ -156,7 +156,7 @@ export class TaxService {
   }
 
   /** A bill as its owner or staff sees it, with the PromptPay payload to pay it. */
-  view(bill: BillRow) {
+  view(bill: BillRow, instalments: InstalmentRow[] = []) {
     const promptpay =
       bill.amountSatang > 0
         ? billPaymentPayload({
@@ -179,7 +179,43 @@ export class TaxService {
       paidAt: bill.paidAt ? new Date(bill.paidAt).toISOString() : null,
       working: bill.working,
       promptpay,
+      instalments: instalments.map((i) => ({
+        seq: i.seq,
+        number: i.number,
+        amountBaht: baht(i.amountSatang),
+        dueDate: i.dueDate,
+        status: i.status,
+        promptpay: billPaymentPayload({ billerId: this.settings.billerId, ref1: i.number, ref2: `${bill.taxYear}LB${i.seq}`, amount: i.amountSatang / 100 }),
+      })),
     };
+  }
+
+  /**
+   * Splits an open land and building tax bill into monthly instalments when the rule allows it
+   * (the first takes any odd satang); each instalment then has its own number and Thai QR.
+   */
+  planInstalments(bill: BillRow, actor: Actor) {
+    if (bill.taxKind !== 'land-building' || bill.status !== 'open' || bill.amountSatang < instalmentRule.minimumBaht * 100) {
+      throw AppError.conflict('tax.instalments_not_allowed');
+    }
+    return this.db.transaction(async (tx) => {
+      if ((await this.repo.instalments(bill.id, tx)).length) throw AppError.conflict('tax.instalments_exist');
+      const n = instalmentRule.count;
+      const each = Math.floor(bill.amountSatang / n);
+      const [y, m] = bill.dueDate.split('-').map(Number);
+      for (let seq = 1; seq <= n; seq++) {
+        const lastDay = new Date(Date.UTC(y, m - 1 + seq, 0));
+        await this.repo.insertInstalment(tx, {
+          billId: bill.id,
+          seq,
+          number: `${bill.number}I${seq}`,
+          amountSatang: seq === 1 ? bill.amountSatang - each * (n - 1) : each,
+          dueDate: lastDay.toISOString().slice(0, 10),
+        });
+      }
+      await audit(tx, actor, { action: 'tax.instalments.plan', resourceType: 'tax.bill', resourceId: bill.id, detail: { count: n } });
+      return this.repo.instalments(bill.id, tx);
+    });
   }
 
   /** Checks the bank's signature over `timestamp.body` and that the call is fresh (5 minutes). */
@@ -198,33 +234,38 @@ export class TaxService {
       throw new AppError(401, 'tax.webhook_signature');
   }
 
-  /** Records a payment exactly once per bank transaction and pays the bill when everything matches. */
+  /**
+   * Records a payment exactly once per bank transaction and pays what it matches: a whole bill, or one
+   * of its instalments (the bill is paid with its last instalment).
+   */
   recordPayment(p: PaymentInput, source: 'webhook' | 'statement', actor: Actor) {
     const amountSatang = Math.round(Number(p.amount) * 100);
     return this.db.transaction(async (tx) => {
-      const bill = await this.repo.billByNumberForUpdate(tx, p.billNumber);
+      const instalment = /I[0-9]+$/.test(p.billNumber) ? await this.repo.instalmentByNumberForUpdate(tx, p.billNumber) : undefined;
+      const bill = instalment ? await this.repo.bill(instalment.billId, tx) : await this.repo.billByNumberForUpdate(tx, p.billNumber);
+      const expected = instalment ? instalment.amountSatang : bill?.amountSatang;
       let status: string;
       if (!bill) status = 'unknown_bill';
-      else if (bill.status !== 'open') status = 'already_paid';
-      else if (bill.amountSatang !== amountSatang) status = 'amount_mismatch';
+      else if (bill.status !== 'open' || instalment?.status === 'paid') status = 'already_paid';
+      else if (expected !== amountSatang) status = 'amount_mismatch';
       else status = 'matched';
       const result = await this.repo.insertPayment(tx, {
         txnId: p.transactionId,
         billNumber: p.billNumber,
-        billId: bill?.id ?? null,
+        billId: instalment ? null : (bill?.id ?? null),
         amountSatang,
         paidAt: p.paidAt,
         source,
         status,
       });
       if (!result.inserted) return { status: result.status, duplicate: true };
-      if (status === 'matched' && bill) await this.repo.markPaid(tx, bill.id, p.paidAt);
-      await audit(tx, actor, {
-        action: 'tax.payment.record',
-        resourceType: 'tax.payment',
-        resourceId: p.transactionId,
-        detail: { status, billNumber: p.billNumber },
-      });
+      if (status === 'matched' && bill) {
+        const plan = await this.repo.instalments(bill.id, tx);
+        const settled = instalment ? [instalment.id] : plan.map((i) => i.id);
+        await this.repo.markInstalmentsPaid(tx, settled, p.paidAt);
+        if (!instalment || plan.every((i) => i.status === 'paid' || i.id === instalment.id)) await this.repo.markPaid(tx, bill.id, p.paidAt);
+      }
+      await audit(tx, actor, { action: 'tax.payment.record', resourceType: 'tax.payment', resourceId: p.transactionId, detail: { status, billNumber: p.billNumber } });
       return { status, duplicate: false };
     });
   }
