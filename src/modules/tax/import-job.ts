@@ -4,7 +4,7 @@ import { type Actor, audit } from '../../core/audit/audit.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
-import { type ParcelRowInput, parseParcelCsv } from './import.ts';
+import { type ParcelRowInput, parseParcelCsv, parseParcelXlsx, type RowResult } from './import.ts';
 import { TaxRepository } from './repository.ts';
 
 const batch = 250;
@@ -42,10 +42,14 @@ export class ParcelImports {
     );
   }
 
-  async start(csv: string, actor: Actor): Promise<{ id: string; total: number; done: Promise<void> }> {
-    let rows: ReturnType<typeof parseParcelCsv>;
+  /** Starts an import of a CSV text or an Excel (.xlsx) file. */
+  async start(
+    file: string | Buffer,
+    actor: Actor,
+  ): Promise<{ id: string; total: number; done: Promise<void> }> {
+    let rows: RowResult[];
     try {
-      rows = parseParcelCsv(csv);
+      rows = typeof file === 'string' ? parseParcelCsv(file) : await parseParcelXlsx(file);
     } catch (e) {
       throw AppError.badRequest('request.malformed', (e as Error).message);
     }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import writeXlsxFile from 'write-excel-file/node';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
 
 let t: TestApp;
@@ -80,5 +81,73 @@ describe('parcel register import', () => {
       payload: header,
     });
     expect(clerk.status).toBe(403);
+  });
+
+  it('imports the same register from an Excel workbook', async () => {
+    const columns = header.split(',');
+    const data = [
+      columns.map((value) => ({ value })),
+      [
+        '3109900123453',
+        'person',
+        'นายเอ็กเซล',
+        'chanote',
+        'XLS-1',
+        2,
+        1,
+        10,
+        3000,
+        'other',
+        null,
+        null,
+        102.82,
+        16.44,
+      ].map((value) => ({ value })),
+      [
+        '3109900123453',
+        'person',
+        'นายเอ็กเซล',
+        'chanote',
+        'XLS-2',
+        'many',
+        0,
+        0,
+        3000,
+        'other',
+        null,
+        null,
+        null,
+        null,
+      ].map((value) => ({ value })),
+    ];
+    const xlsx = await writeXlsxFile(data as never).toBuffer();
+    const started = await t.json({
+      method: 'POST',
+      url: '/api/tax/imports/parcels',
+      headers: {
+        ...revenue,
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+      payload: xlsx,
+    });
+    expect(started.status).toBe(202);
+    const status = await finished(started.body.id);
+    expect(status).toMatchObject({ status: 'done', total: 2, imported: 1 });
+    expect(status.errors[0]).toMatchObject({ line: 3 });
+    const [row] = await t.db.rows<{ area_m2: string; zone_code: string }>(
+      sql`SELECT area_m2::text, zone_code FROM tax_parcels WHERE deed_no = 'XLS-1'`,
+    );
+    expect(Number(row.area_m2)).toBe(2 * 1600 + 400 + 40);
+    expect(row.zone_code).toBe('zone-1');
+    const junk = await t.json({
+      method: 'POST',
+      url: '/api/tax/imports/parcels',
+      headers: {
+        ...revenue,
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+      payload: Buffer.from('not a zip file'),
+    });
+    expect(junk.status).toBe(400);
   });
 });

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { readSheet } from 'read-excel-file/node';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
@@ -45,6 +46,25 @@ export function parseParcelCsv(text: string): RowResult[] {
     trim: true,
     relax_column_count: true,
   }) as Record<string, string>[];
+  return checkRecords(records);
+}
+
+/** The same register as an Excel workbook: the first sheet, its first row the header. */
+export async function parseParcelXlsx(file: Buffer): Promise<RowResult[]> {
+  const [header, ...rows] = await readSheet(file);
+  if (!header) return [];
+  const names = header.map((h) => String(h ?? '').trim());
+  const records = rows
+    .filter((row) => row.some((cell) => cell !== null && cell !== ''))
+    .map((row) =>
+      Object.fromEntries(
+        names.map((name, i) => [name, row[i] === null || row[i] === undefined ? '' : String(row[i]).trim()]),
+      ),
+    );
+  return checkRecords(records);
+}
+
+function checkRecords(records: Record<string, string>[]): RowResult[] {
   const absent = records.length > 0 ? requiredColumns.filter((c) => !(c in records[0])) : [];
   if (absent.length) throw new Error(`missing columns: ${absent.join(', ')}`);
   return records.map((record, i) => {

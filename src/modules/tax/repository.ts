@@ -257,13 +257,19 @@ export class TaxRepository {
     );
   }
 
-  async insertInstalment(on: Executor, i: { billId: string; seq: number; number: string; amountSatang: number; dueDate: string }) {
+  async insertInstalment(
+    on: Executor,
+    i: { billId: string; seq: number; number: string; amountSatang: number; dueDate: string },
+  ) {
     await on.execute(sql`INSERT INTO tax_instalments (bill_id, seq, number, amount_satang, due_date)
       VALUES (${i.billId}, ${i.seq}, ${i.number}, ${i.amountSatang}, ${i.dueDate}::date)`);
   }
 
   /** The instalment with this number and its bill, both locked for the payment being recorded. */
-  async instalmentByNumberForUpdate(on: Executor, number: string): Promise<(InstalmentRow & { billId: string }) | undefined> {
+  async instalmentByNumberForUpdate(
+    on: Executor,
+    number: string,
+  ): Promise<(InstalmentRow & { billId: string }) | undefined> {
     const [row] = await this.db.rows<InstalmentRow & { billId: string }>(
       sql`SELECT i.id, i.seq, i.number, i.amount_satang::float8 AS "amountSatang", to_char(i.due_date, 'YYYY-MM-DD') AS "dueDate",
           i.status, i.paid_at AS "paidAt", i.bill_id AS "billId"
@@ -275,7 +281,9 @@ export class TaxRepository {
 
   async markInstalmentsPaid(on: Executor, ids: string[], paidAt: string) {
     for (const id of ids) {
-      await on.execute(sql`UPDATE tax_instalments SET status = 'paid', paid_at = ${paidAt}::timestamptz WHERE id = ${id} AND status = 'open'`);
+      await on.execute(
+        sql`UPDATE tax_instalments SET status = 'paid', paid_at = ${paidAt}::timestamptz WHERE id = ${id} AND status = 'open'`,
+      );
     }
   }
 

@@ -22,6 +22,7 @@ import { TaxService } from './service.ts';
 import { parseStatement } from './statement.ts';
 
 const tags = ['tax'];
+const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const revenue = {
   access: ['admin', 'office_manager', 'officer'] as ('admin' | 'office_manager' | 'officer')[],
   offices: ['finance'],
@@ -165,8 +166,8 @@ export async function taxRoutes(app: FastifyInstance) {
     async (request) => {
       const nationalId = request.principal!.nationalId;
       if (!nationalId) return [];
-    const bills = await service.repo.billsOfTaxId(nationalId);
-    return Promise.all(bills.map(async (b) => service.view(b, await service.repo.instalments(b.id))));
+      const bills = await service.repo.billsOfTaxId(nationalId);
+      return Promise.all(bills.map(async (b) => service.view(b, await service.repo.instalments(b.id))));
     },
   );
 
@@ -214,7 +215,10 @@ export async function taxRoutes(app: FastifyInstance) {
         tags,
         summary: 'The bill’s PromptPay QR as PNG (or one instalment’s, with ?instalment=N)',
         params: IdParam,
-        querystring: Type.Object({ instalment: Type.Optional(Type.Integer({ minimum: 1, maximum: 12 })) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { instalment: Type.Optional(Type.Integer({ minimum: 1, maximum: 12 })) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request, reply) => {
@@ -222,10 +226,19 @@ export async function taxRoutes(app: FastifyInstance) {
       const view = service.view(bill, await service.repo.instalments(bill.id));
       const seq = (request.query as { instalment?: number }).instalment;
       const part = seq === undefined ? view : view.instalments.find((i) => i.seq === seq);
-      if (!part?.promptpay || part.status !== 'open' || (seq === undefined && view.instalments.length > 0 && view.instalments.some((i) => i.status === 'paid'))) {
+      if (
+        !part?.promptpay ||
+        part.status !== 'open' ||
+        (seq === undefined &&
+          view.instalments.length > 0 &&
+          view.instalments.some((i) => i.status === 'paid'))
+      ) {
         throw AppError.conflict('tax.bill_not_payable');
       }
-      return reply.type('image/png').header('cache-control', 'private, no-store').send(await qrPng(part.promptpay, 360));
+      return reply
+        .type('image/png')
+        .header('cache-control', 'private, no-store')
+        .send(await qrPng(part.promptpay, 360));
     },
   );
 
@@ -233,7 +246,12 @@ export async function taxRoutes(app: FastifyInstance) {
     '/bills/:id/instalments',
     {
       config: { access: 'user' },
-      schema: { tags, summary: 'Pay a land and building tax bill of 3,000 baht or more in three monthly instalments', params: IdParam, response: { 201: BillSchema } },
+      schema: {
+        tags,
+        summary: 'Pay a land and building tax bill of 3,000 baht or more in three monthly instalments',
+        params: IdParam,
+        response: { 201: BillSchema },
+      },
     },
     async (request, reply) => {
       const bill = await readableBill(request);
@@ -393,6 +411,11 @@ export async function taxRoutes(app: FastifyInstance) {
     },
   );
 
+  app.addContentTypeParser(
+    xlsxType,
+    { parseAs: 'buffer', bodyLimit: 50 * 1024 * 1024 },
+    (_request, body, done) => done(null, body),
+  );
   const imports = new ParcelImports(app.db, app.log);
   await imports.markInterrupted();
   app.post(
@@ -402,13 +425,17 @@ export async function taxRoutes(app: FastifyInstance) {
       bodyLimit: 50 * 1024 * 1024,
       schema: {
         tags,
-        summary: `Import a parcel register (text/csv with a header; columns: ${['ownerTaxId', 'ownerKind', 'ownerName', 'deedKind', 'deedNo', 'rai', 'ngan', 'wa', 'valuePerM2Baht', 'use', 'mainHome', 'vacantYears', 'lon', 'lat'].join(', ')}); runs in the background`,
-        consumes: ['text/csv'],
+        summary: `Import a parcel register (text/csv or an Excel .xlsx first sheet, with a header; columns: ${['ownerTaxId', 'ownerKind', 'ownerName', 'deedKind', 'deedNo', 'rai', 'ngan', 'wa', 'valuePerM2Baht', 'use', 'mainHome', 'vacantYears', 'lon', 'lat'].join(', ')}); runs in the background`,
+        consumes: ['text/csv', xlsxType],
       },
     },
     async (request, reply) => {
-      if (typeof request.body !== 'string')
-        throw AppError.badRequest('request.unsupported_media_type', 'send the register as text/csv');
+      if (typeof request.body !== 'string' && !Buffer.isBuffer(request.body)) {
+        throw AppError.badRequest(
+          'request.unsupported_media_type',
+          'send the register as text/csv or an Excel .xlsx file',
+        );
+      }
       const job = await imports.start(request.body, request.actor());
       return reply
         .code(202)

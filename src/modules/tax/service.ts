@@ -185,7 +185,12 @@ export class TaxService {
         amountBaht: baht(i.amountSatang),
         dueDate: i.dueDate,
         status: i.status,
-        promptpay: billPaymentPayload({ billerId: this.settings.billerId, ref1: i.number, ref2: `${bill.taxYear}LB${i.seq}`, amount: i.amountSatang / 100 }),
+        promptpay: billPaymentPayload({
+          billerId: this.settings.billerId,
+          ref1: i.number,
+          ref2: `${bill.taxYear}LB${i.seq}`,
+          amount: i.amountSatang / 100,
+        }),
       })),
     };
   }
@@ -195,7 +200,11 @@ export class TaxService {
    * (the first takes any odd satang); each instalment then has its own number and Thai QR.
    */
   planInstalments(bill: BillRow, actor: Actor) {
-    if (bill.taxKind !== 'land-building' || bill.status !== 'open' || bill.amountSatang < instalmentRule.minimumBaht * 100) {
+    if (
+      bill.taxKind !== 'land-building' ||
+      bill.status !== 'open' ||
+      bill.amountSatang < instalmentRule.minimumBaht * 100
+    ) {
       throw AppError.conflict('tax.instalments_not_allowed');
     }
     return this.db.transaction(async (tx) => {
@@ -213,7 +222,12 @@ export class TaxService {
           dueDate: lastDay.toISOString().slice(0, 10),
         });
       }
-      await audit(tx, actor, { action: 'tax.instalments.plan', resourceType: 'tax.bill', resourceId: bill.id, detail: { count: n } });
+      await audit(tx, actor, {
+        action: 'tax.instalments.plan',
+        resourceType: 'tax.bill',
+        resourceId: bill.id,
+        detail: { count: n },
+      });
       return this.repo.instalments(bill.id, tx);
     });
   }
@@ -241,8 +255,12 @@ export class TaxService {
   recordPayment(p: PaymentInput, source: 'webhook' | 'statement', actor: Actor) {
     const amountSatang = Math.round(Number(p.amount) * 100);
     return this.db.transaction(async (tx) => {
-      const instalment = /I[0-9]+$/.test(p.billNumber) ? await this.repo.instalmentByNumberForUpdate(tx, p.billNumber) : undefined;
-      const bill = instalment ? await this.repo.bill(instalment.billId, tx) : await this.repo.billByNumberForUpdate(tx, p.billNumber);
+      const instalment = /I[0-9]+$/.test(p.billNumber)
+        ? await this.repo.instalmentByNumberForUpdate(tx, p.billNumber)
+        : undefined;
+      const bill = instalment
+        ? await this.repo.bill(instalment.billId, tx)
+        : await this.repo.billByNumberForUpdate(tx, p.billNumber);
       const expected = instalment ? instalment.amountSatang : bill?.amountSatang;
       let status: string;
       if (!bill) status = 'unknown_bill';
@@ -263,9 +281,15 @@ export class TaxService {
         const plan = await this.repo.instalments(bill.id, tx);
         const settled = instalment ? [instalment.id] : plan.map((i) => i.id);
         await this.repo.markInstalmentsPaid(tx, settled, p.paidAt);
-        if (!instalment || plan.every((i) => i.status === 'paid' || i.id === instalment.id)) await this.repo.markPaid(tx, bill.id, p.paidAt);
+        if (!instalment || plan.every((i) => i.status === 'paid' || i.id === instalment.id))
+          await this.repo.markPaid(tx, bill.id, p.paidAt);
       }
-      await audit(tx, actor, { action: 'tax.payment.record', resourceType: 'tax.payment', resourceId: p.transactionId, detail: { status, billNumber: p.billNumber } });
+      await audit(tx, actor, {
+        action: 'tax.payment.record',
+        resourceType: 'tax.payment',
+        resourceId: p.transactionId,
+        detail: { status, billNumber: p.billNumber },
+      });
       return { status, duplicate: false };
     });
   }

@@ -388,19 +388,46 @@ describe('bank reconciliation', () => {
   });
 
   it('splits a bill into three instalments, each paid by its own QR, the bill paid with the last', async () => {
-    const bills = await t.json({ method: 'GET', url: '/api/tax/bills?year=2569&status=open', headers: revenue });
-    const bill = bills.body.find((b: { taxKind: string; amountSatang: number }) => b.taxKind === 'land-building' && b.amountSatang >= 300_000);
-    const planned = await t.json({ method: 'POST', url: `/api/tax/bills/${bill.id}/instalments`, headers: revenue });
+    const bills = await t.json({
+      method: 'GET',
+      url: '/api/tax/bills?year=2569&status=open',
+      headers: revenue,
+    });
+    const bill = bills.body.find(
+      (b: { taxKind: string; amountSatang: number }) =>
+        b.taxKind === 'land-building' && b.amountSatang >= 300_000,
+    );
+    const planned = await t.json({
+      method: 'POST',
+      url: `/api/tax/bills/${bill.id}/instalments`,
+      headers: revenue,
+    });
     expect(planned.status).toBe(201);
-    const parts = planned.body.instalments as { seq: number; number: string; amountBaht: string; dueDate: string; promptpay: string }[];
+    const parts = planned.body.instalments as {
+      seq: number;
+      number: string;
+      amountBaht: string;
+      dueDate: string;
+      promptpay: string;
+    }[];
     expect(parts.map((p) => p.seq)).toEqual([1, 2, 3]);
     expect(parts.map((p) => p.dueDate)).toEqual(['2026-04-30', '2026-05-31', '2026-06-30']);
     const total = parts.reduce((sum, p) => sum + Math.round(Number(p.amountBaht) * 100), 0);
     expect(total).toBe(bill.amountSatang);
     expect(parsePayload(parts[1].promptpay).get('30')).toContain(parts[1].number);
-    expect((await t.json({ method: 'POST', url: `/api/tax/bills/${bill.id}/instalments`, headers: revenue })).body.code).toBe('tax.instalments_exist');
+    expect(
+      (await t.json({ method: 'POST', url: `/api/tax/bills/${bill.id}/instalments`, headers: revenue })).body
+        .code,
+    ).toBe('tax.instalments_exist');
     const pay = (p: (typeof parts)[number], id: string) =>
-      t.json(signed({ transactionId: id, billNumber: p.number, amount: p.amountBaht, paidAt: new Date().toISOString() }));
+      t.json(
+        signed({
+          transactionId: id,
+          billNumber: p.number,
+          amount: p.amountBaht,
+          paidAt: new Date().toISOString(),
+        }),
+      );
     expect((await pay(parts[0], 'INST-1')).body.status).toBe('matched');
     expect((await pay(parts[0], 'INST-1B')).body.status).toBe('already_paid');
     expect((await pay(parts[1], 'INST-2')).body.status).toBe('matched');
@@ -410,8 +437,17 @@ describe('bank reconciliation', () => {
     view = await t.json({ method: 'GET', url: `/api/tax/bills/${bill.id}`, headers: revenue });
     expect(view.body.status).toBe('paid');
     expect(view.body.instalments.every((i: { status: string }) => i.status === 'paid')).toBe(true);
-    const sign = (await t.json({ method: 'GET', url: '/api/tax/mine', headers: await t.signIn('citizen') })).body.find((b: { taxKind: string }) => b.taxKind === 'sign');
-    expect((await t.json({ method: 'POST', url: `/api/tax/bills/${sign.id}/instalments`, headers: await t.signIn('citizen') })).body.code).toBe('tax.instalments_not_allowed');
+    const sign = (
+      await t.json({ method: 'GET', url: '/api/tax/mine', headers: await t.signIn('citizen') })
+    ).body.find((b: { taxKind: string }) => b.taxKind === 'sign');
+    expect(
+      (
+        await t.json({
+          method: 'POST',
+          url: `/api/tax/bills/${sign.id}/instalments`,
+          headers: await t.signIn('citizen'),
+        })
+      ).body.code,
+    ).toBe('tax.instalments_not_allowed');
   });
 });
-

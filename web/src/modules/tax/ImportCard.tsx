@@ -4,6 +4,8 @@ import { api, ProblemError } from '../../api.ts';
 import { Card, ErrorState } from '../../ui/States.tsx';
 import { Table } from '../../ui/Table.tsx';
 
+const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 interface ImportStatus {
   id: string;
   status: 'running' | 'done' | 'failed' | 'interrupted';
@@ -36,11 +38,12 @@ export function ImportCard() {
     setJob(null);
     try {
       const csrf = (await api<{ csrfToken: string | null }>('GET', '/api/me')).csrfToken ?? '';
+      const excel = file.name.toLowerCase().endsWith('.xlsx');
       const res = await fetch('/api/tax/imports/parcels', {
         method: 'POST',
         credentials: 'same-origin',
-        headers: { 'content-type': 'text/csv', 'x-csrf-token': csrf },
-        body: await file.text(),
+        headers: { 'content-type': excel ? xlsxType : 'text/csv', 'x-csrf-token': csrf },
+        body: excel ? file : await file.text(),
       });
       if (!res.ok) throw new ProblemError(await res.json());
       const started = (await res.json()) as { id: string; total: number };
@@ -66,7 +69,7 @@ export function ImportCard() {
         <input
           id="register-file"
           type="file"
-          accept=".csv,text/csv"
+          accept={`.csv,.xlsx,text/csv,${xlsxType}`}
           data-testid="import-file"
           onChange={(e) => {
             const file = e.currentTarget.files?.[0];
