@@ -43,6 +43,14 @@ const messages: Messages = {
     en: 'This bill cannot be paid in instalments (only unpaid land and building tax of 3,000 baht or more)',
   },
   'tax.instalments_exist': { th: 'ใบแจ้งนี้แบ่งงวดไว้แล้ว', en: 'This bill already has instalments' },
+  'tax.photo_invalid': {
+    th: 'รูปภาพไม่ถูกต้องหรือมีขนาดใหญ่เกินไป',
+    en: 'A photo is not a valid image or is too large',
+  },
+  'tax.national_id_required': {
+    th: 'กรุณาเพิ่มเลขประจำตัวประชาชนในบัญชีของคุณก่อนยื่นแบบ',
+    en: 'Add your national ID to your account before filing',
+  },
   'tax.bill_not_paid': { th: 'ใบแจ้งภาษีนี้ยังไม่ได้ชำระ', en: 'This bill is not paid yet' },
   'tax.webhook_disabled': {
     th: 'ยังไม่ได้ตั้งค่ารับแจ้งการชำระเงินจากธนาคาร',

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import pino from 'pino';
 import { inject } from 'vitest';
@@ -74,6 +77,8 @@ export async function testApp(
     DEMO: 'false',
     RATE_LIMIT_ANON: '100000',
     TAX_WEBHOOK_SECRET: testWebhookSecret,
+    // Uploads of this test app go to a folder of its own, never the checkout's ./data.
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'mueang-test-data-')),
     ...options.env,
   });
   const events = new Events(db, pino({ level: 'silent' }));

@@ -146,7 +146,7 @@ export class TaxRepository {
     return this.db.rows<SignForAssessment>(
       sql`
       SELECT id, owner_id AS "ownerId", width_cm::float8 AS "widthCm", height_cm::float8 AS "heightCm", sign_type AS type, moving
-      FROM tax_signs WHERE id > ${afterId}::uuid ORDER BY id LIMIT ${limit}`,
+      FROM tax_signs WHERE status = 'registered' AND id > ${afterId}::uuid ORDER BY id LIMIT ${limit}`,
       on,
     );
   }
@@ -285,6 +285,61 @@ export class TaxRepository {
         sql`UPDATE tax_instalments SET status = 'paid', paid_at = ${paidAt}::timestamptz WHERE id = ${id} AND status = 'open'`,
       );
     }
+  }
+
+  async insertDeclaredSign(
+    on: Executor,
+    d: {
+      ownerId: string;
+      declaredBy: string;
+      widthCm: number;
+      heightCm: number;
+      type: number;
+      moving: boolean;
+      text: string;
+      location?: { lon: number; lat: number };
+      photos: string[];
+    },
+  ): Promise<string> {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`INSERT INTO tax_signs (owner_id, width_cm, height_cm, sign_type, moving, text_content, location, status, declared_by, photos, declared_at)
+        VALUES (${d.ownerId}, ${d.widthCm}, ${d.heightCm}, ${d.type}, ${d.moving}, ${d.text}, ${point(d.location)}, 'declared', ${d.declaredBy},
+          ${JSON.stringify(d.photos)}::jsonb, now())
+        RETURNING id`,
+      on,
+    );
+    return row.id;
+  }
+
+  declarations(filter: { declaredBy?: string; status?: string }) {
+    return this.db.rows<{
+      id: string;
+      ownerName: string;
+      widthCm: number;
+      heightCm: number;
+      type: number;
+      moving: boolean;
+      text: string;
+      status: string;
+      photos: string[];
+      declaredAt: string;
+    }>(
+      sql`SELECT s.id, o.name AS "ownerName", s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm", s.sign_type AS type, s.moving,
+          s.text_content AS text, s.status, s.photos, s.declared_at AS "declaredAt"
+        FROM tax_signs s JOIN tax_owners o ON o.id = s.owner_id
+        WHERE s.declared_at IS NOT NULL
+          AND (${filter.declaredBy ?? null}::uuid IS NULL OR s.declared_by = ${filter.declaredBy ?? null}::uuid)
+          AND (${filter.status ?? null}::text IS NULL OR s.status = ${filter.status ?? null})
+        ORDER BY s.declared_at DESC LIMIT 500`,
+    );
+  }
+
+  async acceptDeclaration(on: Executor, id: string): Promise<boolean> {
+    const rows = await this.db.rows(
+      sql`UPDATE tax_signs SET status = 'registered' WHERE id = ${id} AND status = 'declared' RETURNING id`,
+      on,
+    );
+    return rows.length > 0;
   }
 
   /** Open bills past their due date, oldest first. */

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
@@ -7,6 +8,8 @@ import { qrPng } from './promptpay.ts';
 import { receiptPdf } from './receipt.ts';
 import {
   BillSchema,
+  DeclarationBody,
+  type DeclarationInput,
   IdParam,
   OwnerBody,
   type OwnerInput,
@@ -381,6 +384,62 @@ export async function taxRoutes(app: FastifyInstance) {
         results,
       };
     },
+  );
+
+  const uploads = join(app.config.DATA_DIR, 'uploads', 'tax');
+  app.post(
+    '/declarations',
+    {
+      config: { access: 'citizen' },
+      bodyLimit: 14 * 1024 * 1024,
+      schema: { tags, summary: 'Declare a signboard (ภ.ป.1) with up to three photos', body: DeclarationBody },
+    },
+    async (request, reply) => {
+      const p = request.principal!;
+      const created = await service.declareSign(
+        request.body as DeclarationInput,
+        { userId: p.userId, nationalId: p.nationalId, displayName: p.displayName },
+        uploads,
+        request.actor(),
+      );
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.get(
+    '/declarations/mine',
+    { config: { access: 'citizen' }, schema: { tags, summary: 'My signboard declarations' } },
+    async (request) => service.repo.declarations({ declaredBy: request.principal!.userId }),
+  );
+
+  app.get(
+    '/declarations',
+    {
+      config: readers,
+      schema: {
+        tags,
+        summary: 'Signboard declarations waiting for an officer',
+        querystring: Type.Object({}, { additionalProperties: false }),
+      },
+    },
+    async (request) => {
+      const list = await service.repo.declarations({ status: 'declared' });
+      await audit(app.db.orm, request.actor(), {
+        action: 'tax.declaration.list',
+        resourceType: 'tax.sign',
+        detail: { count: list.length },
+      });
+      return list;
+    },
+  );
+
+  app.post(
+    '/declarations/:id/accept',
+    {
+      config: revenue,
+      schema: { tags, summary: 'Accept a declared signboard into the register', params: IdParam },
+    },
+    async (request) => service.acceptDeclaration((request.params as { id: string }).id, request.actor()),
   );
 
   const ArrearsQuery = Type.Object(

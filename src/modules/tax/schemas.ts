@@ -141,3 +141,35 @@ export const YearParam = Type.Object(
   { additionalProperties: false },
 );
 export const IdParam = Type.Object({ id: Uuid }, { additionalProperties: false });
+
+/** ภ.ป.1: a citizen declares a signboard, with up to three photos (base64, JPEG/PNG/WebP, ≤ 3 MB each). */
+export const DeclarationBody = Type.Object(
+  {
+    widthCm: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
+    heightCm: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
+    type: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)]),
+    moving: Type.Boolean(),
+    text: Type.String({ minLength: 1, maxLength: 1000 }),
+    location: Type.Optional(Point),
+    photos: Type.Array(
+      Type.Object(
+        {
+          contentType: Type.Union([
+            Type.Literal('image/jpeg'),
+            Type.Literal('image/png'),
+            Type.Literal('image/webp'),
+          ]),
+          data: Type.String({
+            contentEncoding: 'base64',
+            maxLength: 4_200_000,
+            pattern: '^[A-Za-z0-9+/]+={0,2}$',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 3 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type DeclarationInput = Static<typeof DeclarationBody>;

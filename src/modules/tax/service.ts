@@ -5,10 +5,11 @@ import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import { assessProperty, assessSign, lateCharges } from './assessment.ts';
+import { storePhotos } from './photos.ts';
 import { billPaymentPayload } from './promptpay.ts';
 import { instalmentRule, landBuildingLate, landBuildingRates2569, signLate, signRates2569 } from './rates.ts';
 import { type BillRow, type InstalmentRow, TaxRepository } from './repository.ts';
-import type { OwnerInput, ParcelInput, PaymentInput, SignInput } from './schemas.ts';
+import type { DeclarationInput, OwnerInput, ParcelInput, PaymentInput, SignInput } from './schemas.ts';
 
 const rateTables = new Map([[2569, { landBuilding: landBuildingRates2569, sign: signRates2569 }]]);
 
@@ -82,6 +83,47 @@ export class TaxService {
       const id = await this.repo.insertSign(tx, input);
       await audit(tx, actor, { action: 'tax.sign.create', resourceType: 'tax.sign', resourceId: id });
       return { id };
+    });
+  }
+
+  /**
+   * ภ.ป.1: a citizen declares a signboard with photos. The owner record is theirs, matched by national
+   * ID (made from their account when the register has none); the sign waits for an officer.
+   */
+  async declareSign(
+    input: DeclarationInput,
+    who: { userId: string; nationalId: string | null; displayName: string },
+    uploadsDir: string,
+    actor: Actor,
+  ) {
+    if (!who.nationalId) throw AppError.badRequest('tax.national_id_required');
+    const nationalId = who.nationalId;
+    const photos = await storePhotos(uploadsDir, input.photos);
+    return this.db.transaction(async (tx) => {
+      const ownerId =
+        (await this.repo.ownerIdByTaxId(nationalId, tx)) ??
+        (await this.repo.insertOwner(tx, { kind: 'person', taxId: nationalId, name: who.displayName }));
+      const id = await this.repo.insertDeclaredSign(tx, {
+        ...input,
+        ownerId,
+        declaredBy: who.userId,
+        photos,
+      });
+      await audit(tx, actor, {
+        action: 'tax.sign.declare',
+        resourceType: 'tax.sign',
+        resourceId: id,
+        detail: { photos: photos.length },
+      });
+      return { id, status: 'declared' as const };
+    });
+  }
+
+  acceptDeclaration(id: string, actor: Actor) {
+    return this.db.transaction(async (tx) => {
+      if (!(await this.repo.acceptDeclaration(tx, id))) throw AppError.notFound();
+      await audit(tx, actor, { action: 'tax.sign.accept', resourceType: 'tax.sign', resourceId: id });
+      return { id, status: 'registered' as const };
     });
   }
 

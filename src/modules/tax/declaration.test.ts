@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, testApp } from '../../core/testing/index.ts';
+import { qrPng } from './promptpay.ts';
+
+let t: TestApp;
+let png: string;
+beforeAll(async () => {
+  t = await testApp();
+  png = (await qrPng('a real PNG image', 64)).toString('base64');
+});
+afterAll(() => t?.close());
+
+const sign = (photos: { contentType: string; data: string }[]) => ({
+  widthCm: 300,
+  heightCm: 100,
+  type: 2,
+  moving: false,
+  text: 'ร้านข้าวมันไก่ KHON KAEN',
+  location: { lon: 102.83, lat: 16.43 },
+  photos,
+});
+
+describe('signboard declaration (ภ.ป.1)', () => {
+  it('lets a citizen declare a sign with a photo; an officer accepts it and it is assessed', async () => {
+    const citizen = await t.signIn('citizen');
+    const res = await t.json({
+      method: 'POST',
+      url: '/api/tax/declarations',
+      headers: citizen,
+      payload: sign([{ contentType: 'image/png', data: png }]),
+    });
+    expect(res.status).toBe(201);
+    const [row] = await t.db.rows<{ photos: string[]; status: string }>(
+      sql`SELECT photos, status FROM tax_signs WHERE id = ${res.body.id}`,
+    );
+    expect(row.status).toBe('declared');
+    expect(existsSync(join(t.config.DATA_DIR, 'uploads/tax', row.photos[0]))).toBe(true);
+    const mine = await t.json({ method: 'GET', url: '/api/tax/declarations/mine', headers: citizen });
+    expect(mine.body.map((d: { id: string }) => d.id)).toContain(res.body.id);
+
+    const revenue = await t.signInAs('revenue@demo.local');
+    const waiting = await t.json({ method: 'GET', url: '/api/tax/declarations', headers: revenue });
+    expect(waiting.body.some((d: { id: string }) => d.id === res.body.id)).toBe(true);
+    const before = await t.json({ method: 'POST', url: '/api/tax/assessments/2569', headers: revenue });
+    expect(before.body.billsIssued).toBe(0);
+    expect(
+      (await t.json({ method: 'POST', url: `/api/tax/declarations/${res.body.id}/accept`, headers: revenue }))
+        .body.status,
+    ).toBe('registered');
+    const after = await t.json({ method: 'POST', url: '/api/tax/assessments/2569', headers: revenue });
+    expect(after.body.billsIssued).toBe(1);
+    // 300 × 100 cm = 60 units × 26 baht (type 2, static).
+    const bills = await t.json({ method: 'GET', url: '/api/tax/mine', headers: citizen });
+    expect(bills.body.some((b: { amountBaht: string }) => b.amountBaht === '1560.00')).toBe(true);
+  });
+
+  it('refuses a file that is not the image it claims, too many photos, and a citizen without a national ID', async () => {
+    const citizen = await t.signIn('citizen');
+    const fake = await t.json({
+      method: 'POST',
+      url: '/api/tax/declarations',
+      headers: citizen,
+      payload: sign([
+        {
+          contentType: 'image/jpeg',
+          data: Buffer.from('<?php system($_GET["c"]); ?> padding').toString('base64'),
+        },
+      ]),
+    });
+    expect(fake.status).toBe(400);
+    expect(fake.body.code).toBe('tax.photo_invalid');
+    const many = await t.json({
+      method: 'POST',
+      url: '/api/tax/declarations',
+      headers: citizen,
+      payload: sign(Array(4).fill({ contentType: 'image/png', data: png })),
+    });
+    expect(many.status).toBe(400);
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/signup',
+      payload: {
+        displayName: 'No ID',
+        email: 'noid@example.org',
+        password: 'a long password',
+        consent: true,
+      },
+    });
+    const noId = await t.json({
+      method: 'POST',
+      url: '/api/tax/declarations',
+      headers: await t.signInAs('noid@example.org', 'a long password'),
+      payload: sign([{ contentType: 'image/png', data: png }]),
+    });
+    expect(noId.body.code).toBe('tax.national_id_required');
+    const staff = await t.json({
+      method: 'POST',
+      url: '/api/tax/declarations',
+      headers: await t.signIn('officer'),
+      payload: sign([]),
+    });
+    expect(staff.status).toBe(403);
+  });
+});
