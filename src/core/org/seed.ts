@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { OrgRepository } from './repository.ts';
 
@@ -134,7 +135,7 @@ export function demoZones() {
   });
 }
 
-/** Idempotent: offices are added when missing, areas are upserted by code. Returns office ids by code. */
+/** Idempotent: offices are added when missing, the demo areas when there are none. Returns office ids by code. */
 export async function seedOrganisation(db: Db): Promise<Map<string, string>> {
   const repo = new OrgRepository(db);
   return db.transaction(async (tx) => {
@@ -151,9 +152,13 @@ export async function seedOrganisation(db: Db): Promise<Map<string, string>> {
         }));
       ids.set(o.code, office.id);
     }
-    for (const z of demoZones()) {
-      const zoneId = await repo.upsertZone(tx, z);
-      for (const c of z.communities) await repo.upsertCommunity(tx, zoneId, c);
+    // Areas already there are left alone: rewriting their polygons on every start costs start-up time.
+    const [existing] = await db.rows(sql`SELECT 1 FROM core_zones LIMIT 1`, tx);
+    if (!existing) {
+      for (const z of demoZones()) {
+        const zoneId = await repo.upsertZone(tx, z);
+        for (const c of z.communities) await repo.upsertCommunity(tx, zoneId, c);
+      }
     }
     return ids;
   });

@@ -5,7 +5,6 @@ import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
 import { ParcelImports } from './import-job.ts';
 import { qrPng } from './promptpay.ts';
-import { receiptPdf } from './receipt.ts';
 import {
   BillSchema,
   DeclarationBody,
@@ -273,6 +272,8 @@ export async function taxRoutes(app: FastifyInstance) {
       const bill = await readableBill(request);
       if (bill.status !== 'paid') throw AppError.conflict('tax.bill_not_paid');
       const base = app.config.PUBLIC_URL ?? `${request.protocol}://${request.host}`;
+      // pdfkit is loaded on the first receipt, not at start-up.
+      const { receiptPdf } = await import('./receipt.ts');
       const pdf = await receiptPdf(bill, `${base}/api/tax/verify/${bill.id}`);
       return reply
         .type('application/pdf')
