@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../errors.ts';
 import type { Events } from '../events/outbox.ts';
+import { PrincipalCache } from './principal-cache.ts';
 import { AuthRepository, type UserRow } from './repository.ts';
 import type { Principal, Role } from './roles.ts';
 import { dummyHash, hashPassword, newSecret, sha256, verifyPassword } from './secrets.ts';
@@ -58,6 +59,7 @@ export interface Session {
 
 export class AuthService {
   readonly repo: AuthRepository;
+  private readonly principals = new PrincipalCache();
 
   constructor(
     private readonly db: Db,
@@ -187,22 +189,30 @@ export class AuthService {
   }
 
   async logout(cookie: string, actor: Actor): Promise<void> {
+    const key = `s:${sha256(cookie)}`;
+    this.principals.forget((k) => k === key);
     await this.db.transaction(async (tx) => {
       await this.repo.deleteSession(tx, sha256(cookie));
       await audit(tx, actor, { action: 'auth.logout', resourceType: 'user', resourceId: actor.id });
     });
   }
 
-  async fromSession(cookie: string): Promise<Principal | null> {
-    const row = await this.repo.sessionUser(sha256(cookie));
-    return row ? principal(row, 'session', row.csrfToken, null) : null;
+  fromSession(cookie: string): Promise<Principal | null> {
+    const hash = sha256(cookie);
+    return this.principals.get(`s:${hash}`, async () => {
+      const row = await this.repo.sessionUser(hash);
+      return row ? principal(row, 'session', row.csrfToken, null) : null;
+    });
   }
 
-  async fromToken(token: string): Promise<Principal | null> {
-    const row = await this.repo.tokenUser(sha256(token));
-    if (!row) return null;
-    if (row.stale) await this.repo.touchToken(row.tokenId);
-    return principal(row, 'token', null, row.tokenId);
+  fromToken(token: string): Promise<Principal | null> {
+    const hash = sha256(token);
+    return this.principals.get(`t:${hash}`, async () => {
+      const row = await this.repo.tokenUser(hash);
+      if (!row) return null;
+      if (row.stale) await this.repo.touchToken(row.tokenId);
+      return principal(row, 'token', null, row.tokenId);
+    });
   }
 
   async createToken(userId: string, name: string, expiresAt: string | null, actor: Actor) {
@@ -221,6 +231,7 @@ export class AuthService {
   }
 
   async revokeToken(userId: string, tokenId: string, actor: Actor) {
+    this.principals.forget((_key, p) => p.tokenId === tokenId);
     await this.db.transaction(async (tx) => {
       if (!(await this.repo.revokeToken(tx, userId, tokenId))) throw AppError.notFound();
       await audit(tx, actor, { action: 'token.revoke', resourceType: 'token', resourceId: tokenId });
