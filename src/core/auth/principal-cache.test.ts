@@ -19,15 +19,22 @@ describe('PrincipalCache', () => {
     await cache.get('k', load);
     expect(loads).toBe(2);
     let misses = 0;
-    await cache.get('gone', async () => (misses++, null));
-    await cache.get('gone', async () => (misses++, null));
+    const miss = async () => {
+      misses++;
+      return null;
+    };
+    await cache.get('gone', miss);
+    await cache.get('gone', miss);
     expect(misses).toBe(2);
   });
 
   it('forgets on demand and stays within its size', async () => {
     const cache = new PrincipalCache(60_000, 2);
     let loads = 0;
-    const load = (id: string) => async () => (loads++, who(id));
+    const load = (id: string) => async () => {
+      loads++;
+      return who(id);
+    };
     await cache.get('a', load('a'));
     cache.forget((_k, p) => p.tokenId === 'a');
     await cache.get('a', load('a'));
