@@ -1,43 +1,23 @@
-import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
-import { ParcelImports } from './import-job.ts';
+import { readers, revenue, tags } from './access.ts';
 import { qrPng } from './promptpay.ts';
+import { officeRoutes } from './routes-office.ts';
 import {
   BillSchema,
-  DeclarationBody,
-  type DeclarationInput,
   IdParam,
   OwnerBody,
   type OwnerInput,
   ParcelBody,
   type ParcelInput,
-  PaymentBody,
-  type PaymentInput,
   SignBody,
   type SignInput,
   YearParam,
 } from './schemas.ts';
 import { TaxService } from './service.ts';
-import { parseStatement } from './statement.ts';
 
-const tags = ['tax'];
-const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const revenue = {
-  access: ['admin', 'office_manager', 'officer'] as ('admin' | 'office_manager' | 'officer')[],
-  offices: ['finance'],
-};
-const readers = {
-  access: ['admin', 'executive', 'office_manager', 'officer'] as (
-    | 'admin'
-    | 'executive'
-    | 'office_manager'
-    | 'officer'
-  )[],
-  offices: ['finance'],
-};
 const Created = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: true });
 
 declare module 'fastify' {
@@ -318,217 +298,5 @@ export async function taxRoutes(app: FastifyInstance) {
     },
   );
 
-  app.post(
-    '/payments/webhook',
-    {
-      config: { access: 'signature', rateLimit: { max: 600, timeWindow: '1 minute' } },
-      schema: {
-        tags,
-        summary:
-          'Payment notice from the bank: HMAC-SHA256 over "timestamp.body" in x-mueang-signature, unix seconds in x-mueang-timestamp',
-        body: PaymentBody,
-      },
-      // The signature is checked before the body's schema, so a forged call learns nothing.
-      preValidation: async (request) => {
-        service.verifyWebhook(
-          request.rawBody ?? '',
-          request.headers['x-mueang-timestamp'] as string | undefined,
-          request.headers['x-mueang-signature'] as string | undefined,
-        );
-      },
-    },
-    async (request) =>
-      service.recordPayment(request.body as PaymentInput, 'webhook', {
-        ...request.actor(),
-        label: 'bank-webhook',
-      }),
-  );
-
-  app.addContentTypeParser(
-    'text/csv',
-    { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 },
-    (_request, body, done) => done(null, body),
-  );
-  app.post(
-    '/payments/statement',
-    {
-      config: revenue,
-      bodyLimit: 20 * 1024 * 1024,
-      schema: {
-        tags,
-        summary:
-          'Upload the bank statement (text/csv: transactionId,billNumber,amount,paidAt); each row is reconciled like a webhook call',
-        consumes: ['text/csv'],
-      },
-    },
-    async (request) => {
-      if (typeof request.body !== 'string')
-        throw AppError.badRequest('request.unsupported_media_type', 'send the statement as text/csv');
-      let rows: ReturnType<typeof parseStatement>;
-      try {
-        rows = parseStatement(request.body);
-      } catch (e) {
-        throw AppError.badRequest('request.malformed', (e as Error).message);
-      }
-      const results = [];
-      for (const row of rows) {
-        if (!row.payment) results.push({ line: row.line, error: row.error });
-        else
-          results.push({
-            line: row.line,
-            ...(await service.recordPayment(row.payment, 'statement', request.actor())),
-          });
-      }
-      return {
-        rows: results.length,
-        matched: results.filter((r) => 'status' in r && r.status === 'matched' && !r.duplicate).length,
-        results,
-      };
-    },
-  );
-
-  const uploads = join(app.config.DATA_DIR, 'uploads', 'tax');
-  app.post(
-    '/declarations',
-    {
-      config: { access: 'citizen' },
-      bodyLimit: 14 * 1024 * 1024,
-      schema: { tags, summary: 'Declare a signboard (ภ.ป.1) with up to three photos', body: DeclarationBody },
-    },
-    async (request, reply) => {
-      const p = request.principal!;
-      const created = await service.declareSign(
-        request.body as DeclarationInput,
-        { userId: p.userId, nationalId: p.nationalId, displayName: p.displayName },
-        uploads,
-        request.actor(),
-      );
-      return reply.code(201).send(created);
-    },
-  );
-
-  app.get(
-    '/declarations/mine',
-    { config: { access: 'citizen' }, schema: { tags, summary: 'My signboard declarations' } },
-    async (request) => service.repo.declarations({ declaredBy: request.principal!.userId }),
-  );
-
-  app.get(
-    '/declarations',
-    {
-      config: readers,
-      schema: {
-        tags,
-        summary: 'Signboard declarations waiting for an officer',
-        querystring: Type.Object({}, { additionalProperties: false }),
-      },
-    },
-    async (request) => {
-      const list = await service.repo.declarations({ status: 'declared' });
-      await audit(app.db.orm, request.actor(), {
-        action: 'tax.declaration.list',
-        resourceType: 'tax.sign',
-        detail: { count: list.length },
-      });
-      return list;
-    },
-  );
-
-  app.post(
-    '/declarations/:id/accept',
-    {
-      config: revenue,
-      schema: { tags, summary: 'Accept a declared signboard into the register', params: IdParam },
-    },
-    async (request) => service.acceptDeclaration((request.params as { id: string }).id, request.actor()),
-  );
-
-  const ArrearsQuery = Type.Object(
-    { asOf: Type.Optional(Type.String({ format: 'date' })) },
-    { additionalProperties: false },
-  );
-  app.get(
-    '/arrears',
-    {
-      config: readers,
-      schema: {
-        tags,
-        summary: 'Open bills past due, with the surcharge and penalty as of a day (default today)',
-        querystring: ArrearsQuery,
-      },
-    },
-    async (request) => {
-      const asOf =
-        (request.query as { asOf?: string }).asOf ??
-        new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Bangkok' });
-      const list = await service.arrears(asOf);
-      await audit(app.db.orm, request.actor(), {
-        action: 'tax.arrears.read',
-        resourceType: 'tax.bill',
-        detail: { asOf, count: list.length },
-      });
-      return { asOf, bills: list };
-    },
-  );
-
-  app.addContentTypeParser(
-    xlsxType,
-    { parseAs: 'buffer', bodyLimit: 50 * 1024 * 1024 },
-    (_request, body, done) => done(null, body),
-  );
-  const imports = new ParcelImports(app.db, app.log);
-  await imports.markInterrupted();
-  app.post(
-    '/imports/parcels',
-    {
-      config: revenue,
-      bodyLimit: 50 * 1024 * 1024,
-      schema: {
-        tags,
-        summary: `Import a parcel register (text/csv or an Excel .xlsx first sheet, with a header; columns: ${['ownerTaxId', 'ownerKind', 'ownerName', 'deedKind', 'deedNo', 'rai', 'ngan', 'wa', 'valuePerM2Baht', 'use', 'mainHome', 'vacantYears', 'lon', 'lat'].join(', ')}); runs in the background`,
-        consumes: ['text/csv', xlsxType],
-      },
-    },
-    async (request, reply) => {
-      if (typeof request.body !== 'string' && !Buffer.isBuffer(request.body)) {
-        throw AppError.badRequest(
-          'request.unsupported_media_type',
-          'send the register as text/csv or an Excel .xlsx file',
-        );
-      }
-      const job = await imports.start(request.body, request.actor());
-      return reply
-        .code(202)
-        .header('location', `/api/tax/imports/${job.id}`)
-        .send({ id: job.id, total: job.total });
-    },
-  );
-
-  app.get(
-    '/imports/:id',
-    { config: revenue, schema: { tags, summary: 'Progress and row errors of an import', params: IdParam } },
-    async (request) => {
-      const status = await imports.status((request.params as { id: string }).id);
-      if (!status) throw AppError.notFound();
-      return status;
-    },
-  );
-
-  app.get(
-    '/payments/unmatched',
-    {
-      config: readers,
-      schema: { tags, summary: 'Payments that need a person: unknown bill, wrong amount, already paid' },
-    },
-    () => service.repo.unmatchedPayments(),
-  );
-
-  app.get(
-    '/reports/:year',
-    {
-      config: readers,
-      schema: { tags, summary: 'Billed, collected and outstanding by tax kind and zone', params: YearParam },
-    },
-    async (request) => service.report((request.params as { year: number }).year),
-  );
+  await officeRoutes(app, service);
 }
