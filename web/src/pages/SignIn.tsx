@@ -1,11 +1,10 @@
-import { Link, useNavigate } from '@tanstack/react-router';
-import { useState } from 'react';
+import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { api, type Me, ProblemError } from '../api.ts';
-import { useMeta, useSetMe } from '../session.ts';
+import { useMeta } from '../session.ts';
 import { Button } from '../ui/Button.tsx';
 import { ErrorState } from '../ui/States.tsx';
 import { TextField } from '../ui/TextField.tsx';
+import { useSignInFlow } from './useSignInFlow.ts';
 
 const demoAccounts = [
   'admin@demo.local',
@@ -18,32 +17,15 @@ const demoAccounts = [
 
 export function SignInPage() {
   const { t } = useTranslation();
-  const navigate = useNavigate();
-  const setMe = useSetMe();
   const meta = useMeta().data;
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { send, busy, error, fieldError } = useSignInFlow('/api/auth/login');
 
-  async function submit(event: React.FormEvent<HTMLFormElement>) {
+  function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
-    try {
-      const me = await api<Me>('POST', '/api/auth/login', {
-        email: String(form.get('email')),
-        password: String(form.get('password')),
-      });
-      setMe(me);
-      await navigate({ to: '/account' });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    void send({ email: String(form.get('email')), password: String(form.get('password')) });
   }
 
-  const fieldError = (path: string) => (error instanceof ProblemError ? error.fieldError(path) : undefined);
   return (
     <section className="narrow">
       <h1>{t('signin.title')}</h1>

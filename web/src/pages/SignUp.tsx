@@ -1,22 +1,18 @@
-import { Link, useNavigate } from '@tanstack/react-router';
+import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isValidThaiNationalId } from '../../../src/core/auth/thai-id.ts';
-import { api, type Me, ProblemError } from '../api.ts';
-import { useSetMe } from '../session.ts';
 import { Button } from '../ui/Button.tsx';
 import { ErrorState } from '../ui/States.tsx';
 import { TextField } from '../ui/TextField.tsx';
+import { useSignInFlow } from './useSignInFlow.ts';
 
 export function SignUpPage() {
   const { t } = useTranslation();
-  const navigate = useNavigate();
-  const setMe = useSetMe();
-  const [error, setError] = useState<unknown>(null);
+  const { send, busy, error, fieldError } = useSignInFlow('/api/auth/signup');
   const [idError, setIdError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
 
-  async function submit(event: React.FormEvent<HTMLFormElement>) {
+  function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const value = (name: string) => String(form.get(name) ?? '').trim() || undefined;
@@ -26,27 +22,16 @@ export function SignUpPage() {
       return;
     }
     setIdError(undefined);
-    setBusy(true);
-    setError(null);
-    try {
-      const me = await api<Me>('POST', '/api/auth/signup', {
-        displayName: value('displayName') ?? '',
-        ...(value('email') ? { email: value('email') } : {}),
-        ...(value('phone') ? { phone: value('phone') } : {}),
-        ...(nationalId ? { nationalId } : {}),
-        password: String(form.get('password') ?? ''),
-        consent: form.get('consent') === 'on',
-      });
-      setMe(me);
-      await navigate({ to: '/account' });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    void send({
+      displayName: value('displayName') ?? '',
+      ...(value('email') ? { email: value('email') } : {}),
+      ...(value('phone') ? { phone: value('phone') } : {}),
+      ...(nationalId ? { nationalId } : {}),
+      password: String(form.get('password') ?? ''),
+      consent: form.get('consent') === 'on',
+    });
   }
 
-  const fieldError = (path: string) => (error instanceof ProblemError ? error.fieldError(path) : undefined);
   return (
     <section className="narrow">
       <h1>{t('signup.title')}</h1>
