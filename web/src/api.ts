@@ -52,13 +52,29 @@ export async function toProblem(res: Response): Promise<Problem> {
   };
 }
 
-export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const res = await fetch(url, {
+function send(method: string, url: string, body: unknown): Promise<Response> {
+  return fetch(url, {
     method,
     credentials: 'same-origin',
     headers: requestHeaders(method, body !== undefined, i18n.language, csrfToken),
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+}
+
+/**
+ * Calls the platform's API and returns the JSON body, or throws a `ProblemError`. When the server refuses
+ * the CSRF token (the session changed in another tab), it fetches the current one and tries once more.
+ */
+export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
+  let res = await send(method, url, body);
+  if (res.status === 403 && unsafe.has(method)) {
+    const problem = await toProblem(res);
+    if (problem.code !== 'auth.csrf') throw new ProblemError(problem);
+    const me = await send('GET', '/api/me', undefined);
+    if (!me.ok) throw new ProblemError(problem);
+    rememberCsrf(((await me.json()) as { csrfToken?: string | null }).csrfToken);
+    res = await send(method, url, body);
+  }
   if (!res.ok) throw new ProblemError(await toProblem(res));
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
