@@ -6,19 +6,20 @@ import { ErrorState } from '../ui/States.tsx';
 import { TextField } from '../ui/TextField.tsx';
 import { useSignInFlow } from './useSignInFlow.ts';
 
+/** The demo accounts (README), with the role each one shows. */
 const demoAccounts = [
-  'admin@demo.local',
-  'executive@demo.local',
-  'manager@demo.local',
-  'officer@demo.local',
-  'revenue@demo.local',
-  'citizen@demo.local',
-];
+  ['admin@demo.local', 'admin'],
+  ['executive@demo.local', 'executive'],
+  ['manager@demo.local', 'office_manager'],
+  ['officer@demo.local', 'officer'],
+  ['revenue@demo.local', 'officer'],
+  ['citizen@demo.local', 'citizen'],
+] as const;
 
 export function SignInPage() {
   const { t } = useTranslation();
   const meta = useMeta().data;
-  const { send, busy, error, fieldError } = useSignInFlow('/api/auth/login');
+  const { send, busy, error, fieldError } = useSignInFlow('/api/auth/login', ['/email', '/password']);
 
   function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -56,16 +57,17 @@ export function SignInPage() {
         {t('signin.noAccount')} <Link to="/signup">{t('nav.signup')}</Link>
       </p>
       {meta?.demo && (
-        <aside className="card demo-note">
+        <div className="card demo-note">
           <h2>{t('signin.demo')}</h2>
+          <p>{t('signin.demoPassword')}</p>
           <ul>
-            {demoAccounts.map((a) => (
-              <li key={a}>
-                <code>{a}</code>
+            {demoAccounts.map(([account, role]) => (
+              <li key={account}>
+                <code>{account}</code> · {t(`roles.${role}`)}
               </li>
             ))}
           </ul>
-        </aside>
+        </div>
       )}
     </section>
   );

@@ -1,40 +1,52 @@
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isValidThaiNationalId } from '../../../src/core/auth/thai-id.ts';
+import { checkSignup, type FieldErrors, minPasswordLength } from '../forms/signup.ts';
 import { Button } from '../ui/Button.tsx';
 import { ErrorState } from '../ui/States.tsx';
-import { TextField } from '../ui/TextField.tsx';
+import { Checkbox, TextField } from '../ui/TextField.tsx';
 import { useSignInFlow } from './useSignInFlow.ts';
+
+const fields = ['/displayName', '/email', '/phone', '/nationalId', '/password', '/consent'] as const;
 
 export function SignUpPage() {
   const { t } = useTranslation();
-  const { send, busy, error, fieldError } = useSignInFlow('/api/auth/signup');
-  const [idError, setIdError] = useState<string | undefined>();
+  const flow = useSignInFlow('/api/auth/signup', [...fields]);
+  const [local, setLocal] = useState<FieldErrors>({});
+  const fieldError = (path: (typeof fields)[number]) => {
+    const key = local[path];
+    return key ? t(key, { min: minPasswordLength }) : flow.fieldError(path);
+  };
 
   function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const value = (name: string) => String(form.get(name) ?? '').trim() || undefined;
-    const nationalId = value('nationalId')?.replace(/[\s-]/g, '');
-    if (nationalId && !isValidThaiNationalId(nationalId)) {
-      setIdError(t('form.nationalIdInvalid'));
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const text = (name: string) => String(data.get(name) ?? '');
+    const checked = checkSignup({
+      displayName: text('displayName'),
+      email: text('email'),
+      phone: text('phone'),
+      nationalId: text('nationalId'),
+      password: text('password'),
+      consent: data.get('consent') === 'on',
+    });
+    if ('errors' in checked) {
+      setLocal(checked.errors);
+      flow.setError(null);
+      // Take the person to the first field that needs them.
+      const first = fields.find((f) => checked.errors[f]);
+      form.querySelector<HTMLElement>(`[name="${first?.slice(1)}"]`)?.focus();
       return;
     }
-    setIdError(undefined);
-    void send({
-      displayName: value('displayName') ?? '',
-      ...(value('email') ? { email: value('email') } : {}),
-      ...(value('phone') ? { phone: value('phone') } : {}),
-      ...(nationalId ? { nationalId } : {}),
-      password: String(form.get('password') ?? ''),
-      consent: form.get('consent') === 'on',
-    });
+    setLocal({});
+    void flow.send(checked.body);
   }
 
   return (
     <section className="narrow">
       <h1>{t('signup.title')}</h1>
+      <p>{t('signup.lead')}</p>
       <form onSubmit={submit} noValidate>
         <TextField
           label={t('form.displayName')}
@@ -43,45 +55,60 @@ export function SignUpPage() {
           required
           error={fieldError('/displayName')}
         />
-        <p className="hint">{t('form.contactHint')}</p>
-        <TextField
-          label={t('form.emailOnly')}
-          name="email"
-          type="email"
-          autoComplete="email"
-          error={fieldError('/email')}
-        />
-        <TextField
-          label={t('form.phone')}
-          name="phone"
-          type="tel"
-          autoComplete="tel"
-          inputMode="tel"
-          error={fieldError('/phone')}
-        />
+        <fieldset className="contact">
+          <legend>{t('form.contact')}</legend>
+          <p className="hint">{t('form.contactHint')}</p>
+          <TextField
+            label={t('form.emailOnly')}
+            name="email"
+            type="email"
+            autoComplete="email"
+            error={fieldError('/email')}
+          />
+          <TextField
+            label={t('form.phone')}
+            name="phone"
+            type="tel"
+            autoComplete="tel"
+            inputMode="tel"
+            hint={t('form.phoneHint')}
+            error={fieldError('/phone')}
+          />
+        </fieldset>
         <TextField
           label={t('form.nationalId')}
           name="nationalId"
           inputMode="numeric"
+          autoComplete="off"
           maxLength={17}
-          error={idError ?? fieldError('/nationalId')}
+          hint={t('form.nationalIdHint')}
+          error={fieldError('/nationalId')}
         />
         <TextField
           label={t('form.password')}
           name="password"
           type="password"
           autoComplete="new-password"
-          hint={t('form.passwordHint')}
-          minLength={10}
+          hint={t('form.passwordHint', { min: minPasswordLength })}
+          minLength={minPasswordLength}
           required
           error={fieldError('/password')}
         />
-        <div className="check">
-          <input id="consent" name="consent" type="checkbox" required />
-          <label htmlFor="consent">{t('form.consent')}</label>
-        </div>
-        {error !== null && <ErrorState error={error} />}
-        <Button type="submit" disabled={busy}>
+        <Checkbox
+          name="consent"
+          required
+          error={fieldError('/consent')}
+          label={
+            <>
+              {t('form.consent')}{' '}
+              <Link to="/privacy" target="_blank" rel="noopener">
+                {t('form.privacyLink')}
+              </Link>
+            </>
+          }
+        />
+        {flow.error !== null && <ErrorState error={flow.error} />}
+        <Button type="submit" disabled={flow.busy}>
           {t('signup.submit')}
         </Button>
       </form>

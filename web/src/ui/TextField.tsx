@@ -57,3 +57,34 @@ export function Select({
     </div>
   );
 }
+
+/** A checkbox whose label may hold a link, with its error announced (aria-describedby). */
+export function Checkbox({
+  label,
+  error,
+  id,
+  ...input
+}: { label: React.ReactNode; error?: string } & InputHTMLAttributes<HTMLInputElement>) {
+  const auto = useId();
+  const fieldId = id ?? auto;
+  const errorId = `${fieldId}-error`;
+  return (
+    <div className="field">
+      <div className="check">
+        <input
+          id={fieldId}
+          type="checkbox"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errorId : undefined}
+          {...input}
+        />
+        <label htmlFor={fieldId}>{label}</label>
+      </div>
+      {error && (
+        <p id={errorId} className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
