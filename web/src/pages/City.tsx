@@ -14,6 +14,7 @@ interface Office {
   nameTh: string;
   nameEn: string;
   kind: 'office' | 'division';
+  parentId: string | null;
 }
 type Areas = GeoJSON.FeatureCollection<
   GeoJSON.MultiPolygon,
@@ -36,36 +37,46 @@ export function CityPage() {
     () =>
       zones.data && communities.data
         ? [
-            { id: 'communities', data: communities.data, kind: 'fill' as const, color: '#6a7f00' },
-            { id: 'zones', data: zones.data, kind: 'fill' as const, color: '#0b5394' },
+            {
+              id: 'communities',
+              data: communities.data,
+              kind: 'fill' as const,
+              color: '#5c6e00',
+              title: t('city.communities'),
+            },
+            {
+              id: 'zones',
+              data: zones.data,
+              kind: 'fill' as const,
+              color: '#0b5394',
+              title: t('city.zones'),
+            },
           ]
         : [],
-    [zones.data, communities.data],
+    [zones.data, communities.data, t],
   );
-  const synthetic = zones.data?.features.some((f) => f.properties.synthetic);
+  const synthetic = [zones.data, communities.data].some((c) =>
+    c?.features.some((f) => f.properties.synthetic),
+  );
+  const areasError = zones.error ?? communities.error;
+  const names = useMemo(() => new Map(offices.data?.map((o) => [o.id, o])), [offices.data]);
   return (
     <section>
       <h1>{t('city.title')}</h1>
+      {meta && <p>{t('city.lead', { city: localName(meta.city, i18n.language) })}</p>}
       <Card>
         <h2>{t('city.map')}</h2>
         {synthetic && <p className="note">{t('city.synthetic')}</p>}
-        {(zones.isPending || communities.isPending) && <Spinner />}
-        {zones.isError && <ErrorState error={zones.error} />}
+        {(zones.isPending || communities.isPending) && !areasError && <Spinner />}
+        {areasError && <ErrorState error={areasError} />}
         {layers.length > 0 && (
-          <CityMap layers={layers} label={t('city.mapLabel')} tileUrl={meta?.map.tileUrl} />
-        )}
-        {zones.data && (
-          <details>
-            <summary>
-              {t('city.zones')} ({zones.data.features.length}) · {t('city.communities')} (
-              {communities.data?.features.length ?? 0})
-            </summary>
-            <ul>
-              {zones.data.features.map((z) => (
-                <li key={z.properties.code}>{localName(z.properties, i18n.language)}</li>
-              ))}
-            </ul>
-          </details>
+          <CityMap
+            layers={layers}
+            label={t('city.mapLabel')}
+            tileUrl={meta?.map.tileUrl}
+            center={meta?.map.center}
+            zoom={meta?.map.zoom}
+          />
         )}
       </Card>
       <Card>
@@ -76,6 +87,7 @@ export function CityPage() {
           <Table
             caption={t('city.offices')}
             rows={offices.data}
+            pageSize={50}
             rowKey={(o) => o.id}
             columns={[
               {
@@ -89,6 +101,14 @@ export function CityPage() {
                 header: t('city.kind'),
                 cell: (o) => t(`city.${o.kind}`),
                 sortValue: (o) => o.kind,
+              },
+              {
+                key: 'parent',
+                header: t('city.parent'),
+                cell: (o) => {
+                  const parent = o.parentId ? names.get(o.parentId) : undefined;
+                  return parent ? localName(parent, i18n.language) : '—';
+                },
               },
               {
                 key: 'code',
