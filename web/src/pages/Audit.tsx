@@ -1,119 +1,151 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { Link } from '@tanstack/react-router';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { formatDate } from '../dates.ts';
 import { useMe } from '../session.ts';
-import { LazyChart } from '../ui/lazy.tsx';
-import { Card, ErrorState, Spinner } from '../ui/States.tsx';
+import { Button } from '../ui/Button.tsx';
+import { ErrorState, Spinner } from '../ui/States.tsx';
 import { Table } from '../ui/Table.tsx';
+import { TextField } from '../ui/TextField.tsx';
+import { AuditActivity } from './AuditActivity.tsx';
 
 interface Row {
   id: string;
   at: string;
+  actorId: string | null;
   actorLabel: string | null;
   actorRole: string | null;
   action: string;
   resourceType: string;
   resourceId: string | null;
   ip: string | null;
+  requestId: string | null;
+}
+
+interface Filter {
+  action?: string;
+  actor?: { id: string; label: string };
 }
 
 const pageSize = 25;
 
+function query(filter: Filter): URLSearchParams {
+  const q = new URLSearchParams();
+  if (filter.actor) q.set('actor', filter.actor.id);
+  if (filter.action) q.set('action', filter.action);
+  return q;
+}
+
+/** The audit log for administrators and executives: activity per day, a filtered, paged log, CSV export. */
 export function AuditPage() {
-  const { t, i18n } = useTranslation();
-  const me = useMe().data;
-  const [page, setPage] = useState(0);
-  const allowed = me?.role === 'admin' || me?.role === 'executive';
-  const log = useQuery({
-    queryKey: ['audit', page],
-    queryFn: () =>
-      api<{ items: Row[]; total: number }>('GET', `/api/audit?limit=${pageSize}&offset=${page * pageSize}`),
-    enabled: allowed,
-    placeholderData: keepPreviousData,
-  });
-  const activity = useQuery({
-    queryKey: ['audit-activity'],
-    queryFn: () => api<{ day: string; count: number }[]>('GET', '/api/audit/activity?days=14'),
-    enabled: allowed,
-  });
-  const option = useMemo(
-    () =>
-      activity.data && {
-        grid: { left: 40, right: 16, top: 16, bottom: 32 },
-        tooltip: { trigger: 'axis' as const },
-        xAxis: {
-          type: 'category' as const,
-          data: activity.data.map((d) => formatDate(`${d.day}T12:00:00+07:00`, i18n.language, false)),
-        },
-        yAxis: { type: 'value' as const, minInterval: 1 },
-        series: [
-          {
-            type: 'bar' as const,
-            name: t('audit.entries'),
-            data: activity.data.map((d) => d.count),
-            itemStyle: { color: '#0b5394' },
-          },
-        ],
-      },
-    [activity.data, i18n.language, t],
-  );
-  if (!allowed) {
-    return (
-      <section>
-        <h1>{t('audit.title')}</h1>
-        <p role="alert">{t('audit.forbidden')}</p>
-      </section>
-    );
-  }
+  const { t } = useTranslation();
+  const me = useMe();
+  if (me.isPending) return <Spinner />;
+  const allowed = me.data?.role === 'admin' || me.data?.role === 'executive';
   return (
     <section>
       <h1>{t('audit.title')}</h1>
-      <p>
-        <a className="btn btn-secondary" href="/api/audit/export.csv" download>
+      {allowed ? (
+        <AuditLog />
+      ) : (
+        <div className="error-state" role="alert">
+          <p className="error-title">{t('audit.forbidden')}</p>
+          {!me.data && <Link to="/signin">{t('nav.signin')}</Link>}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function AuditLog() {
+  const { t, i18n } = useTranslation();
+  const [page, setPage] = useState(0);
+  const [filter, setFilter] = useState<Filter>({});
+  const filterBy = (f: Filter) => {
+    setFilter(f);
+    setPage(0);
+  };
+  const log = useQuery({
+    queryKey: ['audit', page, filter],
+    queryFn: () => {
+      const q = query(filter);
+      q.set('limit', String(pageSize));
+      q.set('offset', String(page * pageSize));
+      return api<{ items: Row[]; total: number }>('GET', `/api/audit?${q}`);
+    },
+    placeholderData: keepPreviousData,
+  });
+  const exportQuery = query(filter).toString();
+  return (
+    <>
+      <AuditActivity />
+      <form
+        className="inline-form filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const action = String(new FormData(e.currentTarget).get('action') ?? '').trim();
+          filterBy({ ...filter, action: action || undefined });
+        }}
+      >
+        <TextField
+          label={t('audit.action')}
+          name="action"
+          defaultValue={filter.action}
+          hint={t('audit.actionHint')}
+          spellCheck={false}
+          autoCapitalize="off"
+        />
+        <Button type="submit">{t('audit.apply')}</Button>
+        <a
+          className="btn btn-secondary"
+          href={`/api/audit/export.csv${exportQuery ? `?${exportQuery}` : ''}`}
+          download
+        >
           {t('audit.export')}
         </a>
-      </p>
-      <Card>
-        <h2>{t('audit.activity')}</h2>
-        {activity.isError && <ErrorState error={activity.error} />}
-        {option && (
-          <LazyChart
-            option={option}
-            height={220}
-            label={`${t('audit.activity')}: ${activity.data?.map((d) => `${d.day} ${d.count}`).join(', ')}`}
-          />
-        )}
-      </Card>
+      </form>
+      {filter.actor && (
+        <p className="active-filter">
+          {t('audit.onlyActor', { name: filter.actor.label })}{' '}
+          <Button variant="secondary" onClick={() => filterBy({ ...filter, actor: undefined })}>
+            {t('audit.allActors')}
+          </Button>
+        </p>
+      )}
       {log.isPending && <Spinner />}
-      {log.isError && <ErrorState error={log.error} />}
+      {log.isError && <ErrorState error={log.error} onRetry={() => log.refetch()} />}
       {log.data && (
         <Table
-          caption={t('audit.title')}
+          caption={t('audit.caption', { total: log.data.total })}
           rows={log.data.items}
           rowKey={(r) => r.id}
           pageSize={pageSize}
           server={{ total: log.data.total, page, onPage: setPage }}
+          empty={t('audit.none')}
           columns={[
-            {
-              key: 'at',
-              header: t('audit.at'),
-              cell: (r) => formatDate(r.at, i18n.language),
-              sortValue: (r) => r.at,
-            },
+            { key: 'at', header: t('audit.at'), cell: (r) => formatDate(r.at, i18n.language) },
             {
               key: 'actor',
               header: t('audit.actor'),
-              cell: (r) => r.actorLabel ?? '—',
-              sortValue: (r) => r.actorLabel ?? '',
+              cell: (r) =>
+                r.actorId && r.actorId !== filter.actor?.id ? (
+                  <button
+                    type="button"
+                    className="btn btn-link inline"
+                    title={t('audit.onlyThisActor')}
+                    onClick={() =>
+                      filterBy({ ...filter, actor: { id: r.actorId!, label: r.actorLabel ?? r.actorId! } })
+                    }
+                  >
+                    {r.actorLabel ?? r.actorId}
+                  </button>
+                ) : (
+                  (r.actorLabel ?? t('audit.system'))
+                ),
             },
-            {
-              key: 'action',
-              header: t('audit.action'),
-              cell: (r) => <code>{r.action}</code>,
-              sortValue: (r) => r.action,
-            },
+            { key: 'action', header: t('audit.action'), cell: (r) => <code>{r.action}</code> },
             {
               key: 'resource',
               header: t('audit.resource'),
@@ -123,6 +155,6 @@ export function AuditPage() {
           ]}
         />
       )}
-    </section>
+    </>
   );
 }
