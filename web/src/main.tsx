@@ -1,3 +1,7 @@
+// Sarabun's Thai glyphs travel with the app (no font CDN), for devices without Noto Sans Thai.
+import '@fontsource/sarabun/thai-400.css';
+import '@fontsource/sarabun/thai-600.css';
+import '@fontsource/sarabun/thai-700.css';
 import './styles.css';
 import './i18n.ts';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';

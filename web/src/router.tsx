@@ -1,16 +1,19 @@
-import { createRootRoute, createRoute, createRouter } from '@tanstack/react-router';
+import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from '@tanstack/react-router';
 import { Layout } from './layout.tsx';
-import { TaxPage } from './modules/tax/TaxPage.tsx';
 import { AccountPage } from './pages/Account.tsx';
-import { AuditPage } from './pages/Audit.tsx';
-import { CityPage } from './pages/City.tsx';
 import { HomePage } from './pages/Home.tsx';
 import { NotFoundPage } from './pages/NotFound.tsx';
 import { SignInPage } from './pages/SignIn.tsx';
 import { SignUpPage } from './pages/SignUp.tsx';
 
+// Pages that only some people open load on first visit, so the first page stays small on a phone.
+const PrivacyPage = lazyRouteComponent(() => import('./pages/Privacy.tsx'), 'PrivacyPage');
+const CityPage = lazyRouteComponent(() => import('./pages/City.tsx'), 'CityPage');
+const AuditPage = lazyRouteComponent(() => import('./pages/Audit.tsx'), 'AuditPage');
+const TaxPage = lazyRouteComponent(() => import('./modules/tax/TaxPage.tsx'), 'TaxPage');
+
 const root = createRootRoute({ component: Layout, notFoundComponent: NotFoundPage });
-const page = <P extends string>(path: P, component: () => React.ReactNode) =>
+const page = <P extends string>(path: P, component: Parameters<typeof createRoute>[0]['component']) =>
   createRoute({ getParentRoute: () => root, path, component });
 
 /** The shell's pages; each city module adds its own under its web path. */
@@ -19,6 +22,7 @@ const routeTree = root.addChildren([
   page('/signin', SignInPage),
   page('/signup', SignUpPage),
   page('/account', AccountPage),
+  page('/privacy', PrivacyPage),
   page('/city', CityPage),
   page('/admin/audit', AuditPage),
   page('/tax', TaxPage),

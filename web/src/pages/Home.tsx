@@ -11,7 +11,10 @@ export function HomePage() {
     <>
       <section className="hero">
         <h1>{t('home.title')}</h1>
-        <p>{t('home.lead')}</p>
+        <p>
+          {meta.data ? `${localName(meta.data.city, i18n.language)} · ` : ''}
+          {t('home.lead')}
+        </p>
       </section>
       <h2>{t('home.dimensions')}</h2>
       {meta.isPending && <Spinner />}
@@ -36,7 +39,13 @@ export function HomePage() {
                 <ul className="modules">
                   {d.modules.map((m) => (
                     <li key={m.id}>
-                      <Link to={m.path}>{localName(m, i18n.language)}</Link>
+                      {m.status === 'active' ? (
+                        <Link to={m.path}>{localName(m, i18n.language)}</Link>
+                      ) : (
+                        <>
+                          {localName(m, i18n.language)} <Badge tone="neutral">{t('home.coming')}</Badge>
+                        </>
+                      )}
                     </li>
                   ))}
                 </ul>

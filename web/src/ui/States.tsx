@@ -23,6 +23,15 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
     <div className="error-state" role="alert">
       <p className="error-title">{problem?.title ?? t('state.error')}</p>
       {problem?.detail && <p>{problem.detail}</p>}
+      {problem?.errors && problem.errors.length > 0 && (
+        <ul>
+          {problem.errors.map((e) => (
+            <li key={`${e.path}:${e.message}`}>
+              <code>{e.path}</code> {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
       {problem?.code && <p className="code">{problem.code}</p>}
       {!problem && error instanceof Error && <p>{error.message}</p>}
       {onRetry && (
