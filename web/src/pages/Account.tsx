@@ -35,7 +35,7 @@ export function AccountPage() {
         <dl className="facts">
           <dt>{t('account.role')}</dt>
           <dd>
-            {t(`roles.${role}`)} <Badge tone="info">{t(`account.kind.${kind}`)}</Badge>
+            {t(`roles.${role}`)} {kind === 'staff' && <Badge tone="info">{t('account.kind.staff')}</Badge>}
           </dd>
           {email && (
             <>
