@@ -22,10 +22,14 @@ export function migrationSources(modules: ModuleManifest[] = registered): Migrat
 }
 
 export async function openAndMigrate(
-  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>,
+  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> & Partial<Pick<Config, 'PGLITE_SHARED_BUFFERS'>>,
   modules = registered,
 ): Promise<Db> {
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    sharedBuffers: config.PGLITE_SHARED_BUFFERS,
+  });
   try {
     await migrate(db, migrationSources(modules));
   } catch (e) {

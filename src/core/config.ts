@@ -11,6 +11,7 @@ export const ConfigSchema = Type.Object(
     HOST: Type.String({ minLength: 1 }),
     DATA_DIR: Type.String({ minLength: 1 }),
     DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+    PGLITE_SHARED_BUFFERS: Type.String({ pattern: '^[1-9][0-9]{0,5}(kB|MB|GB)$' }),
     MQTT_URL: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?)://' })),
     MQTT_PORT: Type.Optional(Port),
     PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -55,6 +56,8 @@ export class ConfigError extends Error {
 const defaults = {
   HOST: '0.0.0.0',
   DATA_DIR: './data',
+  // PostgreSQL's 128 MB default costs ~120 MB of resident memory in PGlite; the embedded city fits in less.
+  PGLITE_SHARED_BUFFERS: '32MB',
   LOG_LEVEL: 'info',
   CORS_ORIGINS: '',
   BODY_LIMIT: 1048576,

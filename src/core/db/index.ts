@@ -5,6 +5,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import { dbMetrics } from '../http/metrics.ts';
+import { postgisExtension } from './postgis-bundle.ts';
 
 export type Orm = PgDatabase<PgQueryResultHKT, Record<string, never>>;
 /** What repositories receive: the database itself or an open transaction. */
@@ -28,6 +29,8 @@ export interface OpenOptions {
   dataDir?: string;
   /** A dump made by `dumpDataDir`, to start PGlite from a prepared state (tests). */
   loadDataDir?: Blob;
+  /** PGlite's `shared_buffers` (e.g. `32MB`); PostgreSQL servers keep their own setting. */
+  sharedBuffers?: string;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Db> {
@@ -35,9 +38,9 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
 }
 
 async function openPglite(options: OpenOptions): Promise<Db> {
-  const [{ PGlite }, { postgis }, { drizzle }] = await Promise.all([
+  const [{ PGlite }, postgis, { drizzle }] = await Promise.all([
     import('@electric-sql/pglite'),
-    import('@electric-sql/pglite-postgis'),
+    postgisExtension(),
     import('drizzle-orm/pglite'),
   ]);
   let dataDir: string | undefined;
@@ -49,6 +52,7 @@ async function openPglite(options: OpenOptions): Promise<Db> {
     dataDir,
     loadDataDir: options.loadDataDir,
     extensions: { postgis },
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffers ?? '32MB'}`],
   });
   const orm = drizzle({ client: timed(client) }) as unknown as Orm;
   const execScript = async (text: string) => {

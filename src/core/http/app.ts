@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -22,6 +21,7 @@ import { healthRoutes } from './health.ts';
 import { metaRoutes } from './meta.ts';
 import { httpMetrics } from './metrics.ts';
 import { registerProblemHandlers } from './problems.ts';
+import { securityHeadersPlugin } from './security-headers.ts';
 import { webApp } from './static.ts';
 import type { RouteInfo } from './types.ts';
 import { validatorCompiler } from './validation.ts';
@@ -98,19 +98,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerProblemHandlers(app);
   await app.register(fp(async () => {}, { name: 'http-core' }));
   await app.register(cookie);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        'default-src': ["'self'"],
-        'img-src': ["'self'", 'data:', 'blob:', ...tileOrigin(config.MAP_TILE_URL)],
-        'connect-src': ["'self'", ...tileOrigin(config.MAP_TILE_URL)],
-        'worker-src': ["'self'", 'blob:'],
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'script-src': ["'self'"],
-        'upgrade-insecure-requests': config.secureCookies ? [] : null,
+  await app.register(securityHeadersPlugin, {
+    helmet: {
+      contentSecurityPolicy: {
+        directives: {
+          'default-src': ["'self'"],
+          'img-src': ["'self'", 'data:', 'blob:', ...tileOrigin(config.MAP_TILE_URL)],
+          'connect-src': ["'self'", ...tileOrigin(config.MAP_TILE_URL)],
+          'worker-src': ["'self'", 'blob:'],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'script-src': ["'self'"],
+          'upgrade-insecure-requests': config.secureCookies ? [] : null,
+        },
       },
+      strictTransportSecurity: config.secureCookies,
     },
-    strictTransportSecurity: config.secureCookies,
   });
   const origins = config.CORS_ORIGINS.split(',')
     .map((o) => o.trim())
