@@ -13,6 +13,12 @@ export class PrincipalCache {
     private readonly max = 10_000,
   ) {}
 
+  /** The remembered principal, without waiting: what most authenticated requests need. */
+  peek(key: string): Principal | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.until > Date.now() ? hit.principal : undefined;
+  }
+
   async get(key: string, load: () => Promise<Principal | null>): Promise<Principal | null> {
     const hit = this.entries.get(key);
     const now = Date.now();

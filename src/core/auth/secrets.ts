@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash as digest, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 
 // Argon2id with OWASP's second recommended profile (19 MiB, t=2, p=1).
@@ -28,5 +28,5 @@ export function newSecret(prefix: string): string {
 }
 
 export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+  return digest('sha256', value, 'hex'); // one-shot: no Hash object per authenticated request
 }

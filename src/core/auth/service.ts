@@ -197,6 +197,11 @@ export class AuthService {
     });
   }
 
+  /** The principal of a token or session cookie if it is in the cache, else undefined (then call fromToken/fromSession). */
+  cached(via: 'token' | 'session', secret: string): Principal | undefined {
+    return this.principals.peek(`${via === 'token' ? 't' : 's'}:${sha256(secret)}`);
+  }
+
   fromSession(cookie: string): Promise<Principal | null> {
     const hash = sha256(cookie);
     return this.principals.get(`s:${hash}`, async () => {

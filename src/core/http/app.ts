@@ -85,14 +85,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     request.locale = pickLocale(request.headers['accept-language']);
     reply.header('x-request-id', request.id);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     httpMetrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     httpMetrics.duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    done();
   });
 
   registerProblemHandlers(app);
@@ -117,7 +119,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const origins = config.CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);
-  await app.register(cors, { origin: origins.length ? origins : false, credentials: true });
+  // No origins configured means same-origin only: no CORS headers, so no hook on every request either.
+  if (origins.length) await app.register(cors, { origin: origins, credentials: true });
   await app.register(rateLimit, {
     global: true,
     max: config.RATE_LIMIT_ANON,

@@ -26,11 +26,34 @@ export function securityHeaders(options: HelmetOptions): Record<string, string> 
   return headers;
 }
 
+/**
+ * What a JSON answer needs (OWASP REST Security cheat sheet): no sniffing, never framed or rendered,
+ * no referrer, HSTS when served over https. The document-only headers (COOP, Origin-Agent-Cluster,
+ * the web app's CSP, legacy IE and Flash ones) would only make every API answer ~600 bytes longer.
+ */
+function apiHeaders(page: Record<string, string>): Record<string, string> {
+  const keep = [
+    'x-content-type-options',
+    'referrer-policy',
+    'cross-origin-resource-policy',
+    'strict-transport-security',
+  ];
+  const headers: Record<string, string> = {
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    'x-frame-options': 'DENY',
+  };
+  for (const name of keep) if (page[name] !== undefined) headers[name] = page[name];
+  return headers;
+}
+
+const apiPaths = /^\/(api\/(?!docs)|ngsi-ld\/|healthz|readyz|metrics)/;
+
 export const securityHeadersPlugin = fp<{ helmet: HelmetOptions }>(
   async (app: FastifyInstance, opts) => {
-    const headers = securityHeaders(opts.helmet);
-    app.addHook('onRequest', (_request, reply, done) => {
-      reply.headers(headers);
+    const page = securityHeaders(opts.helmet);
+    const api = apiHeaders(page);
+    app.addHook('onRequest', (request, reply, done) => {
+      reply.headers(apiPaths.test(request.url) ? api : page);
       done();
     });
   },
