@@ -68,7 +68,13 @@ export interface TestApp {
 }
 
 export async function testApp(
-  options: { seed?: boolean; env?: Record<string, string>; modules?: ModuleManifest[] } = {},
+  options: {
+    seed?: boolean;
+    env?: Record<string, string>;
+    modules?: ModuleManifest[];
+    /** pino options for the app's logger; silent when not given. */
+    logger?: object;
+  } = {},
 ): Promise<TestApp> {
   const modules = options.modules ?? registered;
   const { db, dispose } = await freshDatabase(modules);
@@ -83,7 +89,7 @@ export async function testApp(
   });
   const events = new Events(db, pino({ level: 'silent' }));
   if (options.seed !== false) await seedDemo(db, events, modules);
-  const app = await buildApp({ config, db, events, modules, logger: false });
+  const app = await buildApp({ config, db, events, modules, logger: options.logger ?? false });
   await app.ready();
   const headersFor = new Map<Role, Record<string, string>>();
   const tokens = new Map<Role, Record<string, string>>();
