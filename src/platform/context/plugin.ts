@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { shippedContext } from './contexts/index.ts';
 import { notFound } from './errors.ts';
+import { contextFromLink } from './jsonld.ts';
+import { contextUrls, ensureRemoteContexts } from './remote-contexts.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { entityRoutes } from './routes/entities.ts';
@@ -24,6 +27,17 @@ export async function contextPlugin(app: FastifyInstance): Promise<void> {
     { parseAs: 'string' },
     json,
   );
+  // Remote @context URLs are fetched before the handler, so the handlers' context stays synchronous.
+  const policy = app.config.NGSI_LD_CONTEXT_FETCH;
+  const shipped = (url: string) => shippedContext(url) !== undefined;
+  app.addHook('preHandler', (request, _reply, done) => {
+    const urls = contextUrls(contextFromLink(request.headers.link));
+    const bodies: unknown[] = Array.isArray(request.body) ? request.body : [request.body];
+    const withContext = bodies.find((b) => b && typeof b === 'object' && '@context' in b);
+    if (withContext) contextUrls((withContext as { '@context': unknown })['@context'], urls);
+    if (urls.every(shipped)) return done();
+    ensureRemoteContexts(urls, policy, shipped).then(() => done(), done);
+  });
   await app.register(entityRoutes, { service });
   await app.register(batchRoutes, { service });
   await app.register(discoveryRoutes, { service });
