@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { type Attr, type Entity, instances, locationIri } from './model.ts';
+import type { SubscriptionBody } from './subscriptions.ts';
 
 const iso = (column: string) =>
   sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
@@ -20,6 +21,30 @@ function locationOf(e: Entity): string | null {
   );
   return loc ? JSON.stringify(loc.value) : null;
 }
+
+/** A stored subscription with what the broker reports about it. */
+export interface SubscriptionRow {
+  id: string;
+  body: SubscriptionBody;
+  context: unknown;
+  isActive: boolean;
+  expired: boolean;
+  timesSent: number;
+  timesFailed: number;
+  lastNotification: string | null;
+  lastSuccess: string | null;
+  lastFailure: string | null;
+  lastFailureReason: string | null;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+const subscriptionColumns = sql`id, body, context, is_active AS "isActive",
+  (expires_at IS NOT NULL AND expires_at <= now()) AS expired,
+  times_sent::int AS "timesSent", times_failed::int AS "timesFailed",
+  ${iso('last_notification')} AS "lastNotification", ${iso('last_success')} AS "lastSuccess",
+  ${iso('last_failure')} AS "lastFailure", last_failure_reason AS "lastFailureReason",
+  ${iso('created_at')} AS "createdAt", ${iso('modified_at')} AS "modifiedAt"`;
 
 export interface HistoryEntry {
   id: string;
@@ -187,5 +212,60 @@ export class ContextRepository {
     return this.db.rows(sql`SELECT attr, instance, ${iso('observed_at')} AS "observedAt" FROM (${inner}) h
       WHERE ${lastN === null ? sql`true` : sql`rn <= ${lastN}`}
       ORDER BY attr, observed_at, modified_at LIMIT ${limit}`);
+  }
+
+  /** Stores a new subscription; false when the id is taken. */
+  async insertSubscription(on: Executor, tenant: string, body: SubscriptionBody, context: unknown) {
+    const rows = await this.db.rows(
+      sql`INSERT INTO ctx_subscriptions (tenant, id, body, context, is_active, expires_at, throttling)
+        VALUES (${tenant}, ${body.id}, ${JSON.stringify(body)}::jsonb, ${context === undefined ? null : JSON.stringify(context)}::jsonb,
+          ${body.isActive ?? true}, ${body.expiresAt ?? null}::timestamptz, ${body.throttling ?? null})
+        ON CONFLICT (tenant, id) DO NOTHING RETURNING id`,
+      on,
+    );
+    return rows.length === 1;
+  }
+
+  async updateSubscription(on: Executor, tenant: string, body: SubscriptionBody): Promise<void> {
+    await on.execute(sql`UPDATE ctx_subscriptions SET body = ${JSON.stringify(body)}::jsonb,
+        is_active = ${body.isActive ?? true}, expires_at = ${body.expiresAt ?? null}::timestamptz,
+        throttling = ${body.throttling ?? null}, modified_at = now()
+      WHERE tenant = ${tenant} AND id = ${body.id}`);
+  }
+
+  async subscription(
+    on: Executor,
+    tenant: string,
+    id: string,
+    lock = false,
+  ): Promise<SubscriptionRow | null> {
+    const [row] = await this.db.rows<SubscriptionRow>(
+      sql`SELECT ${subscriptionColumns} FROM ctx_subscriptions WHERE tenant = ${tenant} AND id = ${id}
+        ${lock ? sql`FOR UPDATE` : sql``}`,
+      on,
+    );
+    return row ?? null;
+  }
+
+  async subscriptions(tenant: string, limit: number, offset: number): Promise<SubscriptionRow[]> {
+    return this.db.rows<SubscriptionRow>(
+      sql`SELECT ${subscriptionColumns} FROM ctx_subscriptions WHERE tenant = ${tenant}
+        ORDER BY created_at, id LIMIT ${limit} OFFSET ${offset}`,
+    );
+  }
+
+  async countSubscriptions(tenant: string): Promise<number> {
+    const [r] = await this.db.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM ctx_subscriptions WHERE tenant = ${tenant}`,
+    );
+    return r.n;
+  }
+
+  async deleteSubscription(on: Executor, tenant: string, id: string): Promise<boolean> {
+    const rows = await this.db.rows(
+      sql`DELETE FROM ctx_subscriptions WHERE tenant = ${tenant} AND id = ${id} RETURNING id`,
+      on,
+    );
+    return rows.length === 1;
   }
 }
