@@ -1,21 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { Db, Executor } from '../../core/db/index.ts';
+import type { Executor } from '../../core/db/index.ts';
 import type { DomainEvent, Events } from '../../core/events/outbox.ts';
 import type { Broker } from '../../core/mqtt/broker.ts';
 import { coreContextUrl } from './contexts/index.ts';
 import { linkHeader } from './jsonld.ts';
 import type { Entity } from './model.ts';
 import { renderEntity } from './render.ts';
+import type { ContextRepository } from './repository.ts';
 import type { Change } from './service.ts';
-import {
-  type CompiledSubscription,
-  compileSubscription,
-  mqttTopic,
-  type SubscriptionBody,
-} from './subscriptions.ts';
+import { type CompiledSubscription, compileSubscription, mqttTopic } from './subscriptions.ts';
 
 declare module '../../core/events/outbox.ts' {
   interface EventMap {
@@ -33,14 +28,7 @@ declare module '../../core/events/outbox.ts' {
 const perNotification = 100;
 /** Attempts before a notification is given up (the outbox backs off 2, 4, 8… seconds between them). */
 export const maxAttempts = 8;
-const defaultTimeoutMs = 10_000;
-
-export interface StoredSubscription {
-  id: string;
-  body: SubscriptionBody;
-  context: unknown;
-  throttling: number | null;
-}
+const defaultTimeoutMs = 5_000;
 
 function changedAttrs(c: Change): { created: string[]; updated: string[] } {
   const before = c.before?.attrs ?? {};
@@ -75,15 +63,11 @@ export function triggers(s: CompiledSubscription, c: Change): boolean {
  * the committed changes match and queues their notifications in the outbox, so a change that was
  * answered 2xx has its notifications even if the process stops right after.
  */
-export function matcher(db: Db, events: Events) {
+export function matcher(repo: ContextRepository, events: Events) {
   return async (tx: Executor, tenant: string, changes: Change[]): Promise<void> => {
     const live = changes.filter((c) => c.after !== null);
     if (live.length === 0) return;
-    const subs = await db.rows<StoredSubscription>(
-      sql`SELECT id, body, context, throttling FROM ctx_subscriptions
-        WHERE tenant = ${tenant} AND is_active AND (expires_at IS NULL OR expires_at > now())`,
-      tx,
-    );
+    const subs = await repo.liveSubscriptions(tx, tenant);
     if (subs.length === 0) return;
     const after = new Map(live.map((c) => [c.id, c.after!]));
     for (const stored of subs) {
@@ -91,22 +75,10 @@ export function matcher(db: Db, events: Events) {
       const candidates = live.filter((c) => triggers(s, c)).map((c) => c.id);
       if (candidates.length === 0) continue;
       // The entity conditions (type, id, idPattern, q, geoQ) are checked on the rows just written.
-      const matched = await db.rows<{ id: string }>(
-        sql`SELECT id FROM ctx_entities WHERE tenant = ${tenant}
-          AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(candidates)}::jsonb)) AND ${s.where}`,
-        tx,
-      );
+      const matched = await repo.matching(tx, tenant, candidates, s.where);
       if (matched.length === 0) continue;
-      if (s.throttling !== null) {
-        const ok = await db.rows(
-          sql`UPDATE ctx_subscriptions SET last_queued_at = now()
-            WHERE tenant = ${tenant} AND id = ${s.id} AND (last_queued_at IS NULL
-              OR last_queued_at <= now() - make_interval(secs => ${s.throttling})) RETURNING id`,
-          tx,
-        );
-        if (ok.length === 0) continue;
-      }
-      const entities = matched.map((m) => after.get(m.id)!).filter(Boolean);
+      if (s.throttling !== null && !(await repo.takeThrottleTurn(tx, tenant, s.id, s.throttling))) continue;
+      const entities = matched.map((id) => after.get(id)!);
       for (let i = 0; i < entities.length; i += perNotification)
         await events.publish(tx, 'ngsi-ld.notification', {
           tenant,
@@ -133,19 +105,16 @@ export class Notifier {
   private readonly clients = new Map<string, Promise<MqttClient>>();
 
   constructor(
-    private readonly db: Db,
+    private readonly repo: ContextRepository,
     private readonly log: FastifyBaseLogger,
     private readonly broker: Broker | null = null,
   ) {}
 
   async deliver(event: Payload): Promise<void> {
     const { tenant, subscriptionId } = event.payload;
-    const [row] = await this.db.rows<{ body: SubscriptionBody; context: unknown; live: boolean }>(
-      sql`SELECT body, context, is_active AND (expires_at IS NULL OR expires_at > now()) AS live
-        FROM ctx_subscriptions WHERE tenant = ${tenant} AND id = ${subscriptionId}`,
-    );
+    const row = await this.repo.liveSubscription(tenant, subscriptionId);
     // A subscription deleted, paused or expired since the change: its queued notifications are dropped.
-    if (!row?.live) return;
+    if (!row) return;
     const s = compileSubscription(row.body, row.context);
     const notification = {
       id: event.payload.notificationId,
@@ -181,19 +150,14 @@ export class Notifier {
       }
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      await this.db.orm.execute(sql`UPDATE ctx_subscriptions SET times_sent = times_sent + 1,
-          times_failed = times_failed + 1, last_notification = now(), last_failure = now(),
-          last_failure_reason = ${reason.slice(0, 500)}
-        WHERE tenant = ${tenant} AND id = ${subscriptionId}`);
+      await this.repo.recordNotification(tenant, subscriptionId, reason);
       if (event.attempts >= maxAttempts) {
         this.log.warn({ subscriptionId, reason }, 'NGSI-LD notification given up');
         return;
       }
       throw err;
     }
-    await this.db.orm.execute(sql`UPDATE ctx_subscriptions SET times_sent = times_sent + 1,
-        last_notification = now(), last_success = now()
-      WHERE tenant = ${tenant} AND id = ${subscriptionId}`);
+    await this.repo.recordNotification(tenant, subscriptionId, null);
   }
 
   private async publishMqtt(

@@ -19,8 +19,8 @@ export async function contextPlugin(
   await service.repo.ensurePartitions();
   // Subscriptions: matched in every write's transaction, notifications queued in the outbox and sent by
   // its dispatcher (retried with back-off, kept across restarts).
-  const stopMatching = service.onChange(matcher(app.db, app.events));
-  const notifier = new Notifier(app.db, app.log, opts.broker ?? null);
+  const stopMatching = service.onChange(matcher(service.repo, app.events));
+  const notifier = new Notifier(service.repo, app.log, opts.broker ?? null);
   app.events.subscribe('ngsi-ld.notification', 'ngsi-ld.notify', (event) => notifier.deliver(event));
   app.addHook('onClose', async () => {
     stopMatching();

@@ -46,6 +46,12 @@ const subscriptionColumns = sql`id, body, context, is_active AS "isActive",
   ${iso('last_failure')} AS "lastFailure", last_failure_reason AS "lastFailureReason",
   ${iso('created_at')} AS "createdAt", ${iso('modified_at')} AS "modifiedAt"`;
 
+export interface LiveSubscription {
+  id: string;
+  body: SubscriptionBody;
+  context: unknown;
+}
+
 export interface HistoryEntry {
   id: string;
   attr: string;
@@ -267,5 +273,56 @@ export class ContextRepository {
       on,
     );
     return rows.length === 1;
+  }
+
+  /** The tenant's subscriptions that are active and not expired (the matcher reads them per write). */
+  async liveSubscriptions(on: Executor, tenant: string): Promise<LiveSubscription[]> {
+    return this.db.rows<LiveSubscription>(
+      sql`SELECT id, body, context FROM ctx_subscriptions
+        WHERE tenant = ${tenant} AND is_active AND (expires_at IS NULL OR expires_at > now())`,
+      on,
+    );
+  }
+
+  /** One subscription if it is active and not expired, else null. */
+  async liveSubscription(tenant: string, id: string): Promise<LiveSubscription | null> {
+    const [row] = await this.db.rows<LiveSubscription>(
+      sql`SELECT id, body, context FROM ctx_subscriptions WHERE tenant = ${tenant} AND id = ${id}
+        AND is_active AND (expires_at IS NULL OR expires_at > now())`,
+    );
+    return row ?? null;
+  }
+
+  /** Which of `ids` meet a subscription's condition (type, id, idPattern, q, geoQ) as they are now. */
+  async matching(on: Executor, tenant: string, ids: string[], where: SQL): Promise<string[]> {
+    const rows = await this.db.rows<{ id: string }>(
+      sql`SELECT id FROM ctx_entities WHERE tenant = ${tenant}
+        AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)) AND ${where}`,
+      on,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Takes a throttled subscription's turn: true (and the time noted) if `seconds` have passed since the last. */
+  async takeThrottleTurn(on: Executor, tenant: string, id: string, seconds: number): Promise<boolean> {
+    const rows = await this.db.rows(
+      sql`UPDATE ctx_subscriptions SET last_queued_at = now()
+        WHERE tenant = ${tenant} AND id = ${id} AND (last_queued_at IS NULL
+          OR last_queued_at <= now() - make_interval(secs => ${seconds})) RETURNING id`,
+      on,
+    );
+    return rows.length === 1;
+  }
+
+  /** Notes a notification attempt on its subscription: a success, or a failure and its reason. */
+  async recordNotification(tenant: string, id: string, failure: string | null): Promise<void> {
+    await this.db.orm.execute(
+      failure === null
+        ? sql`UPDATE ctx_subscriptions SET times_sent = times_sent + 1, last_notification = now(),
+            last_success = now() WHERE tenant = ${tenant} AND id = ${id}`
+        : sql`UPDATE ctx_subscriptions SET times_sent = times_sent + 1, times_failed = times_failed + 1,
+            last_notification = now(), last_failure = now(), last_failure_reason = ${failure.slice(0, 500)}
+          WHERE tenant = ${tenant} AND id = ${id}`,
+    );
   }
 }

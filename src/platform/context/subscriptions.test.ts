@@ -7,7 +7,7 @@ import { Events } from '../../core/events/outbox.ts';
 import { type Broker, startBroker } from '../../core/mqtt/broker.ts';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
 import { khonKaen, sdmLink } from './fixtures.ts';
-import { Notifier } from './notify.ts';
+import { maxAttempts, Notifier } from './notify.ts';
 import { contextService } from './service.ts';
 
 interface Received {
@@ -488,6 +488,16 @@ describe('notifications', () => {
     );
     expect(pending).toHaveLength(2);
     expect(pending.map((p) => p.lastError).join(' ')).toContain('500');
+    // The last allowed attempt fails too: the notification is given up (no more retries), counted once more.
+    await t.db.orm.execute(sql`UPDATE core_outbox SET attempts = ${maxAttempts - 1}, available_at = now()
+      WHERE delivered_at IS NULL AND payload->>'subscriptionId' = ${failing}`);
+    await t.events.drain();
+    expect(at('/fail')).toHaveLength(2);
+    expect((await req('GET', `/subscriptions/${failing}`)).body.notification.timesFailed).toBe(2);
+    const still = await t.db.rows<{ sub: string }>(
+      sql`SELECT payload->>'subscriptionId' AS sub FROM core_outbox WHERE delivered_at IS NULL`,
+    );
+    expect(still.map((r) => r.sub)).toEqual([unreachable]);
     // Deleting the subscription drops what is still queued for it.
     await req('DELETE', `/subscriptions/${failing}`);
     await req('DELETE', `/subscriptions/${unreachable}`);
@@ -506,7 +516,7 @@ describe('notifications', () => {
     expect(queued.map((q) => q.payload.subscriptionId)).toEqual([sub]);
     // Another dispatcher on the same database (as after a restart) delivers it.
     const events = new Events(t.db, log);
-    const notifier = new Notifier(t.db, log);
+    const notifier = new Notifier(contextService(t.db).repo, log);
     events.subscribe('ngsi-ld.notification', 'notify', (e) => notifier.deliver(e));
     expect(await events.drain()).toBe(1);
     await notifier.close();
