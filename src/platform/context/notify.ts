@@ -46,7 +46,7 @@ function changedAttrs(c: Change): { created: string[]; updated: string[] } {
 
 /** Whether a change is one the subscription's triggers and watchedAttributes ask about. */
 export function triggers(s: CompiledSubscription, c: Change): boolean {
-  if (c.after === null) return false;
+  if (c.after === null) return c.before !== null && s.triggers.has('entityDeleted');
   const { created, updated } = changedAttrs(c);
   const relevant = (attrs: string[]) => (s.watched ? attrs.filter((a) => s.watched!.has(a)) : attrs);
   const all = [...created, ...updated];
@@ -65,33 +65,43 @@ export function triggers(s: CompiledSubscription, c: Change): boolean {
  */
 export function matcher(repo: ContextRepository, events: Events) {
   return async (tx: Executor, tenant: string, changes: Change[]): Promise<void> => {
-    const live = changes.filter((c) => c.after !== null);
-    if (live.length === 0) return;
+    if (changes.length === 0) return;
     const subs = await repo.liveSubscriptions(tx, tenant);
     if (subs.length === 0) return;
-    const after = new Map(live.map((c) => [c.id, c.after!]));
+    const byId = new Map(changes.map((c) => [c.id, c]));
+    const deletedAt = new Date().toISOString();
     for (const stored of subs) {
       const s = compileSubscription(stored.body, stored.context);
-      const candidates = live.filter((c) => triggers(s, c)).map((c) => c.id);
-      if (candidates.length === 0) continue;
-      // The entity conditions (type, id, idPattern, q, geoQ) are checked on the rows just written.
-      const matched = await repo.matching(tx, tenant, candidates, s.where);
+      const hits = changes.filter((c) => triggers(s, c));
+      if (hits.length === 0) continue;
+      // The entity conditions (type, id, idPattern, q, geoQ) are checked on the rows just written, and for
+      // a deleted entity on what it was.
+      const updated = hits.filter((c) => c.after !== null).map((c) => c.id);
+      const deleted = hits.filter((c) => c.after === null).map((c) => c.before!);
+      const matched = [
+        ...(updated.length ? await repo.matching(tx, tenant, updated, s.where) : []),
+        ...(deleted.length ? await repo.matchingGone(tx, deleted, s.where) : []),
+      ];
       if (matched.length === 0) continue;
       if (s.throttling !== null && !(await repo.takeThrottleTurn(tx, tenant, s.id, s.throttling))) continue;
-      const entities = matched.map((id) => after.get(id)!);
-      for (let i = 0; i < entities.length; i += perNotification)
+      const data = matched.map((id) => {
+        const c = byId.get(id)!;
+        return c.after ? render(s, c.after) : { ...render(s, c.before!, true), deletedAt };
+      });
+      for (let i = 0; i < data.length; i += perNotification)
         await events.publish(tx, 'ngsi-ld.notification', {
           tenant,
           subscriptionId: s.id,
           notificationId: `urn:ngsi-ld:Notification:${randomUUID()}`,
-          data: entities.slice(i, i + perNotification).map((e) => render(s, e)),
+          data: data.slice(i, i + perNotification),
         });
     }
   };
 }
 
-function render(s: CompiledSubscription, e: Entity): Record<string, unknown> {
-  return renderEntity(e, s.ctx, s.render);
+/** An entity as the subscription asks for it; a deleted one as its id and type only. */
+function render(s: CompiledSubscription, e: Entity, gone = false): Record<string, unknown> {
+  return renderEntity(e, s.ctx, gone ? { ...s.render, pick: new Set() } : s.render);
 }
 
 type Payload = DomainEvent<'ngsi-ld.notification'>;

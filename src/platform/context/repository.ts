@@ -303,6 +303,21 @@ export class ContextRepository {
     return rows.map((r) => r.id);
   }
 
+  /** The same for entities no longer stored (just deleted): `where` is checked on what they were. */
+  async matchingGone(on: Executor, entities: Entity[], where: SQL): Promise<string[]> {
+    const payload = entities.map((e) => ({ id: e.id, types: e.types, attrs: e.attrs, geo: locationOf(e) }));
+    // The CTE stands in for the table, so the compiled condition reads the same columns.
+    const rows = await this.db.rows<{ id: string }>(
+      sql`WITH ctx_entities AS (
+          SELECT e->>'id' AS id, ARRAY(SELECT jsonb_array_elements_text(e->'types')) AS types, e->'attrs' AS attrs,
+            CASE WHEN e->>'geo' IS NOT NULL THEN ST_SetSRID(ST_GeomFromGeoJSON(e->>'geo'), 4326) END AS location
+          FROM jsonb_array_elements(${JSON.stringify(payload)}::jsonb) AS e)
+        SELECT id FROM ctx_entities WHERE ${where}`,
+      on,
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Takes a throttled subscription's turn: true (and the time noted) if `seconds` have passed since the last. */
   async takeThrottleTurn(on: Executor, tenant: string, id: string, seconds: number): Promise<boolean> {
     const rows = await this.db.rows(

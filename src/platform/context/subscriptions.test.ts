@@ -85,7 +85,11 @@ function subscription(extra: Record<string, unknown> = {}, notification: Record<
     type: 'Subscription',
     entities: [{ type: 'AirQualityObserved' }],
     ...extra,
-    notification: { endpoint: { uri: `${listenerUrl}/hook`, accept: 'application/json' }, ...notification },
+    // The table of bad bodies is built before the listener runs: it gets a valid (unused) endpoint.
+    notification: {
+      endpoint: { uri: `${listenerUrl ?? 'http://127.0.0.1:9'}/hook`, accept: 'application/json' },
+      ...notification,
+    },
   };
 }
 
@@ -284,10 +288,18 @@ describe('subscriptions CRUD', () => {
     ['timeInterval', subscription({ timeInterval: 60 }), 'OperationNotSupported'],
     [
       'an unsupported trigger',
-      subscription({ notificationTrigger: ['entityDeleted'] }),
+      subscription({ notificationTrigger: ['attributeDeleted'] }),
       'OperationNotSupported',
     ],
+    ['an unknown trigger', subscription({ notificationTrigger: ['sometimes'] }), 'OperationNotSupported'],
+    ['an empty trigger list', subscription({ notificationTrigger: [] }), 'BadRequestData'],
   ];
+  it('accepts the body the bad cases are made from', async () => {
+    const base = subscription();
+    base.notification.endpoint.uri = 'http://127.0.0.1:9/hook';
+    expect((await req('POST', '/subscriptions', base)).status).toBe(201);
+  });
+
   it.each(bad)('refuses %s', async (_, body, problem) => {
     const res = await req('POST', '/subscriptions', body);
     expect(res.body.type, JSON.stringify(res.body)).toBe(`https://uri.etsi.org/ngsi-ld/errors/${problem}`);
@@ -296,6 +308,12 @@ describe('subscriptions CRUD', () => {
       sql`SELECT count(*)::int AS count FROM ctx_subscriptions`,
     );
     expect(count).toBe(0);
+  });
+
+  it('refuses a body above the size limit', async () => {
+    const res = await req('POST', '/subscriptions', subscription({ description: 'x'.repeat(2_000_000) }));
+    expect(res.status).toBe(413);
+    expect(res.body.type).toBe('https://uri.etsi.org/ngsi-ld/errors/InvalidRequest');
   });
 
   it('refuses malformed JSON and a bad PATCH', async () => {
@@ -408,6 +426,53 @@ describe('notifications', () => {
     } finally {
       await client.endAsync();
     }
+  });
+
+  it('sends a batch’s matching entities in notifications of at most 100 entities', async () => {
+    await subscribe(
+      subscription(
+        { entities: [{ type: 'AirQualityObserved', idPattern: ':bulk-' }] },
+        { format: 'keyValues', attributes: ['no2'], endpoint: { uri: `${listenerUrl}/bulk` } },
+      ),
+    );
+    const entities = Array.from({ length: 250 }, (_, i) => ({
+      id: `urn:ngsi-ld:AirQualityObserved:bulk-${i}`,
+      type: 'AirQualityObserved',
+      no2: { type: 'Property', value: i },
+    }));
+    entities.push({ id: 'not a uri', type: 'AirQualityObserved', no2: { type: 'Property', value: 0 } });
+    const res = await req('POST', '/entityOperations/upsert', entities);
+    expect(res.status).toBe(207);
+    await t.events.drain();
+    const got = at('/bulk');
+    expect(got.map((r) => r.body.data.length).sort((a, b) => a - b)).toEqual([50, 100, 100]);
+    const ids = new Set(got.flatMap((r) => r.body.data.map((e: { id: string }) => e.id)));
+    expect(ids.size).toBe(250);
+    expect(new Set(got.map((r) => r.body.id)).size).toBe(3);
+  });
+
+  it('notifies a deletion to entityDeleted subscriptions whose conditions the entity met', async () => {
+    await subscribe(
+      subscription(
+        { notificationTrigger: ['entityDeleted'], q: 'no2>100' },
+        { format: 'keyValues', endpoint: { uri: `${listenerUrl}/deleted` } },
+      ),
+    );
+    await subscribe(subscription({}, { endpoint: { uri: `${listenerUrl}/default` } }));
+    const high = await newSensor();
+    const low = await newSensor();
+    await setAttr(high, 'no2', 150); // an update: not an entityDeleted trigger
+    expect((await req('DELETE', `/entities/${high}`)).status).toBe(204);
+    expect((await req('DELETE', `/entities/${low}`)).status).toBe(204); // q did not match
+    await t.events.drain();
+    const got = at('/deleted');
+    expect(got).toHaveLength(1);
+    expect(got[0].body.data).toHaveLength(1);
+    expect(got[0].body.data[0]).toMatchObject({ id: high, type: 'AirQualityObserved' });
+    expect(got[0].body.data[0].no2).toBeUndefined();
+    expect(Number.isNaN(Date.parse(got[0].body.data[0].deletedAt))).toBe(false);
+    // The default triggers (attributeCreated, attributeUpdated) do not fire on deletion.
+    expect(at('/default').map((r) => r.body.data[0].id)).toEqual([high, low, high]);
   });
 
   it('matches geoQ', async () => {

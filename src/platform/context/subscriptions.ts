@@ -63,7 +63,7 @@ const notificationMembers = new Set([
 const endpointMembers = new Set(['uri', 'accept', 'timeout', 'cooldown', 'receiverInfo', 'notifierInfo']);
 const readOnly = ['status', 'createdAt', 'modifiedAt'];
 /** Notification triggers we honour; the spec's default is attributeCreated and attributeUpdated. */
-const triggers = ['entityCreated', 'entityUpdated', 'attributeCreated', 'attributeUpdated'];
+const triggers = ['entityCreated', 'entityUpdated', 'entityDeleted', 'attributeCreated', 'attributeUpdated'];
 
 export interface EntitySelector {
   id?: string;
