@@ -291,6 +291,14 @@ describe('subscriptions CRUD', () => {
       subscription({ notificationTrigger: ['attributeDeleted'] }),
       'OperationNotSupported',
     ],
+    [
+      'a receiverInfo header the broker sets',
+      subscription(
+        {},
+        { endpoint: { uri: 'http://x.org/', receiverInfo: [{ key: 'Content-Type', value: 'text/plain' }] } },
+      ),
+      'BadRequestData',
+    ],
     ['an unknown trigger', subscription({ notificationTrigger: ['sometimes'] }), 'OperationNotSupported'],
     ['an empty trigger list', subscription({ notificationTrigger: [] }), 'BadRequestData'],
   ];

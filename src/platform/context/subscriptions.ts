@@ -105,6 +105,18 @@ export interface SubscriptionBody {
   };
 }
 
+/** Headers the broker sets on a notification itself; receiverInfo may not replace them. */
+const reservedHeaders = [
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'transfer-encoding',
+  'connection',
+  'host',
+  'link',
+  'ngsild-tenant',
+];
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -351,7 +363,12 @@ function readNotification(n: unknown): SubscriptionBody['notification'] {
     endpoint.timeout = e.timeout;
   }
   if (e.cooldown !== undefined) unsupported('notification.endpoint.cooldown');
-  if (e.receiverInfo !== undefined) endpoint.receiverInfo = keyValues(e.receiverInfo, 'receiverInfo');
+  if (e.receiverInfo !== undefined) {
+    const info = keyValues(e.receiverInfo, 'receiverInfo');
+    const taken = info.find((kv) => reservedHeaders.includes(kv.key.toLowerCase()));
+    if (taken) throw badData(`receiverInfo may not set the ${taken.key} header`);
+    endpoint.receiverInfo = info;
+  }
   if (e.notifierInfo !== undefined) {
     const info = keyValues(e.notifierInfo, 'notifierInfo');
     for (const { key, value } of info) {
