@@ -159,13 +159,14 @@ export class Notifier {
         if (res.status < 200 || res.status > 299) throw new Error(`the endpoint answered ${res.status}`);
       }
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const reason = `${err instanceof Error ? err.message : String(err)}${cause ? `: ${cause.code ?? cause.message}` : ''}`;
       await this.repo.recordNotification(tenant, subscriptionId, reason);
       if (event.attempts >= maxAttempts) {
         this.log.warn({ subscriptionId, reason }, 'NGSI-LD notification given up');
         return;
       }
-      throw err;
+      throw new Error(reason);
     }
     await this.repo.recordNotification(tenant, subscriptionId, null);
   }

@@ -561,6 +561,7 @@ describe('notifications', () => {
     );
     expect(pending).toHaveLength(2);
     expect(pending.map((p) => p.lastError).join(' ')).toContain('500');
+    expect(pending.map((p) => p.lastError).join(' ')).toContain('ECONNREFUSED');
     // The last allowed attempt fails too: the notification is given up (no more retries), counted once more.
     await t.db.orm.execute(sql`UPDATE core_outbox SET attempts = ${maxAttempts - 1}, available_at = now()
       WHERE delivered_at IS NULL AND payload->>'subscriptionId' = ${failing}`);
