@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { Executor } from '../../core/db/index.ts';
+import type { Db, Executor } from '../../core/db/index.ts';
 import type { DomainEvent, Events } from '../../core/events/outbox.ts';
 import type { Broker } from '../../core/mqtt/broker.ts';
 import { coreContextUrl } from './contexts/index.ts';
@@ -97,6 +97,63 @@ export function matcher(repo: ContextRepository, events: Events) {
         });
     }
   };
+}
+
+/** Entities a periodic notification carries at most (the first by id). */
+export const maxPeriodicEntities = 1000;
+
+/**
+ * Periodic subscriptions (`timeInterval`): every second, the subscriptions whose period has passed
+ * take their turn and queue a notification of the entities that match them now, in one transaction.
+ */
+export class Periodic {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly repo: ContextRepository,
+    private readonly events: Events,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** Queues the notifications that are due; returns how many subscriptions were due. */
+  tick(): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const due = await this.repo.duePeriodic(tx);
+      for (const d of due) {
+        const s = compileSubscription(d.body, d.context);
+        const entities = await this.repo.matchingNow(tx, d.tenant, s.where, maxPeriodicEntities);
+        for (let i = 0; i < entities.length; i += perNotification)
+          await this.events.publish(tx, 'ngsi-ld.notification', {
+            tenant: d.tenant,
+            subscriptionId: s.id,
+            notificationId: `urn:ngsi-ld:Notification:${randomUUID()}`,
+            data: entities.slice(i, i + perNotification).map((e) => render(s, e)),
+          });
+      }
+      return due.length;
+    });
+  }
+
+  start(everyMs = 1000): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.tick()
+        .catch((err) => this.log.error({ err }, 'periodic NGSI-LD notifications failed'))
+        .finally(() => {
+          this.running = null;
+        });
+    }, everyMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
 }
 
 /** An entity as the subscription asks for it; a deleted one as its id and type only. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Broker } from '../../core/mqtt/broker.ts';
 import { notFound } from './errors.ts';
-import { matcher, Notifier } from './notify.ts';
+import { matcher, Notifier, Periodic } from './notify.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { entityRoutes } from './routes/entities.ts';
@@ -22,7 +22,10 @@ export async function contextPlugin(
   const stopMatching = service.onChange(matcher(service.repo, app.events));
   const notifier = new Notifier(service.repo, app.log, opts.broker ?? null);
   app.events.subscribe('ngsi-ld.notification', 'ngsi-ld.notify', (event) => notifier.deliver(event));
+  const periodic = new Periodic(app.db, service.repo, app.events, app.log);
+  app.addHook('onReady', async () => periodic.start());
   app.addHook('onClose', async () => {
+    await periodic.stop();
     stopMatching();
     await notifier.close();
   });

@@ -223,9 +223,9 @@ export class ContextRepository {
   /** Stores a new subscription; false when the id is taken. */
   async insertSubscription(on: Executor, tenant: string, body: SubscriptionBody, context: unknown) {
     const rows = await this.db.rows(
-      sql`INSERT INTO ctx_subscriptions (tenant, id, body, context, is_active, expires_at, throttling)
+      sql`INSERT INTO ctx_subscriptions (tenant, id, body, context, is_active, expires_at, throttling, time_interval)
         VALUES (${tenant}, ${body.id}, ${JSON.stringify(body)}::jsonb, ${context === undefined ? null : JSON.stringify(context)}::jsonb,
-          ${body.isActive ?? true}, ${body.expiresAt ?? null}::timestamptz, ${body.throttling ?? null})
+          ${body.isActive ?? true}, ${body.expiresAt ?? null}::timestamptz, ${body.throttling ?? null}, ${body.timeInterval ?? null})
         ON CONFLICT (tenant, id) DO NOTHING RETURNING id`,
       on,
     );
@@ -235,7 +235,7 @@ export class ContextRepository {
   async updateSubscription(on: Executor, tenant: string, body: SubscriptionBody): Promise<void> {
     await on.execute(sql`UPDATE ctx_subscriptions SET body = ${JSON.stringify(body)}::jsonb,
         is_active = ${body.isActive ?? true}, expires_at = ${body.expiresAt ?? null}::timestamptz,
-        throttling = ${body.throttling ?? null}, modified_at = now()
+        throttling = ${body.throttling ?? null}, time_interval = ${body.timeInterval ?? null}, modified_at = now()
       WHERE tenant = ${tenant} AND id = ${body.id}`);
   }
 
@@ -275,11 +275,33 @@ export class ContextRepository {
     return rows.length === 1;
   }
 
-  /** The tenant's subscriptions that are active and not expired (the matcher reads them per write). */
+  /** The tenant's change-driven subscriptions that are active and not expired (read at every write). */
   async liveSubscriptions(on: Executor, tenant: string): Promise<LiveSubscription[]> {
     return this.db.rows<LiveSubscription>(
       sql`SELECT id, body, context FROM ctx_subscriptions
-        WHERE tenant = ${tenant} AND is_active AND (expires_at IS NULL OR expires_at > now())`,
+        WHERE tenant = ${tenant} AND is_active AND time_interval IS NULL
+          AND (expires_at IS NULL OR expires_at > now())`,
+      on,
+    );
+  }
+
+  /** Periodic subscriptions whose period has passed: their turn is taken (noted now) and they are returned. */
+  async duePeriodic(on: Executor): Promise<(LiveSubscription & { tenant: string })[]> {
+    return this.db.rows(
+      sql`UPDATE ctx_subscriptions SET last_queued_at = now()
+        WHERE (tenant, id) IN (SELECT tenant, id FROM ctx_subscriptions
+          WHERE is_active AND time_interval IS NOT NULL AND (expires_at IS NULL OR expires_at > now())
+            AND (last_queued_at IS NULL OR last_queued_at <= now() - make_interval(secs => time_interval))
+          ORDER BY last_queued_at NULLS FIRST LIMIT 100 FOR UPDATE SKIP LOCKED)
+        RETURNING tenant, id, body, context`,
+      on,
+    );
+  }
+
+  /** The entities a condition matches now, at most `limit`. */
+  async matchingNow(on: Executor, tenant: string, where: SQL, limit: number): Promise<Entity[]> {
+    return this.db.rows<Entity>(
+      sql`SELECT ${entityColumns} FROM ctx_entities WHERE tenant = ${tenant} AND ${where} ORDER BY id LIMIT ${limit}`,
       on,
     );
   }

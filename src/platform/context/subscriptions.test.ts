@@ -7,7 +7,7 @@ import { Events } from '../../core/events/outbox.ts';
 import { type Broker, startBroker } from '../../core/mqtt/broker.ts';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
 import { khonKaen, sdmLink } from './fixtures.ts';
-import { maxAttempts, Notifier } from './notify.ts';
+import { maxAttempts, Notifier, Periodic } from './notify.ts';
 import { contextService } from './service.ts';
 
 interface Received {
@@ -285,7 +285,14 @@ describe('subscriptions CRUD', () => {
       subscription({}, { endpoint: { uri: 'mqtt://h/t', notifierInfo: [{ key: 'MQTT-QoS', value: '3' }] } }),
       'BadRequestData',
     ],
-    ['timeInterval', subscription({ timeInterval: 60 }), 'OperationNotSupported'],
+    ['a timeInterval below a second', subscription({ timeInterval: 0.5 }), 'BadRequestData'],
+    [
+      'timeInterval with watchedAttributes',
+      subscription({ timeInterval: 60, watchedAttributes: ['no2'] }),
+      'BadRequestData',
+    ],
+    ['timeInterval with throttling', subscription({ timeInterval: 60, throttling: 5 }), 'BadRequestData'],
+    ['csf', subscription({ csf: 'a==b' }), 'OperationNotSupported'],
     [
       'an unsupported trigger',
       subscription({ notificationTrigger: ['attributeDeleted'] }),
@@ -481,6 +488,41 @@ describe('notifications', () => {
     expect(Number.isNaN(Date.parse(got[0].body.data[0].deletedAt))).toBe(false);
     // The default triggers (attributeCreated, attributeUpdated) do not fire on deletion.
     expect(at('/default').map((r) => r.body.data[0].id)).toEqual([high, low, high]);
+  });
+
+  it('sends periodic notifications (timeInterval) of the entities that match then, not on changes', async () => {
+    const a = await newSensor();
+    const b = await newSensor();
+    await setAttr(b, 'no2', 500);
+    const sub = await subscribe(
+      subscription(
+        {
+          entities: [{ type: 'AirQualityObserved', idPattern: `^(${a}|${b})$` }],
+          q: 'no2<100',
+          timeInterval: 3600,
+        },
+        { format: 'keyValues', attributes: ['no2'], endpoint: { uri: `${listenerUrl}/periodic` } },
+      ),
+    );
+    const periodic = new Periodic(t.db, contextService(t.db).repo, t.events, log);
+    await periodic.tick(); // the platform's own timer may have taken this turn already: either queues it once
+    await setAttr(a, 'no2', 42); // a change does not notify a periodic subscription
+    expect(await periodic.tick()).toBe(0); // the hour has not passed
+    await t.events.drain();
+    const got = at('/periodic');
+    expect(got).toHaveLength(1);
+    expect(got[0].body.subscriptionId).toBe(sub);
+    expect(got[0].body.data).toEqual([{ id: a, type: 'AirQualityObserved', no2: 69 }]);
+    // When the period has passed, the entities are sent again as they are now.
+    await t.db.orm.execute(
+      sql`UPDATE ctx_subscriptions SET last_queued_at = now() - interval '2 hours' WHERE id = ${sub}`,
+    );
+    expect(await periodic.tick()).toBe(1);
+    await t.events.drain();
+    expect(at('/periodic').map((r) => r.body.data)).toEqual([
+      [{ id: a, type: 'AirQualityObserved', no2: 69 }],
+      [{ id: a, type: 'AirQualityObserved', no2: 42 }],
+    ]);
   });
 
   it('matches geoQ', async () => {

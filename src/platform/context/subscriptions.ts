@@ -90,6 +90,7 @@ export interface SubscriptionBody {
   isActive?: boolean;
   expiresAt?: string;
   throttling?: number;
+  timeInterval?: number;
   lang?: string;
   notification: {
     attributes?: string[];
@@ -224,13 +225,15 @@ export function readSubscription(
   if (raw.jsonldContext !== undefined) unsupported('jsonldContext');
   for (const k of ['csf', 'temporalQ', 'scopeQ'] as const) if (raw[k] !== undefined) unsupported(k);
   if (raw.timeInterval !== undefined) {
-    if (typeof raw.timeInterval !== 'number' || !(raw.timeInterval > 0))
-      throw badData('timeInterval must be a positive number of seconds');
+    if (typeof raw.timeInterval !== 'number' || !(raw.timeInterval >= 1) || raw.timeInterval > 31_536_000)
+      throw badData('timeInterval must be a number of seconds, at least 1');
     if (raw.watchedAttributes !== undefined)
       throw badData('timeInterval and watchedAttributes cannot be used together');
-    unsupported('timeInterval (periodic notification)');
+    if (raw.throttling !== undefined) throw badData('timeInterval and throttling cannot be used together');
+    if (raw.notificationTrigger !== undefined)
+      throw badData('timeInterval and notificationTrigger cannot be used together');
+    out.timeInterval = raw.timeInterval;
   }
-
   if (raw.entities !== undefined) {
     const list = raw.entities;
     if (!Array.isArray(list) || list.length === 0 || list.length > maxList)
@@ -259,6 +262,8 @@ export function readSubscription(
     out.watchedAttributes = names(raw.watchedAttributes, 'watchedAttributes');
   if (out.entities === undefined && out.watchedAttributes === undefined)
     throw badData('a subscription needs entities or watchedAttributes');
+  if (out.timeInterval !== undefined && out.entities === undefined)
+    throw badData('a subscription with timeInterval needs entities');
   if (raw.notificationTrigger !== undefined) {
     const t = raw.notificationTrigger;
     if (!Array.isArray(t) || t.length === 0 || !t.every((x) => typeof x === 'string'))

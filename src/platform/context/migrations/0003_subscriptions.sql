@@ -8,8 +8,11 @@ CREATE TABLE ctx_subscriptions (
   context jsonb NULL,
   is_active boolean NOT NULL DEFAULT true,
   expires_at timestamptz NULL,
-  -- Minimum seconds between two notifications; the time of the last one queued is kept for it.
+  -- Minimum seconds between two notifications.
   throttling double precision NULL,
+  -- Periodic subscriptions (timeInterval, seconds) notify the matching entities every period instead.
+  time_interval double precision NULL,
+  -- When the last notification was queued (for throttling and timeInterval).
   last_queued_at timestamptz NULL,
   times_sent bigint NOT NULL DEFAULT 0,
   times_failed bigint NOT NULL DEFAULT 0,
@@ -23,3 +26,5 @@ CREATE TABLE ctx_subscriptions (
 );
 -- Every entity change looks up its tenant's active subscriptions.
 CREATE INDEX ctx_subscriptions_active ON ctx_subscriptions (tenant) WHERE is_active;
+-- The periodic subscriptions, looked at every second.
+CREATE INDEX ctx_subscriptions_periodic ON ctx_subscriptions (last_queued_at) WHERE is_active AND time_interval IS NOT NULL;
