@@ -215,6 +215,7 @@ describe('subscriptions CRUD', () => {
       subscription({ entities: [{ type: 'T', id: 'x y' }] }),
       'BadRequestData',
     ],
+    ['a bad type expression', subscription({ entities: [{ type: '(A;B' }] }), 'BadRequestData'],
     ['a bad idPattern', subscription({ entities: [{ type: 'T', idPattern: '([a-z' }] }), 'BadRequestData'],
     ['a q syntax error', subscription({ q: 'no2>>' }), 'BadRequestData'],
     ['an injection in q', subscription({ q: "no2==1'; DROP TABLE ctx_entities; --" }), 'BadRequestData'],

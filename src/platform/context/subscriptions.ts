@@ -244,7 +244,7 @@ export function readSubscription(
         if (!['id', 'idPattern', 'type'].includes(k)) throw badData(`unknown entities member: ${k}`);
       if (typeof s.type !== 'string' || s.type.length === 0 || s.type.length > 1000)
         throw badData('an entities selector needs a type');
-      typeCondition(s.type, ctx);
+      asBadData(() => typeCondition(s.type as string, ctx));
       const sel: EntitySelector = { type: s.type };
       if (s.id !== undefined) {
         if (!isUri(s.id)) throw badData('an entities selector id must be a URI');
