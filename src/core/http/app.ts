@@ -189,7 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes);
   await app.register(orgRoutes);
   await app.register(auditRoutes);
-  await app.register(contextPlugin, { prefix: '/ngsi-ld/v1' });
+  await app.register(contextPlugin, { prefix: '/ngsi-ld/v1', broker: deps.broker ?? null });
   for (const m of deps.modules) {
     if (m.routes) await app.register(m.routes, { prefix: `/api/${m.id}` });
   }

@@ -48,8 +48,13 @@ export class ContextService {
     this.repo = new ContextRepository(db);
   }
 
-  onChange(listener: ChangeListener): void {
+  /** Adds a listener; returns the function that removes it. */
+  onChange(listener: ChangeListener): () => void {
     this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
   }
 
   /** The one write path. `insert` leaves existing ids alone; returns the ids actually written. */
