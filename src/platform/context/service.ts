@@ -29,6 +29,28 @@ export interface BatchResult {
 
 const now = () => new Date().toISOString();
 
+/** JSON with object keys sorted (JSONB does not keep key order) and attribute timestamps left out. */
+function canonical(v: unknown, top = false): string {
+  if (Array.isArray(v)) return `[${v.map((x) => canonical(x, top)).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.entries(v)
+      .filter(([k]) => !(top && (k === 'createdAt' || k === 'modifiedAt')))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/** Whether a fragment would leave a stored entity as it is (same types, same attribute instances). */
+function sameContent(e: Entity, f: Fragment): boolean {
+  if (canonical(f.types ?? []) !== canonical(e.types)) return false;
+  const names = Object.keys(f.attrs);
+  if (names.length !== Object.keys(e.attrs).length) return false;
+  return names.every(
+    (n) => e.attrs[n] !== undefined && canonical(e.attrs[n], true) === canonical(f.attrs[n], true),
+  );
+}
+
 function geometriesOf(f: Fragment): string[] {
   return Object.values(f.attrs)
     .flatMap((slot) => instances(slot))
@@ -67,19 +89,25 @@ export class ContextService {
     return new Set(done.map((c) => c.id));
   }
 
-  /** Publishes (creates or replaces) an entity from a module, inside the module's transaction. */
+  /**
+   * Publishes (creates or replaces) an entity from a module, inside the module's transaction. An entity
+   * whose types and attributes are those already stored is left alone (no write, no history, no
+   * listeners), so publishing the same state again is free. Returns whether anything was written.
+   */
   async publish(
     tx: Executor,
     entity: Record<string, unknown>,
     opts: { tenant?: string; context?: unknown } = {},
-  ) {
+  ): Promise<boolean> {
     const ctx = activeContext(opts.context);
     const f = readFragment(entity, ctx, { needId: true, needType: true });
+    const before = (await this.repo.load(tx, opts.tenant ?? '', [f.id], true)).get(f.id) ?? null;
+    if (before && sameContent(before, f)) return false;
     await this.checkGeometries(tx, [f]);
     const at = now();
-    const before = (await this.repo.load(tx, opts.tenant ?? '', [f.id], true)).get(f.id) ?? null;
     const plan = before ? planReplace(before, f, at) : planCreate(f, at);
     await this.commit(tx, opts.tenant ?? '', [{ id: f.id, before, ...plan }], 'upsert', at);
+    return true;
   }
 
   /** Removes an entity a module published; no error if it is not there. */
