@@ -150,6 +150,27 @@ export class ContextRepository {
     }
   }
 
+  /**
+   * Deletes history rows of an entity: all of them, one attribute's, or one attribute's instances of a
+   * datasetId (`''` for the default instance). Returns how many rows went.
+   */
+  async deleteHistory(
+    on: Executor,
+    tenant: string,
+    id: string,
+    attr: string | null,
+    datasetId: string | null,
+  ): Promise<number> {
+    const rows = await this.db.rows<{ n: number }>(
+      sql`WITH d AS (DELETE FROM ctx_attr_history WHERE tenant = ${tenant} AND entity_id = ${id}
+          ${attr === null ? sql`` : sql`AND attr = ${attr}`}
+          ${datasetId === null ? sql`` : sql`AND COALESCE(instance->>'datasetId', '') = ${datasetId}`}
+          RETURNING 1) SELECT count(*)::int AS n FROM d`,
+      on,
+    );
+    return rows[0].n;
+  }
+
   async query(
     tenant: string,
     where: SQL,

@@ -5,9 +5,9 @@ import { NgsiError, notFound, type ProblemDetails } from './errors.ts';
 import type { ActiveContext } from './jsonld.ts';
 import { activeContext } from './jsonld.ts';
 import { type Plan, planAppend, planCreate, planMerge, planReplace } from './merge.ts';
-import { type Attr, type Entity, type Fragment, instances } from './model.ts';
+import { type Attr, type Entity, entityMembers, type Fragment, instances } from './model.ts';
 import { ContextRepository, type HistoryEntry } from './repository.ts';
-import { checkEntityId, readFragment } from './validate.ts';
+import { checkEntityId, checkName, readFragment, readInstances } from './validate.ts';
 
 /** One entity's change as it is committed: what was, what is, and which attribute instances were written. */
 export interface Change {
@@ -28,6 +28,7 @@ export interface BatchResult {
 }
 
 const now = () => new Date().toISOString();
+const maxTemporalInstances = 10_000;
 
 /** JSON with object keys sorted (JSONB does not keep key order) and attribute timestamps left out. */
 function canonical(v: unknown, top = false): string {
@@ -275,6 +276,76 @@ export class ContextService {
           detail: { count: success.length, ids: success.slice(0, 100), ...(tenant ? { tenant } : {}) },
         });
       return { success, errors };
+    });
+  }
+
+  /** POST /temporal/entities/{id}/attrs: instances added to the history; the current state is not changed. */
+  async addTemporal(tenant: string, ctx: ActiveContext, id: string, body: unknown, actor: Actor) {
+    checkEntityId(id);
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw new NgsiError('BadRequestData', 'the body must be a JSON object');
+    const fields = body as Record<string, unknown>;
+    if (fields.id !== undefined && fields.id !== id)
+      throw new NgsiError('BadRequestData', 'the id in the body differs from the id in the path');
+    const f: Fragment = { id, types: null, attrs: {} };
+    const entries: HistoryEntry[] = [];
+    for (const [name, raw] of Object.entries(fields)) {
+      if (entityMembers.has(name)) continue;
+      checkName(name);
+      const list = readInstances(raw, name, ctx);
+      const attr = ctx.expand(name);
+      f.attrs[attr] = [...instances(f.attrs[attr]), ...list];
+      for (const instance of list) entries.push({ id, attr, instance });
+      if (entries.length > maxTemporalInstances)
+        throw new NgsiError('BadRequestData', `at most ${maxTemporalInstances} instances a request`);
+    }
+    if (entries.length === 0) throw new NgsiError('BadRequestData', 'no attribute instances in the body');
+    await this.db.transaction(async (tx) => {
+      if (!(await this.repo.load(tx, tenant, [id], false)).has(id)) throw notFound(`no entity ${id}`);
+      await this.checkGeometries(tx, [f]);
+      await this.repo.appendHistory(tx, tenant, entries, now());
+      await audit(tx, actor, {
+        action: 'ngsi-ld.temporal.append',
+        resourceType: 'ngsi-ld.entity',
+        resourceId: id,
+        detail: { instances: entries.length, ...(tenant ? { tenant } : {}) },
+      });
+    });
+  }
+
+  /**
+   * DELETE /temporal/entities/{id} (every attribute's history) or /attrs/{attr} (one attribute's, all
+   * instances or one datasetId's). The entity's current state under /entities stays.
+   */
+  async deleteTemporal(
+    tenant: string,
+    id: string,
+    actor: Actor,
+    target: { attr: string; datasetId: string | null } | null = null,
+  ): Promise<void> {
+    checkEntityId(id);
+    await this.db.transaction(async (tx) => {
+      const n = await this.repo.deleteHistory(
+        tx,
+        tenant,
+        id,
+        target?.attr ?? null,
+        target?.datasetId ?? null,
+      );
+      if (n === 0) {
+        if (target) throw notFound(`entity ${id} has no history of that attribute`);
+        if (!(await this.repo.load(tx, tenant, [id], false)).has(id)) throw notFound(`no entity ${id}`);
+      }
+      await audit(tx, actor, {
+        action: target ? 'ngsi-ld.temporal.attribute.delete' : 'ngsi-ld.temporal.delete',
+        resourceType: 'ngsi-ld.entity',
+        resourceId: id,
+        detail: {
+          instances: n,
+          ...(target ? { attr: target.attr, datasetId: target.datasetId } : {}),
+          ...(tenant ? { tenant } : {}),
+        },
+      });
     });
   }
 

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
 import { sdmLink } from './fixtures.ts';
@@ -194,5 +195,173 @@ describe('temporal aggregation', () => {
     expect(periodInterval(undefined)).toBeNull();
     for (const v of ['P1H', 'T1H', 'P-1D', 'P1.5D', 'P1DT', 'PT9999999S', 'p1d'])
       expect(() => periodInterval(v), v).toThrow();
+  });
+});
+
+describe('temporal writes', () => {
+  const w = 'urn:ngsi-ld:AirQualityObserved:temporal-3';
+  const ds = 'urn:ngsi-ld:Dataset:sensor-b';
+  const url = `${base}/temporal/entities/${w}`;
+  const historyOf = async (attr = 'no2') => {
+    const res = await get(`/temporal/entities/${w}?attrs=${attr}&options=temporalValues`);
+    expect(res.status).toBe(200);
+    return (res.body[attr]?.values ?? []) as [number, string][];
+  };
+  const post = (payload: object, headers = staff) =>
+    t.json({ method: 'POST', url: `${url}/attrs`, headers, payload });
+
+  beforeAll(async () => {
+    const res = await t.json({
+      method: 'POST',
+      url: `${base}/entities`,
+      headers: staff,
+      payload: {
+        id: w,
+        type: 'AirQualityObserved',
+        no2: { type: 'Property', value: 1, observedAt: at('08:00') },
+      },
+    });
+    expect(res.status).toBe(201);
+  });
+
+  it('adds instances to the history without changing the current state, and audits it', async () => {
+    const res = await post({
+      no2: [
+        { type: 'Property', value: 5, observedAt: at('06:00') },
+        { type: 'Property', value: 6, observedAt: at('07:00') },
+        { type: 'Property', value: 7, observedAt: at('06:30'), datasetId: ds },
+      ],
+      pm10: { type: 'Property', value: 40, observedAt: at('06:00') },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(204);
+    expect((await historyOf()).map((v) => v[0]).sort()).toEqual([1, 5, 6, 7]);
+    expect((await historyOf('pm10')).map((v) => v[0])).toEqual([40]);
+    const now = await get(`/entities/${w}?options=keyValues`);
+    expect(now.body).toEqual({ id: w, type: 'AirQualityObserved', no2: 1 });
+    const sum = await get(
+      `/temporal/entities/${w}?attrs=no2&options=aggregatedValues&aggrMethods=sum&timerel=before&timeAt=${at('07:30')}`,
+    );
+    expect(sum.body.no2.sum[0][0]).toBe(18);
+    const audits = await t.db.rows<{ action: string; detail: { instances: number } }>(
+      sql`SELECT action, detail FROM core_audit_log WHERE resource_id = ${w} AND action LIKE 'ngsi-ld.temporal.%'`,
+    );
+    expect(audits).toEqual([{ action: 'ngsi-ld.temporal.append', detail: { instances: 4 } }]);
+  });
+
+  it('lets only staff write the history', async () => {
+    const one = { no2: { type: 'Property', value: 9, observedAt: at('05:00') } };
+    expect((await post(one, { link })).status).toBe(401);
+    expect((await post(one, { ...(await t.tokenFor('citizen')), link })).status).toBe(403);
+    const del = await t.json({ method: 'DELETE', url, headers: { ...(await t.tokenFor('citizen')) } });
+    expect(del.status).toBe(403);
+    const delAttr = await t.json({ method: 'DELETE', url: `${url}/attrs/no2`, headers: { link } });
+    expect(delAttr.status).toBe(401);
+    expect((await historyOf()).map((v) => v[0])).not.toContain(9);
+  });
+
+  it('refuses bad instances and writes none of a request that has one', async () => {
+    const good = { type: 'Property', value: 11, observedAt: at('04:00') };
+    const bad: [object, number][] = [
+      [{ no2: [good, { value: 12 }] }, 400],
+      [{ no2: [good, { type: 'Property', value: 12, observedAt: 'yesterday' }] }, 400],
+      [{ no2: [good, { type: 'string', value: 12 }] }, 400],
+      [{ no2: [] }, 400],
+      [{}, 400],
+      [[good], 400],
+      [{ id: 'urn:ngsi-ld:Other:1', no2: good }, 400],
+      [{ "no2'); DELETE FROM ctx_attr_history; --": good }, 400],
+      [
+        {
+          location: {
+            type: 'GeoProperty',
+            value: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [0, 0],
+                  [1, 1],
+                  [1, 0],
+                  [0, 1],
+                  [0, 0],
+                ],
+              ],
+            },
+          },
+        },
+        400,
+      ],
+      [{ no2: Array.from({ length: 10_001 }, () => good) }, 400],
+    ];
+    for (const [payload, status] of bad) {
+      const res = await post(payload);
+      expect(res.status, JSON.stringify(payload).slice(0, 80)).toBe(status);
+      expect(res.body.type).toMatch(/^https:\/\/uri\.etsi\.org\/ngsi-ld\/errors\//);
+    }
+    expect((await historyOf()).map((v) => v[0])).not.toContain(11);
+    const missing = await t.json({
+      method: 'POST',
+      url: `${base}/temporal/entities/urn:ngsi-ld:AirQualityObserved:nowhere/attrs`,
+      headers: staff,
+      payload: { no2: good },
+    });
+    expect(missing.status).toBe(404);
+    const notUri = await t.json({
+      method: 'POST',
+      url: `${base}/temporal/entities/not-a-uri/attrs`,
+      headers: staff,
+      payload: { no2: good },
+    });
+    expect(notUri.status).toBe(400);
+  });
+
+  it('deletes one datasetId, the default instance, or all instances of an attribute', async () => {
+    const del = (query: string) =>
+      t.json({ method: 'DELETE', url: `${url}/attrs/no2${query}`, headers: staff });
+    expect((await del(`?datasetId=${encodeURIComponent(ds)}&deleteAll=true`)).status).toBe(400);
+    expect((await del('?datasetId=not%20a%20uri')).status).toBe(400);
+    expect((await del(`?datasetId=${encodeURIComponent(ds)}`)).status).toBe(204);
+    expect((await historyOf()).map((v) => v[0]).sort()).toEqual([1, 5, 6]);
+    expect((await del(`?datasetId=${encodeURIComponent(ds)}`)).status).toBe(404);
+    await post({ no2: { type: 'Property', value: 8, observedAt: at('03:00'), datasetId: ds } });
+    expect((await del('')).status).toBe(204);
+    expect((await historyOf()).map((v) => v[0])).toEqual([8]);
+    expect((await del('?deleteAll=true')).status).toBe(204);
+    expect(await historyOf()).toEqual([]);
+    expect((await del('?deleteAll=true')).status).toBe(404);
+    expect((await historyOf('pm10')).map((v) => v[0])).toEqual([40]);
+  });
+
+  it('deletes the whole history of an entity but keeps its current state', async () => {
+    const res = await t.json({ method: 'DELETE', url, headers: staff });
+    expect(res.status).toBe(204);
+    const [n] = await t.db.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM ctx_attr_history WHERE entity_id = ${w}`,
+    );
+    expect(n.n).toBe(0);
+    expect((await get(`/entities/${w}?options=keyValues`)).body.no2).toBe(1);
+    // Other entities' history is untouched.
+    expect(
+      (await get(`/temporal/entities/${id}?attrs=no2&options=temporalValues`)).body.no2.values,
+    ).toHaveLength(4);
+    // An entity without history can be "deleted" again; one that does not exist cannot.
+    expect((await t.json({ method: 'DELETE', url, headers: staff })).status).toBe(204);
+    const missing = await t.json({
+      method: 'DELETE',
+      url: `${base}/temporal/entities/urn:ngsi-ld:AirQualityObserved:nowhere`,
+      headers: staff,
+    });
+    expect(missing.status).toBe(404);
+    const audits = await t.db.rows<{ action: string }>(
+      sql`SELECT action FROM core_audit_log WHERE resource_id = ${w} AND action LIKE 'ngsi-ld.temporal.%' ORDER BY id`,
+    );
+    expect(audits.map((a) => a.action)).toEqual([
+      'ngsi-ld.temporal.append',
+      'ngsi-ld.temporal.attribute.delete',
+      'ngsi-ld.temporal.append',
+      'ngsi-ld.temporal.attribute.delete',
+      'ngsi-ld.temporal.attribute.delete',
+      'ngsi-ld.temporal.delete',
+      'ngsi-ld.temporal.delete',
+    ]);
   });
 });

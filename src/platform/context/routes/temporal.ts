@@ -8,8 +8,9 @@ import { personalTypes } from '../model.ts';
 import { compileQuery, type EntityQueryParams } from '../query.ts';
 import { defaultRender, renderEntity } from '../render.ts';
 import type { ContextService } from '../service.ts';
+import { isUri } from '../validate.ts';
 import { contextOf, negotiate, sendData, tenantOf } from './http.ts';
-import { EntityQuery, IdParams, tags } from './schemas.ts';
+import { AttrParams, EntityQuery, IdParams, tags } from './schemas.ts';
 
 type TQ = EntityQueryParams & {
   timerel?: string;
@@ -256,6 +257,61 @@ export async function temporalRoutes(app: FastifyInstance, opts: { service: Cont
       for (const e of rows) out.push(await temporal(tenant, e, p, ctx, anonymous));
       if (c.count) reply.header('NGSILD-Results-Count', String(await service.repo.count(tenant, c.where)));
       return sendData(reply, ctx, negotiate(request, false), out);
+    },
+  );
+
+  const write = { access: 'staff' as const };
+
+  app.post(
+    '/temporal/entities/:id/attrs',
+    {
+      config: write,
+      schema: { tags, summary: 'Add attribute instances to the history of an entity', params: IdParams },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const ctx = contextOf(request, request.body);
+      await service.addTemporal(tenantOf(request), ctx, id, request.body, request.actor());
+      return reply.code(204).send();
+    },
+  );
+
+  app.delete(
+    '/temporal/entities/:id',
+    { config: write, schema: { tags, summary: 'Delete the history of an entity', params: IdParams } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      contextOf(request);
+      await service.deleteTemporal(tenantOf(request), id, request.actor());
+      return reply.code(204).send();
+    },
+  );
+
+  app.delete(
+    '/temporal/entities/:id/attrs/:attrId',
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Delete the history of an attribute',
+        params: AttrParams,
+        querystring: EntityQuery,
+      },
+    },
+    async (request, reply) => {
+      const { id, attrId } = request.params as { id: string; attrId: string };
+      const p = request.query as { datasetId?: string; deleteAll?: string };
+      const ctx = contextOf(request);
+      if (p.datasetId !== undefined && p.deleteAll === 'true')
+        throw badData('datasetId and deleteAll=true exclude each other');
+      if (p.datasetId !== undefined && !isUri(p.datasetId)) throw badData('datasetId must be a URI');
+      // Without datasetId: the default instance's history only, unless deleteAll=true (as for /entities).
+      const datasetId = p.deleteAll === 'true' ? null : (p.datasetId ?? '');
+      await service.deleteTemporal(tenantOf(request), id, request.actor(), {
+        attr: ctx.expand(attrId),
+        datasetId,
+      });
+      return reply.code(204).send();
     },
   );
 }
