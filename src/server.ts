@@ -9,8 +9,8 @@ import { buildApp } from './core/http/app.ts';
 import { checkManifests, type ModuleManifest } from './core/modules.ts';
 import { type Broker, startBroker } from './core/mqtt/broker.ts';
 import { choosePort } from './core/net.ts';
-import { seedDemo } from './core/seed.ts';
 import { modules as registered } from './modules/index.ts';
+import { seedCity } from './seed.ts';
 
 /** Core's migrations first, then the platform's, then each module's in the order of the module list. */
 export function migrationSources(modules: ModuleManifest[] = registered): MigrationSource[] {
@@ -72,7 +72,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   let broker: Broker | null = null;
   let app: FastifyInstance | null = null;
   try {
-    if (config.DEMO) await seedDemo(db, events, modules);
+    if (config.DEMO) await seedCity(db, events, modules);
     if (!options.withoutBroker) {
       broker = await startBroker({
         mqttUrl: config.MQTT_URL,

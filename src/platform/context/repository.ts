@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
-import { type Attr, type Entity, instances, locationIri } from './model.ts';
+import { type Attr, type Entity, instances, locationIri, personalIri } from './model.ts';
 import type { SubscriptionBody } from './subscriptions.ts';
 
 const iso = (column: string) =>
@@ -50,6 +50,24 @@ export interface LiveSubscription {
   id: string;
   body: SubscriptionBody;
   context: unknown;
+}
+
+/** One attribute's aggregates over one period (numbers only from numeric values, texts from strings). */
+export interface AggregateRow {
+  attr: string;
+  attrType: string;
+  start: string;
+  stop: string;
+  totalCount: number;
+  distinctCount: number;
+  sum: number | null;
+  avg: number | null;
+  stddev: number | null;
+  sumsq: number | null;
+  minNumber: number | null;
+  maxNumber: number | null;
+  minText: string | null;
+  maxText: string | null;
 }
 
 export interface HistoryEntry {
@@ -163,6 +181,27 @@ export class ContextRepository {
     }
   }
 
+  /**
+   * Deletes history rows of an entity: all of them, one attribute's, or one attribute's instances of a
+   * datasetId (`''` for the default instance). Returns how many rows went.
+   */
+  async deleteHistory(
+    on: Executor,
+    tenant: string,
+    id: string,
+    attr: string | null,
+    datasetId: string | null,
+  ): Promise<number> {
+    const rows = await this.db.rows<{ n: number }>(
+      sql`WITH d AS (DELETE FROM ctx_attr_history WHERE tenant = ${tenant} AND entity_id = ${id}
+          ${attr === null ? sql`` : sql`AND attr = ${attr}`}
+          ${datasetId === null ? sql`` : sql`AND COALESCE(instance->>'datasetId', '') = ${datasetId}`}
+          RETURNING 1) SELECT count(*)::int AS n FROM d`,
+      on,
+    );
+    return rows[0].n;
+  }
+
   async query(
     tenant: string,
     where: SQL,
@@ -198,6 +237,63 @@ export class ContextRepository {
         array_agg(DISTINCT COALESCE(a.value->>'type', a.value->0->>'type')) AS "attrTypes"
       FROM ctx_entities e, jsonb_each(e.attrs) a, unnest(e.types) t
       WHERE e.tenant = ${tenant} AND ${where} GROUP BY a.key ORDER BY a.key`);
+  }
+
+  /**
+   * Aggregates one entity's history per attribute and period in SQL: the periods start at `from`
+   * (else the first instance) and step by `period` up to `to` (else past the last instance); without
+   * a period the whole range is one period. Periods without instances are left out.
+   */
+  async aggregate(
+    tenant: string,
+    id: string,
+    q: {
+      attrs: string[] | null;
+      time: SQL;
+      from: string | null;
+      to: string | null;
+      period: string | null;
+      anonymous: boolean;
+      maxPeriods: number;
+    },
+  ): Promise<{ rows: AggregateRow[]; periods: number }> {
+    const attrFilter = q.attrs
+      ? sql`AND attr IN (SELECT jsonb_array_elements_text(${JSON.stringify(q.attrs)}::jsonb))`
+      : sql``;
+    const personal = q.anonymous
+      ? sql`AND (instance->(${personalIri}::text)->'value') IS DISTINCT FROM 'true'::jsonb`
+      : sql``;
+    const hist = sql`SELECT attr, instance->>'type' AS "attrType", COALESCE(instance->'value', instance->'object') AS v,
+        observed_at FROM ctx_attr_history
+      WHERE tenant = ${tenant} AND entity_id = ${id} ${attrFilter} ${personal} AND ${q.time}`;
+    const bounds = sql`SELECT COALESCE(${q.from}::timestamptz, min(observed_at)) AS lo,
+        COALESCE(${q.to}::timestamptz, max(observed_at) + interval '1 microsecond') AS hi FROM h`;
+    // Counted arithmetically first (months as 30 days): generate_series in FROM materialises all its
+    // rows, so a huge count must be refused before any series is made.
+    const [n] = await this.db.rows<{ n: number }>(
+      sql`WITH h AS (${hist}), bounds AS (${bounds})
+        SELECT CASE WHEN lo IS NULL OR hi <= lo THEN 0
+          WHEN ${q.period}::interval IS NULL THEN 1
+          ELSE ceil(extract(epoch FROM hi - lo) / extract(epoch FROM ${q.period}::interval))::float8 END AS n
+        FROM bounds`,
+    );
+    if (n.n > q.maxPeriods) return { rows: [], periods: n.n };
+    const periods = q.period
+      ? sql`SELECT s AS start, s + ${q.period}::interval AS stop FROM bounds,
+          generate_series(lo, hi - interval '1 microsecond', ${q.period}::interval) AS s
+          WHERE lo IS NOT NULL AND hi > lo`
+      : sql`SELECT lo AS start, hi AS stop FROM bounds WHERE lo IS NOT NULL AND hi > lo`;
+    const num = sql.raw(`CASE WHEN jsonb_typeof(h.v) = 'number' THEN (h.v #>> '{}')::float8 END`);
+    const str = sql.raw(`CASE WHEN jsonb_typeof(h.v) = 'string' THEN h.v #>> '{}' END`);
+    const rows =
+      await this.db.rows<AggregateRow>(sql`WITH h AS (${hist}), bounds AS (${bounds}), p AS (${periods})
+      SELECT h.attr, min(h."attrType") AS "attrType", ${iso('p.start')} AS start, ${iso('p.stop')} AS stop,
+        count(*)::int AS "totalCount", count(DISTINCT h.v)::int AS "distinctCount",
+        sum(${num}) AS sum, avg(${num}) AS avg, stddev_samp(${num}) AS stddev, sum(${num} * ${num}) AS sumsq,
+        min(${num}) AS "minNumber", max(${num}) AS "maxNumber", min(${str}) AS "minText", max(${str}) AS "maxText"
+      FROM p JOIN h ON h.observed_at >= p.start AND h.observed_at < p.stop
+      GROUP BY h.attr, p.start, p.stop ORDER BY h.attr, p.start`);
+    return { rows, periods: n.n };
   }
 
   /** Attribute instances of one entity from the history, newest first when lastN is given. */
