@@ -1,9 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { readSheet } from 'read-excel-file/node';
-import { type Static, Type } from 'typebox';
+import { type Static, type TObject, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
 import { DeedKind, MainHome, OwnerKind, UseKind, ValuePerM2 } from './schemas.ts';
+
+const Lon = Type.Number({ minimum: 102.7, maximum: 102.95 });
+const Lat = Type.Number({ minimum: 16.3, maximum: 16.55 });
 
 /** One row of a parcel import: the owner and one parcel with a single use. */
 export const ParcelRow = Type.Object({
@@ -19,69 +22,123 @@ export const ParcelRow = Type.Object({
   use: UseKind,
   mainHome: Type.Optional(MainHome),
   vacantYears: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
-  lon: Type.Optional(Type.Number({ minimum: 102.7, maximum: 102.95 })),
-  lat: Type.Optional(Type.Number({ minimum: 16.3, maximum: 16.55 })),
+  lon: Type.Optional(Lon),
+  lat: Type.Optional(Lat),
 });
 export type ParcelRowInput = Static<typeof ParcelRow>;
 
-export const parcelColumns = Object.keys(ParcelRow.properties) as (keyof ParcelRowInput)[];
-const requiredColumns = parcelColumns.filter((c) =>
-  (ParcelRow.required as string[] | undefined)?.includes(c),
-);
+/** One row of a building import: the parcel it stands on (by deed) and the building. */
+export const BuildingRow = Type.Object({
+  deedKind: DeedKind,
+  deedNo: Type.String({ minLength: 1, maxLength: 50 }),
+  buildingNo: Type.String({ minLength: 1, maxLength: 50 }),
+  kind: Type.String({ minLength: 1, maxLength: 100 }),
+  floorAreaM2: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
+  costPerM2Baht: Type.Number({ minimum: 0, maximum: 1_000_000 }),
+  ageYears: Type.Integer({ minimum: 0, maximum: 500 }),
+  depreciationPercent: Type.Number({ minimum: 0, maximum: 100 }),
+});
+export type BuildingRowInput = Static<typeof BuildingRow>;
 
-export interface RowResult {
+/** One row of a signboard import: the owner and one sign. */
+export const SignRow = Type.Object({
+  ownerTaxId: Type.String({ pattern: '^[0-9]{13}$' }),
+  ownerKind: OwnerKind,
+  ownerName: Type.String({ minLength: 1, maxLength: 300 }),
+  widthCm: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
+  heightCm: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
+  type: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)]),
+  moving: Type.Boolean(),
+  text: Type.Optional(Type.String({ maxLength: 1000 })),
+  lon: Type.Optional(Lon),
+  lat: Type.Optional(Lat),
+});
+export type SignRowInput = Static<typeof SignRow>;
+
+export interface RowResult<R = ParcelRowInput> {
   line: number;
-  row?: ParcelRowInput;
+  row?: R;
   error?: string;
 }
 
-/**
- * Reads a parcel register CSV (UTF-8, with a header naming the columns; Excel's BOM is accepted).
- * Every row is checked on its own: a bad row is reported by line and does not stop the others.
- */
-export function parseParcelCsv(text: string): RowResult[] {
-  const records = parse(text.replace(/^\uFEFF/, ''), {
+/** What a register file's rows must look like, and the checks a schema cannot say. */
+export interface RowSpec<R> {
+  schema: TObject;
+  check?: (row: R) => string | undefined;
+}
+
+export const columnsOf = (schema: TObject) => Object.keys(schema.properties);
+
+const ownerCheck = (row: { ownerTaxId: string }) =>
+  isValidThaiNationalId(row.ownerTaxId) ? undefined : 'ownerTaxId: check digit does not match';
+const pointCheck = (row: { lon?: number; lat?: number }) =>
+  (row.lon === undefined) !== (row.lat === undefined) ? 'lon, lat: give both or neither' : undefined;
+
+export const parcelSpec: RowSpec<ParcelRowInput> = {
+  schema: ParcelRow,
+  check: (row) =>
+    ownerCheck(row) ??
+    pointCheck(row) ??
+    (row.use !== 'residential' && row.mainHome ? 'mainHome: only for residential use' : undefined),
+};
+export const buildingSpec: RowSpec<BuildingRowInput> = { schema: BuildingRow };
+export const signSpec: RowSpec<SignRowInput> = {
+  schema: SignRow,
+  check: (row) => ownerCheck(row) ?? pointCheck(row),
+};
+
+/** Records of a register CSV (UTF-8, with a header naming the columns; Excel's BOM is accepted). */
+export function csvRecords(text: string): Record<string, string>[] {
+  return parse(text.replace(/^\uFEFF/, ''), {
     columns: true,
     skip_empty_lines: true,
     trim: true,
     relax_column_count: true,
   }) as Record<string, string>[];
-  return checkRecords(records);
 }
 
-/** The same register as an Excel workbook: the first sheet, its first row the header. */
-export async function parseParcelXlsx(file: Buffer): Promise<RowResult[]> {
+/** The same as an Excel workbook: the first sheet, its first row the header. */
+export async function xlsxRecords(file: Buffer): Promise<Record<string, string>[]> {
   const [header, ...rows] = await readSheet(file);
   if (!header) return [];
   const names = header.map((h) => String(h ?? '').trim());
-  const records = rows
+  return rows
     .filter((row) => row.some((cell) => cell !== null && cell !== ''))
     .map((row) =>
       Object.fromEntries(
         names.map((name, i) => [name, row[i] === null || row[i] === undefined ? '' : String(row[i]).trim()]),
       ),
     );
-  return checkRecords(records);
 }
 
-function checkRecords(records: Record<string, string>[]): RowResult[] {
-  const absent = records.length > 0 ? requiredColumns.filter((c) => !(c in records[0])) : [];
+/**
+ * Checks every record on its own against the spec: a bad row is reported by its line in the file
+ * (the header is line 1) and does not stop the others. A file without a required column is refused.
+ */
+export function checkRecords<R>(spec: RowSpec<R>, records: Record<string, string>[]): RowResult<R>[] {
+  const columns = columnsOf(spec.schema);
+  const required = (spec.schema.required ?? []) as string[];
+  const absent = records.length > 0 ? required.filter((c) => !(c in records[0])) : [];
   if (absent.length) throw new Error(`missing columns: ${absent.join(', ')}`);
   return records.map((record, i) => {
     const line = i + 2;
     const cleaned = Object.fromEntries(
-      Object.entries(record).filter(
-        ([k, v]) => v !== '' && parcelColumns.includes(k as keyof ParcelRowInput),
-      ),
+      Object.entries(record).filter(([k, v]) => v !== '' && columns.includes(k)),
     );
-    const row = Value.Convert(ParcelRow, cleaned);
-    if (!Value.Check(ParcelRow, row)) {
-      const first = [...Value.Errors(ParcelRow, row)][0];
+    const row = Value.Convert(spec.schema, cleaned);
+    if (!Value.Check(spec.schema, row)) {
+      const first = [...Value.Errors(spec.schema, row)][0];
       return { line, error: `${first?.instancePath.slice(1) || 'row'}: ${first?.message ?? 'not valid'}` };
     }
-    if (!isValidThaiNationalId(row.ownerTaxId))
-      return { line, error: 'ownerTaxId: check digit does not match' };
-    if (row.use === 'residential' || !row.mainHome) return { line, row };
-    return { line, error: 'mainHome: only for residential use' };
+    const error = spec.check?.(row as R);
+    return error ? { line, error } : { line, row: row as R };
   });
+}
+
+export function parseParcelCsv(text: string): RowResult[] {
+  return checkRecords(parcelSpec, csvRecords(text));
+}
+
+export async function parseParcelXlsx(file: Buffer): Promise<RowResult[]> {
+  return checkRecords(parcelSpec, await xlsxRecords(file));
 }

@@ -101,9 +101,57 @@ export class TaxRepository {
     return row.id;
   }
 
-  async insertBuilding(on: Executor, parcelId: string, b: Building & { kind: string }) {
-    await on.execute(sql`INSERT INTO tax_buildings (parcel_id, kind, floor_area_m2, cost_per_m2, age_years, depreciation_percent)
-      VALUES (${parcelId}, ${b.kind}, ${b.floorAreaM2}, ${b.costPerM2Baht}, ${b.ageYears}, ${b.depreciationPercent})`);
+  async insertBuilding(
+    on: Executor,
+    parcelId: string,
+    b: Building & { kind: string; buildingNo?: string },
+  ): Promise<string> {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`INSERT INTO tax_buildings (parcel_id, kind, floor_area_m2, cost_per_m2, age_years, depreciation_percent, building_no)
+      VALUES (${parcelId}, ${b.kind}, ${b.floorAreaM2}, ${b.costPerM2Baht}, ${b.ageYears}, ${b.depreciationPercent}, ${b.buildingNo ?? null})
+      RETURNING id`,
+      on,
+    );
+    return row.id;
+  }
+
+  async parcelIdByDeed(deedKind: string, deedNo: string, on?: Executor): Promise<string | undefined> {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`SELECT id FROM tax_parcels WHERE deed_kind = ${deedKind} AND deed_no = ${deedNo}`,
+      on,
+    );
+    return row?.id;
+  }
+
+  async buildingIdByNo(parcelId: string, buildingNo: string, on?: Executor): Promise<string | undefined> {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`SELECT id FROM tax_buildings WHERE parcel_id = ${parcelId} AND building_no = ${buildingNo}`,
+      on,
+    );
+    return row?.id;
+  }
+
+  /** Whether the owner already has a sign of this size, type, text and place (not rejected). */
+  async sameSignExists(
+    on: Executor,
+    s: {
+      ownerId: string;
+      widthCm: number;
+      heightCm: number;
+      type: number;
+      moving: boolean;
+      text?: string;
+      location?: { lon: number; lat: number };
+    },
+  ): Promise<boolean> {
+    const rows = await this.db.rows(
+      sql`SELECT 1 FROM tax_signs WHERE owner_id = ${s.ownerId} AND width_cm = ${s.widthCm} AND height_cm = ${s.heightCm}
+        AND sign_type = ${s.type} AND moving = ${s.moving} AND text_content IS NOT DISTINCT FROM ${s.text ?? null}
+        AND ${s.location ? sql`ST_Equals(location, ${point(s.location)})` : sql`location IS NULL`}
+        AND status <> 'rejected' LIMIT 1`,
+      on,
+    );
+    return rows.length > 0;
   }
 
   async insertSign(

@@ -4,7 +4,8 @@ import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
 import { readers, revenue, tags, xlsxType } from './access.ts';
-import { ParcelImports } from './import-job.ts';
+import { BuildingRow, columnsOf, ParcelRow, SignRow } from './import.ts';
+import { type ImportKind, RegisterImports } from './import-job.ts';
 import {
   DeclarationBody,
   type DeclarationInput,
@@ -180,33 +181,40 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
     { parseAs: 'buffer', bodyLimit: 50 * 1024 * 1024 },
     (_request, body, done) => done(null, body),
   );
-  const imports = new ParcelImports(app.db, app.log);
+  const imports = new RegisterImports(app.db, app.log);
   await imports.markInterrupted();
-  app.post(
-    '/imports/parcels',
-    {
-      config: revenue,
-      bodyLimit: 50 * 1024 * 1024,
-      schema: {
-        tags,
-        summary: `Import a parcel register (text/csv or an Excel .xlsx first sheet, with a header; columns: ${['ownerTaxId', 'ownerKind', 'ownerName', 'deedKind', 'deedNo', 'rai', 'ngan', 'wa', 'valuePerM2Baht', 'use', 'mainHome', 'vacantYears', 'lon', 'lat'].join(', ')}); runs in the background`,
-        consumes: ['text/csv', xlsxType],
+  const importable: [ImportKind, string, string[]][] = [
+    ['parcels', 'a parcel register', columnsOf(ParcelRow)],
+    ['buildings', 'buildings on registered parcels (found by deed)', columnsOf(BuildingRow)],
+    ['signs', 'signboards with their owners', columnsOf(SignRow)],
+  ];
+  for (const [kind, what, columns] of importable) {
+    app.post(
+      `/imports/${kind}`,
+      {
+        config: revenue,
+        bodyLimit: 50 * 1024 * 1024,
+        schema: {
+          tags,
+          summary: `Import ${what} (text/csv or an Excel .xlsx first sheet, with a header; columns: ${columns.join(', ')}); runs in the background`,
+          consumes: ['text/csv', xlsxType],
+        },
       },
-    },
-    async (request, reply) => {
-      if (typeof request.body !== 'string' && !Buffer.isBuffer(request.body)) {
-        throw AppError.badRequest(
-          'request.unsupported_media_type',
-          'send the register as text/csv or an Excel .xlsx file',
-        );
-      }
-      const job = await imports.start(request.body, request.actor());
-      return reply
-        .code(202)
-        .header('location', `/api/tax/imports/${job.id}`)
-        .send({ id: job.id, total: job.total });
-    },
-  );
+      async (request, reply) => {
+        if (typeof request.body !== 'string' && !Buffer.isBuffer(request.body)) {
+          throw AppError.badRequest(
+            'request.unsupported_media_type',
+            'send the register as text/csv or an Excel .xlsx file',
+          );
+        }
+        const job = await imports.start(kind, request.body, request.actor());
+        return reply
+          .code(202)
+          .header('location', `/api/tax/imports/${job.id}`)
+          .send({ id: job.id, total: job.total });
+      },
+    );
+  }
 
   app.get(
     '/imports/:id',
