@@ -5,10 +5,14 @@ import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import {
+  type AppraisalRowInput,
+  appraisalSpec,
   type BuildingRowInput,
   buildingSpec,
   checkRecords,
   csvRecords,
+  type DepreciationRowInput,
+  depreciationSpec,
   type ParcelRowInput,
   parcelSpec,
   type RowResult,
@@ -21,7 +25,7 @@ import { TaxRepository } from './repository.ts';
 
 const batch = 250;
 
-export type ImportKind = 'parcels' | 'buildings' | 'signs';
+export type ImportKind = 'parcels' | 'buildings' | 'signs' | 'appraisals' | 'depreciation';
 
 export interface ImportStatus {
   id: string;
@@ -35,12 +39,12 @@ export interface ImportStatus {
 
 /**
  * One kind of register row: how it is checked, and how it is written inside the batch's transaction.
- * `write` answers the row's error (the row is then skipped) or the id of what it added.
+ * `write` answers the row's error (the row is then skipped) or the id of what it added or replaced.
  */
 interface Importer<R> {
   spec: RowSpec<R>;
   resourceType: string;
-  write: (tx: Executor, row: R) => Promise<{ error: string } | { id: string }>;
+  write: (tx: Executor, row: R, importId: string) => Promise<{ error: string } | { id: string }>;
 }
 
 /**
@@ -62,6 +66,8 @@ export class RegisterImports {
       parcels: this.parcels() as Importer<never>,
       buildings: this.buildings() as Importer<never>,
       signs: this.signs() as Importer<never>,
+      appraisals: this.appraisals() as Importer<never>,
+      depreciation: this.depreciation() as Importer<never>,
     };
   }
 
@@ -92,7 +98,9 @@ export class RegisterImports {
           deedKind: row.deedKind,
           deedNo: row.deedNo,
           areaM2: row.rai * 1600 + row.ngan * 400 + row.wa * 4,
-          valuePerM2: row.valuePerM2Baht,
+          valuePerM2: row.valuePerM2Baht ?? null,
+          appraisalZone: row.appraisalZone,
+          appraisalBlock: row.appraisalBlock,
           uses: [{ use: row.use, sharePercent: 100, mainHome: row.mainHome, vacantYears: row.vacantYears }],
           location,
           zoneCode: place?.zone.code ?? null,
@@ -129,6 +137,32 @@ export class RegisterImports {
         if (await this.repo.sameSignExists(tx, sign))
           return { error: 'the same sign (owner, size, type, text and place) is already registered' };
         return { id: await this.repo.insertSign(tx, sign) };
+      },
+    };
+  }
+
+  /**
+   * A row of the Treasury's appraisal for a round. Importing the round again replaces its values (a
+   * corrected table); the same parcel or zone twice in one file is reported.
+   */
+  private appraisals(): Importer<AppraisalRowInput> {
+    return {
+      spec: appraisalSpec,
+      resourceType: 'tax.appraisal',
+      write: async (tx, row, importId) => {
+        const id = await this.repo.upsertAppraisal(tx, row, importId);
+        return id ? { id } : { error: 'the same parcel or zone appears earlier in this file for this round' };
+      },
+    };
+  }
+
+  private depreciation(): Importer<DepreciationRowInput> {
+    return {
+      spec: depreciationSpec,
+      resourceType: 'tax.depreciation',
+      write: async (tx, row, importId) => {
+        const id = await this.repo.upsertDepreciation(tx, row, importId);
+        return id ? { id } : { error: 'the same building type and age appear earlier in this file' };
       },
     };
   }
@@ -188,7 +222,7 @@ export class RegisterImports {
       let imported = 0;
       await this.db.transaction(async (tx) => {
         for (const { line, row } of slice) {
-          const result = await importer.write(tx, row);
+          const result = await importer.write(tx, row, id);
           if ('error' in result) {
             errors.push({ line, error: result.error });
             continue;

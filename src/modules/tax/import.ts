@@ -18,7 +18,10 @@ export const ParcelRow = Type.Object({
   rai: Type.Integer({ minimum: 0 }),
   ngan: Type.Integer({ minimum: 0, maximum: 3 }),
   wa: Type.Number({ minimum: 0, exclusiveMaximum: 100 }),
-  valuePerM2Baht: ValuePerM2,
+  /** Empty when the Treasury's appraisal table gives the value (by deed, or by appraisalZone/Block). */
+  valuePerM2Baht: Type.Optional(ValuePerM2),
+  appraisalZone: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  appraisalBlock: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   use: UseKind,
   mainHome: Type.Optional(MainHome),
   vacantYears: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
@@ -36,7 +39,8 @@ export const BuildingRow = Type.Object({
   floorAreaM2: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
   costPerM2Baht: Type.Number({ minimum: 0, maximum: 1_000_000 }),
   ageYears: Type.Integer({ minimum: 0, maximum: 500 }),
-  depreciationPercent: Type.Number({ minimum: 0, maximum: 100 }),
+  /** Empty when the Treasury's depreciation table gives it (by kind and age). */
+  depreciationPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
 });
 export type BuildingRowInput = Static<typeof BuildingRow>;
 
@@ -54,6 +58,28 @@ export const SignRow = Type.Object({
   lat: Type.Optional(Lat),
 });
 export type SignRowInput = Static<typeof SignRow>;
+
+const Year = Type.Integer({ minimum: 2500, maximum: 2700 });
+
+/** One row of the Treasury's land appraisal for a round: one parcel (by deed) or a zone (and block). */
+export const AppraisalRow = Type.Object({
+  roundFrom: Year,
+  roundTo: Year,
+  deedKind: Type.Optional(DeedKind),
+  deedNo: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  zone: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  block: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  valuePerM2Baht: ValuePerM2,
+});
+export type AppraisalRowInput = Static<typeof AppraisalRow>;
+
+/** One row of the Treasury's depreciation table: from this age on, buildings of this type lose this much. */
+export const DepreciationRow = Type.Object({
+  buildingType: Type.String({ minLength: 1, maxLength: 100 }),
+  ageFrom: Type.Integer({ minimum: 0, maximum: 500 }),
+  depreciationPercent: Type.Number({ minimum: 0, maximum: 100 }),
+});
+export type DepreciationRowInput = Static<typeof DepreciationRow>;
 
 export interface RowResult<R = ParcelRowInput> {
   line: number;
@@ -79,13 +105,29 @@ export const parcelSpec: RowSpec<ParcelRowInput> = {
   check: (row) =>
     ownerCheck(row) ??
     pointCheck(row) ??
-    (row.use !== 'residential' && row.mainHome ? 'mainHome: only for residential use' : undefined),
+    (row.use !== 'residential' && row.mainHome ? 'mainHome: only for residential use' : undefined) ??
+    (row.appraisalBlock && !row.appraisalZone ? 'appraisalBlock: needs appraisalZone' : undefined),
 };
 export const buildingSpec: RowSpec<BuildingRowInput> = { schema: BuildingRow };
 export const signSpec: RowSpec<SignRowInput> = {
   schema: SignRow,
   check: (row) => ownerCheck(row) ?? pointCheck(row),
 };
+export const appraisalSpec: RowSpec<AppraisalRowInput> = {
+  schema: AppraisalRow,
+  check: (row) => {
+    if (row.roundTo < row.roundFrom || row.roundTo - row.roundFrom > 8)
+      return 'roundTo: a round runs from roundFrom for at most 8 more years';
+    if ((row.deedKind === undefined) !== (row.deedNo === undefined))
+      return 'deedKind, deedNo: give both or neither';
+    if (row.deedNo !== undefined && (row.zone !== undefined || row.block !== undefined))
+      return 'deedNo: a row is for one parcel or for a zone, not both';
+    if (row.block !== undefined && row.zone === undefined) return 'block: needs zone';
+    if (row.deedNo === undefined && row.zone === undefined) return 'zone: give a zone or a deed';
+    return undefined;
+  },
+};
+export const depreciationSpec: RowSpec<DepreciationRowInput> = { schema: DepreciationRow };
 
 /** Records of a register CSV (UTF-8, with a header naming the columns; Excel's BOM is accepted). */
 export function csvRecords(text: string): Record<string, string>[] {

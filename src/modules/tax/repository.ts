@@ -2,14 +2,34 @@ import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
 import type { Building, UsePart } from './assessment.ts';
 
+/** Where a value came from when the parcel or building has none of its own: the imported table's row. */
+export interface AppraisalSource {
+  firstYear: number;
+  lastYear: number;
+  deedKind: string | null;
+  deedNo: string | null;
+  zone: string | null;
+  block: string | null;
+}
+export interface DepreciationSource {
+  buildingType: string;
+  ageFrom: number;
+}
+
 export interface ParcelForAssessment {
   id: string;
   ownerId: string;
   ownerKind: 'person' | 'juristic';
   areaM2: number;
-  valuePerM2: number;
+  /** The parcel's own value, else the appraisal table's (with `appraisal` saying which row), else null. */
+  valuePerM2: number | null;
+  appraisal: AppraisalSource | null;
   uses: UsePart[];
-  buildings: Building[];
+  buildings: (Omit<Building, 'depreciationPercent'> & {
+    kind: string;
+    depreciationPercent: number | null;
+    depreciation: DepreciationSource | null;
+  })[];
 }
 
 export interface SignForAssessment {
@@ -84,7 +104,9 @@ export class TaxRepository {
       deedKind: string;
       deedNo: string;
       areaM2: number;
-      valuePerM2: number;
+      valuePerM2: number | null;
+      appraisalZone?: string;
+      appraisalBlock?: string;
       uses: UsePart[];
       location?: { lon: number; lat: number };
       zoneCode: string | null;
@@ -92,9 +114,9 @@ export class TaxRepository {
     },
   ) {
     const [row] = await this.db.rows<{ id: string }>(
-      sql`INSERT INTO tax_parcels (owner_id, deed_kind, deed_no, area_m2, value_per_m2, uses, location, zone_code, synthetic)
-        VALUES (${p.ownerId}, ${p.deedKind}, ${p.deedNo}, ${p.areaM2}, ${p.valuePerM2}, ${JSON.stringify(p.uses)}::jsonb,
-          ${point(p.location)}, ${p.zoneCode}, ${p.synthetic ?? false})
+      sql`INSERT INTO tax_parcels (owner_id, deed_kind, deed_no, area_m2, value_per_m2, appraisal_zone, appraisal_block, uses, location, zone_code, synthetic)
+        VALUES (${p.ownerId}, ${p.deedKind}, ${p.deedNo}, ${p.areaM2}, ${p.valuePerM2}, ${p.appraisalZone ?? null}, ${p.appraisalBlock ?? null},
+          ${JSON.stringify(p.uses)}::jsonb, ${point(p.location)}, ${p.zoneCode}, ${p.synthetic ?? false})
         RETURNING id`,
       on,
     );
@@ -104,11 +126,15 @@ export class TaxRepository {
   async insertBuilding(
     on: Executor,
     parcelId: string,
-    b: Building & { kind: string; buildingNo?: string },
+    b: Omit<Building, 'depreciationPercent'> & {
+      kind: string;
+      buildingNo?: string;
+      depreciationPercent?: number | null;
+    },
   ): Promise<string> {
     const [row] = await this.db.rows<{ id: string }>(
       sql`INSERT INTO tax_buildings (parcel_id, kind, floor_area_m2, cost_per_m2, age_years, depreciation_percent, building_no)
-      VALUES (${parcelId}, ${b.kind}, ${b.floorAreaM2}, ${b.costPerM2Baht}, ${b.ageYears}, ${b.depreciationPercent}, ${b.buildingNo ?? null})
+      VALUES (${parcelId}, ${b.kind}, ${b.floorAreaM2}, ${b.costPerM2Baht}, ${b.ageYears}, ${b.depreciationPercent ?? null}, ${b.buildingNo ?? null})
       RETURNING id`,
       on,
     );
@@ -126,6 +152,53 @@ export class TaxRepository {
   async buildingIdByNo(parcelId: string, buildingNo: string, on?: Executor): Promise<string | undefined> {
     const [row] = await this.db.rows<{ id: string }>(
       sql`SELECT id FROM tax_buildings WHERE parcel_id = ${parcelId} AND building_no = ${buildingNo}`,
+      on,
+    );
+    return row?.id;
+  }
+
+  /**
+   * Adds or replaces one row of a round's appraisal; answers nothing when the row was already written
+   * by this same import (the file names it twice).
+   */
+  async upsertAppraisal(
+    on: Executor,
+    a: {
+      roundFrom: number;
+      roundTo: number;
+      deedKind?: string;
+      deedNo?: string;
+      zone?: string;
+      block?: string;
+      valuePerM2Baht: number;
+    },
+    importId: string,
+  ): Promise<string | undefined> {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`INSERT INTO tax_appraisals (first_year, last_year, deed_kind, deed_no, zone, block, value_per_m2, import_id)
+        VALUES (${a.roundFrom}, ${a.roundTo}, ${a.deedKind ?? null}, ${a.deedNo ?? null}, ${a.zone ?? null}, ${a.block ?? null},
+          ${a.valuePerM2Baht}, ${importId})
+        ON CONFLICT (first_year, last_year, COALESCE(deed_kind, ''), COALESCE(deed_no, ''), COALESCE(zone, ''), COALESCE(block, ''))
+        DO UPDATE SET value_per_m2 = EXCLUDED.value_per_m2, import_id = EXCLUDED.import_id
+        WHERE tax_appraisals.import_id IS DISTINCT FROM EXCLUDED.import_id
+        RETURNING id`,
+      on,
+    );
+    return row?.id;
+  }
+
+  async upsertDepreciation(
+    on: Executor,
+    d: { buildingType: string; ageFrom: number; depreciationPercent: number },
+    importId: string,
+  ): Promise<string | undefined> {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`INSERT INTO tax_depreciation (building_type, age_from, depreciation_percent, import_id)
+        VALUES (${d.buildingType}, ${d.ageFrom}, ${d.depreciationPercent}, ${importId})
+        ON CONFLICT (building_type, age_from)
+        DO UPDATE SET depreciation_percent = EXCLUDED.depreciation_percent, import_id = EXCLUDED.import_id
+        WHERE tax_depreciation.import_id IS DISTINCT FROM EXCLUDED.import_id
+        RETURNING id`,
       on,
     );
     return row?.id;
@@ -177,14 +250,40 @@ export class TaxRepository {
   }
 
   /** A page of the register after `afterId` (keyset paging keeps memory flat for a whole city). */
-  parcelsForAssessment(afterId: string, limit: number, on?: Executor): Promise<ParcelForAssessment[]> {
+  /**
+   * A page of the register after `afterId` (keyset paging keeps memory flat for a whole city). A parcel
+   * without its own value takes the appraisal of the round covering `year`: its own deed's row first,
+   * then its zone and block, then its zone; a building without its own depreciation takes the table's
+   * row for its kind at its age.
+   */
+  parcelsForAssessment(
+    year: number,
+    afterId: string,
+    limit: number,
+    on?: Executor,
+  ): Promise<ParcelForAssessment[]> {
     return this.db.rows<ParcelForAssessment>(
       sql`
-      SELECT p.id, p.owner_id AS "ownerId", o.kind AS "ownerKind", p.area_m2::float8 AS "areaM2", p.value_per_m2::float8 AS "valuePerM2", p.uses,
-        COALESCE((SELECT json_agg(json_build_object('floorAreaM2', b.floor_area_m2::float8, 'costPerM2Baht', b.cost_per_m2::float8,
-          'ageYears', b.age_years, 'depreciationPercent', b.depreciation_percent::float8) ORDER BY b.id)
-          FROM tax_buildings b WHERE b.parcel_id = p.id), '[]'::json) AS buildings
+      SELECT p.id, p.owner_id AS "ownerId", o.kind AS "ownerKind", p.area_m2::float8 AS "areaM2",
+        COALESCE(p.value_per_m2, a.value_per_m2)::float8 AS "valuePerM2",
+        CASE WHEN a.id IS NOT NULL THEN json_build_object('firstYear', a.first_year, 'lastYear', a.last_year,
+          'deedKind', a.deed_kind, 'deedNo', a.deed_no, 'zone', a.zone, 'block', a.block) END AS appraisal,
+        p.uses,
+        COALESCE((SELECT json_agg(json_build_object('kind', b.kind, 'floorAreaM2', b.floor_area_m2::float8, 'costPerM2Baht', b.cost_per_m2::float8,
+          'ageYears', b.age_years, 'depreciationPercent', COALESCE(b.depreciation_percent, d.depreciation_percent)::float8,
+          'depreciation', CASE WHEN d.building_type IS NOT NULL THEN json_build_object('buildingType', d.building_type, 'ageFrom', d.age_from) END)
+          ORDER BY b.id)
+          FROM tax_buildings b
+          LEFT JOIN LATERAL (SELECT t.building_type, t.age_from, t.depreciation_percent FROM tax_depreciation t
+            WHERE b.depreciation_percent IS NULL AND t.building_type = b.kind AND t.age_from <= b.age_years
+            ORDER BY t.age_from DESC LIMIT 1) d ON true
+          WHERE b.parcel_id = p.id), '[]'::json) AS buildings
       FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id
+      LEFT JOIN LATERAL (SELECT t.* FROM tax_appraisals t
+        WHERE p.value_per_m2 IS NULL AND t.first_year <= ${year} AND t.last_year >= ${year}
+          AND ((t.deed_kind = p.deed_kind AND t.deed_no = p.deed_no)
+            OR (t.deed_no IS NULL AND t.zone = p.appraisal_zone AND (t.block IS NULL OR t.block = p.appraisal_block)))
+        ORDER BY (t.deed_no IS NOT NULL) DESC, (t.block IS NOT NULL) DESC, t.first_year DESC LIMIT 1) a ON true
       WHERE p.id > ${afterId}::uuid ORDER BY p.id LIMIT ${limit}`,
       on,
     );

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
 import { readers, revenue, tags, xlsxType } from './access.ts';
-import { BuildingRow, columnsOf, ParcelRow, SignRow } from './import.ts';
+import { AppraisalRow, BuildingRow, columnsOf, DepreciationRow, ParcelRow, SignRow } from './import.ts';
 import { type ImportKind, RegisterImports } from './import-job.ts';
 import {
   DeclarationBody,
@@ -187,6 +187,16 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
     ['parcels', 'a parcel register', columnsOf(ParcelRow)],
     ['buildings', 'buildings on registered parcels (found by deed)', columnsOf(BuildingRow)],
     ['signs', 'signboards with their owners', columnsOf(SignRow)],
+    [
+      'appraisals',
+      "the Treasury's land appraisal for a round (per parcel by deed, or per zone and block)",
+      columnsOf(AppraisalRow),
+    ],
+    [
+      'depreciation',
+      "the Treasury's building-depreciation table (by type and age)",
+      columnsOf(DepreciationRow),
+    ],
   ];
   for (const [kind, what, columns] of importable) {
     app.post(
