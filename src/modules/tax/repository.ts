@@ -73,6 +73,14 @@ const billColumns = sql`b.id, b.number, b.tax_year AS "taxYear", b.tax_kind AS "
 const point = (p?: { lon: number; lat: number }) =>
   p ? sql`ST_SetSRID(ST_MakePoint(${p.lon}, ${p.lat}), 4326)` : sql`NULL`;
 
+/** A search text as a LIKE pattern that matches it anywhere, its own % and _ taken literally. */
+const like = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const billsOf = (match: ReturnType<typeof sql>) =>
+  sql`COALESCE((SELECT json_agg(json_build_object('id', x.id, 'number', x.number, 'taxYear', x.tax_year,
+    'amountSatang', x.amount_satang::float8, 'status', x.status) ORDER BY x.tax_year DESC, x.number)
+    FROM tax_bills x WHERE ${match}), '[]'::json)`;
+
 /** The only place with SQL for local taxes. */
 export class TaxRepository {
   constructor(private readonly db: Db) {}
@@ -487,6 +495,85 @@ export class TaxRepository {
       on,
     );
     return rows.length > 0;
+  }
+
+  /** A page of the parcel register, searched by deed number, owner name or owner tax ID. */
+  async registerParcels(q: string | undefined, limit: number, offset: number) {
+    const where = q
+      ? sql`(p.deed_no ILIKE ${like(q)} ESCAPE '\\' OR o.name ILIKE ${like(q)} ESCAPE '\\' OR o.tax_id = ${q})`
+      : sql`true`;
+    const [count] = await this.db.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id WHERE ${where}`,
+    );
+    const items = await this.db.rows(
+      sql`SELECT p.id, p.deed_kind AS "deedKind", p.deed_no AS "deedNo", o.name AS "ownerName", p.area_m2::float8 AS "areaM2",
+          p.value_per_m2::float8 AS "valuePerM2", p.zone_code AS zone,
+          (SELECT count(*)::int FROM tax_buildings b WHERE b.parcel_id = p.id) AS buildings
+        FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id WHERE ${where}
+        ORDER BY p.deed_kind, p.deed_no LIMIT ${limit} OFFSET ${offset}`,
+    );
+    return { total: count.n, items };
+  }
+
+  async registerBuildings(q: string | undefined, limit: number, offset: number) {
+    const where = q
+      ? sql`(p.deed_no ILIKE ${like(q)} ESCAPE '\\' OR o.name ILIKE ${like(q)} ESCAPE '\\' OR o.tax_id = ${q}
+          OR b.building_no ILIKE ${like(q)} ESCAPE '\\' OR b.kind ILIKE ${like(q)} ESCAPE '\\')`
+      : sql`true`;
+    const from = sql`FROM tax_buildings b JOIN tax_parcels p ON p.id = b.parcel_id JOIN tax_owners o ON o.id = p.owner_id`;
+    const [count] = await this.db.rows<{ n: number }>(sql`SELECT count(*)::int AS n ${from} WHERE ${where}`);
+    const items = await this.db.rows(
+      sql`SELECT b.id, b.parcel_id AS "parcelId", p.deed_kind AS "deedKind", p.deed_no AS "deedNo", b.building_no AS "buildingNo",
+          b.kind, o.name AS "ownerName", b.floor_area_m2::float8 AS "floorAreaM2", b.age_years AS "ageYears"
+        ${from} WHERE ${where}
+        ORDER BY p.deed_kind, p.deed_no, b.building_no NULLS LAST, b.id LIMIT ${limit} OFFSET ${offset}`,
+    );
+    return { total: count.n, items };
+  }
+
+  async registerSigns(q: string | undefined, limit: number, offset: number) {
+    const where = q
+      ? sql`(s.text_content ILIKE ${like(q)} ESCAPE '\\' OR o.name ILIKE ${like(q)} ESCAPE '\\' OR o.tax_id = ${q})`
+      : sql`true`;
+    const from = sql`FROM tax_signs s JOIN tax_owners o ON o.id = s.owner_id`;
+    const [count] = await this.db.rows<{ n: number }>(sql`SELECT count(*)::int AS n ${from} WHERE ${where}`);
+    const items = await this.db.rows(
+      sql`SELECT s.id, o.name AS "ownerName", s.text_content AS text, s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",
+          s.sign_type AS type, s.moving, s.status
+        ${from} WHERE ${where}
+        ORDER BY o.name, s.created_at, s.id LIMIT ${limit} OFFSET ${offset}`,
+    );
+    return { total: count.n, items };
+  }
+
+  /** One parcel with its owner, buildings and bills, as the register shows it. */
+  async registerParcel(id: string) {
+    const [row] = await this.db.rows(
+      sql`SELECT p.id, p.deed_kind AS "deedKind", p.deed_no AS "deedNo", p.area_m2::float8 AS "areaM2",
+          p.value_per_m2::float8 AS "valuePerM2", p.appraisal_zone AS "appraisalZone", p.appraisal_block AS "appraisalBlock",
+          p.zone_code AS zone, p.uses,
+          CASE WHEN p.location IS NULL THEN NULL ELSE json_build_object('lon', ST_X(p.location), 'lat', ST_Y(p.location)) END AS location,
+          json_build_object('id', o.id, 'kind', o.kind, 'name', o.name, 'taxId', o.tax_id) AS owner,
+          COALESCE((SELECT json_agg(json_build_object('id', b.id, 'buildingNo', b.building_no, 'kind', b.kind,
+            'floorAreaM2', b.floor_area_m2::float8, 'costPerM2Baht', b.cost_per_m2::float8, 'ageYears', b.age_years,
+            'depreciationPercent', b.depreciation_percent::float8) ORDER BY b.building_no NULLS LAST, b.id)
+            FROM tax_buildings b WHERE b.parcel_id = p.id), '[]'::json) AS buildings,
+          ${billsOf(sql`x.parcel_id = p.id`)} AS bills
+        FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id WHERE p.id = ${id}`,
+    );
+    return row;
+  }
+
+  async registerSign(id: string) {
+    const [row] = await this.db.rows(
+      sql`SELECT s.id, s.text_content AS text, s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",
+          s.sign_type AS type, s.moving, s.status, s.declared_at AS "declaredAt", jsonb_array_length(s.photos) AS photos,
+          CASE WHEN s.location IS NULL THEN NULL ELSE json_build_object('lon', ST_X(s.location), 'lat', ST_Y(s.location)) END AS location,
+          json_build_object('id', o.id, 'kind', o.kind, 'name', o.name, 'taxId', o.tax_id) AS owner,
+          ${billsOf(sql`x.sign_id = s.id`)} AS bills
+        FROM tax_signs s JOIN tax_owners o ON o.id = s.owner_id WHERE s.id = ${id}`,
+    );
+    return row;
   }
 
   /** Open bills past their due date, oldest first. */
