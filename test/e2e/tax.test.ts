@@ -151,4 +151,29 @@ describe('local taxes on a phone', () => {
     expect(await seriousViolations(office.page)).toEqual([]);
     await office.context.close();
   });
+
+  it('finance staff search the register, page through it and open a parcel', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await page.goto('/signin');
+    await page.getByLabel(/อีเมล/).fill('revenue@demo.local');
+    await page.getByLabel(/รหัสผ่าน/).fill('mueang-demo');
+    await page.locator('form button[type="submit"]').click();
+    await page.waitForURL('**/account');
+    await page.goto('/tax');
+    await page.getByRole('link', { name: /เปิดทะเบียน/ }).click();
+    await page.waitForURL('**/tax/register');
+    await page.getByRole('table').waitFor();
+    await page.getByRole('button', { name: /^เปิด / }).first().click();
+    const detail = page.getByTestId('register-detail');
+    await detail.waitFor();
+    expect(await detail.innerText()).toContain('เจ้าของ');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H2');
+    await page.getByRole('button', { name: 'ป้าย', exact: true }).click();
+    expect(await detail.count()).toBe(0);
+    await page.getByLabel('ค้นหา', { exact: true }).fill('ไม่มีป้ายนี้แน่นอน');
+    await page.getByRole('button', { name: 'ค้นหา', exact: true }).click();
+    await page.getByText('ไม่พบรายการ').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  });
 });

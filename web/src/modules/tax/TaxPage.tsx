@@ -75,6 +75,11 @@ export function TaxPage() {
           <MyDeclarations />
         </>
       )}
+      {finance && (
+        <p>
+          <Link to="/tax/register">{t('tax.register.link')}</Link>
+        </p>
+      )}
       {me.data?.kind === 'staff' && <Reports />}
       {finance && <DeclarationQueue canAccept={keepsRegister} />}
       {keepsRegister && <ImportCard />}
