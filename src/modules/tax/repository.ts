@@ -476,11 +476,13 @@ export class TaxRepository {
       moving: boolean;
       text: string;
       status: string;
-      photos: string[];
+      /** How many photos; each is read with GET /declarations/{id}/photos/{n}. */
+      photos: number;
       declaredAt: string;
+      reviewNote: string | null;
     }>(
       sql`SELECT s.id, o.name AS "ownerName", s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm", s.sign_type AS type, s.moving,
-          s.text_content AS text, s.status, s.photos, s.declared_at AS "declaredAt"
+          s.text_content AS text, s.status, jsonb_array_length(s.photos) AS photos, s.declared_at AS "declaredAt", s.review_note AS "reviewNote"
         FROM tax_signs s JOIN tax_owners o ON o.id = s.owner_id
         WHERE s.declared_at IS NOT NULL
           AND (${filter.declaredBy ?? null}::uuid IS NULL OR s.declared_by = ${filter.declaredBy ?? null}::uuid)
@@ -489,12 +491,30 @@ export class TaxRepository {
     );
   }
 
-  async acceptDeclaration(on: Executor, id: string): Promise<boolean> {
+  async acceptDeclaration(on: Executor, id: string, by: string | null): Promise<boolean> {
     const rows = await this.db.rows(
-      sql`UPDATE tax_signs SET status = 'registered' WHERE id = ${id} AND status = 'declared' RETURNING id`,
+      sql`UPDATE tax_signs SET status = 'registered', reviewed_at = now(), reviewed_by = ${by}
+        WHERE id = ${id} AND status = 'declared' RETURNING id`,
       on,
     );
     return rows.length > 0;
+  }
+
+  async rejectDeclaration(on: Executor, id: string, reason: string, by: string | null): Promise<boolean> {
+    const rows = await this.db.rows(
+      sql`UPDATE tax_signs SET status = 'rejected', review_note = ${reason}, reviewed_at = now(), reviewed_by = ${by}
+        WHERE id = ${id} AND status = 'declared' RETURNING id`,
+      on,
+    );
+    return rows.length > 0;
+  }
+
+  /** The stored photo names of a declared sign and who declared it. */
+  async declarationPhotos(id: string): Promise<{ declaredBy: string | null; photos: string[] } | undefined> {
+    const [row] = await this.db.rows<{ declaredBy: string | null; photos: string[] }>(
+      sql`SELECT declared_by AS "declaredBy", photos FROM tax_signs WHERE id = ${id} AND declared_at IS NOT NULL`,
+    );
+    return row;
   }
 
   /** A page of the parcel register, searched by deed number, owner name or owner tax ID. */

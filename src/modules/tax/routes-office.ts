@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
@@ -146,6 +147,75 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
       schema: { tags, summary: 'Accept a declared signboard into the register', params: IdParam },
     },
     async (request) => service.acceptDeclaration((request.params as { id: string }).id, request.actor()),
+  );
+
+  app.post(
+    '/declarations/:id/reject',
+    {
+      config: revenue,
+      schema: {
+        tags,
+        summary: 'Refuse a declared signboard, saying why (the citizen sees the reason)',
+        params: IdParam,
+        body: Type.Object(
+          { reason: Type.String({ minLength: 1, maxLength: 1000, pattern: '\\S' }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) =>
+      service.rejectDeclaration(
+        (request.params as { id: string }).id,
+        (request.body as { reason: string }).reason.trim(),
+        request.actor(),
+      ),
+  );
+
+  const photoTypes: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+  app.get(
+    '/declarations/:id/photos/:n',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'A photo of a declared signboard (its declarant, or finance staff)',
+        params: Type.Object(
+          { id: Type.String({ format: 'uuid' }), n: Type.Integer({ minimum: 1, maximum: 3 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { id, n } = request.params as { id: string; n: number };
+      const p = request.principal!;
+      const found = await service.repo.declarationPhotos(id);
+      const name = found?.photos[n - 1];
+      if (!found || !name) throw AppError.notFound();
+      if (p.kind === 'citizen') {
+        if (found.declaredBy !== p.userId) throw AppError.notFound();
+      } else {
+        const finance =
+          p.role === 'admin' ||
+          p.role === 'executive' ||
+          ((p.role === 'officer' || p.role === 'office_manager') && p.officeCode === 'finance');
+        if (!finance) throw AppError.forbidden();
+        await audit(app.db.orm, request.actor(), {
+          action: 'tax.sign.photo.read',
+          resourceType: 'tax.sign',
+          resourceId: id,
+          detail: { n },
+        });
+      }
+      // Stored names are random UUIDs made by storePhotos; anything else is not served.
+      const match = /^[0-9a-f-]{36}\.(jpg|png|webp)$/.exec(name);
+      if (!match) throw AppError.notFound();
+      return reply
+        .type(photoTypes[match[1]])
+        .header('cache-control', 'private, no-store')
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', 'inline')
+        .send(await readFile(join(uploads, name)));
+    },
   );
 
   const ArrearsQuery = Type.Object(

@@ -158,9 +158,18 @@ export class TaxService {
 
   acceptDeclaration(id: string, actor: Actor) {
     return this.db.transaction(async (tx) => {
-      if (!(await this.repo.acceptDeclaration(tx, id))) throw AppError.notFound();
+      if (!(await this.repo.acceptDeclaration(tx, id, actor.id))) throw AppError.notFound();
       await audit(tx, actor, { action: 'tax.sign.accept', resourceType: 'tax.sign', resourceId: id });
       return { id, status: 'registered' as const };
+    });
+  }
+
+  /** Refuses a declared sign, with the reason the citizen will see. */
+  rejectDeclaration(id: string, reason: string, actor: Actor) {
+    return this.db.transaction(async (tx) => {
+      if (!(await this.repo.rejectDeclaration(tx, id, reason, actor.id))) throw AppError.notFound();
+      await audit(tx, actor, { action: 'tax.sign.reject', resourceType: 'tax.sign', resourceId: id });
+      return { id, status: 'rejected' as const };
     });
   }
 

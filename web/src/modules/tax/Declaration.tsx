@@ -25,6 +25,8 @@ export interface DeclaredSign {
   text: string;
   status: 'declared' | 'registered' | 'rejected';
   declaredAt: string;
+  photos: number;
+  reviewNote: string | null;
 }
 
 const fields: DeclarationField[] = [
@@ -293,6 +295,9 @@ export function MyDeclarations() {
               </Badge>{' '}
               {d.text} · {t('tax.declarations.size', { width: d.widthCm, height: d.heightCm })} ·{' '}
               {formatDate(d.declaredAt, i18n.language)}
+              {d.status === 'rejected' && d.reviewNote && (
+                <p>{t('tax.declarations.reason', { reason: d.reviewNote })}</p>
+              )}
             </li>
           ))}
         </ul>
@@ -306,6 +311,8 @@ export function DeclarationQueue({ canAccept }: { canAccept: boolean }) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const [accepted, setAccepted] = useState<string | null>(null);
+  const [rejecting, setRejecting] = useState<DeclaredSign | null>(null);
+  const [reasonError, setReasonError] = useState<string | undefined>();
   const list = useQuery({
     queryKey: ['tax', 'declarations', 'waiting'],
     queryFn: () => api<DeclaredSign[]>('GET', '/api/tax/declarations'),
@@ -317,13 +324,65 @@ export function DeclarationQueue({ canAccept }: { canAccept: boolean }) {
       void client.invalidateQueries({ queryKey: ['tax', 'declarations', 'waiting'] });
     },
   });
+  const reject = useMutation({
+    mutationFn: ({ d, reason }: { d: DeclaredSign; reason: string }) =>
+      api('POST', `/api/tax/declarations/${d.id}/reject`, { reason }),
+    onSuccess: (_r, { d }) => {
+      setAccepted(null);
+      setRejecting(null);
+      setRejected(d.text);
+      void client.invalidateQueries({ queryKey: ['tax', 'declarations', 'waiting'] });
+    },
+  });
+  const [rejected, setRejected] = useState<string | null>(null);
   if (list.isPending) return <Spinner />;
   if (list.isError) return <ErrorState error={list.error} />;
   return (
     <Card>
       <h2>{t('tax.declarations.waiting')}</h2>
-      <p role="status">{accepted ? t('tax.declarations.accepted', { text: accepted }) : ''}</p>
+      <p role="status">
+        {accepted
+          ? t('tax.declarations.accepted', { text: accepted })
+          : rejected
+            ? t('tax.declarations.rejected', { text: rejected })
+            : ''}
+      </p>
       {accept.isError && <ErrorState error={accept.error} />}
+      {rejecting && (
+        <form
+          data-testid="reject-form"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            const reason = String(new FormData(e.currentTarget).get('reason') ?? '').trim();
+            if (!reason) {
+              setReasonError(t('form.errors.required'));
+              e.currentTarget.querySelector<HTMLElement>('[name="reason"]')?.focus();
+              return;
+            }
+            setReasonError(undefined);
+            reject.mutate({ d: rejecting, reason });
+          }}
+        >
+          <TextField
+            label={t('tax.declarations.reasonLabel', { text: rejecting.text })}
+            name="reason"
+            maxLength={1000}
+            required
+            autoFocus
+            error={reasonError}
+          />
+          {reject.isError && <ErrorState error={reject.error} />}
+          <div className="inline-form">
+            <Button type="submit" variant="danger" disabled={reject.isPending}>
+              {t('tax.declarations.reject')}
+            </Button>
+            <Button variant="secondary" onClick={() => setRejecting(null)}>
+              {t('tax.declarations.cancel')}
+            </Button>
+          </div>
+        </form>
+      )}
       {list.data.length === 0 ? (
         <EmptyState>{t('tax.declarations.noneWaiting')}</EmptyState>
       ) : (
@@ -350,20 +409,52 @@ export function DeclarationQueue({ canAccept }: { canAccept: boolean }) {
               header: t('tax.declare.type'),
               cell: (d) => `${d.type} · ${d.moving ? t('tax.declare.movingYes') : t('tax.declare.static')}`,
             },
+            {
+              key: 'photos',
+              header: t('tax.declarations.photos'),
+              cell: (d) =>
+                Array.from(
+                  { length: d.photos },
+                  (_, i) => `/api/tax/declarations/${d.id}/photos/${i + 1}`,
+                ).map((url, i) => (
+                  <a key={url} href={url} target="_blank" rel="noopener">
+                    <img
+                      src={url}
+                      width={72}
+                      height={72}
+                      loading="lazy"
+                      style={{ objectFit: 'cover' }}
+                      alt={t('tax.declarations.photoAlt', { n: i + 1, text: d.text })}
+                    />
+                  </a>
+                )),
+            },
             ...(canAccept
               ? [
                   {
                     key: 'accept',
                     header: t('tax.declarations.action'),
                     cell: (d: DeclaredSign) => (
-                      <Button
-                        variant="secondary"
-                        onClick={() => accept.mutate(d)}
-                        disabled={accept.isPending}
-                        aria-label={t('tax.declarations.acceptLabel', { text: d.text })}
-                      >
-                        {t('tax.declarations.accept')}
-                      </Button>
+                      <div className="inline-form">
+                        <Button
+                          variant="secondary"
+                          onClick={() => accept.mutate(d)}
+                          disabled={accept.isPending}
+                          aria-label={t('tax.declarations.acceptLabel', { text: d.text })}
+                        >
+                          {t('tax.declarations.accept')}
+                        </Button>
+                        <Button
+                          variant="secondary"
+                          onClick={() => {
+                            setReasonError(undefined);
+                            setRejecting(d);
+                          }}
+                          aria-label={t('tax.declarations.rejectLabel', { text: d.text })}
+                        >
+                          {t('tax.declarations.reject')}
+                        </Button>
+                      </div>
                     ),
                   },
                 ]
