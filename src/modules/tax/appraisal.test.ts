@@ -186,6 +186,45 @@ describe('Treasury appraisal and depreciation tables', () => {
     expect(rows.map((r) => Number(r.v))).toEqual([4700]);
   });
 
+  it('shows staff the imported tables, searched and paged', async () => {
+    const z1 = await t.json({ method: 'GET', url: '/api/tax/register/appraisals?q=Z1', headers: revenue });
+    expect(z1.status).toBe(200);
+    expect(z1.body.total).toBe(3);
+    // Newest round first; in a round, the zone's own row before its blocks.
+    expect(
+      z1.body.items.map((r: { roundFrom: number; block: string | null; valuePerM2: number }) => [
+        r.roundFrom,
+        r.block,
+        r.valuePerM2,
+      ]),
+    ).toEqual([
+      [2570, null, 10000],
+      [2566, null, 3000],
+      [2566, 'B7', 4700],
+    ]);
+    const deed = await t.json({
+      method: 'GET',
+      url: '/api/tax/register/appraisals?q=APR-1',
+      headers: revenue,
+    });
+    expect(deed.body.items).toEqual([
+      expect.objectContaining({ deedKind: 'chanote', deedNo: 'APR-1', zone: null }),
+    ]);
+    const table = await t.json({
+      method: 'GET',
+      url: `/api/tax/register/depreciation?q=${encodeURIComponent('ตึก')}&limit=2`,
+      headers: revenue,
+    });
+    expect(table.body.total).toBe(3);
+    expect(table.body.items.map((r: { ageFrom: number }) => r.ageFrom)).toEqual([0, 10]);
+    const clerk = await t.json({
+      method: 'GET',
+      url: '/api/tax/register/appraisals',
+      headers: await t.signIn('officer'),
+    });
+    expect(clerk.status).toBe(403);
+  });
+
   it('refuses the table imports to other offices and files without their columns', async () => {
     const clerk = await t.json({
       method: 'POST',

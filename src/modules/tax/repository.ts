@@ -566,6 +566,37 @@ export class TaxRepository {
     return { total: count.n, items };
   }
 
+  /** The imported Treasury appraisal, newest round first, searched by zone, block or deed number. */
+  async appraisalRows(q: string | undefined, limit: number, offset: number) {
+    const where = q
+      ? sql`(t.zone ILIKE ${like(q)} ESCAPE '\\' OR t.block ILIKE ${like(q)} ESCAPE '\\' OR t.deed_no ILIKE ${like(q)} ESCAPE '\\')`
+      : sql`true`;
+    const [count] = await this.db.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM tax_appraisals t WHERE ${where}`,
+    );
+    const items = await this.db.rows(
+      sql`SELECT t.id, t.first_year AS "roundFrom", t.last_year AS "roundTo", t.deed_kind AS "deedKind", t.deed_no AS "deedNo",
+          t.zone, t.block, t.value_per_m2::float8 AS "valuePerM2"
+        FROM tax_appraisals t WHERE ${where}
+        ORDER BY t.first_year DESC, t.zone NULLS LAST, t.block NULLS FIRST, t.deed_kind, t.deed_no, t.id LIMIT ${limit} OFFSET ${offset}`,
+    );
+    return { total: count.n, items };
+  }
+
+  /** The imported depreciation table, by building type and age. */
+  async depreciationRows(q: string | undefined, limit: number, offset: number) {
+    const where = q ? sql`t.building_type ILIKE ${like(q)} ESCAPE '\\'` : sql`true`;
+    const [count] = await this.db.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM tax_depreciation t WHERE ${where}`,
+    );
+    const items = await this.db.rows(
+      sql`SELECT t.id, t.building_type AS "buildingType", t.age_from AS "ageFrom", t.depreciation_percent::float8 AS "depreciationPercent"
+        FROM tax_depreciation t WHERE ${where}
+        ORDER BY t.building_type, t.age_from LIMIT ${limit} OFFSET ${offset}`,
+    );
+    return { total: count.n, items };
+  }
+
   /** One parcel with its owner, buildings and bills, as the register shows it. */
   async registerParcel(id: string) {
     const [row] = await this.db.rows(

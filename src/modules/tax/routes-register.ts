@@ -31,6 +31,8 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
     parcels: (q: RegisterQueryInput) => service.repo.registerParcels(q.q, q.limit, q.offset),
     buildings: (q: RegisterQueryInput) => service.repo.registerBuildings(q.q, q.limit, q.offset),
     signs: (q: RegisterQueryInput) => service.repo.registerSigns(q.q, q.limit, q.offset),
+    appraisals: (q: RegisterQueryInput) => service.repo.appraisalRows(q.q, q.limit, q.offset),
+    depreciation: (q: RegisterQueryInput) => service.repo.depreciationRows(q.q, q.limit, q.offset),
   };
   for (const [kind, list] of Object.entries(lists)) {
     app.get(

@@ -9,8 +9,8 @@ import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.ts
 import { type Column, Table } from '../../ui/Table.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 
-type Kind = 'parcels' | 'buildings' | 'signs';
-const kinds: Kind[] = ['parcels', 'buildings', 'signs'];
+type Kind = 'parcels' | 'buildings' | 'signs' | 'appraisals' | 'depreciation';
+const kinds: Kind[] = ['parcels', 'buildings', 'signs', 'appraisals', 'depreciation'];
 const pageSize = 20;
 
 interface Page<T> {
@@ -47,6 +47,22 @@ interface SignRow {
   type: number;
   moving: boolean;
   status: string;
+}
+interface AppraisalRow {
+  id: string;
+  roundFrom: number;
+  roundTo: number;
+  deedKind: string | null;
+  deedNo: string | null;
+  zone: string | null;
+  block: string | null;
+  valuePerM2: number;
+}
+interface DepreciationRow {
+  id: string;
+  buildingType: string;
+  ageFrom: number;
+  depreciationPercent: number;
 }
 interface Owner {
   id: string;
@@ -193,7 +209,10 @@ function RegisterList({
     queryFn: () => {
       const params = new URLSearchParams({ limit: String(pageSize), offset: String(page * pageSize) });
       if (q) params.set('q', q);
-      return api<Page<ParcelRow | BuildingRow | SignRow>>('GET', `/api/tax/register/${kind}?${params}`);
+      return api<Page<ParcelRow | BuildingRow | SignRow | AppraisalRow | DepreciationRow>>(
+        'GET',
+        `/api/tax/register/${kind}?${params}`,
+      );
     },
     placeholderData: keepPreviousData,
   });
@@ -264,6 +283,49 @@ function RegisterList({
       <Table
         caption={caption}
         rows={list.data.items as BuildingRow[]}
+        rowKey={(r) => r.id}
+        columns={columns}
+        pageSize={pageSize}
+        server={server}
+        empty={t('tax.register.none')}
+      />
+    );
+  }
+  if (kind === 'appraisals') {
+    const columns: Column<AppraisalRow>[] = [
+      { key: 'round', header: t('tax.register.round'), cell: (r) => `${r.roundFrom}–${r.roundTo}` },
+      {
+        key: 'where',
+        header: t('tax.register.appraisalWhere'),
+        cell: (r) =>
+          r.deedNo
+            ? deed({ deedKind: r.deedKind ?? 'other', deedNo: r.deedNo })
+            : t('tax.register.appraisalArea', { zone: r.zone, block: r.block ?? '—' }),
+      },
+      { key: 'value', header: t('tax.register.value'), cell: (r) => num(r.valuePerM2, i18n.language) },
+    ];
+    return (
+      <Table
+        caption={caption}
+        rows={list.data.items as AppraisalRow[]}
+        rowKey={(r) => r.id}
+        columns={columns}
+        pageSize={pageSize}
+        server={server}
+        empty={t('tax.register.none')}
+      />
+    );
+  }
+  if (kind === 'depreciation') {
+    const columns: Column<DepreciationRow>[] = [
+      { key: 'type', header: t('tax.register.buildingKind'), cell: (r) => r.buildingType },
+      { key: 'age', header: t('tax.register.ageFrom'), cell: (r) => r.ageFrom },
+      { key: 'dep', header: t('tax.register.depreciation'), cell: (r) => `${r.depreciationPercent}%` },
+    ];
+    return (
+      <Table
+        caption={caption}
+        rows={list.data.items as DepreciationRow[]}
         rowKey={(r) => r.id}
         columns={columns}
         pageSize={pageSize}
