@@ -186,6 +186,26 @@ describe('Treasury appraisal and depreciation tables', () => {
     expect(rows.map((r) => Number(r.v))).toEqual([4700]);
   });
 
+  it('imports parcels that take their value from the appraisal', async () => {
+    const status = await importFile(
+      'parcels',
+      [
+        'ownerTaxId,ownerKind,ownerName,deedKind,deedNo,rai,ngan,wa,valuePerM2Baht,appraisalZone,appraisalBlock,use',
+        '3109900123453,person,นายประเมิน,chanote,APR-IMP-1,1,0,0,,Z1,B7,other',
+        '3109900123453,person,นายประเมิน,chanote,APR-IMP-2,1,0,0,,,B7,other',
+        `3109900123453,person,นายประเมิน,chanote,APR-IMP-3,1,0,0,,${'Z'.repeat(51)},,other`,
+      ].join('\n'),
+    );
+    expect(status).toMatchObject({ imported: 1 });
+    const errors = byLine(status);
+    expect(errors[3]).toContain('appraisalBlock');
+    expect(errors[4]).toContain('appraisalZone');
+    const [row] = await t.db.rows<{ v: string | null; zone: string; block: string }>(
+      sql`SELECT value_per_m2::text AS v, appraisal_zone AS zone, appraisal_block AS block FROM tax_parcels WHERE deed_no = 'APR-IMP-1'`,
+    );
+    expect(row).toEqual({ v: null, zone: 'Z1', block: 'B7' });
+  });
+
   it('shows staff the imported tables, searched and paged', async () => {
     const z1 = await t.json({ method: 'GET', url: '/api/tax/register/appraisals?q=Z1', headers: revenue });
     expect(z1.status).toBe(200);
