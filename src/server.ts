@@ -11,6 +11,8 @@ import { type Broker, startBroker } from './core/mqtt/broker.ts';
 import { choosePort } from './core/net.ts';
 import { seedDemo } from './core/seed.ts';
 import { modules as registered } from './modules/index.ts';
+import { contextService } from './platform/context/service.ts';
+import { IngestWorker } from './platform/ingestion/worker.ts';
 
 /** Core's migrations first, then the platform's, then each module's in the order of the module list. */
 export function migrationSources(modules: ModuleManifest[] = registered): MigrationSource[] {
@@ -44,6 +46,8 @@ export interface Platform {
   app: FastifyInstance;
   db: Db;
   broker: Broker | null;
+  /** Takes sensor uplinks from the broker into readings and entities; null without a broker. */
+  ingest: IngestWorker | null;
   events: Events;
   url: string;
   /** What people should know about this start, e.g. a port that was taken and replaced. */
@@ -72,6 +76,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   const events = new Events(db, log);
   let broker: Broker | null = null;
   let app: FastifyInstance | null = null;
+  let ingest: IngestWorker | null = null;
   try {
     if (config.DEMO) await seedDemo(db, events, modules);
     if (!options.withoutBroker) {
@@ -87,7 +92,18 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     app = await buildApp({ config, db, events, broker, modules, logger: options.logger });
     await app.listen({ port, host: config.HOST });
     events.start();
+    if (broker) {
+      ingest = new IngestWorker({
+        db,
+        context: contextService(db),
+        log,
+        brokerUrl: broker.url,
+        embedded: broker.embedded,
+      });
+      await ingest.start();
+    }
   } catch (e) {
+    await ingest?.stop();
     await app?.close();
     await broker?.close();
     await db.close();
@@ -101,10 +117,12 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     app: started,
     db,
     broker,
+    ingest,
     events,
     notices,
     url: config.PUBLIC_URL ?? `http://${host}:${actualPort}`,
     async close() {
+      await ingest?.stop();
       await started.close();
       await events.stop();
       await broker?.close();

@@ -63,6 +63,9 @@ export interface LinkState {
   battery: number | null;
 }
 
+/** Identifies the readings of one uplink: device and time (milliseconds since the epoch). */
+export const readingKey = (deviceId: string, ms: number) => `${deviceId}@${ms}`;
+
 const textArray = (items: string[]) =>
   sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(items)}::jsonb))`;
 
@@ -197,25 +200,33 @@ export class DeviceRepository {
     return found;
   }
 
-  /** Multi-row insert; rows already stored (same device, time, quantity) are skipped. Returns how many were new. */
-  async insertReadings(on: Executor, rows: ReadingRow[]): Promise<number> {
-    let stored = 0;
+  /**
+   * Multi-row insert; rows already stored (same device, time, quantity) are skipped. Returns how many
+   * were new and the `readingKey`s of the uplinks that had a new one.
+   */
+  async insertReadings(on: Executor, rows: ReadingRow[]): Promise<{ count: number; keys: Set<string> }> {
+    let count = 0;
+    const keys = new Set<string>();
     for (let i = 0; i < rows.length; i += 5000) {
       const part = rows.slice(i, i + 5000);
-      const result = await this.db.rows<{ n: number }>(
+      const result = await this.db.rows<{ deviceId: string; ms: number; n: number }>(
         sql`WITH r AS (
             INSERT INTO dev_readings (device_id, observed_at, quantity, value, f_cnt)
             SELECT x."deviceId", x."observedAt", x.quantity, x.value, x."fCnt"
             FROM jsonb_to_recordset(${JSON.stringify(part)}::jsonb)
               AS x("deviceId" uuid, "observedAt" timestamptz, quantity text, value float8, "fCnt" bigint)
             ON CONFLICT (device_id, observed_at, quantity) DO NOTHING
-            RETURNING 1)
-          SELECT count(*)::int AS n FROM r`,
+            RETURNING device_id, observed_at)
+          SELECT device_id AS "deviceId", (extract(epoch FROM observed_at) * 1000)::float8 AS ms, count(*)::int AS n
+          FROM r GROUP BY 1, 2`,
         on,
       );
-      stored += result[0].n;
+      for (const r of result) {
+        count += r.n;
+        keys.add(readingKey(r.deviceId, Math.round(r.ms)));
+      }
     }
-    return stored;
+    return { count, keys };
   }
 
   /** Keeps each device's latest link state (a late, older message does not move it back). */
