@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
+import { DeviceRepository } from './repository.ts';
 
 let t: TestApp;
 let offices: Map<string, string>;
@@ -272,5 +273,118 @@ describe('devices', () => {
       (await t.json({ method: 'GET', url: '/api/devices/not-a-uuid', headers: await t.tokenFor('admin') }))
         .status,
     ).toBe(400);
+  });
+});
+
+describe('readings and dead letters', () => {
+  let deviceId: string;
+  beforeAll(async () => {
+    const manager = await t.tokenFor('office_manager');
+    const p = await t.json({
+      method: 'POST',
+      url: '/api/device-profiles',
+      headers: manager,
+      payload: { ...airProfile, name: 'Air for readings' },
+    });
+    const d = await t.json({
+      method: 'POST',
+      url: '/api/devices',
+      headers: manager,
+      payload: device({ devEui: '70B3D57ED00000AA', profileId: p.body.id }),
+    });
+    deviceId = d.body.id;
+    const repo = new DeviceRepository(t.db);
+    const at = (h: number) => new Date(Date.UTC(2026, 10, 25, h)).toISOString();
+    await t.db.transaction(async (tx) => {
+      await repo.insertReadings(tx, [
+        { deviceId, observedAt: at(1), quantity: 'pm25', value: 10, fCnt: 1 },
+        { deviceId, observedAt: at(1), quantity: 'temperature', value: 24, fCnt: 1 },
+        { deviceId, observedAt: at(2), quantity: 'pm25', value: 20, fCnt: 2 },
+        { deviceId, observedAt: at(3), quantity: 'pm25', value: 30, fCnt: 3 },
+      ]);
+      await repo.insertDeadLetters(tx, [
+        {
+          topic: 'application/1/device/x/event/up',
+          payload: Buffer.from([0, 255]),
+          reason: 'unparseable',
+          detail: 'not JSON',
+          devEui: null,
+        },
+        {
+          topic: 'application/1/device/0000000000000001/event/up',
+          payload: Buffer.from('{}'),
+          reason: 'unknown-device',
+          detail: null,
+          devEui: '0000000000000001',
+        },
+      ]);
+    });
+  });
+
+  it('gives the latest value of each quantity and the readings of a range, oldest first', async () => {
+    const officer = await t.tokenFor('officer');
+    const res = await t.json({
+      method: 'GET',
+      url: `/api/devices/${deviceId}/readings?from=2026-11-25T00:00:00Z&to=2026-11-25T03:00:00Z`,
+      headers: officer,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.latest).toEqual([
+      { quantity: 'pm25', value: 30, observedAt: expect.stringMatching(/^2026-11-25T03:00:00/) },
+      { quantity: 'temperature', value: 24, observedAt: expect.stringMatching(/^2026-11-25T01:00:00/) },
+    ]);
+    expect(res.body.series.map((r: { quantity: string; value: number }) => [r.quantity, r.value])).toEqual([
+      ['pm25', 10],
+      ['temperature', 24],
+      ['pm25', 20],
+    ]);
+    const one = await t.json({
+      method: 'GET',
+      url: `/api/devices/${deviceId}/readings?from=2026-11-25T00:00:00Z&to=2026-11-26T00:00:00Z&quantity=pm25&limit=2`,
+      headers: officer,
+    });
+    expect(one.body.series.map((r: { value: number }) => r.value)).toEqual([10, 20]);
+  });
+
+  it('refuses a reversed range, a bad time, an unknown device and citizens', async () => {
+    const officer = await t.tokenFor('officer');
+    const get = (url: string, headers = officer) => t.json({ method: 'GET', url, headers });
+    expect(
+      (await get(`/api/devices/${deviceId}/readings?from=2026-11-26T00:00:00Z&to=2026-11-25T00:00:00Z`))
+        .status,
+    ).toBe(400);
+    expect((await get(`/api/devices/${deviceId}/readings?from=yesterday`)).status).toBe(400);
+    expect((await get(`/api/devices/${deviceId}/readings?quantity=pm25';--`)).status).toBe(400);
+    expect((await get('/api/devices/00000000-0000-4000-8000-000000000000/readings')).status).toBe(404);
+    expect((await get(`/api/devices/${deviceId}/readings`, await t.tokenFor('citizen'))).status).toBe(403);
+  });
+
+  it('lists dead letters for operators, newest first, filtered by reason, with the raw bytes', async () => {
+    const officer = await t.tokenFor('officer');
+    const all = await t.json({ method: 'GET', url: '/api/device-dead-letters', headers: officer });
+    expect(all.status).toBe(200);
+    expect(all.body).toHaveLength(2);
+    const unknown = await t.json({
+      method: 'GET',
+      url: '/api/device-dead-letters?reason=unknown-device',
+      headers: officer,
+    });
+    expect(unknown.body).toEqual([
+      expect.objectContaining({ reason: 'unknown-device', devEui: '0000000000000001' }),
+    ]);
+    const raw = await t.json({
+      method: 'GET',
+      url: '/api/device-dead-letters?reason=unparseable',
+      headers: officer,
+    });
+    expect(Buffer.from(raw.body[0].payload, 'base64')).toEqual(Buffer.from([0, 255]));
+    expect(
+      (await t.json({ method: 'GET', url: '/api/device-dead-letters?reason=other', headers: officer }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await t.json({ method: 'GET', url: '/api/device-dead-letters', headers: await t.tokenFor('citizen') }))
+        .status,
+    ).toBe(403);
   });
 });

@@ -261,6 +261,44 @@ export class DeviceRepository {
     );
   }
 
+  /** The latest value of each quantity of a device. */
+  latest(deviceId: string): Promise<{ quantity: string; value: number; observedAt: string }[]> {
+    return this.db.rows(
+      sql`SELECT DISTINCT ON (quantity) quantity, value, to_json(observed_at)#>>'{}' AS "observedAt"
+        FROM dev_readings WHERE device_id = ${deviceId} ORDER BY quantity, observed_at DESC`,
+    );
+  }
+
+  /** A device's readings in [from, to), oldest first. */
+  series(
+    deviceId: string,
+    range: { from: string; to: string; quantity?: string; limit: number },
+  ): Promise<{ quantity: string; value: number; observedAt: string }[]> {
+    return this.db.rows(
+      sql`SELECT quantity, value, to_json(observed_at)#>>'{}' AS "observedAt" FROM dev_readings
+        WHERE device_id = ${deviceId} AND observed_at >= ${range.from}::timestamptz AND observed_at < ${range.to}::timestamptz
+          ${range.quantity ? sql`AND quantity = ${range.quantity}` : sql``}
+        ORDER BY observed_at, quantity LIMIT ${range.limit}`,
+    );
+  }
+
+  deadLetters(f: { reason?: string; limit: number; offset: number }) {
+    return this.db.rows<{
+      id: string;
+      topic: string;
+      payload: string;
+      reason: string;
+      detail: string | null;
+      devEui: string | null;
+      receivedAt: string;
+    }>(
+      sql`SELECT id, topic, encode(payload, 'base64') AS payload, reason, detail, dev_eui AS "devEui",
+          to_json(received_at)#>>'{}' AS "receivedAt"
+        FROM dev_dead_letters ${f.reason ? sql`WHERE reason = ${f.reason}` : sql``}
+        ORDER BY received_at DESC, id LIMIT ${f.limit} OFFSET ${f.offset}`,
+    );
+  }
+
   async ensurePartitions(): Promise<void> {
     await this.db.orm.execute(sql`SELECT dev_ensure_readings_partition(now()::date),
       dev_ensure_readings_partition((now() + interval '1 month')::date)`);

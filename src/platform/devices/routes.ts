@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import {
+  type DeadLetterFilter,
+  DeadLetterQuery,
+  DeadLetterSchema,
   DeviceBody,
   type DeviceFilter,
   type DeviceInput,
@@ -14,6 +17,9 @@ import {
   ProfilePatch,
   type ProfilePatchInput,
   ProfileSchema,
+  type ReadingsFilter,
+  ReadingsQuery,
+  ReadingsSchema,
 } from './schemas.ts';
 import { DeviceService, keepers } from './service.ts';
 
@@ -102,6 +108,38 @@ export async function deviceRoutes(app: FastifyInstance) {
       schema: { tags, summary: 'One device', params: IdParam, response: { 200: DeviceSchema } },
     },
     (request) => service.get((request.params as Id).id),
+  );
+  app.get(
+    '/devices/:id/readings',
+    {
+      config: staff,
+      schema: {
+        tags,
+        summary:
+          'A device’s latest value of each quantity, and its readings in a time range (default: the last 24 hours)',
+        params: IdParam,
+        querystring: ReadingsQuery,
+        response: { 200: ReadingsSchema },
+      },
+    },
+    (request) => service.readings((request.params as Id).id, request.query as ReadingsFilter),
+  );
+  app.get(
+    '/device-dead-letters',
+    {
+      config: keep,
+      schema: {
+        tags,
+        summary:
+          'Messages that could not be stored (unparseable, unknown device, undecodable…), newest first',
+        querystring: DeadLetterQuery,
+        response: { 200: Type.Array(DeadLetterSchema) },
+      },
+    },
+    (request) => {
+      const q = request.query as DeadLetterFilter;
+      return service.repo.deadLetters({ reason: q.reason, limit: q.limit ?? 100, offset: q.offset ?? 0 });
+    },
   );
   app.post(
     '/devices',

@@ -150,3 +150,48 @@ export const DeviceQuery = Type.Object(
 export type DeviceFilter = Static<typeof DeviceQuery>;
 
 export const IdParam = Type.Object({ id: Uuid }, { additionalProperties: false });
+
+export const ReadingsQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+    quantity: Type.Optional(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,99}$' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+  },
+  { additionalProperties: false },
+);
+export type ReadingsFilter = Static<typeof ReadingsQuery>;
+
+const Value = Type.Object({ quantity: Type.String(), value: Type.Number(), observedAt: Type.String() });
+export const ReadingsSchema = Type.Object({
+  latest: Type.Array(Value, { description: 'The latest value of each quantity' }),
+  from: Type.String(),
+  to: Type.String(),
+  series: Type.Array(Value, { description: 'Readings in [from, to), oldest first' }),
+});
+
+export const DeadLetterQuery = Type.Object(
+  {
+    reason: Type.Optional(
+      Type.Union(
+        ['unparseable', 'topic-mismatch', 'unknown-device', 'undecodable', 'unmapped', 'store-failed'].map(
+          (r) => Type.Literal(r),
+        ),
+      ),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+  },
+  { additionalProperties: false },
+);
+export type DeadLetterFilter = Static<typeof DeadLetterQuery>;
+
+export const DeadLetterSchema = Type.Object({
+  id: Uuid,
+  topic: Type.String(),
+  payload: Type.String({ description: 'The raw message, base64' }),
+  reason: Type.String(),
+  detail: Type.Union([Type.String(), Type.Null()]),
+  devEui: Type.Union([Type.String(), Type.Null()]),
+  receivedAt: Type.String(),
+});

@@ -12,6 +12,7 @@ import type {
   DevicePatchInput,
   ProfileInput,
   ProfilePatchInput,
+  ReadingsFilter,
 } from './schemas.ts';
 
 /** Staff who keep the sensor network; office-bound roles keep only their own office's devices. */
@@ -96,6 +97,27 @@ export class DeviceService {
     const d = await this.repo.device(id);
     if (!d) throw AppError.notFound('resource.not_found', 'no such device');
     return d;
+  }
+
+  /** Latest values, and the readings of a range (the last 24 hours unless given). */
+  async readings(id: string, f: ReadingsFilter) {
+    await this.get(id);
+    const to = f.to ? new Date(f.to) : new Date();
+    const from = f.from ? new Date(f.from) : new Date(to.getTime() - 24 * 3600_000);
+    if (!(from < to))
+      throw AppError.badRequest('request.invalid', 'from must be before to', [
+        { path: '/from', message: 'after to' },
+      ]);
+    const [latest, series] = await Promise.all([
+      this.repo.latest(id),
+      this.repo.series(id, {
+        from: from.toISOString(),
+        to: to.toISOString(),
+        quantity: f.quantity,
+        limit: f.limit ?? 1000,
+      }),
+    ]);
+    return { latest, from: from.toISOString(), to: to.toISOString(), series };
   }
 
   /** The office a write may set: office-bound staff only their own; others must name one (or have one). */
