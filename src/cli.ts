@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     case 'seed': {
       const db = await openAndMigrate(config);
       try {
-        await seedDemo(db, new Events(db, pino({ level: 'warn' })), modules);
+        await seedDemo(db, new Events(db, pino({ level: 'warn' })), modules, { sensors: true });
       } finally {
         await db.close();
       }

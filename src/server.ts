@@ -78,7 +78,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   let app: FastifyInstance | null = null;
   let ingest: IngestWorker | null = null;
   try {
-    if (config.DEMO) await seedDemo(db, events, modules);
+    if (config.DEMO) await seedDemo(db, events, modules, { sensors: true });
     if (!options.withoutBroker) {
       broker = await startBroker({
         mqttUrl: config.MQTT_URL,
