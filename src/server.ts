@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -99,6 +100,8 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
         log,
         brokerUrl: broker.url,
         embedded: broker.embedded,
+        // One persistent MQTT session per host and HTTP port, kept across restarts.
+        clientId: `mueang-ingest-${hostname()}-${port}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64),
       });
       await ingest.start();
     }

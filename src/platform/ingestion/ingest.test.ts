@@ -12,6 +12,7 @@ import { DeviceRepository } from '../devices/repository.ts';
 import { IngestWorker } from './worker.ts';
 
 const log = pino({ level: 'silent' });
+const shareGroup = `test-${randomBytes(4).toString('hex')}`;
 let testDb: TestDb;
 let db: Db;
 let broker: Broker;
@@ -116,7 +117,8 @@ beforeAll(async () => {
     log,
     brokerUrl: broker.url,
     embedded: broker.embedded,
-    shareGroup: `test-${randomBytes(4).toString('hex')}`,
+    shareGroup,
+    clientId: `test-ingest-${randomBytes(4).toString('hex')}`,
   });
   await worker.start();
   publisher = await mqtt.connectAsync(broker.url, { protocolVersion: broker.embedded ? 4 : 5 });
@@ -257,4 +259,48 @@ describe('ingest', () => {
     );
     expect(counts.dead + storedGarbage[0].n).toBe(12 + n);
   });
+
+  it('after a crash, redelivers what was not acknowledged and stores every reading once', async () => {
+    // The shared worker would take these messages too on the embedded broker: this test runs alone.
+    await worker.stop();
+    const clientId = `test-crash-${randomBytes(4).toString('hex')}`;
+    // A group of its own: the stopped worker's persistent session still holds its share of the first group.
+    const options = {
+      context: contextService(db),
+      log,
+      brokerUrl: broker.url,
+      embedded: broker.embedded,
+      shareGroup: `${shareGroup}-crash`,
+      clientId,
+    };
+    // First life: the database is down, so nothing received may be acknowledged.
+    const down: Db = { ...db, transaction: () => Promise.reject(new Error('database down')) };
+    const first = new IngestWorker({ ...options, db: down });
+    await first.start();
+    const times = [0, 1, 2, 3, 4].map((i) => new Date(Date.UTC(2026, 10, 25, 6, i)).toISOString());
+    for (const time of times) await publish(topicOf(level), uplink(level, { time, data: lpp('0F A0') }));
+    while (first.stats.received < times.length) await new Promise((r) => setTimeout(r, 20));
+    expect(first.stats.messages).toBe(0);
+    await first.abort();
+
+    // Second life, same session: the broker sends the unacknowledged messages again.
+    const second = new IngestWorker({ ...options, db });
+    await second.start();
+    const stored = () =>
+      db.rows<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM dev_readings WHERE device_id = ${levelId} AND observed_at >= '2026-11-25T06:00:00Z' AND observed_at < '2026-11-25T07:00:00Z'`,
+      );
+    while ((await stored())[0].n < times.length) {
+      await new Promise((r) => setTimeout(r, 20));
+      await second.drain();
+    }
+    // And once only, even when the network server sends one again.
+    await publish(topicOf(level), uplink(level, { time: times[0], data: lpp('0F A0') }));
+    while (second.stats.messages < times.length + 1) {
+      await new Promise((r) => setTimeout(r, 20));
+      await second.drain();
+    }
+    expect((await stored())[0].n).toBe(times.length);
+    await second.stop();
+  }, 60_000);
 });

@@ -39,15 +39,18 @@ export interface IngestOptions {
   brokerUrl: string;
   /** The embedded Aedes broker speaks MQTT 3.1.1 without shared subscriptions. */
   embedded: boolean;
+  /** Stable across restarts, so the broker keeps this worker's session (its unacknowledged messages). */
+  clientId: string;
   /** The shared-subscription group (several platform processes share the load); `mueang` by default. */
   shareGroup?: string;
-  /** Flush when this many messages wait… */
+  /** At most this many messages per transaction. */
   batchSize?: number;
-  /** …or when the oldest has waited this long. */
-  flushMs?: number;
 }
 
 export interface IngestStats {
+  /** Messages taken from the broker, written or not. */
+  received: number;
+  /** Messages written (as readings, duplicates or dead letters). */
   messages: number;
   stored: number;
   duplicates: number;
@@ -77,6 +80,33 @@ const clean = (s: string) =>
     .replaceAll('\u0000', '\uFFFD')
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 
+type AckSender = (packet: unknown, cb?: () => void) => void;
+
+/**
+ * mqtt.js sends a QoS 1 PUBACK as soon as the message handler returns, and handles incoming packets
+ * one at a time, so waiting inside the handler would write one message per transaction. Instead the
+ * PUBACK is taken aside here (mqtt.js 5 sends it through `_sendPacket`) and sent by the worker once
+ * the message's batch is committed: an acknowledged reading is a stored one. The crash test in
+ * ingest.test.ts fails if a new mqtt.js stops routing PUBACKs this way.
+ */
+function holdAcks(client: MqttClient, hold: (packet: unknown) => void) {
+  const c = client as unknown as { _sendPacket: AckSender; _sendPacketNow?: AckSender };
+  const send = c._sendPacket.bind(client);
+  c._sendPacketNow = send;
+  c._sendPacket = (packet, cb) => {
+    if ((packet as { cmd?: string }).cmd === 'puback') {
+      hold(packet);
+      cb?.();
+      return;
+    }
+    send(packet, cb);
+  };
+}
+
+function sendAck(client: MqttClient, packet: unknown) {
+  (client as unknown as { _sendPacketNow: AckSender })._sendPacketNow(packet);
+}
+
 /** Attributes an entity has of its own; a quantity of the same name is kept in readings only. */
 const reserved = new Set([
   'id',
@@ -97,6 +127,7 @@ const reserved = new Set([
  */
 export class IngestWorker {
   readonly stats: IngestStats = {
+    received: 0,
     messages: 0,
     stored: 0,
     duplicates: 0,
@@ -108,31 +139,38 @@ export class IngestWorker {
   readonly topic: string;
   private client: MqttClient | null = null;
   private queue: Incoming[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  /** PUBACKs of the messages in the queue, held until their batch is committed. */
+  private heldAcks: unknown[] = [];
+  private scheduled = false;
+  private running: Promise<void> | null = null;
   private readonly repo: DeviceRepository;
   private readonly batchSize: number;
-  private readonly flushMs: number;
 
   constructor(private readonly options: IngestOptions) {
     this.repo = new DeviceRepository(options.db);
-    this.batchSize = options.batchSize ?? 500;
-    this.flushMs = options.flushMs ?? 100;
+    this.batchSize = options.batchSize ?? 5000;
     this.topic = options.embedded ? uplinkTopic : `$share/${options.shareGroup ?? shareGroup}/${uplinkTopic}`;
   }
 
   async start(): Promise<void> {
     await this.repo.ensurePartitions();
     const client = mqtt.connect(this.options.brokerUrl, {
-      clientId: `mueang-ingest-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
+      clientId: this.options.clientId,
+      // A persistent session: what was sent and not acknowledged is sent again after a reconnect or a restart.
+      clean: false,
       protocolVersion: this.options.embedded ? 4 : 5,
+      ...(this.options.embedded ? {} : { properties: { sessionExpiryInterval: 3600, receiveMaximum: 1000 } }),
       reconnectPeriod: 2000,
       connectTimeout: 5000,
     });
     this.client = client;
+    holdAcks(client, (packet) => this.heldAcks.push(packet));
     client.on('error', (err) => this.options.log.warn({ err }, 'ingest MQTT client error'));
     client.on('message', (topic, payload) => this.receive(topic, payload));
-    // Subscribe on every (re)connection: a clean session forgets subscriptions.
+    // Acknowledgements belong to their connection; after a drop the broker sends those messages again.
+    client.on('close', () => {
+      this.heldAcks = [];
+    });
     client.on('connect', () => {
       client.subscribe(this.topic, { qos: 1 }, (err) => {
         if (err) this.options.log.error({ err, topic: this.topic }, 'ingest subscription refused');
@@ -150,43 +188,79 @@ export class IngestWorker {
 
   /** Waits until everything received so far is written. For tests and shutdown. */
   async drain(): Promise<void> {
-    while (this.queue.length) await this.flush();
-    await this.flushing;
+    while (this.queue.length || this.running) await (this.running ?? this.flush());
   }
 
   async stop(): Promise<void> {
+    await this.drain();
     await this.client?.endAsync().catch(() => {});
     this.client = null;
-    if (this.timer) clearTimeout(this.timer);
-    await this.drain();
+  }
+
+  /** Drops the connection at once, writing and acknowledging nothing more: what a crash does. */
+  async abort(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    this.queue = [];
+    this.heldAcks = [];
+    await client?.endAsync(true).catch(() => {});
   }
 
   private receive(topic: string, payload: Buffer) {
+    if (!this.client) return;
+    this.stats.received++;
     this.queue.push({ topic, payload, receivedAt: new Date() });
     pendingGauge.set(this.queue.length);
-    if (this.queue.length >= this.batchSize) void this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.flushMs);
+    this.schedule();
   }
 
-  /** Writes the waiting messages; batches run one after another. */
+  /**
+   * Group commit: while a batch is being written, messages gather for the next one. The broker sends
+   * no more than its in-flight window of unacknowledged messages, which bounds the queue.
+   */
+  private schedule() {
+    if (this.running || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  /** Writes the waiting messages, then acknowledges them to the broker. */
   flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batch = this.queue.splice(0, this.queue.length);
-    pendingGauge.set(0);
-    if (!batch.length) return this.flushing;
-    this.flushing = this.flushing.then(() => this.writeSafely(batch));
-    return this.flushing;
+    if (this.running) return this.running;
+    if (!this.queue.length) return Promise.resolve();
+    const batch = this.queue.splice(0, this.batchSize);
+    const acks = batch.length === this.queue.length + batch.length ? this.heldAcks.splice(0) : [];
+    pendingGauge.set(this.queue.length);
+    this.running = (async () => {
+      const durable = await this.writeSafely(batch);
+      const client = this.client;
+      if (durable && client?.connected) for (const ack of acks) sendAck(client, ack);
+      else if (!durable && client) {
+        // Not stored: no acknowledgement, and a new connection makes the broker send them again.
+        this.options.log.error(
+          { messages: batch.length },
+          'ingest: batch not stored; reconnecting for redelivery',
+        );
+        client.stream?.destroy();
+      }
+    })().finally(() => {
+      this.running = null;
+      if (this.queue.length) this.schedule();
+    });
+    return this.running;
   }
 
   /**
    * A batch that fails as a whole (a database error, an entity the broker refuses) is written again
    * message by message, so one bad message costs only itself: it goes to the dead letters.
    */
-  private async writeSafely(batch: Incoming[]): Promise<void> {
+  private async writeSafely(batch: Incoming[]): Promise<boolean> {
     try {
       await this.write(batch);
-      return;
+      return true;
     } catch (err) {
       if (batch.length === 1) {
         const m = batch[0];
@@ -205,17 +279,20 @@ export class IngestWorker {
           );
           this.stats.deadLetters++;
           messages.inc({ outcome: 'dead-letter' });
+          return true;
         } catch (err2) {
           this.options.log.error({ err: err2, topic: m.topic }, 'ingest: dead letter could not be stored');
+          return false;
         }
-        return;
       }
       this.options.log.warn(
         { err, messages: batch.length },
         'ingest batch failed; writing its messages one by one',
       );
     }
-    for (const m of batch) await this.writeSafely([m]);
+    let durable = true;
+    for (const m of batch) if (!(await this.writeSafely([m]))) durable = false;
+    return durable;
   }
 
   private async write(batch: Incoming[]): Promise<void> {
