@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
+import { contextService } from '../context/service.ts';
 import { DeviceRepository } from './repository.ts';
 
 let t: TestApp;
@@ -254,8 +255,17 @@ describe('devices', () => {
     expect(inUse.status).toBe(409);
     expect(inUse.body.code).toBe('devices.profile_in_use');
     const [mine] = (await t.json({ method: 'GET', url: '/api/devices', headers: manager })).body;
+    const entityId = `urn:ngsi-ld:AirQualityObserved:${mine.devEui}`;
+    await t.db.transaction((tx) =>
+      contextService(t.db).publish(tx, {
+        id: entityId,
+        type: 'AirQualityObserved',
+        pm25: { type: 'Property', value: 1 },
+      }),
+    );
     const gone = await t.json({ method: 'DELETE', url: `/api/devices/${mine.id}`, headers: manager });
     expect(gone.status).toBe(204);
+    await expect(contextService(t.db).get('', entityId)).rejects.toThrow();
     expect((await t.json({ method: 'GET', url: `/api/devices/${mine.id}`, headers: manager })).status).toBe(
       404,
     );

@@ -3,6 +3,7 @@ import { officeBoundRoles, type Principal } from '../../core/auth/roles.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
+import { contextService } from '../context/service.ts';
 import type { DecoderConfig } from '../ingestion/decoders.ts';
 import { DeviceRepository, type NewDevice } from './repository.ts';
 import type {
@@ -14,6 +15,9 @@ import type {
   ProfilePatchInput,
   ReadingsFilter,
 } from './schemas.ts';
+
+/** The NGSI-LD id of a device's entity. */
+export const deviceEntityId = (entityType: string, devEui: string) => `urn:ngsi-ld:${entityType}:${devEui}`;
 
 /** Staff who keep the sensor network; office-bound roles keep only their own office's devices. */
 export const keepers = ['admin', 'office_manager', 'officer'] as const;
@@ -217,9 +221,13 @@ export class DeviceService {
   async remove(id: string, principal: Principal, actor: Actor) {
     const current = await this.get(id);
     this.mayKeep(principal, current);
+    const profile = await this.repo.profile(current.profileId);
     await this.db.transaction(async (tx) => {
       if (!(await this.repo.deleteDevice(tx, id)))
         throw AppError.notFound('resource.not_found', 'no such device');
+      // Its entity in the context broker goes with it (the ingest path names it this way).
+      if (profile)
+        await contextService(this.db).remove(tx, deviceEntityId(profile.entityType, current.devEui));
       await audit(tx, actor, {
         action: 'devices.device.delete',
         resourceType: 'devices.device',

@@ -11,6 +11,7 @@ import {
   type ReadingRow,
   readingKey,
 } from '../devices/repository.ts';
+import { deviceEntityId } from '../devices/service.ts';
 import { type Measured, measure, parseUplink, type Uplink } from './chirpstack.ts';
 
 export const uplinkTopic = 'application/+/device/+/event/up';
@@ -386,7 +387,7 @@ export class IngestWorker {
 /** The NGSI-LD entity of a device: its profile's type, its place, and its latest values observed at the uplink's time. */
 export function entityOf(target: IngestTarget, uplink: Uplink, values: Measured[]): Record<string, unknown> {
   const entity: Record<string, unknown> = {
-    id: `urn:ngsi-ld:${target.entityType}:${target.devEui}`,
+    id: deviceEntityId(target.entityType, target.devEui),
     type: target.entityType,
     name: { type: 'Property', value: target.name },
     location: { type: 'GeoProperty', value: { type: 'Point', coordinates: [target.lon, target.lat] } },
