@@ -6,9 +6,10 @@ import { AuthService } from './core/auth/service.ts';
 import { type Config, ConfigError, loadConfig } from './core/config.ts';
 import { backup, restore } from './core/db/backup.ts';
 import { Events } from './core/events/outbox.ts';
-import { demoAccounts, demoPassword, seedDemo } from './core/seed.ts';
+import { demoAccounts, demoPassword } from './core/seed.ts';
 import { modules } from './modules/index.ts';
 import { promptpayCommand, promptpayUsage } from './modules/tax/cli.ts';
+import { seedCity } from './seed.ts';
 import { openAndMigrate, startPlatform } from './server.ts';
 
 const usage = `Mueang (เมือง) — open smart-city platform
@@ -46,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     case 'seed': {
       const db = await openAndMigrate(config);
       try {
-        await seedDemo(db, new Events(db, pino({ level: 'warn' })), modules, { sensors: true });
+        await seedCity(db, new Events(db, pino({ level: 'warn' })), modules, { sensors: true });
       } finally {
         await db.close();
       }

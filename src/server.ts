@@ -10,10 +10,10 @@ import { buildApp } from './core/http/app.ts';
 import { checkManifests, type ModuleManifest } from './core/modules.ts';
 import { type Broker, startBroker } from './core/mqtt/broker.ts';
 import { choosePort } from './core/net.ts';
-import { seedDemo } from './core/seed.ts';
 import { modules as registered } from './modules/index.ts';
 import { contextService } from './platform/context/service.ts';
 import { IngestWorker } from './platform/ingestion/worker.ts';
+import { seedCity } from './seed.ts';
 
 /** Core's migrations first, then the platform's, then each module's in the order of the module list. */
 export function migrationSources(modules: ModuleManifest[] = registered): MigrationSource[] {
@@ -79,7 +79,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   let app: FastifyInstance | null = null;
   let ingest: IngestWorker | null = null;
   try {
-    if (config.DEMO) await seedDemo(db, events, modules, { sensors: true });
+    if (config.DEMO) await seedCity(db, events, modules, { sensors: true });
     if (!options.withoutBroker) {
       broker = await startBroker({
         mqttUrl: config.MQTT_URL,

@@ -24,6 +24,7 @@ export const ConfigSchema = Type.Object(
     RATE_LIMIT_ANON: Type.Integer({ minimum: 1 }),
     MAP_TILE_URL: Type.Optional(Type.String()),
     SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 8760 }),
+    NGSI_LD_CONTEXT_FETCH: Type.Union(['off', 'public', 'any'].map((l) => Type.Literal(l))),
     TAX_BILLER_ID: Type.String({ pattern: '^[0-9]{13,15}$' }),
     TAX_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   },
@@ -63,6 +64,8 @@ const defaults = {
   BODY_LIMIT: 1048576,
   RATE_LIMIT_ANON: 300,
   SESSION_TTL_HOURS: 24 * 14,
+  // Remote @context URLs are fetched from public addresses only: the URL is the caller's choice.
+  NGSI_LD_CONTEXT_FETCH: 'public',
   // A placeholder biller ID (the municipality's tax ID plus suffix comes from its bank).
   TAX_BILLER_ID: '099400000000000',
 };

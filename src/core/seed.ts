@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import { seedDevices } from '../platform/devices/seed.ts';
 import { systemActor } from './audit/audit.ts';
 import type { Role } from './auth/roles.ts';
 import { AuthService } from './auth/service.ts';
@@ -41,16 +40,8 @@ export const demoAccounts: {
   },
 ];
 
-/**
- * The Khon Kaen demo: organisation, demo accounts and each module's own demo data; with `sensors`, the
- * synthetic sensor network too (off in test apps, whose NGSI-LD tests count entities). Safe to run again.
- */
-export async function seedDemo(
-  db: Db,
-  events: Events,
-  modules: ModuleManifest[],
-  options: { sensors?: boolean } = {},
-): Promise<void> {
+/** The Khon Kaen demo: organisation, demo accounts and each module's own demo data. Safe to run again. */
+export async function seedDemo(db: Db, events: Events, modules: ModuleManifest[]): Promise<void> {
   const offices = await seedOrganisation(db);
   const auth = new AuthService(db, events, { SESSION_TTL_HOURS: 1 });
   for (const account of demoAccounts) {
@@ -68,6 +59,5 @@ export async function seedDemo(
       { ...systemActor, label: 'demo-seed' },
     );
   }
-  if (options.sensors) await seedDevices(db, offices);
   for (const m of modules) await m.seed?.({ db, events, offices });
 }

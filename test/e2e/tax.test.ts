@@ -103,4 +103,77 @@ describe('local taxes on a phone', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });
+
+  it('a citizen declares a signboard on a phone, is told what is missing, and an officer accepts it', async () => {
+    const { context, page } = await newPage(browser, phone);
+    await page.goto('/signin');
+    await page.getByLabel(/อีเมล/).fill('citizen@demo.local');
+    await page.getByLabel(/รหัสผ่าน/).fill('mueang-demo');
+    await page.locator('form button[type="submit"]').click();
+    await page.waitForURL('**/account');
+    await page.goto('/tax');
+    const form = page.getByTestId('declaration-form');
+    await form.waitFor();
+    // Sent empty: each field says what it needs, announced, and focus goes to the first.
+    await form.getByRole('button', { name: 'ส่งแบบ' }).click();
+    expect(await form.getByRole('alert').count()).toBeGreaterThanOrEqual(5);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('widthCm');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    const text = `ร้านทดสอบ E2E ${Date.now()}`;
+    await form.getByLabel('ความกว้าง (ซม.)').fill('300');
+    await form.getByLabel('ความสูง (ซม.)').fill('100');
+    await form.getByLabel(/ประเภท 2/).check();
+    await form.getByLabel('ไม่เคลื่อนที่').check();
+    await form.getByLabel('ข้อความบนป้าย').fill(text);
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    await form.getByLabel(/รูปถ่ายป้าย/).setInputFiles({ name: 'sign.png', mimeType: 'image/png', buffer: png });
+    await form.getByRole('button', { name: 'ส่งแบบ' }).click();
+    await expect.poll(() => page.getByTestId('declaration-done').innerText()).toContain('ส่งแบบแล้ว');
+    await expect.poll(() => page.getByTestId('my-declarations').innerText()).toContain(text);
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+
+    const office = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await office.page.goto('/signin');
+    await office.page.getByLabel(/อีเมล/).fill('revenue@demo.local');
+    await office.page.getByLabel(/รหัสผ่าน/).fill('mueang-demo');
+    await office.page.locator('form button[type="submit"]').click();
+    await office.page.waitForURL('**/account');
+    await office.page.goto('/tax');
+    await office.page.getByRole('button', { name: `รับป้าย “${text}” เข้าทะเบียน` }).click();
+    await expect
+      .poll(() => office.page.getByRole('status').filter({ hasText: 'เข้าทะเบียนแล้ว' }).count())
+      .toBe(1);
+    expect(await seriousViolations(office.page)).toEqual([]);
+    await office.context.close();
+  });
+
+  it('finance staff search the register, page through it and open a parcel', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await page.goto('/signin');
+    await page.getByLabel(/อีเมล/).fill('revenue@demo.local');
+    await page.getByLabel(/รหัสผ่าน/).fill('mueang-demo');
+    await page.locator('form button[type="submit"]').click();
+    await page.waitForURL('**/account');
+    await page.goto('/tax');
+    await page.getByRole('link', { name: /เปิดทะเบียน/ }).click();
+    await page.waitForURL('**/tax/register');
+    await page.getByRole('table').waitFor();
+    await page.getByRole('button', { name: /^เปิด / }).first().click();
+    const detail = page.getByTestId('register-detail');
+    await detail.waitFor();
+    expect(await detail.innerText()).toContain('เจ้าของ');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H2');
+    await page.getByRole('button', { name: 'ป้าย', exact: true }).click();
+    expect(await detail.count()).toBe(0);
+    await page.getByLabel('ค้นหา', { exact: true }).fill('ไม่มีป้ายนี้แน่นอน');
+    await page.getByRole('button', { name: 'ค้นหา', exact: true }).click();
+    await page.getByText('ไม่พบรายการ').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  });
 });

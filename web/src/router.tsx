@@ -11,6 +11,7 @@ const PrivacyPage = lazyRouteComponent(() => import('./pages/Privacy.tsx'), 'Pri
 const CityPage = lazyRouteComponent(() => import('./pages/City.tsx'), 'CityPage');
 const AuditPage = lazyRouteComponent(() => import('./pages/Audit.tsx'), 'AuditPage');
 const TaxPage = lazyRouteComponent(() => import('./modules/tax/TaxPage.tsx'), 'TaxPage');
+const TaxRegisterPage = lazyRouteComponent(() => import('./modules/tax/RegisterPage.tsx'), 'RegisterPage');
 
 const root = createRootRoute({ component: Layout, notFoundComponent: NotFoundPage });
 const page = <P extends string>(path: P, component: Parameters<typeof createRoute>[0]['component']) =>
@@ -26,6 +27,7 @@ const routeTree = root.addChildren([
   page('/city', CityPage),
   page('/admin/audit', AuditPage),
   page('/tax', TaxPage),
+  page('/tax/register', TaxRegisterPage),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });

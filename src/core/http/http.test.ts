@@ -11,6 +11,27 @@ afterAll(() => t?.close());
 const users = async () =>
   (await t.db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM core_users`))[0].n;
 
+describe('access log', () => {
+  it('writes one line per request, when it completes, with method, url, status and time', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const stream = { write: (line: string) => lines.push(JSON.parse(line)) };
+    const logged = await testApp({ seed: false, logger: { level: 'info', stream } });
+    try {
+      await logged.app.inject({ method: 'GET', url: '/healthz' });
+      await logged.app.inject({ method: 'GET', url: '/api/no-such-thing?x=1' });
+      const access = lines.filter((l) => l.msg === 'request completed');
+      expect(lines.filter((l) => l.msg === 'incoming request')).toEqual([]);
+      expect(access).toHaveLength(2);
+      expect(access[0]).toMatchObject({ req: { method: 'GET', url: '/healthz' }, res: { statusCode: 200 } });
+      expect(access[1]).toMatchObject({ req: { url: '/api/no-such-thing?x=1' }, res: { statusCode: 404 } });
+      expect(typeof access[0].responseTime).toBe('number');
+      expect(access[0].reqId).toEqual(expect.any(String));
+    } finally {
+      await logged.close();
+    }
+  });
+});
+
 describe('operations endpoints', () => {
   it('answers health, readiness and metrics', async () => {
     expect((await t.json({ method: 'GET', url: '/healthz' })).body).toEqual({ status: 'ok' });

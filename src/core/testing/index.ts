@@ -5,6 +5,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import pino from 'pino';
 import { inject } from 'vitest';
 import { modules as registered } from '../../modules/index.ts';
+import { seedCity } from '../../seed.ts';
 import { migrationSources } from '../../server.ts';
 import type { Role } from '../auth/roles.ts';
 import { type Config, loadConfig } from '../config.ts';
@@ -13,7 +14,7 @@ import { migrate } from '../db/migrate.ts';
 import { Events } from '../events/outbox.ts';
 import { buildApp } from '../http/app.ts';
 import type { ModuleManifest } from '../modules.ts';
-import { demoAccounts, demoPassword, seedDemo } from '../seed.ts';
+import { demoAccounts, demoPassword } from '../seed.ts';
 import { scratchDatabase } from './scratch.ts';
 import { loadTemplate } from './template.ts';
 
@@ -68,7 +69,13 @@ export interface TestApp {
 }
 
 export async function testApp(
-  options: { seed?: boolean; env?: Record<string, string>; modules?: ModuleManifest[] } = {},
+  options: {
+    seed?: boolean;
+    env?: Record<string, string>;
+    modules?: ModuleManifest[];
+    /** pino options for the app's logger; silent when not given. */
+    logger?: object;
+  } = {},
 ): Promise<TestApp> {
   const modules = options.modules ?? registered;
   const { db, dispose } = await freshDatabase(modules);
@@ -82,8 +89,8 @@ export async function testApp(
     ...options.env,
   });
   const events = new Events(db, pino({ level: 'silent' }));
-  if (options.seed !== false) await seedDemo(db, events, modules);
-  const app = await buildApp({ config, db, events, modules, logger: false });
+  if (options.seed !== false) await seedCity(db, events, modules);
+  const app = await buildApp({ config, db, events, modules, logger: options.logger ?? false });
   await app.ready();
   const headersFor = new Map<Role, Record<string, string>>();
   const tokens = new Map<Role, Record<string, string>>();

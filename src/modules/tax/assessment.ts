@@ -115,6 +115,8 @@ export interface Building {
   ageYears: number;
   /** Depreciation by age from the Treasury Department's table, in percent (see depreciationPercent). */
   depreciationPercent: number;
+  /** Where the depreciation came from when it is not the building's own (shown in the working). */
+  source?: { th: string; en: string };
 }
 
 export interface UsePart {
@@ -131,6 +133,8 @@ export interface Property {
   ownerKind: 'person' | 'juristic';
   landAreaM2: number;
   landValuePerM2Baht: number;
+  /** Where the value per m² came from when it is not the parcel's own (shown in the working). */
+  landValueSource?: { th: string; en: string };
   buildings: Building[];
   uses: UsePart[];
 }
@@ -154,15 +158,15 @@ export function assessProperty(p: Property, r: LandBuildingRates): Assessment {
   const lines: WorkingLine[] = [
     {
       text: {
-        th: `ที่ดิน ${p.landAreaM2} ตร.ม. × ${p.landValuePerM2Baht} บาท/ตร.ม.`,
-        en: `Land ${p.landAreaM2} m² × ${p.landValuePerM2Baht} baht/m²`,
+        th: `ที่ดิน ${p.landAreaM2} ตร.ม. × ${p.landValuePerM2Baht} บาท/ตร.ม.${p.landValueSource ? ` (${p.landValueSource.th})` : ''}`,
+        en: `Land ${p.landAreaM2} m² × ${p.landValuePerM2Baht} baht/m²${p.landValueSource ? ` (${p.landValueSource.en})` : ''}`,
       },
       satang: landSatang,
     },
     ...p.buildings.map((b) => ({
       text: {
-        th: `สิ่งปลูกสร้าง ${b.floorAreaM2} ตร.ม. × ${b.costPerM2Baht} บาท/ตร.ม. หักค่าเสื่อม ${b.depreciationPercent}% (อายุ ${b.ageYears} ปี)`,
-        en: `Building ${b.floorAreaM2} m² × ${b.costPerM2Baht} baht/m² less ${b.depreciationPercent}% depreciation (${b.ageYears} years)`,
+        th: `สิ่งปลูกสร้าง ${b.floorAreaM2} ตร.ม. × ${b.costPerM2Baht} บาท/ตร.ม. หักค่าเสื่อม ${b.depreciationPercent}% (อายุ ${b.ageYears} ปี${b.source ? `; ${b.source.th}` : ''})`,
+        en: `Building ${b.floorAreaM2} m² × ${b.costPerM2Baht} baht/m² less ${b.depreciationPercent}% depreciation (${b.ageYears} years${b.source ? `; ${b.source.en}` : ''})`,
       },
       satang: Math.round(b.floorAreaM2 * b.costPerM2Baht * 100 * (1 - b.depreciationPercent / 100)),
     })),

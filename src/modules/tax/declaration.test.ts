@@ -105,3 +105,114 @@ describe('signboard declaration (ภ.ป.1)', () => {
     expect(staff.status).toBe(403);
   });
 });
+
+describe('reviewing declarations', () => {
+  it('keeps photo metadata out, shows photos to the declarant and finance staff only, and lets an officer refuse with a reason', async () => {
+    const citizen = await t.signIn('citizen');
+    // A PNG carrying a text chunk with the owner's name and a GPS position.
+    const clean = Buffer.from(png, 'base64');
+    const body = Buffer.from('Comment\0GPS 16.4312N home of Somchai', 'latin1');
+    const text = Buffer.alloc(body.length + 12);
+    text.writeUInt32BE(body.length, 0);
+    text.write('tEXt', 4, 'latin1');
+    body.copy(text, 8);
+    const dirty = Buffer.concat([clean.subarray(0, 33), text, clean.subarray(33)]);
+    const res = await t.json({
+      method: 'POST',
+      url: '/api/tax/declarations',
+      headers: citizen,
+      payload: sign([{ contentType: 'image/png', data: dirty.toString('base64') }]),
+    });
+    expect(res.status).toBe(201);
+    const id = res.body.id;
+
+    const own = await t.app.inject({
+      method: 'GET',
+      url: `/api/tax/declarations/${id}/photos/1`,
+      headers: citizen,
+    });
+    expect(own.statusCode).toBe(200);
+    expect(own.headers['content-type']).toBe('image/png');
+    expect(own.rawPayload.toString('latin1')).not.toContain('Somchai');
+    expect(own.rawPayload).toEqual(clean);
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/api/tax/declarations/${id}/photos/2`, headers: citizen }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/api/tax/declarations/${id}/photos/9`, headers: citizen }))
+        .statusCode,
+    ).toBe(400);
+
+    const revenue = await t.signInAs('revenue@demo.local');
+    const staff = await t.app.inject({
+      method: 'GET',
+      url: `/api/tax/declarations/${id}/photos/1`,
+      headers: revenue,
+    });
+    expect(staff.statusCode).toBe(200);
+    const audited = await t.db.rows(
+      sql`SELECT 1 FROM core_audit_log WHERE action = 'tax.sign.photo.read' AND resource_id = ${id}`,
+    );
+    expect(audited).toHaveLength(1);
+    const officer = await t.app.inject({
+      method: 'GET',
+      url: `/api/tax/declarations/${id}/photos/1`,
+      headers: await t.signIn('officer'),
+    });
+    expect(officer.statusCode).toBe(403);
+
+    // A damaged image is refused, not stored.
+    const broken = await t.json({
+      method: 'POST',
+      url: '/api/tax/declarations',
+      headers: citizen,
+      payload: sign([{ contentType: 'image/png', data: clean.subarray(0, 40).toString('base64') }]),
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.body.code).toBe('tax.photo_invalid');
+
+    const blank = await t.json({
+      method: 'POST',
+      url: `/api/tax/declarations/${id}/reject`,
+      headers: revenue,
+      payload: { reason: '   ' },
+    });
+    expect(blank.status).toBe(400);
+    const reason = 'ขนาดป้ายไม่ตรงกับรูปถ่าย <script>alert(1)</script>';
+    const rejected = await t.json({
+      method: 'POST',
+      url: `/api/tax/declarations/${id}/reject`,
+      headers: revenue,
+      payload: { reason },
+    });
+    expect(rejected.body).toEqual({ id, status: 'rejected' });
+    // Once decided, neither accept nor reject applies again.
+    expect(
+      (await t.json({ method: 'POST', url: `/api/tax/declarations/${id}/accept`, headers: revenue })).status,
+    ).toBe(404);
+    expect(
+      (
+        await t.json({
+          method: 'POST',
+          url: `/api/tax/declarations/${id}/reject`,
+          headers: revenue,
+          payload: { reason: 'again' },
+        })
+      ).status,
+    ).toBe(404);
+    const mine = await t.json({ method: 'GET', url: '/api/tax/declarations/mine', headers: citizen });
+    expect(mine.body.find((d: { id: string }) => d.id === id)).toMatchObject({
+      status: 'rejected',
+      reviewNote: reason,
+      photos: 1,
+    });
+    const clerk = await t.json({
+      method: 'POST',
+      url: `/api/tax/declarations/${id}/reject`,
+      headers: citizen,
+      payload: { reason: 'mine' },
+    });
+    expect(clerk.status).toBe(403);
+  });
+});

@@ -1,17 +1,35 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { type Actor, audit } from '../../core/audit/audit.ts';
-import type { Db } from '../../core/db/index.ts';
+import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
-import { type ParcelRowInput, parseParcelCsv, parseParcelXlsx, type RowResult } from './import.ts';
+import {
+  type AppraisalRowInput,
+  appraisalSpec,
+  type BuildingRowInput,
+  buildingSpec,
+  checkRecords,
+  csvRecords,
+  type DepreciationRowInput,
+  depreciationSpec,
+  type ParcelRowInput,
+  parcelSpec,
+  type RowResult,
+  type RowSpec,
+  type SignRowInput,
+  signSpec,
+  xlsxRecords,
+} from './import.ts';
 import { TaxRepository } from './repository.ts';
 
 const batch = 250;
 
+export type ImportKind = 'parcels' | 'buildings' | 'signs' | 'appraisals' | 'depreciation';
+
 export interface ImportStatus {
   id: string;
-  kind: string;
+  kind: ImportKind;
   status: 'running' | 'done' | 'failed' | 'interrupted';
   total: number;
   processed: number;
@@ -20,12 +38,23 @@ export interface ImportStatus {
 }
 
 /**
- * Imports a parcel register CSV in the background, a batch per transaction, recording progress and
- * row errors as it goes so the person who started it can watch (and a restart leaves a clear state).
+ * One kind of register row: how it is checked, and how it is written inside the batch's transaction.
+ * `write` answers the row's error (the row is then skipped) or the id of what it added or replaced.
  */
-export class ParcelImports {
+interface Importer<R> {
+  spec: RowSpec<R>;
+  resourceType: string;
+  write: (tx: Executor, row: R, importId: string) => Promise<{ error: string } | { id: string }>;
+}
+
+/**
+ * Imports a register file (CSV or Excel) in the background, a batch per transaction, recording progress
+ * and row errors as it goes so the person who started it can watch (and a restart leaves a clear state).
+ */
+export class RegisterImports {
   private readonly repo: TaxRepository;
   private readonly org: OrgRepository;
+  private readonly importers: { [K in ImportKind]: Importer<never> };
 
   constructor(
     private readonly db: Db,
@@ -33,6 +62,109 @@ export class ParcelImports {
   ) {
     this.repo = new TaxRepository(db);
     this.org = new OrgRepository(db);
+    this.importers = {
+      parcels: this.parcels() as Importer<never>,
+      buildings: this.buildings() as Importer<never>,
+      signs: this.signs() as Importer<never>,
+      appraisals: this.appraisals() as Importer<never>,
+      depreciation: this.depreciation() as Importer<never>,
+    };
+  }
+
+  private async owner(
+    tx: Executor,
+    row: { ownerTaxId: string; ownerKind: string; ownerName: string },
+  ): Promise<string> {
+    return (
+      (await this.repo.ownerIdByTaxId(row.ownerTaxId, tx)) ??
+      (await this.repo.insertOwner(tx, { kind: row.ownerKind, taxId: row.ownerTaxId, name: row.ownerName }))
+    );
+  }
+
+  private parcels(): Importer<ParcelRowInput> {
+    return {
+      spec: parcelSpec,
+      resourceType: 'tax.parcel',
+      write: async (tx, row) => {
+        if (await this.repo.parcelIdByDeed(row.deedKind, row.deedNo, tx))
+          return { error: `deed ${row.deedKind} ${row.deedNo} is already registered` };
+        const ownerId = await this.owner(tx, row);
+        const location =
+          row.lon !== undefined && row.lat !== undefined ? { lon: row.lon, lat: row.lat } : undefined;
+        // Inside the batch's transaction: PGlite has one connection, so a query beside it would wait forever.
+        const place = location ? await this.org.locate(location.lon, location.lat, tx) : null;
+        const id = await this.repo.insertParcel(tx, {
+          ownerId,
+          deedKind: row.deedKind,
+          deedNo: row.deedNo,
+          areaM2: row.rai * 1600 + row.ngan * 400 + row.wa * 4,
+          valuePerM2: row.valuePerM2Baht ?? null,
+          appraisalZone: row.appraisalZone,
+          appraisalBlock: row.appraisalBlock,
+          uses: [{ use: row.use, sharePercent: 100, mainHome: row.mainHome, vacantYears: row.vacantYears }],
+          location,
+          zoneCode: place?.zone.code ?? null,
+        });
+        return { id };
+      },
+    };
+  }
+
+  private buildings(): Importer<BuildingRowInput> {
+    return {
+      spec: buildingSpec,
+      resourceType: 'tax.building',
+      write: async (tx, row) => {
+        const parcelId = await this.repo.parcelIdByDeed(row.deedKind, row.deedNo, tx);
+        if (!parcelId) return { error: `deed ${row.deedKind} ${row.deedNo}: no such parcel in the register` };
+        if (await this.repo.buildingIdByNo(parcelId, row.buildingNo, tx))
+          return { error: `building ${row.buildingNo} on deed ${row.deedNo} is already registered` };
+        const id = await this.repo.insertBuilding(tx, parcelId, row);
+        return { id };
+      },
+    };
+  }
+
+  private signs(): Importer<SignRowInput> {
+    return {
+      spec: signSpec,
+      resourceType: 'tax.sign',
+      write: async (tx, row) => {
+        const ownerId = await this.owner(tx, row);
+        const location =
+          row.lon !== undefined && row.lat !== undefined ? { lon: row.lon, lat: row.lat } : undefined;
+        const sign = { ownerId, ...row, location };
+        if (await this.repo.sameSignExists(tx, sign))
+          return { error: 'the same sign (owner, size, type, text and place) is already registered' };
+        return { id: await this.repo.insertSign(tx, sign) };
+      },
+    };
+  }
+
+  /**
+   * A row of the Treasury's appraisal for a round. Importing the round again replaces its values (a
+   * corrected table); the same parcel or zone twice in one file is reported.
+   */
+  private appraisals(): Importer<AppraisalRowInput> {
+    return {
+      spec: appraisalSpec,
+      resourceType: 'tax.appraisal',
+      write: async (tx, row, importId) => {
+        const id = await this.repo.upsertAppraisal(tx, row, importId);
+        return id ? { id } : { error: 'the same parcel or zone appears earlier in this file for this round' };
+      },
+    };
+  }
+
+  private depreciation(): Importer<DepreciationRowInput> {
+    return {
+      spec: depreciationSpec,
+      resourceType: 'tax.depreciation',
+      write: async (tx, row, importId) => {
+        const id = await this.repo.upsertDepreciation(tx, row, importId);
+        return id ? { id } : { error: 'the same building type and age appear earlier in this file' };
+      },
+    };
   }
 
   /** An import that was running when the process stopped will not finish: say so. */
@@ -44,12 +176,15 @@ export class ParcelImports {
 
   /** Starts an import of a CSV text or an Excel (.xlsx) file. */
   async start(
+    kind: ImportKind,
     file: string | Buffer,
     actor: Actor,
   ): Promise<{ id: string; total: number; done: Promise<void> }> {
-    let rows: RowResult[];
+    const importer = this.importers[kind] as Importer<unknown>;
+    let rows: RowResult<unknown>[];
     try {
-      rows = typeof file === 'string' ? parseParcelCsv(file) : await parseParcelXlsx(file);
+      const records = typeof file === 'string' ? csvRecords(file) : await xlsxRecords(file);
+      rows = checkRecords(importer.spec, records);
     } catch (e) {
       throw AppError.badRequest('request.malformed', (e as Error).message);
     }
@@ -57,17 +192,17 @@ export class ParcelImports {
     const errors = rows.filter((r) => r.error).map((r) => ({ line: r.line, error: r.error! }));
     const [job] = await this.db.rows<{ id: string }>(
       sql`INSERT INTO tax_imports (kind, started_by, total, processed, errors)
-        VALUES ('parcels', ${actor.id}, ${rows.length}, ${errors.length}, ${JSON.stringify(errors)}::jsonb) RETURNING id`,
+        VALUES (${kind}, ${actor.id}, ${rows.length}, ${errors.length}, ${JSON.stringify(errors)}::jsonb) RETURNING id`,
     );
     await audit(this.db.orm, actor, {
       action: 'tax.import.start',
       resourceType: 'tax.import',
       resourceId: job.id,
-      detail: { rows: rows.length },
+      detail: { kind, rows: rows.length },
     });
-    const valid = rows.filter((r) => r.row) as { line: number; row: ParcelRowInput }[];
-    const done = this.run(job.id, valid, actor).catch(async (err) => {
-      this.log.error({ err, importId: job.id }, 'parcel import failed');
+    const valid = rows.filter((r) => r.row) as { line: number; row: unknown }[];
+    const done = this.run(job.id, importer, valid, actor).catch(async (err) => {
+      this.log.error({ err, importId: job.id }, 'register import failed');
       await this.db.orm.execute(
         sql`UPDATE tax_imports SET status = 'failed', finished_at = now() WHERE id = ${job.id}`,
       );
@@ -75,46 +210,27 @@ export class ParcelImports {
     return { id: job.id, total: rows.length, done };
   }
 
-  private async run(id: string, rows: { line: number; row: ParcelRowInput }[], actor: Actor) {
+  private async run(
+    id: string,
+    importer: Importer<unknown>,
+    rows: { line: number; row: unknown }[],
+    actor: Actor,
+  ) {
     for (let i = 0; i < rows.length; i += batch) {
       const slice = rows.slice(i, i + batch);
       const errors: { line: number; error: string }[] = [];
       let imported = 0;
       await this.db.transaction(async (tx) => {
         for (const { line, row } of slice) {
-          const [deed] = await this.db.rows(
-            sql`SELECT 1 FROM tax_parcels WHERE deed_kind = ${row.deedKind} AND deed_no = ${row.deedNo}`,
-            tx,
-          );
-          if (deed) {
-            errors.push({ line, error: `deed ${row.deedKind} ${row.deedNo} is already registered` });
+          const result = await importer.write(tx, row, id);
+          if ('error' in result) {
+            errors.push({ line, error: result.error });
             continue;
           }
-          const ownerId =
-            (await this.repo.ownerIdByTaxId(row.ownerTaxId, tx)) ??
-            (await this.repo.insertOwner(tx, {
-              kind: row.ownerKind,
-              taxId: row.ownerTaxId,
-              name: row.ownerName,
-            }));
-          const location =
-            row.lon !== undefined && row.lat !== undefined ? { lon: row.lon, lat: row.lat } : undefined;
-          // Inside the batch's transaction: PGlite has one connection, so a query beside it would wait forever.
-          const place = location ? await this.org.locate(location.lon, location.lat, tx) : null;
-          const parcelId = await this.repo.insertParcel(tx, {
-            ownerId,
-            deedKind: row.deedKind,
-            deedNo: row.deedNo,
-            areaM2: row.rai * 1600 + row.ngan * 400 + row.wa * 4,
-            valuePerM2: row.valuePerM2Baht,
-            uses: [{ use: row.use, sharePercent: 100, mainHome: row.mainHome, vacantYears: row.vacantYears }],
-            location,
-            zoneCode: place?.zone.code ?? null,
-          });
           await audit(tx, actor, {
-            action: 'tax.parcel.import',
-            resourceType: 'tax.parcel',
-            resourceId: parcelId,
+            action: `${importer.resourceType}.import`,
+            resourceType: importer.resourceType,
+            resourceId: result.id,
             detail: { importId: id, line },
           });
           imported++;

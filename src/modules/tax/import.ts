@@ -1,9 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { readSheet } from 'read-excel-file/node';
-import { type Static, Type } from 'typebox';
+import { type Static, type TObject, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
 import { DeedKind, MainHome, OwnerKind, UseKind, ValuePerM2 } from './schemas.ts';
+
+const Lon = Type.Number({ minimum: 102.7, maximum: 102.95 });
+const Lat = Type.Number({ minimum: 16.3, maximum: 16.55 });
 
 /** One row of a parcel import: the owner and one parcel with a single use. */
 export const ParcelRow = Type.Object({
@@ -15,73 +18,169 @@ export const ParcelRow = Type.Object({
   rai: Type.Integer({ minimum: 0 }),
   ngan: Type.Integer({ minimum: 0, maximum: 3 }),
   wa: Type.Number({ minimum: 0, exclusiveMaximum: 100 }),
-  valuePerM2Baht: ValuePerM2,
+  /** Empty when the Treasury's appraisal table gives the value (by deed, or by appraisalZone/Block). */
+  valuePerM2Baht: Type.Optional(ValuePerM2),
+  appraisalZone: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  appraisalBlock: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   use: UseKind,
   mainHome: Type.Optional(MainHome),
   vacantYears: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
-  lon: Type.Optional(Type.Number({ minimum: 102.7, maximum: 102.95 })),
-  lat: Type.Optional(Type.Number({ minimum: 16.3, maximum: 16.55 })),
+  lon: Type.Optional(Lon),
+  lat: Type.Optional(Lat),
 });
 export type ParcelRowInput = Static<typeof ParcelRow>;
 
-export const parcelColumns = Object.keys(ParcelRow.properties) as (keyof ParcelRowInput)[];
-const requiredColumns = parcelColumns.filter((c) =>
-  (ParcelRow.required as string[] | undefined)?.includes(c),
-);
+/** One row of a building import: the parcel it stands on (by deed) and the building. */
+export const BuildingRow = Type.Object({
+  deedKind: DeedKind,
+  deedNo: Type.String({ minLength: 1, maxLength: 50 }),
+  buildingNo: Type.String({ minLength: 1, maxLength: 50 }),
+  kind: Type.String({ minLength: 1, maxLength: 100 }),
+  floorAreaM2: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
+  costPerM2Baht: Type.Number({ minimum: 0, maximum: 1_000_000 }),
+  ageYears: Type.Integer({ minimum: 0, maximum: 500 }),
+  /** Empty when the Treasury's depreciation table gives it (by kind and age). */
+  depreciationPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+});
+export type BuildingRowInput = Static<typeof BuildingRow>;
 
-export interface RowResult {
+/** One row of a signboard import: the owner and one sign. */
+export const SignRow = Type.Object({
+  ownerTaxId: Type.String({ pattern: '^[0-9]{13}$' }),
+  ownerKind: OwnerKind,
+  ownerName: Type.String({ minLength: 1, maxLength: 300 }),
+  widthCm: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
+  heightCm: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
+  type: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)]),
+  moving: Type.Boolean(),
+  text: Type.Optional(Type.String({ maxLength: 1000 })),
+  lon: Type.Optional(Lon),
+  lat: Type.Optional(Lat),
+});
+export type SignRowInput = Static<typeof SignRow>;
+
+const Year = Type.Integer({ minimum: 2500, maximum: 2700 });
+
+/** One row of the Treasury's land appraisal for a round: one parcel (by deed) or a zone (and block). */
+export const AppraisalRow = Type.Object({
+  roundFrom: Year,
+  roundTo: Year,
+  deedKind: Type.Optional(DeedKind),
+  deedNo: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  zone: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  block: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  valuePerM2Baht: ValuePerM2,
+});
+export type AppraisalRowInput = Static<typeof AppraisalRow>;
+
+/** One row of the Treasury's depreciation table: from this age on, buildings of this type lose this much. */
+export const DepreciationRow = Type.Object({
+  buildingType: Type.String({ minLength: 1, maxLength: 100 }),
+  ageFrom: Type.Integer({ minimum: 0, maximum: 500 }),
+  depreciationPercent: Type.Number({ minimum: 0, maximum: 100 }),
+});
+export type DepreciationRowInput = Static<typeof DepreciationRow>;
+
+export interface RowResult<R = ParcelRowInput> {
   line: number;
-  row?: ParcelRowInput;
+  row?: R;
   error?: string;
 }
 
-/**
- * Reads a parcel register CSV (UTF-8, with a header naming the columns; Excel's BOM is accepted).
- * Every row is checked on its own: a bad row is reported by line and does not stop the others.
- */
-export function parseParcelCsv(text: string): RowResult[] {
-  const records = parse(text.replace(/^\uFEFF/, ''), {
+/** What a register file's rows must look like, and the checks a schema cannot say. */
+export interface RowSpec<R> {
+  schema: TObject;
+  check?: (row: R) => string | undefined;
+}
+
+export const columnsOf = (schema: TObject) => Object.keys(schema.properties);
+
+const ownerCheck = (row: { ownerTaxId: string }) =>
+  isValidThaiNationalId(row.ownerTaxId) ? undefined : 'ownerTaxId: check digit does not match';
+const pointCheck = (row: { lon?: number; lat?: number }) =>
+  (row.lon === undefined) !== (row.lat === undefined) ? 'lon, lat: give both or neither' : undefined;
+
+export const parcelSpec: RowSpec<ParcelRowInput> = {
+  schema: ParcelRow,
+  check: (row) =>
+    ownerCheck(row) ??
+    pointCheck(row) ??
+    (row.use !== 'residential' && row.mainHome ? 'mainHome: only for residential use' : undefined) ??
+    (row.appraisalBlock && !row.appraisalZone ? 'appraisalBlock: needs appraisalZone' : undefined),
+};
+export const buildingSpec: RowSpec<BuildingRowInput> = { schema: BuildingRow };
+export const signSpec: RowSpec<SignRowInput> = {
+  schema: SignRow,
+  check: (row) => ownerCheck(row) ?? pointCheck(row),
+};
+export const appraisalSpec: RowSpec<AppraisalRowInput> = {
+  schema: AppraisalRow,
+  check: (row) => {
+    if (row.roundTo < row.roundFrom || row.roundTo - row.roundFrom > 8)
+      return 'roundTo: a round runs from roundFrom for at most 8 more years';
+    if ((row.deedKind === undefined) !== (row.deedNo === undefined))
+      return 'deedKind, deedNo: give both or neither';
+    if (row.deedNo !== undefined && (row.zone !== undefined || row.block !== undefined))
+      return 'deedNo: a row is for one parcel or for a zone, not both';
+    if (row.block !== undefined && row.zone === undefined) return 'block: needs zone';
+    if (row.deedNo === undefined && row.zone === undefined) return 'zone: give a zone or a deed';
+    return undefined;
+  },
+};
+export const depreciationSpec: RowSpec<DepreciationRowInput> = { schema: DepreciationRow };
+
+/** Records of a register CSV (UTF-8, with a header naming the columns; Excel's BOM is accepted). */
+export function csvRecords(text: string): Record<string, string>[] {
+  return parse(text.replace(/^\uFEFF/, ''), {
     columns: true,
     skip_empty_lines: true,
     trim: true,
     relax_column_count: true,
   }) as Record<string, string>[];
-  return checkRecords(records);
 }
 
-/** The same register as an Excel workbook: the first sheet, its first row the header. */
-export async function parseParcelXlsx(file: Buffer): Promise<RowResult[]> {
+/** The same as an Excel workbook: the first sheet, its first row the header. */
+export async function xlsxRecords(file: Buffer): Promise<Record<string, string>[]> {
   const [header, ...rows] = await readSheet(file);
   if (!header) return [];
   const names = header.map((h) => String(h ?? '').trim());
-  const records = rows
+  return rows
     .filter((row) => row.some((cell) => cell !== null && cell !== ''))
     .map((row) =>
       Object.fromEntries(
         names.map((name, i) => [name, row[i] === null || row[i] === undefined ? '' : String(row[i]).trim()]),
       ),
     );
-  return checkRecords(records);
 }
 
-function checkRecords(records: Record<string, string>[]): RowResult[] {
-  const absent = records.length > 0 ? requiredColumns.filter((c) => !(c in records[0])) : [];
+/**
+ * Checks every record on its own against the spec: a bad row is reported by its line in the file
+ * (the header is line 1) and does not stop the others. A file without a required column is refused.
+ */
+export function checkRecords<R>(spec: RowSpec<R>, records: Record<string, string>[]): RowResult<R>[] {
+  const columns = columnsOf(spec.schema);
+  const required = (spec.schema.required ?? []) as string[];
+  const absent = records.length > 0 ? required.filter((c) => !(c in records[0])) : [];
   if (absent.length) throw new Error(`missing columns: ${absent.join(', ')}`);
   return records.map((record, i) => {
     const line = i + 2;
     const cleaned = Object.fromEntries(
-      Object.entries(record).filter(
-        ([k, v]) => v !== '' && parcelColumns.includes(k as keyof ParcelRowInput),
-      ),
+      Object.entries(record).filter(([k, v]) => v !== '' && columns.includes(k)),
     );
-    const row = Value.Convert(ParcelRow, cleaned);
-    if (!Value.Check(ParcelRow, row)) {
-      const first = [...Value.Errors(ParcelRow, row)][0];
+    const row = Value.Convert(spec.schema, cleaned);
+    if (!Value.Check(spec.schema, row)) {
+      const first = [...Value.Errors(spec.schema, row)][0];
       return { line, error: `${first?.instancePath.slice(1) || 'row'}: ${first?.message ?? 'not valid'}` };
     }
-    if (!isValidThaiNationalId(row.ownerTaxId))
-      return { line, error: 'ownerTaxId: check digit does not match' };
-    if (row.use === 'residential' || !row.mainHome) return { line, row };
-    return { line, error: 'mainHome: only for residential use' };
+    const error = spec.check?.(row as R);
+    return error ? { line, error } : { line, row: row as R };
   });
+}
+
+export function parseParcelCsv(text: string): RowResult[] {
+  return checkRecords(parcelSpec, csvRecords(text));
+}
+
+export async function parseParcelXlsx(file: Buffer): Promise<RowResult[]> {
+  return checkRecords(parcelSpec, await xlsxRecords(file));
 }

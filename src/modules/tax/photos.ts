@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../core/errors.ts';
+import { PhotoStructureError, stripMetadata } from './photo-metadata.ts';
 
 const kinds = [
   { type: 'image/jpeg', ext: 'jpg', magic: (b: Buffer) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
@@ -22,7 +23,8 @@ export const maxPhotoBytes = 3 * 1024 * 1024;
 
 /**
  * Checks that each photo is what it claims by its leading bytes (not its name or declared type),
- * within the size limit, and stores it under `dir` with a random name. Returns the stored names.
+ * within the size limit, removes its metadata (EXIF with the GPS position, XMP, comments; see
+ * photo-metadata.ts), and stores it under `dir` with a random name. Returns the stored names.
  */
 export async function storePhotos(
   dir: string,
@@ -40,7 +42,14 @@ export async function storePhotos(
       throw AppError.badRequest('tax.photo_invalid', `photo ${i + 1} is larger than 3 MB`, [
         { path: `/photos/${i}`, message: 'too large' },
       ]);
-    return { bytes, name: `${randomUUID()}.${kind.ext}` };
+    try {
+      return { bytes: stripMetadata(kind.type, bytes), name: `${randomUUID()}.${kind.ext}` };
+    } catch (e) {
+      if (!(e instanceof PhotoStructureError)) throw e;
+      throw AppError.badRequest('tax.photo_invalid', `photo ${i + 1}: ${e.message}`, [
+        { path: `/photos/${i}`, message: 'the image file is damaged' },
+      ]);
+    }
   });
   await mkdir(dir, { recursive: true });
   for (const c of checked) await writeFile(join(dir, c.name), c.bytes, { flag: 'wx' });

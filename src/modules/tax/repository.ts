@@ -2,14 +2,34 @@ import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
 import type { Building, UsePart } from './assessment.ts';
 
+/** Where a value came from when the parcel or building has none of its own: the imported table's row. */
+export interface AppraisalSource {
+  firstYear: number;
+  lastYear: number;
+  deedKind: string | null;
+  deedNo: string | null;
+  zone: string | null;
+  block: string | null;
+}
+export interface DepreciationSource {
+  buildingType: string;
+  ageFrom: number;
+}
+
 export interface ParcelForAssessment {
   id: string;
   ownerId: string;
   ownerKind: 'person' | 'juristic';
   areaM2: number;
-  valuePerM2: number;
+  /** The parcel's own value, else the appraisal table's (with `appraisal` saying which row), else null. */
+  valuePerM2: number | null;
+  appraisal: AppraisalSource | null;
   uses: UsePart[];
-  buildings: Building[];
+  buildings: (Omit<Building, 'depreciationPercent'> & {
+    kind: string;
+    depreciationPercent: number | null;
+    depreciation: DepreciationSource | null;
+  })[];
 }
 
 export interface SignForAssessment {
@@ -53,6 +73,14 @@ const billColumns = sql`b.id, b.number, b.tax_year AS "taxYear", b.tax_kind AS "
 const point = (p?: { lon: number; lat: number }) =>
   p ? sql`ST_SetSRID(ST_MakePoint(${p.lon}, ${p.lat}), 4326)` : sql`NULL`;
 
+/** A search text as a LIKE pattern that matches it anywhere, its own % and _ taken literally. */
+const like = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const billsOf = (match: ReturnType<typeof sql>) =>
+  sql`COALESCE((SELECT json_agg(json_build_object('id', x.id, 'number', x.number, 'taxYear', x.tax_year,
+    'amountSatang', x.amount_satang::float8, 'status', x.status) ORDER BY x.tax_year DESC, x.number)
+    FROM tax_bills x WHERE ${match}), '[]'::json)`;
+
 /** The only place with SQL for local taxes. */
 export class TaxRepository {
   constructor(private readonly db: Db) {}
@@ -84,7 +112,9 @@ export class TaxRepository {
       deedKind: string;
       deedNo: string;
       areaM2: number;
-      valuePerM2: number;
+      valuePerM2: number | null;
+      appraisalZone?: string;
+      appraisalBlock?: string;
       uses: UsePart[];
       location?: { lon: number; lat: number };
       zoneCode: string | null;
@@ -92,18 +122,117 @@ export class TaxRepository {
     },
   ) {
     const [row] = await this.db.rows<{ id: string }>(
-      sql`INSERT INTO tax_parcels (owner_id, deed_kind, deed_no, area_m2, value_per_m2, uses, location, zone_code, synthetic)
-        VALUES (${p.ownerId}, ${p.deedKind}, ${p.deedNo}, ${p.areaM2}, ${p.valuePerM2}, ${JSON.stringify(p.uses)}::jsonb,
-          ${point(p.location)}, ${p.zoneCode}, ${p.synthetic ?? false})
+      sql`INSERT INTO tax_parcels (owner_id, deed_kind, deed_no, area_m2, value_per_m2, appraisal_zone, appraisal_block, uses, location, zone_code, synthetic)
+        VALUES (${p.ownerId}, ${p.deedKind}, ${p.deedNo}, ${p.areaM2}, ${p.valuePerM2}, ${p.appraisalZone ?? null}, ${p.appraisalBlock ?? null},
+          ${JSON.stringify(p.uses)}::jsonb, ${point(p.location)}, ${p.zoneCode}, ${p.synthetic ?? false})
         RETURNING id`,
       on,
     );
     return row.id;
   }
 
-  async insertBuilding(on: Executor, parcelId: string, b: Building & { kind: string }) {
-    await on.execute(sql`INSERT INTO tax_buildings (parcel_id, kind, floor_area_m2, cost_per_m2, age_years, depreciation_percent)
-      VALUES (${parcelId}, ${b.kind}, ${b.floorAreaM2}, ${b.costPerM2Baht}, ${b.ageYears}, ${b.depreciationPercent})`);
+  async insertBuilding(
+    on: Executor,
+    parcelId: string,
+    b: Omit<Building, 'depreciationPercent'> & {
+      kind: string;
+      buildingNo?: string;
+      depreciationPercent?: number | null;
+    },
+  ): Promise<string> {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`INSERT INTO tax_buildings (parcel_id, kind, floor_area_m2, cost_per_m2, age_years, depreciation_percent, building_no)
+      VALUES (${parcelId}, ${b.kind}, ${b.floorAreaM2}, ${b.costPerM2Baht}, ${b.ageYears}, ${b.depreciationPercent ?? null}, ${b.buildingNo ?? null})
+      RETURNING id`,
+      on,
+    );
+    return row.id;
+  }
+
+  async parcelIdByDeed(deedKind: string, deedNo: string, on?: Executor): Promise<string | undefined> {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`SELECT id FROM tax_parcels WHERE deed_kind = ${deedKind} AND deed_no = ${deedNo}`,
+      on,
+    );
+    return row?.id;
+  }
+
+  async buildingIdByNo(parcelId: string, buildingNo: string, on?: Executor): Promise<string | undefined> {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`SELECT id FROM tax_buildings WHERE parcel_id = ${parcelId} AND building_no = ${buildingNo}`,
+      on,
+    );
+    return row?.id;
+  }
+
+  /**
+   * Adds or replaces one row of a round's appraisal; answers nothing when the row was already written
+   * by this same import (the file names it twice).
+   */
+  async upsertAppraisal(
+    on: Executor,
+    a: {
+      roundFrom: number;
+      roundTo: number;
+      deedKind?: string;
+      deedNo?: string;
+      zone?: string;
+      block?: string;
+      valuePerM2Baht: number;
+    },
+    importId: string,
+  ): Promise<string | undefined> {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`INSERT INTO tax_appraisals (first_year, last_year, deed_kind, deed_no, zone, block, value_per_m2, import_id)
+        VALUES (${a.roundFrom}, ${a.roundTo}, ${a.deedKind ?? null}, ${a.deedNo ?? null}, ${a.zone ?? null}, ${a.block ?? null},
+          ${a.valuePerM2Baht}, ${importId})
+        ON CONFLICT (first_year, last_year, COALESCE(deed_kind, ''), COALESCE(deed_no, ''), COALESCE(zone, ''), COALESCE(block, ''))
+        DO UPDATE SET value_per_m2 = EXCLUDED.value_per_m2, import_id = EXCLUDED.import_id
+        WHERE tax_appraisals.import_id IS DISTINCT FROM EXCLUDED.import_id
+        RETURNING id`,
+      on,
+    );
+    return row?.id;
+  }
+
+  async upsertDepreciation(
+    on: Executor,
+    d: { buildingType: string; ageFrom: number; depreciationPercent: number },
+    importId: string,
+  ): Promise<string | undefined> {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`INSERT INTO tax_depreciation (building_type, age_from, depreciation_percent, import_id)
+        VALUES (${d.buildingType}, ${d.ageFrom}, ${d.depreciationPercent}, ${importId})
+        ON CONFLICT (building_type, age_from)
+        DO UPDATE SET depreciation_percent = EXCLUDED.depreciation_percent, import_id = EXCLUDED.import_id
+        WHERE tax_depreciation.import_id IS DISTINCT FROM EXCLUDED.import_id
+        RETURNING id`,
+      on,
+    );
+    return row?.id;
+  }
+
+  /** Whether the owner already has a sign of this size, type, text and place (not rejected). */
+  async sameSignExists(
+    on: Executor,
+    s: {
+      ownerId: string;
+      widthCm: number;
+      heightCm: number;
+      type: number;
+      moving: boolean;
+      text?: string;
+      location?: { lon: number; lat: number };
+    },
+  ): Promise<boolean> {
+    const rows = await this.db.rows(
+      sql`SELECT 1 FROM tax_signs WHERE owner_id = ${s.ownerId} AND width_cm = ${s.widthCm} AND height_cm = ${s.heightCm}
+        AND sign_type = ${s.type} AND moving = ${s.moving} AND text_content IS NOT DISTINCT FROM ${s.text ?? null}
+        AND ${s.location ? sql`ST_Equals(location, ${point(s.location)})` : sql`location IS NULL`}
+        AND status <> 'rejected' LIMIT 1`,
+      on,
+    );
+    return rows.length > 0;
   }
 
   async insertSign(
@@ -129,14 +258,40 @@ export class TaxRepository {
   }
 
   /** A page of the register after `afterId` (keyset paging keeps memory flat for a whole city). */
-  parcelsForAssessment(afterId: string, limit: number, on?: Executor): Promise<ParcelForAssessment[]> {
+  /**
+   * A page of the register after `afterId` (keyset paging keeps memory flat for a whole city). A parcel
+   * without its own value takes the appraisal of the round covering `year`: its own deed's row first,
+   * then its zone and block, then its zone; a building without its own depreciation takes the table's
+   * row for its kind at its age.
+   */
+  parcelsForAssessment(
+    year: number,
+    afterId: string,
+    limit: number,
+    on?: Executor,
+  ): Promise<ParcelForAssessment[]> {
     return this.db.rows<ParcelForAssessment>(
       sql`
-      SELECT p.id, p.owner_id AS "ownerId", o.kind AS "ownerKind", p.area_m2::float8 AS "areaM2", p.value_per_m2::float8 AS "valuePerM2", p.uses,
-        COALESCE((SELECT json_agg(json_build_object('floorAreaM2', b.floor_area_m2::float8, 'costPerM2Baht', b.cost_per_m2::float8,
-          'ageYears', b.age_years, 'depreciationPercent', b.depreciation_percent::float8) ORDER BY b.id)
-          FROM tax_buildings b WHERE b.parcel_id = p.id), '[]'::json) AS buildings
+      SELECT p.id, p.owner_id AS "ownerId", o.kind AS "ownerKind", p.area_m2::float8 AS "areaM2",
+        COALESCE(p.value_per_m2, a.value_per_m2)::float8 AS "valuePerM2",
+        CASE WHEN a.id IS NOT NULL THEN json_build_object('firstYear', a.first_year, 'lastYear', a.last_year,
+          'deedKind', a.deed_kind, 'deedNo', a.deed_no, 'zone', a.zone, 'block', a.block) END AS appraisal,
+        p.uses,
+        COALESCE((SELECT json_agg(json_build_object('kind', b.kind, 'floorAreaM2', b.floor_area_m2::float8, 'costPerM2Baht', b.cost_per_m2::float8,
+          'ageYears', b.age_years, 'depreciationPercent', COALESCE(b.depreciation_percent, d.depreciation_percent)::float8,
+          'depreciation', CASE WHEN d.building_type IS NOT NULL THEN json_build_object('buildingType', d.building_type, 'ageFrom', d.age_from) END)
+          ORDER BY b.id)
+          FROM tax_buildings b
+          LEFT JOIN LATERAL (SELECT t.building_type, t.age_from, t.depreciation_percent FROM tax_depreciation t
+            WHERE b.depreciation_percent IS NULL AND t.building_type = b.kind AND t.age_from <= b.age_years
+            ORDER BY t.age_from DESC LIMIT 1) d ON true
+          WHERE b.parcel_id = p.id), '[]'::json) AS buildings
       FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id
+      LEFT JOIN LATERAL (SELECT t.* FROM tax_appraisals t
+        WHERE p.value_per_m2 IS NULL AND t.first_year <= ${year} AND t.last_year >= ${year}
+          AND ((t.deed_kind = p.deed_kind AND t.deed_no = p.deed_no)
+            OR (t.deed_no IS NULL AND t.zone = p.appraisal_zone AND (t.block IS NULL OR t.block = p.appraisal_block)))
+        ORDER BY (t.deed_no IS NOT NULL) DESC, (t.block IS NOT NULL) DESC, t.first_year DESC LIMIT 1) a ON true
       WHERE p.id > ${afterId}::uuid ORDER BY p.id LIMIT ${limit}`,
       on,
     );
@@ -321,11 +476,13 @@ export class TaxRepository {
       moving: boolean;
       text: string;
       status: string;
-      photos: string[];
+      /** How many photos; each is read with GET /declarations/{id}/photos/{n}. */
+      photos: number;
       declaredAt: string;
+      reviewNote: string | null;
     }>(
       sql`SELECT s.id, o.name AS "ownerName", s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm", s.sign_type AS type, s.moving,
-          s.text_content AS text, s.status, s.photos, s.declared_at AS "declaredAt"
+          s.text_content AS text, s.status, jsonb_array_length(s.photos) AS photos, s.declared_at AS "declaredAt", s.review_note AS "reviewNote"
         FROM tax_signs s JOIN tax_owners o ON o.id = s.owner_id
         WHERE s.declared_at IS NOT NULL
           AND (${filter.declaredBy ?? null}::uuid IS NULL OR s.declared_by = ${filter.declaredBy ?? null}::uuid)
@@ -334,12 +491,140 @@ export class TaxRepository {
     );
   }
 
-  async acceptDeclaration(on: Executor, id: string): Promise<boolean> {
+  async acceptDeclaration(on: Executor, id: string, by: string | null): Promise<boolean> {
     const rows = await this.db.rows(
-      sql`UPDATE tax_signs SET status = 'registered' WHERE id = ${id} AND status = 'declared' RETURNING id`,
+      sql`UPDATE tax_signs SET status = 'registered', reviewed_at = now(), reviewed_by = ${by}
+        WHERE id = ${id} AND status = 'declared' RETURNING id`,
       on,
     );
     return rows.length > 0;
+  }
+
+  async rejectDeclaration(on: Executor, id: string, reason: string, by: string | null): Promise<boolean> {
+    const rows = await this.db.rows(
+      sql`UPDATE tax_signs SET status = 'rejected', review_note = ${reason}, reviewed_at = now(), reviewed_by = ${by}
+        WHERE id = ${id} AND status = 'declared' RETURNING id`,
+      on,
+    );
+    return rows.length > 0;
+  }
+
+  /** The stored photo names of a declared sign and who declared it. */
+  async declarationPhotos(id: string): Promise<{ declaredBy: string | null; photos: string[] } | undefined> {
+    const [row] = await this.db.rows<{ declaredBy: string | null; photos: string[] }>(
+      sql`SELECT declared_by AS "declaredBy", photos FROM tax_signs WHERE id = ${id} AND declared_at IS NOT NULL`,
+    );
+    return row;
+  }
+
+  /** A page of the parcel register, searched by deed number, owner name or owner tax ID. */
+  async registerParcels(q: string | undefined, limit: number, offset: number) {
+    const where = q
+      ? sql`(p.deed_no ILIKE ${like(q)} ESCAPE '\\' OR o.name ILIKE ${like(q)} ESCAPE '\\' OR o.tax_id = ${q})`
+      : sql`true`;
+    const [count] = await this.db.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id WHERE ${where}`,
+    );
+    const items = await this.db.rows(
+      sql`SELECT p.id, p.deed_kind AS "deedKind", p.deed_no AS "deedNo", o.name AS "ownerName", p.area_m2::float8 AS "areaM2",
+          p.value_per_m2::float8 AS "valuePerM2", p.zone_code AS zone,
+          (SELECT count(*)::int FROM tax_buildings b WHERE b.parcel_id = p.id) AS buildings
+        FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id WHERE ${where}
+        ORDER BY p.deed_kind, p.deed_no LIMIT ${limit} OFFSET ${offset}`,
+    );
+    return { total: count.n, items };
+  }
+
+  async registerBuildings(q: string | undefined, limit: number, offset: number) {
+    const where = q
+      ? sql`(p.deed_no ILIKE ${like(q)} ESCAPE '\\' OR o.name ILIKE ${like(q)} ESCAPE '\\' OR o.tax_id = ${q}
+          OR b.building_no ILIKE ${like(q)} ESCAPE '\\' OR b.kind ILIKE ${like(q)} ESCAPE '\\')`
+      : sql`true`;
+    const from = sql`FROM tax_buildings b JOIN tax_parcels p ON p.id = b.parcel_id JOIN tax_owners o ON o.id = p.owner_id`;
+    const [count] = await this.db.rows<{ n: number }>(sql`SELECT count(*)::int AS n ${from} WHERE ${where}`);
+    const items = await this.db.rows(
+      sql`SELECT b.id, b.parcel_id AS "parcelId", p.deed_kind AS "deedKind", p.deed_no AS "deedNo", b.building_no AS "buildingNo",
+          b.kind, o.name AS "ownerName", b.floor_area_m2::float8 AS "floorAreaM2", b.age_years AS "ageYears"
+        ${from} WHERE ${where}
+        ORDER BY p.deed_kind, p.deed_no, b.building_no NULLS LAST, b.id LIMIT ${limit} OFFSET ${offset}`,
+    );
+    return { total: count.n, items };
+  }
+
+  async registerSigns(q: string | undefined, limit: number, offset: number) {
+    const where = q
+      ? sql`(s.text_content ILIKE ${like(q)} ESCAPE '\\' OR o.name ILIKE ${like(q)} ESCAPE '\\' OR o.tax_id = ${q})`
+      : sql`true`;
+    const from = sql`FROM tax_signs s JOIN tax_owners o ON o.id = s.owner_id`;
+    const [count] = await this.db.rows<{ n: number }>(sql`SELECT count(*)::int AS n ${from} WHERE ${where}`);
+    const items = await this.db.rows(
+      sql`SELECT s.id, o.name AS "ownerName", s.text_content AS text, s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",
+          s.sign_type AS type, s.moving, s.status
+        ${from} WHERE ${where}
+        ORDER BY o.name, s.created_at, s.id LIMIT ${limit} OFFSET ${offset}`,
+    );
+    return { total: count.n, items };
+  }
+
+  /** The imported Treasury appraisal, newest round first, searched by zone, block or deed number. */
+  async appraisalRows(q: string | undefined, limit: number, offset: number) {
+    const where = q
+      ? sql`(t.zone ILIKE ${like(q)} ESCAPE '\\' OR t.block ILIKE ${like(q)} ESCAPE '\\' OR t.deed_no ILIKE ${like(q)} ESCAPE '\\')`
+      : sql`true`;
+    const [count] = await this.db.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM tax_appraisals t WHERE ${where}`,
+    );
+    const items = await this.db.rows(
+      sql`SELECT t.id, t.first_year AS "roundFrom", t.last_year AS "roundTo", t.deed_kind AS "deedKind", t.deed_no AS "deedNo",
+          t.zone, t.block, t.value_per_m2::float8 AS "valuePerM2"
+        FROM tax_appraisals t WHERE ${where}
+        ORDER BY t.first_year DESC, t.zone NULLS LAST, t.block NULLS FIRST, t.deed_kind, t.deed_no, t.id LIMIT ${limit} OFFSET ${offset}`,
+    );
+    return { total: count.n, items };
+  }
+
+  /** The imported depreciation table, by building type and age. */
+  async depreciationRows(q: string | undefined, limit: number, offset: number) {
+    const where = q ? sql`t.building_type ILIKE ${like(q)} ESCAPE '\\'` : sql`true`;
+    const [count] = await this.db.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM tax_depreciation t WHERE ${where}`,
+    );
+    const items = await this.db.rows(
+      sql`SELECT t.id, t.building_type AS "buildingType", t.age_from AS "ageFrom", t.depreciation_percent::float8 AS "depreciationPercent"
+        FROM tax_depreciation t WHERE ${where}
+        ORDER BY t.building_type, t.age_from LIMIT ${limit} OFFSET ${offset}`,
+    );
+    return { total: count.n, items };
+  }
+
+  /** One parcel with its owner, buildings and bills, as the register shows it. */
+  async registerParcel(id: string) {
+    const [row] = await this.db.rows(
+      sql`SELECT p.id, p.deed_kind AS "deedKind", p.deed_no AS "deedNo", p.area_m2::float8 AS "areaM2",
+          p.value_per_m2::float8 AS "valuePerM2", p.appraisal_zone AS "appraisalZone", p.appraisal_block AS "appraisalBlock",
+          p.zone_code AS zone, p.uses,
+          CASE WHEN p.location IS NULL THEN NULL ELSE json_build_object('lon', ST_X(p.location), 'lat', ST_Y(p.location)) END AS location,
+          json_build_object('id', o.id, 'kind', o.kind, 'name', o.name, 'taxId', o.tax_id) AS owner,
+          COALESCE((SELECT json_agg(json_build_object('id', b.id, 'buildingNo', b.building_no, 'kind', b.kind,
+            'floorAreaM2', b.floor_area_m2::float8, 'costPerM2Baht', b.cost_per_m2::float8, 'ageYears', b.age_years,
+            'depreciationPercent', b.depreciation_percent::float8) ORDER BY b.building_no NULLS LAST, b.id)
+            FROM tax_buildings b WHERE b.parcel_id = p.id), '[]'::json) AS buildings,
+          ${billsOf(sql`x.parcel_id = p.id`)} AS bills
+        FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id WHERE p.id = ${id}`,
+    );
+    return row;
+  }
+
+  async registerSign(id: string) {
+    const [row] = await this.db.rows(
+      sql`SELECT s.id, s.text_content AS text, s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",
+          s.sign_type AS type, s.moving, s.status, s.declared_at AS "declaredAt", jsonb_array_length(s.photos) AS photos,
+          CASE WHEN s.location IS NULL THEN NULL ELSE json_build_object('lon', ST_X(s.location), 'lat', ST_Y(s.location)) END AS location,
+          json_build_object('id', o.id, 'kind', o.kind, 'name', o.name, 'taxId', o.tax_id) AS owner,
+          ${billsOf(sql`x.sign_id = s.id`)} AS bills
+        FROM tax_signs s JOIN tax_owners o ON o.id = s.owner_id WHERE s.id = ${id}`,
+    );
+    return row;
   }
 
   /** Open bills past their due date, oldest first. */

@@ -1,10 +1,12 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
 import { readers, revenue, tags, xlsxType } from './access.ts';
-import { ParcelImports } from './import-job.ts';
+import { AppraisalRow, BuildingRow, columnsOf, DepreciationRow, ParcelRow, SignRow } from './import.ts';
+import { type ImportKind, RegisterImports } from './import-job.ts';
 import {
   DeclarationBody,
   type DeclarationInput,
@@ -147,6 +149,75 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
     async (request) => service.acceptDeclaration((request.params as { id: string }).id, request.actor()),
   );
 
+  app.post(
+    '/declarations/:id/reject',
+    {
+      config: revenue,
+      schema: {
+        tags,
+        summary: 'Refuse a declared signboard, saying why (the citizen sees the reason)',
+        params: IdParam,
+        body: Type.Object(
+          { reason: Type.String({ minLength: 1, maxLength: 1000, pattern: '\\S' }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) =>
+      service.rejectDeclaration(
+        (request.params as { id: string }).id,
+        (request.body as { reason: string }).reason.trim(),
+        request.actor(),
+      ),
+  );
+
+  const photoTypes: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+  app.get(
+    '/declarations/:id/photos/:n',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'A photo of a declared signboard (its declarant, or finance staff)',
+        params: Type.Object(
+          { id: Type.String({ format: 'uuid' }), n: Type.Integer({ minimum: 1, maximum: 3 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { id, n } = request.params as { id: string; n: number };
+      const p = request.principal!;
+      const found = await service.repo.declarationPhotos(id);
+      const name = found?.photos[n - 1];
+      if (!found || !name) throw AppError.notFound();
+      if (p.kind === 'citizen') {
+        if (found.declaredBy !== p.userId) throw AppError.notFound();
+      } else {
+        const finance =
+          p.role === 'admin' ||
+          p.role === 'executive' ||
+          ((p.role === 'officer' || p.role === 'office_manager') && p.officeCode === 'finance');
+        if (!finance) throw AppError.forbidden();
+        await audit(app.db.orm, request.actor(), {
+          action: 'tax.sign.photo.read',
+          resourceType: 'tax.sign',
+          resourceId: id,
+          detail: { n },
+        });
+      }
+      // Stored names are random UUIDs made by storePhotos; anything else is not served.
+      const match = /^[0-9a-f-]{36}\.(jpg|png|webp)$/.exec(name);
+      if (!match) throw AppError.notFound();
+      return reply
+        .type(photoTypes[match[1]])
+        .header('cache-control', 'private, no-store')
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', 'inline')
+        .send(await readFile(join(uploads, name)));
+    },
+  );
+
   const ArrearsQuery = Type.Object(
     { asOf: Type.Optional(Type.String({ format: 'date' })) },
     { additionalProperties: false },
@@ -180,33 +251,50 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
     { parseAs: 'buffer', bodyLimit: 50 * 1024 * 1024 },
     (_request, body, done) => done(null, body),
   );
-  const imports = new ParcelImports(app.db, app.log);
+  const imports = new RegisterImports(app.db, app.log);
   await imports.markInterrupted();
-  app.post(
-    '/imports/parcels',
-    {
-      config: revenue,
-      bodyLimit: 50 * 1024 * 1024,
-      schema: {
-        tags,
-        summary: `Import a parcel register (text/csv or an Excel .xlsx first sheet, with a header; columns: ${['ownerTaxId', 'ownerKind', 'ownerName', 'deedKind', 'deedNo', 'rai', 'ngan', 'wa', 'valuePerM2Baht', 'use', 'mainHome', 'vacantYears', 'lon', 'lat'].join(', ')}); runs in the background`,
-        consumes: ['text/csv', xlsxType],
+  const importable: [ImportKind, string, string[]][] = [
+    ['parcels', 'a parcel register', columnsOf(ParcelRow)],
+    ['buildings', 'buildings on registered parcels (found by deed)', columnsOf(BuildingRow)],
+    ['signs', 'signboards with their owners', columnsOf(SignRow)],
+    [
+      'appraisals',
+      "the Treasury's land appraisal for a round (per parcel by deed, or per zone and block)",
+      columnsOf(AppraisalRow),
+    ],
+    [
+      'depreciation',
+      "the Treasury's building-depreciation table (by type and age)",
+      columnsOf(DepreciationRow),
+    ],
+  ];
+  for (const [kind, what, columns] of importable) {
+    app.post(
+      `/imports/${kind}`,
+      {
+        config: revenue,
+        bodyLimit: 50 * 1024 * 1024,
+        schema: {
+          tags,
+          summary: `Import ${what} (text/csv or an Excel .xlsx first sheet, with a header; columns: ${columns.join(', ')}); runs in the background`,
+          consumes: ['text/csv', xlsxType],
+        },
       },
-    },
-    async (request, reply) => {
-      if (typeof request.body !== 'string' && !Buffer.isBuffer(request.body)) {
-        throw AppError.badRequest(
-          'request.unsupported_media_type',
-          'send the register as text/csv or an Excel .xlsx file',
-        );
-      }
-      const job = await imports.start(request.body, request.actor());
-      return reply
-        .code(202)
-        .header('location', `/api/tax/imports/${job.id}`)
-        .send({ id: job.id, total: job.total });
-    },
-  );
+      async (request, reply) => {
+        if (typeof request.body !== 'string' && !Buffer.isBuffer(request.body)) {
+          throw AppError.badRequest(
+            'request.unsupported_media_type',
+            'send the register as text/csv or an Excel .xlsx file',
+          );
+        }
+        const job = await imports.start(kind, request.body, request.actor());
+        return reply
+          .code(202)
+          .header('location', `/api/tax/imports/${job.id}`)
+          .send({ id: job.id, total: job.total });
+      },
+    );
+  }
 
   app.get(
     '/imports/:id',

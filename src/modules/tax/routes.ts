@@ -5,6 +5,7 @@ import { AppError } from '../../core/errors.ts';
 import { readers, revenue, tags } from './access.ts';
 import { qrPng } from './promptpay.ts';
 import { officeRoutes } from './routes-office.ts';
+import { registerRoutes } from './routes-register.ts';
 import {
   BillSchema,
   IdParam,
@@ -299,4 +300,5 @@ export async function taxRoutes(app: FastifyInstance) {
   );
 
   await officeRoutes(app, service);
+  await registerRoutes(app, service);
 }

@@ -56,7 +56,8 @@ export const BuildingSchema = Type.Object(
     floorAreaM2: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
     costPerM2Baht: Type.Number({ minimum: 0, maximum: 1_000_000 }),
     ageYears: Type.Integer({ minimum: 0, maximum: 500 }),
-    depreciationPercent: Type.Number({ minimum: 0, maximum: 100 }),
+    /** Leave out to take it from the imported depreciation table (by kind and age). */
+    depreciationPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
   },
   { additionalProperties: false },
 );
@@ -75,7 +76,10 @@ export const ParcelBody = Type.Object(
       },
       { additionalProperties: false },
     ),
-    valuePerM2Baht: ValuePerM2,
+    /** Leave out to take it from the imported Treasury appraisal (by deed, or by appraisal zone and block). */
+    valuePerM2Baht: Type.Optional(ValuePerM2),
+    appraisalZone: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    appraisalBlock: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
     uses: Type.Array(UseSchema, { minItems: 1, maxItems: 4 }),
     buildings: Type.Optional(Type.Array(BuildingSchema, { maxItems: 50 })),
     location: Type.Optional(Point),

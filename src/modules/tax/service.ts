@@ -8,7 +8,14 @@ import { assessProperty, assessSign, lateCharges } from './assessment.ts';
 import { storePhotos } from './photos.ts';
 import { billPaymentPayload } from './promptpay.ts';
 import { instalmentRule, landBuildingLate, landBuildingRates2569, signLate, signRates2569 } from './rates.ts';
-import { type BillRow, type InstalmentRow, TaxRepository } from './repository.ts';
+import {
+  type AppraisalSource,
+  type BillRow,
+  type DepreciationSource,
+  type InstalmentRow,
+  type ParcelForAssessment,
+  TaxRepository,
+} from './repository.ts';
 import type { DeclarationInput, OwnerInput, ParcelInput, PaymentInput, SignInput } from './schemas.ts';
 
 const rateTables = new Map([[2569, { landBuilding: landBuildingRates2569, sign: signRates2569 }]]);
@@ -29,6 +36,36 @@ export interface AssessmentTiming {
 
 const chunk = 2000;
 const noId = '00000000-0000-0000-0000-000000000000';
+
+/** Why a parcel cannot be valued for the year, or undefined when it can. */
+function unvaluedReason(p: ParcelForAssessment): string | undefined {
+  if (p.valuePerM2 === null) return 'no value per m² of its own and no appraisal row for its deed or zone';
+  const b = p.buildings.find((x) => x.depreciationPercent === null);
+  if (b) return `building "${b.kind}" aged ${b.ageYears}: no depreciation of its own and no table row`;
+  return undefined;
+}
+
+/** The working line's note for a value taken from the imported appraisal. */
+function appraisalNote(a: AppraisalSource) {
+  const round = `${a.firstYear}–${a.lastYear}`;
+  if (a.deedNo)
+    return {
+      th: `ราคาประเมินทุนทรัพย์ของกรมธนารักษ์ รอบ ${round} รายแปลง ${a.deedKind} ${a.deedNo}`,
+      en: `Treasury appraisal ${round}, parcel ${a.deedKind} ${a.deedNo}`,
+    };
+  const block = a.block ? { th: ` บล็อก ${a.block}`, en: `, block ${a.block}` } : { th: '', en: '' };
+  return {
+    th: `ราคาประเมินทุนทรัพย์ของกรมธนารักษ์ รอบ ${round} โซน ${a.zone}${block.th}`,
+    en: `Treasury appraisal ${round}, zone ${a.zone}${block.en}`,
+  };
+}
+
+function depreciationNote(d: DepreciationSource) {
+  return {
+    th: `ตารางค่าเสื่อม: ${d.buildingType} อายุตั้งแต่ ${d.ageFrom} ปี`,
+    en: `depreciation table: ${d.buildingType}, from ${d.ageFrom} years`,
+  };
+}
 
 /** Rules of local taxes: the register, assessment runs, bills and bank reconciliation. */
 export class TaxService {
@@ -69,7 +106,7 @@ export class TaxService {
       const id = await this.repo.insertParcel(tx, {
         ...input,
         areaM2,
-        valuePerM2: input.valuePerM2Baht,
+        valuePerM2: input.valuePerM2Baht ?? null,
         zoneCode: place?.zone.code ?? null,
       });
       for (const b of input.buildings ?? []) await this.repo.insertBuilding(tx, id, b);
@@ -121,9 +158,18 @@ export class TaxService {
 
   acceptDeclaration(id: string, actor: Actor) {
     return this.db.transaction(async (tx) => {
-      if (!(await this.repo.acceptDeclaration(tx, id))) throw AppError.notFound();
+      if (!(await this.repo.acceptDeclaration(tx, id, actor.id))) throw AppError.notFound();
       await audit(tx, actor, { action: 'tax.sign.accept', resourceType: 'tax.sign', resourceId: id });
       return { id, status: 'registered' as const };
+    });
+  }
+
+  /** Refuses a declared sign, with the reason the citizen will see. */
+  rejectDeclaration(id: string, reason: string, actor: Actor) {
+    return this.db.transaction(async (tx) => {
+      if (!(await this.repo.rejectDeclaration(tx, id, reason, actor.id))) throw AppError.notFound();
+      await audit(tx, actor, { action: 'tax.sign.reject', resourceType: 'tax.sign', resourceId: id });
+      return { id, status: 'rejected' as const };
     });
   }
 
@@ -146,24 +192,36 @@ export class TaxService {
     };
     const lines = (a: { lines: { text: { th: string; en: string }; satang: number }[] }) =>
       a.lines.map((l) => ({ ...l.text, satang: l.satang }));
-    const counts = { parcels: 0, signs: 0, issued: 0 };
+    const counts = { parcels: 0, signs: 0, issued: 0, unvalued: 0 };
+    const unvalued: { parcelId: string; reason: string }[] = [];
     await this.db.transaction(async (tx) => {
       for (let after = noId; ; ) {
-        const page = await timed('loadMs', () => this.repo.parcelsForAssessment(after, chunk, tx));
+        const page = await timed('loadMs', () => this.repo.parcelsForAssessment(year, after, chunk, tx));
         if (page.length === 0) break;
         const bills = await timed('computeMs', () =>
-          page.map((p) => {
+          page.flatMap((p) => {
+            const missing = unvaluedReason(p);
+            if (missing) {
+              counts.unvalued++;
+              if (unvalued.length < 100) unvalued.push({ parcelId: p.id, reason: missing });
+              return [];
+            }
             const a = assessProperty(
               {
                 ownerKind: p.ownerKind,
                 landAreaM2: p.areaM2,
-                landValuePerM2Baht: p.valuePerM2,
-                buildings: p.buildings,
+                landValuePerM2Baht: p.valuePerM2!,
+                landValueSource: p.appraisal ? appraisalNote(p.appraisal) : undefined,
+                buildings: p.buildings.map((b) => ({
+                  ...b,
+                  depreciationPercent: b.depreciationPercent!,
+                  source: b.depreciation ? depreciationNote(b.depreciation) : undefined,
+                })),
                 uses: p.uses,
               },
               rates.landBuilding,
             );
-            return { ownerId: p.ownerId, subjectId: p.id, amountSatang: a.taxSatang, working: lines(a) };
+            return [{ ownerId: p.ownerId, subjectId: p.id, amountSatang: a.taxSatang, working: lines(a) }];
           }),
         );
         counts.issued += await timed('writeMs', () =>
@@ -191,10 +249,18 @@ export class TaxService {
         action: 'tax.assessment.run',
         resourceType: 'tax.assessment',
         resourceId: String(year),
-        detail: { issued: counts.issued },
+        detail: { issued: counts.issued, unvalued: counts.unvalued },
       });
     });
-    return { year, parcels: counts.parcels, signs: counts.signs, billsIssued: counts.issued };
+    return {
+      year,
+      parcels: counts.parcels,
+      signs: counts.signs,
+      billsIssued: counts.issued,
+      // Parcels that got no bill because neither they nor the imported tables give a value (first 100).
+      unvalued: counts.unvalued,
+      unvaluedParcels: unvalued,
+    };
   }
 
   /** A bill as its owner or staff sees it, with the PromptPay payload to pay it. */

@@ -1,5 +1,6 @@
 import { coreContextUrl, shippedContext } from './contexts/index.ts';
 import { badData, NgsiError } from './errors.ts';
+import { cachedRemoteContext } from './remote-contexts.ts';
 
 const defaultVocab = 'https://uri.etsi.org/ngsi-ld/default-context/';
 const maxContextEntries = 20;
@@ -86,13 +87,13 @@ export function activeContext(source: unknown): ActiveContext {
 function addEntry(ctx: ActiveContext, entry: unknown, depth: number): void {
   if (depth > 3) throw badData('@context nests too deeply');
   if (typeof entry === 'string') {
-    const doc = shippedContext(entry);
+    const doc = shippedContext(entry) ?? cachedRemoteContext(entry);
     if (doc === undefined) {
       if (!/^https?:\/\/\S+$/.test(entry))
         throw badData(`@context entry is not a URL: ${entry.slice(0, 200)}`);
       throw new NgsiError(
         'LdContextNotAvailable',
-        `the @context ${entry} is not shipped with this broker and it cannot be fetched`,
+        `the @context ${entry} is not shipped with this broker and has not been fetched`,
       );
     }
     for (const inner of Array.isArray(doc) ? doc : [doc]) addEntry(ctx, inner, depth + 1);

@@ -1,16 +1,37 @@
 import type { FastifyInstance } from 'fastify';
+import type { Broker } from '../../core/mqtt/broker.ts';
+import { shippedContext } from './contexts/index.ts';
 import { notFound } from './errors.ts';
+import { contextFromLink } from './jsonld.ts';
+import { matcher, Notifier, Periodic } from './notify.ts';
+import { contextUrls, ensureRemoteContexts } from './remote-contexts.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { entityRoutes } from './routes/entities.ts';
 import { registerNgsiErrors } from './routes/http.ts';
+import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { temporalRoutes } from './routes/temporal.ts';
 import { contextService } from './service.ts';
 
 /** The NGSI-LD context broker, mounted at /ngsi-ld/v1 (ETSI GS CIM 009). */
-export async function contextPlugin(app: FastifyInstance): Promise<void> {
+export async function contextPlugin(
+  app: FastifyInstance,
+  opts: { broker?: Broker | null } = {},
+): Promise<void> {
   const service = contextService(app.db);
   await service.repo.ensurePartitions();
+  // Subscriptions: matched in every write's transaction, notifications queued in the outbox and sent by
+  // its dispatcher (retried with back-off, kept across restarts).
+  const stopMatching = service.onChange(matcher(service.repo, app.events));
+  const notifier = new Notifier(service.repo, app.log, opts.broker ?? null);
+  app.events.subscribe('ngsi-ld.notification', 'ngsi-ld.notify', (event) => notifier.deliver(event));
+  const periodic = new Periodic(app.db, service.repo, app.events, app.log);
+  app.addHook('onReady', async () => periodic.start());
+  app.addHook('onClose', async () => {
+    await periodic.stop();
+    stopMatching();
+    await notifier.close();
+  });
   registerNgsiErrors(app);
   const json = (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
     try {
@@ -24,10 +45,22 @@ export async function contextPlugin(app: FastifyInstance): Promise<void> {
     { parseAs: 'string' },
     json,
   );
+  // Remote @context URLs are fetched before the handler, so the handlers' context stays synchronous.
+  const policy = app.config.NGSI_LD_CONTEXT_FETCH;
+  const shipped = (url: string) => shippedContext(url) !== undefined;
+  app.addHook('preHandler', (request, _reply, done) => {
+    const urls = contextUrls(contextFromLink(request.headers.link));
+    const bodies: unknown[] = Array.isArray(request.body) ? request.body : [request.body];
+    const withContext = bodies.find((b) => b && typeof b === 'object' && '@context' in b);
+    if (withContext) contextUrls((withContext as { '@context': unknown })['@context'], urls);
+    if (urls.every(shipped)) return done();
+    ensureRemoteContexts(urls, policy, shipped).then(() => done(), done);
+  });
   await app.register(entityRoutes, { service });
   await app.register(batchRoutes, { service });
   await app.register(discoveryRoutes, { service });
   await app.register(temporalRoutes, { service });
+  await app.register(subscriptionRoutes, { service });
   // Unknown paths under the prefix answer ResourceNotFound (the web app's catch-all would take them otherwise).
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],

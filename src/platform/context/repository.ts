@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
-import { type Attr, type Entity, instances, locationIri } from './model.ts';
+import { type Attr, type Entity, instances, locationIri, personalIri } from './model.ts';
+import type { SubscriptionBody } from './subscriptions.ts';
 
 const iso = (column: string) =>
   sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
@@ -19,6 +20,54 @@ function locationOf(e: Entity): string | null {
     (a) => a.datasetId === undefined && a.type === 'GeoProperty',
   );
   return loc ? JSON.stringify(loc.value) : null;
+}
+
+/** A stored subscription with what the broker reports about it. */
+export interface SubscriptionRow {
+  id: string;
+  body: SubscriptionBody;
+  context: unknown;
+  isActive: boolean;
+  expired: boolean;
+  timesSent: number;
+  timesFailed: number;
+  lastNotification: string | null;
+  lastSuccess: string | null;
+  lastFailure: string | null;
+  lastFailureReason: string | null;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+const subscriptionColumns = sql`id, body, context, is_active AS "isActive",
+  (expires_at IS NOT NULL AND expires_at <= now()) AS expired,
+  times_sent::int AS "timesSent", times_failed::int AS "timesFailed",
+  ${iso('last_notification')} AS "lastNotification", ${iso('last_success')} AS "lastSuccess",
+  ${iso('last_failure')} AS "lastFailure", last_failure_reason AS "lastFailureReason",
+  ${iso('created_at')} AS "createdAt", ${iso('modified_at')} AS "modifiedAt"`;
+
+export interface LiveSubscription {
+  id: string;
+  body: SubscriptionBody;
+  context: unknown;
+}
+
+/** One attribute's aggregates over one period (numbers only from numeric values, texts from strings). */
+export interface AggregateRow {
+  attr: string;
+  attrType: string;
+  start: string;
+  stop: string;
+  totalCount: number;
+  distinctCount: number;
+  sum: number | null;
+  avg: number | null;
+  stddev: number | null;
+  sumsq: number | null;
+  minNumber: number | null;
+  maxNumber: number | null;
+  minText: string | null;
+  maxText: string | null;
 }
 
 export interface HistoryEntry {
@@ -132,6 +181,27 @@ export class ContextRepository {
     }
   }
 
+  /**
+   * Deletes history rows of an entity: all of them, one attribute's, or one attribute's instances of a
+   * datasetId (`''` for the default instance). Returns how many rows went.
+   */
+  async deleteHistory(
+    on: Executor,
+    tenant: string,
+    id: string,
+    attr: string | null,
+    datasetId: string | null,
+  ): Promise<number> {
+    const rows = await this.db.rows<{ n: number }>(
+      sql`WITH d AS (DELETE FROM ctx_attr_history WHERE tenant = ${tenant} AND entity_id = ${id}
+          ${attr === null ? sql`` : sql`AND attr = ${attr}`}
+          ${datasetId === null ? sql`` : sql`AND COALESCE(instance->>'datasetId', '') = ${datasetId}`}
+          RETURNING 1) SELECT count(*)::int AS n FROM d`,
+      on,
+    );
+    return rows[0].n;
+  }
+
   async query(
     tenant: string,
     where: SQL,
@@ -169,6 +239,63 @@ export class ContextRepository {
       WHERE e.tenant = ${tenant} AND ${where} GROUP BY a.key ORDER BY a.key`);
   }
 
+  /**
+   * Aggregates one entity's history per attribute and period in SQL: the periods start at `from`
+   * (else the first instance) and step by `period` up to `to` (else past the last instance); without
+   * a period the whole range is one period. Periods without instances are left out.
+   */
+  async aggregate(
+    tenant: string,
+    id: string,
+    q: {
+      attrs: string[] | null;
+      time: SQL;
+      from: string | null;
+      to: string | null;
+      period: string | null;
+      anonymous: boolean;
+      maxPeriods: number;
+    },
+  ): Promise<{ rows: AggregateRow[]; periods: number }> {
+    const attrFilter = q.attrs
+      ? sql`AND attr IN (SELECT jsonb_array_elements_text(${JSON.stringify(q.attrs)}::jsonb))`
+      : sql``;
+    const personal = q.anonymous
+      ? sql`AND (instance->(${personalIri}::text)->'value') IS DISTINCT FROM 'true'::jsonb`
+      : sql``;
+    const hist = sql`SELECT attr, instance->>'type' AS "attrType", COALESCE(instance->'value', instance->'object') AS v,
+        observed_at FROM ctx_attr_history
+      WHERE tenant = ${tenant} AND entity_id = ${id} ${attrFilter} ${personal} AND ${q.time}`;
+    const bounds = sql`SELECT COALESCE(${q.from}::timestamptz, min(observed_at)) AS lo,
+        COALESCE(${q.to}::timestamptz, max(observed_at) + interval '1 microsecond') AS hi FROM h`;
+    // Counted arithmetically first (months as 30 days): generate_series in FROM materialises all its
+    // rows, so a huge count must be refused before any series is made.
+    const [n] = await this.db.rows<{ n: number }>(
+      sql`WITH h AS (${hist}), bounds AS (${bounds})
+        SELECT CASE WHEN lo IS NULL OR hi <= lo THEN 0
+          WHEN ${q.period}::interval IS NULL THEN 1
+          ELSE ceil(extract(epoch FROM hi - lo) / extract(epoch FROM ${q.period}::interval))::float8 END AS n
+        FROM bounds`,
+    );
+    if (n.n > q.maxPeriods) return { rows: [], periods: n.n };
+    const periods = q.period
+      ? sql`SELECT s AS start, s + ${q.period}::interval AS stop FROM bounds,
+          generate_series(lo, hi - interval '1 microsecond', ${q.period}::interval) AS s
+          WHERE lo IS NOT NULL AND hi > lo`
+      : sql`SELECT lo AS start, hi AS stop FROM bounds WHERE lo IS NOT NULL AND hi > lo`;
+    const num = sql.raw(`CASE WHEN jsonb_typeof(h.v) = 'number' THEN (h.v #>> '{}')::float8 END`);
+    const str = sql.raw(`CASE WHEN jsonb_typeof(h.v) = 'string' THEN h.v #>> '{}' END`);
+    const rows =
+      await this.db.rows<AggregateRow>(sql`WITH h AS (${hist}), bounds AS (${bounds}), p AS (${periods})
+      SELECT h.attr, min(h."attrType") AS "attrType", ${iso('p.start')} AS start, ${iso('p.stop')} AS stop,
+        count(*)::int AS "totalCount", count(DISTINCT h.v)::int AS "distinctCount",
+        sum(${num}) AS sum, avg(${num}) AS avg, stddev_samp(${num}) AS stddev, sum(${num} * ${num}) AS sumsq,
+        min(${num}) AS "minNumber", max(${num}) AS "maxNumber", min(${str}) AS "minText", max(${str}) AS "maxText"
+      FROM p JOIN h ON h.observed_at >= p.start AND h.observed_at < p.stop
+      GROUP BY h.attr, p.start, p.stop ORDER BY h.attr, p.start`);
+    return { rows, periods: n.n };
+  }
+
   /** Attribute instances of one entity from the history, newest first when lastN is given. */
   async history(
     tenant: string,
@@ -187,5 +314,148 @@ export class ContextRepository {
     return this.db.rows(sql`SELECT attr, instance, ${iso('observed_at')} AS "observedAt" FROM (${inner}) h
       WHERE ${lastN === null ? sql`true` : sql`rn <= ${lastN}`}
       ORDER BY attr, observed_at, modified_at LIMIT ${limit}`);
+  }
+
+  /** Stores a new subscription; false when the id is taken. */
+  async insertSubscription(on: Executor, tenant: string, body: SubscriptionBody, context: unknown) {
+    const rows = await this.db.rows(
+      sql`INSERT INTO ctx_subscriptions (tenant, id, body, context, is_active, expires_at, throttling, time_interval)
+        VALUES (${tenant}, ${body.id}, ${JSON.stringify(body)}::jsonb, ${context === undefined ? null : JSON.stringify(context)}::jsonb,
+          ${body.isActive ?? true}, ${body.expiresAt ?? null}::timestamptz, ${body.throttling ?? null}, ${body.timeInterval ?? null})
+        ON CONFLICT (tenant, id) DO NOTHING RETURNING id`,
+      on,
+    );
+    return rows.length === 1;
+  }
+
+  async updateSubscription(on: Executor, tenant: string, body: SubscriptionBody): Promise<void> {
+    await on.execute(sql`UPDATE ctx_subscriptions SET body = ${JSON.stringify(body)}::jsonb,
+        is_active = ${body.isActive ?? true}, expires_at = ${body.expiresAt ?? null}::timestamptz,
+        throttling = ${body.throttling ?? null}, time_interval = ${body.timeInterval ?? null}, modified_at = now()
+      WHERE tenant = ${tenant} AND id = ${body.id}`);
+  }
+
+  async subscription(
+    on: Executor,
+    tenant: string,
+    id: string,
+    lock = false,
+  ): Promise<SubscriptionRow | null> {
+    const [row] = await this.db.rows<SubscriptionRow>(
+      sql`SELECT ${subscriptionColumns} FROM ctx_subscriptions WHERE tenant = ${tenant} AND id = ${id}
+        ${lock ? sql`FOR UPDATE` : sql``}`,
+      on,
+    );
+    return row ?? null;
+  }
+
+  async subscriptions(tenant: string, limit: number, offset: number): Promise<SubscriptionRow[]> {
+    return this.db.rows<SubscriptionRow>(
+      sql`SELECT ${subscriptionColumns} FROM ctx_subscriptions WHERE tenant = ${tenant}
+        ORDER BY created_at, id LIMIT ${limit} OFFSET ${offset}`,
+    );
+  }
+
+  async countSubscriptions(tenant: string): Promise<number> {
+    const [r] = await this.db.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM ctx_subscriptions WHERE tenant = ${tenant}`,
+    );
+    return r.n;
+  }
+
+  async deleteSubscription(on: Executor, tenant: string, id: string): Promise<boolean> {
+    const rows = await this.db.rows(
+      sql`DELETE FROM ctx_subscriptions WHERE tenant = ${tenant} AND id = ${id} RETURNING id`,
+      on,
+    );
+    return rows.length === 1;
+  }
+
+  /** The tenant's change-driven subscriptions that are active and not expired (read at every write). */
+  async liveSubscriptions(on: Executor, tenant: string): Promise<LiveSubscription[]> {
+    return this.db.rows<LiveSubscription>(
+      sql`SELECT id, body, context FROM ctx_subscriptions
+        WHERE tenant = ${tenant} AND is_active AND time_interval IS NULL
+          AND (expires_at IS NULL OR expires_at > now())`,
+      on,
+    );
+  }
+
+  /** Periodic subscriptions whose period has passed: their turn is taken (noted now) and they are returned. */
+  async duePeriodic(on: Executor): Promise<(LiveSubscription & { tenant: string })[]> {
+    return this.db.rows(
+      sql`UPDATE ctx_subscriptions SET last_queued_at = now()
+        WHERE (tenant, id) IN (SELECT tenant, id FROM ctx_subscriptions
+          WHERE is_active AND time_interval IS NOT NULL AND (expires_at IS NULL OR expires_at > now())
+            AND (last_queued_at IS NULL OR last_queued_at <= now() - make_interval(secs => time_interval))
+          ORDER BY last_queued_at NULLS FIRST LIMIT 100 FOR UPDATE SKIP LOCKED)
+        RETURNING tenant, id, body, context`,
+      on,
+    );
+  }
+
+  /** The entities a condition matches now, at most `limit`. */
+  async matchingNow(on: Executor, tenant: string, where: SQL, limit: number): Promise<Entity[]> {
+    return this.db.rows<Entity>(
+      sql`SELECT ${entityColumns} FROM ctx_entities WHERE tenant = ${tenant} AND ${where} ORDER BY id LIMIT ${limit}`,
+      on,
+    );
+  }
+
+  /** One subscription if it is active and not expired, else null. */
+  async liveSubscription(tenant: string, id: string): Promise<LiveSubscription | null> {
+    const [row] = await this.db.rows<LiveSubscription>(
+      sql`SELECT id, body, context FROM ctx_subscriptions WHERE tenant = ${tenant} AND id = ${id}
+        AND is_active AND (expires_at IS NULL OR expires_at > now())`,
+    );
+    return row ?? null;
+  }
+
+  /** Which of `ids` meet a subscription's condition (type, id, idPattern, q, geoQ) as they are now. */
+  async matching(on: Executor, tenant: string, ids: string[], where: SQL): Promise<string[]> {
+    const rows = await this.db.rows<{ id: string }>(
+      sql`SELECT id FROM ctx_entities WHERE tenant = ${tenant}
+        AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)) AND ${where}`,
+      on,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The same for entities no longer stored (just deleted): `where` is checked on what they were. */
+  async matchingGone(on: Executor, entities: Entity[], where: SQL): Promise<string[]> {
+    const payload = entities.map((e) => ({ id: e.id, types: e.types, attrs: e.attrs, geo: locationOf(e) }));
+    // The CTE stands in for the table, so the compiled condition reads the same columns.
+    const rows = await this.db.rows<{ id: string }>(
+      sql`WITH ctx_entities AS (
+          SELECT e->>'id' AS id, ARRAY(SELECT jsonb_array_elements_text(e->'types')) AS types, e->'attrs' AS attrs,
+            CASE WHEN e->>'geo' IS NOT NULL THEN ST_SetSRID(ST_GeomFromGeoJSON(e->>'geo'), 4326) END AS location
+          FROM jsonb_array_elements(${JSON.stringify(payload)}::jsonb) AS e)
+        SELECT id FROM ctx_entities WHERE ${where}`,
+      on,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Takes a throttled subscription's turn: true (and the time noted) if `seconds` have passed since the last. */
+  async takeThrottleTurn(on: Executor, tenant: string, id: string, seconds: number): Promise<boolean> {
+    const rows = await this.db.rows(
+      sql`UPDATE ctx_subscriptions SET last_queued_at = now()
+        WHERE tenant = ${tenant} AND id = ${id} AND (last_queued_at IS NULL
+          OR last_queued_at <= now() - make_interval(secs => ${seconds})) RETURNING id`,
+      on,
+    );
+    return rows.length === 1;
+  }
+
+  /** Notes a notification attempt on its subscription: a success, or a failure and its reason. */
+  async recordNotification(tenant: string, id: string, failure: string | null): Promise<void> {
+    await this.db.orm.execute(
+      failure === null
+        ? sql`UPDATE ctx_subscriptions SET times_sent = times_sent + 1, last_notification = now(),
+            last_success = now() WHERE tenant = ${tenant} AND id = ${id}`
+        : sql`UPDATE ctx_subscriptions SET times_sent = times_sent + 1, times_failed = times_failed + 1,
+            last_notification = now(), last_failure = now(), last_failure_reason = ${failure.slice(0, 500)}
+          WHERE tenant = ${tenant} AND id = ${id}`,
+    );
   }
 }

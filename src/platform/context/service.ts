@@ -5,9 +5,9 @@ import { NgsiError, notFound, type ProblemDetails } from './errors.ts';
 import type { ActiveContext } from './jsonld.ts';
 import { activeContext } from './jsonld.ts';
 import { type Plan, planAppend, planCreate, planMerge, planReplace } from './merge.ts';
-import { type Attr, type Entity, type Fragment, instances } from './model.ts';
+import { type Attr, type Entity, entityMembers, type Fragment, instances } from './model.ts';
 import { ContextRepository, type HistoryEntry } from './repository.ts';
-import { checkEntityId, readFragment } from './validate.ts';
+import { checkEntityId, checkName, readFragment, readInstances } from './validate.ts';
 
 /** One entity's change as it is committed: what was, what is, and which attribute instances were written. */
 export interface Change {
@@ -28,6 +28,29 @@ export interface BatchResult {
 }
 
 const now = () => new Date().toISOString();
+const maxTemporalInstances = 10_000;
+
+/** JSON with object keys sorted (JSONB does not keep key order) and attribute timestamps left out. */
+function canonical(v: unknown, top = false): string {
+  if (Array.isArray(v)) return `[${v.map((x) => canonical(x, top)).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.entries(v)
+      .filter(([k]) => !(top && (k === 'createdAt' || k === 'modifiedAt')))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/** Whether a fragment would leave a stored entity as it is (same types, same attribute instances). */
+function sameContent(e: Entity, f: Fragment): boolean {
+  if (canonical(f.types ?? []) !== canonical(e.types)) return false;
+  const names = Object.keys(f.attrs);
+  if (names.length !== Object.keys(e.attrs).length) return false;
+  return names.every(
+    (n) => e.attrs[n] !== undefined && canonical(e.attrs[n], true) === canonical(f.attrs[n], true),
+  );
+}
 
 function geometriesOf(f: Fragment): string[] {
   return Object.values(f.attrs)
@@ -48,8 +71,13 @@ export class ContextService {
     this.repo = new ContextRepository(db);
   }
 
-  onChange(listener: ChangeListener): void {
+  /** Adds a listener; returns the function that removes it. */
+  onChange(listener: ChangeListener): () => void {
     this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
   }
 
   /** The one write path. `insert` leaves existing ids alone; returns the ids actually written. */
@@ -67,19 +95,25 @@ export class ContextService {
     return new Set(done.map((c) => c.id));
   }
 
-  /** Publishes (creates or replaces) an entity from a module, inside the module's transaction. */
+  /**
+   * Publishes (creates or replaces) an entity from a module, inside the module's transaction. An entity
+   * whose types and attributes are those already stored is left alone (no write, no history, no
+   * listeners), so publishing the same state again is free. Returns whether anything was written.
+   */
   async publish(
     tx: Executor,
     entity: Record<string, unknown>,
     opts: { tenant?: string; context?: unknown } = {},
-  ) {
+  ): Promise<boolean> {
     const ctx = activeContext(opts.context);
     const f = readFragment(entity, ctx, { needId: true, needType: true });
+    const before = (await this.repo.load(tx, opts.tenant ?? '', [f.id], true)).get(f.id) ?? null;
+    if (before && sameContent(before, f)) return false;
     await this.checkGeometries(tx, [f]);
     const at = now();
-    const before = (await this.repo.load(tx, opts.tenant ?? '', [f.id], true)).get(f.id) ?? null;
     const plan = before ? planReplace(before, f, at) : planCreate(f, at);
     await this.commit(tx, opts.tenant ?? '', [{ id: f.id, before, ...plan }], 'upsert', at);
+    return true;
   }
 
   /** Removes an entity a module published; no error if it is not there. */
@@ -247,6 +281,76 @@ export class ContextService {
           detail: { count: success.length, ids: success.slice(0, 100), ...(tenant ? { tenant } : {}) },
         });
       return { success, errors };
+    });
+  }
+
+  /** POST /temporal/entities/{id}/attrs: instances added to the history; the current state is not changed. */
+  async addTemporal(tenant: string, ctx: ActiveContext, id: string, body: unknown, actor: Actor) {
+    checkEntityId(id);
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw new NgsiError('BadRequestData', 'the body must be a JSON object');
+    const fields = body as Record<string, unknown>;
+    if (fields.id !== undefined && fields.id !== id)
+      throw new NgsiError('BadRequestData', 'the id in the body differs from the id in the path');
+    const f: Fragment = { id, types: null, attrs: {} };
+    const entries: HistoryEntry[] = [];
+    for (const [name, raw] of Object.entries(fields)) {
+      if (entityMembers.has(name)) continue;
+      checkName(name);
+      const list = readInstances(raw, name, ctx);
+      const attr = ctx.expand(name);
+      f.attrs[attr] = [...instances(f.attrs[attr]), ...list];
+      for (const instance of list) entries.push({ id, attr, instance });
+      if (entries.length > maxTemporalInstances)
+        throw new NgsiError('BadRequestData', `at most ${maxTemporalInstances} instances a request`);
+    }
+    if (entries.length === 0) throw new NgsiError('BadRequestData', 'no attribute instances in the body');
+    await this.db.transaction(async (tx) => {
+      if (!(await this.repo.load(tx, tenant, [id], false)).has(id)) throw notFound(`no entity ${id}`);
+      await this.checkGeometries(tx, [f]);
+      await this.repo.appendHistory(tx, tenant, entries, now());
+      await audit(tx, actor, {
+        action: 'ngsi-ld.temporal.append',
+        resourceType: 'ngsi-ld.entity',
+        resourceId: id,
+        detail: { instances: entries.length, ...(tenant ? { tenant } : {}) },
+      });
+    });
+  }
+
+  /**
+   * DELETE /temporal/entities/{id} (every attribute's history) or /attrs/{attr} (one attribute's, all
+   * instances or one datasetId's). The entity's current state under /entities stays.
+   */
+  async deleteTemporal(
+    tenant: string,
+    id: string,
+    actor: Actor,
+    target: { attr: string; datasetId: string | null } | null = null,
+  ): Promise<void> {
+    checkEntityId(id);
+    await this.db.transaction(async (tx) => {
+      const n = await this.repo.deleteHistory(
+        tx,
+        tenant,
+        id,
+        target?.attr ?? null,
+        target?.datasetId ?? null,
+      );
+      if (n === 0) {
+        if (target) throw notFound(`entity ${id} has no history of that attribute`);
+        if (!(await this.repo.load(tx, tenant, [id], false)).has(id)) throw notFound(`no entity ${id}`);
+      }
+      await audit(tx, actor, {
+        action: target ? 'ngsi-ld.temporal.attribute.delete' : 'ngsi-ld.temporal.delete',
+        resourceType: 'ngsi-ld.entity',
+        resourceId: id,
+        detail: {
+          instances: n,
+          ...(target ? { attr: target.attr, datasetId: target.datasetId } : {}),
+          ...(tenant ? { tenant } : {}),
+        },
+      });
     });
   }
 

@@ -84,6 +84,16 @@ export function readSlot(raw: unknown, name: string, ctx: ActiveContext): AttrSl
   return readAttr(raw, name, ctx, 0);
 }
 
+/**
+ * Attribute instances for the history (POST /temporal/entities/{id}/attrs): one instance or an array
+ * of them; unlike an entity's attribute, instances may repeat a datasetId (they differ in time).
+ */
+export function readInstances(raw: unknown, name: string, ctx: ActiveContext): Attr[] {
+  const list = Array.isArray(raw) ? raw : [raw];
+  if (list.length === 0) throw badData(`attribute ${name} is an empty array`);
+  return list.map((a) => readAttr(a, name, ctx, 0));
+}
+
 function readAttr(raw: unknown, name: string, ctx: ActiveContext, depth: number): Attr {
   if (!isObject(raw)) throw badData(`attribute ${name} must be an object with a type (normalized form)`);
   const type = raw.type;

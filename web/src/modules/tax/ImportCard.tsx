@@ -8,6 +8,7 @@ const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 interface ImportStatus {
   id: string;
+  kind: Kind;
   status: 'running' | 'done' | 'failed' | 'interrupted';
   total: number;
   processed: number;
@@ -15,9 +16,14 @@ interface ImportStatus {
   errors: { line: number; error: string }[];
 }
 
-/** Upload a parcel register CSV, then watch its progress and its row-by-row errors. */
+/** What can be imported; each kind has its own columns (named in the hint). */
+const kinds = ['parcels', 'buildings', 'signs', 'appraisals', 'depreciation'] as const;
+type Kind = (typeof kinds)[number];
+
+/** Upload a register file (parcels, buildings or signs), then watch its progress and its row-by-row errors. */
 export function ImportCard() {
   const { t } = useTranslation();
+  const [kind, setKind] = useState<Kind>('parcels');
   const [job, setJob] = useState<ImportStatus | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -39,7 +45,7 @@ export function ImportCard() {
     try {
       const csrf = (await api<{ csrfToken: string | null }>('GET', '/api/me')).csrfToken ?? '';
       const excel = file.name.toLowerCase().endsWith('.xlsx');
-      const res = await fetch('/api/tax/imports/parcels', {
+      const res = await fetch(`/api/tax/imports/${kind}`, {
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'content-type': excel ? xlsxType : 'text/csv', 'x-csrf-token': csrf },
@@ -49,6 +55,7 @@ export function ImportCard() {
       const started = (await res.json()) as { id: string; total: number };
       setJob({
         id: started.id,
+        kind,
         status: 'running',
         total: started.total,
         processed: 0,
@@ -63,7 +70,25 @@ export function ImportCard() {
   return (
     <Card>
       <h2>{t('tax.import.title')}</h2>
-      <p className="hint">{t('tax.import.hint')}</p>
+      <div className="field">
+        <label htmlFor="import-kind">{t('tax.import.kind')}</label>
+        <select
+          id="import-kind"
+          data-testid="import-kind"
+          value={kind}
+          onChange={(e) => setKind(e.currentTarget.value as Kind)}
+          aria-describedby="import-hint"
+        >
+          {kinds.map((k) => (
+            <option key={k} value={k}>
+              {t(`tax.import.kinds.${k}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <p className="hint" id="import-hint">
+        {t(`tax.import.hints.${kind}`)}
+      </p>
       <div className="field">
         <label htmlFor="register-file">{t('tax.import.file')}</label>
         <input
@@ -84,7 +109,9 @@ export function ImportCard() {
             {t(`tax.import.${job.status}`, { processed: job.processed, total: job.total })}
           </label>
           <progress id="import-progress" max={job.total} value={job.processed} />
-          <p>{t('tax.import.summary', { imported: job.imported, errors: job.errors.length })}</p>
+          <p>
+            {t(`tax.import.summaries.${job.kind}`, { imported: job.imported, errors: job.errors.length })}
+          </p>
           {job.errors.length > 0 && (
             <Table
               caption={t('tax.import.errors')}

@@ -7,6 +7,7 @@ import { useMe } from '../../session.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Table } from '../../ui/Table.tsx';
+import { DeclarationForm, DeclarationQueue, MyDeclarations } from './Declaration.tsx';
 import { ImportCard } from './ImportCard.tsx';
 
 interface Bill {
@@ -52,6 +53,13 @@ export function TaxPage() {
   const { t } = useTranslation();
   const me = useMe();
   if (me.isPending) return <Spinner />;
+  const finance =
+    me.data?.kind === 'staff' &&
+    (me.data.role === 'admin' ||
+      me.data.role === 'executive' ||
+      ((me.data.role === 'officer' || me.data.role === 'office_manager') &&
+        me.data.officeCode === 'finance'));
+  const keepsRegister = finance && me.data?.role !== 'executive';
   return (
     <section>
       <h1>{t('tax.title')}</h1>
@@ -60,12 +68,21 @@ export function TaxPage() {
           <Link to="/signin">{t('tax.signinFirst')}</Link>
         </p>
       )}
-      {me.data?.kind === 'citizen' && <MyBills />}
+      {me.data?.kind === 'citizen' && (
+        <>
+          <MyBills />
+          <DeclarationForm />
+          <MyDeclarations />
+        </>
+      )}
+      {finance && (
+        <p>
+          <Link to="/tax/register">{t('tax.register.link')}</Link>
+        </p>
+      )}
       {me.data?.kind === 'staff' && <Reports />}
-      {me.data &&
-        (me.data.role === 'admin' ||
-          ((me.data.role === 'officer' || me.data.role === 'office_manager') &&
-            me.data.officeCode === 'finance')) && <ImportCard />}
+      {finance && <DeclarationQueue canAccept={keepsRegister} />}
+      {keepsRegister && <ImportCard />}
     </section>
   );
 }

@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Db, Executor } from '../../core/db/index.ts';
+import type { DomainEvent, Events } from '../../core/events/outbox.ts';
+import type { Broker } from '../../core/mqtt/broker.ts';
+import { coreContextUrl } from './contexts/index.ts';
+import { linkHeader } from './jsonld.ts';
+import type { Entity } from './model.ts';
+import { renderEntity } from './render.ts';
+import type { ContextRepository } from './repository.ts';
+import type { Change } from './service.ts';
+import { type CompiledSubscription, compileSubscription, mqttTopic } from './subscriptions.ts';
+
+declare module '../../core/events/outbox.ts' {
+  interface EventMap {
+    /** A notification of an NGSI-LD subscription, queued in the transaction of the change it reports. */
+    'ngsi-ld.notification': {
+      tenant: string;
+      subscriptionId: string;
+      notificationId: string;
+      data: Record<string, unknown>[];
+    };
+  }
+}
+
+/** Entities per notification: a batch that matches many entities sends several notifications. */
+const perNotification = 100;
+/** Attempts before a notification is given up (the outbox backs off 2, 4, 8… seconds between them). */
+export const maxAttempts = 8;
+const defaultTimeoutMs = 5_000;
+
+function changedAttrs(c: Change): { created: string[]; updated: string[] } {
+  const before = c.before?.attrs ?? {};
+  const after = c.after?.attrs ?? {};
+  const written = new Set(c.written.map(([a]) => a));
+  const created: string[] = [];
+  const updated: string[] = [];
+  for (const a of written) {
+    if (!(a in after)) continue;
+    if (a in before) updated.push(a);
+    else created.push(a);
+  }
+  return { created, updated };
+}
+
+/** Whether a change is one the subscription's triggers and watchedAttributes ask about. */
+export function triggers(s: CompiledSubscription, c: Change): boolean {
+  if (c.after === null) return c.before !== null && s.triggers.has('entityDeleted');
+  const { created, updated } = changedAttrs(c);
+  const relevant = (attrs: string[]) => (s.watched ? attrs.filter((a) => s.watched!.has(a)) : attrs);
+  const all = [...created, ...updated];
+  if (c.before === null && s.triggers.has('entityCreated') && (!s.watched || relevant(all).length))
+    return true;
+  if (c.before !== null && s.triggers.has('entityUpdated') && relevant(all).length) return true;
+  if (s.triggers.has('attributeCreated') && relevant(created).length) return true;
+  if (s.triggers.has('attributeUpdated') && relevant(updated).length) return true;
+  return false;
+}
+
+/**
+ * The matcher, an `onChange` listener: inside the writing transaction it finds the active subscriptions
+ * the committed changes match and queues their notifications in the outbox, so a change that was
+ * answered 2xx has its notifications even if the process stops right after.
+ */
+export function matcher(repo: ContextRepository, events: Events) {
+  return async (tx: Executor, tenant: string, changes: Change[]): Promise<void> => {
+    if (changes.length === 0) return;
+    const subs = await repo.liveSubscriptions(tx, tenant);
+    if (subs.length === 0) return;
+    const byId = new Map(changes.map((c) => [c.id, c]));
+    const deletedAt = new Date().toISOString();
+    for (const stored of subs) {
+      const s = compileSubscription(stored.body, stored.context);
+      const hits = changes.filter((c) => triggers(s, c));
+      if (hits.length === 0) continue;
+      // The entity conditions (type, id, idPattern, q, geoQ) are checked on the rows just written, and for
+      // a deleted entity on what it was.
+      const updated = hits.filter((c) => c.after !== null).map((c) => c.id);
+      const deleted = hits.filter((c) => c.after === null).map((c) => c.before!);
+      const matched = [
+        ...(updated.length ? await repo.matching(tx, tenant, updated, s.where) : []),
+        ...(deleted.length ? await repo.matchingGone(tx, deleted, s.where) : []),
+      ];
+      if (matched.length === 0) continue;
+      if (s.throttling !== null && !(await repo.takeThrottleTurn(tx, tenant, s.id, s.throttling))) continue;
+      const data = matched.map((id) => {
+        const c = byId.get(id)!;
+        return c.after ? render(s, c.after) : { ...render(s, c.before!, true), deletedAt };
+      });
+      for (let i = 0; i < data.length; i += perNotification)
+        await events.publish(tx, 'ngsi-ld.notification', {
+          tenant,
+          subscriptionId: s.id,
+          notificationId: `urn:ngsi-ld:Notification:${randomUUID()}`,
+          data: data.slice(i, i + perNotification),
+        });
+    }
+  };
+}
+
+/** Entities a periodic notification carries at most (the first by id). */
+export const maxPeriodicEntities = 1000;
+
+/**
+ * Periodic subscriptions (`timeInterval`): every second, the subscriptions whose period has passed
+ * take their turn and queue a notification of the entities that match them now, in one transaction.
+ */
+export class Periodic {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly repo: ContextRepository,
+    private readonly events: Events,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** Queues the notifications that are due; returns how many subscriptions were due. */
+  tick(): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const due = await this.repo.duePeriodic(tx);
+      for (const d of due) {
+        const s = compileSubscription(d.body, d.context);
+        const entities = await this.repo.matchingNow(tx, d.tenant, s.where, maxPeriodicEntities);
+        for (let i = 0; i < entities.length; i += perNotification)
+          await this.events.publish(tx, 'ngsi-ld.notification', {
+            tenant: d.tenant,
+            subscriptionId: s.id,
+            notificationId: `urn:ngsi-ld:Notification:${randomUUID()}`,
+            data: entities.slice(i, i + perNotification).map((e) => render(s, e)),
+          });
+      }
+      return due.length;
+    });
+  }
+
+  start(everyMs = 1000): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.tick()
+        .catch((err) => this.log.error({ err }, 'periodic NGSI-LD notifications failed'))
+        .finally(() => {
+          this.running = null;
+        });
+    }, everyMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}
+
+/** An entity as the subscription asks for it; a deleted one as its id and type only. */
+function render(s: CompiledSubscription, e: Entity, gone = false): Record<string, unknown> {
+  return renderEntity(e, s.ctx, gone ? { ...s.render, pick: new Set() } : s.render);
+}
+
+type Payload = DomainEvent<'ngsi-ld.notification'>;
+
+/**
+ * Sends queued notifications (the outbox's subscriber for `ngsi-ld.notification`): HTTP POST with
+ * `fetch`, or an MQTT publish for `mqtt://host:port/topic` endpoints. A failure is recorded on the
+ * subscription and thrown, so the outbox retries with back-off, up to `maxAttempts`.
+ */
+export class Notifier {
+  private readonly clients = new Map<string, Promise<MqttClient>>();
+
+  constructor(
+    private readonly repo: ContextRepository,
+    private readonly log: FastifyBaseLogger,
+    private readonly broker: Broker | null = null,
+  ) {}
+
+  async deliver(event: Payload): Promise<void> {
+    const { tenant, subscriptionId } = event.payload;
+    const row = await this.repo.liveSubscription(tenant, subscriptionId);
+    // A subscription deleted, paused or expired since the change: its queued notifications are dropped.
+    if (!row) return;
+    const s = compileSubscription(row.body, row.context);
+    const notification = {
+      id: event.payload.notificationId,
+      type: 'Notification',
+      subscriptionId,
+      notifiedAt: new Date().toISOString(),
+      data: event.payload.data,
+    };
+    const source = s.ctx.source;
+    const url = typeof source === 'string' ? source : coreContextUrl;
+    const ld = s.accept === 'application/ld+json';
+    const body = ld ? { ...notification, '@context': source } : notification;
+    const headers: Record<string, string> = { 'content-type': s.accept };
+    if (!ld) headers.link = linkHeader(url);
+    if (tenant) headers['ngsild-tenant'] = tenant;
+    const endpoint = row.body.notification.endpoint;
+    try {
+      const uri = new URL(endpoint.uri);
+      const timeout = endpoint.timeout ?? defaultTimeoutMs;
+      if (uri.protocol === 'mqtt:' || uri.protocol === 'mqtts:')
+        await this.publishMqtt(uri, endpoint.notifierInfo ?? [], { metadata: headers, body }, timeout);
+      else {
+        for (const { key, value } of endpoint.receiverInfo ?? []) headers[key.toLowerCase()] = value;
+        const res = await fetch(uri, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(body),
+          redirect: 'manual',
+          signal: AbortSignal.timeout(timeout),
+        });
+        await res.body?.cancel();
+        if (res.status < 200 || res.status > 299) throw new Error(`the endpoint answered ${res.status}`);
+      }
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const reason = `${err instanceof Error ? err.message : String(err)}${cause ? `: ${cause.code ?? cause.message}` : ''}`;
+      await this.repo.recordNotification(tenant, subscriptionId, reason);
+      if (event.attempts >= maxAttempts) {
+        this.log.warn({ subscriptionId, reason }, 'NGSI-LD notification given up');
+        return;
+      }
+      throw new Error(reason);
+    }
+    await this.repo.recordNotification(tenant, subscriptionId, null);
+  }
+
+  private async publishMqtt(
+    uri: URL,
+    info: { key: string; value: string }[],
+    message: unknown,
+    timeout: number,
+  ): Promise<void> {
+    const qos = Number(info.find((i) => i.key === 'MQTT-QoS')?.value ?? '0') as 0 | 1 | 2;
+    const version = info.find((i) => i.key === 'MQTT-Version')?.value === 'mqtt5.0' ? 5 : 4;
+    const client = await this.client(uri, version, timeout);
+    const payload = JSON.stringify(message);
+    await withTimeout(client.publishAsync(mqttTopic(uri), payload, { qos }), timeout, 'MQTT publish');
+  }
+
+  /** One client per broker (the platform's own when the endpoint is its broker), kept for reuse. */
+  private client(uri: URL, version: 4 | 5, timeout: number): Promise<MqttClient> {
+    const origin = `${uri.protocol}//${uri.username}@${uri.host}/${version}`;
+    if (this.broker?.client.connected) {
+      const own = new URL(this.broker.url);
+      if (own.protocol === uri.protocol && own.host === uri.host && !uri.username)
+        return Promise.resolve(this.broker.client);
+    }
+    let pending = this.clients.get(origin);
+    if (!pending) {
+      const server = `${uri.protocol}//${uri.host}`;
+      pending = mqtt
+        .connectAsync(
+          server,
+          {
+            protocolVersion: version,
+            username: uri.username ? decodeURIComponent(uri.username) : undefined,
+            password: uri.password ? decodeURIComponent(uri.password) : undefined,
+            clientId: `mueang-notify-${process.pid}-${randomUUID().slice(0, 8)}`,
+            connectTimeout: timeout,
+            reconnectPeriod: 2000,
+          },
+          false,
+        )
+        .then((client) => {
+          client.on('error', (err) => this.log.warn({ err }, 'MQTT notification client error'));
+          return client;
+        });
+      this.clients.set(origin, pending);
+      pending.catch(() => this.clients.delete(origin));
+    }
+    return pending.then((client) => {
+      if (!client.connected) throw new Error(`the MQTT broker ${uri.host} is not connected`);
+      return client;
+    });
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.all(all.map((p) => p.then((c) => c.endAsync(true)).catch(() => undefined)));
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

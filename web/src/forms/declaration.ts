@@ -1,0 +1,93 @@
+/** The signboard declaration (ภ.ป.1) form, checked before it is sent. The server checks everything again. */
+
+export interface DeclarationInput {
+  widthCm: string;
+  heightCm: string;
+  type: string;
+  moving: string;
+  text: string;
+  photos: { name: string; type: string; size: number }[];
+  location: { lon: number; lat: number } | null;
+}
+
+export type DeclarationField =
+  | '/widthCm'
+  | '/heightCm'
+  | '/type'
+  | '/moving'
+  | '/text'
+  | '/photos'
+  | '/location';
+
+/** Field path (as in a problem's `errors[]`) → i18n key of the message. */
+export type DeclarationErrors = Partial<Record<DeclarationField, string>>;
+
+export interface DeclarationFields {
+  widthCm: number;
+  heightCm: number;
+  type: 1 | 2 | 3;
+  moving: boolean;
+  text: string;
+  location?: { lon: number; lat: number };
+}
+
+export const photoTypes = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export const maxPhotoBytes = 3 * 1024 * 1024;
+export const maxPhotos = 3;
+const maxCm = 100_000;
+/** The area the platform serves (the server refuses a point outside it). */
+export const area = { lon: [102.7, 102.95], lat: [16.3, 16.55] } as const;
+
+/** "1,250.5" or "1250,5" as people type them → 1250.5; null when it is not a number. */
+export function readCentimetres(value: string): number | null {
+  let v = value.trim().replace(/\s/g, '');
+  if (/^[0-9]+,[0-9]{1,2}$/.test(v)) v = v.replace(',', '.');
+  else v = v.replace(/,(?=[0-9]{3}(?![0-9]))/g, '');
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(v)) return null;
+  return Number(v);
+}
+
+export function insideArea(p: { lon: number; lat: number }): boolean {
+  return p.lon >= area.lon[0] && p.lon <= area.lon[1] && p.lat >= area.lat[0] && p.lat <= area.lat[1];
+}
+
+export function checkDeclaration(
+  input: DeclarationInput,
+): { fields: DeclarationFields } | { errors: DeclarationErrors } {
+  const errors: DeclarationErrors = {};
+  const size = (field: '/widthCm' | '/heightCm', value: string) => {
+    if (!value.trim()) {
+      errors[field] = 'form.errors.required';
+      return 0;
+    }
+    const n = readCentimetres(value);
+    if (n === null) errors[field] = 'tax.declare.errors.number';
+    else if (n <= 0 || n > maxCm) errors[field] = 'tax.declare.errors.size';
+    return n ?? 0;
+  };
+  const widthCm = size('/widthCm', input.widthCm);
+  const heightCm = size('/heightCm', input.heightCm);
+  if (!['1', '2', '3'].includes(input.type)) errors['/type'] = 'tax.declare.errors.type';
+  if (input.moving !== 'true' && input.moving !== 'false') errors['/moving'] = 'tax.declare.errors.moving';
+  const text = input.text.trim();
+  if (!text) errors['/text'] = 'form.errors.required';
+  else if (text.length > 1000) errors['/text'] = 'tax.declare.errors.textLong';
+  if (input.photos.length === 0) errors['/photos'] = 'tax.declare.errors.photoRequired';
+  else if (input.photos.length > maxPhotos) errors['/photos'] = 'tax.declare.errors.photoCount';
+  else if (input.photos.some((p) => !(photoTypes as readonly string[]).includes(p.type)))
+    errors['/photos'] = 'tax.declare.errors.photoType';
+  else if (input.photos.some((p) => p.size > maxPhotoBytes))
+    errors['/photos'] = 'tax.declare.errors.photoSize';
+  if (input.location && !insideArea(input.location)) errors['/location'] = 'tax.declare.errors.outside';
+  if (Object.keys(errors).length > 0) return { errors };
+  return {
+    fields: {
+      widthCm,
+      heightCm,
+      type: Number(input.type) as 1 | 2 | 3,
+      moving: input.moving === 'true',
+      text,
+      ...(input.location ? { location: input.location } : {}),
+    },
+  };
+}

@@ -1,0 +1,474 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api.ts';
+import { useMe } from '../../session.ts';
+import { Button } from '../../ui/Button.tsx';
+import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
+import { type Column, Table } from '../../ui/Table.tsx';
+import { TextField } from '../../ui/TextField.tsx';
+
+type Kind = 'parcels' | 'buildings' | 'signs' | 'appraisals' | 'depreciation';
+const kinds: Kind[] = ['parcels', 'buildings', 'signs', 'appraisals', 'depreciation'];
+const pageSize = 20;
+
+interface Page<T> {
+  total: number;
+  items: T[];
+}
+interface ParcelRow {
+  id: string;
+  deedKind: string;
+  deedNo: string;
+  ownerName: string;
+  areaM2: number;
+  valuePerM2: number | null;
+  zone: string | null;
+  buildings: number;
+}
+interface BuildingRow {
+  id: string;
+  parcelId: string;
+  deedKind: string;
+  deedNo: string;
+  buildingNo: string | null;
+  kind: string;
+  ownerName: string;
+  floorAreaM2: number;
+  ageYears: number;
+}
+interface SignRow {
+  id: string;
+  ownerName: string;
+  text: string | null;
+  widthCm: number;
+  heightCm: number;
+  type: number;
+  moving: boolean;
+  status: string;
+}
+interface AppraisalRow {
+  id: string;
+  roundFrom: number;
+  roundTo: number;
+  deedKind: string | null;
+  deedNo: string | null;
+  zone: string | null;
+  block: string | null;
+  valuePerM2: number;
+}
+interface DepreciationRow {
+  id: string;
+  buildingType: string;
+  ageFrom: number;
+  depreciationPercent: number;
+}
+interface Owner {
+  id: string;
+  kind: 'person' | 'juristic';
+  name: string;
+  taxId: string;
+}
+interface BillRef {
+  id: string;
+  number: string;
+  taxYear: number;
+  amountSatang: number;
+  status: string;
+}
+interface ParcelDetail {
+  id: string;
+  deedKind: string;
+  deedNo: string;
+  areaM2: number;
+  valuePerM2: number | null;
+  appraisalZone: string | null;
+  appraisalBlock: string | null;
+  zone: string | null;
+  uses: { use: string; sharePercent: number; mainHome?: string; vacantYears?: number }[];
+  location: { lon: number; lat: number } | null;
+  owner: Owner;
+  buildings: {
+    id: string;
+    buildingNo: string | null;
+    kind: string;
+    floorAreaM2: number;
+    costPerM2Baht: number;
+    ageYears: number;
+    depreciationPercent: number | null;
+  }[];
+  bills: BillRef[];
+}
+interface SignDetail {
+  id: string;
+  text: string | null;
+  widthCm: number;
+  heightCm: number;
+  type: number;
+  moving: boolean;
+  status: string;
+  photos: number;
+  location: { lon: number; lat: number } | null;
+  owner: Owner;
+  bills: BillRef[];
+}
+
+type Opened = { kind: 'parcels' | 'signs'; id: string } | null;
+
+const num = (n: number, lang: string) => n.toLocaleString(lang === 'th' ? 'th-TH' : 'en-GB');
+const baht = (satang: number, lang: string) =>
+  (satang / 100).toLocaleString(lang === 'th' ? 'th-TH' : 'en-GB', { minimumFractionDigits: 2 });
+
+/** Finance staff browse the tax register: parcels, buildings and signs, searched and paged; open one. */
+export function RegisterPage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const [kind, setKind] = useState<Kind>('parcels');
+  const [q, setQ] = useState('');
+  const [page, setPage] = useState(0);
+  const [opened, setOpened] = useState<Opened>(null);
+  if (me.isPending) return <Spinner />;
+  const finance =
+    me.data?.kind === 'staff' &&
+    (me.data.role === 'admin' ||
+      me.data.role === 'executive' ||
+      ((me.data.role === 'officer' || me.data.role === 'office_manager') &&
+        me.data.officeCode === 'finance'));
+  return (
+    <section>
+      <p>
+        <Link to="/tax">{t('tax.register.back')}</Link>
+      </p>
+      <h1>{t('tax.register.title')}</h1>
+      {!finance ? (
+        <EmptyState>{t('tax.register.financeOnly')}</EmptyState>
+      ) : (
+        <>
+          <fieldset className="inline-form register-kinds">
+            <legend className="visually-hidden">{t('tax.register.what')}</legend>
+            {kinds.map((k) => (
+              <Button
+                key={k}
+                variant={k === kind ? 'primary' : 'secondary'}
+                aria-pressed={k === kind}
+                onClick={() => {
+                  setKind(k);
+                  setPage(0);
+                  setOpened(null);
+                }}
+              >
+                {t(`tax.register.kinds.${k}`)}
+              </Button>
+            ))}
+          </fieldset>
+          <form
+            aria-label={t('tax.register.searchForm')}
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              setQ(String(new FormData(e.currentTarget).get('q') ?? '').trim());
+              setPage(0);
+              setOpened(null);
+            }}
+          >
+            <TextField
+              label={t('tax.register.search')}
+              hint={t(`tax.register.searchHints.${kind}`)}
+              name="q"
+              type="search"
+              maxLength={100}
+              defaultValue={q}
+            />
+            <Button type="submit">{t('tax.register.find')}</Button>
+          </form>
+          <RegisterList kind={kind} q={q} page={page} onPage={setPage} onOpen={setOpened} />
+          {opened && <Detail opened={opened} />}
+        </>
+      )}
+    </section>
+  );
+}
+
+function RegisterList({
+  kind,
+  q,
+  page,
+  onPage,
+  onOpen,
+}: {
+  kind: Kind;
+  q: string;
+  page: number;
+  onPage: (p: number) => void;
+  onOpen: (o: Opened) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const list = useQuery({
+    queryKey: ['tax', 'register', kind, q, page],
+    queryFn: () => {
+      const params = new URLSearchParams({ limit: String(pageSize), offset: String(page * pageSize) });
+      if (q) params.set('q', q);
+      return api<Page<ParcelRow | BuildingRow | SignRow | AppraisalRow | DepreciationRow>>(
+        'GET',
+        `/api/tax/register/${kind}?${params}`,
+      );
+    },
+    placeholderData: keepPreviousData,
+  });
+  if (list.isPending) return <Spinner />;
+  if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
+  const server = { total: list.data.total, page, onPage };
+  const caption = t('tax.register.caption', {
+    what: t(`tax.register.kinds.${kind}`),
+    total: list.data.total,
+  });
+  const open = (label: string, o: Opened) => (
+    <Button
+      variant="link"
+      onClick={() => onOpen(o)}
+      aria-label={t('tax.register.openLabel', { what: label })}
+    >
+      {t('tax.register.open')}
+    </Button>
+  );
+  const deed = (r: { deedKind: string; deedNo: string }) =>
+    `${t(`tax.register.deedKinds.${r.deedKind}`)} ${r.deedNo}`;
+  if (kind === 'parcels') {
+    const columns: Column<ParcelRow>[] = [
+      { key: 'deed', header: t('tax.register.deed'), cell: deed },
+      { key: 'owner', header: t('tax.declarations.owner'), cell: (r) => r.ownerName },
+      { key: 'area', header: t('tax.register.area'), cell: (r) => num(r.areaM2, i18n.language) },
+      {
+        key: 'value',
+        header: t('tax.register.value'),
+        cell: (r) =>
+          r.valuePerM2 === null ? t('tax.register.fromAppraisal') : num(r.valuePerM2, i18n.language),
+      },
+      { key: 'zone', header: t('tax.zone'), cell: (r) => r.zone ?? '—' },
+      { key: 'buildings', header: t('tax.register.kinds.buildings'), cell: (r) => r.buildings },
+      {
+        key: 'open',
+        header: t('tax.declarations.action'),
+        cell: (r) => open(deed(r), { kind: 'parcels', id: r.id }),
+      },
+    ];
+    return (
+      <Table
+        caption={caption}
+        rows={list.data.items as ParcelRow[]}
+        rowKey={(r) => r.id}
+        columns={columns}
+        pageSize={pageSize}
+        server={server}
+        empty={t('tax.register.none')}
+      />
+    );
+  }
+  if (kind === 'buildings') {
+    const columns: Column<BuildingRow>[] = [
+      { key: 'deed', header: t('tax.register.deed'), cell: deed },
+      { key: 'no', header: t('tax.register.buildingNo'), cell: (r) => r.buildingNo ?? '—' },
+      { key: 'kind', header: t('tax.register.buildingKind'), cell: (r) => r.kind },
+      { key: 'owner', header: t('tax.declarations.owner'), cell: (r) => r.ownerName },
+      { key: 'area', header: t('tax.register.floorArea'), cell: (r) => num(r.floorAreaM2, i18n.language) },
+      { key: 'age', header: t('tax.register.age'), cell: (r) => r.ageYears },
+      {
+        key: 'open',
+        header: t('tax.declarations.action'),
+        cell: (r) => open(deed(r), { kind: 'parcels', id: r.parcelId }),
+      },
+    ];
+    return (
+      <Table
+        caption={caption}
+        rows={list.data.items as BuildingRow[]}
+        rowKey={(r) => r.id}
+        columns={columns}
+        pageSize={pageSize}
+        server={server}
+        empty={t('tax.register.none')}
+      />
+    );
+  }
+  if (kind === 'appraisals') {
+    const columns: Column<AppraisalRow>[] = [
+      { key: 'round', header: t('tax.register.round'), cell: (r) => `${r.roundFrom}–${r.roundTo}` },
+      {
+        key: 'where',
+        header: t('tax.register.appraisalWhere'),
+        cell: (r) =>
+          r.deedNo
+            ? deed({ deedKind: r.deedKind ?? 'other', deedNo: r.deedNo })
+            : t('tax.register.appraisalArea', { zone: r.zone, block: r.block ?? '—' }),
+      },
+      { key: 'value', header: t('tax.register.value'), cell: (r) => num(r.valuePerM2, i18n.language) },
+    ];
+    return (
+      <Table
+        caption={caption}
+        rows={list.data.items as AppraisalRow[]}
+        rowKey={(r) => r.id}
+        columns={columns}
+        pageSize={pageSize}
+        server={server}
+        empty={t('tax.register.none')}
+      />
+    );
+  }
+  if (kind === 'depreciation') {
+    const columns: Column<DepreciationRow>[] = [
+      { key: 'type', header: t('tax.register.buildingKind'), cell: (r) => r.buildingType },
+      { key: 'age', header: t('tax.register.ageFrom'), cell: (r) => r.ageFrom },
+      { key: 'dep', header: t('tax.register.depreciation'), cell: (r) => `${r.depreciationPercent}%` },
+    ];
+    return (
+      <Table
+        caption={caption}
+        rows={list.data.items as DepreciationRow[]}
+        rowKey={(r) => r.id}
+        columns={columns}
+        pageSize={pageSize}
+        server={server}
+        empty={t('tax.register.none')}
+      />
+    );
+  }
+  const columns: Column<SignRow>[] = [
+    { key: 'text', header: t('tax.declare.text'), cell: (r) => r.text ?? '—' },
+    { key: 'owner', header: t('tax.declarations.owner'), cell: (r) => r.ownerName },
+    {
+      key: 'size',
+      header: t('tax.declarations.sizeHeader'),
+      cell: (r) => t('tax.declarations.size', { width: r.widthCm, height: r.heightCm }),
+    },
+    { key: 'type', header: t('tax.declare.type'), cell: (r) => r.type },
+    {
+      key: 'status',
+      header: t('tax.register.status'),
+      cell: (r) => t(`tax.declarations.status.${r.status}`),
+    },
+    {
+      key: 'open',
+      header: t('tax.declarations.action'),
+      cell: (r) => open(r.text ?? r.ownerName, { kind: 'signs', id: r.id }),
+    },
+  ];
+  return (
+    <Table
+      caption={caption}
+      rows={list.data.items as SignRow[]}
+      rowKey={(r) => r.id}
+      columns={columns}
+      pageSize={pageSize}
+      server={server}
+      empty={t('tax.register.none')}
+    />
+  );
+}
+
+function Detail({ opened }: { opened: NonNullable<Opened> }) {
+  const { t, i18n } = useTranslation();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const item = useQuery({
+    queryKey: ['tax', 'register', opened.kind, 'one', opened.id],
+    queryFn: () => api<ParcelDetail | SignDetail>('GET', `/api/tax/register/${opened.kind}/${opened.id}`),
+  });
+  // Take keyboard and screen-reader users to what they opened.
+  useEffect(() => {
+    if (item.data) heading.current?.focus();
+  }, [item.data]);
+  if (item.isPending) return <Spinner />;
+  if (item.isError) return <ErrorState error={item.error} />;
+  const d = item.data;
+  const owner = (
+    <p>
+      {t('tax.declarations.owner')}: {d.owner.name} ({t(`tax.register.ownerKinds.${d.owner.kind}`)}{' '}
+      <code>{d.owner.taxId}</code>)
+    </p>
+  );
+  const bills = (
+    <>
+      <h3>{t('tax.register.billsHeading')}</h3>
+      {d.bills.length === 0 ? (
+        <p>{t('tax.register.noBills')}</p>
+      ) : (
+        <ul>
+          {d.bills.map((b) => (
+            <li key={b.id}>
+              {t('tax.year', { year: b.taxYear })} · <code>{b.number}</code> ·{' '}
+              {baht(b.amountSatang, i18n.language)} {t('tax.baht')}{' '}
+              <Badge tone={b.status === 'open' ? 'warn' : 'info'}>{t(`tax.status.${b.status}`)}</Badge>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+  if (opened.kind === 'signs') {
+    const s = d as SignDetail;
+    return (
+      <Card data-testid="register-detail">
+        <h2 ref={heading} tabIndex={-1}>
+          {t('tax.register.sign', { text: s.text ?? '—' })}
+        </h2>
+        {owner}
+        <p>
+          {t('tax.declarations.size', { width: s.widthCm, height: s.heightCm })} · {t('tax.declare.type')}{' '}
+          {s.type} · {s.moving ? t('tax.declare.movingYes') : t('tax.declare.static')} ·{' '}
+          {t(`tax.declarations.status.${s.status}`)} · {t('tax.register.photos', { count: s.photos })}
+        </p>
+        {s.location && <p>{t('tax.declare.located', { lat: s.location.lat, lon: s.location.lon })}</p>}
+        {bills}
+      </Card>
+    );
+  }
+  const p = d as ParcelDetail;
+  return (
+    <Card data-testid="register-detail">
+      <h2 ref={heading} tabIndex={-1}>
+        {t('tax.register.parcel', { deed: `${t(`tax.register.deedKinds.${p.deedKind}`)} ${p.deedNo}` })}
+      </h2>
+      {owner}
+      <p>
+        {t('tax.register.area')}: {num(p.areaM2, i18n.language)} · {t('tax.register.value')}:{' '}
+        {p.valuePerM2 === null ? t('tax.register.fromAppraisal') : num(p.valuePerM2, i18n.language)}
+        {p.appraisalZone &&
+          ` · ${t('tax.register.appraisalArea', { zone: p.appraisalZone, block: p.appraisalBlock ?? '—' })}`}
+        {` · ${t('tax.zone')}: ${p.zone ?? '—'}`}
+      </p>
+      <ul>
+        {p.uses.map((u) => (
+          <li key={`${u.use}-${u.sharePercent}`}>
+            {t(`tax.register.uses.${u.use}`)} {u.sharePercent}%
+          </li>
+        ))}
+      </ul>
+      {p.buildings.length > 0 && (
+        <Table
+          caption={t('tax.register.kinds.buildings')}
+          rows={p.buildings}
+          rowKey={(b) => b.id}
+          columns={[
+            { key: 'no', header: t('tax.register.buildingNo'), cell: (b) => b.buildingNo ?? '—' },
+            { key: 'kind', header: t('tax.register.buildingKind'), cell: (b) => b.kind },
+            {
+              key: 'area',
+              header: t('tax.register.floorArea'),
+              cell: (b) => num(b.floorAreaM2, i18n.language),
+            },
+            { key: 'cost', header: t('tax.register.cost'), cell: (b) => num(b.costPerM2Baht, i18n.language) },
+            { key: 'age', header: t('tax.register.age'), cell: (b) => b.ageYears },
+            {
+              key: 'dep',
+              header: t('tax.register.depreciation'),
+              cell: (b) =>
+                b.depreciationPercent === null ? t('tax.register.fromTable') : `${b.depreciationPercent}%`,
+            },
+          ]}
+        />
+      )}
+      {bills}
+    </Card>
+  );
+}
