@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     case 'seed': {
       const db = await openAndMigrate(config);
       try {
-        await seedCity(db, new Events(db, pino({ level: 'warn' })), modules);
+        await seedCity(db, new Events(db, pino({ level: 'warn' })), modules, { sensors: true });
       } finally {
         await db.close();
       }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -10,6 +11,8 @@ import { checkManifests, type ModuleManifest } from './core/modules.ts';
 import { type Broker, startBroker } from './core/mqtt/broker.ts';
 import { choosePort } from './core/net.ts';
 import { modules as registered } from './modules/index.ts';
+import { contextService } from './platform/context/service.ts';
+import { IngestWorker } from './platform/ingestion/worker.ts';
 import { seedCity } from './seed.ts';
 
 /** Core's migrations first, then the platform's, then each module's in the order of the module list. */
@@ -17,6 +20,7 @@ export function migrationSources(modules: ModuleManifest[] = registered): Migrat
   return [
     { owner: 'core', dir: join(import.meta.dirname, 'core/migrations') },
     { owner: 'context', dir: join(import.meta.dirname, 'platform/context/migrations') },
+    { owner: 'devices', dir: join(import.meta.dirname, 'platform/devices/migrations') },
     ...modules.filter((m) => m.migrationsDir).map((m) => ({ owner: m.id, dir: m.migrationsDir! })),
   ];
 }
@@ -43,6 +47,8 @@ export interface Platform {
   app: FastifyInstance;
   db: Db;
   broker: Broker | null;
+  /** Takes sensor uplinks from the broker into readings and entities; null without a broker. */
+  ingest: IngestWorker | null;
   events: Events;
   url: string;
   /** What people should know about this start, e.g. a port that was taken and replaced. */
@@ -71,8 +77,9 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   const events = new Events(db, log);
   let broker: Broker | null = null;
   let app: FastifyInstance | null = null;
+  let ingest: IngestWorker | null = null;
   try {
-    if (config.DEMO) await seedCity(db, events, modules);
+    if (config.DEMO) await seedCity(db, events, modules, { sensors: true });
     if (!options.withoutBroker) {
       broker = await startBroker({
         mqttUrl: config.MQTT_URL,
@@ -86,7 +93,20 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     app = await buildApp({ config, db, events, broker, modules, logger: options.logger });
     await app.listen({ port, host: config.HOST });
     events.start();
+    if (broker) {
+      ingest = new IngestWorker({
+        db,
+        context: contextService(db),
+        log,
+        brokerUrl: broker.url,
+        embedded: broker.embedded,
+        // One persistent MQTT session per host and HTTP port, kept across restarts.
+        clientId: `mueang-ingest-${hostname()}-${port}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64),
+      });
+      await ingest.start();
+    }
   } catch (e) {
+    await ingest?.stop();
     await app?.close();
     await broker?.close();
     await db.close();
@@ -100,10 +120,12 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     app: started,
     db,
     broker,
+    ingest,
     events,
     notices,
     url: config.PUBLIC_URL ?? `http://${host}:${actualPort}`,
     async close() {
+      await ingest?.stop();
       await started.close();
       await events.stop();
       await broker?.close();

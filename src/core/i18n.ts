@@ -33,6 +33,15 @@ const messages: Messages = {
     th: 'ตำแหน่งนี้อยู่นอกเขตเทศบาล',
     en: 'This location is outside the municipality',
   },
+  'devices.dev_eui_taken': { th: 'DevEUI นี้ลงทะเบียนไว้แล้ว', en: 'This DevEUI is registered already' },
+  'devices.other_office': {
+    th: 'อุปกรณ์นี้เป็นของสำนัก/กองอื่น',
+    en: 'This device belongs to another office',
+  },
+  'devices.profile_in_use': {
+    th: 'ยังมีอุปกรณ์ใช้โปรไฟล์นี้อยู่',
+    en: 'Devices still use this profile',
+  },
   'org.office_not_found': { th: 'ไม่พบสำนัก/กองที่ระบุ', en: 'The office does not exist' },
   'tax.tax_id_invalid': { th: 'เลขประจำตัวผู้เสียภาษีไม่ถูกต้อง', en: 'The tax ID is not valid' },
   'tax.use_shares': { th: 'สัดส่วนการใช้ประโยชน์รวมกันต้องเท่ากับ 100%', en: 'Use shares must add up to 100%' },

@@ -1,0 +1,239 @@
+import { type Actor, audit } from '../../core/audit/audit.ts';
+import { officeBoundRoles, type Principal } from '../../core/auth/roles.ts';
+import type { Db } from '../../core/db/index.ts';
+import { AppError } from '../../core/errors.ts';
+import { OrgRepository } from '../../core/org/repository.ts';
+import { contextService } from '../context/service.ts';
+import type { DecoderConfig } from '../ingestion/decoders.ts';
+import { DeviceRepository, type NewDevice } from './repository.ts';
+import type {
+  Device,
+  DeviceFilter,
+  DeviceInput,
+  DevicePatchInput,
+  ProfileInput,
+  ProfilePatchInput,
+  ReadingsFilter,
+} from './schemas.ts';
+
+/** The NGSI-LD id of a device's entity. */
+export const deviceEntityId = (entityType: string, devEui: string) => `urn:ngsi-ld:${entityType}:${devEui}`;
+
+/** Staff who keep the sensor network; office-bound roles keep only their own office's devices. */
+export const keepers = ['admin', 'office_manager', 'officer'] as const;
+
+/** The rules of the device registry; knows nothing of HTTP. */
+export class DeviceService {
+  readonly repo: DeviceRepository;
+  private readonly org: OrgRepository;
+
+  constructor(private readonly db: Db) {
+    this.repo = new DeviceRepository(db);
+    this.org = new OrgRepository(db);
+  }
+
+  async getProfile(id: string) {
+    const p = await this.repo.profile(id);
+    if (!p) throw AppError.notFound('resource.not_found', 'no such device profile');
+    return p;
+  }
+
+  createProfile(input: ProfileInput, actor: Actor) {
+    return this.db.transaction(async (tx) => {
+      if (await this.repo.profileByName(input.name, tx))
+        throw AppError.conflict('resource.conflict', 'a profile with this name exists');
+      const created = await this.repo.insertProfile(tx, {
+        name: input.name,
+        decoder: input.decoder as DecoderConfig,
+        quantities: input.quantities ?? [],
+        entityType: input.entityType ?? 'Device',
+      });
+      await audit(tx, actor, {
+        action: 'devices.profile.create',
+        resourceType: 'devices.profile',
+        resourceId: created.id,
+      });
+      return created;
+    });
+  }
+
+  updateProfile(id: string, patch: ProfilePatchInput, actor: Actor) {
+    return this.db.transaction(async (tx) => {
+      const current = await this.repo.profile(id, tx);
+      if (!current) throw AppError.notFound('resource.not_found', 'no such device profile');
+      if (patch.name && patch.name !== current.name && (await this.repo.profileByName(patch.name, tx)))
+        throw AppError.conflict('resource.conflict', 'a profile with this name exists');
+      const updated = await this.repo.updateProfile(tx, id, {
+        name: patch.name ?? current.name,
+        decoder: (patch.decoder ?? current.decoder) as DecoderConfig,
+        quantities: patch.quantities ?? current.quantities,
+        entityType: patch.entityType ?? current.entityType,
+      });
+      await audit(tx, actor, {
+        action: 'devices.profile.update',
+        resourceType: 'devices.profile',
+        resourceId: id,
+        detail: { fields: Object.keys(patch) },
+      });
+      return updated!;
+    });
+  }
+
+  deleteProfile(id: string, actor: Actor) {
+    return this.db.transaction(async (tx) => {
+      const using = await this.repo.devicesUsing(id, tx);
+      if (using > 0) throw AppError.conflict('devices.profile_in_use', `${using} devices use this profile`);
+      if (!(await this.repo.deleteProfile(tx, id)))
+        throw AppError.notFound('resource.not_found', 'no such device profile');
+      await audit(tx, actor, {
+        action: 'devices.profile.delete',
+        resourceType: 'devices.profile',
+        resourceId: id,
+      });
+    });
+  }
+
+  list(filter: DeviceFilter) {
+    return this.repo.listDevices(filter);
+  }
+
+  async get(id: string) {
+    const d = await this.repo.device(id);
+    if (!d) throw AppError.notFound('resource.not_found', 'no such device');
+    return d;
+  }
+
+  /** Latest values, and the readings of a range (the last 24 hours unless given). */
+  async readings(id: string, f: ReadingsFilter) {
+    await this.get(id);
+    const to = f.to ? new Date(f.to) : new Date();
+    const from = f.from ? new Date(f.from) : new Date(to.getTime() - 24 * 3600_000);
+    if (!(from < to))
+      throw AppError.badRequest('request.invalid', 'from must be before to', [
+        { path: '/from', message: 'after to' },
+      ]);
+    const [latest, series] = await Promise.all([
+      this.repo.latest(id),
+      this.repo.series(id, {
+        from: from.toISOString(),
+        to: to.toISOString(),
+        quantity: f.quantity,
+        limit: f.limit ?? 1000,
+      }),
+    ]);
+    return { latest, from: from.toISOString(), to: to.toISOString(), series };
+  }
+
+  /** The office a write may set: office-bound staff only their own; others must name one (or have one). */
+  private officeFor(principal: Principal, requested: string | undefined): string {
+    const bound = officeBoundRoles.includes(principal.role);
+    if (bound) {
+      if (requested && requested !== principal.officeId) throw AppError.forbidden('devices.other_office');
+      return principal.officeId!;
+    }
+    const office = requested ?? principal.officeId;
+    if (!office)
+      throw AppError.badRequest('request.invalid', 'name the owner office', [
+        { path: '/officeId', message: 'required' },
+      ]);
+    return office;
+  }
+
+  private mayKeep(principal: Principal, device: Device) {
+    if (officeBoundRoles.includes(principal.role) && device.officeId !== principal.officeId)
+      throw AppError.forbidden('devices.other_office');
+  }
+
+  private async place(lon: number, lat: number) {
+    const place = await this.org.locate(lon, lat);
+    if (!place)
+      throw AppError.badRequest('org.outside_municipality', `(${lon}, ${lat}) is not inside any zone`, [
+        { path: '/location', message: 'outside the municipality' },
+      ]);
+    return place.zone.code;
+  }
+
+  async create(input: DeviceInput, principal: Principal, actor: Actor) {
+    const officeId = this.officeFor(principal, input.officeId);
+    const zoneCode = await this.place(input.location.lon, input.location.lat);
+    const devEui = input.devEui.toLowerCase();
+    return this.db.transaction(async (tx) => {
+      if (await this.repo.deviceIdByEui(devEui, tx))
+        throw AppError.conflict('devices.dev_eui_taken', `DevEUI ${devEui} is registered already`);
+      if (!(await this.repo.profile(input.profileId, tx)))
+        throw AppError.badRequest('resource.reference_invalid', 'no such device profile', [
+          { path: '/profileId', message: 'unknown profile' },
+        ]);
+      const created = await this.repo.insertDevice(tx, {
+        devEui,
+        name: input.name,
+        profileId: input.profileId,
+        officeId,
+        lon: input.location.lon,
+        lat: input.location.lat,
+        zoneCode,
+        installedOn: input.installedOn ?? null,
+        tags: input.tags ?? [],
+      });
+      await audit(tx, actor, {
+        action: 'devices.device.create',
+        resourceType: 'devices.device',
+        resourceId: created.id,
+        detail: { devEui },
+      });
+      return created;
+    });
+  }
+
+  async update(id: string, patch: DevicePatchInput, principal: Principal, actor: Actor) {
+    const current = await this.get(id);
+    this.mayKeep(principal, current);
+    const officeId = patch.officeId ? this.officeFor(principal, patch.officeId) : current.officeId;
+    const location = patch.location ?? current.location;
+    const zoneCode = patch.location ? await this.place(location.lon, location.lat) : current.zoneCode;
+    const next: Omit<NewDevice, 'devEui'> = {
+      name: patch.name ?? current.name,
+      profileId: patch.profileId ?? current.profileId,
+      officeId,
+      lon: location.lon,
+      lat: location.lat,
+      zoneCode,
+      installedOn: patch.installedOn ?? current.installedOn,
+      tags: patch.tags ?? current.tags,
+    };
+    return this.db.transaction(async (tx) => {
+      if (patch.profileId && !(await this.repo.profile(patch.profileId, tx)))
+        throw AppError.badRequest('resource.reference_invalid', 'no such device profile', [
+          { path: '/profileId', message: 'unknown profile' },
+        ]);
+      const updated = await this.repo.updateDevice(tx, id, next);
+      if (!updated) throw AppError.notFound('resource.not_found', 'no such device');
+      await audit(tx, actor, {
+        action: 'devices.device.update',
+        resourceType: 'devices.device',
+        resourceId: id,
+        detail: { fields: Object.keys(patch) },
+      });
+      return updated;
+    });
+  }
+
+  async remove(id: string, principal: Principal, actor: Actor) {
+    const current = await this.get(id);
+    this.mayKeep(principal, current);
+    const profile = await this.repo.profile(current.profileId);
+    await this.db.transaction(async (tx) => {
+      if (!(await this.repo.deleteDevice(tx, id)))
+        throw AppError.notFound('resource.not_found', 'no such device');
+      // Its entity in the context broker goes with it (the ingest path names it this way).
+      if (profile)
+        await contextService(this.db).remove(tx, deviceEntityId(profile.entityType, current.devEui));
+      await audit(tx, actor, {
+        action: 'devices.device.delete',
+        resourceType: 'devices.device',
+        resourceId: id,
+        detail: { devEui: current.devEui },
+      });
+    });
+  }
+}

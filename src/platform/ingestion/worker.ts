@@ -1,0 +1,406 @@
+import type { FastifyBaseLogger } from 'fastify';
+import mqtt, { type MqttClient } from 'mqtt';
+import { Counter, Gauge } from 'prom-client';
+import type { Db } from '../../core/db/index.ts';
+import { registry } from '../../core/http/metrics.ts';
+import type { ContextService } from '../context/service.ts';
+import {
+  DeviceRepository,
+  type IngestTarget,
+  type LinkState,
+  type ReadingRow,
+  readingKey,
+} from '../devices/repository.ts';
+import { deviceEntityId } from '../devices/service.ts';
+import { type Measured, measure, parseUplink, type Uplink } from './chirpstack.ts';
+
+export const uplinkTopic = 'application/+/device/+/event/up';
+export const shareGroup = 'mueang';
+
+const metric = (name: string, help: string) =>
+  (registry.getSingleMetric(name) as Counter<'outcome'> | undefined) ??
+  new Counter({ name, help, labelNames: ['outcome'] as const, registers: [registry] });
+const messages = metric(
+  'mueang_ingest_messages_total',
+  'Uplink messages by outcome: stored, duplicate, dead-letter',
+);
+const readingsStored = metric('mueang_ingest_readings_total', 'Readings by outcome: stored, duplicate');
+const pendingGauge =
+  (registry.getSingleMetric('mueang_ingest_pending') as Gauge | undefined) ??
+  new Gauge({
+    name: 'mueang_ingest_pending',
+    help: 'Messages received, not yet written',
+    registers: [registry],
+  });
+
+export interface IngestOptions {
+  db: Db;
+  context: ContextService;
+  log: FastifyBaseLogger;
+  brokerUrl: string;
+  /** The embedded Aedes broker speaks MQTT 3.1.1 without shared subscriptions. */
+  embedded: boolean;
+  /** Stable across restarts, so the broker keeps this worker's session (its unacknowledged messages). */
+  clientId: string;
+  /** The shared-subscription group (several platform processes share the load); `mueang` by default. */
+  shareGroup?: string;
+  /** At most this many messages per transaction. */
+  batchSize?: number;
+}
+
+export interface IngestStats {
+  /** Messages taken from the broker, written or not. */
+  received: number;
+  /** Messages written (as readings, duplicates or dead letters). */
+  messages: number;
+  stored: number;
+  duplicates: number;
+  readings: number;
+  duplicateReadings: number;
+  deadLetters: number;
+  batches: number;
+}
+
+interface Incoming {
+  topic: string;
+  payload: Buffer;
+  receivedAt: Date;
+}
+
+interface DeadLetter {
+  topic: string;
+  payload: Buffer;
+  reason: string;
+  detail: string | null;
+  devEui: string | null;
+}
+
+/** Strings from the wire are stored as JSON: no NUL, no lone surrogates. */
+const clean = (s: string) =>
+  s
+    .replaceAll('\u0000', '\uFFFD')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+
+type AckSender = (packet: unknown, cb?: () => void) => void;
+
+/**
+ * mqtt.js sends a QoS 1 PUBACK as soon as the message handler returns, and handles incoming packets
+ * one at a time, so waiting inside the handler would write one message per transaction. Instead the
+ * PUBACK is taken aside here (mqtt.js 5 sends it through `_sendPacket`) and sent by the worker once
+ * the message's batch is committed: an acknowledged reading is a stored one. The crash test in
+ * ingest.test.ts fails if a new mqtt.js stops routing PUBACKs this way.
+ */
+function holdAcks(client: MqttClient, hold: (packet: unknown) => void) {
+  const c = client as unknown as { _sendPacket: AckSender; _sendPacketNow?: AckSender };
+  const send = c._sendPacket.bind(client);
+  c._sendPacketNow = send;
+  c._sendPacket = (packet, cb) => {
+    if ((packet as { cmd?: string }).cmd === 'puback') {
+      hold(packet);
+      cb?.();
+      return;
+    }
+    send(packet, cb);
+  };
+}
+
+function sendAck(client: MqttClient, packet: unknown) {
+  (client as unknown as { _sendPacketNow: AckSender })._sendPacketNow(packet);
+}
+
+/** Attributes an entity has of its own; a quantity of the same name is kept in readings only. */
+const reserved = new Set([
+  'id',
+  'type',
+  'name',
+  'location',
+  'dateObserved',
+  'createdAt',
+  'modifiedAt',
+  'scope',
+]);
+
+/**
+ * Takes ChirpStack uplinks from MQTT (QoS 1; a shared subscription where the broker has them), decodes
+ * each with its device's profile, stores the readings in batches (duplicates dropped by the unique
+ * key), updates each device's link state and NGSI-LD entity, and sends everything else to the dead
+ * letters with the reason. A message never stops the worker.
+ */
+export class IngestWorker {
+  readonly stats: IngestStats = {
+    received: 0,
+    messages: 0,
+    stored: 0,
+    duplicates: 0,
+    readings: 0,
+    duplicateReadings: 0,
+    deadLetters: 0,
+    batches: 0,
+  };
+  readonly topic: string;
+  private client: MqttClient | null = null;
+  private queue: Incoming[] = [];
+  /** PUBACKs of the messages in the queue, held until their batch is committed. */
+  private heldAcks: unknown[] = [];
+  private scheduled = false;
+  private running: Promise<void> | null = null;
+  private readonly repo: DeviceRepository;
+  private readonly batchSize: number;
+
+  constructor(private readonly options: IngestOptions) {
+    this.repo = new DeviceRepository(options.db);
+    this.batchSize = options.batchSize ?? 5000;
+    this.topic = options.embedded ? uplinkTopic : `$share/${options.shareGroup ?? shareGroup}/${uplinkTopic}`;
+  }
+
+  async start(): Promise<void> {
+    await this.repo.ensurePartitions();
+    const client = mqtt.connect(this.options.brokerUrl, {
+      clientId: this.options.clientId,
+      // A persistent session: what was sent and not acknowledged is sent again after a reconnect or a restart.
+      clean: false,
+      protocolVersion: this.options.embedded ? 4 : 5,
+      ...(this.options.embedded ? {} : { properties: { sessionExpiryInterval: 3600, receiveMaximum: 1000 } }),
+      reconnectPeriod: 2000,
+      connectTimeout: 5000,
+    });
+    this.client = client;
+    holdAcks(client, (packet) => this.heldAcks.push(packet));
+    client.on('error', (err) => this.options.log.warn({ err }, 'ingest MQTT client error'));
+    client.on('message', (topic, payload) => this.receive(topic, payload));
+    // Acknowledgements belong to their connection; after a drop the broker sends those messages again.
+    client.on('close', () => {
+      this.heldAcks = [];
+    });
+    client.on('connect', () => {
+      client.subscribe(this.topic, { qos: 1 }, (err) => {
+        if (err) this.options.log.error({ err, topic: this.topic }, 'ingest subscription refused');
+      });
+    });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 5000);
+      client.once('connect', () => {
+        clearTimeout(timer);
+        // Resolve once the subscription is in place, so a publish right after start is not missed.
+        client.once('packetreceive', () => resolve());
+      });
+    });
+  }
+
+  /** Waits until everything received so far is written. For tests and shutdown. */
+  async drain(): Promise<void> {
+    while (this.queue.length || this.running) await (this.running ?? this.flush());
+  }
+
+  async stop(): Promise<void> {
+    await this.drain();
+    await this.client?.endAsync().catch(() => {});
+    this.client = null;
+  }
+
+  /** Drops the connection at once, writing and acknowledging nothing more: what a crash does. */
+  async abort(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    this.queue = [];
+    this.heldAcks = [];
+    await client?.endAsync(true).catch(() => {});
+  }
+
+  private receive(topic: string, payload: Buffer) {
+    if (!this.client) return;
+    this.stats.received++;
+    this.queue.push({ topic, payload, receivedAt: new Date() });
+    pendingGauge.set(this.queue.length);
+    this.schedule();
+  }
+
+  /**
+   * Group commit: while a batch is being written, messages gather for the next one. The broker sends
+   * no more than its in-flight window of unacknowledged messages, which bounds the queue.
+   */
+  private schedule() {
+    if (this.running || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  /** Writes the waiting messages, then acknowledges them to the broker. */
+  flush(): Promise<void> {
+    if (this.running) return this.running;
+    if (!this.queue.length) return Promise.resolve();
+    const batch = this.queue.splice(0, this.batchSize);
+    const acks = batch.length === this.queue.length + batch.length ? this.heldAcks.splice(0) : [];
+    pendingGauge.set(this.queue.length);
+    this.running = (async () => {
+      const durable = await this.writeSafely(batch);
+      const client = this.client;
+      if (durable && client?.connected) for (const ack of acks) sendAck(client, ack);
+      else if (!durable && client) {
+        // Not stored: no acknowledgement, and a new connection makes the broker send them again.
+        this.options.log.error(
+          { messages: batch.length },
+          'ingest: batch not stored; reconnecting for redelivery',
+        );
+        client.stream?.destroy();
+      }
+    })().finally(() => {
+      this.running = null;
+      if (this.queue.length) this.schedule();
+    });
+    return this.running;
+  }
+
+  /**
+   * A batch that fails as a whole (a database error, an entity the broker refuses) is written again
+   * message by message, so one bad message costs only itself: it goes to the dead letters.
+   */
+  private async writeSafely(batch: Incoming[]): Promise<boolean> {
+    try {
+      await this.write(batch);
+      return true;
+    } catch (err) {
+      if (batch.length === 1) {
+        const m = batch[0];
+        this.options.log.warn({ err, topic: m.topic }, 'ingest: message could not be stored');
+        try {
+          await this.options.db.transaction((tx) =>
+            this.repo.insertDeadLetters(tx, [
+              {
+                topic: clean(m.topic),
+                payload: m.payload,
+                reason: 'store-failed',
+                detail: clean(String((err as Error)?.message ?? err).slice(0, 500)),
+                devEui: null,
+              },
+            ]),
+          );
+          this.stats.deadLetters++;
+          messages.inc({ outcome: 'dead-letter' });
+          return true;
+        } catch (err2) {
+          this.options.log.error({ err: err2, topic: m.topic }, 'ingest: dead letter could not be stored');
+          return false;
+        }
+      }
+      this.options.log.warn(
+        { err, messages: batch.length },
+        'ingest batch failed; writing its messages one by one',
+      );
+    }
+    let durable = true;
+    for (const m of batch) if (!(await this.writeSafely([m]))) durable = false;
+    return durable;
+  }
+
+  private async write(batch: Incoming[]): Promise<void> {
+    const dead: DeadLetter[] = [];
+    const parsed: { m: Incoming; uplink: Uplink }[] = [];
+    for (const m of batch) {
+      const r = parseUplink(m.topic, m.payload, m.receivedAt);
+      if (r.ok) parsed.push({ m, uplink: r.uplink });
+      else
+        dead.push({ topic: m.topic, payload: m.payload, reason: r.reason, detail: r.detail, devEui: null });
+    }
+    const targets = await this.repo.ingestTargets([...new Set(parsed.map((p) => p.uplink.devEui))]);
+    const accepted: { uplink: Uplink; target: IngestTarget; values: Measured[] }[] = [];
+    for (const { m, uplink } of parsed) {
+      const target = targets.get(uplink.devEui);
+      const reject = (reason: string, detail: string | null) =>
+        dead.push({ topic: m.topic, payload: m.payload, reason, detail, devEui: uplink.devEui });
+      if (!target) {
+        reject('unknown-device', `no device with DevEUI ${uplink.devEui}`);
+        continue;
+      }
+      const measured = measure(uplink, target);
+      if (!measured.ok) reject(measured.reason, measured.detail);
+      else accepted.push({ uplink, target, values: measured.values });
+    }
+
+    const rows: ReadingRow[] = accepted.flatMap(({ uplink, target, values }) =>
+      values.map((v) => ({
+        deviceId: target.deviceId,
+        observedAt: uplink.time,
+        quantity: v.quantity,
+        value: v.value,
+        fCnt: uplink.fCnt,
+      })),
+    );
+    // The latest uplink of each device this batch: its link state and its entity.
+    const latest = new Map<string, (typeof accepted)[number]>();
+    for (const a of accepted) {
+      const prior = latest.get(a.target.deviceId);
+      if (!prior || prior.uplink.time <= a.uplink.time) latest.set(a.target.deviceId, a);
+    }
+    const links: LinkState[] = [...latest.values()].map(({ uplink, target, values }) => ({
+      deviceId: target.deviceId,
+      seenAt: uplink.time,
+      fCnt: uplink.fCnt,
+      rssi: uplink.rssi,
+      snr: uplink.snr,
+      battery: values.find((v) => v.quantity === 'battery' || v.quantity === 'batteryLevel')?.value ?? null,
+    }));
+
+    const stored = await this.options.db.transaction(async (tx) => {
+      const fresh = await this.repo.insertReadings(tx, rows);
+      await this.repo.updateLinks(tx, links);
+      for (const { uplink, target, values } of latest.values())
+        await this.options.context.publish(tx, entityOf(target, uplink, values));
+      await this.repo.insertDeadLetters(
+        tx,
+        dead.map((d) => ({
+          ...d,
+          topic: clean(d.topic),
+          detail: d.detail === null ? null : clean(d.detail),
+        })),
+      );
+      return fresh;
+    });
+
+    // A message none of whose readings was new is a redelivery or a duplicate: dropped and counted.
+    const duplicateReadings = rows.length - stored.count;
+    // Within a batch the first of several identical uplinks is the one stored.
+    let dupMessages = 0;
+    for (const a of accepted) {
+      const key = readingKey(a.target.deviceId, Date.parse(a.uplink.time));
+      if (stored.keys.delete(key)) continue;
+      dupMessages++;
+    }
+    this.stats.batches++;
+    this.stats.messages += batch.length;
+    this.stats.readings += stored.count;
+    this.stats.duplicateReadings += duplicateReadings;
+    this.stats.deadLetters += dead.length;
+    readingsStored.inc({ outcome: 'stored' }, stored.count);
+    readingsStored.inc({ outcome: 'duplicate' }, duplicateReadings);
+    messages.inc({ outcome: 'dead-letter' }, dead.length);
+    this.stats.duplicates += dupMessages;
+    this.stats.stored += accepted.length - dupMessages;
+    messages.inc({ outcome: 'duplicate' }, dupMessages);
+    messages.inc({ outcome: 'stored' }, accepted.length - dupMessages);
+  }
+}
+
+/** The NGSI-LD entity of a device: its profile's type, its place, and its latest values observed at the uplink's time. */
+export function entityOf(target: IngestTarget, uplink: Uplink, values: Measured[]): Record<string, unknown> {
+  const entity: Record<string, unknown> = {
+    id: deviceEntityId(target.entityType, target.devEui),
+    type: target.entityType,
+    name: { type: 'Property', value: target.name },
+    location: { type: 'GeoProperty', value: { type: 'Point', coordinates: [target.lon, target.lat] } },
+    dateObserved: { type: 'Property', value: uplink.time },
+  };
+  for (const v of values) {
+    if (reserved.has(v.quantity)) continue;
+    entity[v.quantity] = {
+      type: 'Property',
+      value: v.value,
+      observedAt: uplink.time,
+      ...(v.unit ? { unitCode: v.unit } : {}),
+    };
+  }
+  return entity;
+}
