@@ -4,6 +4,7 @@ import type { ModuleManifest } from '../../core/modules.ts';
 import en from './locales/en.json' with { type: 'json' };
 import th from './locales/th.json' with { type: 'json' };
 import { ComplaintsRepository } from './repository.ts';
+import { complaintsRoutes } from './routes.ts';
 import { seed } from './seed.ts';
 import { entityType } from './service.ts';
 
@@ -13,6 +14,7 @@ export const complaintsModule: ModuleManifest = {
   names: { th: th.name, en: en.name },
   description: { th: th.description, en: en.description },
   migrationsDir: join(import.meta.dirname, 'migrations'),
+  routes: complaintsRoutes,
   entityTypes: [entityType],
   kpis: [
     {

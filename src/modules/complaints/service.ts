@@ -177,20 +177,21 @@ export class ComplaintsService {
   /**
    * One request for one caller. The reporter sees their contact and the public events; staff who work
    * it (and executives) see everything, internal notes included; anyone else the public view and the
-   * public events. Reading someone's contact is audited.
+   * public events. Reading someone's contact is audited, except the echo of a request just filed.
    */
-  async get(reference: string, viewer: Principal | null, actor: Actor) {
+  async get(reference: string, viewer: Principal | null, actor: Actor, justFiled = false) {
     const r = await this.load(reference);
     const own = viewer !== null && r.reporterId === viewer.userId;
     const staff = this.canReadAll(viewer, r);
     const events = await this.repo.events(r.id, staff);
     const view = { ...this.publicView(r), events };
     if (!own && !staff) return view;
-    await audit(this.db.orm, actor, {
-      action: 'complaints.request.read_personal',
-      resourceType: 'complaints.request',
-      resourceId: r.reference,
-    });
+    if (!justFiled)
+      await audit(this.db.orm, actor, {
+        action: 'complaints.request.read_personal',
+        resourceType: 'complaints.request',
+        resourceId: r.reference,
+      });
     return {
       ...view,
       contact: { name: r.contactName, email: r.contactEmail, phone: r.contactPhone, account: r.reporterId },
