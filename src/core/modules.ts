@@ -44,6 +44,8 @@ export interface ModuleManifest {
   migrationsDir?: string;
   /** Registered under `/api/<id>`. */
   routes?: FastifyPluginAsync;
+  /** Registered at the root, for paths an outside standard fixes (e.g. Open311's `/open311/v2/`). */
+  rootRoutes?: FastifyPluginAsync;
   /** NGSI-LD entity types this module publishes to the context broker. */
   entityTypes?: string[];
   kpis?: Kpi[];

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { ModuleManifest } from '../../core/modules.ts';
 import en from './locales/en.json' with { type: 'json' };
 import th from './locales/th.json' with { type: 'json' };
+import { open311Root } from './open311.ts';
 import { ComplaintsRepository } from './repository.ts';
 import { complaintsRoutes } from './routes.ts';
 import { seed } from './seed.ts';
@@ -15,6 +16,7 @@ export const complaintsModule: ModuleManifest = {
   description: { th: th.description, en: en.description },
   migrationsDir: join(import.meta.dirname, 'migrations'),
   routes: complaintsRoutes,
+  rootRoutes: open311Root,
   entityTypes: [entityType],
   kpis: [
     {

@@ -269,6 +269,25 @@ export class ComplaintsRepository {
     return rows.length > 0;
   }
 
+  async integratorByKeyHash(keyHash: string): Promise<{ id: string; name: string } | undefined> {
+    const [row] = await this.db.rows<{ id: string; name: string }>(
+      sql`SELECT id, name FROM complaints_integrators WHERE key_hash = ${keyHash} AND active`,
+    );
+    return row;
+  }
+
+  async insertIntegrator(
+    on: Executor,
+    i: { name: string; keyHash: string; synthetic: boolean },
+  ): Promise<{ id: string; name: string }> {
+    const [row] = await this.db.rows<{ id: string; name: string }>(
+      sql`INSERT INTO complaints_integrators (name, key_hash, synthetic) VALUES (${i.name}, ${i.keyHash}, ${i.synthetic})
+        ON CONFLICT (key_hash) DO UPDATE SET name = complaints_integrators.name RETURNING id, name`,
+      on,
+    );
+    return row;
+  }
+
   async count(): Promise<number> {
     const [row] = await this.db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM complaints_requests`);
     return row.n;

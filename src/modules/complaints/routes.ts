@@ -146,6 +146,23 @@ export async function complaintsRoutes(app: FastifyInstance) {
       service.support((request.params as Ref).reference, request.principal!.userId, request.actor()),
   );
 
+  app.post(
+    '/integrators',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags,
+        summary: 'Issue an Open311 API key to an integrator (shown once)',
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 200 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await service.issueKey((request.body as { name: string }).name, request.actor())),
+  );
+
   app.get(
     '/queue',
     {

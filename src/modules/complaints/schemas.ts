@@ -1,10 +1,8 @@
 import { type Static, Type } from 'typebox';
 import { priorities, statuses } from './domain.ts';
 
-const literals = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
-
-export const StatusSchema = literals(statuses);
-export const PrioritySchema = literals(priorities);
+export const StatusSchema = Type.Enum(statuses);
+export const PrioritySchema = Type.Enum(priorities);
 export const CategoryCode = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,63}$' });
 export const Reference = Type.String({ pattern: '^KK-[0-9]{4}-[0-9]{6,}$' });
 export const Latitude = Type.Number({ minimum: -90, maximum: 90 });

@@ -1,5 +1,6 @@
 import { systemActor } from '../../core/audit/audit.ts';
 import type { SeedContext } from '../../core/modules.ts';
+import { hashKey } from './open311.ts';
 import { ComplaintsRepository } from './repository.ts';
 import { ComplaintsService } from './service.ts';
 
@@ -91,6 +92,8 @@ export const demoCategories = [
   },
 ] as const;
 
+export const demoOpen311Key = 'demo-open311-key';
+
 /** Synthetic demo reports, placed inside the demo zones (lon 102.80–102.87, lat 16.39–16.46). */
 const demoRequests = [
   { category: 'road-damage', lat: 16.432, lon: 102.823, description: 'หลุมบ่อขนาดใหญ่หน้าซอย (ข้อมูลตัวอย่าง)' },
@@ -116,9 +119,12 @@ export async function seed({ db, offices }: SeedContext): Promise<void> {
       await repo.upsertCategory(tx, { ...c, officeId, synthetic: true });
     }
   });
-  if ((await repo.count()) > 0) return;
   const service = new ComplaintsService(db);
   const actor = { ...systemActor, label: 'demo-seed' };
+  // The README's demo Open311 key; it exists only where demo data is on.
+  if (!(await service.integratorByKeyHash(hashKey(demoOpen311Key))))
+    await service.issueKey('Demo integrator (ตัวอย่าง)', actor, demoOpen311Key, true);
+  if ((await repo.count()) > 0) return;
   for (const r of demoRequests) {
     const { category, lat, lon, description } = r;
     await service.create(

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { type Actor, audit } from '../../core/audit/audit.ts';
 import type { Principal } from '../../core/auth/roles.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
@@ -50,6 +51,32 @@ export class ComplaintsService {
 
   categories() {
     return this.repo.categories();
+  }
+
+  offices() {
+    return this.org.listOffices();
+  }
+
+  integratorByKeyHash(keyHash: string) {
+    return this.repo.integratorByKeyHash(keyHash);
+  }
+
+  /** Issues an Open311 API key to an integrator; the key is returned once and only its hash is kept. */
+  issueKey(name: string, actor: Actor, key = randomBytes(24).toString('base64url'), synthetic = false) {
+    return this.db.transaction(async (tx) => {
+      const integrator = await this.repo.insertIntegrator(tx, {
+        name,
+        keyHash: createHash('sha256').update(key).digest('hex'),
+        synthetic,
+      });
+      await audit(tx, actor, {
+        action: 'complaints.integrator.create',
+        resourceType: 'complaints.integrator',
+        resourceId: integrator.id,
+        detail: { name },
+      });
+      return { ...integrator, apiKey: key };
+    });
   }
 
   /**
