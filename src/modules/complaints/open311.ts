@@ -320,7 +320,7 @@ async function open311Routes(app: FastifyInstance) {
     app.post(
       `/v2/requests.${format}`,
       {
-        config: { access: 'public' },
+        config: { access: 'api-key' },
         schema: {
           tags,
           summary: `Open311: file a service request, form-encoded, api_key required (${format})`,
