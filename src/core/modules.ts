@@ -51,7 +51,7 @@ export interface ModuleManifest {
   kpis?: Kpi[];
   /** Khon Kaen demo data (synthetic, labelled so); runs only when DEMO is on, and must be idempotent. */
   seed?: (ctx: SeedContext) => Promise<void>;
-  /** Path of the module's page in the web app. */
+  /** Path of the module's page in the web app; without one the home page shows the module as coming. */
   webPath?: string;
   /** Named permissions of this module and the roles that hold them. */
   permissions?: Record<string, Role[]>;

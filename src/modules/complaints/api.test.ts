@@ -62,6 +62,14 @@ const move = (reference: string, body: object, headers = engineer) =>
     payload: body,
   });
 
+describe('the module', () => {
+  it('is listed under Governance as coming (no web pages yet), not as a link to a missing page', async () => {
+    const meta = await t.json({ method: 'GET', url: '/api/meta' });
+    const governance = meta.body.dimensions.find((d: { id: string }) => d.id === 'governance');
+    expect(governance.modules).toEqual([expect.objectContaining({ id: 'complaints', status: 'coming' })]);
+  });
+});
+
 describe('filing', () => {
   it('lets a signed-in citizen file and follow their own complaint, with its contact', async () => {
     const res = await file({ category: 'road-damage', description: 'หลุมบ่อ', ...inCity }, citizen);
