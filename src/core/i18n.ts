@@ -43,6 +43,25 @@ const messages: Messages = {
     en: 'Devices still use this profile',
   },
   'org.office_not_found': { th: 'ไม่พบสำนัก/กองที่ระบุ', en: 'The office does not exist' },
+  'complaints.category_unknown': { th: 'ไม่มีประเภทเรื่องนี้', en: 'There is no such category' },
+  'complaints.contact_required': {
+    th: 'กรุณาเข้าสู่ระบบ หรือให้อีเมลหรือหมายเลขโทรศัพท์ไว้ติดต่อกลับ (ไม่เปิดเผยต่อสาธารณะ)',
+    en: 'Sign in, or give an email or phone number to reach you (never shown publicly)',
+  },
+  'complaints.outside_municipality': {
+    th: 'ตำแหน่งนี้อยู่นอกเขตเทศบาลนครขอนแก่น โปรดแจ้งหน่วยงานท้องถิ่นของพื้นที่นั้น',
+    en: 'This location is outside Khon Kaen City Municipality; please report it to the local authority there',
+  },
+  'complaints.not_found': { th: 'ไม่พบเรื่องร้องเรียนนี้', en: 'There is no such complaint' },
+  'complaints.illegal_transition': {
+    th: 'เปลี่ยนสถานะเช่นนี้ไม่ได้',
+    en: 'The complaint cannot move to that status from where it is',
+  },
+  'complaints.reason_required': {
+    th: 'กรุณาระบุเหตุผลที่ผู้แจ้งอ่านได้',
+    en: 'Give a reason the citizen can read',
+  },
+  'complaints.not_open': { th: 'เรื่องนี้ปิดไปแล้ว', en: 'This complaint is no longer open' },
   'tax.tax_id_invalid': { th: 'เลขประจำตัวผู้เสียภาษีไม่ถูกต้อง', en: 'The tax ID is not valid' },
   'tax.use_shares': { th: 'สัดส่วนการใช้ประโยชน์รวมกันต้องเท่ากับ 100%', en: 'Use shares must add up to 100%' },
   'tax.rates_missing': { th: 'ยังไม่มีอัตราภาษีของปีนี้', en: 'There is no rate table for this tax year' },

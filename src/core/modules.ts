@@ -44,12 +44,14 @@ export interface ModuleManifest {
   migrationsDir?: string;
   /** Registered under `/api/<id>`. */
   routes?: FastifyPluginAsync;
+  /** Registered at the root, for paths an outside standard fixes (e.g. Open311's `/open311/v2/`). */
+  rootRoutes?: FastifyPluginAsync;
   /** NGSI-LD entity types this module publishes to the context broker. */
   entityTypes?: string[];
   kpis?: Kpi[];
   /** Khon Kaen demo data (synthetic, labelled so); runs only when DEMO is on, and must be idempotent. */
   seed?: (ctx: SeedContext) => Promise<void>;
-  /** Path of the module's page in the web app. */
+  /** Path of the module's page in the web app; without one the home page shows the module as coming. */
   webPath?: string;
   /** Named permissions of this module and the roles that hold them. */
   permissions?: Record<string, Role[]>;

@@ -20,6 +20,9 @@ const staff = (role: Principal['role'], officeCode: string | null): Principal =>
 describe('route access', () => {
   it('answers by declared access', () => {
     expect(allows('public', null)).toBe('ok');
+    // A route with its own check (a signature, an API key) lets the call through to that check.
+    expect(allows('signature', null)).toBe('ok');
+    expect(allows('api-key', null)).toBe('ok');
     expect(allows('user', null)).toBe('unauthenticated');
     expect(allows('citizen', staff('officer', 'clerk'))).toBe('forbidden');
     expect(allows('staff', staff('citizen', null))).toBe('forbidden');

@@ -5,10 +5,11 @@ export const allRoles: Role[] = [...staffRoles, 'citizen'];
 
 /**
  * Who may call a route: anyone, a machine proving itself by a request signature the route checks
- * (e.g. a bank's webhook), any signed-in person, citizens only, any staff member, or the roles listed.
- * Every route declares one (checked when routes are registered).
+ * (e.g. a bank's webhook), an integrator presenting an API key the route checks and refuses with 403
+ * (e.g. Open311's `api_key`), any signed-in person, citizens only, any staff member, or the roles
+ * listed. Every route declares one (checked when routes are registered).
  */
-export type Access = 'public' | 'signature' | 'user' | 'citizen' | 'staff' | Role[];
+export type Access = 'public' | 'signature' | 'api-key' | 'user' | 'citizen' | 'staff' | Role[];
 
 export interface Principal {
   userId: string;
@@ -40,7 +41,7 @@ export function allows(
   principal: Principal | null,
   offices?: string[],
 ): 'ok' | 'unauthenticated' | 'forbidden' {
-  if (access === 'public' || access === 'signature') return 'ok';
+  if (access === 'public' || access === 'signature' || access === 'api-key') return 'ok';
   if (!principal) return 'unauthenticated';
   let ok: boolean;
   if (access === 'user') ok = true;

@@ -79,6 +79,14 @@ describe('role matrix', () => {
             );
           continue;
         }
+        // API-key routes (Open311) refuse every caller without the key with 403, as their standard says.
+        if (route.access === 'api-key') {
+          if (status !== 403)
+            failures.push(
+              `${route.method} ${route.url} as ${caller}: ${status} (expected 403 without an API key)`,
+            );
+          continue;
+        }
         const ok =
           status < 500 &&
           (verdict === 'unauthenticated'

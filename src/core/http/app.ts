@@ -194,6 +194,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(deviceRoutes, { prefix: '/api' });
   for (const m of deps.modules) {
     if (m.routes) await app.register(m.routes, { prefix: `/api/${m.id}` });
+    if (m.rootRoutes) await app.register(m.rootRoutes);
   }
   await app.register(webApp);
   return app;

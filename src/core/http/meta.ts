@@ -54,7 +54,8 @@ export async function metaRoutes(app: FastifyInstance, options: { modules: Modul
           nameTh: m.names.th,
           nameEn: m.names.en,
           path: m.webPath ?? `/${m.id}`,
-          status: 'active' as const,
+          // A module without web pages yet (API only) is shown as coming, not linked to a page that is not there.
+          status: m.webPath ? ('active' as const) : ('coming' as const),
         })),
     })),
   };

@@ -1,0 +1,252 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { Priority } from './domain.ts';
+import {
+  AssignBody,
+  CategorySchema,
+  NearbyQuery,
+  type NewRequest,
+  NewRequestBody,
+  NoteBody,
+  type NoteInput,
+  PageQuery,
+  PriorityBody,
+  PublicRequestSchema,
+  type QueueInput,
+  QueueQuery,
+  RefParam,
+  RequestDetailSchema,
+  TransitionBody,
+  type TransitionInput,
+} from './schemas.ts';
+import { ComplaintsService } from './service.ts';
+
+const tags = ['complaints'];
+const staffWriters = ['admin', 'office_manager', 'officer'] as ('admin' | 'office_manager' | 'officer')[];
+const staffReaders = ['admin', 'executive', 'office_manager', 'officer'] as (
+  | 'admin'
+  | 'executive'
+  | 'office_manager'
+  | 'officer'
+)[];
+
+/** Anonymous reports per address per hour; signed-in people are accountable and not limited here. */
+export const anonymousReportsPerHour = 10;
+
+const Page = (item: ReturnType<typeof Type.Object>) =>
+  Type.Object({
+    items: Type.Array(item),
+    total: Type.Integer(),
+    page: Type.Integer(),
+    pageSize: Type.Integer(),
+  });
+
+type Ref = { reference: string };
+
+/** "You Pee" for citizens and staff: thin routes over ComplaintsService. */
+export async function complaintsRoutes(app: FastifyInstance) {
+  const service = new ComplaintsService(app.db);
+
+  app.get(
+    '/categories',
+    {
+      config: { access: 'public' },
+      schema: { tags, summary: 'Categories of complaint', response: { 200: Type.Array(CategorySchema) } },
+    },
+    () => service.categories(),
+  );
+
+  app.post(
+    '/requests',
+    {
+      config: {
+        access: 'public',
+        rateLimit: { max: anonymousReportsPerHour, timeWindow: '1 hour' },
+      },
+      schema: {
+        tags,
+        summary:
+          'File a complaint: signed in, or anonymous with a contact (email or phone) that is never shown publicly',
+        body: NewRequestBody,
+        response: { 201: RequestDetailSchema },
+      },
+    },
+    async (request, reply) => {
+      const p = request.principal;
+      const body = request.body as NewRequest;
+      const created = await service.create(
+        body,
+        { userId: p?.userId ?? null, contact: body.contact },
+        request.actor(),
+      );
+      reply.code(201).header('location', `/api/complaints/requests/${created.reference}`);
+      return service.get(created.reference, p, request.actor(), true);
+    },
+  );
+
+  app.get(
+    '/requests/mine',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'The complaints I filed',
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: Page(PublicRequestSchema) },
+      },
+    },
+    async (request) => {
+      const q = request.query as { page: number; pageSize: number };
+      return service.mine(request.principal!.userId, q.page, q.pageSize);
+    },
+  );
+
+  app.get(
+    '/requests/:reference',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary:
+          'A complaint by its reference: the public view, with the contact for its reporter and for staff (audited), internal notes for staff',
+        params: RefParam,
+        response: { 200: RequestDetailSchema },
+      },
+    },
+    (request) => service.get((request.params as Ref).reference, request.principal, request.actor()),
+  );
+
+  app.get(
+    '/nearby',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary:
+          'Open complaints of the same category within 250 m filed in the last 6 months (to "+1" instead)',
+        querystring: NearbyQuery,
+        response: {
+          200: Type.Array(Type.Intersect([PublicRequestSchema, Type.Object({ distance: Type.Integer() })])),
+        },
+      },
+    },
+    (request) => {
+      const q = request.query as { category: string; lat: number; lon: number };
+      return service.nearby(q.category, q.lat, q.lon);
+    },
+  );
+
+  app.post(
+    '/requests/:reference/support',
+    {
+      config: { access: 'user' },
+      schema: { tags, summary: '"+1": I have the same problem (once per person)', params: RefParam },
+    },
+    (request) =>
+      service.support((request.params as Ref).reference, request.principal!.userId, request.actor()),
+  );
+
+  app.post(
+    '/integrators',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags,
+        summary: 'Issue an Open311 API key to an integrator (shown once)',
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 200 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await service.issueKey((request.body as { name: string }).name, request.actor())),
+  );
+
+  app.get(
+    '/queue',
+    {
+      config: { access: staffReaders },
+      schema: {
+        tags,
+        summary:
+          "An office's queue, newest first (office staff: their own office; admins and executives: any)",
+        querystring: QueueQuery,
+        response: { 200: Page(PublicRequestSchema) },
+      },
+    },
+    (request) => service.queue(request.principal!, request.query as QueueInput),
+  );
+
+  app.post(
+    '/requests/:reference/transitions',
+    {
+      config: { access: staffWriters },
+      schema: {
+        tags,
+        summary: 'Move a complaint to its next status, with a public or internal note (409 when not allowed)',
+        params: RefParam,
+        body: TransitionBody,
+      },
+    },
+    (request) =>
+      service.transition(
+        (request.params as Ref).reference,
+        request.body as TransitionInput,
+        request.principal!,
+        request.actor(),
+      ),
+  );
+
+  app.post(
+    '/requests/:reference/notes',
+    {
+      config: { access: staffWriters },
+      schema: { tags, summary: 'Add a public or internal note', params: RefParam, body: NoteBody },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await service.addNote(
+            (request.params as Ref).reference,
+            request.body as NoteInput,
+            request.principal!,
+            request.actor(),
+          ),
+        ),
+  );
+
+  app.post(
+    '/requests/:reference/assignment',
+    {
+      config: { access: staffWriters },
+      schema: { tags, summary: 'Hand a complaint to another office', params: RefParam, body: AssignBody },
+    },
+    (request) => {
+      const body = request.body as { office: string; note?: string };
+      return service.reassign(
+        (request.params as Ref).reference,
+        body.office,
+        body.note,
+        request.principal!,
+        request.actor(),
+      );
+    },
+  );
+
+  app.post(
+    '/requests/:reference/priority',
+    {
+      config: { access: staffWriters },
+      schema: { tags, summary: 'Set the priority', params: RefParam, body: PriorityBody },
+    },
+    (request) =>
+      service.setPriority(
+        (request.params as Ref).reference,
+        (request.body as { priority: Priority }).priority,
+        request.principal!,
+        request.actor(),
+      ),
+  );
+}

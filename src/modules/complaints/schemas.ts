@@ -1,0 +1,142 @@
+import { type Static, Type } from 'typebox';
+import { priorities, statuses } from './domain.ts';
+
+export const StatusSchema = Type.Enum(statuses);
+export const PrioritySchema = Type.Enum(priorities);
+export const CategoryCode = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,63}$' });
+export const Reference = Type.String({ pattern: '^KK-[0-9]{4}-[0-9]{6,}$' });
+export const Latitude = Type.Number({ minimum: -90, maximum: 90 });
+export const Longitude = Type.Number({ minimum: -180, maximum: 180 });
+export const Email = Type.String({ format: 'email', maxLength: 254 });
+export const Phone = Type.String({ pattern: '^0[0-9]{8,9}$' });
+
+export const CategorySchema = Type.Object({
+  code: Type.String(),
+  nameTh: Type.String(),
+  nameEn: Type.String(),
+  icon: Type.String(),
+  office: Type.String(),
+  slaHours: Type.Integer(),
+  synthetic: Type.Boolean(),
+});
+export type Category = Static<typeof CategorySchema>;
+
+export const ContactSchema = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    email: Type.Optional(Email),
+    phone: Type.Optional(Phone),
+  },
+  { additionalProperties: false },
+);
+export type Contact = Static<typeof ContactSchema>;
+
+export const NewRequestBody = Type.Object(
+  {
+    category: CategoryCode,
+    description: Type.String({ minLength: 1, maxLength: 4000 }),
+    lat: Latitude,
+    lon: Longitude,
+    address: Type.Optional(Type.String({ maxLength: 500 })),
+    /** Required when not signed in; never shown publicly. */
+    contact: Type.Optional(ContactSchema),
+  },
+  { additionalProperties: false },
+);
+export type NewRequest = Static<typeof NewRequestBody>;
+
+export const EventSchema = Type.Object({
+  kind: Type.String(),
+  fromStatus: Type.Union([Type.String(), Type.Null()]),
+  toStatus: Type.Union([Type.String(), Type.Null()]),
+  note: Type.Union([Type.String(), Type.Null()]),
+  public: Type.Boolean(),
+  actor: Type.Union([Type.String(), Type.Null()]),
+  at: Type.String(),
+});
+export type RequestEvent = Static<typeof EventSchema>;
+
+/** A request as anyone may see it: no reporter, no contact, no internal note. */
+export const PublicRequestSchema = Type.Object({
+  reference: Type.String(),
+  category: Type.String(),
+  office: Type.String(),
+  description: Type.String(),
+  lat: Type.Number(),
+  lon: Type.Number(),
+  address: Type.Union([Type.String(), Type.Null()]),
+  zone: Type.String(),
+  community: Type.Union([Type.String(), Type.Null()]),
+  status: StatusSchema,
+  priority: PrioritySchema,
+  supporters: Type.Integer(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  closedAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type PublicRequest = Static<typeof PublicRequestSchema>;
+
+/** What the reporter and the responsible staff see besides: the contact and the events they may read. */
+export const RequestDetailSchema = Type.Intersect([
+  PublicRequestSchema,
+  Type.Object({
+    contact: Type.Optional(
+      Type.Object({
+        name: Type.Union([Type.String(), Type.Null()]),
+        email: Type.Union([Type.String(), Type.Null()]),
+        phone: Type.Union([Type.String(), Type.Null()]),
+        account: Type.Union([Type.String(), Type.Null()]),
+      }),
+    ),
+    events: Type.Array(EventSchema),
+    nextStatuses: Type.Optional(Type.Array(StatusSchema)),
+  }),
+]);
+
+export const RefParam = Type.Object({ reference: Reference }, { additionalProperties: false });
+
+export const NearbyQuery = Type.Object(
+  { category: CategoryCode, lat: Latitude, lon: Longitude },
+  { additionalProperties: false },
+);
+
+export const PageQuery = {
+  page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),
+  pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+};
+
+export const QueueQuery = Type.Object(
+  {
+    office: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,63}$' })),
+    status: Type.Optional(StatusSchema),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+export type QueueInput = Static<typeof QueueQuery>;
+
+export const TransitionBody = Type.Object(
+  {
+    to: StatusSchema,
+    note: Type.Optional(Type.String({ minLength: 1, maxLength: 4000 })),
+    /** Whether the citizen sees the note; internal by default. */
+    public: Type.Boolean({ default: false }),
+  },
+  { additionalProperties: false },
+);
+export type TransitionInput = Static<typeof TransitionBody>;
+
+export const NoteBody = Type.Object(
+  { note: Type.String({ minLength: 1, maxLength: 4000 }), public: Type.Boolean() },
+  { additionalProperties: false },
+);
+export type NoteInput = Static<typeof NoteBody>;
+
+export const AssignBody = Type.Object(
+  {
+    office: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,63}$' }),
+    note: Type.Optional(Type.String({ minLength: 1, maxLength: 4000 })),
+  },
+  { additionalProperties: false },
+);
+export const PriorityBody = Type.Object({ priority: PrioritySchema }, { additionalProperties: false });
