@@ -166,6 +166,14 @@ async function open311Routes(app: FastifyInstance) {
     return sendErrors(request, reply, 500, 'internal error');
   });
   app.setNotFoundHandler({}, (request, reply) => sendErrors(request, reply, 404, 'no such resource'));
+  // The web app's catch-all GET would otherwise answer unknown Open311 paths with its own problem.
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/*',
+    config: { access: 'public' },
+    schema: { hide: true },
+    handler: (request, reply) => sendErrors(request, reply, 404, 'no such resource'),
+  });
 
   const localName = (request: FastifyRequest, th: string, en: string) => (request.locale === 'en' ? en : th);
 
