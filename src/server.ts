@@ -17,6 +17,7 @@ export function migrationSources(modules: ModuleManifest[] = registered): Migrat
   return [
     { owner: 'core', dir: join(import.meta.dirname, 'core/migrations') },
     { owner: 'context', dir: join(import.meta.dirname, 'platform/context/migrations') },
+    { owner: 'alerts', dir: join(import.meta.dirname, 'platform/alerts/migrations') },
     ...modules.filter((m) => m.migrationsDir).map((m) => ({ owner: m.id, dir: m.migrationsDir! })),
   ];
 }

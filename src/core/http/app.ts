@@ -13,6 +13,7 @@ import Fastify, {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import pino from 'pino';
+import { alertsPlugin } from '../../platform/alerts/plugin.ts';
 import { contextPlugin } from '../../platform/context/plugin.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { authPlugin } from '../auth/plugin.ts';
@@ -190,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(orgRoutes);
   await app.register(auditRoutes);
   await app.register(contextPlugin, { prefix: '/ngsi-ld/v1', broker: deps.broker ?? null });
+  await app.register(fp(alertsPlugin, { name: 'alerts' }));
   for (const m of deps.modules) {
     if (m.routes) await app.register(m.routes, { prefix: `/api/${m.id}` });
   }
