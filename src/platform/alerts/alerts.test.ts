@@ -271,6 +271,46 @@ describe('lifecycle: raised → acknowledged → resolved', () => {
     expect(child(entry, 'link').attrs.href).toBe(`http://localhost:80/alerts/cap/${raised.id}.xml`);
   });
 
+  it('publishes an update as a CAP Update and the cancel references every earlier message', async () => {
+    const { body: raised } = await raise(warning());
+    const manager = await t.tokenFor('office_manager');
+    const patch = (payload: unknown, headers = manager) =>
+      t.json({ method: 'PATCH', url: `/api/alerts/${raised.id}`, headers, payload: payload as object });
+
+    const updated = await patch({ severity: 'severe', headline: { th: 'ค่าฝุ่นสูงมาก', en: 'Very high PM2.5' } });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ severity: 'severe', capVersion: 2, status: 'raised' });
+    const { res, root } = await cap(raised.id);
+    expect(validateCap(res.body)).toEqual([]);
+    expect(child(root!, 'msgType').text).toBe('Update');
+    expect(child(root!, 'references').text).toContain(`,mueang-${raised.id}-1,`);
+    expect(child(infos(root!)[0], 'severity').text).toBe('Severe');
+    expect(child(infos(root!)[0], 'headline').text).toBe('ค่าฝุ่นสูงมาก');
+
+    expect((await patch({})).status).toBe(400);
+    expect((await patch({ severity: 'Severe' })).status).toBe(400);
+    expect((await patch({ severity: 'minor' }, await t.tokenFor('officer'))).status).toBe(403);
+
+    await t.json({ method: 'POST', url: `/api/alerts/${raised.id}/resolve`, headers: manager });
+    const cancelled = await cap(raised.id);
+    expect(child(cancelled.root!, 'msgType').text).toBe('Cancel');
+    const refs = child(cancelled.root!, 'references').text.split(' ');
+    expect(refs.map((r) => r.split(',')[1])).toEqual([`mueang-${raised.id}-1`, `mueang-${raised.id}-2`]);
+    const late = await patch({ severity: 'minor' });
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('alerts.not_updatable');
+
+    const types = await t.db.rows<{ type: string }>(
+      sql`SELECT type FROM core_outbox WHERE payload->>'alertId' = ${raised.id} ORDER BY id`,
+    );
+    expect(types.map((r) => r.type)).toEqual(['alert.raised', 'alert.updated', 'alert.resolved']);
+  });
+
+  it('refuses a body over the size limit', async () => {
+    const res = await raise(warning({ description: { th: 'ก'.repeat(3_000_000), en: 'x' } }));
+    expect([400, 413]).toContain(res.status);
+  });
+
   it('keeps office-bound staff to their own office', async () => {
     const { body: raised } = await raise(warning()); // the clerk office's manager
     const revenue = await t.signInAs('revenue@demo.local'); // an officer of the finance office

@@ -73,6 +73,20 @@ export const NewWarningBody = Type.Object(
 );
 export type NewWarning = Static<typeof NewWarningBody>;
 
+export const UpdateWarningBody = Type.Object(
+  {
+    urgency: Type.Optional(literals(urgencies)),
+    severity: Type.Optional(literals(severities)),
+    certainty: Type.Optional(literals(certainties)),
+    headline: Type.Optional(Bilingual(200, 1)),
+    description: Type.Optional(Bilingual(4000)),
+    instruction: Type.Optional(Bilingual(2000)),
+    expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateWarning = Static<typeof UpdateWarningBody>;
+
 export const ResolveBody = Type.Object({ note: Type.Optional(text(2000)) }, { additionalProperties: false });
 
 const Text = Type.Object({ th: Type.String(), en: Type.String() });

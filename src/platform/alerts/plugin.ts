@@ -3,7 +3,15 @@ import { Type } from 'typebox';
 import { AppError } from '../../core/errors.ts';
 import { registerMessages } from '../../core/i18n.ts';
 import { atomFeed } from './cap.ts';
-import { AlertSchema, ListQuery, type NewWarning, NewWarningBody, ResolveBody } from './model.ts';
+import {
+  AlertSchema,
+  ListQuery,
+  type NewWarning,
+  NewWarningBody,
+  ResolveBody,
+  type UpdateWarning,
+  UpdateWarningBody,
+} from './model.ts';
 import { AlertService } from './service.ts';
 
 registerMessages({
@@ -16,6 +24,10 @@ registerMessages({
   'alerts.polygon_not_closed': {
     th: 'รูปหลายเหลี่ยมต้องปิด (จุดแรกและจุดสุดท้ายตรงกัน)',
     en: 'The polygon must be closed',
+  },
+  'alerts.not_updatable': {
+    th: 'แก้ไขได้เฉพาะประกาศเตือนภัยสาธารณะที่ยังไม่สิ้นสุด',
+    en: 'Only an open public warning can be updated',
   },
   'alerts.zone_not_found': { th: 'ไม่พบเขตที่ระบุ', en: 'The zone does not exist' },
 });
@@ -93,6 +105,28 @@ export async function alertsPlugin(app: FastifyInstance): Promise<void> {
         request.actor(),
       );
       return reply.code(201).send(a);
+    },
+  );
+
+  app.patch(
+    '/api/alerts/:id',
+    {
+      config: { access: ['admin', 'office_manager'] },
+      schema: {
+        tags,
+        summary: 'Update an open public warning (published as a CAP Update)',
+        params: IdParam,
+        body: UpdateWarningBody,
+        response: { 200: AlertSchema },
+      },
+    },
+    async (request) => {
+      const { capGeometry: _, ...a } = await service.updateWarning(
+        (request.params as { id: string }).id,
+        request.body as UpdateWarning,
+        request.actor(),
+      );
+      return a;
     },
   );
 

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
-import type { Alert, AlertStatus, NewAlertRow } from './model.ts';
+import type { Alert, AlertStatus, NewAlertRow, UpdateWarning } from './model.ts';
 
 interface Row {
   id: string;
@@ -186,6 +186,30 @@ export class AlertRepository {
           change.from.map((s) => sql`${s}`),
           sql`, `,
         )}) RETURNING id`,
+      on,
+    );
+    return rows.length === 1;
+  }
+
+  /** Changes an open public warning and records its next CAP message (an Update). */
+  async updateWarning(on: Executor, id: string, u: UpdateWarning, capRef: string): Promise<boolean> {
+    const sets = [
+      sql`cap_version = cap_version + 1`,
+      sql`cap_sent = now()`,
+      sql`cap_refs = cap_refs || ${JSON.stringify([capRef])}::jsonb`,
+    ];
+    if (u.urgency) sets.push(sql`urgency = ${u.urgency}`);
+    if (u.severity) sets.push(sql`severity = ${u.severity}`);
+    if (u.certainty) sets.push(sql`certainty = ${u.certainty}`);
+    if (u.headline) sets.push(sql`headline_th = ${u.headline.th}, headline_en = ${u.headline.en}`);
+    if (u.description)
+      sets.push(sql`description_th = ${u.description.th}, description_en = ${u.description.en}`);
+    if (u.instruction)
+      sets.push(sql`instruction_th = ${u.instruction.th}, instruction_en = ${u.instruction.en}`);
+    if (u.expiresAt) sets.push(sql`expires_at = ${u.expiresAt}`);
+    const rows = await this.db.rows<{ id: string }>(
+      sql`UPDATE alert_alerts SET ${sql.join(sets, sql`, `)}
+        WHERE id = ${id} AND public AND status <> 'resolved' RETURNING id`,
       on,
     );
     return rows.length === 1;

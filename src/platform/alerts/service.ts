@@ -4,7 +4,7 @@ import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Events } from '../../core/events/outbox.ts';
 import { type CapAlert, type CapInfo, capCategory, capDocument, capTime, type Ring } from './cap.ts';
-import type { Alert, AlertStatus, NewWarning } from './model.ts';
+import type { Alert, AlertStatus, NewWarning, UpdateWarning } from './model.ts';
 import { AlertRepository, type StoredAlert } from './repository.ts';
 
 /** One event per change, so delivery (webhooks, SSE, email, NGSI-LD) can hang off the outbox. */
@@ -22,6 +22,7 @@ export interface AlertEvent {
 declare module '../../core/events/outbox.ts' {
   interface EventMap {
     'alert.raised': AlertEvent;
+    'alert.updated': AlertEvent;
     'alert.acknowledged': AlertEvent;
     'alert.resolved': AlertEvent;
   }
@@ -181,6 +182,33 @@ export class AlertService {
     return this.reachable(await this.repo.get(id), actor);
   }
 
+  /** Changes an open public warning: its next CAP message is an Update referencing the last one. */
+  updateWarning(id: string, input: UpdateWarning, actor: Actor): Promise<StoredAlert> {
+    if (input.expiresAt && Date.parse(input.expiresAt) <= Date.now())
+      throw AppError.badRequest('request.invalid', 'expiresAt is in the past');
+    return this.db.transaction(async (tx) => {
+      const before = this.reachable(await this.repo.get(id, tx), actor);
+      if (!before.public || before.status === 'resolved')
+        throw AppError.conflict('alerts.not_updatable', 'only an open public warning can be updated');
+      const ok = await this.repo.updateWarning(tx, id, input, this.capRef(before));
+      if (!ok) throw AppError.conflict('alerts.not_updatable', 'only an open public warning can be updated');
+      const after = (await this.repo.get(id, tx))!;
+      await audit(tx, actor, {
+        action: 'alerts.warning.update',
+        resourceType: 'alert',
+        resourceId: id,
+        detail: { fields: Object.keys(input), capVersion: after.capVersion },
+      });
+      await this.events.publish(tx, 'alert.updated', this.event(after));
+      return after;
+    });
+  }
+
+  /** `sender,identifier,sent` of an alert's current CAP message, for the next one's references. */
+  private capRef(a: StoredAlert): string {
+    return `${this.sender},${this.identifier(a)},${capTime(new Date(a.capSent))}`;
+  }
+
   acknowledge(id: string, actor: Actor): Promise<StoredAlert> {
     return this.move(id, actor, { from: ['raised'], to: 'acknowledged' }, 'alert.acknowledged');
   }
@@ -198,10 +226,7 @@ export class AlertService {
     return this.db.transaction(async (tx) => {
       const before = this.reachable(await this.repo.get(id, tx), actor);
       // Resolving a public warning publishes a CAP Cancel that references the message it replaces.
-      const capRef =
-        before.public && change.to === 'resolved'
-          ? `${this.sender},${this.identifier(before)},${capTime(new Date(before.capSent))}`
-          : undefined;
+      const capRef = before.public && change.to === 'resolved' ? this.capRef(before) : undefined;
       const moved = await this.repo.transition(tx, id, { ...change, by: actor.id, capRef });
       if (!moved) throw AppError.conflict('alerts.invalid_transition', `the alert is ${before.status}`);
       const after = (await this.repo.get(id, tx))!;
