@@ -115,9 +115,10 @@ export const thaiTables: Record<Pollutant, Table> = {
 };
 
 /**
- * EPA table (2024). Above the top breakpoint the line of the top band (301–500) is continued: the EPA
- * TAD says that for a concentration above the highest breakpoint the last two breakpoints may be used
- * in the equation. Such values are flagged `beyondScale` (AirNow shows them as "Beyond the AQI").
+ * EPA table (2024). AirNow calls values above 500 "Beyond the AQI" and publishes no formula for them
+ * (https://forum.airnowtech.org/t/the-aqi-equation-2024-valid-beginning-may-6th-2024/453). Above the
+ * top breakpoint we continue the line of the top band (301–500), OUR CHOICE, and flag the result
+ * `beyondScale` so a client can show "500+" / "Beyond the AQI" instead of the number.
  */
 function usTable(decimals: number, rows: Breakpoint[], factor = 1): Table {
   const top = rows[rows.length - 1];
