@@ -73,4 +73,10 @@ describe('GET /api/air-quality/aqi', () => {
     expect(res.body).toMatchObject({ aqi: 267, beyondScale: true, band: { key: 'affects-health' } });
     expect(res.body.subIndices[0]).toMatchObject({ pollutant: 'pm25', extrapolated: true, averaging: '24h' });
   });
+
+  it('is documented in OpenAPI with its query parameters', async () => {
+    const doc = await t.json({ method: 'GET', url: '/api/docs/json' });
+    const names = doc.body.paths['/api/air-quality/aqi'].get.parameters.map((p: { name: string }) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['scale', 'pm25', 'pm10', 'o3', 'co', 'no2', 'so2']));
+  });
 });

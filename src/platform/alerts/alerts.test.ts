@@ -354,6 +354,15 @@ describe('lifecycle: raised → acknowledged → resolved', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents the staff API and the CAP output', async () => {
+    const doc = await t.json({ method: 'GET', url: '/api/docs/json' });
+    expect(doc.body.paths['/api/alerts'].post.requestBody).toBeDefined();
+    expect(doc.body.paths['/api/alerts/{id}'].patch).toBeDefined();
+    expect(doc.body.paths['/alerts/cap.atom'].get).toBeDefined();
+  });
+});
+
 describe('alerts raised by rules', () => {
   const ruleAlert = {
     ruleId: 'water-level-warning',
