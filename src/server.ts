@@ -21,6 +21,7 @@ export function migrationSources(modules: ModuleManifest[] = registered): Migrat
     { owner: 'core', dir: join(import.meta.dirname, 'core/migrations') },
     { owner: 'context', dir: join(import.meta.dirname, 'platform/context/migrations') },
     { owner: 'devices', dir: join(import.meta.dirname, 'platform/devices/migrations') },
+    { owner: 'alerts', dir: join(import.meta.dirname, 'platform/alerts/migrations') },
     ...modules.filter((m) => m.migrationsDir).map((m) => ({ owner: m.id, dir: m.migrationsDir! })),
   ];
 }

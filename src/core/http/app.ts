@@ -13,6 +13,7 @@ import Fastify, {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import pino from 'pino';
+import { alertsPlugin } from '../../platform/alerts/plugin.ts';
 import { contextPlugin } from '../../platform/context/plugin.ts';
 import { deviceRoutes } from '../../platform/devices/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
@@ -192,6 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes);
   await app.register(contextPlugin, { prefix: '/ngsi-ld/v1', broker: deps.broker ?? null });
   await app.register(deviceRoutes, { prefix: '/api' });
+  await app.register(fp(alertsPlugin, { name: 'alerts' }));
   for (const m of deps.modules) {
     if (m.routes) await app.register(m.routes, { prefix: `/api/${m.id}` });
     if (m.rootRoutes) await app.register(m.rootRoutes);

@@ -1,0 +1,217 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Db, Executor } from '../../core/db/index.ts';
+import type { Alert, AlertStatus, NewAlertRow, UpdateWarning } from './model.ts';
+
+interface Row {
+  id: string;
+  source: 'rule' | 'manual';
+  ruleId: string | null;
+  subject: string;
+  officeId: string | null;
+  public: boolean;
+  category: Alert['category'];
+  urgency: Alert['urgency'];
+  severity: Alert['severity'];
+  certainty: Alert['certainty'];
+  eventTh: string;
+  eventEn: string;
+  headlineTh: string;
+  headlineEn: string;
+  descriptionTh: string;
+  descriptionEn: string;
+  instructionTh: string;
+  instructionEn: string;
+  areaDescTh: string;
+  areaDescEn: string;
+  area: string | null;
+  zoneId: string | null;
+  zoneCode: string | null;
+  status: AlertStatus;
+  raisedAt: string;
+  raisedBy: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  resolutionNote: string;
+  expiresAt: string | null;
+  capVersion: number;
+  capSent: string;
+  capRefs: string[] | string;
+  /** The polygon(s) to publish: the alert's own area, else its zone's geometry (GeoJSON text). */
+  capGeometry: string | null;
+}
+
+const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
+
+const columns = sql`a.id, a.source, a.rule_id AS "ruleId", a.subject, a.office_id AS "officeId", a.public,
+  a.category, a.urgency, a.severity, a.certainty, a.event_th AS "eventTh", a.event_en AS "eventEn",
+  a.headline_th AS "headlineTh", a.headline_en AS "headlineEn", a.description_th AS "descriptionTh",
+  a.description_en AS "descriptionEn", a.instruction_th AS "instructionTh", a.instruction_en AS "instructionEn",
+  a.area_desc_th AS "areaDescTh", a.area_desc_en AS "areaDescEn", ST_AsGeoJSON(a.area, 7) AS area,
+  a.zone_id AS "zoneId", z.code AS "zoneCode", a.status, a.raised_at AS "raisedAt", a.raised_by AS "raisedBy",
+  a.acknowledged_at AS "acknowledgedAt", a.acknowledged_by AS "acknowledgedBy", a.resolved_at AS "resolvedAt",
+  a.resolved_by AS "resolvedBy", a.resolution_note AS "resolutionNote", a.expires_at AS "expiresAt",
+  a.cap_version AS "capVersion", a.cap_sent AS "capSent", a.cap_refs AS "capRefs",
+  ST_AsGeoJSON(coalesce(a.area, z.geom), 6) AS "capGeometry"`;
+const from = sql`alert_alerts a LEFT JOIN core_zones z ON z.id = a.zone_id`;
+
+function toAlert(r: Row): Alert & { capGeometry: unknown } {
+  const refs = typeof r.capRefs === 'string' ? (JSON.parse(r.capRefs) as string[]) : r.capRefs;
+  return {
+    id: r.id,
+    source: r.source,
+    ruleId: r.ruleId,
+    subject: r.subject,
+    officeId: r.officeId,
+    public: r.public,
+    category: r.category,
+    urgency: r.urgency,
+    severity: r.severity,
+    certainty: r.certainty,
+    event: { th: r.eventTh, en: r.eventEn },
+    headline: { th: r.headlineTh, en: r.headlineEn },
+    description: { th: r.descriptionTh, en: r.descriptionEn },
+    instruction: { th: r.instructionTh, en: r.instructionEn },
+    areaDesc: { th: r.areaDescTh, en: r.areaDescEn },
+    area: r.area ? JSON.parse(r.area) : null,
+    zoneCode: r.zoneCode,
+    status: r.status,
+    raisedAt: iso(r.raisedAt)!,
+    raisedBy: r.raisedBy,
+    acknowledgedAt: iso(r.acknowledgedAt),
+    acknowledgedBy: r.acknowledgedBy,
+    resolvedAt: iso(r.resolvedAt),
+    resolvedBy: r.resolvedBy,
+    resolutionNote: r.resolutionNote,
+    expiresAt: iso(r.expiresAt),
+    capVersion: r.capVersion,
+    capSent: iso(r.capSent)!,
+    capRefs: refs,
+    capGeometry: r.capGeometry ? JSON.parse(r.capGeometry) : null,
+  };
+}
+
+export type StoredAlert = ReturnType<typeof toAlert>;
+
+/** The only place with SQL for alerts; the table is `alert_alerts`. */
+export class AlertRepository {
+  constructor(private readonly db: Db) {}
+
+  async zoneId(code: string, on?: Executor): Promise<string | null> {
+    const [row] = await this.db.rows<{ id: string }>(sql`SELECT id FROM core_zones WHERE code = ${code}`, on);
+    return row?.id ?? null;
+  }
+
+  /**
+   * Inserts an alert. For a rule's alert, an open alert of the same rule and subject wins: nothing is
+   * inserted and `null` is returned (the unique partial index decides, also under concurrency).
+   */
+  async insert(on: Executor, a: NewAlertRow): Promise<string | null> {
+    const area = a.area ? sql`ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(a.area)}), 4326)` : sql`NULL`;
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`INSERT INTO alert_alerts (source, rule_id, subject, office_id, public, category, urgency, severity,
+          certainty, event_th, event_en, headline_th, headline_en, description_th, description_en,
+          instruction_th, instruction_en, area_desc_th, area_desc_en, area, zone_id, raised_by, expires_at)
+        VALUES (${a.source}, ${a.ruleId}, ${a.subject}, ${a.officeId}, ${a.public}, ${a.category}, ${a.urgency},
+          ${a.severity}, ${a.certainty}, ${a.event.th}, ${a.event.en}, ${a.headline.th}, ${a.headline.en},
+          ${a.description.th}, ${a.description.en}, ${a.instruction.th}, ${a.instruction.en},
+          ${a.areaDesc.th}, ${a.areaDesc.en}, ${area}, ${a.zoneId}, ${a.raisedBy}, ${a.expiresAt})
+        ON CONFLICT (rule_id, subject) WHERE rule_id IS NOT NULL AND status <> 'resolved' DO NOTHING
+        RETURNING id`,
+      on,
+    );
+    return row?.id ?? null;
+  }
+
+  async openForRule(ruleId: string, subject: string, on?: Executor): Promise<StoredAlert | null> {
+    return this.one(sql`a.rule_id = ${ruleId} AND a.subject = ${subject} AND a.status <> 'resolved'`, on);
+  }
+
+  get(id: string, on?: Executor): Promise<StoredAlert | null> {
+    return this.one(sql`a.id = ${id}`, on);
+  }
+
+  private async one(where: SQL, on?: Executor): Promise<StoredAlert | null> {
+    const [row] = await this.db.rows<Row>(sql`SELECT ${columns} FROM ${from} WHERE ${where}`, on);
+    return row ? toAlert(row) : null;
+  }
+
+  async list(q: {
+    status?: AlertStatus;
+    officeId?: string;
+    limit: number;
+    offset: number;
+  }): Promise<StoredAlert[]> {
+    const where = [sql`true`];
+    if (q.status) where.push(sql`a.status = ${q.status}`);
+    if (q.officeId) where.push(sql`a.office_id = ${q.officeId}`);
+    const rows = await this.db.rows<Row>(
+      sql`SELECT ${columns} FROM ${from} WHERE ${sql.join(where, sql` AND `)}
+        ORDER BY a.raised_at DESC, a.id LIMIT ${q.limit} OFFSET ${q.offset}`,
+    );
+    return rows.map(toAlert);
+  }
+
+  /** Public warnings for the feed: open ones and those cancelled within `keepDays`. */
+  async publicFeed(limit: number, keepDays: number): Promise<StoredAlert[]> {
+    const rows = await this.db.rows<Row>(
+      sql`SELECT ${columns} FROM ${from}
+        WHERE a.public AND (a.status <> 'resolved' OR a.resolved_at > now() - make_interval(days => ${keepDays}))
+        ORDER BY a.cap_sent DESC, a.id LIMIT ${limit}`,
+    );
+    return rows.map(toAlert);
+  }
+
+  /**
+   * Moves an alert from one of `from` to `to`, stamping who and when; a public alert's next CAP
+   * message (with `ref` naming the one it replaces) is recorded in the same statement. Returns false
+   * when the alert is not in one of the `from` states (someone else moved it first).
+   */
+  async transition(
+    on: Executor,
+    id: string,
+    change: { from: AlertStatus[]; to: AlertStatus; by: string | null; note?: string; capRef?: string },
+  ): Promise<boolean> {
+    const stamp =
+      change.to === 'acknowledged'
+        ? sql`acknowledged_at = now(), acknowledged_by = ${change.by}`
+        : sql`resolved_at = now(), resolved_by = ${change.by}, resolution_note = ${change.note ?? ''}`;
+    const cap = change.capRef
+      ? sql`, cap_version = cap_version + 1, cap_sent = now(), cap_refs = cap_refs || ${JSON.stringify([change.capRef])}::jsonb`
+      : sql``;
+    const rows = await this.db.rows<{ id: string }>(
+      sql`UPDATE alert_alerts SET status = ${change.to}, ${stamp} ${cap}
+        WHERE id = ${id} AND status IN (${sql.join(
+          change.from.map((s) => sql`${s}`),
+          sql`, `,
+        )}) RETURNING id`,
+      on,
+    );
+    return rows.length === 1;
+  }
+
+  /** Changes an open public warning and records its next CAP message (an Update). */
+  async updateWarning(on: Executor, id: string, u: UpdateWarning, capRef: string): Promise<boolean> {
+    const sets = [
+      sql`cap_version = cap_version + 1`,
+      sql`cap_sent = now()`,
+      sql`cap_refs = cap_refs || ${JSON.stringify([capRef])}::jsonb`,
+    ];
+    if (u.urgency) sets.push(sql`urgency = ${u.urgency}`);
+    if (u.severity) sets.push(sql`severity = ${u.severity}`);
+    if (u.certainty) sets.push(sql`certainty = ${u.certainty}`);
+    if (u.headline) sets.push(sql`headline_th = ${u.headline.th}, headline_en = ${u.headline.en}`);
+    if (u.description)
+      sets.push(sql`description_th = ${u.description.th}, description_en = ${u.description.en}`);
+    if (u.instruction)
+      sets.push(sql`instruction_th = ${u.instruction.th}, instruction_en = ${u.instruction.en}`);
+    if (u.expiresAt) sets.push(sql`expires_at = ${u.expiresAt}`);
+    const rows = await this.db.rows<{ id: string }>(
+      sql`UPDATE alert_alerts SET ${sql.join(sets, sql`, `)}
+        WHERE id = ${id} AND public AND status <> 'resolved' RETURNING id`,
+      on,
+    );
+    return rows.length === 1;
+  }
+}
