@@ -4,7 +4,16 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import autocannon, { type Result } from 'autocannon';
-import { freePort, launch, type Proc, removeTempDir, startPlatform, tempDir, waitFor200 } from './lib.ts';
+import {
+  demoToken,
+  freePort,
+  launch,
+  type Proc,
+  removeTempDir,
+  startPlatform,
+  tempDir,
+  waitFor200,
+} from './lib.ts';
 import { withPglite } from './pglite.ts';
 import { cpuSeconds, loadAverage, machine, printTable, verdict } from './report.ts';
 
@@ -15,24 +24,7 @@ const TARGET_SHARE = 0.5; // the authenticated route should reach half the bare 
 
 /** Signs in as the demo citizen and creates an API token; returns it and the body of GET /api/me. */
 async function citizenToken(url: string): Promise<{ token: string; meBody: string }> {
-  const login = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'citizen@demo.local', password: 'mueang-demo' }),
-  });
-  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const created = await fetch(`${url}/api/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ name: 'bench' }),
-  });
-  if (created.status !== 201) throw new Error(`create token: ${created.status} ${await created.text()}`);
-  const { token } = (await created.json()) as { token: string };
+  const token = await demoToken(url, 'citizen@demo.local');
   const me = await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
   if (me.status !== 200) throw new Error(`GET /api/me with the token: ${me.status} ${await me.text()}`);
   return { token, meBody: await me.text() };

@@ -200,3 +200,25 @@ export function serverPidOf(wrapperPid: number): number {
   if (server === undefined) throw new Error(`no child of ${wrapperPid} runs src/cli.ts`);
   return server;
 }
+
+/** Signs in as a demo account and creates an API token for it (the demo password is `mueang-demo`). */
+export async function demoToken(url: string, email: string): Promise<string> {
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'mueang-demo' }),
+  });
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const created = await fetch(`${url}/api/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ name: 'bench' }),
+  });
+  if (created.status !== 201) throw new Error(`create token: ${created.status} ${await created.text()}`);
+  return ((await created.json()) as { token: string }).token;
+}

@@ -17,7 +17,7 @@ import { compileQuery } from '../src/platform/context/query.ts';
 import { ContextRepository } from '../src/platform/context/repository.ts';
 import { readFragment } from '../src/platform/context/validate.ts';
 import { openAndMigrate } from '../src/server.ts';
-import { removeTempDir, startPlatform, tempDir } from './lib.ts';
+import { demoToken, removeTempDir, startPlatform, tempDir } from './lib.ts';
 import { loadAverage, machine, printTable } from './report.ts';
 
 const { values } = parseArgs({
@@ -138,26 +138,7 @@ async function expectOk(res: Response): Promise<void> {
   if (res.status >= 300) throw new Error(`${res.status} ${body.slice(0, 200)}`);
 }
 
-async function staffToken(url: string): Promise<string> {
-  const login = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'officer@demo.local', password: 'mueang-demo' }),
-  });
-  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const created = await fetch(`${url}/api/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ name: 'bench' }),
-  });
-  if (created.status !== 201) throw new Error(`create token: ${created.status} ${await created.text()}`);
-  return ((await created.json()) as { token: string }).token;
-}
+const staffToken = (url: string) => demoToken(url, 'officer@demo.local');
 
 const randomId = (n: number) => `urn:ngsi-ld:AirQualityObserved:b${1 + Math.floor(rand(n, 7) * ENTITIES)}`;
 const queryParams = (n: number) => ({
