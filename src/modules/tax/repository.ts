@@ -15,6 +15,12 @@ export interface DepreciationSource {
   buildingType: string;
   ageFrom: number;
 }
+export interface BuildingCostSource {
+  firstYear: number;
+  lastYear: number;
+  buildingType: string;
+  code: string | null;
+}
 
 export interface ParcelForAssessment {
   id: string;
@@ -25,8 +31,11 @@ export interface ParcelForAssessment {
   valuePerM2: number | null;
   appraisal: AppraisalSource | null;
   uses: UsePart[];
-  buildings: (Omit<Building, 'depreciationPercent'> & {
+  buildings: (Omit<Building, 'depreciationPercent' | 'costPerM2Baht'> & {
     kind: string;
+    /** The building's own cost per m², else the building appraisal's (with `cost` saying which row), else null. */
+    costPerM2Baht: number | null;
+    cost: BuildingCostSource | null;
     depreciationPercent: number | null;
     depreciation: DepreciationSource | null;
   })[];
@@ -134,15 +143,16 @@ export class TaxRepository {
   async insertBuilding(
     on: Executor,
     parcelId: string,
-    b: Omit<Building, 'depreciationPercent'> & {
+    b: Omit<Building, 'depreciationPercent' | 'costPerM2Baht'> & {
       kind: string;
       buildingNo?: string;
+      costPerM2Baht?: number | null;
       depreciationPercent?: number | null;
     },
   ): Promise<string> {
     const [row] = await this.db.rows<{ id: string }>(
       sql`INSERT INTO tax_buildings (parcel_id, kind, floor_area_m2, cost_per_m2, age_years, depreciation_percent, building_no)
-      VALUES (${parcelId}, ${b.kind}, ${b.floorAreaM2}, ${b.costPerM2Baht}, ${b.ageYears}, ${b.depreciationPercent ?? null}, ${b.buildingNo ?? null})
+      VALUES (${parcelId}, ${b.kind}, ${b.floorAreaM2}, ${b.costPerM2Baht ?? null}, ${b.ageYears}, ${b.depreciationPercent ?? null}, ${b.buildingNo ?? null})
       RETURNING id`,
       on,
     );
@@ -212,6 +222,23 @@ export class TaxRepository {
     return row?.id;
   }
 
+  async upsertBuildingCost(
+    on: Executor,
+    c: { roundFrom: number; roundTo: number; buildingType: string; code?: string; costPerM2Baht: number },
+    importId: string,
+  ): Promise<string | undefined> {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`INSERT INTO tax_building_costs (first_year, last_year, building_type, code, cost_per_m2, import_id)
+        VALUES (${c.roundFrom}, ${c.roundTo}, ${c.buildingType}, ${c.code ?? null}, ${c.costPerM2Baht}, ${importId})
+        ON CONFLICT (first_year, last_year, building_type)
+        DO UPDATE SET code = EXCLUDED.code, cost_per_m2 = EXCLUDED.cost_per_m2, import_id = EXCLUDED.import_id
+        WHERE tax_building_costs.import_id IS DISTINCT FROM EXCLUDED.import_id
+        RETURNING id`,
+      on,
+    );
+    return row?.id;
+  }
+
   /** Whether the owner already has a sign of this size, type, text and place (not rejected). */
   async sameSignExists(
     on: Executor,
@@ -262,7 +289,8 @@ export class TaxRepository {
    * A page of the register after `afterId` (keyset paging keeps memory flat for a whole city). A parcel
    * without its own value takes the appraisal of the round covering `year`: its own deed's row first,
    * then its zone and block, then its zone; a building without its own depreciation takes the table's
-   * row for its kind at its age.
+   * row for its kind at its age, and one without its own cost per m² the building appraisal's row for
+   * its kind in the round covering `year`.
    */
   parcelsForAssessment(
     year: number,
@@ -277,7 +305,10 @@ export class TaxRepository {
         CASE WHEN a.id IS NOT NULL THEN json_build_object('firstYear', a.first_year, 'lastYear', a.last_year,
           'deedKind', a.deed_kind, 'deedNo', a.deed_no, 'zone', a.zone, 'block', a.block) END AS appraisal,
         p.uses,
-        COALESCE((SELECT json_agg(json_build_object('kind', b.kind, 'floorAreaM2', b.floor_area_m2::float8, 'costPerM2Baht', b.cost_per_m2::float8,
+        COALESCE((SELECT json_agg(json_build_object('kind', b.kind, 'floorAreaM2', b.floor_area_m2::float8,
+          'costPerM2Baht', COALESCE(b.cost_per_m2, c.cost_per_m2)::float8,
+          'cost', CASE WHEN c.building_type IS NOT NULL THEN json_build_object('firstYear', c.first_year, 'lastYear', c.last_year,
+            'buildingType', c.building_type, 'code', c.code) END,
           'ageYears', b.age_years, 'depreciationPercent', COALESCE(b.depreciation_percent, d.depreciation_percent)::float8,
           'depreciation', CASE WHEN d.building_type IS NOT NULL THEN json_build_object('buildingType', d.building_type, 'ageFrom', d.age_from) END)
           ORDER BY b.id)
@@ -285,6 +316,9 @@ export class TaxRepository {
           LEFT JOIN LATERAL (SELECT t.building_type, t.age_from, t.depreciation_percent FROM tax_depreciation t
             WHERE b.depreciation_percent IS NULL AND t.building_type = b.kind AND t.age_from <= b.age_years
             ORDER BY t.age_from DESC LIMIT 1) d ON true
+          LEFT JOIN LATERAL (SELECT t.first_year, t.last_year, t.building_type, t.code, t.cost_per_m2 FROM tax_building_costs t
+            WHERE b.cost_per_m2 IS NULL AND t.building_type = b.kind AND t.first_year <= ${year} AND t.last_year >= ${year}
+            ORDER BY t.first_year DESC LIMIT 1) c ON true
           WHERE b.parcel_id = p.id), '[]'::json) AS buildings
       FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id
       LEFT JOIN LATERAL (SELECT t.* FROM tax_appraisals t
@@ -593,6 +627,23 @@ export class TaxRepository {
       sql`SELECT t.id, t.building_type AS "buildingType", t.age_from AS "ageFrom", t.depreciation_percent::float8 AS "depreciationPercent"
         FROM tax_depreciation t WHERE ${where}
         ORDER BY t.building_type, t.age_from LIMIT ${limit} OFFSET ${offset}`,
+    );
+    return { total: count.n, items };
+  }
+
+  /** The imported Treasury building appraisal, newest round first, searched by building type or code. */
+  async buildingCostRows(q: string | undefined, limit: number, offset: number) {
+    const where = q
+      ? sql`(t.building_type ILIKE ${like(q)} ESCAPE '\\' OR t.code ILIKE ${like(q)} ESCAPE '\\')`
+      : sql`true`;
+    const [count] = await this.db.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM tax_building_costs t WHERE ${where}`,
+    );
+    const items = await this.db.rows(
+      sql`SELECT t.id, t.first_year AS "roundFrom", t.last_year AS "roundTo", t.building_type AS "buildingType", t.code,
+          t.cost_per_m2::float8 AS "costPerM2"
+        FROM tax_building_costs t WHERE ${where}
+        ORDER BY t.first_year DESC, t.building_type, t.id LIMIT ${limit} OFFSET ${offset}`,
     );
     return { total: count.n, items };
   }

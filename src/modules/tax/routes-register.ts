@@ -33,6 +33,7 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
     signs: (q: RegisterQueryInput) => service.repo.registerSigns(q.q, q.limit, q.offset),
     appraisals: (q: RegisterQueryInput) => service.repo.appraisalRows(q.q, q.limit, q.offset),
     depreciation: (q: RegisterQueryInput) => service.repo.depreciationRows(q.q, q.limit, q.offset),
+    'building-costs': (q: RegisterQueryInput) => service.repo.buildingCostRows(q.q, q.limit, q.offset),
   };
   for (const [kind, list] of Object.entries(lists)) {
     app.get(

@@ -54,7 +54,8 @@ export const BuildingSchema = Type.Object(
   {
     kind: Type.String({ minLength: 1, maxLength: 100 }),
     floorAreaM2: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
-    costPerM2Baht: Type.Number({ minimum: 0, maximum: 1_000_000 }),
+    /** Leave out to take it from the imported Treasury building appraisal (by kind, for the year's round). */
+    costPerM2Baht: Type.Optional(Type.Number({ minimum: 0, maximum: 1_000_000 })),
     ageYears: Type.Integer({ minimum: 0, maximum: 500 }),
     /** Leave out to take it from the imported depreciation table (by kind and age). */
     depreciationPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),

@@ -11,6 +11,7 @@ import { instalmentRule, landBuildingLate, landBuildingRates2569, signLate, sign
 import {
   type AppraisalSource,
   type BillRow,
+  type BuildingCostSource,
   type DepreciationSource,
   type InstalmentRow,
   type ParcelForAssessment,
@@ -42,6 +43,8 @@ function unvaluedReason(p: ParcelForAssessment): string | undefined {
   if (p.valuePerM2 === null) return 'no value per m² of its own and no appraisal row for its deed or zone';
   const b = p.buildings.find((x) => x.depreciationPercent === null);
   if (b) return `building "${b.kind}" aged ${b.ageYears}: no depreciation of its own and no table row`;
+  const c = p.buildings.find((x) => x.costPerM2Baht === null);
+  if (c) return `building "${c.kind}": no cost per m² of its own and no building appraisal row for its kind`;
   return undefined;
 }
 
@@ -64,6 +67,14 @@ function depreciationNote(d: DepreciationSource) {
   return {
     th: `ตารางค่าเสื่อม: ${d.buildingType} อายุตั้งแต่ ${d.ageFrom} ปี`,
     en: `depreciation table: ${d.buildingType}, from ${d.ageFrom} years`,
+  };
+}
+
+function buildingCostNote(c: BuildingCostSource) {
+  const code = c.code ? { th: ` รหัส ${c.code}`, en: `, code ${c.code}` } : { th: '', en: '' };
+  return {
+    th: `ราคาประเมินสิ่งปลูกสร้างของกรมธนารักษ์ รอบ ${c.firstYear}–${c.lastYear}: ${c.buildingType}${code.th}`,
+    en: `Treasury building appraisal ${c.firstYear}–${c.lastYear}: ${c.buildingType}${code.en}`,
   };
 }
 
@@ -214,6 +225,8 @@ export class TaxService {
                 landValueSource: p.appraisal ? appraisalNote(p.appraisal) : undefined,
                 buildings: p.buildings.map((b) => ({
                   ...b,
+                  costPerM2Baht: b.costPerM2Baht!,
+                  costSource: b.cost ? buildingCostNote(b.cost) : undefined,
                   depreciationPercent: b.depreciationPercent!,
                   source: b.depreciation ? depreciationNote(b.depreciation) : undefined,
                 })),

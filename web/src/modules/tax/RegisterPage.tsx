@@ -9,8 +9,8 @@ import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.ts
 import { type Column, Table } from '../../ui/Table.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 
-type Kind = 'parcels' | 'buildings' | 'signs' | 'appraisals' | 'depreciation';
-const kinds: Kind[] = ['parcels', 'buildings', 'signs', 'appraisals', 'depreciation'];
+type Kind = 'parcels' | 'buildings' | 'signs' | 'appraisals' | 'depreciation' | 'building-costs';
+const kinds: Kind[] = ['parcels', 'buildings', 'signs', 'appraisals', 'depreciation', 'building-costs'];
 const pageSize = 20;
 
 interface Page<T> {
@@ -64,6 +64,14 @@ interface DepreciationRow {
   ageFrom: number;
   depreciationPercent: number;
 }
+interface BuildingCostRow {
+  id: string;
+  roundFrom: number;
+  roundTo: number;
+  buildingType: string;
+  code: string | null;
+  costPerM2: number;
+}
 interface Owner {
   id: string;
   kind: 'person' | 'juristic';
@@ -94,7 +102,7 @@ interface ParcelDetail {
     buildingNo: string | null;
     kind: string;
     floorAreaM2: number;
-    costPerM2Baht: number;
+    costPerM2Baht: number | null;
     ageYears: number;
     depreciationPercent: number | null;
   }[];
@@ -209,7 +217,7 @@ function RegisterList({
     queryFn: () => {
       const params = new URLSearchParams({ limit: String(pageSize), offset: String(page * pageSize) });
       if (q) params.set('q', q);
-      return api<Page<ParcelRow | BuildingRow | SignRow | AppraisalRow | DepreciationRow>>(
+      return api<Page<ParcelRow | BuildingRow | SignRow | AppraisalRow | DepreciationRow | BuildingCostRow>>(
         'GET',
         `/api/tax/register/${kind}?${params}`,
       );
@@ -326,6 +334,25 @@ function RegisterList({
       <Table
         caption={caption}
         rows={list.data.items as DepreciationRow[]}
+        rowKey={(r) => r.id}
+        columns={columns}
+        pageSize={pageSize}
+        server={server}
+        empty={t('tax.register.none')}
+      />
+    );
+  }
+  if (kind === 'building-costs') {
+    const columns: Column<BuildingCostRow>[] = [
+      { key: 'round', header: t('tax.register.round'), cell: (r) => `${r.roundFrom}–${r.roundTo}` },
+      { key: 'type', header: t('tax.register.buildingKind'), cell: (r) => r.buildingType },
+      { key: 'code', header: t('tax.register.code'), cell: (r) => r.code ?? '—' },
+      { key: 'cost', header: t('tax.register.cost'), cell: (r) => num(r.costPerM2, i18n.language) },
+    ];
+    return (
+      <Table
+        caption={caption}
+        rows={list.data.items as BuildingCostRow[]}
         rowKey={(r) => r.id}
         columns={columns}
         pageSize={pageSize}
@@ -457,7 +484,14 @@ function Detail({ opened }: { opened: NonNullable<Opened> }) {
               header: t('tax.register.floorArea'),
               cell: (b) => num(b.floorAreaM2, i18n.language),
             },
-            { key: 'cost', header: t('tax.register.cost'), cell: (b) => num(b.costPerM2Baht, i18n.language) },
+            {
+              key: 'cost',
+              header: t('tax.register.cost'),
+              cell: (b) =>
+                b.costPerM2Baht === null
+                  ? t('tax.register.fromBuildingAppraisal')
+                  : num(b.costPerM2Baht, i18n.language),
+            },
             { key: 'age', header: t('tax.register.age'), cell: (b) => b.ageYears },
             {
               key: 'dep',
