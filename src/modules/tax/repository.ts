@@ -41,6 +41,32 @@ export interface ParcelForAssessment {
   })[];
 }
 
+/** The fields staff may correct, as the API names them. */
+export interface ParcelEditable {
+  ownerTaxId: string;
+  areaM2: number;
+  valuePerM2Baht: number | null;
+  appraisalZone: string | null;
+  appraisalBlock: string | null;
+  uses: UsePart[];
+}
+export interface BuildingEditable {
+  buildingNo: string | null;
+  kind: string;
+  floorAreaM2: number;
+  costPerM2Baht: number | null;
+  ageYears: number;
+  depreciationPercent: number | null;
+}
+export interface SignEditable {
+  ownerTaxId: string;
+  widthCm: number;
+  heightCm: number;
+  type: 1 | 2 | 3;
+  moving: boolean;
+  text: string | null;
+}
+
 export interface SignForAssessment {
   id: string;
   ownerId: string;
@@ -237,6 +263,70 @@ export class TaxRepository {
       on,
     );
     return row?.id;
+  }
+
+  /** A parcel's editable fields as the API names them, locked for the edit's transaction. */
+  async parcelForEdit(on: Executor, id: string) {
+    const [row] = await this.db.rows<ParcelEditable & { version: number }>(
+      sql`SELECT p.version, o.tax_id AS "ownerTaxId", p.area_m2::float8 AS "areaM2", p.value_per_m2::float8 AS "valuePerM2Baht",
+          p.appraisal_zone AS "appraisalZone", p.appraisal_block AS "appraisalBlock", p.uses
+        FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id WHERE p.id = ${id} FOR UPDATE OF p`,
+      on,
+    );
+    return row;
+  }
+
+  /** Writes an edit if the parcel is still at `version`; answers the new version, or nothing when it is not. */
+  async updateParcel(on: Executor, id: string, version: number, p: ParcelEditable & { ownerId: string }) {
+    const [row] = await this.db.rows<{ version: number }>(
+      sql`UPDATE tax_parcels SET owner_id = ${p.ownerId}, area_m2 = ${p.areaM2}, value_per_m2 = ${p.valuePerM2Baht},
+          appraisal_zone = ${p.appraisalZone}, appraisal_block = ${p.appraisalBlock}, uses = ${JSON.stringify(p.uses)}::jsonb,
+          version = version + 1
+        WHERE id = ${id} AND version = ${version} RETURNING version`,
+      on,
+    );
+    return row?.version;
+  }
+
+  async buildingForEdit(on: Executor, id: string) {
+    const [row] = await this.db.rows<BuildingEditable & { version: number; parcelId: string }>(
+      sql`SELECT b.version, b.parcel_id AS "parcelId", b.building_no AS "buildingNo", b.kind, b.floor_area_m2::float8 AS "floorAreaM2",
+          b.cost_per_m2::float8 AS "costPerM2Baht", b.age_years AS "ageYears", b.depreciation_percent::float8 AS "depreciationPercent"
+        FROM tax_buildings b WHERE b.id = ${id} FOR UPDATE`,
+      on,
+    );
+    return row;
+  }
+
+  async updateBuilding(on: Executor, id: string, version: number, b: BuildingEditable) {
+    const [row] = await this.db.rows<{ version: number }>(
+      sql`UPDATE tax_buildings SET building_no = ${b.buildingNo}, kind = ${b.kind}, floor_area_m2 = ${b.floorAreaM2},
+          cost_per_m2 = ${b.costPerM2Baht}, age_years = ${b.ageYears}, depreciation_percent = ${b.depreciationPercent},
+          version = version + 1
+        WHERE id = ${id} AND version = ${version} RETURNING version`,
+      on,
+    );
+    return row?.version;
+  }
+
+  async signForEdit(on: Executor, id: string) {
+    const [row] = await this.db.rows<SignEditable & { version: number }>(
+      sql`SELECT s.version, o.tax_id AS "ownerTaxId", s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",
+          s.sign_type AS type, s.moving, s.text_content AS text
+        FROM tax_signs s JOIN tax_owners o ON o.id = s.owner_id WHERE s.id = ${id} FOR UPDATE OF s`,
+      on,
+    );
+    return row;
+  }
+
+  async updateSign(on: Executor, id: string, version: number, x: SignEditable & { ownerId: string }) {
+    const [row] = await this.db.rows<{ version: number }>(
+      sql`UPDATE tax_signs SET owner_id = ${x.ownerId}, width_cm = ${x.widthCm}, height_cm = ${x.heightCm},
+          sign_type = ${x.type}, moving = ${x.moving}, text_content = ${x.text}, version = version + 1
+        WHERE id = ${id} AND version = ${version} RETURNING version`,
+      on,
+    );
+    return row?.version;
   }
 
   /** Whether the owner already has a sign of this size, type, text and place (not rejected). */
@@ -651,12 +741,12 @@ export class TaxRepository {
   /** One parcel with its owner, buildings and bills, as the register shows it. */
   async registerParcel(id: string) {
     const [row] = await this.db.rows(
-      sql`SELECT p.id, p.deed_kind AS "deedKind", p.deed_no AS "deedNo", p.area_m2::float8 AS "areaM2",
+      sql`SELECT p.id, p.version, p.deed_kind AS "deedKind", p.deed_no AS "deedNo", p.area_m2::float8 AS "areaM2",
           p.value_per_m2::float8 AS "valuePerM2", p.appraisal_zone AS "appraisalZone", p.appraisal_block AS "appraisalBlock",
           p.zone_code AS zone, p.uses,
           CASE WHEN p.location IS NULL THEN NULL ELSE json_build_object('lon', ST_X(p.location), 'lat', ST_Y(p.location)) END AS location,
           json_build_object('id', o.id, 'kind', o.kind, 'name', o.name, 'taxId', o.tax_id) AS owner,
-          COALESCE((SELECT json_agg(json_build_object('id', b.id, 'buildingNo', b.building_no, 'kind', b.kind,
+          COALESCE((SELECT json_agg(json_build_object('id', b.id, 'version', b.version, 'buildingNo', b.building_no, 'kind', b.kind,
             'floorAreaM2', b.floor_area_m2::float8, 'costPerM2Baht', b.cost_per_m2::float8, 'ageYears', b.age_years,
             'depreciationPercent', b.depreciation_percent::float8) ORDER BY b.building_no NULLS LAST, b.id)
             FROM tax_buildings b WHERE b.parcel_id = p.id), '[]'::json) AS buildings,
@@ -668,7 +758,7 @@ export class TaxRepository {
 
   async registerSign(id: string) {
     const [row] = await this.db.rows(
-      sql`SELECT s.id, s.text_content AS text, s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",
+      sql`SELECT s.id, s.version, s.text_content AS text, s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",
           s.sign_type AS type, s.moving, s.status, s.declared_at AS "declaredAt", jsonb_array_length(s.photos) AS photos,
           CASE WHEN s.location IS NULL THEN NULL ELSE json_build_object('lon', ST_X(s.location), 'lat', ST_Y(s.location)) END AS location,
           json_build_object('id', o.id, 'kind', o.kind, 'name', o.name, 'taxId', o.tax_id) AS owner,
