@@ -3,11 +3,21 @@ import { Link } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import {
+  buildingPatch,
+  buildingValues,
+  parcelPatch,
+  parcelValues,
+  signPatch,
+  signValues,
+  uses as useKinds,
+} from '../../forms/register-edit.ts';
 import { useMe } from '../../session.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { type Column, Table } from '../../ui/Table.tsx';
 import { TextField } from '../../ui/TextField.tsx';
+import { type EditField, RegisterEdit } from './RegisterEdit.tsx';
 
 type Kind = 'parcels' | 'buildings' | 'signs' | 'appraisals' | 'depreciation' | 'building-costs';
 const kinds: Kind[] = ['parcels', 'buildings', 'signs', 'appraisals', 'depreciation', 'building-costs'];
@@ -87,6 +97,7 @@ interface BillRef {
 }
 interface ParcelDetail {
   id: string;
+  version: number;
   deedKind: string;
   deedNo: string;
   areaM2: number;
@@ -99,6 +110,7 @@ interface ParcelDetail {
   owner: Owner;
   buildings: {
     id: string;
+    version: number;
     buildingNo: string | null;
     kind: string;
     floorAreaM2: number;
@@ -110,6 +122,7 @@ interface ParcelDetail {
 }
 interface SignDetail {
   id: string;
+  version: number;
   text: string | null;
   widthCm: number;
   heightCm: number;
@@ -191,7 +204,13 @@ export function RegisterPage() {
             <Button type="submit">{t('tax.register.find')}</Button>
           </form>
           <RegisterList kind={kind} q={q} page={page} onPage={setPage} onOpen={setOpened} />
-          {opened && <Detail opened={opened} />}
+          {opened && (
+            <Detail
+              key={`${opened.kind}-${opened.id}`}
+              opened={opened}
+              canEdit={me.data?.role !== 'executive'}
+            />
+          )}
         </>
       )}
     </section>
@@ -394,17 +413,20 @@ function RegisterList({
   );
 }
 
-function Detail({ opened }: { opened: NonNullable<Opened> }) {
+function Detail({ opened, canEdit }: { opened: NonNullable<Opened>; canEdit: boolean }) {
   const { t, i18n } = useTranslation();
   const heading = useRef<HTMLHeadingElement>(null);
+  // What is being corrected: the parcel or sign itself ('self'), or one of the parcel's buildings by id.
+  const [editing, setEditing] = useState<string | null>(null);
+  const queryKey = ['tax', 'register', opened.kind, 'one', opened.id];
   const item = useQuery({
-    queryKey: ['tax', 'register', opened.kind, 'one', opened.id],
+    queryKey,
     queryFn: () => api<ParcelDetail | SignDetail>('GET', `/api/tax/register/${opened.kind}/${opened.id}`),
   });
-  // Take keyboard and screen-reader users to what they opened.
+  // Take keyboard and screen-reader users to what they opened, and back to it after an edit.
   useEffect(() => {
-    if (item.data) heading.current?.focus();
-  }, [item.data]);
+    if (item.data && editing === null) heading.current?.focus();
+  }, [item.data, editing]);
   if (item.isPending) return <Spinner />;
   if (item.isError) return <ErrorState error={item.error} />;
   const d = item.data;
@@ -446,6 +468,22 @@ function Detail({ opened }: { opened: NonNullable<Opened> }) {
           {t(`tax.declarations.status.${s.status}`)} · {t('tax.register.photos', { count: s.photos })}
         </p>
         {s.location && <p>{t('tax.declare.located', { lat: s.location.lat, lon: s.location.lon })}</p>}
+        {canEdit &&
+          (editing === 'self' ? (
+            <RegisterEdit
+              title={t('tax.edit.signTitle')}
+              url={`/api/tax/register/signs/${s.id}`}
+              fields={signFields(t)}
+              initial={signValues({ ...s, ownerTaxId: s.owner.taxId })}
+              check={(v) => signPatch({ ...s, ownerTaxId: s.owner.taxId }, v, s.version)}
+              queryKey={queryKey}
+              onDone={() => setEditing(null)}
+            />
+          ) : (
+            <Button variant="secondary" onClick={() => setEditing('self')}>
+              {t('tax.edit.correct')}
+            </Button>
+          ))}
         {bills}
       </Card>
     );
@@ -471,6 +509,22 @@ function Detail({ opened }: { opened: NonNullable<Opened> }) {
           </li>
         ))}
       </ul>
+      {canEdit &&
+        (editing === 'self' ? (
+          <RegisterEdit
+            title={t('tax.edit.parcelTitle')}
+            url={`/api/tax/register/parcels/${p.id}`}
+            fields={parcelFields(t, p.uses.length)}
+            initial={parcelValues({ ...p, ownerTaxId: p.owner.taxId })}
+            check={(v) => parcelPatch({ ...p, ownerTaxId: p.owner.taxId }, v, p.version)}
+            queryKey={queryKey}
+            onDone={() => setEditing(null)}
+          />
+        ) : (
+          <Button variant="secondary" onClick={() => setEditing('self')}>
+            {t('tax.edit.correct')}
+          </Button>
+        ))}
       {p.buildings.length > 0 && (
         <Table
           caption={t('tax.register.kinds.buildings')}
@@ -499,10 +553,116 @@ function Detail({ opened }: { opened: NonNullable<Opened> }) {
               cell: (b) =>
                 b.depreciationPercent === null ? t('tax.register.fromTable') : `${b.depreciationPercent}%`,
             },
+            ...(canEdit
+              ? [
+                  {
+                    key: 'edit',
+                    header: t('tax.edit.correct'),
+                    cell: (b: ParcelDetail['buildings'][number]) => (
+                      <Button
+                        variant="link"
+                        aria-label={t('tax.edit.correctBuilding', { no: b.buildingNo ?? b.kind })}
+                        onClick={() => setEditing(b.id)}
+                      >
+                        {t('tax.edit.correct')}
+                      </Button>
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
       )}
+      {canEdit &&
+        p.buildings
+          .filter((b) => b.id === editing)
+          .map((b) => (
+            <RegisterEdit
+              key={b.id}
+              title={t('tax.edit.buildingTitle', { no: b.buildingNo ?? b.kind })}
+              url={`/api/tax/register/buildings/${b.id}`}
+              fields={buildingFields(t)}
+              initial={buildingValues(b)}
+              check={(v) => buildingPatch(b, v, b.version)}
+              queryKey={queryKey}
+              onDone={() => setEditing(null)}
+            />
+          ))}
       {bills}
     </Card>
   );
+}
+
+type T = ReturnType<typeof useTranslation>['t'];
+
+const ownerField = (t: T): EditField => ({
+  name: 'ownerTaxId',
+  label: t('tax.edit.ownerTaxId'),
+  hint: t('tax.edit.ownerTaxIdHint'),
+  inputMode: 'numeric',
+});
+
+function parcelFields(t: T, useCount: number): EditField[] {
+  const useOptions = useKinds.map((u) => ({ value: u, label: t(`tax.register.uses.${u}`) }));
+  return [
+    ownerField(t),
+    { name: 'rai', label: t('tax.edit.rai'), inputMode: 'numeric' },
+    { name: 'ngan', label: t('tax.edit.ngan'), hint: t('tax.edit.nganHint'), inputMode: 'numeric' },
+    { name: 'wa', label: t('tax.edit.wa'), inputMode: 'decimal' },
+    {
+      name: 'valuePerM2Baht',
+      label: t('tax.register.value'),
+      hint: t('tax.edit.emptyFromAppraisal'),
+      inputMode: 'decimal',
+    },
+    { name: 'appraisalZone', label: t('tax.edit.appraisalZone') },
+    { name: 'appraisalBlock', label: t('tax.edit.appraisalBlock') },
+    ...Array.from({ length: useCount }, (_, i) => [
+      { name: `use${i}`, label: t('tax.edit.use', { n: i + 1 }), options: useOptions },
+      { name: `share${i}`, label: t('tax.edit.share', { n: i + 1 }), inputMode: 'decimal' as const },
+    ]).flat(),
+  ];
+}
+
+function buildingFields(t: T): EditField[] {
+  return [
+    { name: 'buildingNo', label: t('tax.register.buildingNo') },
+    { name: 'kind', label: t('tax.register.buildingKind') },
+    { name: 'floorAreaM2', label: t('tax.register.floorArea'), inputMode: 'decimal' },
+    {
+      name: 'costPerM2Baht',
+      label: t('tax.register.cost'),
+      hint: t('tax.edit.emptyFromBuildingAppraisal'),
+      inputMode: 'decimal',
+    },
+    { name: 'ageYears', label: t('tax.register.age'), inputMode: 'numeric' },
+    {
+      name: 'depreciationPercent',
+      label: t('tax.register.depreciation'),
+      hint: t('tax.edit.emptyFromTable'),
+      inputMode: 'decimal',
+    },
+  ];
+}
+
+function signFields(t: T): EditField[] {
+  return [
+    ownerField(t),
+    { name: 'widthCm', label: t('tax.edit.widthCm'), inputMode: 'decimal' },
+    { name: 'heightCm', label: t('tax.edit.heightCm'), inputMode: 'decimal' },
+    {
+      name: 'type',
+      label: t('tax.declare.type'),
+      options: ['1', '2', '3'].map((v) => ({ value: v, label: v })),
+    },
+    {
+      name: 'moving',
+      label: t('tax.edit.moving'),
+      options: [
+        { value: 'false', label: t('tax.declare.static') },
+        { value: 'true', label: t('tax.declare.movingYes') },
+      ],
+    },
+    { name: 'text', label: t('tax.declare.text') },
+  ];
 }
