@@ -245,4 +245,28 @@ describe('finance staff correct the register', () => {
     });
     expect(anonymous.status).toBe(401);
   });
+
+  it('opens a building on its own, with its parcel, owner and bills; the read is audited', async () => {
+    const [b1] = buildingIds;
+    const res = await open('buildings', b1);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      id: b1,
+      version: 2,
+      kind: 'ตึก 2 ชั้น',
+      costPerM2Baht: null,
+      parcel: { id: parcelId, deedKind: 'chanote', deedNo: 'EDIT-1' },
+      owner: { id: second.id, taxId: second.taxId },
+      bills: [],
+    });
+    const audited = await t.db.rows(
+      sql`SELECT 1 FROM core_audit_log WHERE action = 'tax.building.read' AND resource_id = ${b1}`,
+    );
+    expect(audited).toHaveLength(1);
+    expect((await open('buildings', '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await open('buildings', "1' OR '1'='1")).status).toBe(400);
+    const officer = await t.signIn('officer');
+    const other = await t.json({ method: 'GET', url: `/api/tax/register/buildings/${b1}`, headers: officer });
+    expect(other.status).toBe(403);
+  });
 });

@@ -756,6 +756,20 @@ export class TaxRepository {
     return row;
   }
 
+  /** One building with its parcel, the parcel's owner and the parcel's bills (a building is billed with its parcel). */
+  async registerBuilding(id: string) {
+    const [row] = await this.db.rows(
+      sql`SELECT b.id, b.version, b.building_no AS "buildingNo", b.kind, b.floor_area_m2::float8 AS "floorAreaM2",
+          b.cost_per_m2::float8 AS "costPerM2Baht", b.age_years AS "ageYears", b.depreciation_percent::float8 AS "depreciationPercent",
+          json_build_object('id', p.id, 'deedKind', p.deed_kind, 'deedNo', p.deed_no) AS parcel,
+          json_build_object('id', o.id, 'kind', o.kind, 'name', o.name, 'taxId', o.tax_id) AS owner,
+          ${billsOf(sql`x.parcel_id = p.id`)} AS bills
+        FROM tax_buildings b JOIN tax_parcels p ON p.id = b.parcel_id JOIN tax_owners o ON o.id = p.owner_id
+        WHERE b.id = ${id}`,
+    );
+    return row;
+  }
+
   async registerSign(id: string) {
     const [row] = await this.db.rows(
       sql`SELECT s.id, s.version, s.text_content AS text, s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",

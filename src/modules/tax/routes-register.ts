@@ -65,6 +65,7 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
 
   const one = {
     parcels: { read: (id: string) => service.repo.registerParcel(id), type: 'tax.parcel' },
+    buildings: { read: (id: string) => service.repo.registerBuilding(id), type: 'tax.building' },
     signs: { read: (id: string) => service.repo.registerSign(id), type: 'tax.sign' },
   };
   for (const [kind, { read, type }] of Object.entries(one)) {
@@ -72,7 +73,11 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
       `/register/${kind}/:id`,
       {
         config: readers,
-        schema: { tags, summary: `One of the register's ${kind}, with its owner and bills`, params: IdParam },
+        schema: {
+          tags,
+          summary: `One of the register's ${kind}, with its owner and bills (a building's are its parcel's)`,
+          params: IdParam,
+        },
       },
       async (request) => {
         const id = (request.params as { id: string }).id;

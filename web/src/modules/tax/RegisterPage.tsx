@@ -120,6 +120,19 @@ interface ParcelDetail {
   }[];
   bills: BillRef[];
 }
+interface BuildingDetail {
+  id: string;
+  version: number;
+  buildingNo: string | null;
+  kind: string;
+  floorAreaM2: number;
+  costPerM2Baht: number | null;
+  ageYears: number;
+  depreciationPercent: number | null;
+  parcel: { id: string; deedKind: string; deedNo: string };
+  owner: Owner;
+  bills: BillRef[];
+}
 interface SignDetail {
   id: string;
   version: number;
@@ -135,7 +148,7 @@ interface SignDetail {
   bills: BillRef[];
 }
 
-type Opened = { kind: 'parcels' | 'signs'; id: string } | null;
+type Opened = { kind: 'parcels' | 'signs' | 'buildings'; id: string } | null;
 
 const num = (n: number, lang: string) => n.toLocaleString(lang === 'th' ? 'th-TH' : 'en-GB');
 const baht = (satang: number, lang: string) =>
@@ -209,6 +222,7 @@ export function RegisterPage() {
               key={`${opened.kind}-${opened.id}`}
               opened={opened}
               canEdit={me.data?.role !== 'executive'}
+              onOpen={setOpened}
             />
           )}
         </>
@@ -303,7 +317,7 @@ function RegisterList({
       {
         key: 'open',
         header: t('tax.declarations.action'),
-        cell: (r) => open(deed(r), { kind: 'parcels', id: r.parcelId }),
+        cell: (r) => open(`${deed(r)} ${r.buildingNo ?? r.kind}`, { kind: 'buildings', id: r.id }),
       },
     ];
     return (
@@ -413,7 +427,15 @@ function RegisterList({
   );
 }
 
-function Detail({ opened, canEdit }: { opened: NonNullable<Opened>; canEdit: boolean }) {
+function Detail({
+  opened,
+  canEdit,
+  onOpen,
+}: {
+  opened: NonNullable<Opened>;
+  canEdit: boolean;
+  onOpen: (o: Opened) => void;
+}) {
   const { t, i18n } = useTranslation();
   const heading = useRef<HTMLHeadingElement>(null);
   // What is being corrected: the parcel or sign itself ('self'), or one of the parcel's buildings by id.
@@ -421,7 +443,8 @@ function Detail({ opened, canEdit }: { opened: NonNullable<Opened>; canEdit: boo
   const queryKey = ['tax', 'register', opened.kind, 'one', opened.id];
   const item = useQuery({
     queryKey,
-    queryFn: () => api<ParcelDetail | SignDetail>('GET', `/api/tax/register/${opened.kind}/${opened.id}`),
+    queryFn: () =>
+      api<ParcelDetail | SignDetail | BuildingDetail>('GET', `/api/tax/register/${opened.kind}/${opened.id}`),
   });
   // Take keyboard and screen-reader users to what they opened, and back to it after an edit.
   useEffect(() => {
@@ -454,6 +477,49 @@ function Detail({ opened, canEdit }: { opened: NonNullable<Opened>; canEdit: boo
       )}
     </>
   );
+  if (opened.kind === 'buildings') {
+    const b = d as BuildingDetail;
+    const parcelDeed = `${t(`tax.register.deedKinds.${b.parcel.deedKind}`)} ${b.parcel.deedNo}`;
+    return (
+      <Card data-testid="register-detail">
+        <h2 ref={heading} tabIndex={-1}>
+          {t('tax.register.building', { no: b.buildingNo ?? '—', kind: b.kind })}
+        </h2>
+        <p>
+          {t('tax.register.onParcel', { deed: parcelDeed })}{' '}
+          <Button variant="link" onClick={() => onOpen({ kind: 'parcels', id: b.parcel.id })}>
+            {t('tax.register.openParcel')}
+          </Button>
+        </p>
+        {owner}
+        <p>
+          {t('tax.register.floorArea')}: {num(b.floorAreaM2, i18n.language)} · {t('tax.register.cost')}:{' '}
+          {b.costPerM2Baht === null
+            ? t('tax.register.fromBuildingAppraisal')
+            : num(b.costPerM2Baht, i18n.language)}{' '}
+          · {t('tax.register.age')}: {b.ageYears} · {t('tax.register.depreciation')}:{' '}
+          {b.depreciationPercent === null ? t('tax.register.fromTable') : `${b.depreciationPercent}%`}
+        </p>
+        {canEdit &&
+          (editing === 'self' ? (
+            <RegisterEdit
+              title={t('tax.edit.buildingTitle', { no: b.buildingNo ?? b.kind })}
+              url={`/api/tax/register/buildings/${b.id}`}
+              fields={buildingFields(t)}
+              initial={buildingValues(b)}
+              check={(v) => buildingPatch(b, v, b.version)}
+              queryKey={queryKey}
+              onDone={() => setEditing(null)}
+            />
+          ) : (
+            <Button variant="secondary" onClick={() => setEditing('self')}>
+              {t('tax.edit.correct')}
+            </Button>
+          ))}
+        {bills}
+      </Card>
+    );
+  }
   if (opened.kind === 'signs') {
     const s = d as SignDetail;
     return (
