@@ -91,7 +91,7 @@ export function RegisterEdit({
             label={f.label}
             options={f.options}
             value={values[f.name] ?? ''}
-            aria-invalid={errorOf(f.name) ? true : undefined}
+            error={errorOf(f.name)}
             onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
           />
         ) : (
@@ -107,13 +107,6 @@ export function RegisterEdit({
           />
         ),
       )}
-      {fields
-        .filter((f) => f.options && errorOf(f.name))
-        .map((f) => (
-          <p key={f.name} className="field-error" role="alert">
-            {f.label}: {errorOf(f.name)}
-          </p>
-        ))}
       {note && <p role="status">{note}</p>}
       {stale ? (
         <div role="alert">
