@@ -255,7 +255,10 @@ function RegisterList({
         `/api/tax/register/${kind}?${params}`,
       );
     },
-    placeholderData: keepPreviousData,
+    // Keep the last page on screen while the next loads, but never another kind's rows under this
+    // kind's columns (switching from parcels to buildings crashed on the parcels' missing fields).
+    placeholderData: (previous, query) =>
+      query?.queryKey[2] === kind ? keepPreviousData(previous) : undefined,
   });
   if (list.isPending) return <Spinner />;
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
