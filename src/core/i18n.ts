@@ -64,6 +64,15 @@ const messages: Messages = {
   'complaints.not_open': { th: 'เรื่องนี้ปิดไปแล้ว', en: 'This complaint is no longer open' },
   'tax.tax_id_invalid': { th: 'เลขประจำตัวผู้เสียภาษีไม่ถูกต้อง', en: 'The tax ID is not valid' },
   'tax.use_shares': { th: 'สัดส่วนการใช้ประโยชน์รวมกันต้องเท่ากับ 100%', en: 'Use shares must add up to 100%' },
+  'tax.edit_stale': {
+    th: 'มีผู้อื่นแก้ไขรายการนี้หลังจากที่คุณเปิดอ่าน กรุณาเปิดใหม่แล้วแก้ไขอีกครั้ง',
+    en: 'Someone else changed this record after you opened it; open it again and redo your change',
+  },
+  'tax.owner_unknown': { th: 'ไม่พบเจ้าของรายนี้ในทะเบียน', en: 'There is no owner with this ID in the register' },
+  'tax.building_no_taken': {
+    th: 'มีสิ่งปลูกสร้างอื่นในแปลงนี้ใช้หมายเลขนี้แล้ว',
+    en: 'Another building on this parcel has this number',
+  },
   'tax.rates_missing': { th: 'ยังไม่มีอัตราภาษีของปีนี้', en: 'There is no rate table for this tax year' },
   'tax.bill_not_payable': { th: 'ใบแจ้งภาษีนี้ไม่ต้องชำระแล้ว', en: 'This bill is not payable' },
   'tax.instalments_not_allowed': {

@@ -117,6 +117,8 @@ export interface Building {
   depreciationPercent: number;
   /** Where the depreciation came from when it is not the building's own (shown in the working). */
   source?: { th: string; en: string };
+  /** Where the cost per m² came from when it is not the building's own (shown in the working). */
+  costSource?: { th: string; en: string };
 }
 
 export interface UsePart {
@@ -165,8 +167,8 @@ export function assessProperty(p: Property, r: LandBuildingRates): Assessment {
     },
     ...p.buildings.map((b) => ({
       text: {
-        th: `สิ่งปลูกสร้าง ${b.floorAreaM2} ตร.ม. × ${b.costPerM2Baht} บาท/ตร.ม. หักค่าเสื่อม ${b.depreciationPercent}% (อายุ ${b.ageYears} ปี${b.source ? `; ${b.source.th}` : ''})`,
-        en: `Building ${b.floorAreaM2} m² × ${b.costPerM2Baht} baht/m² less ${b.depreciationPercent}% depreciation (${b.ageYears} years${b.source ? `; ${b.source.en}` : ''})`,
+        th: `สิ่งปลูกสร้าง ${b.floorAreaM2} ตร.ม. × ${b.costPerM2Baht} บาท/ตร.ม.${b.costSource ? ` (${b.costSource.th})` : ''} หักค่าเสื่อม ${b.depreciationPercent}% (อายุ ${b.ageYears} ปี${b.source ? `; ${b.source.th}` : ''})`,
+        en: `Building ${b.floorAreaM2} m² × ${b.costPerM2Baht} baht/m²${b.costSource ? ` (${b.costSource.en})` : ''} less ${b.depreciationPercent}% depreciation (${b.ageYears} years${b.source ? `; ${b.source.en}` : ''})`,
       },
       satang: Math.round(b.floorAreaM2 * b.costPerM2Baht * 100 * (1 - b.depreciationPercent / 100)),
     })),

@@ -7,7 +7,9 @@ import { OrgRepository } from '../../core/org/repository.ts';
 import {
   type AppraisalRowInput,
   appraisalSpec,
+  type BuildingCostRowInput,
   type BuildingRowInput,
+  buildingCostSpec,
   buildingSpec,
   checkRecords,
   csvRecords,
@@ -25,7 +27,7 @@ import { TaxRepository } from './repository.ts';
 
 const batch = 250;
 
-export type ImportKind = 'parcels' | 'buildings' | 'signs' | 'appraisals' | 'depreciation';
+export type ImportKind = 'parcels' | 'buildings' | 'signs' | 'appraisals' | 'depreciation' | 'building-costs';
 
 export interface ImportStatus {
   id: string;
@@ -68,6 +70,7 @@ export class RegisterImports {
       signs: this.signs() as Importer<never>,
       appraisals: this.appraisals() as Importer<never>,
       depreciation: this.depreciation() as Importer<never>,
+      'building-costs': this.buildingCosts() as Importer<never>,
     };
   }
 
@@ -163,6 +166,18 @@ export class RegisterImports {
       write: async (tx, row, importId) => {
         const id = await this.repo.upsertDepreciation(tx, row, importId);
         return id ? { id } : { error: 'the same building type and age appear earlier in this file' };
+      },
+    };
+  }
+
+  /** A row of the Treasury's building appraisal for a round; importing the round again replaces its values. */
+  private buildingCosts(): Importer<BuildingCostRowInput> {
+    return {
+      spec: buildingCostSpec,
+      resourceType: 'tax.building-cost',
+      write: async (tx, row, importId) => {
+        const id = await this.repo.upsertBuildingCost(tx, row, importId);
+        return id ? { id } : { error: 'the same building type appears earlier in this file for this round' };
       },
     };
   }

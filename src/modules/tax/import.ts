@@ -37,7 +37,8 @@ export const BuildingRow = Type.Object({
   buildingNo: Type.String({ minLength: 1, maxLength: 50 }),
   kind: Type.String({ minLength: 1, maxLength: 100 }),
   floorAreaM2: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
-  costPerM2Baht: Type.Number({ minimum: 0, maximum: 1_000_000 }),
+  /** Empty when the Treasury's building appraisal gives it (by kind, for the year's round). */
+  costPerM2Baht: Type.Optional(Type.Number({ minimum: 0, maximum: 1_000_000 })),
   ageYears: Type.Integer({ minimum: 0, maximum: 500 }),
   /** Empty when the Treasury's depreciation table gives it (by kind and age). */
   depreciationPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
@@ -80,6 +81,17 @@ export const DepreciationRow = Type.Object({
   depreciationPercent: Type.Number({ minimum: 0, maximum: 100 }),
 });
 export type DepreciationRowInput = Static<typeof DepreciationRow>;
+
+/** One row of the Treasury's building appraisal for a round: the cost per m² of a building type. */
+export const BuildingCostRow = Type.Object({
+  roundFrom: Year,
+  roundTo: Year,
+  buildingType: Type.String({ minLength: 1, maxLength: 100 }),
+  /** The Treasury's code for the type, where its table gives one (named in the working). */
+  code: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+  costPerM2Baht: Type.Number({ minimum: 0, maximum: 1_000_000 }),
+});
+export type BuildingCostRowInput = Static<typeof BuildingCostRow>;
 
 export interface RowResult<R = ParcelRowInput> {
   line: number;
@@ -128,6 +140,13 @@ export const appraisalSpec: RowSpec<AppraisalRowInput> = {
   },
 };
 export const depreciationSpec: RowSpec<DepreciationRowInput> = { schema: DepreciationRow };
+export const buildingCostSpec: RowSpec<BuildingCostRowInput> = {
+  schema: BuildingCostRow,
+  check: (row) =>
+    row.roundTo < row.roundFrom || row.roundTo - row.roundFrom > 8
+      ? 'roundTo: a round runs from roundFrom for at most 8 more years'
+      : undefined,
+};
 
 /** Records of a register CSV (UTF-8, with a header naming the columns; Excel's BOM is accepted). */
 export function csvRecords(text: string): Record<string, string>[] {

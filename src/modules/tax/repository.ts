@@ -15,6 +15,12 @@ export interface DepreciationSource {
   buildingType: string;
   ageFrom: number;
 }
+export interface BuildingCostSource {
+  firstYear: number;
+  lastYear: number;
+  buildingType: string;
+  code: string | null;
+}
 
 export interface ParcelForAssessment {
   id: string;
@@ -25,11 +31,40 @@ export interface ParcelForAssessment {
   valuePerM2: number | null;
   appraisal: AppraisalSource | null;
   uses: UsePart[];
-  buildings: (Omit<Building, 'depreciationPercent'> & {
+  buildings: (Omit<Building, 'depreciationPercent' | 'costPerM2Baht'> & {
     kind: string;
+    /** The building's own cost per m², else the building appraisal's (with `cost` saying which row), else null. */
+    costPerM2Baht: number | null;
+    cost: BuildingCostSource | null;
     depreciationPercent: number | null;
     depreciation: DepreciationSource | null;
   })[];
+}
+
+/** The fields staff may correct, as the API names them. */
+export interface ParcelEditable {
+  ownerTaxId: string;
+  areaM2: number;
+  valuePerM2Baht: number | null;
+  appraisalZone: string | null;
+  appraisalBlock: string | null;
+  uses: UsePart[];
+}
+export interface BuildingEditable {
+  buildingNo: string | null;
+  kind: string;
+  floorAreaM2: number;
+  costPerM2Baht: number | null;
+  ageYears: number;
+  depreciationPercent: number | null;
+}
+export interface SignEditable {
+  ownerTaxId: string;
+  widthCm: number;
+  heightCm: number;
+  type: 1 | 2 | 3;
+  moving: boolean;
+  text: string | null;
 }
 
 export interface SignForAssessment {
@@ -134,15 +169,16 @@ export class TaxRepository {
   async insertBuilding(
     on: Executor,
     parcelId: string,
-    b: Omit<Building, 'depreciationPercent'> & {
+    b: Omit<Building, 'depreciationPercent' | 'costPerM2Baht'> & {
       kind: string;
       buildingNo?: string;
+      costPerM2Baht?: number | null;
       depreciationPercent?: number | null;
     },
   ): Promise<string> {
     const [row] = await this.db.rows<{ id: string }>(
       sql`INSERT INTO tax_buildings (parcel_id, kind, floor_area_m2, cost_per_m2, age_years, depreciation_percent, building_no)
-      VALUES (${parcelId}, ${b.kind}, ${b.floorAreaM2}, ${b.costPerM2Baht}, ${b.ageYears}, ${b.depreciationPercent ?? null}, ${b.buildingNo ?? null})
+      VALUES (${parcelId}, ${b.kind}, ${b.floorAreaM2}, ${b.costPerM2Baht ?? null}, ${b.ageYears}, ${b.depreciationPercent ?? null}, ${b.buildingNo ?? null})
       RETURNING id`,
       on,
     );
@@ -212,6 +248,87 @@ export class TaxRepository {
     return row?.id;
   }
 
+  async upsertBuildingCost(
+    on: Executor,
+    c: { roundFrom: number; roundTo: number; buildingType: string; code?: string; costPerM2Baht: number },
+    importId: string,
+  ): Promise<string | undefined> {
+    const [row] = await this.db.rows<{ id: string }>(
+      sql`INSERT INTO tax_building_costs (first_year, last_year, building_type, code, cost_per_m2, import_id)
+        VALUES (${c.roundFrom}, ${c.roundTo}, ${c.buildingType}, ${c.code ?? null}, ${c.costPerM2Baht}, ${importId})
+        ON CONFLICT (first_year, last_year, building_type)
+        DO UPDATE SET code = EXCLUDED.code, cost_per_m2 = EXCLUDED.cost_per_m2, import_id = EXCLUDED.import_id
+        WHERE tax_building_costs.import_id IS DISTINCT FROM EXCLUDED.import_id
+        RETURNING id`,
+      on,
+    );
+    return row?.id;
+  }
+
+  /** A parcel's editable fields as the API names them, locked for the edit's transaction. */
+  async parcelForEdit(on: Executor, id: string) {
+    const [row] = await this.db.rows<ParcelEditable & { version: number }>(
+      sql`SELECT p.version, o.tax_id AS "ownerTaxId", p.area_m2::float8 AS "areaM2", p.value_per_m2::float8 AS "valuePerM2Baht",
+          p.appraisal_zone AS "appraisalZone", p.appraisal_block AS "appraisalBlock", p.uses
+        FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id WHERE p.id = ${id} FOR UPDATE OF p`,
+      on,
+    );
+    return row;
+  }
+
+  /** Writes an edit if the parcel is still at `version`; answers the new version, or nothing when it is not. */
+  async updateParcel(on: Executor, id: string, version: number, p: ParcelEditable & { ownerId: string }) {
+    const [row] = await this.db.rows<{ version: number }>(
+      sql`UPDATE tax_parcels SET owner_id = ${p.ownerId}, area_m2 = ${p.areaM2}, value_per_m2 = ${p.valuePerM2Baht},
+          appraisal_zone = ${p.appraisalZone}, appraisal_block = ${p.appraisalBlock}, uses = ${JSON.stringify(p.uses)}::jsonb,
+          version = version + 1
+        WHERE id = ${id} AND version = ${version} RETURNING version`,
+      on,
+    );
+    return row?.version;
+  }
+
+  async buildingForEdit(on: Executor, id: string) {
+    const [row] = await this.db.rows<BuildingEditable & { version: number; parcelId: string }>(
+      sql`SELECT b.version, b.parcel_id AS "parcelId", b.building_no AS "buildingNo", b.kind, b.floor_area_m2::float8 AS "floorAreaM2",
+          b.cost_per_m2::float8 AS "costPerM2Baht", b.age_years AS "ageYears", b.depreciation_percent::float8 AS "depreciationPercent"
+        FROM tax_buildings b WHERE b.id = ${id} FOR UPDATE`,
+      on,
+    );
+    return row;
+  }
+
+  async updateBuilding(on: Executor, id: string, version: number, b: BuildingEditable) {
+    const [row] = await this.db.rows<{ version: number }>(
+      sql`UPDATE tax_buildings SET building_no = ${b.buildingNo}, kind = ${b.kind}, floor_area_m2 = ${b.floorAreaM2},
+          cost_per_m2 = ${b.costPerM2Baht}, age_years = ${b.ageYears}, depreciation_percent = ${b.depreciationPercent},
+          version = version + 1
+        WHERE id = ${id} AND version = ${version} RETURNING version`,
+      on,
+    );
+    return row?.version;
+  }
+
+  async signForEdit(on: Executor, id: string) {
+    const [row] = await this.db.rows<SignEditable & { version: number }>(
+      sql`SELECT s.version, o.tax_id AS "ownerTaxId", s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",
+          s.sign_type AS type, s.moving, s.text_content AS text
+        FROM tax_signs s JOIN tax_owners o ON o.id = s.owner_id WHERE s.id = ${id} FOR UPDATE OF s`,
+      on,
+    );
+    return row;
+  }
+
+  async updateSign(on: Executor, id: string, version: number, x: SignEditable & { ownerId: string }) {
+    const [row] = await this.db.rows<{ version: number }>(
+      sql`UPDATE tax_signs SET owner_id = ${x.ownerId}, width_cm = ${x.widthCm}, height_cm = ${x.heightCm},
+          sign_type = ${x.type}, moving = ${x.moving}, text_content = ${x.text}, version = version + 1
+        WHERE id = ${id} AND version = ${version} RETURNING version`,
+      on,
+    );
+    return row?.version;
+  }
+
   /** Whether the owner already has a sign of this size, type, text and place (not rejected). */
   async sameSignExists(
     on: Executor,
@@ -262,7 +379,8 @@ export class TaxRepository {
    * A page of the register after `afterId` (keyset paging keeps memory flat for a whole city). A parcel
    * without its own value takes the appraisal of the round covering `year`: its own deed's row first,
    * then its zone and block, then its zone; a building without its own depreciation takes the table's
-   * row for its kind at its age.
+   * row for its kind at its age, and one without its own cost per m² the building appraisal's row for
+   * its kind in the round covering `year`.
    */
   parcelsForAssessment(
     year: number,
@@ -277,7 +395,10 @@ export class TaxRepository {
         CASE WHEN a.id IS NOT NULL THEN json_build_object('firstYear', a.first_year, 'lastYear', a.last_year,
           'deedKind', a.deed_kind, 'deedNo', a.deed_no, 'zone', a.zone, 'block', a.block) END AS appraisal,
         p.uses,
-        COALESCE((SELECT json_agg(json_build_object('kind', b.kind, 'floorAreaM2', b.floor_area_m2::float8, 'costPerM2Baht', b.cost_per_m2::float8,
+        COALESCE((SELECT json_agg(json_build_object('kind', b.kind, 'floorAreaM2', b.floor_area_m2::float8,
+          'costPerM2Baht', COALESCE(b.cost_per_m2, c.cost_per_m2)::float8,
+          'cost', CASE WHEN c.building_type IS NOT NULL THEN json_build_object('firstYear', c.first_year, 'lastYear', c.last_year,
+            'buildingType', c.building_type, 'code', c.code) END,
           'ageYears', b.age_years, 'depreciationPercent', COALESCE(b.depreciation_percent, d.depreciation_percent)::float8,
           'depreciation', CASE WHEN d.building_type IS NOT NULL THEN json_build_object('buildingType', d.building_type, 'ageFrom', d.age_from) END)
           ORDER BY b.id)
@@ -285,6 +406,9 @@ export class TaxRepository {
           LEFT JOIN LATERAL (SELECT t.building_type, t.age_from, t.depreciation_percent FROM tax_depreciation t
             WHERE b.depreciation_percent IS NULL AND t.building_type = b.kind AND t.age_from <= b.age_years
             ORDER BY t.age_from DESC LIMIT 1) d ON true
+          LEFT JOIN LATERAL (SELECT t.first_year, t.last_year, t.building_type, t.code, t.cost_per_m2 FROM tax_building_costs t
+            WHERE b.cost_per_m2 IS NULL AND t.building_type = b.kind AND t.first_year <= ${year} AND t.last_year >= ${year}
+            ORDER BY t.first_year DESC LIMIT 1) c ON true
           WHERE b.parcel_id = p.id), '[]'::json) AS buildings
       FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id
       LEFT JOIN LATERAL (SELECT t.* FROM tax_appraisals t
@@ -597,15 +721,32 @@ export class TaxRepository {
     return { total: count.n, items };
   }
 
+  /** The imported Treasury building appraisal, newest round first, searched by building type or code. */
+  async buildingCostRows(q: string | undefined, limit: number, offset: number) {
+    const where = q
+      ? sql`(t.building_type ILIKE ${like(q)} ESCAPE '\\' OR t.code ILIKE ${like(q)} ESCAPE '\\')`
+      : sql`true`;
+    const [count] = await this.db.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM tax_building_costs t WHERE ${where}`,
+    );
+    const items = await this.db.rows(
+      sql`SELECT t.id, t.first_year AS "roundFrom", t.last_year AS "roundTo", t.building_type AS "buildingType", t.code,
+          t.cost_per_m2::float8 AS "costPerM2"
+        FROM tax_building_costs t WHERE ${where}
+        ORDER BY t.first_year DESC, t.building_type, t.id LIMIT ${limit} OFFSET ${offset}`,
+    );
+    return { total: count.n, items };
+  }
+
   /** One parcel with its owner, buildings and bills, as the register shows it. */
   async registerParcel(id: string) {
     const [row] = await this.db.rows(
-      sql`SELECT p.id, p.deed_kind AS "deedKind", p.deed_no AS "deedNo", p.area_m2::float8 AS "areaM2",
+      sql`SELECT p.id, p.version, p.deed_kind AS "deedKind", p.deed_no AS "deedNo", p.area_m2::float8 AS "areaM2",
           p.value_per_m2::float8 AS "valuePerM2", p.appraisal_zone AS "appraisalZone", p.appraisal_block AS "appraisalBlock",
           p.zone_code AS zone, p.uses,
           CASE WHEN p.location IS NULL THEN NULL ELSE json_build_object('lon', ST_X(p.location), 'lat', ST_Y(p.location)) END AS location,
           json_build_object('id', o.id, 'kind', o.kind, 'name', o.name, 'taxId', o.tax_id) AS owner,
-          COALESCE((SELECT json_agg(json_build_object('id', b.id, 'buildingNo', b.building_no, 'kind', b.kind,
+          COALESCE((SELECT json_agg(json_build_object('id', b.id, 'version', b.version, 'buildingNo', b.building_no, 'kind', b.kind,
             'floorAreaM2', b.floor_area_m2::float8, 'costPerM2Baht', b.cost_per_m2::float8, 'ageYears', b.age_years,
             'depreciationPercent', b.depreciation_percent::float8) ORDER BY b.building_no NULLS LAST, b.id)
             FROM tax_buildings b WHERE b.parcel_id = p.id), '[]'::json) AS buildings,
@@ -615,9 +756,23 @@ export class TaxRepository {
     return row;
   }
 
+  /** One building with its parcel, the parcel's owner and the parcel's bills (a building is billed with its parcel). */
+  async registerBuilding(id: string) {
+    const [row] = await this.db.rows(
+      sql`SELECT b.id, b.version, b.building_no AS "buildingNo", b.kind, b.floor_area_m2::float8 AS "floorAreaM2",
+          b.cost_per_m2::float8 AS "costPerM2Baht", b.age_years AS "ageYears", b.depreciation_percent::float8 AS "depreciationPercent",
+          json_build_object('id', p.id, 'deedKind', p.deed_kind, 'deedNo', p.deed_no) AS parcel,
+          json_build_object('id', o.id, 'kind', o.kind, 'name', o.name, 'taxId', o.tax_id) AS owner,
+          ${billsOf(sql`x.parcel_id = p.id`)} AS bills
+        FROM tax_buildings b JOIN tax_parcels p ON p.id = b.parcel_id JOIN tax_owners o ON o.id = p.owner_id
+        WHERE b.id = ${id}`,
+    );
+    return row;
+  }
+
   async registerSign(id: string) {
     const [row] = await this.db.rows(
-      sql`SELECT s.id, s.text_content AS text, s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",
+      sql`SELECT s.id, s.version, s.text_content AS text, s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",
           s.sign_type AS type, s.moving, s.status, s.declared_at AS "declaredAt", jsonb_array_length(s.photos) AS photos,
           CASE WHEN s.location IS NULL THEN NULL ELSE json_build_object('lon', ST_X(s.location), 'lat', ST_Y(s.location)) END AS location,
           json_build_object('id', o.id, 'kind', o.kind, 'name', o.name, 'taxId', o.tax_id) AS owner,

@@ -5,7 +5,15 @@ import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
 import { readers, revenue, tags, xlsxType } from './access.ts';
-import { AppraisalRow, BuildingRow, columnsOf, DepreciationRow, ParcelRow, SignRow } from './import.ts';
+import {
+  AppraisalRow,
+  BuildingCostRow,
+  BuildingRow,
+  columnsOf,
+  DepreciationRow,
+  ParcelRow,
+  SignRow,
+} from './import.ts';
 import { type ImportKind, RegisterImports } from './import-job.ts';
 import {
   DeclarationBody,
@@ -266,6 +274,11 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
       'depreciation',
       "the Treasury's building-depreciation table (by type and age)",
       columnsOf(DepreciationRow),
+    ],
+    [
+      'building-costs',
+      "the Treasury's building appraisal for a round (cost per m² by building type)",
+      columnsOf(BuildingCostRow),
     ],
   ];
   for (const [kind, what, columns] of importable) {

@@ -2,8 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
-import { readers, tags } from './access.ts';
-import { IdParam } from './schemas.ts';
+import { readers, revenue, tags } from './access.ts';
+import {
+  BuildingPatch,
+  type BuildingPatchInput,
+  IdParam,
+  ParcelPatch,
+  type ParcelPatchInput,
+  SignPatch,
+  type SignPatchInput,
+} from './schemas.ts';
 import type { TaxService } from './service.ts';
 
 const RegisterQuery = Type.Object(
@@ -33,6 +41,7 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
     signs: (q: RegisterQueryInput) => service.repo.registerSigns(q.q, q.limit, q.offset),
     appraisals: (q: RegisterQueryInput) => service.repo.appraisalRows(q.q, q.limit, q.offset),
     depreciation: (q: RegisterQueryInput) => service.repo.depreciationRows(q.q, q.limit, q.offset),
+    'building-costs': (q: RegisterQueryInput) => service.repo.buildingCostRows(q.q, q.limit, q.offset),
   };
   for (const [kind, list] of Object.entries(lists)) {
     app.get(
@@ -56,6 +65,7 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
 
   const one = {
     parcels: { read: (id: string) => service.repo.registerParcel(id), type: 'tax.parcel' },
+    buildings: { read: (id: string) => service.repo.registerBuilding(id), type: 'tax.building' },
     signs: { read: (id: string) => service.repo.registerSign(id), type: 'tax.sign' },
   };
   for (const [kind, { read, type }] of Object.entries(one)) {
@@ -63,7 +73,11 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
       `/register/${kind}/:id`,
       {
         config: readers,
-        schema: { tags, summary: `One of the register's ${kind}, with its owner and bills`, params: IdParam },
+        schema: {
+          tags,
+          summary: `One of the register's ${kind}, with its owner and bills (a building's are its parcel's)`,
+          params: IdParam,
+        },
       },
       async (request) => {
         const id = (request.params as { id: string }).id;
@@ -76,6 +90,49 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
         });
         return row;
       },
+    );
+  }
+
+  // Corrections by finance staff (not executives): the body names the version that was read.
+  const Edited = Type.Object({ id: Type.String(), version: Type.Integer() });
+  const edits = [
+    {
+      kind: 'parcels',
+      body: ParcelPatch,
+      what: "a parcel's owner, area, value, appraisal zone and uses",
+      edit: (id: string, b: unknown, actor: Parameters<TaxService['editParcel']>[2]) =>
+        service.editParcel(id, b as ParcelPatchInput, actor),
+    },
+    {
+      kind: 'buildings',
+      body: BuildingPatch,
+      what: "a building's number, type, floor area, cost, age and depreciation",
+      edit: (id: string, b: unknown, actor: Parameters<TaxService['editParcel']>[2]) =>
+        service.editBuilding(id, b as BuildingPatchInput, actor),
+    },
+    {
+      kind: 'signs',
+      body: SignPatch,
+      what: "a sign's owner, size, type, moving and text",
+      edit: (id: string, b: unknown, actor: Parameters<TaxService['editParcel']>[2]) =>
+        service.editSign(id, b as SignPatchInput, actor),
+    },
+  ];
+  for (const { kind, body, what, edit } of edits) {
+    app.patch(
+      `/register/${kind}/:id`,
+      {
+        config: revenue,
+        bodyLimit: 16_384,
+        schema: {
+          tags,
+          summary: `Correct ${what}; a stale version answers 409`,
+          params: IdParam,
+          body,
+          response: { 200: Edited },
+        },
+      },
+      async (request) => edit((request.params as { id: string }).id, request.body, request.actor()),
     );
   }
 }

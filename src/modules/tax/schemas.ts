@@ -54,7 +54,8 @@ export const BuildingSchema = Type.Object(
   {
     kind: Type.String({ minLength: 1, maxLength: 100 }),
     floorAreaM2: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
-    costPerM2Baht: Type.Number({ minimum: 0, maximum: 1_000_000 }),
+    /** Leave out to take it from the imported Treasury building appraisal (by kind, for the year's round). */
+    costPerM2Baht: Type.Optional(Type.Number({ minimum: 0, maximum: 1_000_000 })),
     ageYears: Type.Integer({ minimum: 0, maximum: 500 }),
     /** Leave out to take it from the imported depreciation table (by kind and age). */
     depreciationPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
@@ -177,3 +178,64 @@ export const DeclarationBody = Type.Object(
   { additionalProperties: false },
 );
 export type DeclarationInput = Static<typeof DeclarationBody>;
+
+const Version = Type.Integer({
+  minimum: 1,
+  maximum: 2_147_483_647,
+  description: 'the version that was read; an edit of an older version answers 409',
+});
+const Label = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+const OrNull = <T extends Parameters<typeof Type.Optional>[0]>(s: T) =>
+  Type.Optional(Type.Union([s, Type.Null()]));
+
+/** Staff correct a parcel: only the fields given change; null clears a value taken from a table instead. */
+export const ParcelPatch = Type.Object(
+  {
+    version: Version,
+    ownerTaxId: Type.Optional(TaxId),
+    area: Type.Optional(
+      Type.Object(
+        {
+          rai: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+          ngan: Type.Integer({ minimum: 0, maximum: 3 }),
+          wa: Type.Number({ minimum: 0, exclusiveMaximum: 100 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    valuePerM2Baht: OrNull(ValuePerM2),
+    appraisalZone: OrNull(Label(50)),
+    appraisalBlock: OrNull(Label(50)),
+    uses: Type.Optional(Type.Array(UseSchema, { minItems: 1, maxItems: 4 })),
+  },
+  { additionalProperties: false, minProperties: 2 },
+);
+export type ParcelPatchInput = Static<typeof ParcelPatch>;
+
+export const BuildingPatch = Type.Object(
+  {
+    version: Version,
+    buildingNo: OrNull(Label(50)),
+    kind: Type.Optional(Label(100)),
+    floorAreaM2: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 })),
+    costPerM2Baht: OrNull(Type.Number({ minimum: 0, maximum: 1_000_000 })),
+    ageYears: Type.Optional(Type.Integer({ minimum: 0, maximum: 500 })),
+    depreciationPercent: OrNull(Type.Number({ minimum: 0, maximum: 100 })),
+  },
+  { additionalProperties: false, minProperties: 2 },
+);
+export type BuildingPatchInput = Static<typeof BuildingPatch>;
+
+export const SignPatch = Type.Object(
+  {
+    version: Version,
+    ownerTaxId: Type.Optional(TaxId),
+    widthCm: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000 })),
+    heightCm: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000 })),
+    type: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)])),
+    moving: Type.Optional(Type.Boolean()),
+    text: OrNull(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false, minProperties: 2 },
+);
+export type SignPatchInput = Static<typeof SignPatch>;

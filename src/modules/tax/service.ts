@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type Actor, audit } from '../../core/audit/audit.ts';
 import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
-import type { Db } from '../../core/db/index.ts';
+import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import { assessProperty, assessSign, lateCharges } from './assessment.ts';
@@ -11,12 +11,22 @@ import { instalmentRule, landBuildingLate, landBuildingRates2569, signLate, sign
 import {
   type AppraisalSource,
   type BillRow,
+  type BuildingCostSource,
   type DepreciationSource,
   type InstalmentRow,
   type ParcelForAssessment,
   TaxRepository,
 } from './repository.ts';
-import type { DeclarationInput, OwnerInput, ParcelInput, PaymentInput, SignInput } from './schemas.ts';
+import type {
+  BuildingPatchInput,
+  DeclarationInput,
+  OwnerInput,
+  ParcelInput,
+  ParcelPatchInput,
+  PaymentInput,
+  SignInput,
+  SignPatchInput,
+} from './schemas.ts';
 
 const rateTables = new Map([[2569, { landBuilding: landBuildingRates2569, sign: signRates2569 }]]);
 
@@ -42,6 +52,8 @@ function unvaluedReason(p: ParcelForAssessment): string | undefined {
   if (p.valuePerM2 === null) return 'no value per m² of its own and no appraisal row for its deed or zone';
   const b = p.buildings.find((x) => x.depreciationPercent === null);
   if (b) return `building "${b.kind}" aged ${b.ageYears}: no depreciation of its own and no table row`;
+  const c = p.buildings.find((x) => x.costPerM2Baht === null);
+  if (c) return `building "${c.kind}": no cost per m² of its own and no building appraisal row for its kind`;
   return undefined;
 }
 
@@ -65,6 +77,41 @@ function depreciationNote(d: DepreciationSource) {
     th: `ตารางค่าเสื่อม: ${d.buildingType} อายุตั้งแต่ ${d.ageFrom} ปี`,
     en: `depreciation table: ${d.buildingType}, from ${d.ageFrom} years`,
   };
+}
+
+function buildingCostNote(c: BuildingCostSource) {
+  const code = c.code ? { th: ` รหัส ${c.code}`, en: `, code ${c.code}` } : { th: '', en: '' };
+  return {
+    th: `ราคาประเมินสิ่งปลูกสร้างของกรมธนารักษ์ รอบ ${c.firstYear}–${c.lastYear}: ${c.buildingType}${code.th}`,
+    en: `Treasury building appraisal ${c.firstYear}–${c.lastYear}: ${c.buildingType}${code.en}`,
+  };
+}
+
+/** The fields an edit changed, before and after (for the audit), or undefined when it changed none. */
+function changes<T extends object>(before: T, after: T) {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of Object.keys(after) as (keyof T & string)[]) {
+    if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
+    b[key] = before[key];
+    a[key] = after[key];
+  }
+  return Object.keys(a).length ? { before: b, after: a } : undefined;
+}
+
+/** The given fields of a patch over the current ones (undefined keeps, null clears). */
+function merged<T extends object>(current: T, patch: Partial<T>): T {
+  const out = { ...current };
+  for (const key of Object.keys(current) as (keyof T)[])
+    if (patch[key] !== undefined) out[key] = patch[key] as T[keyof T];
+  return out;
+}
+
+function stale(version: number) {
+  return AppError.conflict(
+    'tax.edit_stale',
+    `changed by someone else since it was read: now at version ${version}; open it again`,
+  );
 }
 
 /** Rules of local taxes: the register, assessment runs, bills and bank reconciliation. */
@@ -112,6 +159,116 @@ export class TaxService {
       for (const b of input.buildings ?? []) await this.repo.insertBuilding(tx, id, b);
       await audit(tx, actor, { action: 'tax.parcel.create', resourceType: 'tax.parcel', resourceId: id });
       return { id, areaM2, zone: place?.zone.code ?? null };
+    });
+  }
+
+  /** An owner's id from a checked tax ID; an edit links to an owner already in the register. */
+  private async ownerFor(on: Executor, taxId: string) {
+    if (!isValidThaiNationalId(taxId))
+      throw AppError.badRequest('tax.tax_id_invalid', undefined, [
+        { path: '/ownerTaxId', message: 'check digit' },
+      ]);
+    const id = await this.repo.ownerIdByTaxId(taxId, on);
+    if (!id)
+      throw AppError.badRequest('tax.owner_unknown', 'no owner with this ID in the register', [
+        { path: '/ownerTaxId', message: 'not in the register' },
+      ]);
+    return id;
+  }
+
+  /**
+   * Staff correct a parcel. The edit names the version it was made from; if the parcel changed since,
+   * it is refused (409) rather than overwriting the newer values. Audited with the fields before and after.
+   */
+  editParcel(id: string, patch: ParcelPatchInput, actor: Actor) {
+    return this.db.transaction(async (tx) => {
+      const current = await this.repo.parcelForEdit(tx, id);
+      if (!current) throw AppError.notFound();
+      if (current.version !== patch.version) throw stale(current.version);
+      const { version, ...before } = current;
+      const areaM2 = patch.area
+        ? patch.area.rai * 1600 + patch.area.ngan * 400 + patch.area.wa * 4
+        : undefined;
+      const after = merged(before, { ...patch, areaM2 });
+      if (areaM2 !== undefined && areaM2 <= 0)
+        throw AppError.badRequest('request.invalid', 'the area must be more than 0', [
+          { path: '/area', message: 'more than 0' },
+        ]);
+      const share = after.uses.reduce((sum, u) => sum + u.sharePercent, 0);
+      if (Math.abs(share - 100) > 1e-9)
+        throw AppError.badRequest('tax.use_shares', `use shares add up to ${share}%`, [
+          { path: '/uses', message: 'must add up to 100' },
+        ]);
+      const wrongHome = after.uses.findIndex((u) => u.mainHome && u.use !== 'residential');
+      if (wrongHome >= 0)
+        throw AppError.badRequest('request.invalid', 'a main home is only for residential use', [
+          { path: `/uses/${wrongHome}/mainHome`, message: 'only for residential use' },
+        ]);
+      if (after.appraisalBlock !== null && after.appraisalZone === null)
+        throw AppError.badRequest('request.invalid', 'an appraisal block needs its zone', [
+          { path: '/appraisalZone', message: 'needed with appraisalBlock' },
+        ]);
+      const ownerId = await this.ownerFor(tx, after.ownerTaxId);
+      const diff = changes(before, after);
+      if (!diff) return { id, version };
+      const next = await this.repo.updateParcel(tx, id, version, { ...after, ownerId });
+      if (next === undefined) throw stale(version);
+      await audit(tx, actor, {
+        action: 'tax.parcel.update',
+        resourceType: 'tax.parcel',
+        resourceId: id,
+        detail: { ...diff, version: next },
+      });
+      return { id, version: next };
+    });
+  }
+
+  /** Staff correct a building (same versioning and audit as a parcel); its number stays unique on the parcel. */
+  editBuilding(id: string, patch: BuildingPatchInput, actor: Actor) {
+    return this.db.transaction(async (tx) => {
+      const current = await this.repo.buildingForEdit(tx, id);
+      if (!current) throw AppError.notFound();
+      if (current.version !== patch.version) throw stale(current.version);
+      const { version, parcelId, ...before } = current;
+      const after = merged(before, patch);
+      if (after.buildingNo !== null && after.buildingNo !== before.buildingNo) {
+        const other = await this.repo.buildingIdByNo(parcelId, after.buildingNo, tx);
+        if (other && other !== id)
+          throw AppError.conflict('tax.building_no_taken', 'another building on this parcel has this number');
+      }
+      const diff = changes(before, after);
+      if (!diff) return { id, version };
+      const next = await this.repo.updateBuilding(tx, id, version, after);
+      if (next === undefined) throw stale(version);
+      await audit(tx, actor, {
+        action: 'tax.building.update',
+        resourceType: 'tax.building',
+        resourceId: id,
+        detail: { ...diff, parcelId, version: next },
+      });
+      return { id, version: next };
+    });
+  }
+
+  editSign(id: string, patch: SignPatchInput, actor: Actor) {
+    return this.db.transaction(async (tx) => {
+      const current = await this.repo.signForEdit(tx, id);
+      if (!current) throw AppError.notFound();
+      if (current.version !== patch.version) throw stale(current.version);
+      const { version, ...before } = current;
+      const after = merged(before, patch);
+      const ownerId = await this.ownerFor(tx, after.ownerTaxId);
+      const diff = changes(before, after);
+      if (!diff) return { id, version };
+      const next = await this.repo.updateSign(tx, id, version, { ...after, ownerId });
+      if (next === undefined) throw stale(version);
+      await audit(tx, actor, {
+        action: 'tax.sign.update',
+        resourceType: 'tax.sign',
+        resourceId: id,
+        detail: { ...diff, version: next },
+      });
+      return { id, version: next };
     });
   }
 
@@ -214,6 +371,8 @@ export class TaxService {
                 landValueSource: p.appraisal ? appraisalNote(p.appraisal) : undefined,
                 buildings: p.buildings.map((b) => ({
                   ...b,
+                  costPerM2Baht: b.costPerM2Baht!,
+                  costSource: b.cost ? buildingCostNote(b.cost) : undefined,
                   depreciationPercent: b.depreciationPercent!,
                   source: b.depreciation ? depreciationNote(b.depreciation) : undefined,
                 })),

@@ -38,22 +38,31 @@ export function TextField({ label, hint, error, id, ...input }: Props) {
 export function Select({
   label,
   options,
+  error,
   ...select
 }: {
   label: string;
   options: { value: string; label: string }[];
+  /** Shown below and announced with the select, like a TextField's. */
+  error?: string;
 } & React.SelectHTMLAttributes<HTMLSelectElement>) {
   const id = useId();
+  const errorId = error ? `${id}-error` : undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} {...select}>
+      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={errorId} {...select}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
           </option>
         ))}
       </select>
+      {error && (
+        <p id={errorId} className="field-error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

@@ -3,14 +3,24 @@ import { Link } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import {
+  buildingPatch,
+  buildingValues,
+  parcelPatch,
+  parcelValues,
+  signPatch,
+  signValues,
+  uses as useKinds,
+} from '../../forms/register-edit.ts';
 import { useMe } from '../../session.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { type Column, Table } from '../../ui/Table.tsx';
 import { TextField } from '../../ui/TextField.tsx';
+import { type EditField, RegisterEdit } from './RegisterEdit.tsx';
 
-type Kind = 'parcels' | 'buildings' | 'signs' | 'appraisals' | 'depreciation';
-const kinds: Kind[] = ['parcels', 'buildings', 'signs', 'appraisals', 'depreciation'];
+type Kind = 'parcels' | 'buildings' | 'signs' | 'appraisals' | 'depreciation' | 'building-costs';
+const kinds: Kind[] = ['parcels', 'buildings', 'signs', 'appraisals', 'depreciation', 'building-costs'];
 const pageSize = 20;
 
 interface Page<T> {
@@ -64,6 +74,14 @@ interface DepreciationRow {
   ageFrom: number;
   depreciationPercent: number;
 }
+interface BuildingCostRow {
+  id: string;
+  roundFrom: number;
+  roundTo: number;
+  buildingType: string;
+  code: string | null;
+  costPerM2: number;
+}
 interface Owner {
   id: string;
   kind: 'person' | 'juristic';
@@ -79,6 +97,7 @@ interface BillRef {
 }
 interface ParcelDetail {
   id: string;
+  version: number;
   deedKind: string;
   deedNo: string;
   areaM2: number;
@@ -91,17 +110,32 @@ interface ParcelDetail {
   owner: Owner;
   buildings: {
     id: string;
+    version: number;
     buildingNo: string | null;
     kind: string;
     floorAreaM2: number;
-    costPerM2Baht: number;
+    costPerM2Baht: number | null;
     ageYears: number;
     depreciationPercent: number | null;
   }[];
   bills: BillRef[];
 }
+interface BuildingDetail {
+  id: string;
+  version: number;
+  buildingNo: string | null;
+  kind: string;
+  floorAreaM2: number;
+  costPerM2Baht: number | null;
+  ageYears: number;
+  depreciationPercent: number | null;
+  parcel: { id: string; deedKind: string; deedNo: string };
+  owner: Owner;
+  bills: BillRef[];
+}
 interface SignDetail {
   id: string;
+  version: number;
   text: string | null;
   widthCm: number;
   heightCm: number;
@@ -114,7 +148,7 @@ interface SignDetail {
   bills: BillRef[];
 }
 
-type Opened = { kind: 'parcels' | 'signs'; id: string } | null;
+type Opened = { kind: 'parcels' | 'signs' | 'buildings'; id: string } | null;
 
 const num = (n: number, lang: string) => n.toLocaleString(lang === 'th' ? 'th-TH' : 'en-GB');
 const baht = (satang: number, lang: string) =>
@@ -183,7 +217,14 @@ export function RegisterPage() {
             <Button type="submit">{t('tax.register.find')}</Button>
           </form>
           <RegisterList kind={kind} q={q} page={page} onPage={setPage} onOpen={setOpened} />
-          {opened && <Detail opened={opened} />}
+          {opened && (
+            <Detail
+              key={`${opened.kind}-${opened.id}`}
+              opened={opened}
+              canEdit={me.data?.role !== 'executive'}
+              onOpen={setOpened}
+            />
+          )}
         </>
       )}
     </section>
@@ -209,12 +250,15 @@ function RegisterList({
     queryFn: () => {
       const params = new URLSearchParams({ limit: String(pageSize), offset: String(page * pageSize) });
       if (q) params.set('q', q);
-      return api<Page<ParcelRow | BuildingRow | SignRow | AppraisalRow | DepreciationRow>>(
+      return api<Page<ParcelRow | BuildingRow | SignRow | AppraisalRow | DepreciationRow | BuildingCostRow>>(
         'GET',
         `/api/tax/register/${kind}?${params}`,
       );
     },
-    placeholderData: keepPreviousData,
+    // Keep the last page on screen while the next loads, but never another kind's rows under this
+    // kind's columns (switching from parcels to buildings crashed on the parcels' missing fields).
+    placeholderData: (previous, query) =>
+      query?.queryKey[2] === kind ? keepPreviousData(previous) : undefined,
   });
   if (list.isPending) return <Spinner />;
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
@@ -276,7 +320,7 @@ function RegisterList({
       {
         key: 'open',
         header: t('tax.declarations.action'),
-        cell: (r) => open(deed(r), { kind: 'parcels', id: r.parcelId }),
+        cell: (r) => open(`${deed(r)} ${r.buildingNo ?? r.kind}`, { kind: 'buildings', id: r.id }),
       },
     ];
     return (
@@ -334,6 +378,25 @@ function RegisterList({
       />
     );
   }
+  if (kind === 'building-costs') {
+    const columns: Column<BuildingCostRow>[] = [
+      { key: 'round', header: t('tax.register.round'), cell: (r) => `${r.roundFrom}–${r.roundTo}` },
+      { key: 'type', header: t('tax.register.buildingKind'), cell: (r) => r.buildingType },
+      { key: 'code', header: t('tax.register.code'), cell: (r) => r.code ?? '—' },
+      { key: 'cost', header: t('tax.register.cost'), cell: (r) => num(r.costPerM2, i18n.language) },
+    ];
+    return (
+      <Table
+        caption={caption}
+        rows={list.data.items as BuildingCostRow[]}
+        rowKey={(r) => r.id}
+        columns={columns}
+        pageSize={pageSize}
+        server={server}
+        empty={t('tax.register.none')}
+      />
+    );
+  }
   const columns: Column<SignRow>[] = [
     { key: 'text', header: t('tax.declare.text'), cell: (r) => r.text ?? '—' },
     { key: 'owner', header: t('tax.declarations.owner'), cell: (r) => r.ownerName },
@@ -367,17 +430,29 @@ function RegisterList({
   );
 }
 
-function Detail({ opened }: { opened: NonNullable<Opened> }) {
+function Detail({
+  opened,
+  canEdit,
+  onOpen,
+}: {
+  opened: NonNullable<Opened>;
+  canEdit: boolean;
+  onOpen: (o: Opened) => void;
+}) {
   const { t, i18n } = useTranslation();
   const heading = useRef<HTMLHeadingElement>(null);
+  // What is being corrected: the parcel or sign itself ('self'), or one of the parcel's buildings by id.
+  const [editing, setEditing] = useState<string | null>(null);
+  const queryKey = ['tax', 'register', opened.kind, 'one', opened.id];
   const item = useQuery({
-    queryKey: ['tax', 'register', opened.kind, 'one', opened.id],
-    queryFn: () => api<ParcelDetail | SignDetail>('GET', `/api/tax/register/${opened.kind}/${opened.id}`),
+    queryKey,
+    queryFn: () =>
+      api<ParcelDetail | SignDetail | BuildingDetail>('GET', `/api/tax/register/${opened.kind}/${opened.id}`),
   });
-  // Take keyboard and screen-reader users to what they opened.
+  // Take keyboard and screen-reader users to what they opened, and back to it after an edit.
   useEffect(() => {
-    if (item.data) heading.current?.focus();
-  }, [item.data]);
+    if (item.data && editing === null) heading.current?.focus();
+  }, [item.data, editing]);
   if (item.isPending) return <Spinner />;
   if (item.isError) return <ErrorState error={item.error} />;
   const d = item.data;
@@ -405,6 +480,49 @@ function Detail({ opened }: { opened: NonNullable<Opened> }) {
       )}
     </>
   );
+  if (opened.kind === 'buildings') {
+    const b = d as BuildingDetail;
+    const parcelDeed = `${t(`tax.register.deedKinds.${b.parcel.deedKind}`)} ${b.parcel.deedNo}`;
+    return (
+      <Card data-testid="register-detail">
+        <h2 ref={heading} tabIndex={-1}>
+          {t('tax.register.building', { no: b.buildingNo ?? '—', kind: b.kind })}
+        </h2>
+        <p>
+          {t('tax.register.onParcel', { deed: parcelDeed })}{' '}
+          <Button variant="link" onClick={() => onOpen({ kind: 'parcels', id: b.parcel.id })}>
+            {t('tax.register.openParcel')}
+          </Button>
+        </p>
+        {owner}
+        <p>
+          {t('tax.register.floorArea')}: {num(b.floorAreaM2, i18n.language)} · {t('tax.register.cost')}:{' '}
+          {b.costPerM2Baht === null
+            ? t('tax.register.fromBuildingAppraisal')
+            : num(b.costPerM2Baht, i18n.language)}{' '}
+          · {t('tax.register.age')}: {b.ageYears} · {t('tax.register.depreciation')}:{' '}
+          {b.depreciationPercent === null ? t('tax.register.fromTable') : `${b.depreciationPercent}%`}
+        </p>
+        {canEdit &&
+          (editing === 'self' ? (
+            <RegisterEdit
+              title={t('tax.edit.buildingTitle', { no: b.buildingNo ?? b.kind })}
+              url={`/api/tax/register/buildings/${b.id}`}
+              fields={buildingFields(t)}
+              initial={buildingValues(b)}
+              check={(v) => buildingPatch(b, v, b.version)}
+              queryKey={queryKey}
+              onDone={() => setEditing(null)}
+            />
+          ) : (
+            <Button variant="secondary" onClick={() => setEditing('self')}>
+              {t('tax.edit.correct')}
+            </Button>
+          ))}
+        {bills}
+      </Card>
+    );
+  }
   if (opened.kind === 'signs') {
     const s = d as SignDetail;
     return (
@@ -419,6 +537,22 @@ function Detail({ opened }: { opened: NonNullable<Opened> }) {
           {t(`tax.declarations.status.${s.status}`)} · {t('tax.register.photos', { count: s.photos })}
         </p>
         {s.location && <p>{t('tax.declare.located', { lat: s.location.lat, lon: s.location.lon })}</p>}
+        {canEdit &&
+          (editing === 'self' ? (
+            <RegisterEdit
+              title={t('tax.edit.signTitle')}
+              url={`/api/tax/register/signs/${s.id}`}
+              fields={signFields(t)}
+              initial={signValues({ ...s, ownerTaxId: s.owner.taxId })}
+              check={(v) => signPatch({ ...s, ownerTaxId: s.owner.taxId }, v, s.version)}
+              queryKey={queryKey}
+              onDone={() => setEditing(null)}
+            />
+          ) : (
+            <Button variant="secondary" onClick={() => setEditing('self')}>
+              {t('tax.edit.correct')}
+            </Button>
+          ))}
         {bills}
       </Card>
     );
@@ -444,6 +578,22 @@ function Detail({ opened }: { opened: NonNullable<Opened> }) {
           </li>
         ))}
       </ul>
+      {canEdit &&
+        (editing === 'self' ? (
+          <RegisterEdit
+            title={t('tax.edit.parcelTitle')}
+            url={`/api/tax/register/parcels/${p.id}`}
+            fields={parcelFields(t, p.uses.length)}
+            initial={parcelValues({ ...p, ownerTaxId: p.owner.taxId })}
+            check={(v) => parcelPatch({ ...p, ownerTaxId: p.owner.taxId }, v, p.version)}
+            queryKey={queryKey}
+            onDone={() => setEditing(null)}
+          />
+        ) : (
+          <Button variant="secondary" onClick={() => setEditing('self')}>
+            {t('tax.edit.correct')}
+          </Button>
+        ))}
       {p.buildings.length > 0 && (
         <Table
           caption={t('tax.register.kinds.buildings')}
@@ -457,7 +607,14 @@ function Detail({ opened }: { opened: NonNullable<Opened> }) {
               header: t('tax.register.floorArea'),
               cell: (b) => num(b.floorAreaM2, i18n.language),
             },
-            { key: 'cost', header: t('tax.register.cost'), cell: (b) => num(b.costPerM2Baht, i18n.language) },
+            {
+              key: 'cost',
+              header: t('tax.register.cost'),
+              cell: (b) =>
+                b.costPerM2Baht === null
+                  ? t('tax.register.fromBuildingAppraisal')
+                  : num(b.costPerM2Baht, i18n.language),
+            },
             { key: 'age', header: t('tax.register.age'), cell: (b) => b.ageYears },
             {
               key: 'dep',
@@ -465,10 +622,116 @@ function Detail({ opened }: { opened: NonNullable<Opened> }) {
               cell: (b) =>
                 b.depreciationPercent === null ? t('tax.register.fromTable') : `${b.depreciationPercent}%`,
             },
+            ...(canEdit
+              ? [
+                  {
+                    key: 'edit',
+                    header: t('tax.edit.correct'),
+                    cell: (b: ParcelDetail['buildings'][number]) => (
+                      <Button
+                        variant="link"
+                        aria-label={t('tax.edit.correctBuilding', { no: b.buildingNo ?? b.kind })}
+                        onClick={() => setEditing(b.id)}
+                      >
+                        {t('tax.edit.correct')}
+                      </Button>
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
       )}
+      {canEdit &&
+        p.buildings
+          .filter((b) => b.id === editing)
+          .map((b) => (
+            <RegisterEdit
+              key={b.id}
+              title={t('tax.edit.buildingTitle', { no: b.buildingNo ?? b.kind })}
+              url={`/api/tax/register/buildings/${b.id}`}
+              fields={buildingFields(t)}
+              initial={buildingValues(b)}
+              check={(v) => buildingPatch(b, v, b.version)}
+              queryKey={queryKey}
+              onDone={() => setEditing(null)}
+            />
+          ))}
       {bills}
     </Card>
   );
+}
+
+type T = ReturnType<typeof useTranslation>['t'];
+
+const ownerField = (t: T): EditField => ({
+  name: 'ownerTaxId',
+  label: t('tax.edit.ownerTaxId'),
+  hint: t('tax.edit.ownerTaxIdHint'),
+  inputMode: 'numeric',
+});
+
+function parcelFields(t: T, useCount: number): EditField[] {
+  const useOptions = useKinds.map((u) => ({ value: u, label: t(`tax.register.uses.${u}`) }));
+  return [
+    ownerField(t),
+    { name: 'rai', label: t('tax.edit.rai'), inputMode: 'numeric' },
+    { name: 'ngan', label: t('tax.edit.ngan'), hint: t('tax.edit.nganHint'), inputMode: 'numeric' },
+    { name: 'wa', label: t('tax.edit.wa'), inputMode: 'decimal' },
+    {
+      name: 'valuePerM2Baht',
+      label: t('tax.register.value'),
+      hint: t('tax.edit.emptyFromAppraisal'),
+      inputMode: 'decimal',
+    },
+    { name: 'appraisalZone', label: t('tax.edit.appraisalZone') },
+    { name: 'appraisalBlock', label: t('tax.edit.appraisalBlock') },
+    ...Array.from({ length: useCount }, (_, i) => [
+      { name: `use${i}`, label: t('tax.edit.use', { n: i + 1 }), options: useOptions },
+      { name: `share${i}`, label: t('tax.edit.share', { n: i + 1 }), inputMode: 'decimal' as const },
+    ]).flat(),
+  ];
+}
+
+function buildingFields(t: T): EditField[] {
+  return [
+    { name: 'buildingNo', label: t('tax.register.buildingNo') },
+    { name: 'kind', label: t('tax.register.buildingKind') },
+    { name: 'floorAreaM2', label: t('tax.register.floorArea'), inputMode: 'decimal' },
+    {
+      name: 'costPerM2Baht',
+      label: t('tax.register.cost'),
+      hint: t('tax.edit.emptyFromBuildingAppraisal'),
+      inputMode: 'decimal',
+    },
+    { name: 'ageYears', label: t('tax.register.age'), inputMode: 'numeric' },
+    {
+      name: 'depreciationPercent',
+      label: t('tax.register.depreciation'),
+      hint: t('tax.edit.emptyFromTable'),
+      inputMode: 'decimal',
+    },
+  ];
+}
+
+function signFields(t: T): EditField[] {
+  return [
+    ownerField(t),
+    { name: 'widthCm', label: t('tax.edit.widthCm'), inputMode: 'decimal' },
+    { name: 'heightCm', label: t('tax.edit.heightCm'), inputMode: 'decimal' },
+    {
+      name: 'type',
+      label: t('tax.declare.type'),
+      options: ['1', '2', '3'].map((v) => ({ value: v, label: v })),
+    },
+    {
+      name: 'moving',
+      label: t('tax.edit.moving'),
+      options: [
+        { value: 'false', label: t('tax.declare.static') },
+        { value: 'true', label: t('tax.declare.movingYes') },
+      ],
+    },
+    { name: 'text', label: t('tax.declare.text') },
+  ];
 }

@@ -1,0 +1,222 @@
+/**
+ * Finance staff correct a parcel, a building or a sign. The form holds text as typed; `editPatch`
+ * checks it and builds the PATCH body with only the fields that changed (the server checks again).
+ */
+import { readCentimetres } from './declaration.ts';
+import { checkThaiNationalId } from './thai-id.ts';
+
+export type Values = Record<string, string>;
+/** Field name → i18n key of the message. */
+export type EditErrors = Record<string, string>;
+export type EditResult = { patch: Record<string, unknown> } | { errors: EditErrors } | { unchanged: true };
+
+export interface Use {
+  use: string;
+  sharePercent: number;
+  mainHome?: string;
+  vacantYears?: number;
+}
+export interface ParcelNow {
+  ownerTaxId: string;
+  areaM2: number;
+  valuePerM2: number | null;
+  appraisalZone: string | null;
+  appraisalBlock: string | null;
+  uses: Use[];
+}
+export interface BuildingNow {
+  buildingNo: string | null;
+  kind: string;
+  floorAreaM2: number;
+  costPerM2Baht: number | null;
+  ageYears: number;
+  depreciationPercent: number | null;
+}
+export interface SignNow {
+  ownerTaxId: string;
+  widthCm: number;
+  heightCm: number;
+  type: number;
+  moving: boolean;
+  text: string | null;
+}
+
+export const uses = ['agriculture', 'residential', 'other', 'vacant'] as const;
+
+/** m² → rai, ngan and square wa as on a deed (1 rai = 4 ngan = 400 wa² = 1,600 m²). */
+export function raiNganWa(m2: number) {
+  const rai = Math.floor(m2 / 1600);
+  const ngan = Math.floor((m2 - rai * 1600) / 400);
+  const wa = Math.round(((m2 - rai * 1600 - ngan * 400) / 4) * 100) / 100;
+  return { rai, ngan, wa };
+}
+
+const text = (v: number | string | null) => (v === null ? '' : String(v));
+
+export function parcelValues(p: ParcelNow): Values {
+  const area = raiNganWa(p.areaM2);
+  const values: Values = {
+    ownerTaxId: p.ownerTaxId,
+    rai: String(area.rai),
+    ngan: String(area.ngan),
+    wa: String(area.wa),
+    valuePerM2Baht: text(p.valuePerM2),
+    appraisalZone: text(p.appraisalZone),
+    appraisalBlock: text(p.appraisalBlock),
+  };
+  p.uses.forEach((u, i) => {
+    values[`use${i}`] = u.use;
+    values[`share${i}`] = String(u.sharePercent);
+  });
+  return values;
+}
+export const buildingValues = (b: BuildingNow): Values => ({
+  buildingNo: text(b.buildingNo),
+  kind: b.kind,
+  floorAreaM2: String(b.floorAreaM2),
+  costPerM2Baht: text(b.costPerM2Baht),
+  ageYears: String(b.ageYears),
+  depreciationPercent: text(b.depreciationPercent),
+});
+export const signValues = (s: SignNow): Values => ({
+  ownerTaxId: s.ownerTaxId,
+  widthCm: String(s.widthCm),
+  heightCm: String(s.heightCm),
+  type: String(s.type),
+  moving: String(s.moving),
+  text: text(s.text),
+});
+
+/** Checks typed values; each reader answers the value, or records an error and answers undefined. */
+function reader(v: Values, errors: EditErrors) {
+  const number = (
+    name: string,
+    opts: { min?: number; above?: number; max: number; integer?: boolean; empty?: boolean },
+  ) => {
+    const raw = (v[name] ?? '').trim();
+    if (!raw) {
+      if (opts.empty) return null;
+      errors[name] = 'form.errors.required';
+      return undefined;
+    }
+    const n = readCentimetres(raw);
+    if (
+      n === null ||
+      (opts.integer && !Number.isInteger(n)) ||
+      (opts.min !== undefined && n < opts.min) ||
+      (opts.above !== undefined && n <= opts.above) ||
+      n > opts.max
+    ) {
+      errors[name] = 'tax.edit.errors.number';
+      return undefined;
+    }
+    return n;
+  };
+  const label = (name: string, max: number, empty: boolean) => {
+    const raw = (v[name] ?? '').trim();
+    if (!raw) {
+      if (empty) return null;
+      errors[name] = 'form.errors.required';
+      return undefined;
+    }
+    if (raw.length > max) {
+      errors[name] = 'tax.edit.errors.long';
+      return undefined;
+    }
+    return raw;
+  };
+  const taxId = (name: string) => {
+    const check = checkThaiNationalId(v[name] ?? '');
+    if (!check.ok) {
+      errors[name] = `tax.edit.errors.taxId.${check.reason}`;
+      return undefined;
+    }
+    return check.value;
+  };
+  return { number, label, taxId };
+}
+
+/** The changed fields of `next` over `now`, or unchanged. */
+function diff(now: Record<string, unknown>, next: Record<string, unknown>, version: number): EditResult {
+  const patch: Record<string, unknown> = {};
+  for (const [k, value] of Object.entries(next))
+    if (JSON.stringify(value) !== JSON.stringify(now[k])) patch[k] = value;
+  return Object.keys(patch).length ? { patch: { version, ...patch } } : { unchanged: true };
+}
+
+export function parcelPatch(now: ParcelNow, v: Values, version: number): EditResult {
+  const errors: EditErrors = {};
+  const r = reader(v, errors);
+  const ownerTaxId = r.taxId('ownerTaxId');
+  const rai = r.number('rai', { min: 0, max: 1_000_000, integer: true });
+  const ngan = r.number('ngan', { min: 0, max: 3, integer: true });
+  const wa = r.number('wa', { min: 0, max: 99.99 });
+  const valuePerM2Baht = r.number('valuePerM2Baht', { min: 0, max: 10_000_000, empty: true });
+  const appraisalZone = r.label('appraisalZone', 50, true);
+  const appraisalBlock = r.label('appraisalBlock', 50, true);
+  if (appraisalBlock && appraisalZone === null) errors.appraisalZone = 'tax.edit.errors.zoneForBlock';
+  const nextUses = now.uses.map((u, i) => {
+    const use = v[`use${i}`] ?? u.use;
+    if (!(uses as readonly string[]).includes(use)) errors[`use${i}`] = 'tax.edit.errors.use';
+    const share = r.number(`share${i}`, { above: 0, max: 100 }) ?? 0;
+    const next: Use = { use, sharePercent: share };
+    if (use === 'residential' && u.mainHome) next.mainHome = u.mainHome;
+    if (use === 'vacant' && u.vacantYears !== undefined) next.vacantYears = u.vacantYears;
+    return next;
+  });
+  const total = nextUses.reduce((s, u) => s + u.sharePercent, 0);
+  if (!Object.keys(errors).some((k) => k.startsWith('share')) && Math.abs(total - 100) > 1e-9)
+    errors.share0 = 'tax.edit.errors.shares';
+  const areaM2 = (rai ?? 0) * 1600 + (ngan ?? 0) * 400 + (wa ?? 0) * 4;
+  if (rai !== undefined && ngan !== undefined && wa !== undefined && areaM2 <= 0)
+    errors.rai = 'tax.edit.errors.area';
+  if (Object.keys(errors).length) return { errors };
+  const result = diff(
+    { ...now, valuePerM2Baht: now.valuePerM2 },
+    { ownerTaxId, valuePerM2Baht, appraisalZone, appraisalBlock, uses: nextUses },
+    version,
+  );
+  if (Math.abs(areaM2 - now.areaM2) < 0.005) return result;
+  const patch = 'patch' in result ? result.patch : { version };
+  return { patch: { ...patch, area: { rai, ngan, wa } } };
+}
+
+export function buildingPatch(now: BuildingNow, v: Values, version: number): EditResult {
+  const errors: EditErrors = {};
+  const r = reader(v, errors);
+  const next = {
+    buildingNo: r.label('buildingNo', 50, true),
+    kind: r.label('kind', 100, false),
+    floorAreaM2: r.number('floorAreaM2', { above: 0, max: 1_000_000 }),
+    costPerM2Baht: r.number('costPerM2Baht', { min: 0, max: 1_000_000, empty: true }),
+    ageYears: r.number('ageYears', { min: 0, max: 500, integer: true }),
+    depreciationPercent: r.number('depreciationPercent', { min: 0, max: 100, empty: true }),
+  };
+  if (Object.keys(errors).length) return { errors };
+  return diff({ ...now }, next, version);
+}
+
+export function signPatch(now: SignNow, v: Values, version: number): EditResult {
+  const errors: EditErrors = {};
+  const r = reader(v, errors);
+  const type = Number(v.type);
+  if (![1, 2, 3].includes(type)) errors.type = 'tax.declare.errors.type';
+  if (v.moving !== 'true' && v.moving !== 'false') errors.moving = 'tax.declare.errors.moving';
+  const next = {
+    ownerTaxId: r.taxId('ownerTaxId'),
+    widthCm: r.number('widthCm', { above: 0, max: 100_000 }),
+    heightCm: r.number('heightCm', { above: 0, max: 100_000 }),
+    type,
+    moving: v.moving === 'true',
+    text: r.label('text', 1000, true),
+  };
+  if (Object.keys(errors).length) return { errors };
+  return diff({ ...now }, next, version);
+}
+
+/** A server error's path (`/uses/0/sharePercent`, `/area`) → the form field to show it beside. */
+export function fieldOf(path: string): string {
+  if (path.startsWith('/uses')) return 'share0';
+  if (path.startsWith('/area')) return 'rai';
+  return path.replace(/^\//, '').split('/')[0];
+}

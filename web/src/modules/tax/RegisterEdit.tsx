@@ -1,0 +1,139 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ProblemError } from '../../api.ts';
+import { type EditErrors, type EditResult, fieldOf, type Values } from '../../forms/register-edit.ts';
+import { Button } from '../../ui/Button.tsx';
+import { Select, TextField } from '../../ui/TextField.tsx';
+
+export interface EditField {
+  name: string;
+  label: string;
+  hint?: string;
+  options?: { value: string; label: string }[];
+  inputMode?: 'numeric' | 'decimal' | 'text';
+}
+
+/**
+ * A correction form for one register record: checked as typed when sent, each mistake shown beside its
+ * field and announced; an edit made from a stale copy says so and offers to load the current one.
+ */
+export function RegisterEdit({
+  title,
+  url,
+  fields,
+  initial,
+  check,
+  queryKey,
+  onDone,
+}: {
+  title: string;
+  url: string;
+  fields: EditField[];
+  initial: Values;
+  check: (values: Values) => EditResult;
+  queryKey: unknown[];
+  onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [values, setValues] = useState<Values>(initial);
+  const [local, setLocal] = useState<EditErrors>({});
+  const [note, setNote] = useState<string | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const save = useMutation({
+    mutationFn: (body: Record<string, unknown>) => api<{ id: string; version: number }>('PATCH', url, body),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['tax', 'register'] });
+      onDone();
+    },
+  });
+  const problem = save.error instanceof ProblemError ? save.error.problem : null;
+  const stale = problem?.status === 409 && problem.code === 'tax.edit_stale';
+  const serverErrors: EditErrors = {};
+  for (const e of problem?.errors ?? []) serverErrors[fieldOf(e.path)] = e.message;
+  const errorOf = (name: string) => (local[name] ? t(local[name]) : serverErrors[name]);
+
+  function submit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setNote(null);
+    save.reset();
+    const result = check(values);
+    if ('errors' in result) {
+      setLocal(result.errors);
+      // Take the editor to the first mistake; its message is announced with it.
+      const first = fields.find((f) => result.errors[f.name]);
+      if (first) formRef.current?.querySelector<HTMLElement>(`[name="${first.name}"]`)?.focus();
+      return;
+    }
+    setLocal({});
+    if ('unchanged' in result) {
+      setNote(t('tax.edit.unchanged'));
+      return;
+    }
+    save.mutate(result.patch);
+  }
+
+  return (
+    <form
+      ref={formRef}
+      onSubmit={submit}
+      noValidate
+      aria-labelledby="register-edit-title"
+      data-testid="register-edit"
+    >
+      <h3 id="register-edit-title">{title}</h3>
+      {fields.map((f) =>
+        f.options ? (
+          <Select
+            key={f.name}
+            name={f.name}
+            label={f.label}
+            options={f.options}
+            value={values[f.name] ?? ''}
+            error={errorOf(f.name)}
+            onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
+          />
+        ) : (
+          <TextField
+            key={f.name}
+            name={f.name}
+            label={f.label}
+            hint={f.hint}
+            inputMode={f.inputMode}
+            value={values[f.name] ?? ''}
+            error={errorOf(f.name)}
+            onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
+          />
+        ),
+      )}
+      {note && <p role="status">{note}</p>}
+      {stale ? (
+        <div role="alert">
+          <p>{t('tax.edit.stale')}</p>
+          <Button
+            type="button"
+            onClick={() => {
+              void client.invalidateQueries({ queryKey });
+              onDone();
+            }}
+          >
+            {t('tax.edit.reload')}
+          </Button>
+        </div>
+      ) : (
+        problem && (
+          <p className="field-error" role="alert">
+            {problem.detail ?? problem.title}
+          </p>
+        )
+      )}
+      <Button type="submit" disabled={save.isPending}>
+        {save.isPending ? t('tax.edit.saving') : t('tax.edit.save')}
+      </Button>{' '}
+      <Button type="button" onClick={onDone}>
+        {t('tax.edit.cancel')}
+      </Button>
+    </form>
+  );
+}
