@@ -254,7 +254,7 @@ async function main(): Promise<void> {
       };
       direct.query = await load(async (n) => void (await compiled(queryParams(n))));
       direct.near = await load(async (n) => void (await compiled({ type, ...nearParams(n) })));
-      // Batch upsert: the repository's two statements a chunk (entities upsert, history insert), from
+      // Batch upsert: the repository's statement a chunk (entities upsert and history insert in one), from
       // entities expanded and planned beforehand (no validation, JSON-LD, planning or audit timed).
       const at = new Date().toISOString();
       const planned: Entity[][] = batchBodies('d').map((chunk) =>
@@ -263,19 +263,14 @@ async function main(): Promise<void> {
       t = performance.now();
       for (const chunk of planned)
         await db.transaction(async (tx) => {
-          await repo.write(tx, '', chunk, 'upsert');
-          await repo.appendHistory(
-            tx,
-            '',
-            chunk.flatMap((e) =>
-              Object.entries(e.attrs).map(([attr, instance]) => ({
-                id: e.id,
-                attr,
-                instance: instance as never,
-              })),
-            ),
-            at,
+          const entries = chunk.flatMap((e) =>
+            Object.entries(e.attrs).map(([attr, instance]) => ({
+              id: e.id,
+              attr,
+              instance: instance as never,
+            })),
           );
+          await repo.write(tx, '', chunk, 'upsert', { entries, at });
         });
       direct.upsert = { perS: BATCH_TOTAL / ((performance.now() - t) / 1000), p50: 0, p95: 0, errors: 0 };
     } finally {

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freshDatabase, type TestDb } from '../../core/testing/index.ts';
+import type { Attr, Entity } from './model.ts';
+import { contextService } from './service.ts';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -24,4 +26,53 @@ it('has monthly history partitions and moves rows out of the default partition',
     (SELECT count(*)::int FROM ctx_attr_history_default) AS dflt,
     (SELECT count(*)::int FROM ctx_attr_history) AS "all"`);
   expect(counts).toEqual({ may: 1, dflt: 1, all: 2 });
+});
+
+it('writes history in the same statement as the entities, only for the entities actually written', async () => {
+  const service = contextService(t.db);
+  const temp = 'https://uri.etsi.org/ngsi-ld/default-context/temperature';
+  const thing = 'https://uri.etsi.org/ngsi-ld/default-context/Thing';
+  await t.db.transaction((tx) =>
+    service.publish(tx, {
+      id: 'urn:ngsi-ld:Thing:h1',
+      type: 'Thing',
+      temperature: { type: 'Property', value: 1 },
+    }),
+  );
+  const at = new Date().toISOString();
+  const entity = (id: string, value: number): Entity => ({
+    id,
+    types: [thing],
+    attrs: { [temp]: { type: 'Property', value } },
+    createdAt: at,
+    modifiedAt: at,
+  });
+  // `insert` leaves the existing h1 alone: neither its state nor its history may change.
+  const done = await t.db.transaction((tx) =>
+    service.commit(
+      tx,
+      '',
+      ['urn:ngsi-ld:Thing:h1', 'urn:ngsi-ld:Thing:h2'].map((id, i) => ({
+        id,
+        before: null,
+        after: entity(id, 10 + i),
+        written: [[temp, { type: 'Property', value: 10 + i }] as [string, Attr]],
+      })),
+      'insert',
+      at,
+    ),
+  );
+  expect([...done]).toEqual(['urn:ngsi-ld:Thing:h2']);
+  const rows = await t.db.rows<{ id: string; v: number }>(
+    sql`SELECT entity_id AS id, (instance->>'value')::int AS v FROM ctx_attr_history
+      WHERE entity_id LIKE 'urn:ngsi-ld:Thing:h%' ORDER BY entity_id, v`,
+  );
+  expect(rows).toEqual([
+    { id: 'urn:ngsi-ld:Thing:h1', v: 1 },
+    { id: 'urn:ngsi-ld:Thing:h2', v: 11 },
+  ]);
+  const [h1] = await t.db.rows<{ v: number }>(
+    sql`SELECT (attrs->${temp}->>'value')::int AS v FROM ctx_entities WHERE id = 'urn:ngsi-ld:Thing:h1'`,
+  );
+  expect(h1.v).toBe(1);
 });

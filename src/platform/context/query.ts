@@ -83,11 +83,23 @@ export function typeCondition(text: string, ctx: ActiveContext): SQL {
     if (!m) throw invalid(`type: expected a type name at position ${i + 1}`);
     if (++terms > 50) throw new NgsiError('TooComplexQuery', 'too many types');
     i += m[0].length;
-    return sql`${ctx.expand(m[0])} = ANY(types)`;
+    // Containment rather than `= ANY(types)`: the GIN index on types and its element statistics apply.
+    return sql`types @> ARRAY[${ctx.expand(m[0])}]::text[]`;
   };
   const cond = or(0);
   if (i !== text.length) throw invalid(`type: unexpected character at position ${i + 1}`);
   return cond;
+}
+
+/**
+ * The same condition, which the planner estimates as one boolean (matching half the rows) instead of
+ * multiplying its guesses for every JSONB path comparison: with no statistics on those expressions it
+ * guessed 1 row for `no2>100;airQualityLevel=="good"` where 16,500 of 100,000 matched, so it read every
+ * row and sorted them; estimated at half, it walks the primary key in `id` order and stops after `limit`.
+ * A NULL condition is false either way, so the rows are the same.
+ */
+function opaque(cond: SQL): SQL {
+  return sql`CASE WHEN ${cond} THEN true ELSE false END`;
 }
 
 function options(value: string | undefined): Set<string> {
@@ -111,7 +123,7 @@ export function compileQuery(
   if (p.idPattern) conds.push(sql`id ~ ${checkPattern(p.idPattern)}`);
   const attrs = list(p.attrs).map((a) => ctx.expand(a));
   if (attrs.length) conds.push(sql`attrs ?| ${textArray(attrs)}`);
-  if (p.q) conds.push(qToSql(parseQ(p.q), ctx, anonymous));
+  if (p.q) conds.push(opaque(qToSql(parseQ(p.q), ctx, anonymous)));
   const geo = parseGeoQuery(p);
   if (geo) conds.push(geoToSql(geo, ctx));
   if (opts.requireFilter && conds.length === 0)

@@ -22,6 +22,14 @@ function locationOf(e: Entity): string | null {
   return loc ? JSON.stringify(loc.value) : null;
 }
 
+/** The INSERT of attribute instances into the history (`filter` a WHERE on the payload row `h`). */
+function historyInsert(tenant: string, entries: HistoryEntry[], at: string, filter: SQL): SQL {
+  return sql`INSERT INTO ctx_attr_history (tenant, entity_id, attr, instance, observed_at, modified_at)
+    SELECT ${tenant}, h->>'id', h->>'attr', h->'instance',
+      COALESCE((h->'instance'->>'observedAt')::timestamptz, ${at}::timestamptz), ${at}::timestamptz
+    FROM jsonb_array_elements(${JSON.stringify(entries)}::jsonb) AS h ${filter}`;
+}
+
 /** A stored subscription with what the broker reports about it. */
 export interface SubscriptionRow {
   id: string;
@@ -121,16 +129,25 @@ export class ContextRepository {
 
   /**
    * Writes whole entities. `insert` skips ids that exist (returned as not written); `upsert` replaces.
-   * Returns the ids written.
+   * `history` (attribute instances observed at their observedAt or `at`) is appended in the same
+   * statement for the entities actually written, so a change is one round trip. Returns the ids written.
    */
   async write(
     on: Executor,
     tenant: string,
     entities: Entity[],
     mode: 'insert' | 'upsert',
+    history: { entries: HistoryEntry[]; at: string } = { entries: [], at: '' },
   ): Promise<Set<string>> {
     const written = new Set<string>();
+    const byId = new Map<string, HistoryEntry[]>();
+    for (const h of history.entries) {
+      const list = byId.get(h.id);
+      if (list) list.push(h);
+      else byId.set(h.id, [h]);
+    }
     for (const part of chunks(entities)) {
+      const entries = part.flatMap((e) => byId.get(e.id) ?? []);
       const payload = part.map((e) => ({
         id: e.id,
         types: e.types,
@@ -144,13 +161,17 @@ export class ContextRepository {
           ? sql`ON CONFLICT (tenant, id) DO NOTHING`
           : sql`ON CONFLICT (tenant, id) DO UPDATE SET type = EXCLUDED.type, types = EXCLUDED.types,
               attrs = EXCLUDED.attrs, location = EXCLUDED.location, modified_at = EXCLUDED.modified_at`;
-      const rows = await this.db.rows<{ id: string }>(
-        sql`INSERT INTO ctx_entities (tenant, id, type, types, attrs, location, created_at, modified_at)
+      const insert = sql`INSERT INTO ctx_entities (tenant, id, type, types, attrs, location, created_at, modified_at)
           SELECT ${tenant}, e->>'id', e->'types'->>0, ARRAY(SELECT jsonb_array_elements_text(e->'types')), e->'attrs',
             CASE WHEN e->>'geo' IS NOT NULL THEN ST_SetSRID(ST_GeomFromGeoJSON(e->>'geo'), 4326) END,
             (e->>'createdAt')::timestamptz, (e->>'modifiedAt')::timestamptz
           FROM jsonb_array_elements(${JSON.stringify(payload)}::jsonb) AS e
-          ${conflict} RETURNING id`,
+          ${conflict} RETURNING id`;
+      const rows = await this.db.rows<{ id: string }>(
+        entries.length === 0
+          ? insert
+          : sql`WITH w AS (${insert}), h AS (${historyInsert(tenant, entries, history.at, sql`WHERE h->>'id' IN (SELECT id FROM w)`)})
+            SELECT id FROM w`,
         on,
       );
       for (const r of rows) written.add(r.id);
@@ -173,12 +194,7 @@ export class ContextRepository {
 
   /** Appends attribute instances to the history, observed at their observedAt or now. */
   async appendHistory(on: Executor, tenant: string, entries: HistoryEntry[], now: string): Promise<void> {
-    for (const part of chunks(entries, 5000)) {
-      await on.execute(sql`INSERT INTO ctx_attr_history (tenant, entity_id, attr, instance, observed_at, modified_at)
-        SELECT ${tenant}, h->>'id', h->>'attr', h->'instance',
-          COALESCE((h->'instance'->>'observedAt')::timestamptz, ${now}::timestamptz), ${now}::timestamptz
-        FROM jsonb_array_elements(${JSON.stringify(part)}::jsonb) AS h`);
-    }
+    for (const part of chunks(entries, 5000)) await on.execute(historyInsert(tenant, part, now, sql``));
   }
 
   /**

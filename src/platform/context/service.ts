@@ -84,13 +84,22 @@ export class ContextService {
   async commit(tx: Executor, tenant: string, changes: Change[], mode: 'insert' | 'upsert', at: string) {
     const removed = changes.filter((c) => c.after === null).map((c) => c.id);
     const gone = removed.length ? await this.repo.remove(tx, tenant, removed) : new Set<string>();
-    const writes = changes.filter((c) => c.after !== null).map((c) => c.after!);
-    const written = writes.length ? await this.repo.write(tx, tenant, writes, mode) : new Set<string>();
+    const entries = (list: Change[]): HistoryEntry[] =>
+      list.flatMap((c) => c.written.map(([attr, instance]) => ({ id: c.id, attr, instance })));
+    const writes = changes.filter((c) => c.after !== null);
+    // The entities and their history in one statement (the history only of the ids actually written).
+    const written = writes.length
+      ? await this.repo.write(
+          tx,
+          tenant,
+          writes.map((c) => c.after!),
+          mode,
+          { entries: entries(writes), at },
+        )
+      : new Set<string>();
     const done = changes.filter((c) => (c.after === null ? gone.has(c.id) : written.has(c.id)));
-    const history: HistoryEntry[] = done.flatMap((c) =>
-      c.written.map(([attr, instance]) => ({ id: c.id, attr, instance })),
-    );
-    if (history.length) await this.repo.appendHistory(tx, tenant, history, at);
+    const removedHistory = entries(done.filter((c) => c.after === null));
+    if (removedHistory.length) await this.repo.appendHistory(tx, tenant, removedHistory, at);
     for (const l of this.listeners) await l(tx, tenant, done);
     return new Set(done.map((c) => c.id));
   }
