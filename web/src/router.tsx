@@ -12,6 +12,14 @@ const CityPage = lazyRouteComponent(() => import('./pages/City.tsx'), 'CityPage'
 const AuditPage = lazyRouteComponent(() => import('./pages/Audit.tsx'), 'AuditPage');
 const TaxPage = lazyRouteComponent(() => import('./modules/tax/TaxPage.tsx'), 'TaxPage');
 const TaxRegisterPage = lazyRouteComponent(() => import('./modules/tax/RegisterPage.tsx'), 'RegisterPage');
+const ComplaintsPage = lazyRouteComponent(
+  () => import('./modules/complaints/ReportPage.tsx'),
+  'ComplaintsPage',
+);
+const ComplaintStatusPage = lazyRouteComponent(
+  () => import('./modules/complaints/StatusPage.tsx'),
+  'ComplaintStatusPage',
+);
 
 const root = createRootRoute({ component: Layout, notFoundComponent: NotFoundPage });
 const page = <P extends string>(path: P, component: Parameters<typeof createRoute>[0]['component']) =>
@@ -28,6 +36,8 @@ const routeTree = root.addChildren([
   page('/admin/audit', AuditPage),
   page('/tax', TaxPage),
   page('/tax/register', TaxRegisterPage),
+  page('/complaints', ComplaintsPage),
+  page('/complaints/$reference', ComplaintStatusPage),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });

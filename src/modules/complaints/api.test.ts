@@ -63,10 +63,12 @@ const move = (reference: string, body: object, headers = engineer) =>
   });
 
 describe('the module', () => {
-  it('is listed under Governance as coming (no web pages yet), not as a link to a missing page', async () => {
+  it('is listed under Governance as active, linking to its web page', async () => {
     const meta = await t.json({ method: 'GET', url: '/api/meta' });
     const governance = meta.body.dimensions.find((d: { id: string }) => d.id === 'governance');
-    expect(governance.modules).toEqual([expect.objectContaining({ id: 'complaints', status: 'coming' })]);
+    expect(governance.modules).toEqual([
+      expect.objectContaining({ id: 'complaints', status: 'active', path: '/complaints' }),
+    ]);
   });
 });
 

@@ -39,7 +39,7 @@ export const complaintsModule: ModuleManifest = {
     },
   ],
   seed,
-  // No webPath until the web screens exist (a later slice): the home page lists it as coming.
+  webPath: '/complaints',
   permissions: {
     workRequests: ['admin', 'office_manager', 'officer'],
     readRequests: ['admin', 'executive', 'office_manager', 'officer'],

@@ -1,0 +1,105 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { api, ProblemError } from '../../api.ts';
+import { formatDate } from '../../dates.ts';
+import { readReference } from '../../forms/complaint.ts';
+import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
+import { useCategories } from './ReportPage.tsx';
+import { categoryName, type RequestDetail, type RequestEvent } from './types.ts';
+
+/** One public line of a request's history. */
+function eventText(e: RequestEvent, t: (key: string, o?: Record<string, unknown>) => string): string {
+  switch (e.kind) {
+    case 'created':
+      return t('complaints.history.created');
+    case 'status':
+      return t('complaints.history.status', { status: t(`complaints.status.${e.toStatus ?? 'received'}`) });
+    case 'reassigned':
+      return t('complaints.history.reassigned');
+    case 'priority':
+      return t('complaints.history.priority');
+    default:
+      return t('complaints.history.note');
+  }
+}
+
+/** The status of one complaint and its public history, for anyone who has the reference. */
+export function ComplaintStatusPage() {
+  const { t, i18n } = useTranslation();
+  const params = useParams({ strict: false }) as { reference?: string };
+  const reference = readReference(params.reference ?? '');
+  const categories = useCategories();
+  const request = useQuery({
+    queryKey: ['complaints', 'request', reference],
+    queryFn: () =>
+      api<RequestDetail>('GET', `/api/complaints/requests/${encodeURIComponent(reference ?? '')}`),
+    enabled: reference !== null,
+    retry: (n, e) => !(e instanceof ProblemError && e.problem.status < 500) && n < 2,
+  });
+  const back = <Link to="/complaints">{t('complaints.view.back')}</Link>;
+  if (!reference)
+    return (
+      <>
+        <h1>{t('complaints.view.title')}</h1>
+        <EmptyState>{t('complaints.find.invalid')}</EmptyState>
+        {back}
+      </>
+    );
+  if (request.isPending) return <Spinner />;
+  if (request.isError)
+    return (
+      <>
+        <h1>{t('complaints.view.title')}</h1>
+        {request.error instanceof ProblemError && request.error.problem.status === 404 ? (
+          <EmptyState>{t('complaints.view.notFound', { reference })}</EmptyState>
+        ) : (
+          <ErrorState error={request.error} onRetry={() => void request.refetch()} />
+        )}
+        {back}
+      </>
+    );
+  const r = request.data;
+  const history = r.events.filter((e) => e.public);
+  return (
+    <>
+      <h1>
+        {t('complaints.view.title')} <span data-testid="status-reference">{r.reference}</span>
+      </h1>
+      <Card>
+        <p>
+          <Badge tone={r.closedAt ? 'neutral' : 'info'} data-testid="status-current">
+            {t(`complaints.status.${r.status}`)}
+          </Badge>
+        </p>
+        <dl>
+          <dt>{t('complaints.report.category')}</dt>
+          <dd>{categoryName(categories.data, r.category, i18n.language)}</dd>
+          <dt>{t('complaints.report.description')}</dt>
+          <dd style={{ whiteSpace: 'pre-wrap' }}>{r.description}</dd>
+          <dt>{t('complaints.view.where')}</dt>
+          <dd>
+            {r.address ? `${r.address} · ` : ''}
+            {r.lat}, {r.lon}
+          </dd>
+          <dt>{t('complaints.view.filed')}</dt>
+          <dd>{formatDate(r.createdAt, i18n.language)}</dd>
+          <dt>{t('complaints.view.supporters')}</dt>
+          <dd>{r.supporters}</dd>
+        </dl>
+      </Card>
+      <Card>
+        <h2>{t('complaints.history.title')}</h2>
+        <ol data-testid="status-history">
+          {history.map((e) => (
+            <li key={`${e.at}-${e.kind}-${e.toStatus ?? ''}-${e.note ?? ''}`}>
+              {formatDate(e.at, i18n.language)}: {eventText(e, t)}
+              {e.note && <p style={{ whiteSpace: 'pre-wrap' }}>{e.note}</p>}
+            </li>
+          ))}
+        </ol>
+      </Card>
+      {back}
+    </>
+  );
+}

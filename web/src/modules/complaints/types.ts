@@ -1,0 +1,58 @@
+/** What the complaints API answers (see src/modules/complaints/schemas.ts). */
+export interface Category {
+  code: string;
+  nameTh: string;
+  nameEn: string;
+  icon: string;
+  office: string;
+  slaHours: number;
+  synthetic: boolean;
+}
+
+export type Status =
+  | 'received'
+  | 'accepted'
+  | 'in_progress'
+  | 'forwarded'
+  | 'on_hold'
+  | 'resolved'
+  | 'rejected'
+  | 'closed';
+
+export interface PublicRequest {
+  reference: string;
+  category: string;
+  office: string;
+  description: string;
+  lat: number;
+  lon: number;
+  address: string | null;
+  zone: string;
+  community: string | null;
+  status: Status;
+  priority: string;
+  supporters: number;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface RequestEvent {
+  kind: 'created' | 'status' | 'note' | 'reassigned' | 'priority';
+  fromStatus: string | null;
+  toStatus: string | null;
+  note: string | null;
+  public: boolean;
+  actor: string | null;
+  at: string;
+}
+
+export interface RequestDetail extends PublicRequest {
+  events: RequestEvent[];
+}
+
+export const categoryName = (categories: Category[] | undefined, code: string, language: string) => {
+  const c = categories?.find((x) => x.code === code);
+  if (!c) return code;
+  return language === 'th' ? c.nameTh : c.nameEn;
+};
