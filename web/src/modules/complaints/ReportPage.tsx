@@ -16,6 +16,7 @@ import { useMe } from '../../session.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Select, TextField } from '../../ui/TextField.tsx';
+import { useLocate } from '../../ui/useLocate.ts';
 import { type Category, categoryName, type PublicRequest, type RequestDetail } from './types.ts';
 
 const fields: ComplaintField[] = [
@@ -65,7 +66,15 @@ function ReportForm({ signedIn }: { signedIn: boolean }) {
   const [description, setDescription] = useState('');
   const [lat, setLat] = useState('');
   const [lon, setLon] = useState('');
-  const [locating, setLocating] = useState<'idle' | 'busy' | 'failed' | 'found'>('idle');
+  const {
+    state: locating,
+    setState: setLocating,
+    locate,
+  } = useLocate((point) => {
+    setLat(String(point.lat));
+    setLon(String(point.lon));
+    setLocal((e) => ({ ...e, '/lat': undefined, '/lon': undefined }));
+  });
   const send = useMutation({
     mutationFn: (body: unknown) => api<RequestDetail>('POST', '/api/complaints/requests', body),
     onSuccess: () => {
@@ -83,24 +92,6 @@ function ReportForm({ signedIn }: { signedIn: boolean }) {
     if (key) return t(key);
     return server?.fieldError(path);
   };
-
-  function locate() {
-    if (!navigator.geolocation) {
-      setLocating('failed');
-      return;
-    }
-    setLocating('busy');
-    navigator.geolocation.getCurrentPosition(
-      (pos) => {
-        setLat(String(Math.round(pos.coords.latitude * 1e6) / 1e6));
-        setLon(String(Math.round(pos.coords.longitude * 1e6) / 1e6));
-        setLocating('found');
-        setLocal((e) => ({ ...e, '/lat': undefined, '/lon': undefined }));
-      },
-      () => setLocating('failed'),
-      { enableHighAccuracy: true, timeout: 15_000 },
-    );
-  }
 
   function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();

@@ -14,6 +14,7 @@ import { Button } from '../../ui/Button.tsx';
 import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Table } from '../../ui/Table.tsx';
 import { TextField } from '../../ui/TextField.tsx';
+import { useLocate } from '../../ui/useLocate.ts';
 
 export interface DeclaredSign {
   id: string;
@@ -87,7 +88,13 @@ export function DeclarationForm() {
   const formRef = useRef<HTMLFormElement>(null);
   const [local, setLocal] = useState<DeclarationErrors>({});
   const [location, setLocation] = useState<{ lon: number; lat: number } | null>(null);
-  const [locating, setLocating] = useState<'idle' | 'busy' | 'failed'>('idle');
+  const { state: locating, locate } = useLocate((point) => {
+    setLocation(point);
+    setLocal((e) => ({
+      ...e,
+      '/location': insideArea(point) ? undefined : 'tax.declare.errors.outside',
+    }));
+  });
   const [done, setDone] = useState(false);
   const send = useMutation({
     mutationFn: (body: unknown) => api<{ id: string }>('POST', '/api/tax/declarations', body),
@@ -104,30 +111,6 @@ export function DeclarationForm() {
     if (key) return t(key);
     return server?.fieldError(path);
   };
-
-  function locate() {
-    if (!navigator.geolocation) {
-      setLocating('failed');
-      return;
-    }
-    setLocating('busy');
-    navigator.geolocation.getCurrentPosition(
-      (pos) => {
-        const point = {
-          lon: Math.round(pos.coords.longitude * 1e6) / 1e6,
-          lat: Math.round(pos.coords.latitude * 1e6) / 1e6,
-        };
-        setLocation(point);
-        setLocating('idle');
-        setLocal((e) => ({
-          ...e,
-          '/location': insideArea(point) ? undefined : 'tax.declare.errors.outside',
-        }));
-      },
-      () => setLocating('failed'),
-      { enableHighAccuracy: true, timeout: 15_000 },
-    );
-  }
 
   async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
