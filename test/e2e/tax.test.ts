@@ -176,4 +176,93 @@ describe('local taxes on a phone', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });
+
+  it('finance staff correct a parcel: a bad value is shown and focused, a good one is saved, a stale copy is refused', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await page.goto('/signin');
+    await page.getByLabel(/อีเมล/).fill('revenue@demo.local');
+    await page.getByLabel(/รหัสผ่าน/).fill('mueang-demo');
+    await page.locator('form button[type="submit"]').click();
+    await page.waitForURL('**/account');
+    await page.goto('/tax/register');
+    await page.getByRole('table').waitFor();
+    const opened = page.waitForResponse((r) => /\/api\/tax\/register\/parcels\/[^/?]+$/.test(r.url()));
+    await page.getByRole('button', { name: /^เปิด / }).first().click();
+    const parcel = (await (await opened).json()) as { id: string; version: number; areaM2: number };
+    const detail = page.getByTestId('register-detail');
+    await detail.waitFor();
+
+    // A ngan out of its 0–3 range: the message sits beside the field, is announced, and focus goes there.
+    await detail.getByRole('button', { name: 'แก้ไข', exact: true }).click();
+    const form = page.getByTestId('register-edit');
+    const ngan = form.getByLabel('งาน', { exact: true });
+    const rai = Number(await form.getByLabel('ไร่', { exact: true }).inputValue());
+    const wa = Number(await form.getByLabel('ตารางวา', { exact: true }).inputValue());
+    const before = Number(await ngan.inputValue());
+    await ngan.fill('5');
+    await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
+    const error = form.getByRole('alert').filter({ hasText: 'กรุณากรอกตัวเลขในช่วงที่กำหนด' });
+    await error.waitFor();
+    expect(await ngan.getAttribute('aria-invalid')).toBe('true');
+    expect(await ngan.getAttribute('aria-describedby')).toContain(await error.getAttribute('id'));
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('ngan');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Corrected and saved: the form closes and the parcel shows its new area.
+    // Ngan values other than the one read, never 0 so a parcel of under a rai keeps an area.
+    const [next, other] = [1, 2, 3].filter((n) => n !== before);
+    const areaM2 = rai * 1600 + next * 400 + wa * 4;
+    expect(areaM2).not.toBe(parcel.areaM2);
+    await ngan.fill(String(next));
+    await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
+    await form.waitFor({ state: 'detached' });
+    await expect.poll(() => detail.innerText()).toContain(areaM2.toLocaleString('th-TH'));
+
+    // Someone else corrects the same parcel meanwhile, through the API with a token.
+    await detail.getByRole('button', { name: 'แก้ไข', exact: true }).click();
+    await form.waitFor();
+    const login = await fetch(`${baseUrl()}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'revenue@demo.local', password: 'mueang-demo' }),
+    });
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const created = await fetch(`${baseUrl()}/api/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ name: 'e2e register edit' }),
+    });
+    const { token } = (await created.json()) as { token: string };
+    const bearer = { authorization: `Bearer ${token}` };
+    const url = `${baseUrl()}/api/tax/register/parcels/${parcel.id}`;
+    const current = (await (await fetch(url, { headers: bearer })).json()) as { version: number };
+    expect(current.version).toBe(parcel.version + 1);
+    const meanwhile = await fetch(url, {
+      method: 'PATCH',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: JSON.stringify({ version: current.version, area: { rai, ngan: other, wa } }),
+    });
+    expect(meanwhile.status).toBe(200);
+
+    // The form's copy is now stale: saving it is refused, nothing is written, and it offers the current one.
+    await ngan.fill(String(before));
+    await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
+    const stale = form.getByRole('alert').filter({ hasText: 'มีผู้อื่นแก้ไขรายการนี้' });
+    await stale.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await stale.getByRole('button', { name: 'โหลดข้อมูลล่าสุด' }).click();
+    await form.waitFor({ state: 'detached' });
+    const otherM2 = rai * 1600 + other * 400 + wa * 4;
+    await expect.poll(() => detail.innerText()).toContain(otherM2.toLocaleString('th-TH'));
+    const after = (await (await fetch(url, { headers: bearer })).json()) as {
+      version: number;
+      areaM2: number;
+    };
+    expect(after).toMatchObject({ version: parcel.version + 2, areaM2: otherM2 });
+    await context.close();
+  });
 });
