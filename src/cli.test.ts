@@ -124,6 +124,9 @@ describe('mueang CLI', () => {
       expect(r.status, `${flag} ${value}`).toBe(1);
       expect(r.stderr).toContain(flag);
     }
+    const register = cli(['simulate', '--register']);
+    expect(register.status).toBe(1);
+    expect(register.stderr).toContain('--register needs DATABASE_URL');
   });
 
   it('simulate publishes uplinks of the demo network to the broker and stops after --duration', async () => {

@@ -22,7 +22,8 @@ Usage: mueang <command> [options]
   create-user --email E --password P --role R [--name N] [--office CODE]
                              roles: ${allRoles.join(', ')}
   simulate [--devices N] [--interval 60s|5m] [--duration 10m] [--broken-rate 0.005] [--broker URL]
-                             publish synthetic ChirpStack uplinks for the registered devices
+           [--register]      publish synthetic ChirpStack uplinks for the registered devices
+                             (--register first creates N synthetic devices; needs DATABASE_URL)
   backup <file>              write every row to a file (gzip JSON lines)
   restore <file>             load a backup into an empty database
   ${promptpayUsage}
@@ -125,6 +126,7 @@ async function simulate(config: Config, args: string[]): Promise<number> {
       duration: { type: 'string' },
       'broken-rate': { type: 'string', default: '0.005' },
       broker: { type: 'string' },
+      register: { type: 'boolean', default: false },
     },
   });
   const sim = await import('./platform/ingestion/simulator.ts');
@@ -144,10 +146,18 @@ async function simulate(config: Config, args: string[]): Promise<number> {
   // The embedded PGlite database belongs to the running platform and must not be opened twice: then
   // the simulator uses the demo network as `mueang seed` registers it.
   let devices: import('./platform/ingestion/simulator.ts').SimDevice[];
-  if (config.embeddedDatabase) devices = sim.demoNetwork().slice(0, limit);
-  else {
+  if (config.embeddedDatabase) {
+    if (values.register)
+      throw new ConfigError(
+        '--register',
+        'needs DATABASE_URL: the embedded database belongs to the running platform',
+      );
+    devices = sim.demoNetwork().slice(0, limit);
+  } else {
     const db = await openAndMigrate(config);
     try {
+      if (values.register)
+        console.log(`Registered ${await sim.registerSynthetic(db, limit, Math.random)} synthetic device(s).`);
       devices = await sim.simulatedDevices(db, limit);
     } finally {
       await db.close();

@@ -15,6 +15,7 @@ import {
   curve,
   encode,
   parseDuration,
+  registerSynthetic,
   type SimDevice,
   Simulator,
   seededRandom,
@@ -213,5 +214,28 @@ describe('simulator against the broker and the ingest worker', () => {
     expect(counts.uplinks).toBe(stats.sent - stats.broken);
     expect(counts.devices).toBeGreaterThan(1);
     expect(counts.maxFcnt).toBeGreaterThan(1);
+  }, 60_000);
+
+  it('registers synthetic devices once, audited, inside the municipality', async () => {
+    const audits = async () =>
+      (
+        await db.rows<{ n: number }>(
+          sql`SELECT count(*)::int AS n FROM core_audit_log WHERE action = 'devices.device.create' AND actor_label = 'cli simulate --register'`,
+        )
+      )[0].n;
+    expect(await registerSynthetic(db, 7, seededRandom(5))).toBe(7);
+    expect(await registerSynthetic(db, 7, seededRandom(6))).toBe(0);
+    expect(await registerSynthetic(db, 9, seededRandom(6))).toBe(2);
+    const rows = await db.rows<{ name: string; synthetic: boolean; zone: string | null }>(
+      sql`SELECT name, synthetic, zone_code AS zone FROM dev_devices WHERE dev_eui LIKE 'a84041ee%' ORDER BY dev_eui`,
+    );
+    expect(rows).toHaveLength(9);
+    for (const r of rows) {
+      expect(r.synthetic).toBe(true);
+      expect(r.name).toMatch(/\(synthetic\)$/);
+      expect(r.zone).not.toBeNull();
+    }
+    expect(await audits()).toBe(9);
+    expect(await simulatedDevices(db, 1000)).toHaveLength(14);
   }, 60_000);
 });

@@ -6,7 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import mqtt, { type MqttClient } from 'mqtt';
+import { audit, systemActor } from '../../core/audit/audit.ts';
 import type { Db } from '../../core/db/index.ts';
+import { OrgRepository } from '../../core/org/repository.ts';
+import { DeviceRepository } from '../devices/repository.ts';
 import { demoDevices, demoProfiles } from '../devices/seed.ts';
 import type { DecoderConfig } from './decoders.ts';
 
@@ -180,6 +183,64 @@ export function demoNetwork(): SimDevice[] {
     decoder: demoProfiles[pi].decoder,
     quantities: demoProfiles[pi].quantities,
   }));
+}
+
+/**
+ * Registers SYNTHETIC devices (DevEUI `a84041ee` + an 8-digit index, named "Simulated … (synthetic)",
+ * marked synthetic, audited) until `count` exist with that prefix, alternating the demo air-quality and
+ * water-level profiles (created, synthetic, if missing), at random points inside the municipality.
+ * Idempotent: running it again with the same count adds nothing. Returns how many it created.
+ */
+export async function registerSynthetic(db: Db, count: number, random: () => number): Promise<number> {
+  const repo = new DeviceRepository(db);
+  const org = new OrgRepository(db);
+  const offices = [await org.officeByCode('health-environment'), await org.officeByCode('engineering')];
+  if (!offices[0] || !offices[1]) throw new Error('the demo offices are missing: run `mueang seed` first');
+  let created = 0;
+  const actor = { ...systemActor, label: 'cli simulate --register' };
+  for (let start = 0; start < count; start += 100) {
+    await db.transaction(async (tx) => {
+      const profiles = [];
+      for (const p of demoProfiles)
+        profiles.push((await repo.profileByName(p.name, tx)) ?? (await repo.insertProfile(tx, p)));
+      for (let i = start; i < Math.min(count, start + 100); i++) {
+        const devEui = `a84041ee${i.toString(16).padStart(8, '0')}`;
+        if (await repo.deviceIdByEui(devEui, tx)) continue;
+        // A point around the city centre; a few tries to land inside a zone, else a demo device's place.
+        let lon = 102.835;
+        let lat = 16.425;
+        let zone: string | null = null;
+        for (let k = 0; k < 5 && !zone; k++) {
+          const x = 102.8 + 0.07 * random();
+          const y = 16.39 + 0.07 * random();
+          const place = await org.locate(x, y, tx);
+          if (place) [lon, lat, zone] = [x, y, place.zone.code];
+        }
+        if (!zone) zone = (await org.locate(lon, lat, tx))?.zone.code ?? null;
+        const kind = i % 2;
+        const d = await repo.insertDevice(tx, {
+          devEui,
+          name: `Simulated ${kind ? 'drain level' : 'PM2.5'} ${i + 1} (synthetic)`,
+          profileId: profiles[kind].id,
+          officeId: offices[kind]!.id,
+          lon,
+          lat,
+          zoneCode: zone,
+          installedOn: null,
+          tags: ['simulated'],
+          synthetic: true,
+        });
+        await audit(tx, actor, {
+          action: 'devices.device.create',
+          resourceType: 'devices.device',
+          resourceId: d.id,
+          detail: { devEui, synthetic: true },
+        });
+        created++;
+      }
+    });
+  }
+  return created;
 }
 
 export interface SimulatorOptions {
