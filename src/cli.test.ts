@@ -1,9 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import mqtt from 'mqtt';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { startBroker } from './core/mqtt/broker.ts';
 
 const root = join(import.meta.dirname, '..');
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -26,7 +29,7 @@ describe('mueang CLI', () => {
   it('prints its usage', () => {
     const r = cli(['--help']);
     expect(r.status).toBe(0);
-    for (const command of ['start', 'migrate', 'seed', 'create-user', 'backup', 'restore'])
+    for (const command of ['start', 'migrate', 'seed', 'create-user', 'simulate', 'backup', 'restore'])
       expect(r.stdout).toContain(command);
   });
 
@@ -107,4 +110,76 @@ describe('mueang CLI', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('biller ID');
   });
+
+  it('simulate refuses bad options, naming them', () => {
+    for (const [flag, value] of [
+      ['--devices', '0'],
+      ['--devices', 'many'],
+      ['--interval', 'often'],
+      ['--duration', '-1m'],
+      ['--broken-rate', '2'],
+      ['--broker', 'http://example.org'],
+    ]) {
+      const r = cli(['simulate', flag, value]);
+      expect(r.status, `${flag} ${value}`).toBe(1);
+      expect(r.stderr).toContain(flag);
+    }
+    const register = cli(['simulate', '--register']);
+    expect(register.status).toBe(1);
+    expect(register.stderr).toContain('--register needs DATABASE_URL');
+  });
+
+  it('simulate publishes uplinks of the demo network to the broker and stops after --duration', async () => {
+    const broker = await startBroker({
+      port: 0,
+      portExplicit: false,
+      host: '127.0.0.1',
+      log: pino({ level: 'silent' }),
+    });
+    const sub = await mqtt.connectAsync(broker.url);
+    const topics: string[] = [];
+    sub.on('message', (topic) => topics.push(topic));
+    await sub.subscribeAsync('application/+/device/+/event/up', { qos: 1 });
+    try {
+      const child = spawn(
+        tsx,
+        [
+          'src/cli.ts',
+          'simulate',
+          '--devices',
+          '3',
+          '--interval',
+          '300ms',
+          '--duration',
+          '1s',
+          '--broker',
+          broker.url,
+        ],
+        {
+          cwd: root,
+          env: {
+            PATH: process.env.PATH,
+            HOME: process.env.HOME,
+            DATA_DIR: mkdtempSync(join(tmpdir(), 'mueang-cli-')),
+          },
+        },
+      );
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      expect(code).toBe(0);
+      expect(out).toContain('Simulating 3 device(s)');
+      const sent = Number(/Sent (\d+) uplinks/.exec(out)?.[1]);
+      expect(sent).toBeGreaterThanOrEqual(3);
+      expect(topics).toHaveLength(sent);
+      expect(new Set(topics).size).toBe(3);
+      for (const t of topics)
+        expect(t).toMatch(/^application\/mueang-simulator\/device\/a84041000000[cd]00\d\/event\/up$/);
+    } finally {
+      await sub.endAsync();
+      await broker.close();
+    }
+  }, 60_000);
 });

@@ -21,6 +21,9 @@ Usage: mueang <command> [options]
   seed                       load the Khon Kaen demo data (synthetic)
   create-user --email E --password P --role R [--name N] [--office CODE]
                              roles: ${allRoles.join(', ')}
+  simulate [--devices N] [--interval 60s|5m] [--duration 10m] [--broken-rate 0.005] [--broker URL]
+           [--register]      publish synthetic ChirpStack uplinks for the registered devices
+                             (--register first creates N synthetic devices; needs DATABASE_URL)
   backup <file>              write every row to a file (gzip JSON lines)
   restore <file>             load a backup into an empty database
   ${promptpayUsage}
@@ -56,6 +59,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'create-user':
       return createUser(config, rest);
+    case 'simulate':
+      return simulate(config, rest);
     case 'backup':
     case 'restore': {
       const file = rest[0];
@@ -110,6 +115,69 @@ async function start(config: Config): Promise<number> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   return -1;
+}
+
+async function simulate(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      devices: { type: 'string', default: '1000' },
+      interval: { type: 'string', default: '60s' },
+      duration: { type: 'string' },
+      'broken-rate': { type: 'string', default: '0.005' },
+      broker: { type: 'string' },
+      register: { type: 'boolean', default: false },
+    },
+  });
+  const sim = await import('./platform/ingestion/simulator.ts');
+  const limit = Number(values.devices);
+  if (!Number.isInteger(limit) || limit < 1) throw new ConfigError('--devices', 'must be a whole number ≥ 1');
+  const intervalMs = sim.parseDuration(values.interval);
+  if (!intervalMs) throw new ConfigError('--interval', 'must be a duration such as 60s or 5m');
+  const durationMs = values.duration === undefined ? undefined : sim.parseDuration(values.duration);
+  if (values.duration !== undefined && !durationMs)
+    throw new ConfigError('--duration', 'must be a duration such as 10m or 1h');
+  const brokenRate = Number(values['broken-rate']);
+  if (!(brokenRate >= 0 && brokenRate <= 1))
+    throw new ConfigError('--broken-rate', 'must be between 0 and 1');
+  const brokerUrl = values.broker ?? config.MQTT_URL ?? `mqtt://127.0.0.1:${config.MQTT_PORT}`;
+  if (!/^(mqtts?|wss?):\/\//.test(brokerUrl))
+    throw new ConfigError('--broker', 'must be an mqtt:// or ws:// URL');
+  // The embedded PGlite database belongs to the running platform and must not be opened twice: then
+  // the simulator uses the demo network as `mueang seed` registers it.
+  let devices: import('./platform/ingestion/simulator.ts').SimDevice[];
+  if (config.embeddedDatabase) {
+    if (values.register)
+      throw new ConfigError(
+        '--register',
+        'needs DATABASE_URL: the embedded database belongs to the running platform',
+      );
+    devices = sim.demoNetwork().slice(0, limit);
+  } else {
+    const db = await openAndMigrate(config);
+    try {
+      if (values.register)
+        console.log(`Registered ${await sim.registerSynthetic(db, limit, Math.random)} synthetic device(s).`);
+      devices = await sim.simulatedDevices(db, limit);
+    } finally {
+      await db.close();
+    }
+  }
+  if (!devices.length) {
+    console.error(
+      'No devices to simulate: register devices with a Cayenne LPP or byte-layout profile first.',
+    );
+    return 1;
+  }
+  const simulator = new sim.Simulator({ brokerUrl, devices, intervalMs, durationMs, brokenRate });
+  console.log(
+    `Simulating ${devices.length} device(s)${devices.length < limit ? ` (of ${limit} asked; no more exist)` : ''} every ${values.interval} on ${brokerUrl} (synthetic data).`,
+  );
+  process.on('SIGINT', () => void simulator.stop());
+  process.on('SIGTERM', () => void simulator.stop());
+  const stats = await simulator.run();
+  console.log(`Sent ${stats.sent} uplinks, ${stats.broken} deliberately broken.`);
+  return 0;
 }
 
 async function createUser(config: Config, args: string[]): Promise<number> {

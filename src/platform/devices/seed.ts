@@ -4,7 +4,7 @@ import { contextService } from '../context/service.ts';
 import { entityOf } from '../ingestion/worker.ts';
 import { DeviceRepository, type NewProfile, type ReadingRow } from './repository.ts';
 
-const profiles: NewProfile[] = [
+export const demoProfiles: NewProfile[] = [
   {
     name: 'Air quality, Cayenne LPP (synthetic demo)',
     decoder: { kind: 'cayenne-lpp' },
@@ -44,7 +44,7 @@ const profiles: NewProfile[] = [
 ];
 
 /** [DevEUI, name, profile index, office code, lon, lat, tags, base value] */
-const devices: [string, string, number, string, number, number, string[], number][] = [
+export const demoDevices: [string, string, number, string, number, number, string[], number][] = [
   [
     'a84041000000c001',
     'PM2.5 Bueng Kaen Nakhon (synthetic)',
@@ -94,15 +94,15 @@ const devices: [string, string, number, string, number, number, string[], number
  */
 export async function seedDevices(db: Db, offices: Map<string, string>): Promise<void> {
   const repo = new DeviceRepository(db);
-  if (await repo.profileByName(profiles[0].name)) return;
+  if (await repo.profileByName(demoProfiles[0].name)) return;
   const org = new OrgRepository(db);
   const context = contextService(db);
   const hour = 3600_000;
   const now = Math.floor(Date.now() / hour) * hour;
   await db.transaction(async (tx) => {
     const created = [];
-    for (const p of profiles) created.push(await repo.insertProfile(tx, p));
-    for (const [devEui, name, pi, office, lon, lat, tags, base] of devices) {
+    for (const p of demoProfiles) created.push(await repo.insertProfile(tx, p));
+    for (const [devEui, name, pi, office, lon, lat, tags, base] of demoDevices) {
       const officeId = offices.get(office);
       if (!officeId) continue;
       const place = await org.locate(lon, lat, tx);
