@@ -38,6 +38,9 @@ export function RegisterEdit({
   const { t } = useTranslation();
   const client = useQueryClient();
   const [values, setValues] = useState<Values>(initial);
+  // The record as it was when the form opened: a refetch while it is open must not move the version
+  // (and the changed fields) under the user, or their save would silently overwrite another's edit.
+  const [checkAsOpened] = useState(() => check);
   const [local, setLocal] = useState<EditErrors>({});
   const [note, setNote] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -58,7 +61,7 @@ export function RegisterEdit({
     event.preventDefault();
     setNote(null);
     save.reset();
-    const result = check(values);
+    const result = checkAsOpened(values);
     if ('errors' in result) {
       setLocal(result.errors);
       // Take the editor to the first mistake; its message is announced with it.
