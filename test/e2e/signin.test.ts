@@ -65,7 +65,17 @@ describe('audit log page', () => {
     await page.waitForURL('**/account');
     await page.goto('/admin/audit');
     await page.locator('[data-testid="chart"] svg').waitFor({ timeout: 20_000 });
-    expect(await page.locator('table').innerText()).toContain('auth.login');
+    expect(await page.locator('table').innerText()).toMatch(/\b[a-z]+\.[a-z_.]+\b/);
+    // Other browser tests share this platform and their background imports keep writing rows, so the
+    // sign-in is found by the exact-action filter rather than expected on the first page.
+    await page.getByLabel('การกระทำ', { exact: true }).fill('auth.login');
+    await page.getByRole('button', { name: 'กรอง', exact: true }).click();
+    await expect
+      .poll(async () => {
+        const text = await page.locator('table').innerText();
+        return text.includes('auth.login') && !/\b(tax|complaints|ngsi-ld)\./.test(text);
+      })
+      .toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: 'test-results/audit.png' });
     await context.close();
