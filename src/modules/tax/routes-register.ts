@@ -36,12 +36,12 @@ type RegisterQueryInput = { q?: string; limit: number; offset: number };
  */
 export async function registerRoutes(app: FastifyInstance, service: TaxService) {
   const lists = {
-    parcels: (q: RegisterQueryInput) => service.repo.registerParcels(q.q, q.limit, q.offset),
-    buildings: (q: RegisterQueryInput) => service.repo.registerBuildings(q.q, q.limit, q.offset),
-    signs: (q: RegisterQueryInput) => service.repo.registerSigns(q.q, q.limit, q.offset),
-    appraisals: (q: RegisterQueryInput) => service.repo.appraisalRows(q.q, q.limit, q.offset),
-    depreciation: (q: RegisterQueryInput) => service.repo.depreciationRows(q.q, q.limit, q.offset),
-    'building-costs': (q: RegisterQueryInput) => service.repo.buildingCostRows(q.q, q.limit, q.offset),
+    parcels: (q: RegisterQueryInput) => service.register.registerParcels(q.q, q.limit, q.offset),
+    buildings: (q: RegisterQueryInput) => service.register.registerBuildings(q.q, q.limit, q.offset),
+    signs: (q: RegisterQueryInput) => service.register.registerSigns(q.q, q.limit, q.offset),
+    appraisals: (q: RegisterQueryInput) => service.register.appraisalRows(q.q, q.limit, q.offset),
+    depreciation: (q: RegisterQueryInput) => service.register.depreciationRows(q.q, q.limit, q.offset),
+    'building-costs': (q: RegisterQueryInput) => service.register.buildingCostRows(q.q, q.limit, q.offset),
   };
   for (const [kind, list] of Object.entries(lists)) {
     app.get(
@@ -64,9 +64,9 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
   }
 
   const one = {
-    parcels: { read: (id: string) => service.repo.registerParcel(id), type: 'tax.parcel' },
-    buildings: { read: (id: string) => service.repo.registerBuilding(id), type: 'tax.building' },
-    signs: { read: (id: string) => service.repo.registerSign(id), type: 'tax.sign' },
+    parcels: { read: (id: string) => service.register.registerParcel(id), type: 'tax.parcel' },
+    buildings: { read: (id: string) => service.register.registerBuilding(id), type: 'tax.building' },
+    signs: { read: (id: string) => service.register.registerSign(id), type: 'tax.sign' },
   };
   for (const [kind, { read, type }] of Object.entries(one)) {
     app.get(

@@ -8,6 +8,7 @@ import { assessProperty, assessSign, lateCharges } from './assessment.ts';
 import { storePhotos } from './photos.ts';
 import { billPaymentPayload } from './promptpay.ts';
 import { instalmentRule, landBuildingLate, landBuildingRates2569, signLate, signRates2569 } from './rates.ts';
+import { RegisterRepository } from './register-repository.ts';
 import {
   type AppraisalSource,
   type BillRow,
@@ -117,6 +118,7 @@ function stale(version: number) {
 /** Rules of local taxes: the register, assessment runs, bills and bank reconciliation. */
 export class TaxService {
   readonly repo: TaxRepository;
+  readonly register: RegisterRepository;
   private readonly org: OrgRepository;
 
   constructor(
@@ -124,6 +126,7 @@ export class TaxService {
     private readonly settings: TaxSettings,
   ) {
     this.repo = new TaxRepository(db);
+    this.register = new RegisterRepository(db);
     this.org = new OrgRepository(db);
   }
 
@@ -182,7 +185,7 @@ export class TaxService {
    */
   editParcel(id: string, patch: ParcelPatchInput, actor: Actor) {
     return this.db.transaction(async (tx) => {
-      const current = await this.repo.parcelForEdit(tx, id);
+      const current = await this.register.parcelForEdit(tx, id);
       if (!current) throw AppError.notFound();
       if (current.version !== patch.version) throw stale(current.version);
       const { version, ...before } = current;
@@ -211,7 +214,7 @@ export class TaxService {
       const ownerId = await this.ownerFor(tx, after.ownerTaxId);
       const diff = changes(before, after);
       if (!diff) return { id, version };
-      const next = await this.repo.updateParcel(tx, id, version, { ...after, ownerId });
+      const next = await this.register.updateParcel(tx, id, version, { ...after, ownerId });
       if (next === undefined) throw stale(version);
       await audit(tx, actor, {
         action: 'tax.parcel.update',
@@ -226,7 +229,7 @@ export class TaxService {
   /** Staff correct a building (same versioning and audit as a parcel); its number stays unique on the parcel. */
   editBuilding(id: string, patch: BuildingPatchInput, actor: Actor) {
     return this.db.transaction(async (tx) => {
-      const current = await this.repo.buildingForEdit(tx, id);
+      const current = await this.register.buildingForEdit(tx, id);
       if (!current) throw AppError.notFound();
       if (current.version !== patch.version) throw stale(current.version);
       const { version, parcelId, ...before } = current;
@@ -238,7 +241,7 @@ export class TaxService {
       }
       const diff = changes(before, after);
       if (!diff) return { id, version };
-      const next = await this.repo.updateBuilding(tx, id, version, after);
+      const next = await this.register.updateBuilding(tx, id, version, after);
       if (next === undefined) throw stale(version);
       await audit(tx, actor, {
         action: 'tax.building.update',
@@ -252,7 +255,7 @@ export class TaxService {
 
   editSign(id: string, patch: SignPatchInput, actor: Actor) {
     return this.db.transaction(async (tx) => {
-      const current = await this.repo.signForEdit(tx, id);
+      const current = await this.register.signForEdit(tx, id);
       if (!current) throw AppError.notFound();
       if (current.version !== patch.version) throw stale(current.version);
       const { version, ...before } = current;
@@ -260,7 +263,7 @@ export class TaxService {
       const ownerId = await this.ownerFor(tx, after.ownerTaxId);
       const diff = changes(before, after);
       if (!diff) return { id, version };
-      const next = await this.repo.updateSign(tx, id, version, { ...after, ownerId });
+      const next = await this.register.updateSign(tx, id, version, { ...after, ownerId });
       if (next === undefined) throw stale(version);
       await audit(tx, actor, {
         action: 'tax.sign.update',
