@@ -4,7 +4,7 @@ import { shippedContext } from './contexts/index.ts';
 import { notFound } from './errors.ts';
 import { contextFromLink } from './jsonld.ts';
 import { matcher, Notifier, Periodic } from './notify.ts';
-import { contextUrls, ensureRemoteContexts } from './remote-contexts.ts';
+import { contextUrls, ensureRemoteContexts, rememberRemoteContext } from './remote-contexts.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { entityRoutes } from './routes/entities.ts';
@@ -45,16 +45,19 @@ export async function contextPlugin(
     { parseAs: 'string' },
     json,
   );
-  // Remote @context URLs are fetched before the handler, so the handlers' context stays synchronous.
+  // Remote @context URLs are fetched before the handler, so the handlers' context stays synchronous,
+  // and kept in the database: a subscription made with one must still render after a restart.
   const policy = app.config.NGSI_LD_CONTEXT_FETCH;
   const shipped = (url: string) => shippedContext(url) !== undefined;
+  for (const { url, document } of await service.repo.remoteContexts()) rememberRemoteContext(url, document);
+  const store = (url: string, context: unknown) => service.repo.saveRemoteContext(url, context);
   app.addHook('preHandler', (request, _reply, done) => {
     const urls = contextUrls(contextFromLink(request.headers.link));
     const bodies: unknown[] = Array.isArray(request.body) ? request.body : [request.body];
     const withContext = bodies.find((b) => b && typeof b === 'object' && '@context' in b);
     if (withContext) contextUrls((withContext as { '@context': unknown })['@context'], urls);
     if (urls.every(shipped)) return done();
-    ensureRemoteContexts(urls, policy, shipped).then(() => done(), done);
+    ensureRemoteContexts(urls, policy, shipped, store).then(() => done(), done);
   });
   await app.register(entityRoutes, { service });
   await app.register(batchRoutes, { service });

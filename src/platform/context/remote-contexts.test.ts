@@ -1,7 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../core/http/app.ts';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
+import { modules } from '../../modules/index.ts';
 import { clearRemoteContexts, isPublicAddress } from './remote-contexts.ts';
 
 const base = '/ngsi-ld/v1';
@@ -81,6 +84,31 @@ describe('remote @context, fetch allowed to any address (a city network with its
     expect(plain.body.type).toBe('https://kk.example/ns#WasteBin');
     expect(plain.body['https://kk.example/ns#fill'].value).toBe(0.4);
     expect(hits.get('/bins.jsonld')).toBe(1);
+  });
+
+  it('keeps what it fetched in the database, so after a restart nothing is fetched again', async () => {
+    const headers = { link: link(`${origin}/bins.jsonld`) };
+    expect((await t.json({ method: 'GET', url: `${base}/types`, headers })).status).toBe(200);
+    const kept = await t.db.rows<{ url: string }>(sql`SELECT url FROM ctx_remote_contexts`);
+    expect(kept.map((r) => r.url)).toContain(`${origin}/bins.jsonld`);
+    const before = hits.get('/bins.jsonld');
+    clearRemoteContexts(); // what a restart forgets
+    const restarted = await buildApp({
+      config: t.config,
+      db: t.db,
+      events: t.events,
+      modules,
+      logger: false,
+    });
+    try {
+      await restarted.ready();
+      const res = await restarted.inject({ method: 'GET', url: `${base}/entities/${bin(1).id}`, headers });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().type).toBe('WasteBin');
+      expect(hits.get('/bins.jsonld')).toBe(before);
+    } finally {
+      await restarted.close();
+    }
   });
 
   it('follows a context that refers to another, and a redirect', async () => {

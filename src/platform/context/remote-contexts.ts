@@ -27,6 +27,11 @@ export function cachedRemoteContext(url: string): unknown {
   return documents.get(url);
 }
 
+/** Puts a document fetched earlier (kept in the database) back in the cache, at start. */
+export function rememberRemoteContext(url: string, context: unknown): void {
+  documents.set(url, context);
+}
+
 /** Forgets every fetched document and failure (tests). */
 export function clearRemoteContexts(): void {
   documents.clear();
@@ -140,11 +145,16 @@ function get(url: URL, policy: FetchPolicy, redirects: number): Promise<unknown>
   });
 }
 
-async function fetchOne(url: string, policy: FetchPolicy): Promise<void> {
+/** Where fetched documents are kept beyond this process (the database). */
+export type ContextStore = (url: string, context: unknown) => Promise<void>;
+
+async function fetchOne(url: string, policy: FetchPolicy, store?: ContextStore): Promise<void> {
   const doc = await get(new URL(url), policy, 0);
   if (!doc || typeof doc !== 'object' || !('@context' in doc)) throw new Error('has no @context');
+  const context = (doc as { '@context': unknown })['@context'];
+  await store?.(url, context);
   if (documents.size >= maxCached) documents.delete(documents.keys().next().value as string);
-  documents.set(url, (doc as { '@context': unknown })['@context']);
+  documents.set(url, context);
 }
 
 /** Every string in an @context value (and arrays of them), which are the URLs it refers to. */
@@ -162,6 +172,7 @@ export async function ensureRemoteContexts(
   urls: string[],
   policy: FetchPolicy,
   isShipped: (url: string) => boolean,
+  store?: ContextStore,
   depth = 0,
 ): Promise<void> {
   const missing = urls.filter((u) => /^https?:\/\/\S+$/.test(u) && !isShipped(u) && !documents.has(u));
@@ -180,7 +191,7 @@ export async function ensureRemoteContexts(
       );
     let pending = inFlight.get(url);
     if (!pending) {
-      pending = fetchOne(url, policy).finally(() => inFlight.delete(url));
+      pending = fetchOne(url, policy, store).finally(() => inFlight.delete(url));
       inFlight.set(url, pending);
     }
     try {
@@ -190,6 +201,6 @@ export async function ensureRemoteContexts(
       failures.set(url, { at: Date.now(), reason });
       throw new NgsiError('LdContextNotAvailable', `the @context ${url} could not be fetched: ${reason}`);
     }
-    await ensureRemoteContexts(contextUrls(documents.get(url)), policy, isShipped, depth + 1);
+    await ensureRemoteContexts(contextUrls(documents.get(url)), policy, isShipped, store, depth + 1);
   }
 }
