@@ -23,9 +23,21 @@ describe('the sensor network for staff', () => {
     const link = page.getByRole('link', { name: 'PM2.5 city hall (synthetic)' });
     await link.waitFor();
     await expect.poll(() => page.getByRole('row').filter({ hasText: 'a84041000000c002' }).count()).toBe(1);
-    await page.getByTestId('map').waitFor();
+    // The demo devices are drawn on the WebGL map (no tile server is reachable here).
+    await expect
+      .poll(async () => Number(await page.getByTestId('map').getAttribute('data-rendered-features')), {
+        timeout: 20_000,
+      })
+      .toBeGreaterThanOrEqual(5);
     await page.getByRole('heading', { name: 'ข้อความที่บันทึกไม่ได้' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
+
+    // Filtering by the water profile leaves the drain sensors and drops the air ones.
+    const profile = page.getByRole('combobox', { name: 'โปรไฟล์' });
+    await profile.selectOption({ label: 'Water level, byte layout (synthetic demo)' });
+    await page.getByRole('link', { name: 'Drain level, north canal (synthetic)' }).waitFor();
+    await expect.poll(() => link.count()).toBe(0);
+    await profile.selectOption({ label: 'ทั้งหมด' });
 
     await link.click();
     await page.waitForURL('**/devices/*');
