@@ -71,6 +71,11 @@ export function Layout() {
           <Link to="/city" onClick={close}>
             {t('nav.city')}
           </Link>
+          {me?.kind === 'staff' && (
+            <Link to="/devices" onClick={close}>
+              {t('nav.devices')}
+            </Link>
+          )}
           {staffReader && (
             <Link to="/admin/audit" onClick={close}>
               {t('nav.audit')}

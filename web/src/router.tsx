@@ -21,6 +21,9 @@ const ComplaintStatusPage = lazyRouteComponent(
   'ComplaintStatusPage',
 );
 
+const DevicesPage = lazyRouteComponent(() => import('./modules/devices/DevicesPage.tsx'), 'DevicesPage');
+const DevicePage = lazyRouteComponent(() => import('./modules/devices/DevicePage.tsx'), 'DevicePage');
+
 const root = createRootRoute({ component: Layout, notFoundComponent: NotFoundPage });
 const page = <P extends string>(path: P, component: Parameters<typeof createRoute>[0]['component']) =>
   createRoute({ getParentRoute: () => root, path, component });
@@ -38,6 +41,8 @@ const routeTree = root.addChildren([
   page('/tax/register', TaxRegisterPage),
   page('/complaints', ComplaintsPage),
   page('/complaints/$reference', ComplaintStatusPage),
+  page('/devices', DevicesPage),
+  page('/devices/$id', DevicePage),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });

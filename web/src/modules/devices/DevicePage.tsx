@@ -1,0 +1,152 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from '@tanstack/react-router';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api.ts';
+import { formatDate } from '../../dates.ts';
+import type { ChartOption } from '../../ui/Chart.tsx';
+import { LazyChart } from '../../ui/lazy.tsx';
+import { Card, ErrorState, Spinner } from '../../ui/States.tsx';
+import { type Column, Table } from '../../ui/Table.tsx';
+import { type Device, linkText, StaffOnly, unitSymbol, useProfiles } from './shared.tsx';
+
+interface Value {
+  quantity: string;
+  value: number;
+  observedAt: string;
+}
+interface Readings {
+  latest: Value[];
+  from: string;
+  to: string;
+  series: Value[];
+}
+
+/** How often the device page asks for new readings. */
+const refreshMs = 30_000;
+
+/** One device for staff: latest value of each quantity, link state, and its last 24 hours, refreshed. */
+export function DevicePage() {
+  const { t } = useTranslation();
+  return (
+    <StaffOnly title={t('devices.device')}>
+      <DeviceDetail />
+    </StaffOnly>
+  );
+}
+
+function DeviceDetail() {
+  const { t, i18n } = useTranslation();
+  const { id } = useParams({ strict: false }) as { id?: string };
+  const device = useQuery({
+    queryKey: ['device', id],
+    queryFn: () => api<Device>('GET', `/api/devices/${encodeURIComponent(id ?? '')}`),
+    refetchInterval: refreshMs,
+  });
+  const readings = useQuery({
+    queryKey: ['device-readings', id],
+    // No range: the API gives the last 24 hours up to now, so each refetch moves the window.
+    queryFn: () => api<Readings>('GET', `/api/devices/${encodeURIComponent(id ?? '')}/readings?limit=10000`),
+    refetchInterval: refreshMs,
+    enabled: device.isSuccess,
+  });
+  const profiles = useProfiles();
+  const profile = profiles.data?.find((p) => p.id === device.data?.profileId);
+  const units = useMemo(
+    () => new Map(profile?.quantities.map((q) => [q.quantity, unitSymbol(q.unit)])),
+    [profile],
+  );
+  const option = useMemo<ChartOption | null>(() => {
+    if (!readings.data || readings.data.series.length === 0) return null;
+    const byQuantity = new Map<string, [string, number][]>();
+    for (const r of readings.data.series) {
+      const points = byQuantity.get(r.quantity) ?? [];
+      points.push([r.observedAt, r.value]);
+      byQuantity.set(r.quantity, points);
+    }
+    return {
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 48, right: 16, top: 40, bottom: 32 },
+      xAxis: { type: 'time', min: readings.data.from, max: readings.data.to },
+      yAxis: { type: 'value', scale: true },
+      series: [...byQuantity].map(([quantity, data]) => ({
+        type: 'line' as const,
+        name: units.get(quantity) ? `${quantity} (${units.get(quantity)})` : quantity,
+        data,
+        showSymbol: false,
+      })),
+    } as ChartOption;
+  }, [readings.data, units]);
+
+  if (device.isPending) return <Spinner />;
+  if (device.isError) return <ErrorState error={device.error} onRetry={() => device.refetch()} />;
+  const d = device.data;
+  const columns: Column<Value>[] = [
+    { key: 'quantity', header: t('devices.quantity'), cell: (v) => v.quantity, sortValue: (v) => v.quantity },
+    {
+      key: 'value',
+      header: t('devices.value'),
+      cell: (v) => `${v.value.toLocaleString(i18n.language)} ${units.get(v.quantity) ?? ''}`.trim(),
+    },
+    {
+      key: 'at',
+      header: t('devices.observedAt'),
+      cell: (v) => formatDate(v.observedAt, i18n.language),
+      sortValue: (v) => v.observedAt,
+    },
+  ];
+  return (
+    <>
+      <p>
+        <Link to="/devices">{t('devices.back')}</Link>
+      </p>
+      <h2 data-testid="device-name">{d.name}</h2>
+      <dl className="facts">
+        <dt>{t('devices.devEui')}</dt>
+        <dd>
+          <code>{d.devEui}</code>
+        </dd>
+        <dt>{t('devices.profile')}</dt>
+        <dd>{profile?.name ?? '—'}</dd>
+        <dt>{t('devices.lastSeen')}</dt>
+        <dd>{d.lastSeenAt ? formatDate(d.lastSeenAt, i18n.language) : t('devices.never')}</dd>
+        <dt>{t('devices.battery')}</dt>
+        <dd>{d.battery === null ? '—' : `${d.battery} %`}</dd>
+        <dt>{t('devices.link')}</dt>
+        <dd>{linkText(d)}</dd>
+      </dl>
+      {readings.isPending && <Spinner />}
+      {readings.isError && <ErrorState error={readings.error} onRetry={() => readings.refetch()} />}
+      {readings.data && (
+        <>
+          <Card>
+            <h2>{t('devices.latest')}</h2>
+            <Table
+              caption={t('devices.latest')}
+              columns={columns}
+              rows={readings.data.latest}
+              rowKey={(v) => v.quantity}
+              empty={t('devices.noReadings')}
+            />
+          </Card>
+          <Card>
+            <h2>{t('devices.last24h')}</h2>
+            <p className="note">{t('devices.refreshes')}</p>
+            {option ? (
+              <LazyChart
+                option={option}
+                label={t('devices.chartLabel', {
+                  name: d.name,
+                  count: readings.data.series.length,
+                })}
+              />
+            ) : (
+              <p>{t('devices.noReadings')}</p>
+            )}
+          </Card>
+        </>
+      )}
+    </>
+  );
+}

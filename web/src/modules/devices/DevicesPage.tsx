@@ -1,0 +1,207 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api.ts';
+import { formatDate } from '../../dates.ts';
+import { localName } from '../../i18n.ts';
+import { useMe, useMeta } from '../../session.ts';
+import { LazyMapView } from '../../ui/lazy.tsx';
+import { Badge, Card, ErrorState, Spinner } from '../../ui/States.tsx';
+import { type Column, Table } from '../../ui/Table.tsx';
+import { Select } from '../../ui/TextField.tsx';
+import { type Device, linkText, StaffOnly, useOffices, useProfiles } from './shared.tsx';
+
+interface DeadLetter {
+  id: string;
+  topic: string;
+  payload: string;
+  reason: string;
+  detail: string | null;
+  devEui: string | null;
+  receivedAt: string;
+}
+
+/** The sensor network for staff: devices filtered by profile and office, on a map and in a list. */
+export function DevicesPage() {
+  const { t } = useTranslation();
+  return (
+    <StaffOnly title={t('devices.title')}>
+      <DeviceList />
+      <DeadLetters />
+    </StaffOnly>
+  );
+}
+
+function DeviceList() {
+  const { t, i18n } = useTranslation();
+  const meta = useMeta().data;
+  const [profileId, setProfileId] = useState('');
+  const [officeId, setOfficeId] = useState('');
+  const profiles = useProfiles();
+  const offices = useOffices();
+  const devices = useQuery({
+    queryKey: ['devices', profileId, officeId],
+    queryFn: () => {
+      const q = new URLSearchParams({ limit: '1000' });
+      if (profileId) q.set('profileId', profileId);
+      if (officeId) q.set('officeId', officeId);
+      return api<Device[]>('GET', `/api/devices?${q}`);
+    },
+  });
+  const profileName = useMemo(() => new Map(profiles.data?.map((p) => [p.id, p.name])), [profiles.data]);
+  const officeName = useMemo(
+    () => new Map(offices.data?.map((o) => [o.id, localName(o, i18n.language)])),
+    [offices.data, i18n.language],
+  );
+  const layers = useMemo(
+    () => [
+      {
+        id: 'devices',
+        kind: 'circle' as const,
+        color: '#0b5394',
+        title: t('devices.title'),
+        data: {
+          type: 'FeatureCollection' as const,
+          features: (devices.data ?? []).map((d) => ({
+            type: 'Feature' as const,
+            id: d.id,
+            geometry: { type: 'Point' as const, coordinates: [d.location.lon, d.location.lat] },
+            properties: { name: d.name },
+          })),
+        },
+      },
+    ],
+    [devices.data, t],
+  );
+  const columns: Column<Device>[] = [
+    {
+      key: 'name',
+      header: t('devices.name'),
+      cell: (d) => (
+        <>
+          <Link to="/devices/$id" params={{ id: d.id }}>
+            {d.name}
+          </Link>
+          {d.synthetic && <Badge>{t('devices.synthetic')}</Badge>}
+        </>
+      ),
+      sortValue: (d) => d.name,
+    },
+    { key: 'devEui', header: t('devices.devEui'), cell: (d) => <code>{d.devEui}</code> },
+    {
+      key: 'profile',
+      header: t('devices.profile'),
+      cell: (d) => profileName.get(d.profileId) ?? '—',
+      sortValue: (d) => profileName.get(d.profileId) ?? '',
+    },
+    {
+      key: 'office',
+      header: t('devices.office'),
+      cell: (d) => officeName.get(d.officeId) ?? '—',
+      sortValue: (d) => officeName.get(d.officeId) ?? '',
+    },
+    {
+      key: 'lastSeen',
+      header: t('devices.lastSeen'),
+      cell: (d) => (d.lastSeenAt ? formatDate(d.lastSeenAt, i18n.language) : t('devices.never')),
+      sortValue: (d) => d.lastSeenAt ?? '',
+    },
+    {
+      key: 'battery',
+      header: t('devices.battery'),
+      cell: (d) => (d.battery === null ? '—' : `${d.battery} %`),
+      sortValue: (d) => d.battery ?? -1,
+    },
+    { key: 'link', header: t('devices.link'), cell: linkText, sortValue: (d) => d.rssi ?? -999 },
+  ];
+  return (
+    <>
+      <form className="inline-form filters" onSubmit={(e) => e.preventDefault()}>
+        <Select
+          label={t('devices.profile')}
+          value={profileId}
+          onChange={(e) => setProfileId(e.target.value)}
+          options={[
+            { value: '', label: t('devices.all') },
+            ...(profiles.data ?? []).map((p) => ({ value: p.id, label: p.name })),
+          ]}
+        />
+        <Select
+          label={t('devices.office')}
+          value={officeId}
+          onChange={(e) => setOfficeId(e.target.value)}
+          options={[
+            { value: '', label: t('devices.all') },
+            ...(offices.data ?? []).map((o) => ({ value: o.id, label: localName(o, i18n.language) })),
+          ]}
+        />
+      </form>
+      {devices.isPending && <Spinner />}
+      {devices.isError && <ErrorState error={devices.error} onRetry={() => devices.refetch()} />}
+      {devices.data && (
+        <>
+          <Card>
+            <h2>{t('devices.map')}</h2>
+            <LazyMapView
+              layers={layers}
+              label={t('devices.mapLabel')}
+              tileUrl={meta?.map.tileUrl}
+              center={meta?.map.center}
+              zoom={meta?.map.zoom}
+            />
+          </Card>
+          <Table
+            caption={t('devices.list')}
+            columns={columns}
+            rows={devices.data}
+            rowKey={(d) => d.id}
+            empty={t('devices.none')}
+          />
+        </>
+      )}
+    </>
+  );
+}
+
+/** Messages the ingest worker could not store; the API gives them to those who keep devices. */
+function DeadLetters() {
+  const { t, i18n } = useTranslation();
+  const me = useMe().data;
+  const keeper = me?.role === 'admin' || me?.role === 'office_manager' || me?.role === 'officer';
+  const letters = useQuery({
+    queryKey: ['device-dead-letters'],
+    queryFn: () => api<DeadLetter[]>('GET', '/api/device-dead-letters?limit=100'),
+    enabled: keeper,
+  });
+  if (!keeper) return null;
+  const columns: Column<DeadLetter>[] = [
+    {
+      key: 'at',
+      header: t('devices.receivedAt'),
+      cell: (l) => formatDate(l.receivedAt, i18n.language),
+      sortValue: (l) => l.receivedAt,
+    },
+    { key: 'reason', header: t('devices.reason'), cell: (l) => l.reason, sortValue: (l) => l.reason },
+    { key: 'detail', header: t('devices.detail'), cell: (l) => l.detail ?? '—' },
+    { key: 'devEui', header: t('devices.devEui'), cell: (l) => (l.devEui ? <code>{l.devEui}</code> : '—') },
+    { key: 'topic', header: t('devices.topic'), cell: (l) => <code>{l.topic}</code> },
+  ];
+  return (
+    <Card>
+      <h2>{t('devices.deadLetters')}</h2>
+      <p className="note">{t('devices.deadLettersLead')}</p>
+      {letters.isPending && <Spinner />}
+      {letters.isError && <ErrorState error={letters.error} onRetry={() => letters.refetch()} />}
+      {letters.data && (
+        <Table
+          caption={t('devices.deadLetters')}
+          columns={columns}
+          rows={letters.data}
+          rowKey={(l) => l.id}
+          empty={t('devices.noDeadLetters')}
+        />
+      )}
+    </Card>
+  );
+}
