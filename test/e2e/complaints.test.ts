@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, newPage, phone, seriousViolations } from './browser.ts';
+import { baseUrl, launch, newPage, phone, seriousViolations } from './browser.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -97,5 +97,63 @@ describe('You Pee (อยู่พี่) on a phone', () => {
     await page.waitForURL('**/complaints/KK-2569-999999');
     await page.getByText('ไม่พบเรื่อง KK-2569-999999', { exact: false }).waitFor();
     await context.close();
+  });
+
+  it('an officer of the owning office accepts a report from the queue with a public note the citizen then sees', async () => {
+    // "Other" complaints belong to the clerk's office (src/modules/complaints/seed.ts), where officer@demo.local works.
+    const { context, page } = await newPage(browser, phone);
+    const filed = await context.request.post(`${baseUrl()}/api/complaints/requests`, {
+      data: {
+        category: 'other',
+        description: 'ป้ายประกาศล้มขวางทางเดิน',
+        lat: 16.432,
+        lon: 102.823,
+        contact: { phone: '0899998888' },
+      },
+    });
+    expect(filed.status()).toBe(201);
+    const ref = ((await filed.json()) as { reference: string }).reference;
+
+    await page.goto('/signin');
+    await page.getByLabel(/อีเมล/).fill('officer@demo.local');
+    await page.getByLabel(/รหัสผ่าน/).fill('mueang-demo');
+    await page.locator('form button[type="submit"]').click();
+    await page.waitForURL('**/account');
+    await page.goto('/complaints');
+    await page.getByRole('link', { name: 'เปิดคิวงานของเจ้าหน้าที่' }).click();
+    await page.waitForURL('**/complaints/queue');
+    await page.getByLabel('สถานะ', { exact: true }).selectOption('received');
+    await page.getByRole('button', { name: ref }).click();
+    const work = page.getByTestId('queue-request');
+    await work.getByTestId('queue-reference').waitFor();
+    expect(await work.getByTestId('queue-reference').innerText()).toBe(ref);
+    // Staff see the private contact.
+    expect(await work.getByTestId('queue-contact').innerText()).toContain('0899998888');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Rejecting without a reason is refused by the API, and the refusal is shown beside the note.
+    const move = work.getByTestId('queue-move');
+    await move.getByLabel('สถานะใหม่').selectOption('rejected');
+    await move.getByRole('button', { name: 'เปลี่ยนสถานะ' }).click();
+    await move.locator('.field-error').getByText('กรุณาระบุเหตุผล', { exact: false }).waitFor();
+    expect(await move.getByLabel('บันทึก', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+
+    await move.getByLabel('สถานะใหม่').selectOption('accepted');
+    await move.getByLabel('บันทึก', { exact: true }).fill('รับเรื่องแล้ว จะส่งเจ้าหน้าที่ไปตรวจภายในสัปดาห์นี้');
+    await move.getByLabel(/ผู้แจ้งเห็นบันทึกนี้/).check();
+    await move.getByRole('button', { name: 'เปลี่ยนสถานะ' }).click();
+    await expect.poll(() => work.getByTestId('queue-status').innerText()).toBe('ตอบรับแล้ว');
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+
+    const citizen = await newPage(browser, phone);
+    await citizen.page.goto(`/complaints/${ref}`);
+    await citizen.page.getByTestId('status-history').waitFor();
+    await expect
+      .poll(() => citizen.page.getByTestId('status-history').innerText())
+      .toContain('จะส่งเจ้าหน้าที่ไปตรวจภายในสัปดาห์นี้');
+    expect(await citizen.page.content()).not.toContain('0899998888');
+    expect(await seriousViolations(citizen.page)).toEqual([]);
+    await citizen.context.close();
   });
 });

@@ -16,6 +16,10 @@ const ComplaintsPage = lazyRouteComponent(
   () => import('./modules/complaints/ReportPage.tsx'),
   'ComplaintsPage',
 );
+const ComplaintsQueuePage = lazyRouteComponent(
+  () => import('./modules/complaints/QueuePage.tsx'),
+  'ComplaintsQueuePage',
+);
 const ComplaintStatusPage = lazyRouteComponent(
   () => import('./modules/complaints/StatusPage.tsx'),
   'ComplaintStatusPage',
@@ -40,6 +44,7 @@ const routeTree = root.addChildren([
   page('/tax', TaxPage),
   page('/tax/register', TaxRegisterPage),
   page('/complaints', ComplaintsPage),
+  page('/complaints/queue', ComplaintsQueuePage),
   page('/complaints/$reference', ComplaintStatusPage),
   page('/devices', DevicesPage),
   page('/devices/$id', DevicePage),

@@ -49,6 +49,11 @@ export function ComplaintsPage() {
     <>
       <h1>{t('complaints.title')}</h1>
       <p className="hint">{t('complaints.lead')}</p>
+      {me.data && me.data.role !== 'citizen' && (
+        <p>
+          <Link to="/complaints/queue">{t('complaints.queue.open')}</Link>
+        </p>
+      )}
       <ReportForm signedIn={!!me.data} />
       <FindReference />
       {me.data && <MyReports />}

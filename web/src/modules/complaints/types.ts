@@ -19,6 +19,17 @@ export type Status =
   | 'rejected'
   | 'closed';
 
+export const statuses: Status[] = [
+  'received',
+  'accepted',
+  'in_progress',
+  'forwarded',
+  'on_hold',
+  'resolved',
+  'rejected',
+  'closed',
+];
+
 export interface PublicRequest {
   reference: string;
   category: string;
@@ -49,6 +60,10 @@ export interface RequestEvent {
 
 export interface RequestDetail extends PublicRequest {
   events: RequestEvent[];
+  /** For the reporter and the responsible staff. */
+  contact?: { name: string | null; email: string | null; phone: string | null; account: string | null };
+  /** For staff who may work on it: where it may go next. */
+  nextStatuses?: Status[];
 }
 
 export const categoryName = (categories: Category[] | undefined, code: string, language: string) => {
