@@ -276,6 +276,18 @@ function RegisterList({
       {t('tax.register.open')}
     </Button>
   );
+  // Every kind is the same server-paged table; only its rows and columns differ.
+  const table = <R extends { id: string }>(columns: Column<R>[]) => (
+    <Table
+      caption={caption}
+      rows={list.data.items as unknown as R[]}
+      rowKey={(r) => r.id}
+      columns={columns}
+      pageSize={pageSize}
+      server={server}
+      empty={t('tax.register.none')}
+    />
+  );
   const deed = (r: { deedKind: string; deedNo: string }) =>
     `${t(`tax.register.deedKinds.${r.deedKind}`)} ${r.deedNo}`;
   if (kind === 'parcels') {
@@ -297,17 +309,7 @@ function RegisterList({
         cell: (r) => open(deed(r), { kind: 'parcels', id: r.id }),
       },
     ];
-    return (
-      <Table
-        caption={caption}
-        rows={list.data.items as ParcelRow[]}
-        rowKey={(r) => r.id}
-        columns={columns}
-        pageSize={pageSize}
-        server={server}
-        empty={t('tax.register.none')}
-      />
-    );
+    return table<ParcelRow>(columns);
   }
   if (kind === 'buildings') {
     const columns: Column<BuildingRow>[] = [
@@ -323,17 +325,7 @@ function RegisterList({
         cell: (r) => open(`${deed(r)} ${r.buildingNo ?? r.kind}`, { kind: 'buildings', id: r.id }),
       },
     ];
-    return (
-      <Table
-        caption={caption}
-        rows={list.data.items as BuildingRow[]}
-        rowKey={(r) => r.id}
-        columns={columns}
-        pageSize={pageSize}
-        server={server}
-        empty={t('tax.register.none')}
-      />
-    );
+    return table<BuildingRow>(columns);
   }
   if (kind === 'appraisals') {
     const columns: Column<AppraisalRow>[] = [
@@ -348,17 +340,7 @@ function RegisterList({
       },
       { key: 'value', header: t('tax.register.value'), cell: (r) => num(r.valuePerM2, i18n.language) },
     ];
-    return (
-      <Table
-        caption={caption}
-        rows={list.data.items as AppraisalRow[]}
-        rowKey={(r) => r.id}
-        columns={columns}
-        pageSize={pageSize}
-        server={server}
-        empty={t('tax.register.none')}
-      />
-    );
+    return table<AppraisalRow>(columns);
   }
   if (kind === 'depreciation') {
     const columns: Column<DepreciationRow>[] = [
@@ -366,17 +348,7 @@ function RegisterList({
       { key: 'age', header: t('tax.register.ageFrom'), cell: (r) => r.ageFrom },
       { key: 'dep', header: t('tax.register.depreciation'), cell: (r) => `${r.depreciationPercent}%` },
     ];
-    return (
-      <Table
-        caption={caption}
-        rows={list.data.items as DepreciationRow[]}
-        rowKey={(r) => r.id}
-        columns={columns}
-        pageSize={pageSize}
-        server={server}
-        empty={t('tax.register.none')}
-      />
-    );
+    return table<DepreciationRow>(columns);
   }
   if (kind === 'building-costs') {
     const columns: Column<BuildingCostRow>[] = [
@@ -385,17 +357,7 @@ function RegisterList({
       { key: 'code', header: t('tax.register.code'), cell: (r) => r.code ?? '—' },
       { key: 'cost', header: t('tax.register.cost'), cell: (r) => num(r.costPerM2, i18n.language) },
     ];
-    return (
-      <Table
-        caption={caption}
-        rows={list.data.items as BuildingCostRow[]}
-        rowKey={(r) => r.id}
-        columns={columns}
-        pageSize={pageSize}
-        server={server}
-        empty={t('tax.register.none')}
-      />
-    );
+    return table<BuildingCostRow>(columns);
   }
   const columns: Column<SignRow>[] = [
     { key: 'text', header: t('tax.declare.text'), cell: (r) => r.text ?? '—' },
@@ -417,17 +379,7 @@ function RegisterList({
       cell: (r) => open(r.text ?? r.ownerName, { kind: 'signs', id: r.id }),
     },
   ];
-  return (
-    <Table
-      caption={caption}
-      rows={list.data.items as SignRow[]}
-      rowKey={(r) => r.id}
-      columns={columns}
-      pageSize={pageSize}
-      server={server}
-      empty={t('tax.register.none')}
-    />
-  );
+  return table<SignRow>(columns);
 }
 
 function Detail({
