@@ -8,7 +8,7 @@ import { coreContextUrl } from './contexts/index.ts';
 import { linkHeader } from './jsonld.ts';
 import type { Entity } from './model.ts';
 import { renderEntity } from './render.ts';
-import type { ContextRepository } from './repository.ts';
+import type { ContextRepository, LiveSubscription } from './repository.ts';
 import type { Change } from './service.ts';
 import { type CompiledSubscription, compileSubscription, mqttTopic } from './subscriptions.ts';
 
@@ -59,11 +59,46 @@ export function triggers(s: CompiledSubscription, c: Change): boolean {
 }
 
 /**
+ * Compiles stored subscriptions, reusing a compiled one while the stored row is unchanged: every write
+ * looks at all of its tenant's subscriptions, and compiling each anew was most of that cost.
+ */
+export class SubscriptionCompiler {
+  private readonly cache = new Map<string, { version: string; compiled: CompiledSubscription }>();
+
+  constructor(
+    private readonly repo: ContextRepository,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /**
+   * The compiled subscription, or null when it can no longer be compiled (say its @context cannot be
+   * resolved any more): then it is paused with the reason, so one broken subscription neither fails
+   * every write of its tenant nor loses notifications without a word.
+   */
+  async compile(tenant: string, row: LiveSubscription, on?: Executor): Promise<CompiledSubscription | null> {
+    const key = `${tenant}\u0000${row.id}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.version === row.version) return hit.compiled;
+    try {
+      const compiled = compileSubscription(row.body, row.context);
+      if (this.cache.size >= 10_000) this.cache.clear();
+      this.cache.set(key, { version: row.version, compiled });
+      return compiled;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.log.warn({ err, tenant, subscription: row.id }, 'NGSI-LD subscription cannot be compiled: paused');
+      await this.repo.pauseBroken(tenant, row.id, reason, on);
+      return null;
+    }
+  }
+}
+
+/**
  * The matcher, an `onChange` listener: inside the writing transaction it finds the active subscriptions
  * the committed changes match and queues their notifications in the outbox, so a change that was
  * answered 2xx has its notifications even if the process stops right after.
  */
-export function matcher(repo: ContextRepository, events: Events) {
+export function matcher(repo: ContextRepository, events: Events, compiler: SubscriptionCompiler) {
   return async (tx: Executor, tenant: string, changes: Change[]): Promise<void> => {
     if (changes.length === 0) return;
     const subs = await repo.liveSubscriptions(tx, tenant);
@@ -71,7 +106,8 @@ export function matcher(repo: ContextRepository, events: Events) {
     const byId = new Map(changes.map((c) => [c.id, c]));
     const deletedAt = new Date().toISOString();
     for (const stored of subs) {
-      const s = compileSubscription(stored.body, stored.context);
+      const s = await compiler.compile(tenant, stored, tx);
+      if (!s) continue;
       const hits = changes.filter((c) => triggers(s, c));
       if (hits.length === 0) continue;
       // The entity conditions (type, id, idPattern, q, geoQ) are checked on the rows just written, and for
@@ -115,6 +151,7 @@ export class Periodic {
     private readonly repo: ContextRepository,
     private readonly events: Events,
     private readonly log: FastifyBaseLogger,
+    private readonly compiler = new SubscriptionCompiler(repo, log),
   ) {}
 
   /** Queues the notifications that are due; returns how many subscriptions were due. */
@@ -122,7 +159,8 @@ export class Periodic {
     return this.db.transaction(async (tx) => {
       const due = await this.repo.duePeriodic(tx);
       for (const d of due) {
-        const s = compileSubscription(d.body, d.context);
+        const s = await this.compiler.compile(d.tenant, d, tx);
+        if (!s) continue;
         const entities = await this.repo.matchingNow(tx, d.tenant, s.where, maxPeriodicEntities);
         for (let i = 0; i < entities.length; i += perNotification)
           await this.events.publish(tx, 'ngsi-ld.notification', {
@@ -175,6 +213,7 @@ export class Notifier {
     private readonly repo: ContextRepository,
     private readonly log: FastifyBaseLogger,
     private readonly broker: Broker | null = null,
+    private readonly compiler = new SubscriptionCompiler(repo, log),
   ) {}
 
   async deliver(event: Payload): Promise<void> {
@@ -182,7 +221,8 @@ export class Notifier {
     const row = await this.repo.liveSubscription(tenant, subscriptionId);
     // A subscription deleted, paused or expired since the change: its queued notifications are dropped.
     if (!row) return;
-    const s = compileSubscription(row.body, row.context);
+    const s = await this.compiler.compile(tenant, row);
+    if (!s) return;
     const notification = {
       id: event.payload.notificationId,
       type: 'Notification',

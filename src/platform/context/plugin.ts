@@ -3,7 +3,7 @@ import type { Broker } from '../../core/mqtt/broker.ts';
 import { shippedContext } from './contexts/index.ts';
 import { notFound } from './errors.ts';
 import { contextFromLink } from './jsonld.ts';
-import { matcher, Notifier, Periodic } from './notify.ts';
+import { matcher, Notifier, Periodic, SubscriptionCompiler } from './notify.ts';
 import { contextUrls, ensureRemoteContexts, rememberRemoteContext } from './remote-contexts.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
@@ -22,10 +22,11 @@ export async function contextPlugin(
   await service.repo.ensurePartitions();
   // Subscriptions: matched in every write's transaction, notifications queued in the outbox and sent by
   // its dispatcher (retried with back-off, kept across restarts).
-  const stopMatching = service.onChange(matcher(service.repo, app.events));
-  const notifier = new Notifier(service.repo, app.log, opts.broker ?? null);
+  const compiler = new SubscriptionCompiler(service.repo, app.log);
+  const stopMatching = service.onChange(matcher(service.repo, app.events, compiler));
+  const notifier = new Notifier(service.repo, app.log, opts.broker ?? null, compiler);
   app.events.subscribe('ngsi-ld.notification', 'ngsi-ld.notify', (event) => notifier.deliver(event));
-  const periodic = new Periodic(app.db, service.repo, app.events, app.log);
+  const periodic = new Periodic(app.db, service.repo, app.events, app.log, compiler);
   app.addHook('onReady', async () => periodic.start());
   app.addHook('onClose', async () => {
     await periodic.stop();

@@ -58,6 +58,8 @@ export interface LiveSubscription {
   id: string;
   body: SubscriptionBody;
   context: unknown;
+  /** Changes whenever the stored subscription does: the key under which its compiled form is reused. */
+  version: string;
 }
 
 /** One attribute's aggregates over one period (numbers only from numeric values, texts from strings). */
@@ -402,7 +404,7 @@ export class ContextRepository {
 
   async liveSubscriptions(on: Executor, tenant: string): Promise<LiveSubscription[]> {
     return this.db.rows<LiveSubscription>(
-      sql`SELECT id, body, context FROM ctx_subscriptions
+      sql`SELECT id, body, context, modified_at::text AS version FROM ctx_subscriptions
         WHERE tenant = ${tenant} AND is_active AND time_interval IS NULL
           AND (expires_at IS NULL OR expires_at > now())`,
       on,
@@ -417,7 +419,7 @@ export class ContextRepository {
           WHERE is_active AND time_interval IS NOT NULL AND (expires_at IS NULL OR expires_at > now())
             AND (last_queued_at IS NULL OR last_queued_at <= now() - make_interval(secs => time_interval))
           ORDER BY last_queued_at NULLS FIRST LIMIT 100 FOR UPDATE SKIP LOCKED)
-        RETURNING tenant, id, body, context`,
+        RETURNING tenant, id, body, context, modified_at::text AS version`,
       on,
     );
   }
@@ -433,7 +435,7 @@ export class ContextRepository {
   /** One subscription if it is active and not expired, else null. */
   async liveSubscription(tenant: string, id: string): Promise<LiveSubscription | null> {
     const [row] = await this.db.rows<LiveSubscription>(
-      sql`SELECT id, body, context FROM ctx_subscriptions WHERE tenant = ${tenant} AND id = ${id}
+      sql`SELECT id, body, context, modified_at::text AS version FROM ctx_subscriptions WHERE tenant = ${tenant} AND id = ${id}
         AND is_active AND (expires_at IS NULL OR expires_at > now())`,
     );
     return row ?? null;
@@ -473,6 +475,17 @@ export class ContextRepository {
       on,
     );
     return rows.length === 1;
+  }
+
+  /**
+   * Pauses a subscription the broker can no longer compile (e.g. its @context cannot be resolved any
+   * more), noting why as its last failure, so its owner sees it and the tenant's writes go on.
+   */
+  async pauseBroken(tenant: string, id: string, reason: string, on: Executor = this.db.orm): Promise<void> {
+    await on.execute(sql`UPDATE ctx_subscriptions SET is_active = false,
+        body = jsonb_set(body, '{isActive}', 'false'::jsonb), modified_at = now(),
+        last_failure = now(), last_failure_reason = ${`paused: ${reason}`.slice(0, 500)}
+      WHERE tenant = ${tenant} AND id = ${id}`);
   }
 
   /** Notes a notification attempt on its subscription: a success, or a failure and its reason. */

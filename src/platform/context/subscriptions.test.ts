@@ -581,6 +581,30 @@ describe('notifications', () => {
     expect(at('/paused')).toHaveLength(1);
   });
 
+  it('pauses a subscription that can no longer be compiled, with the reason, and the tenant’s writes go on', async () => {
+    const broken = await subscribe(subscription({}, { endpoint: { uri: `${listenerUrl}/broken` } }));
+    const healthy = await subscribe(subscription({}, { endpoint: { uri: `${listenerUrl}/healthy` } }));
+    // As if its @context or its q could no longer be read by this version of the broker.
+    await t.db.orm.execute(
+      sql`UPDATE ctx_subscriptions SET body = jsonb_set(body, '{q}', '"no2==("'), modified_at = now()
+        WHERE id = ${broken}`,
+    );
+    const id = await newSensor();
+    await setAttr(id, 'no2', 97);
+    await t.events.drain();
+    expect(at('/broken')).toEqual([]);
+    expect(at('/healthy')).toHaveLength(2);
+    const s = (await req('GET', `/subscriptions/${broken}`)).body;
+    expect(s).toMatchObject({ status: 'paused', isActive: false });
+    expect(s.notification.lastFailure).toMatch(/Z$/);
+    // The reason is kept for operators (and logged); the Subscription data type has no member for it.
+    const [row] = await t.db.rows<{ reason: string }>(
+      sql`SELECT last_failure_reason AS reason FROM ctx_subscriptions WHERE id = ${broken}`,
+    );
+    expect(row.reason).toMatch(/^paused: /);
+    expect((await req('GET', `/subscriptions/${healthy}`)).body.status).toBe('active');
+  });
+
   it('records a failing endpoint (timesFailed, lastFailure) and leaves the notification for a retry', async () => {
     const failing = await subscribe(subscription({}, { endpoint: { uri: `${listenerUrl}/fail` } }));
     const closed = createServer();
