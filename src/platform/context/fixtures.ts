@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-/** Smart Data Models examples (shared test data), moved to Khon Kaen. */
-export const sdmDir = '/work/shared/data/smart-data-models';
+/** Smart Data Models examples (test data kept in the repo, CC BY 4.0; see its README), moved to Khon Kaen. */
+export const sdmDir = fileURLToPath(new URL('../../../test/data/smart-data-models', import.meta.url));
 
 export function example(model: string): Record<string, unknown> {
   return JSON.parse(readFileSync(`${sdmDir}/${model}.example-normalized.jsonld`, 'utf8'));
