@@ -27,6 +27,14 @@ const ComplaintStatusPage = lazyRouteComponent(
 
 const DevicesPage = lazyRouteComponent(() => import('./modules/devices/DevicesPage.tsx'), 'DevicesPage');
 const DevicePage = lazyRouteComponent(() => import('./modules/devices/DevicePage.tsx'), 'DevicePage');
+const AirQualityPage = lazyRouteComponent(
+  () => import('./modules/air-quality/AirQualityPage.tsx'),
+  'AirQualityPage',
+);
+const AirQualityStationPage = lazyRouteComponent(
+  () => import('./modules/air-quality/StationPage.tsx'),
+  'StationPage',
+);
 
 const root = createRootRoute({ component: Layout, notFoundComponent: NotFoundPage });
 const page = <P extends string>(path: P, component: Parameters<typeof createRoute>[0]['component']) =>
@@ -48,6 +56,8 @@ const routeTree = root.addChildren([
   page('/complaints/$reference', ComplaintStatusPage),
   page('/devices', DevicesPage),
   page('/devices/$id', DevicePage),
+  page('/air-quality', AirQualityPage),
+  page('/air-quality/stations/$id', AirQualityStationPage),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });

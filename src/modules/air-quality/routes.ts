@@ -2,7 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/errors.ts';
 import { registerMessages } from '../../core/i18n.ts';
 import { airQualityIndex, BeyondTableError, pollutants } from './aqi.ts';
-import { AqiQuery, AqiReply } from './schemas.ts';
+import {
+  AqiQuery,
+  AqiReply,
+  HistoryQuery,
+  HistoryReply,
+  StationParams,
+  StationsReply,
+  SummaryQuery,
+  SummaryReply,
+} from './schemas.ts';
+import { monthSummary, stationHistory, stationsNow } from './station-service.ts';
 
 const tags = ['air-quality'];
 
@@ -10,6 +20,10 @@ registerMessages({
   'air_quality.pollutant_required': {
     th: 'กรุณาระบุค่าความเข้มข้นของสารมลพิษอย่างน้อยหนึ่งชนิด',
     en: 'Give at least one pollutant concentration',
+  },
+  'air_quality.station_not_found': {
+    th: 'ไม่พบสถานีตรวจวัดคุณภาพอากาศนี้',
+    en: 'No such air-quality station',
   },
   'air_quality.beyond_table': {
     th: 'ค่าความเข้มข้นนี้อยู่นอกตารางของดัชนีที่เลือก',
@@ -48,5 +62,55 @@ export async function airQualityRoutes(app: FastifyInstance) {
         throw e;
       }
     },
+  );
+
+  app.get(
+    '/stations',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Air-quality stations now: averages, Thai and US indices, and the city’s (worst station)',
+        description:
+          'Each station is a device of the city sensor network that measures air pollutants. Averages are means of hourly means over each pollutant’s window (PM 24 h, O3/CO 8 h, NO2/SO2 1 h) and count only with 18 of 24 or 6 of 8 hours of data.',
+        response: { 200: StationsReply },
+      },
+    },
+    async () => stationsNow(app.db),
+  );
+
+  app.get(
+    '/stations/:id/history',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'One station’s hourly means and daily PM means with the Thai 24-hour standards',
+        params: StationParams,
+        querystring: HistoryQuery,
+        response: { 200: HistoryReply },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const { days } = request.query as { days: number };
+      const history = await stationHistory(app.db, id, days);
+      if (!history) throw AppError.notFound('air_quality.station_not_found', `no station ${id}`);
+      return history;
+    },
+  );
+
+  app.get(
+    '/summary',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'A month’s daily PM means per station and the days over the Thai 24-hour standard',
+        querystring: SummaryQuery,
+        response: { 200: SummaryReply },
+      },
+    },
+    async (request) => monthSummary(app.db, (request.query as SummaryQuery).month),
   );
 }

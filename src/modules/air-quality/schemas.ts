@@ -47,3 +47,98 @@ export const AqiReply = Type.Object({
   ),
   beyondScale: Type.Boolean(),
 });
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Index = Nullable(AqiReply);
+
+const StationBase = {
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  zoneCode: Nullable(Type.String()),
+  lon: Type.Number(),
+  lat: Type.Number(),
+  synthetic: Type.Boolean({ description: 'A demo station with synthetic readings' }),
+  lastSeenAt: Nullable(Type.String()),
+};
+
+export const StationsReply = Type.Object({
+  at: Type.String({ description: 'The time the averages are for' }),
+  stations: Type.Array(
+    Type.Object({
+      ...StationBase,
+      averages: Type.Array(
+        Type.Object({
+          pollutant: Pollutant,
+          averaging: Type.String(),
+          hours: Type.Integer({ description: 'Hours with data in the averaging window' }),
+          needed: Type.Integer({ description: 'Hours the window needs before its average counts' }),
+          value: Nullable(Type.Number()),
+        }),
+      ),
+      th: Index,
+      us: Index,
+    }),
+  ),
+  city: Type.Object({
+    th: Nullable(Type.Object({ stationId: Type.String(), ...AqiReply.properties })),
+    us: Nullable(Type.Object({ stationId: Type.String(), ...AqiReply.properties })),
+  }),
+});
+
+export const StationParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+export const HistoryQuery = Type.Object(
+  { days: Type.Integer({ minimum: 1, maximum: 31, default: 7 }) },
+  { additionalProperties: false },
+);
+
+const Standards = Type.Object({ pm25: Type.Number(), pm10: Type.Number() });
+const Day = Type.Object({
+  day: Type.String(),
+  pm25: Nullable(Type.Number()),
+  pm10: Nullable(Type.Number()),
+  over: Type.Boolean(),
+});
+const maybe = Type.Optional(Type.Number());
+
+export const HistoryReply = Type.Object({
+  station: Type.Object(StationBase),
+  hourly: Type.Array(
+    Type.Object({
+      hour: Type.String(),
+      pm25: maybe,
+      pm10: maybe,
+      o3: maybe,
+      co: maybe,
+      no2: maybe,
+      so2: maybe,
+    }),
+  ),
+  daily: Type.Array(Day),
+  standards: Standards,
+});
+
+export const SummaryQuery = Type.Object(
+  { month: Type.String({ pattern: '^(19|20)\\d\\d-(0[1-9]|1[0-2])$', description: 'YYYY-MM, Gregorian' }) },
+  { additionalProperties: false },
+);
+export type SummaryQuery = Static<typeof SummaryQuery>;
+
+export const SummaryReply = Type.Object({
+  month: Type.String(),
+  standards: Standards,
+  stations: Type.Array(
+    Type.Object({
+      stationId: Type.String(),
+      name: Type.String(),
+      synthetic: Type.Boolean(),
+      days: Type.Array(Day),
+      daysWithData: Type.Integer(),
+      daysOver: Type.Integer(),
+    }),
+  ),
+  city: Type.Object({
+    daysWithData: Type.Integer(),
+    daysOver: Type.Integer(),
+    overDays: Type.Array(Type.String()),
+  }),
+});

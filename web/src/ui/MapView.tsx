@@ -9,6 +9,8 @@ export interface MapLayer {
   data: GeoJSON.FeatureCollection;
   kind: 'fill' | 'line' | 'circle';
   color?: string;
+  /** A feature property holding each feature's own colour (say, its air-quality band); `color` when absent. */
+  colorProperty?: string;
   /** What the layer shows, for the text alternative (e.g. "Zones"). */
   title?: string;
 }
@@ -146,7 +148,7 @@ function drawLayers(m: maplibregl.Map, layers: MapLayer[]): void {
         ...base,
         type: 'circle',
         paint: {
-          'circle-color': color,
+          'circle-color': layer.colorProperty ? ['coalesce', ['get', layer.colorProperty], color] : color,
           'circle-radius': 6,
           'circle-stroke-color': '#ffffff',
           'circle-stroke-width': 1.5,
