@@ -33,7 +33,9 @@ describe('alerts for staff and warnings for residents', () => {
     await page.getByRole('navigation', { name: /./ }).getByRole('link', { name: 'การแจ้งเตือน' }).click();
     await page.waitForURL('**/alerts');
     await page.getByRole('heading', { name: 'การแจ้งเตือน', level: 1 }).waitFor();
-    await expect.poll(() => page.getByTestId('alerts-live').textContent()).toContain('อัปเดตสด:');
+    await expect
+      .poll(() => page.getByTestId('alerts-live').textContent(), { timeout: 20_000 })
+      .toContain('อัปเดตสด:');
     expect(await seriousViolations(page)).toEqual([]);
 
     // Raised through the API while the page stays open: no reload, no navigation.
@@ -59,7 +61,10 @@ describe('alerts for staff and warnings for residents', () => {
     expect(await seriousViolations(page)).toEqual([]);
 
     await card.getByRole('button', { name: 'รับทราบ', exact: true }).click();
-    await expect.poll(() => card.getByTestId('alert-status').textContent()).toBe('รับทราบแล้ว');
+    // A round trip to the server and a refetch: on a busy machine that takes longer than poll's 1 s default.
+    await expect
+      .poll(() => card.getByTestId('alert-status').textContent(), { timeout: 20_000 })
+      .toBe('รับทราบแล้ว');
     await page.screenshot({ path: 'test-results/alerts.png', fullPage: true });
     await context.close();
 
