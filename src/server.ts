@@ -94,6 +94,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     app = await buildApp({ config, db, events, broker, modules, logger: options.logger });
     await app.listen({ port, host: config.HOST });
     events.start();
+    app.alertDelivery.start();
     if (broker) {
       ingest = new IngestWorker({
         db,

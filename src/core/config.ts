@@ -27,6 +27,13 @@ export const ConfigSchema = Type.Object(
     NGSI_LD_CONTEXT_FETCH: Type.Union(['off', 'public', 'any'].map((l) => Type.Literal(l))),
     TAX_BILLER_ID: Type.String({ pattern: '^[0-9]{13,15}$' }),
     TAX_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+    SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+    MAIL_FROM: Type.String({ minLength: 3, maxLength: 300 }),
+    ALERT_ESCALATE_MINUTES: Type.String({
+      pattern:
+        '^(extreme|severe|moderate|minor|unknown):[0-9]{1,5}(,(extreme|severe|moderate|minor|unknown):[0-9]{1,5})*$',
+    }),
+    ALERT_WEBHOOK_ALLOW_PRIVATE: Type.Boolean(),
   },
   { additionalProperties: false },
 );
@@ -68,6 +75,11 @@ const defaults = {
   NGSI_LD_CONTEXT_FETCH: 'public',
   // A placeholder biller ID (the municipality's tax ID plus suffix comes from its bank).
   TAX_BILLER_ID: '099400000000000',
+  MAIL_FROM: 'Mueang <no-reply@localhost>',
+  // Minutes an alert may stay raised (unacknowledged) before its office's managers are called in.
+  ALERT_ESCALATE_MINUTES: 'extreme:5,severe:15,moderate:60,minor:240,unknown:60',
+  // Webhook URLs are staff input: by default they may only reach public addresses.
+  ALERT_WEBHOOK_ALLOW_PRIVATE: false,
 };
 
 const names = Object.keys(ConfigSchema.properties);

@@ -71,6 +71,14 @@ export function Layout() {
           <Link to="/city" onClick={close}>
             {t('nav.city')}
           </Link>
+          <Link to="/warnings" onClick={close}>
+            {t('nav.warnings')}
+          </Link>
+          {me?.kind === 'staff' && (
+            <Link to="/alerts" onClick={close}>
+              {t('nav.alerts')}
+            </Link>
+          )}
           {me?.kind === 'staff' && (
             <Link to="/devices" onClick={close}>
               {t('nav.devices')}

@@ -36,6 +36,9 @@ const AirQualityStationPage = lazyRouteComponent(
   'StationPage',
 );
 
+const AlertsPage = lazyRouteComponent(() => import('./modules/alerts/AlertsPage.tsx'), 'AlertsPage');
+const WarningsPage = lazyRouteComponent(() => import('./modules/alerts/WarningsPage.tsx'), 'WarningsPage');
+
 const root = createRootRoute({ component: Layout, notFoundComponent: NotFoundPage });
 const page = <P extends string>(path: P, component: Parameters<typeof createRoute>[0]['component']) =>
   createRoute({ getParentRoute: () => root, path, component });
@@ -58,6 +61,8 @@ const routeTree = root.addChildren([
   page('/devices/$id', DevicePage),
   page('/air-quality', AirQualityPage),
   page('/air-quality/stations/$id', AirQualityStationPage),
+  page('/alerts', AlertsPage),
+  page('/warnings', WarningsPage),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });

@@ -118,6 +118,8 @@ export const AlertSchema = Type.Object({
   resolvedAt: Nullable(Type.String({ format: 'date-time' })),
   resolvedBy: Nullable(Type.String()),
   resolutionNote: Type.String(),
+  /** When nobody had acknowledged it in time and the office's managers were called in. */
+  escalatedAt: Nullable(Type.String({ format: 'date-time' })),
   expiresAt: Nullable(Type.String({ format: 'date-time' })),
   capVersion: Type.Integer(),
   capSent: Type.String({ format: 'date-time' }),

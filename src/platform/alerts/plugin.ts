@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { AppError } from '../../core/errors.ts';
 import { registerMessages } from '../../core/i18n.ts';
 import { atomFeed } from './cap.ts';
+import { deliveryPlugin } from './delivery.ts';
 import {
   AlertSchema,
   ListQuery,
@@ -12,6 +13,7 @@ import {
   type UpdateWarning,
   UpdateWarningBody,
 } from './model.ts';
+import { publicWarningRoutes } from './public-routes.ts';
 import { AlertService } from './service.ts';
 
 registerMessages({
@@ -53,6 +55,8 @@ export async function alertsPlugin(app: FastifyInstance): Promise<void> {
     en: 'Khon Kaen City Municipality',
   });
   app.decorate('alerts', service);
+  deliveryPlugin(app, service);
+  publicWarningRoutes(app, service);
   const base = (request: { protocol: string; host: string }) =>
     publicUrl ?? `${request.protocol}://${request.host}`;
 

@@ -34,6 +34,7 @@ interface Row {
   resolvedAt: string | null;
   resolvedBy: string | null;
   resolutionNote: string;
+  escalatedAt: string | null;
   expiresAt: string | null;
   capVersion: number;
   capSent: string;
@@ -51,7 +52,8 @@ const columns = sql`a.id, a.source, a.rule_id AS "ruleId", a.subject, a.office_i
   a.area_desc_th AS "areaDescTh", a.area_desc_en AS "areaDescEn", ST_AsGeoJSON(a.area, 7) AS area,
   a.zone_id AS "zoneId", z.code AS "zoneCode", a.status, a.raised_at AS "raisedAt", a.raised_by AS "raisedBy",
   a.acknowledged_at AS "acknowledgedAt", a.acknowledged_by AS "acknowledgedBy", a.resolved_at AS "resolvedAt",
-  a.resolved_by AS "resolvedBy", a.resolution_note AS "resolutionNote", a.expires_at AS "expiresAt",
+  a.resolved_by AS "resolvedBy", a.resolution_note AS "resolutionNote",
+  a.escalated_at AS "escalatedAt", a.expires_at AS "expiresAt",
   a.cap_version AS "capVersion", a.cap_sent AS "capSent", a.cap_refs AS "capRefs",
   ST_AsGeoJSON(coalesce(a.area, z.geom), 6) AS "capGeometry"`;
 const from = sql`alert_alerts a LEFT JOIN core_zones z ON z.id = a.zone_id`;
@@ -84,6 +86,7 @@ function toAlert(r: Row): Alert & { capGeometry: unknown } {
     resolvedAt: iso(r.resolvedAt),
     resolvedBy: r.resolvedBy,
     resolutionNote: r.resolutionNote,
+    escalatedAt: iso(r.escalatedAt),
     expiresAt: iso(r.expiresAt),
     capVersion: r.capVersion,
     capSent: iso(r.capSent)!,

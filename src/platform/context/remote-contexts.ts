@@ -75,7 +75,7 @@ type LookupCallback = (
 ) => void;
 
 /** A DNS lookup that refuses non-public answers, so the socket can only connect to what we checked. */
-function publicOnlyLookup(hostname: string, options: object, callback: LookupCallback): void {
+export function publicOnlyLookup(hostname: string, options: object, callback: LookupCallback): void {
   dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, []);
     const list = addresses as LookupAddress[];

@@ -19,6 +19,9 @@ export function HomePage() {
           {meta.data ? `${localName(meta.data.city, i18n.language)} · ` : ''}
           {t('home.lead')}
         </p>
+        <p>
+          <Link to="/warnings">{t('home.warnings')}</Link>
+        </p>
       </section>
       <h2>{t('home.dimensions')}</h2>
       {meta.isPending && <Spinner />}
