@@ -108,6 +108,30 @@ function merged<T extends object>(current: T, patch: Partial<T>): T {
   return out;
 }
 
+/**
+ * A parcel's uses as the domain needs them: shares that add up to 100 %, a main home only for
+ * residential use, and no use twice (a main home and another home
+ * count as different uses), since each share is taxed once at its use's rate.
+ */
+function checkUses(uses: ParcelInput['uses']) {
+  const share = uses.reduce((sum, u) => sum + u.sharePercent, 0);
+  if (Math.abs(share - 100) > 1e-9)
+    throw AppError.badRequest('tax.use_shares', `use shares add up to ${share}%`, [
+      { path: '/uses', message: 'must add up to 100' },
+    ]);
+  const wrongHome = uses.findIndex((u) => u.mainHome && u.use !== 'residential');
+  if (wrongHome >= 0)
+    throw AppError.badRequest('request.invalid', 'a main home is only for residential use', [
+      { path: `/uses/${wrongHome}/mainHome`, message: 'only for residential use' },
+    ]);
+  const keys = uses.map((u) => `${u.use}/${u.mainHome ?? ''}`);
+  const twice = keys.findIndex((k, i) => keys.indexOf(k) !== i);
+  if (twice >= 0)
+    throw AppError.badRequest('tax.use_duplicate', 'the same use is listed twice', [
+      { path: `/uses/${twice}/use`, message: 'listed already' },
+    ]);
+}
+
 function stale(version: number) {
   return AppError.conflict(
     'tax.edit_stale',
@@ -145,11 +169,7 @@ export class TaxService {
   }
 
   async createParcel(input: ParcelInput, actor: Actor) {
-    const share = input.uses.reduce((sum, u) => sum + u.sharePercent, 0);
-    if (Math.abs(share - 100) > 1e-9)
-      throw AppError.badRequest('tax.use_shares', `use shares add up to ${share}%`, [
-        { path: '/uses', message: 'must add up to 100' },
-      ]);
+    checkUses(input.uses);
     const areaM2 = input.area.rai * 1600 + input.area.ngan * 400 + input.area.wa * 4;
     const place = input.location ? await this.org.locate(input.location.lon, input.location.lat) : null;
     return this.db.transaction(async (tx) => {
@@ -197,16 +217,7 @@ export class TaxService {
         throw AppError.badRequest('request.invalid', 'the area must be more than 0', [
           { path: '/area', message: 'more than 0' },
         ]);
-      const share = after.uses.reduce((sum, u) => sum + u.sharePercent, 0);
-      if (Math.abs(share - 100) > 1e-9)
-        throw AppError.badRequest('tax.use_shares', `use shares add up to ${share}%`, [
-          { path: '/uses', message: 'must add up to 100' },
-        ]);
-      const wrongHome = after.uses.findIndex((u) => u.mainHome && u.use !== 'residential');
-      if (wrongHome >= 0)
-        throw AppError.badRequest('request.invalid', 'a main home is only for residential use', [
-          { path: `/uses/${wrongHome}/mainHome`, message: 'only for residential use' },
-        ]);
+      checkUses(after.uses);
       if (after.appraisalBlock !== null && after.appraisalZone === null)
         throw AppError.badRequest('request.invalid', 'an appraisal block needs its zone', [
           { path: '/appraisalZone', message: 'needed with appraisalBlock' },

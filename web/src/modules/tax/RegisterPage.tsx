@@ -4,20 +4,25 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import {
+  addUse,
   buildingPatch,
   buildingValues,
+  countUses,
+  maxUses,
   parcelPatch,
   parcelValues,
+  removeUse,
   signPatch,
   signValues,
   uses as useKinds,
+  type Values,
 } from '../../forms/register-edit.ts';
 import { useMe } from '../../session.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { type Column, Table } from '../../ui/Table.tsx';
 import { TextField } from '../../ui/TextField.tsx';
-import { type EditField, RegisterEdit } from './RegisterEdit.tsx';
+import { type EditField, type FormAction, RegisterEdit } from './RegisterEdit.tsx';
 
 type Kind = 'parcels' | 'buildings' | 'signs' | 'appraisals' | 'depreciation' | 'building-costs';
 const kinds: Kind[] = ['parcels', 'buildings', 'signs', 'appraisals', 'depreciation', 'building-costs'];
@@ -535,7 +540,8 @@ function Detail({
           <RegisterEdit
             title={t('tax.edit.parcelTitle')}
             url={`/api/tax/register/parcels/${p.id}`}
-            fields={parcelFields(t, p.uses.length)}
+            fields={(v) => parcelFields(t, countUses(v))}
+            actions={[addUseAction(t)]}
             initial={parcelValues({ ...p, ownerTaxId: p.owner.taxId })}
             check={(v) => parcelPatch({ ...p, ownerTaxId: p.owner.taxId }, v, p.version)}
             queryKey={queryKey}
@@ -623,8 +629,11 @@ const ownerField = (t: T): EditField => ({
   inputMode: 'numeric',
 });
 
-function parcelFields(t: T, useCount: number): EditField[] {
-  const useOptions = useKinds.map((u) => ({ value: u, label: t(`tax.register.uses.${u}`) }));
+function parcelFields(t: T, count: number): EditField[] {
+  const useOptions = [
+    { value: '', label: t('tax.edit.chooseUse') },
+    ...useKinds.map((u) => ({ value: u, label: t(`tax.register.uses.${u}`) })),
+  ];
   return [
     ownerField(t),
     { name: 'rai', label: t('tax.edit.rai'), inputMode: 'numeric' },
@@ -638,12 +647,34 @@ function parcelFields(t: T, useCount: number): EditField[] {
     },
     { name: 'appraisalZone', label: t('tax.edit.appraisalZone') },
     { name: 'appraisalBlock', label: t('tax.edit.appraisalBlock') },
-    ...Array.from({ length: useCount }, (_, i) => [
+    ...Array.from({ length: count }, (_, i) => [
       { name: `use${i}`, label: t('tax.edit.use', { n: i + 1 }), options: useOptions },
-      { name: `share${i}`, label: t('tax.edit.share', { n: i + 1 }), inputMode: 'decimal' as const },
+      {
+        name: `share${i}`,
+        label: t('tax.edit.share', { n: i + 1 }),
+        inputMode: 'decimal' as const,
+        // The last use cannot go: a parcel has at least one.
+        action:
+          count > 1
+            ? {
+                label: t('tax.edit.removeUse', { n: i + 1 }),
+                apply: (v: Values) => removeUse(v, i),
+                focus: (v: Values) => `use${Math.min(i, countUses(v) - 1)}`,
+                announce: t('tax.edit.useRemoved', { n: i + 1 }),
+              }
+            : undefined,
+      },
     ]).flat(),
   ];
 }
+
+const addUseAction = (t: T): FormAction => ({
+  label: t('tax.edit.addUse'),
+  apply: addUse,
+  focus: (v) => `use${countUses(v) - 1}`,
+  announce: t('tax.edit.useAdded'),
+  hidden: (v) => countUses(v) >= maxUses,
+});
 
 function buildingFields(t: T): EditField[] {
   return [
