@@ -1,38 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, testApp } from '../../core/testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { byLine, taxTestApp, thaiId } from './testing.ts';
 
-let t: TestApp;
-let revenue: Record<string, string>;
-beforeAll(async () => {
-  t = await testApp();
-  revenue = await t.signInAs('revenue@demo.local');
-});
-afterAll(() => t?.close());
-
-async function importFile(kind: string, csv: string) {
-  const started = await t.json({
-    method: 'POST',
-    url: `/api/tax/imports/${kind}`,
-    headers: { ...revenue, 'content-type': 'text/csv' },
-    payload: csv,
-  });
-  expect(started.status).toBe(202);
-  for (let i = 0; i < 100; i++) {
-    const res = await t.json({ method: 'GET', url: `/api/tax/imports/${started.body.id}`, headers: revenue });
-    if (res.body.status !== 'running') return res.body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('import did not finish');
-}
-const byLine = (status: { errors: { line: number; error: string }[] }) =>
-  Object.fromEntries(status.errors.map((e) => [e.line, e.error]));
-
-/** A valid 13-digit ID (mod-11 check digit) from a 12-digit stem. */
-function thaiId(stem: string) {
-  const sum = [...stem].reduce((s, d, i) => s + Number(d) * (13 - i), 0);
-  return stem + String((11 - (sum % 11)) % 10);
-}
+const tax = taxTestApp();
+const { importFile } = tax;
 
 const appraisalHeader = 'roundFrom,roundTo,deedKind,deedNo,zone,block,valuePerM2Baht';
 const injection = "Z'); DROP TABLE tax_appraisals; --";
@@ -71,11 +42,11 @@ describe('Treasury appraisal and depreciation tables', () => {
     expect(errors[12]).toContain('zone');
     expect(errors[14]).toContain('deedKind');
     expect(errors[15]).toContain('roundFrom');
-    const [b7] = await t.db.rows<{ v: string }>(
+    const [b7] = await tax.t.db.rows<{ v: string }>(
       sql`SELECT value_per_m2::text AS v FROM tax_appraisals WHERE zone = 'Z1' AND block = 'B7'`,
     );
     expect(Number(b7.v)).toBe(4500);
-    const [kept] = await t.db.rows<{ zone: string }>(
+    const [kept] = await tax.t.db.rows<{ zone: string }>(
       sql`SELECT zone FROM tax_appraisals WHERE zone = ${injection}`,
     );
     expect(kept.zone).toBe(injection);
@@ -107,18 +78,18 @@ describe('Treasury appraisal and depreciation tables', () => {
   });
 
   it('assesses parcels and buildings without their own values from the tables, and says which row it used', async () => {
-    const owner = await t.json({
+    const owner = await tax.t.json({
       method: 'POST',
       url: '/api/tax/owners',
-      headers: revenue,
+      headers: tax.revenue,
       payload: { kind: 'juristic', taxId: thaiId('010555012345'), name: 'บริษัท ประเมิน จำกัด' },
     });
     expect(owner.status).toBe(201);
     const parcel = async (deedNo: string, extra: Record<string, unknown>) => {
-      const res = await t.json({
+      const res = await tax.t.json({
         method: 'POST',
         url: '/api/tax/parcels',
-        headers: revenue,
+        headers: tax.revenue,
         payload: {
           ownerId: owner.body.id,
           deedKind: 'chanote',
@@ -145,7 +116,7 @@ describe('Treasury appraisal and depreciation tables', () => {
       buildings: [{ kind: 'กระท่อม', floorAreaM2: 20, costPerM2Baht: 1000, ageYears: 5 }],
     });
 
-    const run = await t.json({ method: 'POST', url: '/api/tax/assessments/2569', headers: revenue });
+    const run = await tax.t.json({ method: 'POST', url: '/api/tax/assessments/2569', headers: tax.revenue });
     expect(run.status).toBe(200);
     expect(run.body.unvalued).toBe(2);
     const reasons = Object.fromEntries(
@@ -154,7 +125,7 @@ describe('Treasury appraisal and depreciation tables', () => {
     expect(reasons[nowhere]).toContain('no appraisal row');
     expect(reasons[oddBuilding]).toContain('กระท่อม');
 
-    const bills = await t.db.rows<{
+    const bills = await tax.t.db.rows<{
       parcel_id: string;
       working: { th: string; en: string; satang: number }[];
     }>(
@@ -180,7 +151,7 @@ describe('Treasury appraisal and depreciation tables', () => {
   it('a corrected round replaces its values when imported again', async () => {
     const status = await importFile('appraisals', `${appraisalHeader}\n2566,2569,,,Z1,B7,4700`);
     expect(status).toMatchObject({ imported: 1, errors: [] });
-    const rows = await t.db.rows<{ v: string }>(
+    const rows = await tax.t.db.rows<{ v: string }>(
       sql`SELECT value_per_m2::text AS v FROM tax_appraisals WHERE zone = 'Z1' AND block = 'B7'`,
     );
     expect(rows.map((r) => Number(r.v))).toEqual([4700]);
@@ -200,14 +171,18 @@ describe('Treasury appraisal and depreciation tables', () => {
     const errors = byLine(status);
     expect(errors[3]).toContain('appraisalBlock');
     expect(errors[4]).toContain('appraisalZone');
-    const [row] = await t.db.rows<{ v: string | null; zone: string; block: string }>(
+    const [row] = await tax.t.db.rows<{ v: string | null; zone: string; block: string }>(
       sql`SELECT value_per_m2::text AS v, appraisal_zone AS zone, appraisal_block AS block FROM tax_parcels WHERE deed_no = 'APR-IMP-1'`,
     );
     expect(row).toEqual({ v: null, zone: 'Z1', block: 'B7' });
   });
 
   it('shows staff the imported tables, searched and paged', async () => {
-    const z1 = await t.json({ method: 'GET', url: '/api/tax/register/appraisals?q=Z1', headers: revenue });
+    const z1 = await tax.t.json({
+      method: 'GET',
+      url: '/api/tax/register/appraisals?q=Z1',
+      headers: tax.revenue,
+    });
     expect(z1.status).toBe(200);
     expect(z1.body.total).toBe(3);
     // Newest round first; in a round, the zone's own row before its blocks.
@@ -222,41 +197,41 @@ describe('Treasury appraisal and depreciation tables', () => {
       [2566, null, 3000],
       [2566, 'B7', 4700],
     ]);
-    const deed = await t.json({
+    const deed = await tax.t.json({
       method: 'GET',
       url: '/api/tax/register/appraisals?q=APR-1',
-      headers: revenue,
+      headers: tax.revenue,
     });
     expect(deed.body.items).toEqual([
       expect.objectContaining({ deedKind: 'chanote', deedNo: 'APR-1', zone: null }),
     ]);
-    const table = await t.json({
+    const table = await tax.t.json({
       method: 'GET',
       url: `/api/tax/register/depreciation?q=${encodeURIComponent('ตึก')}&limit=2`,
-      headers: revenue,
+      headers: tax.revenue,
     });
     expect(table.body.total).toBe(3);
     expect(table.body.items.map((r: { ageFrom: number }) => r.ageFrom)).toEqual([0, 10]);
-    const clerk = await t.json({
+    const clerk = await tax.t.json({
       method: 'GET',
       url: '/api/tax/register/appraisals',
-      headers: await t.signIn('officer'),
+      headers: await tax.t.signIn('officer'),
     });
     expect(clerk.status).toBe(403);
   });
 
   it('refuses the table imports to other offices and files without their columns', async () => {
-    const clerk = await t.json({
+    const clerk = await tax.t.json({
       method: 'POST',
       url: '/api/tax/imports/appraisals',
-      headers: { ...(await t.signIn('officer')), 'content-type': 'text/csv' },
+      headers: { ...(await tax.t.signIn('officer')), 'content-type': 'text/csv' },
       payload: `${appraisalHeader}\n2566,2569,,,Z1,,1`,
     });
     expect(clerk.status).toBe(403);
-    const bad = await t.json({
+    const bad = await tax.t.json({
       method: 'POST',
       url: '/api/tax/imports/depreciation',
-      headers: { ...revenue, 'content-type': 'text/csv' },
+      headers: { ...tax.revenue, 'content-type': 'text/csv' },
       payload: 'buildingType\nตึก',
     });
     expect(bad.status).toBe(400);

@@ -1,38 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, testApp } from '../../core/testing/index.ts';
+import { describe, expect, it } from 'vitest';
 import { TaxRepository } from './repository.ts';
+import { byLine, taxTestApp, thaiId } from './testing.ts';
 
-let t: TestApp;
-let revenue: Record<string, string>;
-beforeAll(async () => {
-  t = await testApp();
-  revenue = await t.signInAs('revenue@demo.local');
-});
-afterAll(() => t?.close());
-
-async function importFile(kind: string, csv: string) {
-  const started = await t.json({
-    method: 'POST',
-    url: `/api/tax/imports/${kind}`,
-    headers: { ...revenue, 'content-type': 'text/csv' },
-    payload: csv,
-  });
-  expect(started.status).toBe(202);
-  for (let i = 0; i < 100; i++) {
-    const res = await t.json({ method: 'GET', url: `/api/tax/imports/${started.body.id}`, headers: revenue });
-    if (res.body.status !== 'running') return res.body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('import did not finish');
-}
-const byLine = (status: { errors: { line: number; error: string }[] }) =>
-  Object.fromEntries(status.errors.map((e) => [e.line, e.error]));
-
-function thaiId(stem: string) {
-  const sum = [...stem].reduce((s, d, i) => s + Number(d) * (13 - i), 0);
-  return stem + String((11 - (sum % 11)) % 10);
-}
+const tax = taxTestApp();
+const { importFile } = tax;
 
 const header = 'roundFrom,roundTo,buildingType,code,costPerM2Baht';
 const injection = "ตึก'); DROP TABLE tax_building_costs; --";
@@ -68,28 +40,30 @@ describe("the Treasury's building appraisal (cost per m² by building type)", ()
     expect(errors[10]).toContain('costPerM2Baht');
     expect(errors[11]).toContain('code');
     expect(errors[13]).toContain('roundFrom');
-    const [row] = await t.db.rows<{ v: string; code: string }>(
+    const [row] = await tax.t.db.rows<{ v: string; code: string }>(
       sql`SELECT cost_per_m2::text AS v, code FROM tax_building_costs WHERE building_type = 'ตึกแถว 2 ชั้น' AND first_year = 2566`,
     );
     expect(Number(row.v)).toBe(8000);
     expect(row.code).toBe('103');
-    const kept = await t.db.rows(sql`SELECT 1 FROM tax_building_costs WHERE building_type = ${injection}`);
+    const kept = await tax.t.db.rows(
+      sql`SELECT 1 FROM tax_building_costs WHERE building_type = ${injection}`,
+    );
     expect(kept).toHaveLength(1);
   });
 
   it('assesses a building without its own cost from the row of its kind for the year, naming the row', async () => {
-    const owner = await t.json({
+    const owner = await tax.t.json({
       method: 'POST',
       url: '/api/tax/owners',
-      headers: revenue,
+      headers: tax.revenue,
       payload: { kind: 'juristic', taxId: thaiId('010555054321'), name: 'บริษัท โรงเรือน จำกัด' },
     });
     expect(owner.status).toBe(201);
     const parcel = async (deedNo: string, buildings: Record<string, unknown>[]) => {
-      const res = await t.json({
+      const res = await tax.t.json({
         method: 'POST',
         url: '/api/tax/parcels',
-        headers: revenue,
+        headers: tax.revenue,
         payload: {
           ownerId: owner.body.id,
           deedKind: 'chanote',
@@ -108,7 +82,7 @@ describe("the Treasury's building appraisal (cost per m² by building type)", ()
     const own = await parcel('BC-OWN', [{ ...shophouse, costPerM2Baht: 5000 }]);
     const unknown = await parcel('BC-NONE', [{ ...shophouse, kind: 'ปราสาท' }]);
 
-    const run = await t.json({ method: 'POST', url: '/api/tax/assessments/2569', headers: revenue });
+    const run = await tax.t.json({ method: 'POST', url: '/api/tax/assessments/2569', headers: tax.revenue });
     expect(run.status).toBe(200);
     const reasons = Object.fromEntries(
       run.body.unvaluedParcels.map((u: { parcelId: string; reason: string }) => [u.parcelId, u.reason]),
@@ -117,7 +91,7 @@ describe("the Treasury's building appraisal (cost per m² by building type)", ()
     expect(reasons[unknown]).toContain('ปราสาท');
     expect(reasons[unknown]).toContain('cost per m²');
 
-    const bills = await t.db.rows<{
+    const bills = await tax.t.db.rows<{
       parcel_id: string;
       working: { th: string; en: string; satang: number }[];
     }>(sql`SELECT parcel_id, working FROM tax_bills WHERE parcel_id IN (${fromTable}, ${own}, ${unknown})`);
@@ -138,7 +112,7 @@ describe("the Treasury's building appraisal (cost per m² by building type)", ()
 
   it('takes the next round for the years it covers', async () => {
     // No rates are held for 2570 yet, so the lookup is checked where the assessment reads the register.
-    const repo = new TaxRepository(t.db);
+    const repo = new TaxRepository(tax.t.db);
     const pages = await repo.parcelsForAssessment(2570, '00000000-0000-0000-0000-000000000000', 10_000);
     const p = pages.find((x) => x.buildings.some((b) => b.kind === 'ตึกแถว 2 ชั้น' && b.cost !== null));
     expect(p?.buildings.find((b) => b.kind === 'ตึกแถว 2 ชั้น')).toMatchObject({
@@ -155,7 +129,7 @@ describe("the Treasury's building appraisal (cost per m² by building type)", ()
   it('a corrected round replaces its values when imported again; the building import leaves the cost empty', async () => {
     const status = await importFile('building-costs', `${header}\n2566,2569,ตึกแถว 2 ชั้น,103A,8200`);
     expect(status).toMatchObject({ imported: 1, errors: [] });
-    const rows = await t.db.rows<{ v: string; code: string }>(
+    const rows = await tax.t.db.rows<{ v: string; code: string }>(
       sql`SELECT cost_per_m2::text AS v, code FROM tax_building_costs WHERE building_type = 'ตึกแถว 2 ชั้น' AND first_year = 2566`,
     );
     expect(rows.map((r) => [Number(r.v), r.code])).toEqual([[8200, '103A']]);
@@ -170,49 +144,53 @@ describe("the Treasury's building appraisal (cost per m² by building type)", ()
     );
     expect(buildings).toMatchObject({ imported: 1 });
     expect(byLine(buildings)[3]).toContain('costPerM2Baht');
-    const [b] = await t.db.rows<{ cost: string | null }>(
+    const [b] = await tax.t.db.rows<{ cost: string | null }>(
       sql`SELECT cost_per_m2::text AS cost FROM tax_buildings WHERE building_no = '2'`,
     );
     expect(b.cost).toBeNull();
   });
 
   it('shows finance staff the imported table, searched and paged, and no one else', async () => {
-    const page = await t.json({
+    const page = await tax.t.json({
       method: 'GET',
       url: `/api/tax/register/building-costs?q=${encodeURIComponent('ตึกแถว')}&limit=1`,
-      headers: revenue,
+      headers: tax.revenue,
     });
     expect(page.status).toBe(200);
     expect(page.body.total).toBe(2);
     expect(page.body.items).toEqual([
       expect.objectContaining({ roundFrom: 2570, buildingType: 'ตึกแถว 2 ชั้น', code: '103', costPerM2: 99000 }),
     ]);
-    const byCode = await t.json({
+    const byCode = await tax.t.json({
       method: 'GET',
       url: '/api/tax/register/building-costs?q=103A',
-      headers: revenue,
+      headers: tax.revenue,
     });
     expect(byCode.body.items.map((r: { costPerM2: number }) => r.costPerM2)).toEqual([8200]);
-    const wild = await t.json({
+    const wild = await tax.t.json({
       method: 'GET',
       url: '/api/tax/register/building-costs?q=%25',
-      headers: revenue,
+      headers: tax.revenue,
     });
     expect(wild.body.total).toBe(0);
-    const officer = await t.signIn('officer');
-    const clerk = await t.json({ method: 'GET', url: '/api/tax/register/building-costs', headers: officer });
+    const officer = await tax.t.signIn('officer');
+    const clerk = await tax.t.json({
+      method: 'GET',
+      url: '/api/tax/register/building-costs',
+      headers: officer,
+    });
     expect(clerk.status).toBe(403);
-    const upload = await t.json({
+    const upload = await tax.t.json({
       method: 'POST',
       url: '/api/tax/imports/building-costs',
       headers: { ...officer, 'content-type': 'text/csv' },
       payload: `${header}\n2566,2569,โกดัง,,1`,
     });
     expect(upload.status).toBe(403);
-    const noColumns = await t.json({
+    const noColumns = await tax.t.json({
       method: 'POST',
       url: '/api/tax/imports/building-costs',
-      headers: { ...revenue, 'content-type': 'text/csv' },
+      headers: { ...tax.revenue, 'content-type': 'text/csv' },
       payload: 'buildingType\nโกดัง',
     });
     expect(noColumns.status).toBe(400);

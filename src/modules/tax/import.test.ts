@@ -1,27 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import writeXlsxFile from 'write-excel-file/node';
-import { type TestApp, testApp } from '../../core/testing/index.ts';
+import { byLine, taxTestApp } from './testing.ts';
 
-let t: TestApp;
-let revenue: Record<string, string>;
-beforeAll(async () => {
-  t = await testApp();
-  revenue = await t.signInAs('revenue@demo.local');
-});
-afterAll(() => t?.close());
+const tax = taxTestApp();
+const { importFile, finished } = tax;
 
 const header =
   'ownerTaxId,ownerKind,ownerName,deedKind,deedNo,rai,ngan,wa,valuePerM2Baht,use,mainHome,vacantYears,lon,lat';
-
-async function finished(id: string) {
-  for (let i = 0; i < 100; i++) {
-    const res = await t.json({ method: 'GET', url: `/api/tax/imports/${id}`, headers: revenue });
-    if (res.body.status !== 'running') return res.body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('import did not finish');
-}
 
 describe('parcel register import', () => {
   it('imports good rows in the background and reports bad ones by line', async () => {
@@ -34,10 +20,10 @@ describe('parcel register import', () => {
       '3990100000122,person,นางบุญมี ทำนา,ns3k,IMP-4,5,0,0,900,agriculture,,,,',
       '3990100000122,person,นางบุญมี ทำนา,ns3k,IMP-5,five,0,0,900,agriculture,,,,',
     ].join('\r\n');
-    const started = await t.json({
+    const started = await tax.t.json({
       method: 'POST',
       url: '/api/tax/imports/parcels',
-      headers: { ...revenue, 'content-type': 'text/csv' },
+      headers: { ...tax.revenue, 'content-type': 'text/csv' },
       payload: csv,
     });
     expect(started.status).toBe(202);
@@ -50,7 +36,7 @@ describe('parcel register import', () => {
     expect(errors[4]).toContain('check digit');
     expect(errors[5]).toContain('already registered');
     expect(errors[7]).toContain('rai');
-    const parcels = await t.db.rows<{ deed_no: string; zone_code: string | null; area_m2: string }>(
+    const parcels = await tax.t.db.rows<{ deed_no: string; zone_code: string | null; area_m2: string }>(
       sql`SELECT deed_no, zone_code, area_m2::text FROM tax_parcels WHERE deed_no LIKE 'IMP-%' ORDER BY deed_no`,
     );
     expect(parcels.map((p) => [p.deed_no, p.zone_code])).toEqual([
@@ -59,25 +45,25 @@ describe('parcel register import', () => {
       ['IMP-4', null],
     ]);
     expect(Number(parcels[1].area_m2)).toBe(800 + 200);
-    const owners = await t.db.rows(sql`SELECT 1 FROM tax_owners WHERE tax_id = '3109900123453'`);
+    const owners = await tax.t.db.rows(sql`SELECT 1 FROM tax_owners WHERE tax_id = '3109900123453'`);
     expect(owners).toHaveLength(1);
-    const audited = await t.db.rows(sql`SELECT 1 FROM core_audit_log WHERE action = 'tax.parcel.import'`);
+    const audited = await tax.t.db.rows(sql`SELECT 1 FROM core_audit_log WHERE action = 'tax.parcel.import'`);
     expect(audited).toHaveLength(3);
   });
 
   it('refuses a file without the required columns, and other offices', async () => {
-    const bad = await t.json({
+    const bad = await tax.t.json({
       method: 'POST',
       url: '/api/tax/imports/parcels',
-      headers: { ...revenue, 'content-type': 'text/csv' },
+      headers: { ...tax.revenue, 'content-type': 'text/csv' },
       payload: 'a,b\n1,2',
     });
     expect(bad.status).toBe(400);
     expect(bad.body.detail).toContain('missing columns');
-    const clerk = await t.json({
+    const clerk = await tax.t.json({
       method: 'POST',
       url: '/api/tax/imports/parcels',
-      headers: { ...(await t.signIn('officer')), 'content-type': 'text/csv' },
+      headers: { ...(await tax.t.signIn('officer')), 'content-type': 'text/csv' },
       payload: header,
     });
     expect(clerk.status).toBe(403);
@@ -121,11 +107,11 @@ describe('parcel register import', () => {
       ].map((value) => ({ value })),
     ];
     const xlsx = await writeXlsxFile(data as never).toBuffer();
-    const started = await t.json({
+    const started = await tax.t.json({
       method: 'POST',
       url: '/api/tax/imports/parcels',
       headers: {
-        ...revenue,
+        ...tax.revenue,
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       },
       payload: xlsx,
@@ -134,16 +120,16 @@ describe('parcel register import', () => {
     const status = await finished(started.body.id);
     expect(status).toMatchObject({ status: 'done', total: 2, imported: 1 });
     expect(status.errors[0]).toMatchObject({ line: 3 });
-    const [row] = await t.db.rows<{ area_m2: string; zone_code: string }>(
+    const [row] = await tax.t.db.rows<{ area_m2: string; zone_code: string }>(
       sql`SELECT area_m2::text, zone_code FROM tax_parcels WHERE deed_no = 'XLS-1'`,
     );
     expect(Number(row.area_m2)).toBe(2 * 1600 + 400 + 40);
     expect(row.zone_code).toBe('zone-1');
-    const junk = await t.json({
+    const junk = await tax.t.json({
       method: 'POST',
       url: '/api/tax/imports/parcels',
       headers: {
-        ...revenue,
+        ...tax.revenue,
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       },
       payload: Buffer.from('not a zip file'),
@@ -151,19 +137,6 @@ describe('parcel register import', () => {
     expect(junk.status).toBe(400);
   });
 });
-
-async function importFile(kind: string, csv: string) {
-  const started = await t.json({
-    method: 'POST',
-    url: `/api/tax/imports/${kind}`,
-    headers: { ...revenue, 'content-type': 'text/csv' },
-    payload: csv,
-  });
-  expect(started.status).toBe(202);
-  return finished(started.body.id);
-}
-const byLine = (status: { errors: { line: number; error: string }[] }) =>
-  Object.fromEntries(status.errors.map((e) => [e.line, e.error]));
 
 describe('building import', () => {
   it('adds buildings to registered parcels and reports the ugly rows by line', async () => {
@@ -212,7 +185,7 @@ describe('building import', () => {
     expect(errors[10]).toContain('deedKind');
     expect(errors[11]).toContain('kind');
     expect(errors[12]).toContain('floorAreaM2');
-    const rows = await t.db.rows<{ deed_no: string; building_no: string; floor_area_m2: string }>(
+    const rows = await tax.t.db.rows<{ deed_no: string; building_no: string; floor_area_m2: string }>(
       sql`SELECT p.deed_no, b.building_no, b.floor_area_m2::text FROM tax_buildings b JOIN tax_parcels p ON p.id = b.parcel_id
         WHERE p.deed_no LIKE 'BLD-%' ORDER BY p.deed_no`,
     );
@@ -220,15 +193,17 @@ describe('building import', () => {
       ['BLD-1', '12/3', 120],
       ['BLD-2', '1', 300.5],
     ]);
-    const audited = await t.db.rows(sql`SELECT 1 FROM core_audit_log WHERE action = 'tax.building.import'`);
+    const audited = await tax.t.db.rows(
+      sql`SELECT 1 FROM core_audit_log WHERE action = 'tax.building.import'`,
+    );
     expect(audited).toHaveLength(2);
   });
 
   it('refuses a building file without its columns', async () => {
-    const res = await t.json({
+    const res = await tax.t.json({
       method: 'POST',
       url: '/api/tax/imports/buildings',
-      headers: { ...revenue, 'content-type': 'text/csv' },
+      headers: { ...tax.revenue, 'content-type': 'text/csv' },
       payload: 'deedKind,deedNo\nchanote,BLD-1',
     });
     expect(res.status).toBe(400);
@@ -269,19 +244,19 @@ describe('signboard import', () => {
     expect(errors[11]).toContain('give both');
     expect(errors[12]).toContain('ownerTaxId');
     // The injection string is kept as text, and nothing was deleted.
-    const [sign] = await t.db.rows<{ text_content: string; status: string }>(
+    const [sign] = await tax.t.db.rows<{ text_content: string; status: string }>(
       sql`SELECT s.text_content, s.status FROM tax_signs s JOIN tax_owners o ON o.id = s.owner_id
         WHERE o.tax_id = '3109900123453' AND s.width_cm = 50`,
     );
     expect(sign).toEqual({ text_content: injection, status: 'registered' });
-    const company = await t.db.rows(
+    const company = await tax.t.db.rows(
       sql`SELECT 1 FROM tax_signs s JOIN tax_owners o ON o.id = s.owner_id WHERE o.tax_id = '0105550000015' AND s.text_content = 'ร้านป้ายดี'`,
     );
     expect(company).toHaveLength(1);
     // Imported signs are assessed like any registered sign.
-    const run = await t.json({ method: 'POST', url: '/api/tax/assessments/2569', headers: revenue });
+    const run = await tax.t.json({ method: 'POST', url: '/api/tax/assessments/2569', headers: tax.revenue });
     expect(run.status).toBe(200);
-    const [bill] = await t.db.rows<{ amount_satang: string }>(
+    const [bill] = await tax.t.db.rows<{ amount_satang: string }>(
       sql`SELECT b.amount_satang::text FROM tax_bills b JOIN tax_signs s ON s.id = b.sign_id WHERE s.text_content = 'ร้านป้ายดี'`,
     );
     expect(Number(bill.amount_satang)).toBe(60 * 26 * 100);
@@ -296,11 +271,11 @@ describe('signboard import', () => {
         value,
       })),
     ];
-    const started = await t.json({
+    const started = await tax.t.json({
       method: 'POST',
       url: '/api/tax/imports/signs',
       headers: {
-        ...revenue,
+        ...tax.revenue,
         'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       },
       payload: await writeXlsxFile(data as never).toBuffer(),
@@ -309,7 +284,7 @@ describe('signboard import', () => {
     const status = await finished(started.body.id);
     expect(status).toMatchObject({ status: 'done', total: 2, imported: 1 });
     expect(status.errors).toEqual([{ line: 3, error: expect.stringContaining('type') }]);
-    const [row] = await t.db.rows<{ moving: boolean }>(
+    const [row] = await tax.t.db.rows<{ moving: boolean }>(
       sql`SELECT moving FROM tax_signs WHERE text_content = 'XLS-SIGN'`,
     );
     expect(row.moving).toBe(true);

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
+import { thaiId } from './testing.ts';
 
 let t: TestApp;
 let revenue: Record<string, string>;
@@ -9,11 +10,6 @@ let buildingIds: string[];
 let signId: string;
 const first = { id: '', taxId: '' };
 const second = { id: '', taxId: '' };
-
-function thaiId(stem: string) {
-  const sum = [...stem].reduce((s, d, i) => s + Number(d) * (13 - i), 0);
-  return stem + String((11 - (sum % 11)) % 10);
-}
 
 beforeAll(async () => {
   t = await testApp();

@@ -1,23 +1,17 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type Actor, audit } from '../../core/audit/audit.ts';
 import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
-import type { Db, Executor } from '../../core/db/index.ts';
+import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
-import { assessProperty, assessSign, lateCharges } from './assessment.ts';
+import { lateCharges } from './assessment.ts';
+import { type AssessmentTiming, runAssessment } from './assessment-run.ts';
+import { Payments } from './payments.ts';
 import { storePhotos } from './photos.ts';
 import { billPaymentPayload } from './promptpay.ts';
-import { instalmentRule, landBuildingLate, landBuildingRates2569, signLate, signRates2569 } from './rates.ts';
+import { instalmentRule, landBuildingLate, signLate } from './rates.ts';
+import { checkUses, RegisterEditor } from './register-edits.ts';
 import { RegisterRepository } from './register-repository.ts';
-import {
-  type AppraisalSource,
-  type BillRow,
-  type BuildingCostSource,
-  type DepreciationSource,
-  type InstalmentRow,
-  type ParcelForAssessment,
-  TaxRepository,
-} from './repository.ts';
+import { type BillRow, type InstalmentRow, TaxRepository } from './repository.ts';
 import type {
   BuildingPatchInput,
   DeclarationInput,
@@ -29,7 +23,7 @@ import type {
   SignPatchInput,
 } from './schemas.ts';
 
-const rateTables = new Map([[2569, { landBuilding: landBuildingRates2569, sign: signRates2569 }]]);
+export type { AssessmentTiming } from './assessment-run.ts';
 
 export interface TaxSettings {
   billerId: string;
@@ -38,88 +32,13 @@ export interface TaxSettings {
 
 export const baht = (satang: number) => (satang / 100).toFixed(2);
 
-/** Where an assessment run spends its time, for the benchmark: database reads, computation, writes. */
-export interface AssessmentTiming {
-  loadMs: number;
-  computeMs: number;
-  writeMs: number;
-}
-
-const chunk = 2000;
-const noId = '00000000-0000-0000-0000-000000000000';
-
-/** Why a parcel cannot be valued for the year, or undefined when it can. */
-function unvaluedReason(p: ParcelForAssessment): string | undefined {
-  if (p.valuePerM2 === null) return 'no value per m² of its own and no appraisal row for its deed or zone';
-  const b = p.buildings.find((x) => x.depreciationPercent === null);
-  if (b) return `building "${b.kind}" aged ${b.ageYears}: no depreciation of its own and no table row`;
-  const c = p.buildings.find((x) => x.costPerM2Baht === null);
-  if (c) return `building "${c.kind}": no cost per m² of its own and no building appraisal row for its kind`;
-  return undefined;
-}
-
-/** The working line's note for a value taken from the imported appraisal. */
-function appraisalNote(a: AppraisalSource) {
-  const round = `${a.firstYear}–${a.lastYear}`;
-  if (a.deedNo)
-    return {
-      th: `ราคาประเมินทุนทรัพย์ของกรมธนารักษ์ รอบ ${round} รายแปลง ${a.deedKind} ${a.deedNo}`,
-      en: `Treasury appraisal ${round}, parcel ${a.deedKind} ${a.deedNo}`,
-    };
-  const block = a.block ? { th: ` บล็อก ${a.block}`, en: `, block ${a.block}` } : { th: '', en: '' };
-  return {
-    th: `ราคาประเมินทุนทรัพย์ของกรมธนารักษ์ รอบ ${round} โซน ${a.zone}${block.th}`,
-    en: `Treasury appraisal ${round}, zone ${a.zone}${block.en}`,
-  };
-}
-
-function depreciationNote(d: DepreciationSource) {
-  return {
-    th: `ตารางค่าเสื่อม: ${d.buildingType} อายุตั้งแต่ ${d.ageFrom} ปี`,
-    en: `depreciation table: ${d.buildingType}, from ${d.ageFrom} years`,
-  };
-}
-
-function buildingCostNote(c: BuildingCostSource) {
-  const code = c.code ? { th: ` รหัส ${c.code}`, en: `, code ${c.code}` } : { th: '', en: '' };
-  return {
-    th: `ราคาประเมินสิ่งปลูกสร้างของกรมธนารักษ์ รอบ ${c.firstYear}–${c.lastYear}: ${c.buildingType}${code.th}`,
-    en: `Treasury building appraisal ${c.firstYear}–${c.lastYear}: ${c.buildingType}${code.en}`,
-  };
-}
-
-/** The fields an edit changed, before and after (for the audit), or undefined when it changed none. */
-function changes<T extends object>(before: T, after: T) {
-  const b: Record<string, unknown> = {};
-  const a: Record<string, unknown> = {};
-  for (const key of Object.keys(after) as (keyof T & string)[]) {
-    if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
-    b[key] = before[key];
-    a[key] = after[key];
-  }
-  return Object.keys(a).length ? { before: b, after: a } : undefined;
-}
-
-/** The given fields of a patch over the current ones (undefined keeps, null clears). */
-function merged<T extends object>(current: T, patch: Partial<T>): T {
-  const out = { ...current };
-  for (const key of Object.keys(current) as (keyof T)[])
-    if (patch[key] !== undefined) out[key] = patch[key] as T[keyof T];
-  return out;
-}
-
-function stale(version: number) {
-  return AppError.conflict(
-    'tax.edit_stale',
-    `changed by someone else since it was read: now at version ${version}; open it again`,
-  );
-}
-
 /** Rules of local taxes: the register, assessment runs, bills and bank reconciliation. */
 export class TaxService {
   readonly repo: TaxRepository;
   readonly register: RegisterRepository;
   private readonly org: OrgRepository;
+  private readonly editor: RegisterEditor;
+  private readonly payments: Payments;
 
   constructor(
     private readonly db: Db,
@@ -128,6 +47,8 @@ export class TaxService {
     this.repo = new TaxRepository(db);
     this.register = new RegisterRepository(db);
     this.org = new OrgRepository(db);
+    this.editor = new RegisterEditor(db, this.repo, this.register);
+    this.payments = new Payments(db, this.repo, settings.webhookSecret);
   }
 
   createOwner(input: OwnerInput, actor: Actor) {
@@ -145,11 +66,7 @@ export class TaxService {
   }
 
   async createParcel(input: ParcelInput, actor: Actor) {
-    const share = input.uses.reduce((sum, u) => sum + u.sharePercent, 0);
-    if (Math.abs(share - 100) > 1e-9)
-      throw AppError.badRequest('tax.use_shares', `use shares add up to ${share}%`, [
-        { path: '/uses', message: 'must add up to 100' },
-      ]);
+    checkUses(input.uses);
     const areaM2 = input.area.rai * 1600 + input.area.ngan * 400 + input.area.wa * 4;
     const place = input.location ? await this.org.locate(input.location.lon, input.location.lat) : null;
     return this.db.transaction(async (tx) => {
@@ -165,114 +82,17 @@ export class TaxService {
     });
   }
 
-  /** An owner's id from a checked tax ID; an edit links to an owner already in the register. */
-  private async ownerFor(on: Executor, taxId: string) {
-    if (!isValidThaiNationalId(taxId))
-      throw AppError.badRequest('tax.tax_id_invalid', undefined, [
-        { path: '/ownerTaxId', message: 'check digit' },
-      ]);
-    const id = await this.repo.ownerIdByTaxId(taxId, on);
-    if (!id)
-      throw AppError.badRequest('tax.owner_unknown', 'no owner with this ID in the register', [
-        { path: '/ownerTaxId', message: 'not in the register' },
-      ]);
-    return id;
-  }
-
-  /**
-   * Staff correct a parcel. The edit names the version it was made from; if the parcel changed since,
-   * it is refused (409) rather than overwriting the newer values. Audited with the fields before and after.
-   */
+  /** Staff correct a parcel (register-edits.ts); a stale version is refused with 409, edits are audited. */
   editParcel(id: string, patch: ParcelPatchInput, actor: Actor) {
-    return this.db.transaction(async (tx) => {
-      const current = await this.register.parcelForEdit(tx, id);
-      if (!current) throw AppError.notFound();
-      if (current.version !== patch.version) throw stale(current.version);
-      const { version, ...before } = current;
-      const areaM2 = patch.area
-        ? patch.area.rai * 1600 + patch.area.ngan * 400 + patch.area.wa * 4
-        : undefined;
-      const after = merged(before, { ...patch, areaM2 });
-      if (areaM2 !== undefined && areaM2 <= 0)
-        throw AppError.badRequest('request.invalid', 'the area must be more than 0', [
-          { path: '/area', message: 'more than 0' },
-        ]);
-      const share = after.uses.reduce((sum, u) => sum + u.sharePercent, 0);
-      if (Math.abs(share - 100) > 1e-9)
-        throw AppError.badRequest('tax.use_shares', `use shares add up to ${share}%`, [
-          { path: '/uses', message: 'must add up to 100' },
-        ]);
-      const wrongHome = after.uses.findIndex((u) => u.mainHome && u.use !== 'residential');
-      if (wrongHome >= 0)
-        throw AppError.badRequest('request.invalid', 'a main home is only for residential use', [
-          { path: `/uses/${wrongHome}/mainHome`, message: 'only for residential use' },
-        ]);
-      if (after.appraisalBlock !== null && after.appraisalZone === null)
-        throw AppError.badRequest('request.invalid', 'an appraisal block needs its zone', [
-          { path: '/appraisalZone', message: 'needed with appraisalBlock' },
-        ]);
-      const ownerId = await this.ownerFor(tx, after.ownerTaxId);
-      const diff = changes(before, after);
-      if (!diff) return { id, version };
-      const next = await this.register.updateParcel(tx, id, version, { ...after, ownerId });
-      if (next === undefined) throw stale(version);
-      await audit(tx, actor, {
-        action: 'tax.parcel.update',
-        resourceType: 'tax.parcel',
-        resourceId: id,
-        detail: { ...diff, version: next },
-      });
-      return { id, version: next };
-    });
+    return this.editor.editParcel(id, patch, actor);
   }
 
-  /** Staff correct a building (same versioning and audit as a parcel); its number stays unique on the parcel. */
   editBuilding(id: string, patch: BuildingPatchInput, actor: Actor) {
-    return this.db.transaction(async (tx) => {
-      const current = await this.register.buildingForEdit(tx, id);
-      if (!current) throw AppError.notFound();
-      if (current.version !== patch.version) throw stale(current.version);
-      const { version, parcelId, ...before } = current;
-      const after = merged(before, patch);
-      if (after.buildingNo !== null && after.buildingNo !== before.buildingNo) {
-        const other = await this.repo.buildingIdByNo(parcelId, after.buildingNo, tx);
-        if (other && other !== id)
-          throw AppError.conflict('tax.building_no_taken', 'another building on this parcel has this number');
-      }
-      const diff = changes(before, after);
-      if (!diff) return { id, version };
-      const next = await this.register.updateBuilding(tx, id, version, after);
-      if (next === undefined) throw stale(version);
-      await audit(tx, actor, {
-        action: 'tax.building.update',
-        resourceType: 'tax.building',
-        resourceId: id,
-        detail: { ...diff, parcelId, version: next },
-      });
-      return { id, version: next };
-    });
+    return this.editor.editBuilding(id, patch, actor);
   }
 
   editSign(id: string, patch: SignPatchInput, actor: Actor) {
-    return this.db.transaction(async (tx) => {
-      const current = await this.register.signForEdit(tx, id);
-      if (!current) throw AppError.notFound();
-      if (current.version !== patch.version) throw stale(current.version);
-      const { version, ...before } = current;
-      const after = merged(before, patch);
-      const ownerId = await this.ownerFor(tx, after.ownerTaxId);
-      const diff = changes(before, after);
-      if (!diff) return { id, version };
-      const next = await this.register.updateSign(tx, id, version, { ...after, ownerId });
-      if (next === undefined) throw stale(version);
-      await audit(tx, actor, {
-        action: 'tax.sign.update',
-        resourceType: 'tax.sign',
-        resourceId: id,
-        detail: { ...diff, version: next },
-      });
-      return { id, version: next };
-    });
+    return this.editor.editSign(id, patch, actor);
   }
 
   createSign(input: SignInput, actor: Actor) {
@@ -335,94 +155,10 @@ export class TaxService {
 
   /**
    * Assesses every parcel and sign for the year and issues the bills that do not exist yet, in one
-   * transaction (all or nothing), a page of the register at a time so memory stays flat.
+   * transaction (all or nothing), a page of the register at a time (assessment-run.ts).
    */
-  async runAssessment(year: number, actor: Actor, timing?: AssessmentTiming) {
-    const rates = rateTables.get(year);
-    if (!rates) throw AppError.notFound('tax.rates_missing', `no rate table for ${year}`);
-    const due = `${year - 543}-04-30`;
-    const clock = timing ?? { loadMs: 0, computeMs: 0, writeMs: 0 };
-    const timed = async <T>(part: keyof AssessmentTiming, fn: () => Promise<T> | T): Promise<T> => {
-      const t = performance.now();
-      try {
-        return await fn();
-      } finally {
-        clock[part] += performance.now() - t;
-      }
-    };
-    const lines = (a: { lines: { text: { th: string; en: string }; satang: number }[] }) =>
-      a.lines.map((l) => ({ ...l.text, satang: l.satang }));
-    const counts = { parcels: 0, signs: 0, issued: 0, unvalued: 0 };
-    const unvalued: { parcelId: string; reason: string }[] = [];
-    await this.db.transaction(async (tx) => {
-      for (let after = noId; ; ) {
-        const page = await timed('loadMs', () => this.repo.parcelsForAssessment(year, after, chunk, tx));
-        if (page.length === 0) break;
-        const bills = await timed('computeMs', () =>
-          page.flatMap((p) => {
-            const missing = unvaluedReason(p);
-            if (missing) {
-              counts.unvalued++;
-              if (unvalued.length < 100) unvalued.push({ parcelId: p.id, reason: missing });
-              return [];
-            }
-            const a = assessProperty(
-              {
-                ownerKind: p.ownerKind,
-                landAreaM2: p.areaM2,
-                landValuePerM2Baht: p.valuePerM2!,
-                landValueSource: p.appraisal ? appraisalNote(p.appraisal) : undefined,
-                buildings: p.buildings.map((b) => ({
-                  ...b,
-                  costPerM2Baht: b.costPerM2Baht!,
-                  costSource: b.cost ? buildingCostNote(b.cost) : undefined,
-                  depreciationPercent: b.depreciationPercent!,
-                  source: b.depreciation ? depreciationNote(b.depreciation) : undefined,
-                })),
-                uses: p.uses,
-              },
-              rates.landBuilding,
-            );
-            return [{ ownerId: p.ownerId, subjectId: p.id, amountSatang: a.taxSatang, working: lines(a) }];
-          }),
-        );
-        counts.issued += await timed('writeMs', () =>
-          this.repo.insertBills(tx, { year, kind: 'land-building', prefix: 'LB', dueDate: due }, bills),
-        );
-        counts.parcels += page.length;
-        after = page[page.length - 1].id;
-      }
-      for (let after = noId; ; ) {
-        const page = await timed('loadMs', () => this.repo.signsForAssessment(after, chunk, tx));
-        if (page.length === 0) break;
-        const bills = await timed('computeMs', () =>
-          page.map((s) => {
-            const a = assessSign(s, rates.sign);
-            return { ownerId: s.ownerId, subjectId: s.id, amountSatang: a.taxSatang, working: lines(a) };
-          }),
-        );
-        counts.issued += await timed('writeMs', () =>
-          this.repo.insertBills(tx, { year, kind: 'sign', prefix: 'SG', dueDate: due }, bills),
-        );
-        counts.signs += page.length;
-        after = page[page.length - 1].id;
-      }
-      await audit(tx, actor, {
-        action: 'tax.assessment.run',
-        resourceType: 'tax.assessment',
-        resourceId: String(year),
-        detail: { issued: counts.issued, unvalued: counts.unvalued },
-      });
-    });
-    return {
-      year,
-      parcels: counts.parcels,
-      signs: counts.signs,
-      billsIssued: counts.issued,
-      // Parcels that got no bill because neither they nor the imported tables give a value (first 100).
-      unvalued: counts.unvalued,
-      unvaluedParcels: unvalued,
-    };
+  runAssessment(year: number, actor: Actor, timing?: AssessmentTiming) {
+    return runAssessment(this.db, this.repo, year, actor, timing);
   }
 
   /** A bill as its owner or staff sees it, with the PromptPay payload to pay it. */
@@ -502,66 +238,17 @@ export class TaxService {
     });
   }
 
-  /** Checks the bank's signature over `timestamp.body` and that the call is fresh (5 minutes). */
   verifyWebhook(
     rawBody: string,
     timestamp: string | undefined,
     signature: string | undefined,
     now = Date.now(),
   ) {
-    if (!this.settings.webhookSecret) throw new AppError(503, 'tax.webhook_disabled');
-    const t = Number(timestamp);
-    if (!Number.isInteger(t) || Math.abs(now / 1000 - t) > 300) throw new AppError(401, 'tax.webhook_stale');
-    const expected = createHmac('sha256', this.settings.webhookSecret).update(`${t}.${rawBody}`).digest();
-    const given = Buffer.from(/^[0-9a-f]{64}$/i.test(signature ?? '') ? signature! : '', 'hex');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      throw new AppError(401, 'tax.webhook_signature');
+    this.payments.verifyWebhook(rawBody, timestamp, signature, now);
   }
 
-  /**
-   * Records a payment exactly once per bank transaction and pays what it matches: a whole bill, or one
-   * of its instalments (the bill is paid with its last instalment).
-   */
   recordPayment(p: PaymentInput, source: 'webhook' | 'statement', actor: Actor) {
-    const amountSatang = Math.round(Number(p.amount) * 100);
-    return this.db.transaction(async (tx) => {
-      const instalment = /I[0-9]+$/.test(p.billNumber)
-        ? await this.repo.instalmentByNumberForUpdate(tx, p.billNumber)
-        : undefined;
-      const bill = instalment
-        ? await this.repo.bill(instalment.billId, tx)
-        : await this.repo.billByNumberForUpdate(tx, p.billNumber);
-      const expected = instalment ? instalment.amountSatang : bill?.amountSatang;
-      let status: string;
-      if (!bill) status = 'unknown_bill';
-      else if (bill.status !== 'open' || instalment?.status === 'paid') status = 'already_paid';
-      else if (expected !== amountSatang) status = 'amount_mismatch';
-      else status = 'matched';
-      const result = await this.repo.insertPayment(tx, {
-        txnId: p.transactionId,
-        billNumber: p.billNumber,
-        billId: instalment ? null : (bill?.id ?? null),
-        amountSatang,
-        paidAt: p.paidAt,
-        source,
-        status,
-      });
-      if (!result.inserted) return { status: result.status, duplicate: true };
-      if (status === 'matched' && bill) {
-        const plan = await this.repo.instalments(bill.id, tx);
-        const settled = instalment ? [instalment.id] : plan.map((i) => i.id);
-        await this.repo.markInstalmentsPaid(tx, settled, p.paidAt);
-        if (!instalment || plan.every((i) => i.status === 'paid' || i.id === instalment.id))
-          await this.repo.markPaid(tx, bill.id, p.paidAt);
-      }
-      await audit(tx, actor, {
-        action: 'tax.payment.record',
-        resourceType: 'tax.payment',
-        resourceId: p.transactionId,
-        detail: { status, billNumber: p.billNumber },
-      });
-      return { status, duplicate: false };
-    });
+    return this.payments.recordPayment(p, source, actor);
   }
 
   /** Arrears as of a day, each with the surcharge and penalty the law adds by then. */

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addUse,
   buildingPatch,
   buildingValues,
+  countUses,
   fieldOf,
   type ParcelNow,
   parcelPatch,
   parcelValues,
   raiNganWa,
+  removeUse,
   signPatch,
   signValues,
 } from './register-edit.ts';
@@ -115,5 +118,89 @@ describe('register edit form', () => {
     expect(fieldOf('/uses/1/mainHome')).toBe('share0');
     expect(fieldOf('/area/ngan')).toBe('rai');
     expect(fieldOf('/ownerTaxId')).toBe('ownerTaxId');
+  });
+
+  it('adds a use at the end, up to four, and sends the whole list', () => {
+    const v = addUse(parcelValues(parcel));
+    expect(countUses(v)).toBe(3);
+    expect(v).toMatchObject({ use2: '', share2: '', from2: '' });
+    // Added but not chosen: said beside the new row, and the shares are not judged yet.
+    expect(parcelPatch(parcel, v, 5)).toEqual({
+      errors: { use2: 'tax.edit.errors.use', share2: 'form.errors.required' },
+    });
+    const chosen = { ...v, share1: '30', use2: 'agriculture', share2: '20' };
+    expect(parcelPatch(parcel, chosen, 5)).toEqual({
+      patch: {
+        version: 5,
+        uses: [
+          { use: 'residential', sharePercent: 50, mainHome: 'land-and-building' },
+          { use: 'other', sharePercent: 30 },
+          { use: 'agriculture', sharePercent: 20 },
+        ],
+      },
+    });
+    const four = addUse(chosen);
+    expect(countUses(four)).toBe(4);
+    expect(addUse(four)).toBe(four);
+  });
+
+  it('removes a use, moving the rows after it up with their main-home status', () => {
+    const three: ParcelNow = {
+      ...parcel,
+      uses: [
+        { use: 'other', sharePercent: 40 },
+        { use: 'residential', sharePercent: 30, mainHome: 'building-only' },
+        { use: 'vacant', sharePercent: 30, vacantYears: 6 },
+      ],
+    };
+    const v = removeUse(parcelValues(three), 0);
+    expect(countUses(v)).toBe(2);
+    expect(v).toMatchObject({ use0: 'residential', from0: '1', use1: 'vacant', from1: '2' });
+    expect(v).not.toHaveProperty('use2');
+    expect(parcelPatch(three, { ...v, share0: '70' }, 2)).toEqual({
+      patch: {
+        version: 2,
+        uses: [
+          { use: 'residential', sharePercent: 70, mainHome: 'building-only' },
+          { use: 'vacant', sharePercent: 30, vacantYears: 6 },
+        ],
+      },
+    });
+    // Removed without re-sharing: the shares no longer add up.
+    expect(parcelPatch(three, v, 2)).toEqual({ errors: { share0: 'tax.edit.errors.shares' } });
+    // The last use stays; out-of-range rows change nothing.
+    const one = removeUse(removeUse(v, 1), 0);
+    expect(countUses(one)).toBe(1);
+    expect(removeUse(one, 0)).toBe(one);
+    expect(removeUse(v, 7)).toBe(v);
+    expect(removeUse(v, -1)).toBe(v);
+  });
+
+  it('refuses the same use twice, but a main home beside another home is two uses', () => {
+    const twice = { ...addUse(parcelValues(parcel)), share0: '40', use2: 'other', share2: '10' };
+    expect(parcelPatch(parcel, twice, 1)).toEqual({ errors: { use2: 'tax.edit.errors.duplicateUse' } });
+    const homes = { ...twice, use2: 'residential' };
+    const result = parcelPatch(parcel, homes, 1);
+    expect(result).toMatchObject({ patch: { uses: [{ mainHome: 'land-and-building' }, {}, {}] } });
+    expect('patch' in result && (result.patch.uses as object[])[2]).toEqual({
+      use: 'residential',
+      sharePercent: 10,
+    });
+  });
+
+  it('refuses a use count the API would refuse, even when typed into the values', () => {
+    expect(parcelPatch(parcel, { ...parcelValues(parcel), uses: '0' }, 1)).toEqual({
+      errors: { use0: 'tax.edit.errors.useCount' },
+    });
+    expect(parcelPatch(parcel, { ...parcelValues(parcel), uses: '5' }, 1)).toEqual({
+      errors: { use0: 'tax.edit.errors.useCount' },
+    });
+    expect(parcelPatch(parcel, { ...parcelValues(parcel), uses: "1' OR 1=1" }, 1)).toEqual({
+      errors: { use0: 'tax.edit.errors.useCount' },
+    });
+  });
+
+  it("puts the server's duplicate-use error beside that use", () => {
+    expect(fieldOf('/uses/2/use')).toBe('use2');
   });
 });

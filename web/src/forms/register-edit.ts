@@ -67,8 +67,37 @@ export function parcelValues(p: ParcelNow): Values {
   p.uses.forEach((u, i) => {
     values[`use${i}`] = u.use;
     values[`share${i}`] = String(u.sharePercent);
+    values[`from${i}`] = String(i);
   });
+  values.uses = String(p.uses.length);
   return values;
+}
+
+/** A parcel has one to four uses (the API's limit). */
+export const maxUses = 4;
+
+/** How many use rows the form holds. */
+export const countUses = (v: Values) => Number(v.uses ?? 0);
+
+/**
+ * A new, empty use row at the end. `from` is blank: it is no use of the record as read, so it carries
+ * no main-home status or vacant years (those stay with the rows they came from).
+ */
+export function addUse(v: Values): Values {
+  const n = countUses(v);
+  if (n >= maxUses) return v;
+  return { ...v, [`use${n}`]: '', [`share${n}`]: '', [`from${n}`]: '', uses: String(n + 1) };
+}
+
+/** The form without use row `i`, the rows after it moved up one; the last row cannot go. */
+export function removeUse(v: Values, i: number): Values {
+  const n = countUses(v);
+  if (n <= 1 || i < 0 || i >= n) return v;
+  const out: Values = { ...v, uses: String(n - 1) };
+  for (let k = i; k < n - 1; k++)
+    for (const f of ['use', 'share', 'from']) out[`${f}${k}`] = v[`${f}${k + 1}`] ?? '';
+  for (const f of ['use', 'share', 'from']) delete out[`${f}${n - 1}`];
+  return out;
 }
 export const buildingValues = (b: BuildingNow): Values => ({
   buildingNo: text(b.buildingNo),
@@ -155,17 +184,31 @@ export function parcelPatch(now: ParcelNow, v: Values, version: number): EditRes
   const appraisalZone = r.label('appraisalZone', 50, true);
   const appraisalBlock = r.label('appraisalBlock', 50, true);
   if (appraisalBlock && appraisalZone === null) errors.appraisalZone = 'tax.edit.errors.zoneForBlock';
-  const nextUses = now.uses.map((u, i) => {
-    const use = v[`use${i}`] ?? u.use;
+  const count = v.uses === undefined ? now.uses.length : countUses(v);
+  if (!Number.isInteger(count) || count < 1 || count > maxUses) errors.use0 = 'tax.edit.errors.useCount';
+  const seen = new Set<string>();
+  const nextUses = Array.from({ length: errors.use0 ? 0 : count }, (_, i) => {
+    // The row's origin among the uses as read; a row added in the form has none.
+    const from = v[`from${i}`] ?? String(i);
+    const u: Use | undefined = from === '' ? undefined : now.uses[Number(from)];
+    const use = v[`use${i}`] ?? u?.use ?? '';
     if (!(uses as readonly string[]).includes(use)) errors[`use${i}`] = 'tax.edit.errors.use';
     const share = r.number(`share${i}`, { above: 0, max: 100 }) ?? 0;
     const next: Use = { use, sharePercent: share };
-    if (use === 'residential' && u.mainHome) next.mainHome = u.mainHome;
-    if (use === 'vacant' && u.vacantYears !== undefined) next.vacantYears = u.vacantYears;
+    if (use === 'residential' && u?.mainHome) next.mainHome = u.mainHome;
+    if (use === 'vacant' && u?.vacantYears !== undefined) next.vacantYears = u.vacantYears;
+    // The same use twice (a main home and another home are different uses) would be taxed twice over.
+    const key = `${next.use}/${next.mainHome ?? ''}`;
+    if (seen.has(key) && !errors[`use${i}`]) errors[`use${i}`] = 'tax.edit.errors.duplicateUse';
+    seen.add(key);
     return next;
   });
   const total = nextUses.reduce((s, u) => s + u.sharePercent, 0);
-  if (!Object.keys(errors).some((k) => k.startsWith('share')) && Math.abs(total - 100) > 1e-9)
+  if (
+    nextUses.length &&
+    !Object.keys(errors).some((k) => k.startsWith('share')) &&
+    Math.abs(total - 100) > 1e-9
+  )
     errors.share0 = 'tax.edit.errors.shares';
   const areaM2 = (rai ?? 0) * 1600 + (ngan ?? 0) * 400 + (wa ?? 0) * 4;
   if (rai !== undefined && ngan !== undefined && wa !== undefined && areaM2 <= 0)
@@ -216,6 +259,8 @@ export function signPatch(now: SignNow, v: Values, version: number): EditResult 
 
 /** A server error's path (`/uses/0/sharePercent`, `/area`) → the form field to show it beside. */
 export function fieldOf(path: string): string {
+  const use = /^\/uses\/(\d+)\/use$/.exec(path);
+  if (use) return `use${use[1]}`;
   if (path.startsWith('/uses')) return 'share0';
   if (path.startsWith('/area')) return 'rai';
   return path.replace(/^\//, '').split('/')[0];

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ProblemError } from '../../api.ts';
 import { type EditErrors, type EditResult, fieldOf, type Values } from '../../forms/register-edit.ts';
@@ -12,6 +12,19 @@ export interface EditField {
   hint?: string;
   options?: { value: string; label: string }[];
   inputMode?: 'numeric' | 'decimal' | 'text';
+  /** A button after the field that reshapes the form (e.g. removes a use row). */
+  action?: FormAction;
+}
+
+/** Changes the form's rows (adds or removes one); the editor is told and taken to `focus`. */
+export interface FormAction {
+  label: string;
+  apply: (values: Values) => Values;
+  /** The field to focus after the change, by name. */
+  focus: (values: Values) => string;
+  /** What is announced once the change is made. */
+  announce: string;
+  hidden?: (values: Values) => boolean;
 }
 
 /**
@@ -21,7 +34,8 @@ export interface EditField {
 export function RegisterEdit({
   title,
   url,
-  fields,
+  fields: fieldsOf,
+  actions = [],
   initial,
   check,
   queryKey,
@@ -29,7 +43,10 @@ export function RegisterEdit({
 }: {
   title: string;
   url: string;
-  fields: EditField[];
+  /** The fields, which may depend on the values (a parcel's use rows). */
+  fields: EditField[] | ((values: Values) => EditField[]);
+  /** Buttons before "save" that add rows. */
+  actions?: FormAction[];
   initial: Values;
   check: (values: Values) => EditResult;
   queryKey: unknown[];
@@ -44,6 +61,29 @@ export function RegisterEdit({
   const [local, setLocal] = useState<EditErrors>({});
   const [note, setNote] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
+  const fields = typeof fieldsOf === 'function' ? fieldsOf(values) : fieldsOf;
+  // After a row is added or removed, focus goes where the editor continues (the button may be gone).
+  const [focusNext, setFocusNext] = useState<string | null>(null);
+  useEffect(() => {
+    if (!focusNext) return;
+    formRef.current?.querySelector<HTMLElement>(`[name="${focusNext}"]`)?.focus();
+    setFocusNext(null);
+  }, [focusNext]);
+  function reshape(a: FormAction) {
+    const next = a.apply(values);
+    setValues(next);
+    // Errors are by field name, and the names of the rows after a removed one have moved.
+    setLocal({});
+    save.reset();
+    setNote(a.announce);
+    setFocusNext(a.focus(next));
+  }
+  const actionButton = (a: FormAction) =>
+    a.hidden?.(values) ? null : (
+      <Button key={a.label} type="button" variant="secondary" onClick={() => reshape(a)}>
+        {a.label}
+      </Button>
+    );
   const save = useMutation({
     mutationFn: (body: Record<string, unknown>) => api<{ id: string; version: number }>('PATCH', url, body),
     onSuccess: () => {
@@ -56,6 +96,28 @@ export function RegisterEdit({
   const serverErrors: EditErrors = {};
   for (const e of problem?.errors ?? []) serverErrors[fieldOf(e.path)] = e.message;
   const errorOf = (name: string) => (local[name] ? t(local[name]) : serverErrors[name]);
+
+  const field = (f: EditField) =>
+    f.options ? (
+      <Select
+        name={f.name}
+        label={f.label}
+        options={f.options}
+        value={values[f.name] ?? ''}
+        error={errorOf(f.name)}
+        onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
+      />
+    ) : (
+      <TextField
+        name={f.name}
+        label={f.label}
+        hint={f.hint}
+        inputMode={f.inputMode}
+        value={values[f.name] ?? ''}
+        error={errorOf(f.name)}
+        onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
+      />
+    );
 
   function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -86,30 +148,13 @@ export function RegisterEdit({
       data-testid="register-edit"
     >
       <h3 id="register-edit-title">{title}</h3>
-      {fields.map((f) =>
-        f.options ? (
-          <Select
-            key={f.name}
-            name={f.name}
-            label={f.label}
-            options={f.options}
-            value={values[f.name] ?? ''}
-            error={errorOf(f.name)}
-            onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
-          />
-        ) : (
-          <TextField
-            key={f.name}
-            name={f.name}
-            label={f.label}
-            hint={f.hint}
-            inputMode={f.inputMode}
-            value={values[f.name] ?? ''}
-            error={errorOf(f.name)}
-            onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
-          />
-        ),
-      )}
+      {fields.map((f) => (
+        <Fragment key={f.name}>
+          {field(f)}
+          {f.action && actionButton(f.action)}
+        </Fragment>
+      ))}
+      {actions.map(actionButton)}
       {note && <p role="status">{note}</p>}
       {stale ? (
         <div role="alert">

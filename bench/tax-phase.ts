@@ -1,0 +1,102 @@
+// One phase of bench/tax.ts in its own process: generate the synthetic register, or assess it.
+import { performance } from 'node:perf_hooks';
+import { sql } from 'drizzle-orm';
+import { systemActor } from '../src/core/audit/audit.ts';
+import { openDatabase } from '../src/core/db/index.ts';
+import { migrate } from '../src/core/db/migrate.ts';
+import { type AssessmentTiming, TaxService } from '../src/modules/tax/service.ts';
+import { migrationSources } from '../src/server.ts';
+import type { Phase } from './tax.ts';
+
+const phase = JSON.parse(process.argv[2]) as Phase;
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+// Rows per generating statement: one statement over the whole city made PGlite's WebAssembly heap
+// (which never shrinks) grow by hundreds of MB for its sorts and hash joins.
+const slice = 10_000;
+
+const db = await openDatabase({ databaseUrl: phase.databaseUrl, dataDir: phase.dataDir });
+try {
+  if (phase.phase === 'generate') {
+    const { parcels, buildings, signs } = phase.size;
+    const owners = Math.ceil(parcels * 0.7);
+    await migrate(db, migrationSources());
+    const t = performance.now();
+    const slices = async (n: number, insert: (from: number, to: number) => ReturnType<typeof sql>) => {
+      for (let from = 1; from <= n; from += slice)
+        await db.orm.execute(insert(from, Math.min(n, from + slice - 1)));
+    };
+    await slices(
+      owners,
+      (a, b) => sql`INSERT INTO tax_owners (kind, tax_id, name, synthetic)
+        SELECT CASE WHEN i % 20 = 0 THEN 'juristic' ELSE 'person' END, lpad(i::text, 13, '0'), 'Synthetic owner ' || i, true
+        FROM generate_series(${a}::int, ${b}::int) i`,
+    );
+    await slices(
+      parcels,
+      (
+        a,
+        b,
+      ) => sql`INSERT INTO tax_parcels (owner_id, deed_kind, deed_no, area_m2, value_per_m2, uses, synthetic)
+        SELECT o.id, 'chanote', 'B-' || i, 100 + (i * 37) % 5000, 500 + (i * 91) % 60000,
+          (ARRAY['[{"use":"residential","sharePercent":100,"mainHome":"land-and-building"}]',
+                 '[{"use":"residential","sharePercent":100}]',
+                 '[{"use":"other","sharePercent":70},{"use":"residential","sharePercent":30}]',
+                 '[{"use":"agriculture","sharePercent":100}]',
+                 '[{"use":"vacant","sharePercent":100,"vacantYears":4}]'])[1 + i % 5]::jsonb, true
+        FROM generate_series(${a}::int, ${b}::int) i JOIN tax_owners o ON o.tax_id = lpad((1 + i % ${owners})::text, 13, '0')`,
+    );
+    // Buildings on the parcels with the lowest deed numbers' rows, one each, a slice of parcels at a time.
+    await slices(
+      buildings,
+      (
+        a,
+        b,
+      ) => sql`INSERT INTO tax_buildings (parcel_id, kind, floor_area_m2, cost_per_m2, age_years, depreciation_percent)
+        SELECT p.id, 'house', 60 + (i * 13) % 900, 7000 + (i * 17) % 6000, i % 40, least(i % 40 * 2, 76)
+        FROM generate_series(${a}::int, ${b}::int) i JOIN tax_parcels p ON p.deed_no = 'B-' || i AND p.deed_kind = 'chanote'`,
+    );
+    await slices(
+      signs,
+      (a, b) => sql`INSERT INTO tax_signs (owner_id, width_cm, height_cm, sign_type, moving, synthetic)
+        SELECT o.id, 50 + i % 400, 30 + i % 300, 1 + i % 3, i % 2 = 0, true
+        FROM generate_series(${a}::int, ${b}::int) i JOIN tax_owners o ON o.tax_id = lpad((1 + i % ${owners})::text, 13, '0')`,
+    );
+    // A live database has statistics; a freshly loaded one needs them before the planner picks index probes.
+    await db.orm.execute(sql`ANALYZE`);
+    process.send?.({ kind: db.kind, ms: performance.now() - t, rssMb: peakRssMb() });
+  } else {
+    // The first query brings the catalogue in; count it with the open database, not with the run.
+    await db.orm.execute(sql`SELECT count(*) FROM tax_parcels`);
+    const openRssMb = peakRssMb();
+    const service = new TaxService(db, { billerId: '099400000000000' });
+    const timing: AssessmentTiming = { loadMs: 0, computeMs: 0, writeMs: 0 };
+    const t = performance.now();
+    const result = await service.runAssessment(2569, { ...systemActor, label: 'bench' }, timing);
+    const totalMs = performance.now() - t;
+    const rss = peakRssMb();
+    const heapMb = Math.round(process.memoryUsage().heapUsed / 1024 / 1024);
+
+    // Baseline: the same number of rows of the same width, written by one INSERT … SELECT.
+    const [width] = await db.rows<{ w: number }>(
+      sql`SELECT avg(length(working::text))::int AS w FROM tax_bills`,
+    );
+    await db.orm.execute(sql`CREATE TABLE bench_bills (LIKE tax_bills INCLUDING DEFAULTS)`);
+    const b = performance.now();
+    await db.orm.execute(sql`INSERT INTO bench_bills (number, tax_year, tax_kind, owner_id, parcel_id, amount_satang, working, due_date, status)
+      SELECT 'X' || i, 2569, 'land-building', gen_random_uuid(), gen_random_uuid(), i, to_jsonb(repeat('x', ${width.w})), '2026-04-30', 'open'
+      FROM generate_series(1, ${result.billsIssued}) i`);
+    const baselineMs = performance.now() - b;
+    process.send?.({
+      kind: db.kind,
+      bills: result.billsIssued,
+      totalMs,
+      ...timing,
+      baselineMs,
+      openRssMb,
+      peakRssMb: rss,
+      heapMb,
+    });
+  }
+} finally {
+  await db.close();
+}

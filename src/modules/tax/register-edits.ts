@@ -1,0 +1,171 @@
+import { type Actor, audit } from '../../core/audit/audit.ts';
+import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
+import type { Db, Executor } from '../../core/db/index.ts';
+import { AppError } from '../../core/errors.ts';
+import type { RegisterRepository } from './register-repository.ts';
+import type { TaxRepository } from './repository.ts';
+import type { BuildingPatchInput, ParcelInput, ParcelPatchInput, SignPatchInput } from './schemas.ts';
+
+/** The fields an edit changed, before and after (for the audit), or undefined when it changed none. */
+function changes<T extends object>(before: T, after: T) {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of Object.keys(after) as (keyof T & string)[]) {
+    if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
+    b[key] = before[key];
+    a[key] = after[key];
+  }
+  return Object.keys(a).length ? { before: b, after: a } : undefined;
+}
+
+/** The given fields of a patch over the current ones (undefined keeps, null clears). */
+function merged<T extends object>(current: T, patch: Partial<T>): T {
+  const out = { ...current };
+  for (const key of Object.keys(current) as (keyof T)[])
+    if (patch[key] !== undefined) out[key] = patch[key] as T[keyof T];
+  return out;
+}
+
+/**
+ * A parcel's uses as the domain needs them: shares that add up to 100 %, a main home only for
+ * residential use, and no use twice (a main home and another home
+ * count as different uses), since each share is taxed once at its use's rate.
+ */
+export function checkUses(uses: ParcelInput['uses']) {
+  const share = uses.reduce((sum, u) => sum + u.sharePercent, 0);
+  if (Math.abs(share - 100) > 1e-9)
+    throw AppError.badRequest('tax.use_shares', `use shares add up to ${share}%`, [
+      { path: '/uses', message: 'must add up to 100' },
+    ]);
+  const wrongHome = uses.findIndex((u) => u.mainHome && u.use !== 'residential');
+  if (wrongHome >= 0)
+    throw AppError.badRequest('request.invalid', 'a main home is only for residential use', [
+      { path: `/uses/${wrongHome}/mainHome`, message: 'only for residential use' },
+    ]);
+  const keys = uses.map((u) => `${u.use}/${u.mainHome ?? ''}`);
+  const twice = keys.findIndex((k, i) => keys.indexOf(k) !== i);
+  if (twice >= 0)
+    throw AppError.badRequest('tax.use_duplicate', 'the same use is listed twice', [
+      { path: `/uses/${twice}/use`, message: 'listed already' },
+    ]);
+}
+
+function stale(version: number) {
+  return AppError.conflict(
+    'tax.edit_stale',
+    `changed by someone else since it was read: now at version ${version}; open it again`,
+  );
+}
+
+/**
+ * Finance staff correct the register. An edit names the version it was made from; if the record
+ * changed since, it is refused (409) rather than overwriting the newer values.
+ */
+export class RegisterEditor {
+  constructor(
+    private readonly db: Db,
+    private readonly repo: TaxRepository,
+    private readonly register: RegisterRepository,
+  ) {}
+
+  /** An owner's id from a checked tax ID; an edit links to an owner already in the register. */
+  private async ownerFor(on: Executor, taxId: string) {
+    if (!isValidThaiNationalId(taxId))
+      throw AppError.badRequest('tax.tax_id_invalid', undefined, [
+        { path: '/ownerTaxId', message: 'check digit' },
+      ]);
+    const id = await this.repo.ownerIdByTaxId(taxId, on);
+    if (!id)
+      throw AppError.badRequest('tax.owner_unknown', 'no owner with this ID in the register', [
+        { path: '/ownerTaxId', message: 'not in the register' },
+      ]);
+    return id;
+  }
+
+  /**
+   * Staff correct a parcel. The edit names the version it was made from; if the parcel changed since,
+   * it is refused (409) rather than overwriting the newer values. Audited with the fields before and after.
+   */
+  editParcel(id: string, patch: ParcelPatchInput, actor: Actor) {
+    return this.db.transaction(async (tx) => {
+      const current = await this.register.parcelForEdit(tx, id);
+      if (!current) throw AppError.notFound();
+      if (current.version !== patch.version) throw stale(current.version);
+      const { version, ...before } = current;
+      const areaM2 = patch.area
+        ? patch.area.rai * 1600 + patch.area.ngan * 400 + patch.area.wa * 4
+        : undefined;
+      const after = merged(before, { ...patch, areaM2 });
+      if (areaM2 !== undefined && areaM2 <= 0)
+        throw AppError.badRequest('request.invalid', 'the area must be more than 0', [
+          { path: '/area', message: 'more than 0' },
+        ]);
+      checkUses(after.uses);
+      if (after.appraisalBlock !== null && after.appraisalZone === null)
+        throw AppError.badRequest('request.invalid', 'an appraisal block needs its zone', [
+          { path: '/appraisalZone', message: 'needed with appraisalBlock' },
+        ]);
+      const ownerId = await this.ownerFor(tx, after.ownerTaxId);
+      const diff = changes(before, after);
+      if (!diff) return { id, version };
+      const next = await this.register.updateParcel(tx, id, version, { ...after, ownerId });
+      if (next === undefined) throw stale(version);
+      await audit(tx, actor, {
+        action: 'tax.parcel.update',
+        resourceType: 'tax.parcel',
+        resourceId: id,
+        detail: { ...diff, version: next },
+      });
+      return { id, version: next };
+    });
+  }
+
+  /** Staff correct a building (same versioning and audit as a parcel); its number stays unique on the parcel. */
+  editBuilding(id: string, patch: BuildingPatchInput, actor: Actor) {
+    return this.db.transaction(async (tx) => {
+      const current = await this.register.buildingForEdit(tx, id);
+      if (!current) throw AppError.notFound();
+      if (current.version !== patch.version) throw stale(current.version);
+      const { version, parcelId, ...before } = current;
+      const after = merged(before, patch);
+      if (after.buildingNo !== null && after.buildingNo !== before.buildingNo) {
+        const other = await this.repo.buildingIdByNo(parcelId, after.buildingNo, tx);
+        if (other && other !== id)
+          throw AppError.conflict('tax.building_no_taken', 'another building on this parcel has this number');
+      }
+      const diff = changes(before, after);
+      if (!diff) return { id, version };
+      const next = await this.register.updateBuilding(tx, id, version, after);
+      if (next === undefined) throw stale(version);
+      await audit(tx, actor, {
+        action: 'tax.building.update',
+        resourceType: 'tax.building',
+        resourceId: id,
+        detail: { ...diff, parcelId, version: next },
+      });
+      return { id, version: next };
+    });
+  }
+
+  editSign(id: string, patch: SignPatchInput, actor: Actor) {
+    return this.db.transaction(async (tx) => {
+      const current = await this.register.signForEdit(tx, id);
+      if (!current) throw AppError.notFound();
+      if (current.version !== patch.version) throw stale(current.version);
+      const { version, ...before } = current;
+      const after = merged(before, patch);
+      const ownerId = await this.ownerFor(tx, after.ownerTaxId);
+      const diff = changes(before, after);
+      if (!diff) return { id, version };
+      const next = await this.register.updateSign(tx, id, version, { ...after, ownerId });
+      if (next === undefined) throw stale(version);
+      await audit(tx, actor, {
+        action: 'tax.sign.update',
+        resourceType: 'tax.sign',
+        resourceId: id,
+        detail: { ...diff, version: next },
+      });
+      return { id, version: next };
+    });
+  }
+}

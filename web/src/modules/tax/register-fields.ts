@@ -1,0 +1,110 @@
+/** The correction form's fields for a parcel, a building and a sign (checked by forms/register-edit.ts). */
+import type { useTranslation } from 'react-i18next';
+import {
+  addUse,
+  countUses,
+  maxUses,
+  removeUse,
+  uses as useKinds,
+  type Values,
+} from '../../forms/register-edit.ts';
+import type { EditField, FormAction } from './RegisterEdit.tsx';
+
+export type T = ReturnType<typeof useTranslation>['t'];
+
+export const ownerField = (t: T): EditField => ({
+  name: 'ownerTaxId',
+  label: t('tax.edit.ownerTaxId'),
+  hint: t('tax.edit.ownerTaxIdHint'),
+  inputMode: 'numeric',
+});
+
+export function parcelFields(t: T, count: number): EditField[] {
+  const useOptions = [
+    { value: '', label: t('tax.edit.chooseUse') },
+    ...useKinds.map((u) => ({ value: u, label: t(`tax.register.uses.${u}`) })),
+  ];
+  return [
+    ownerField(t),
+    { name: 'rai', label: t('tax.edit.rai'), inputMode: 'numeric' },
+    { name: 'ngan', label: t('tax.edit.ngan'), hint: t('tax.edit.nganHint'), inputMode: 'numeric' },
+    { name: 'wa', label: t('tax.edit.wa'), inputMode: 'decimal' },
+    {
+      name: 'valuePerM2Baht',
+      label: t('tax.register.value'),
+      hint: t('tax.edit.emptyFromAppraisal'),
+      inputMode: 'decimal',
+    },
+    { name: 'appraisalZone', label: t('tax.edit.appraisalZone') },
+    { name: 'appraisalBlock', label: t('tax.edit.appraisalBlock') },
+    ...Array.from({ length: count }, (_, i) => [
+      { name: `use${i}`, label: t('tax.edit.use', { n: i + 1 }), options: useOptions },
+      {
+        name: `share${i}`,
+        label: t('tax.edit.share', { n: i + 1 }),
+        inputMode: 'decimal' as const,
+        // The last use cannot go: a parcel has at least one.
+        action:
+          count > 1
+            ? {
+                label: t('tax.edit.removeUse', { n: i + 1 }),
+                apply: (v: Values) => removeUse(v, i),
+                focus: (v: Values) => `use${Math.min(i, countUses(v) - 1)}`,
+                announce: t('tax.edit.useRemoved', { n: i + 1 }),
+              }
+            : undefined,
+      },
+    ]).flat(),
+  ];
+}
+
+export const addUseAction = (t: T): FormAction => ({
+  label: t('tax.edit.addUse'),
+  apply: addUse,
+  focus: (v) => `use${countUses(v) - 1}`,
+  announce: t('tax.edit.useAdded'),
+  hidden: (v) => countUses(v) >= maxUses,
+});
+
+export function buildingFields(t: T): EditField[] {
+  return [
+    { name: 'buildingNo', label: t('tax.register.buildingNo') },
+    { name: 'kind', label: t('tax.register.buildingKind') },
+    { name: 'floorAreaM2', label: t('tax.register.floorArea'), inputMode: 'decimal' },
+    {
+      name: 'costPerM2Baht',
+      label: t('tax.register.cost'),
+      hint: t('tax.edit.emptyFromBuildingAppraisal'),
+      inputMode: 'decimal',
+    },
+    { name: 'ageYears', label: t('tax.register.age'), inputMode: 'numeric' },
+    {
+      name: 'depreciationPercent',
+      label: t('tax.register.depreciation'),
+      hint: t('tax.edit.emptyFromTable'),
+      inputMode: 'decimal',
+    },
+  ];
+}
+
+export function signFields(t: T): EditField[] {
+  return [
+    ownerField(t),
+    { name: 'widthCm', label: t('tax.edit.widthCm'), inputMode: 'decimal' },
+    { name: 'heightCm', label: t('tax.edit.heightCm'), inputMode: 'decimal' },
+    {
+      name: 'type',
+      label: t('tax.declare.type'),
+      options: ['1', '2', '3'].map((v) => ({ value: v, label: v })),
+    },
+    {
+      name: 'moving',
+      label: t('tax.edit.moving'),
+      options: [
+        { value: 'false', label: t('tax.declare.static') },
+        { value: 'true', label: t('tax.declare.movingYes') },
+      ],
+    },
+    { name: 'text', label: t('tax.declare.text') },
+  ];
+}
