@@ -64,3 +64,20 @@ export function workingTimeBetween(from: Date, to: Date, holidays: ReadonlySet<s
   }
   return total;
 }
+
+/**
+ * What the reporter may still do once a request was resolved: rate it once (also after it closed), and
+ * reopen it while it is still resolved and within 14 days.
+ */
+export function aftercareFor(
+  r: { status: string; resolvedAt?: string | null; rating?: number | null },
+  now = new Date(),
+): { canRate: boolean; reopenUntil: string | null } {
+  if (!r.resolvedAt || (r.status !== 'resolved' && r.status !== 'closed'))
+    return { canRate: false, reopenUntil: null };
+  const until = new Date(new Date(r.resolvedAt).getTime() + reopenWindowDays * day);
+  return {
+    canRate: r.rating == null,
+    reopenUntil: r.status === 'resolved' && until > now ? until.toISOString() : null,
+  };
+}
