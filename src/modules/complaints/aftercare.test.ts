@@ -2,7 +2,11 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../core/audit/audit.ts';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
+import { ComplaintsAftercare } from './aftercare.ts';
 import { complaintsModule } from './module.ts';
+import { ComplaintsService } from './service.ts';
+
+const day = 24 * 3600_000;
 
 let t: TestApp;
 let engineer: Record<string, string>;
@@ -175,15 +179,33 @@ describe('reopening', () => {
     expect((await api('POST', `/requests/${ref}/reopen`, citizen, { reason: 'again' })).status).toBe(409);
   });
 
-  it('refuses reopening more than 14 days after resolution', async () => {
+  it('refuses reopening more than 14 days after resolution (on a controlled clock)', async () => {
     const ref = await resolved();
-    await t.db.rows(
-      sql`UPDATE complaints_requests SET resolved_at = now() - interval '14 days 1 minute' WHERE reference = ${ref}`,
+    const resolvedAt = new Date((await api('GET', `/requests/${ref}`)).body.resolvedAt).getTime();
+    const [{ reporter }] = await t.db.rows<{ reporter: string }>(
+      sql`SELECT reporter_id AS reporter FROM complaints_requests WHERE reference = ${ref}`,
     );
-    const res = await api('POST', `/requests/${ref}/reopen`, citizen, { reason: 'late' });
-    expect(res.status).toBe(409);
-    expect(res.body.code).toBe('complaints.reopen_window_passed');
-    expect((await api('GET', `/requests/${ref}`)).body.status).toBe('resolved');
+    // The rule checks only who reported it; the rest of a session's principal plays no part.
+    const principal = { userId: reporter, kind: 'citizen', role: 'citizen' } as never;
+    const late = new ComplaintsAftercare(
+      t.db,
+      new ComplaintsService(t.db),
+      null,
+      () => new Date(resolvedAt + 14 * day + 60_000),
+    );
+    await expect(late.reopen(ref, 'late', principal, systemActor)).rejects.toMatchObject({
+      status: 409,
+      code: 'complaints.reopen_window_passed',
+    });
+    const justInTime = new ComplaintsAftercare(
+      t.db,
+      new ComplaintsService(t.db),
+      null,
+      () => new Date(resolvedAt + 14 * day),
+    );
+    await expect(justInTime.reopen(ref, 'just in time', principal, systemActor)).resolves.toMatchObject({
+      status: 'in_progress',
+    });
   });
 });
 

@@ -112,23 +112,24 @@ describe('the sweep', () => {
   });
 
   it('closes requests still resolved 14 days after resolution, and only those', async () => {
+    // Resolved in the future, so the app's own sweep on the real clock never closes them first.
     const a = await file();
     const b = await file();
     for (const r of [a, b])
       await t.db.rows(
-        sql`UPDATE complaints_requests SET status = 'resolved', resolved_at = '2026-11-01T00:00:00Z' WHERE reference = ${r.reference}`,
+        sql`UPDATE complaints_requests SET status = 'resolved', resolved_at = '2099-11-01T00:00:00Z' WHERE reference = ${r.reference}`,
       );
     await t.db.rows(
-      sql`UPDATE complaints_requests SET resolved_at = '2026-11-02T00:00:00Z' WHERE reference = ${b.reference}`,
+      sql`UPDATE complaints_requests SET resolved_at = '2099-11-02T00:00:00Z' WHERE reference = ${b.reference}`,
     );
     const { clock, sweeper } = sweeperAt();
-    clock.now = new Date('2026-11-15T12:00:00Z');
+    clock.now = new Date('2099-11-15T12:00:00Z');
     const done = await sweeper.tick();
     expect(done.closed).toContain(a.reference);
     expect(done.closed).not.toContain(b.reference);
     expect((await row(a.reference))!).toMatchObject({
       status: 'closed',
-      closedAt: '2026-11-15T12:00:00.000Z',
+      closedAt: '2099-11-15T12:00:00.000Z',
     });
     expect((await row(b.reference))!.status).toBe('resolved');
     expect(
