@@ -22,6 +22,9 @@ export interface RequestRow extends PublicRequest {
   contactEmail: string | null;
   contactPhone: string | null;
   source: 'web' | 'open311';
+  holdStartedAt: string | null;
+  ratingComment: string | null;
+  reopenedCount: number;
 }
 
 const requestColumns = sql`r.id, r.reference, r.token, r.category_code AS category, o.code AS office, r.office_id AS "officeId",
@@ -31,7 +34,14 @@ const requestColumns = sql`r.id, r.reference, r.token, r.category_code AS catego
   ${iso(sql`r.created_at`)} AS "createdAt", ${iso(sql`r.updated_at`)} AS "updatedAt",
   CASE WHEN r.closed_at IS NULL THEN NULL ELSE ${iso(sql`r.closed_at`)} END AS "closedAt",
   r.reporter_id AS "reporterId", r.contact_name AS "contactName", r.contact_email AS "contactEmail",
-  r.contact_phone AS "contactPhone", r.source`;
+  r.contact_phone AS "contactPhone", r.source,
+  CASE WHEN r.due_at IS NULL THEN NULL ELSE ${iso(sql`r.due_at`)} END AS "dueAt",
+  CASE WHEN r.escalated_at IS NULL THEN NULL ELSE ${iso(sql`r.escalated_at`)} END AS "escalatedAt",
+  CASE WHEN r.resolved_at IS NULL THEN NULL ELSE ${iso(sql`r.resolved_at`)} END AS "resolvedAt",
+  CASE WHEN r.hold_started_at IS NULL THEN NULL ELSE ${iso(sql`r.hold_started_at`)} END AS "holdStartedAt",
+  r.rating, r.rating_comment AS "ratingComment", r.reopened_count AS "reopenedCount",
+  (SELECT m.reference FROM complaints_requests m WHERE m.id = r.merged_into) AS "mergedInto",
+  r.forwarded_to AS "forwardedTo"`;
 
 const requestFrom = sql`FROM complaints_requests r
   JOIN core_offices o ON o.id = r.office_id
@@ -66,6 +76,9 @@ export interface RequestFilter {
   statuses?: readonly Status[];
   categories?: string[];
   references?: string[];
+  priority?: Priority;
+  overdue?: boolean;
+  escalated?: boolean;
   from?: string;
   to?: string;
   limit: number;
@@ -160,6 +173,15 @@ export class ComplaintsRepository {
     if (f.categories)
       parts.push(sql`r.category_code = ANY(${`{${f.categories.map(quote).join(',')}}`}::text[])`);
     if (f.references) parts.push(sql`r.reference = ANY(${`{${f.references.map(quote).join(',')}}`}::text[])`);
+    if (f.priority) parts.push(sql`r.priority = ${f.priority}`);
+    if (f.overdue !== undefined)
+      parts.push(
+        f.overdue
+          ? sql`(r.status IN ('received', 'accepted', 'in_progress', 'forwarded') AND r.due_at < now())`
+          : sql`NOT (r.status IN ('received', 'accepted', 'in_progress', 'forwarded') AND r.due_at < now())`,
+      );
+    if (f.escalated !== undefined)
+      parts.push(f.escalated ? sql`r.escalated_at IS NOT NULL` : sql`r.escalated_at IS NULL`);
     if (f.from) parts.push(sql`r.created_at >= ${f.from}::timestamptz`);
     if (f.to) parts.push(sql`r.created_at <= ${f.to}::timestamptz`);
     return sql.join(parts, sql` AND `);
@@ -214,7 +236,17 @@ export class ComplaintsRepository {
     on: Executor,
     e: {
       requestId: string;
-      kind: 'created' | 'status' | 'note' | 'reassigned' | 'priority';
+      kind:
+        | 'created'
+        | 'status'
+        | 'note'
+        | 'reassigned'
+        | 'priority'
+        | 'escalated'
+        | 'rated'
+        | 'reopened'
+        | 'merged'
+        | 'forwarded';
       fromStatus?: Status | null;
       toStatus?: Status | null;
       note?: string | null;

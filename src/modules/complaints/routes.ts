@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Priority } from './domain.ts';
+import { aftercareRoutes } from './routes-aftercare.ts';
 import {
   AssignBody,
   CategorySchema,
@@ -46,6 +47,7 @@ type Ref = { reference: string };
 /** "You Pee" for citizens and staff: thin routes over ComplaintsService. */
 export async function complaintsRoutes(app: FastifyInstance) {
   const service = new ComplaintsService(app.db);
+  await aftercareRoutes(app, service);
 
   app.get(
     '/categories',

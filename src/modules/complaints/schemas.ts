@@ -73,6 +73,15 @@ export const PublicRequestSchema = Type.Object({
   createdAt: Type.String(),
   updatedAt: Type.String(),
   closedAt: Type.Union([Type.String(), Type.Null()]),
+  /** When the category's working-hours SLA runs out (pushed back by time on hold). */
+  dueAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  escalatedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  resolvedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** The reporter's 1–5 rating; the comment is for the reporter and staff only. */
+  rating: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  /** The reference of the request this duplicate was merged into. */
+  mergedInto: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  forwardedTo: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 export type PublicRequest = Static<typeof PublicRequestSchema>;
 
@@ -90,6 +99,10 @@ export const RequestDetailSchema = Type.Intersect([
     ),
     events: Type.Array(EventSchema),
     nextStatuses: Type.Optional(Type.Array(StatusSchema)),
+    ratingComment: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    /** For the reporter: whether they may rate now, and until when they may reopen. */
+    canRate: Type.Optional(Type.Boolean()),
+    reopenUntil: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   }),
 ]);
 
@@ -109,6 +122,11 @@ export const QueueQuery = Type.Object(
   {
     office: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,63}$' })),
     status: Type.Optional(StatusSchema),
+    category: Type.Optional(CategoryCode),
+    priority: Type.Optional(PrioritySchema),
+    /** Open and past its due time. */
+    overdue: Type.Optional(Type.Boolean()),
+    escalated: Type.Optional(Type.Boolean()),
     ...PageQuery,
   },
   { additionalProperties: false },
@@ -140,3 +158,58 @@ export const AssignBody = Type.Object(
   { additionalProperties: false },
 );
 export const PriorityBody = Type.Object({ priority: PrioritySchema }, { additionalProperties: false });
+
+export const RatingBody = Type.Object(
+  {
+    rating: Type.Integer({ minimum: 1, maximum: 5 }),
+    comment: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type RatingInput = Static<typeof RatingBody>;
+
+export const ReopenBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 4000 }) },
+  { additionalProperties: false },
+);
+
+export const MergeBody = Type.Object(
+  { into: Reference, note: Type.Optional(Type.String({ minLength: 1, maxLength: 4000 })) },
+  { additionalProperties: false },
+);
+
+export const ForwardBody = Type.Object(
+  {
+    agency: Type.String({ minLength: 1, maxLength: 200 }),
+    /** Shown to the citizen: why and to whom. */
+    note: Type.String({ minLength: 1, maxLength: 4000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const HolidaySchema = Type.Object({
+  day: Type.String({ format: 'date' }),
+  nameTh: Type.String(),
+  nameEn: Type.String(),
+  source: Type.Union([Type.String(), Type.Null()]),
+  synthetic: Type.Boolean(),
+});
+export type Holiday = Static<typeof HolidaySchema>;
+
+export const NewHolidayBody = Type.Object(
+  {
+    day: Type.String({ format: 'date' }),
+    nameTh: Type.String({ minLength: 1, maxLength: 200 }),
+    nameEn: Type.String({ minLength: 1, maxLength: 200 }),
+    source: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+export const HolidayParam = Type.Object(
+  { day: Type.String({ format: 'date' }) },
+  { additionalProperties: false },
+);
+export const HolidayQuery = Type.Object(
+  { year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2200 })) },
+  { additionalProperties: false },
+);

@@ -1,5 +1,7 @@
 import { systemActor } from '../../core/audit/audit.ts';
 import type { SeedContext } from '../../core/modules.ts';
+import { HolidaysRepository } from './holidays.ts';
+import { holidaySource, holidays2569 } from './holidays-2569.ts';
 import { hashKey } from './open311.ts';
 import { ComplaintsRepository } from './repository.ts';
 import { ComplaintsService } from './service.ts';
@@ -118,6 +120,9 @@ export async function seed({ db, offices }: SeedContext): Promise<void> {
       if (!officeId) throw new Error(`demo office ${c.office} is missing`);
       await repo.upsertCategory(tx, { ...c, officeId, synthetic: true });
     }
+    // Before any demo request, so their due times skip these days; a day already there is kept as is.
+    const holidays = new HolidaysRepository(db);
+    for (const h of holidays2569) await holidays.add(tx, { ...h, source: holidaySource, synthetic: false });
   });
   const service = new ComplaintsService(db);
   const actor = { ...systemActor, label: 'demo-seed' };

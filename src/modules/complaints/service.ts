@@ -15,8 +15,10 @@ import {
   type Priority,
   type Status,
 } from './domain.ts';
+import { HolidaysRepository } from './holidays.ts';
 import { ComplaintsRepository, type RequestRow } from './repository.ts';
 import type { NewRequest, NoteInput, PublicRequest, QueueInput, TransitionInput } from './schemas.ts';
+import { aftercareFor } from './sla.ts';
 
 export const entityType = 'MueangServiceRequest';
 export const entityId = (reference: string) => `urn:ngsi-ld:${entityType}:${reference}`;
@@ -42,9 +44,11 @@ export class ComplaintsService {
   readonly repo: ComplaintsRepository;
   private readonly org: OrgRepository;
   private readonly context: ContextService;
+  readonly holidays: HolidaysRepository;
 
   constructor(private readonly db: Db) {
     this.repo = new ComplaintsRepository(db);
+    this.holidays = new HolidaysRepository(db);
     this.org = new OrgRepository(db);
     this.context = contextService(db);
   }
@@ -120,6 +124,7 @@ export class ComplaintsService {
         synthetic: reporter.synthetic ?? false,
         createdAt: reporter.createdAt,
       });
+      await this.holidays.setDue(tx, id);
       await this.repo.addEvent(tx, {
         requestId: id,
         kind: 'created',
@@ -141,7 +146,7 @@ export class ComplaintsService {
   }
 
   /** Publishes the request to the context broker: where, what, how far along — never who. */
-  private publish(tx: Executor, r: RequestRow) {
+  publish(tx: Executor, r: RequestRow) {
     const p = (value: unknown) => ({ type: 'Property', value });
     return this.context.publish(
       tx,
@@ -192,10 +197,16 @@ export class ComplaintsService {
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
       closedAt: r.closedAt,
+      dueAt: r.dueAt ?? null,
+      escalatedAt: r.escalatedAt ?? null,
+      resolvedAt: r.resolvedAt ?? null,
+      rating: r.rating ?? null,
+      mergedInto: r.mergedInto ?? null,
+      forwardedTo: r.forwardedTo ?? null,
     };
   }
 
-  private async load(reference: string, on?: Executor, lock = false): Promise<RequestRow> {
+  async load(reference: string, on?: Executor, lock = false): Promise<RequestRow> {
     const r = await this.repo.byReference(reference, on, lock);
     if (!r) throw AppError.notFound('complaints.not_found');
     return r;
@@ -223,6 +234,8 @@ export class ComplaintsService {
       ...view,
       contact: { name: r.contactName, email: r.contactEmail, phone: r.contactPhone, account: r.reporterId },
       ...(this.canWork(viewer, r) ? { nextStatuses: [...nextStatuses(r.status)] } : {}),
+      ratingComment: r.ratingComment,
+      ...(own ? aftercareFor(r) : {}),
     };
   }
 
@@ -279,6 +292,10 @@ export class ComplaintsService {
     const { items, total } = await this.repo.list({
       officeId,
       status: q.status,
+      categories: q.category ? [q.category] : undefined,
+      priority: q.priority,
+      overdue: q.overdue,
+      escalated: q.escalated,
       limit: q.pageSize,
       offset: (q.page - 1) * q.pageSize,
     });
@@ -311,6 +328,7 @@ export class ComplaintsService {
       if (needsPublicNote.includes(to) && (!input.note || !input.public))
         throw AppError.badRequest('complaints.reason_required', `moving to ${to} needs a public note`);
       await this.repo.setStatus(tx, r.id, to);
+      await this.holidays.onStatus(tx, r.id, r.status, to);
       await this.repo.addEvent(tx, {
         requestId: r.id,
         kind: 'status',

@@ -9,6 +9,14 @@ import { Button } from '../../ui/Button.tsx';
 import { Badge, Card, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Table } from '../../ui/Table.tsx';
 import { Checkbox, Select } from '../../ui/TextField.tsx';
+import {
+  DueCell,
+  filterParams,
+  noFilter,
+  type QueueFilter,
+  QueueFilters,
+  StaffActions,
+} from './QueueExtras.tsx';
 import { useCategories } from './ReportPage.tsx';
 import { categoryName, type PublicRequest, type RequestDetail, type Status, statuses } from './types.ts';
 
@@ -34,7 +42,7 @@ export function ComplaintsQueuePage() {
       <h1>{t('complaints.queue.title')}</h1>
       {allowed ? (
         <>
-          <Queue onOpen={setOpen} />
+          <Queue onOpen={setOpen} anyOffice={['admin', 'executive'].includes(me.data!.role)} />
           {open && <Work reference={open} canWrite={writerRoles.includes(me.data!.role)} />}
         </>
       ) : (
@@ -48,15 +56,19 @@ export function ComplaintsQueuePage() {
   );
 }
 
-function Queue({ onOpen }: { onOpen: (reference: string) => void }) {
+function Queue({ onOpen, anyOffice }: { onOpen: (reference: string) => void; anyOffice: boolean }) {
   const { t, i18n } = useTranslation();
   const categories = useCategories();
   const [page, setPage] = useState(0);
   const [status, setStatus] = useState('');
+  const [filter, setFilter] = useState<QueueFilter>(noFilter);
   const list = useQuery({
-    queryKey: ['complaints', 'queue', status, page],
+    queryKey: ['complaints', 'queue', status, filter, page],
     queryFn: () => {
-      const q = new URLSearchParams({ page: String(page + 1), pageSize: String(pageSize) });
+      const q = filterParams(
+        filter,
+        new URLSearchParams({ page: String(page + 1), pageSize: String(pageSize) }),
+      );
       if (status) q.set('status', status);
       return api<{ items: PublicRequest[]; total: number }>('GET', `/api/complaints/queue?${q}`);
     },
@@ -77,6 +89,14 @@ function Queue({ onOpen }: { onOpen: (reference: string) => void }) {
             { value: '', label: t('complaints.queue.allStatuses') },
             ...statuses.map((s) => ({ value: s, label: t(`complaints.status.${s}`) })),
           ]}
+        />
+        <QueueFilters
+          value={filter}
+          anyOffice={anyOffice}
+          onChange={(f) => {
+            setFilter(f);
+            setPage(0);
+          }}
         />
       </div>
       {list.isPending && <Spinner />}
@@ -120,6 +140,7 @@ function Queue({ onOpen }: { onOpen: (reference: string) => void }) {
               header: t('complaints.queue.age'),
               cell: (r) => ageInDays(r.createdAt),
             },
+            { key: 'due', header: t('complaints.queueMore.due'), cell: (r) => <DueCell r={r} /> },
           ]}
         />
       )}
@@ -191,7 +212,9 @@ function Work({ reference, canWrite }: { reference: string; canWrite: boolean })
             {formatDate(e.at, i18n.language)}:{' '}
             {e.kind === 'status'
               ? t('complaints.history.status', { status: t(`complaints.status.${e.toStatus ?? 'received'}`) })
-              : t(`complaints.queue.event.${e.kind}`)}{' '}
+              : ['created', 'note', 'reassigned', 'priority'].includes(e.kind)
+                ? t(`complaints.queue.event.${e.kind}`)
+                : t(`complaints.aftercare.history.${e.kind}`)}{' '}
             {!e.public && <Badge tone="neutral">{t('complaints.queue.internal')}</Badge>}
             {e.note && <p style={{ whiteSpace: 'pre-wrap' }}>{e.note}</p>}
           </li>
@@ -202,6 +225,7 @@ function Work({ reference, canWrite }: { reference: string; canWrite: boolean })
           <MoveForm request={r} onDone={refresh} />
           <NoteForm reference={r.reference} onDone={refresh} />
           <PriorityForm request={r} onDone={refresh} />
+          <StaffActions request={r} onDone={refresh} />
         </>
       )}
     </Card>

@@ -5,6 +5,7 @@ import { api, ProblemError } from '../../api.ts';
 import { formatDate } from '../../dates.ts';
 import { readReference } from '../../forms/complaint.ts';
 import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
+import { Aftercare } from './Aftercare.tsx';
 import { useCategories } from './ReportPage.tsx';
 import { categoryName, type RequestDetail, type RequestEvent } from './types.ts';
 
@@ -19,6 +20,14 @@ function eventText(e: RequestEvent, t: (key: string, o?: Record<string, unknown>
       return t('complaints.history.reassigned');
     case 'priority':
       return t('complaints.history.priority');
+    case 'reopened':
+      return t('complaints.aftercare.history.reopened');
+    case 'rated':
+      return t('complaints.aftercare.history.rated');
+    case 'merged':
+      return t('complaints.aftercare.history.merged');
+    case 'forwarded':
+      return t('complaints.aftercare.history.forwarded');
     default:
       return t('complaints.history.note');
   }
@@ -88,6 +97,7 @@ export function ComplaintStatusPage() {
           <dd>{r.supporters}</dd>
         </dl>
       </Card>
+      <Aftercare request={r} />
       <Card>
         <h2>{t('complaints.history.title')}</h2>
         <ol data-testid="status-history">

@@ -46,10 +46,26 @@ export interface PublicRequest {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
+  dueAt?: string | null;
+  escalatedAt?: string | null;
+  resolvedAt?: string | null;
+  rating?: number | null;
+  mergedInto?: string | null;
+  forwardedTo?: string | null;
 }
 
 export interface RequestEvent {
-  kind: 'created' | 'status' | 'note' | 'reassigned' | 'priority';
+  kind:
+    | 'created'
+    | 'status'
+    | 'note'
+    | 'reassigned'
+    | 'priority'
+    | 'escalated'
+    | 'rated'
+    | 'reopened'
+    | 'merged'
+    | 'forwarded';
   fromStatus: string | null;
   toStatus: string | null;
   note: string | null;
@@ -64,6 +80,10 @@ export interface RequestDetail extends PublicRequest {
   contact?: { name: string | null; email: string | null; phone: string | null; account: string | null };
   /** For staff who may work on it: where it may go next. */
   nextStatuses?: Status[];
+  /** For the reporter of a resolved complaint. */
+  canRate?: boolean;
+  reopenUntil?: string | null;
+  ratingComment?: string | null;
 }
 
 export const categoryName = (categories: Category[] | undefined, code: string, language: string) => {
