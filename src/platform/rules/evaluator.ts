@@ -191,11 +191,16 @@ export class RuleEvaluator {
     );
   }
 
-  /** Sweeps every `everyMs` until stopped; a failed sweep is logged and the next one tries again. */
+  /**
+   * Sweeps every `everyMs` until stopped; a failed sweep is logged and the next one tries again. Each
+   * tick reloads the rules too, so a change made through another platform process arrives here.
+   */
   start(everyMs = 60_000): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      this.sweep().catch((err) => this.log.error({ err }, 'rules: no-data sweep failed'));
+      this.refresh()
+        .then(() => this.sweep())
+        .catch((err) => this.log.error({ err }, 'rules: no-data sweep failed'));
     }, everyMs);
     this.timer.unref();
   }
