@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, Executor } from '../../core/db/index.ts';
 import type { AlertService } from '../alerts/service.ts';
@@ -160,6 +161,18 @@ export class RuleEvaluator {
       await this.repo.saveStates(tx, states);
       for (const c of changes) await this.apply(tx, c);
     });
+  }
+
+  /**
+   * A changed or deleted rule starts over: its open alerts are resolved, since no later clear of the
+   * old condition will come to resolve them.
+   */
+  async resolveOpen(tx: Executor, ruleId: string): Promise<void> {
+    const open = await this.db.rows<{ subject: string }>(
+      sql`SELECT subject FROM alert_alerts WHERE rule_id = ${ruleId} AND status <> 'resolved'`,
+      tx,
+    );
+    for (const { subject } of open) await this.alerts.resolveFromRule(ruleId, subject, tx);
   }
 
   private async apply(tx: Executor, c: Change): Promise<void> {

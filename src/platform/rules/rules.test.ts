@@ -276,7 +276,20 @@ describe('live evaluation', () => {
       { deviceId: ids.canal, observedAt: at(430), quantity: 'waterLevel', value: 0.3, fCnt: null },
     ]);
     await restarted.stop();
-    expect(await alertsOf(r.body.id)).toHaveLength(1);
+    expect((await alertsOf(r.body.id)).map((a) => a.status)).toEqual(['raised']);
+    // changing the rule starts it over: its open alert is resolved, not left open for good
+    const put = await t.json({
+      method: 'PUT',
+      url: `/api/rules/${r.body.id}`,
+      headers: await t.tokenFor('admin'),
+      payload: rule({
+        quantity: 'waterLevel',
+        scope: { kind: 'device', deviceId: ids.canal },
+        params: { kind: 'threshold', op: 'below', value: 0.2, forMinutes: 30, clearAt: 0.3 },
+      }),
+    });
+    expect(put.status).toBe(200);
+    expect((await alertsOf(r.body.id)).map((a) => a.status)).toEqual(['resolved']);
   });
 });
 

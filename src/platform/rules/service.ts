@@ -86,6 +86,7 @@ export class RuleService {
       const updated = await this.repo.update(tx, id, input, this.officeFor(input, actor));
       if (!updated) throw AppError.notFound('rules.not_found');
       await this.repo.clearState(tx, id);
+      await this.evaluator.resolveOpen(tx, id);
       await audit(tx, actor, {
         action: 'rules.update',
         resourceType: 'rule',
@@ -101,6 +102,7 @@ export class RuleService {
   async delete(id: string, actor: Actor): Promise<void> {
     await this.get(id, actor);
     await this.db.transaction(async (tx) => {
+      await this.evaluator.resolveOpen(tx, id);
       if (!(await this.repo.delete(tx, id))) throw AppError.notFound('rules.not_found');
       await audit(tx, actor, { action: 'rules.delete', resourceType: 'rule', resourceId: id });
     });
