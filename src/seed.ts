@@ -5,6 +5,7 @@ import { OrgRepository } from './core/org/repository.ts';
 import { seedDemo } from './core/seed.ts';
 import { publishOrganisation } from './platform/context/organisation.ts';
 import { seedDevices } from './platform/devices/seed.ts';
+import { seedRules } from './platform/rules/seed.ts';
 
 /**
  * The whole Khon Kaen demo: core's organisation and accounts, each module's data, then the
@@ -24,6 +25,8 @@ export async function seedCity(
   await publishOrganisation(db);
   if (options.sensors) {
     const offices = await new OrgRepository(db).listOffices();
-    await seedDevices(db, new Map(offices.map((o) => [o.code, o.id])));
+    const byCode = new Map(offices.map((o) => [o.code, o.id]));
+    await seedDevices(db, byCode);
+    await seedRules(db, byCode);
   }
 }

@@ -22,6 +22,7 @@ export function migrationSources(modules: ModuleManifest[] = registered): Migrat
     { owner: 'context', dir: join(import.meta.dirname, 'platform/context/migrations') },
     { owner: 'devices', dir: join(import.meta.dirname, 'platform/devices/migrations') },
     { owner: 'alerts', dir: join(import.meta.dirname, 'platform/alerts/migrations') },
+    { owner: 'rules', dir: join(import.meta.dirname, 'platform/rules/migrations') },
     ...modules.filter((m) => m.migrationsDir).map((m) => ({ owner: m.id, dir: m.migrationsDir! })),
   ];
 }
@@ -95,6 +96,8 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     await app.listen({ port, host: config.HOST });
     events.start();
     app.alertDelivery.start();
+    const rules = app.rules.evaluator;
+    rules.start();
     if (broker) {
       ingest = new IngestWorker({
         db,
@@ -104,6 +107,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
         embedded: broker.embedded,
         // One persistent MQTT session per host and HTTP port, kept across restarts.
         clientId: `mueang-ingest-${hostname()}-${port}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64),
+        afterCommit: (rows) => rules.onReadings(rows),
       });
       await ingest.start();
     }

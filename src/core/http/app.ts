@@ -16,6 +16,7 @@ import pino from 'pino';
 import { alertsPlugin } from '../../platform/alerts/plugin.ts';
 import { contextPlugin } from '../../platform/context/plugin.ts';
 import { deviceRoutes } from '../../platform/devices/routes.ts';
+import { rulesPlugin } from '../../platform/rules/plugin.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { authPlugin } from '../auth/plugin.ts';
 import { authRoutes } from '../auth/routes.ts';
@@ -194,6 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(contextPlugin, { prefix: '/ngsi-ld/v1', broker: deps.broker ?? null });
   await app.register(deviceRoutes, { prefix: '/api' });
   await app.register(fp(alertsPlugin, { name: 'alerts' }));
+  await app.register(fp(rulesPlugin, { name: 'rules', dependencies: ['alerts'] }));
   for (const m of deps.modules) {
     if (m.routes) await app.register(m.routes, { prefix: `/api/${m.id}` });
     if (m.rootRoutes) await app.register(m.rootRoutes);

@@ -161,6 +161,31 @@ export class AlertService {
     return on ? run(on) : this.db.transaction(run);
   }
 
+  /**
+   * A rule's condition cleared for a subject: its open alert (raised or acknowledged) is resolved by
+   * the system. Returns false when none was open (staff resolved it already).
+   */
+  async resolveFromRule(ruleId: string, subject: string, on: Executor): Promise<boolean> {
+    const open = await this.repo.openForRule(ruleId, subject, on);
+    if (!open) return false;
+    const moved = await this.repo.transition(on, open.id, {
+      from: ['raised', 'acknowledged'],
+      to: 'resolved',
+      by: null,
+      note: 'auto-resolved: the rule condition cleared',
+    });
+    if (!moved) return false;
+    const after = (await this.repo.get(open.id, on))!;
+    await audit(on, systemActor, {
+      action: 'alerts.rule.resolve',
+      resourceType: 'alert',
+      resourceId: open.id,
+      detail: { ruleId, subject },
+    });
+    await this.events.publish(on, 'alert.resolved', this.event(after));
+    return true;
+  }
+
   /** Office-bound staff see and act on their own office's alerts only. */
   private reachable(alert: StoredAlert | null, actor: Actor): StoredAlert {
     if (!alert) throw AppError.notFound('alerts.not_found');

@@ -46,6 +46,11 @@ export interface IngestOptions {
   shareGroup?: string;
   /** At most this many messages per transaction. */
   batchSize?: number;
+  /**
+   * Called with the readings a batch newly stored, after its transaction commits (the rules engine).
+   * Its errors are logged and swallowed: ingestion never fails because of a listener.
+   */
+  afterCommit?: (rows: ReadingRow[]) => Promise<unknown> | undefined;
 }
 
 export interface IngestStats {
@@ -359,6 +364,14 @@ export class IngestWorker {
       );
       return fresh;
     });
+    if (this.options.afterCommit && stored.count) {
+      const fresh = rows.filter((r) => stored.keys.has(readingKey(r.deviceId, Date.parse(r.observedAt))));
+      try {
+        await this.options.afterCommit(fresh);
+      } catch (err) {
+        this.options.log.error({ err }, 'ingest: afterCommit listener failed');
+      }
+    }
 
     // A message none of whose readings was new is a redelivery or a duplicate: dropped and counted.
     const duplicateReadings = rows.length - stored.count;

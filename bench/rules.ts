@@ -1,0 +1,250 @@
+// Rules benchmark (issue 5): the ingestion stream (MQTT → worker → readings) with no rules, then with
+// 1,000 active rules on the same devices, in the same run and process. Reports readings/s of both and
+// their ratio (target: rules cost ≤ 20 % of throughput), and, with rules, the time from a batch's
+// commit to its alerts being committed (visible), p50/p99, beside the no-rules receive→commit time of
+// the same batches (target: p99 reading-to-alert ≤ 1 s).
+// PGlite by default (a temp dir); PostgreSQL with DATABASE_URL (a scratch database, dropped after).
+// The embedded broker unless MQTT_URL is set.
+// Run: npx tsx bench/rules.ts [--devices 200] [--uplinks 5000] [--rules 1000]
+// Informational: never exits non-zero because a target is missed.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import mqtt from 'mqtt';
+import pino from 'pino';
+import { Events } from '../src/core/events/outbox.ts';
+import { startBroker } from '../src/core/mqtt/broker.ts';
+import { seedOrganisation } from '../src/core/org/seed.ts';
+import { scratchDatabase } from '../src/core/testing/scratch.ts';
+import { AlertService } from '../src/platform/alerts/service.ts';
+import { contextService } from '../src/platform/context/service.ts';
+import { DeviceRepository } from '../src/platform/devices/repository.ts';
+import { IngestWorker } from '../src/platform/ingestion/worker.ts';
+import { RuleEvaluator } from '../src/platform/rules/evaluator.ts';
+import type { RuleInput } from '../src/platform/rules/model.ts';
+import { RuleRepository } from '../src/platform/rules/repository.ts';
+import { openAndMigrate } from '../src/server.ts';
+import { removeTempDir, tempDir } from './lib.ts';
+import { machine, printTable } from './report.ts';
+
+const { values } = parseArgs({
+  options: {
+    devices: { type: 'string', default: '200' },
+    uplinks: { type: 'string', default: '5000' },
+    rules: { type: 'string', default: '1000' },
+  },
+});
+const DEVICES = Number(values.devices);
+const UPLINKS = Number(values.uplinks);
+const RULES = Number(values.rules);
+const log = pino({ level: 'warn' });
+
+const pct = (xs: number[], p: number) => {
+  if (!xs.length) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+async function main() {
+  const dir = tempDir('mueang-bench-rules-');
+  const scratch = process.env.DATABASE_URL ? await scratchDatabase(process.env.DATABASE_URL) : null;
+  const db = await openAndMigrate({ DATABASE_URL: scratch?.url, DATA_DIR: join(dir, 'data') }, []);
+  const broker = await startBroker({
+    mqttUrl: process.env.MQTT_URL,
+    port: 0,
+    portExplicit: false,
+    host: '127.0.0.1',
+    log,
+  });
+  const app = `bench-${randomBytes(4).toString('hex')}`;
+  try {
+    const offices = await seedOrganisation(db);
+    const office = offices.get('health-environment')!;
+    const repo = new DeviceRepository(db);
+    const euis: string[] = [];
+    const deviceIds: string[] = [];
+    let profileId = '';
+    await db.transaction(async (tx) => {
+      const p = await repo.insertProfile(tx, {
+        name: `bench ${app}`,
+        decoder: { kind: 'json' },
+        quantities: [
+          { field: 'pm25', quantity: 'pm25' },
+          { field: 'level', quantity: 'waterLevel' },
+        ],
+        entityType: 'Device',
+      });
+      profileId = p.id;
+      for (let i = 0; i < DEVICES; i++) {
+        const devEui = randomBytes(8).toString('hex');
+        euis.push(devEui);
+        const d = await repo.insertDevice(tx, {
+          devEui,
+          name: `bench ${i}`,
+          profileId: p.id,
+          officeId: office,
+          lon: 102.8 + (i % 50) * 0.001,
+          lat: 16.4 + Math.floor(i / 50) * 0.001,
+          zoneCode: `zone-${(i % 4) + 1}`,
+          installedOn: null,
+          tags: [],
+        });
+        deviceIds.push(d.id);
+      }
+    });
+
+    const alerts = new AlertService(db, new Events(db, log), 'mueang@bench', { th: 'bench', en: 'bench' });
+    const evaluator = new RuleEvaluator(db, alerts, log);
+    let rulesOn = false;
+    const received = new Map<number, number>();
+    const commitLag: number[] = [];
+    const alertLag: number[] = [];
+    const worker = new IngestWorker({
+      db,
+      context: contextService(db),
+      log,
+      brokerUrl: broker.url,
+      embedded: broker.embedded,
+      shareGroup: app,
+      clientId: `${app}-worker`,
+      afterCommit: async (rows) => {
+        const committed = performance.now();
+        for (const r of rows) {
+          const sent = received.get(Date.parse(r.observedAt));
+          if (sent !== undefined) commitLag.push(committed - sent);
+        }
+        if (!rulesOn) return;
+        await evaluator.onReadings(rows);
+        alertLag.push(performance.now() - committed);
+      },
+    });
+    await worker.start();
+    const pub = await mqtt.connectAsync(broker.url, { protocolVersion: broker.embedded ? 4 : 5 });
+    let clock = Date.parse('2026-11-01T00:00:00Z');
+
+    async function run(label: string) {
+      commitLag.length = 0;
+      alertLag.length = 0;
+      const before = worker.stats.readings;
+      const start = performance.now();
+      // In windows of 200 in flight, as gateways would send them: the worker commits them in batches.
+      const inFlight: Promise<unknown>[] = [];
+      for (let i = 0; i < UPLINKS; i++) {
+        clock += 1000;
+        // a value that crosses the rules' lines now and then, so alerts are raised and resolved
+        const pm25 = 20 + ((i * 7919) % 40);
+        received.set(clock, performance.now());
+        inFlight.push(
+          pub.publishAsync(
+            `application/${app}/device/${euis[i % DEVICES]}/event/up`,
+            JSON.stringify({
+              deduplicationId: randomBytes(8).toString('hex'),
+              time: new Date(clock).toISOString(),
+              deviceInfo: { tenantId: 't', applicationId: app, deviceName: 'b', devEui: euis[i % DEVICES] },
+              fCnt: i,
+              fPort: 1,
+              object: { pm25, level: 1 + (i % 10) / 10 },
+            }),
+            { qos: 1 },
+          ),
+        );
+        if (inFlight.length >= 200) await Promise.all(inFlight.splice(0));
+      }
+      await Promise.all(inFlight);
+      while (worker.stats.readings - before < UPLINKS * 2) {
+        await new Promise((r) => setTimeout(r, 20));
+        await worker.drain();
+      }
+      const seconds = (performance.now() - start) / 1000;
+      return {
+        label,
+        rate: (worker.stats.readings - before) / seconds,
+        commit: [...commitLag],
+        alert: [...alertLag],
+      };
+    }
+
+    const base = await run('no rules');
+    const rules = new RuleRepository(db);
+    await db.transaction(async (tx) => {
+      const common = {
+        category: 'env',
+        urgency: 'expected',
+        severity: 'moderate',
+        certainty: 'observed',
+      } as const;
+      for (let i = 0; i < RULES; i++) {
+        const scope: RuleInput['scope'] =
+          i % 4 === 0
+            ? { kind: 'device', deviceId: deviceIds[i % DEVICES] }
+            : i % 4 === 1
+              ? { kind: 'zone', zoneCode: `zone-${(i % 4) + 1}` }
+              : i % 4 === 2
+                ? { kind: 'profile', profileId }
+                : { kind: 'device', deviceId: deviceIds[(i * 13) % DEVICES] };
+        const params: RuleInput['params'] =
+          i % 3 === 0
+            ? { kind: 'threshold', op: 'above', value: 50 + (i % 10), forMinutes: 0, clearAt: 30 }
+            : i % 3 === 1
+              ? { kind: 'rate', op: 'rise', perMinute: 5, windowMinutes: 10 }
+              : {
+                  kind: 'combination',
+                  mode: 'any',
+                  conditions: [
+                    { kind: 'threshold', op: 'above', value: 55, forMinutes: 1, clearAt: 40 },
+                    { kind: 'rate', op: 'fall', perMinute: 5, windowMinutes: 10 },
+                  ],
+                };
+        await rules.insert(
+          tx,
+          {
+            name: { th: `กฎ ${i}`, en: `rule ${i}` },
+            scope,
+            quantity: i % 5 === 0 ? 'waterLevel' : 'pm25',
+            params,
+            ...common,
+          },
+          office,
+        );
+      }
+    });
+    await evaluator.refresh();
+    rulesOn = true;
+    const withRules = await run(`${RULES} rules`);
+    await pub.endAsync();
+    await worker.stop();
+    await evaluator.stop();
+    const [{ n }] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM alert_alerts`);
+
+    const ms = (x: number) => `${x.toFixed(1)} ms`;
+    console.log(`\nRules benchmark — ${machine()}, ${scratch ? 'PostgreSQL' : 'PGlite'}`);
+    console.log(`${DEVICES} devices, ${UPLINKS} uplinks (2 readings each) per run, ${n} alerts raised\n`);
+    printTable([
+      ['run', 'readings/s', 'receive→commit p50', 'p99', 'commit→alerts p50', 'p99'],
+      ...[base, withRules].map((r) => [
+        r.label,
+        r.rate.toFixed(0),
+        ms(pct(r.commit, 50)),
+        ms(pct(r.commit, 99)),
+        r.alert.length ? ms(pct(r.alert, 50)) : '—',
+        r.alert.length ? ms(pct(r.alert, 99)) : '—',
+      ]),
+    ]);
+    const ratio = withRules.rate / base.rate;
+    const toAlert99 = pct(withRules.commit, 99) + pct(withRules.alert, 99);
+    console.log(
+      `\nthroughput with rules / without: ${ratio.toFixed(2)} (target ≥ 0.80)` +
+        `\nreading→alert p99 ≈ receive→commit p99 + commit→alerts p99 = ${ms(toAlert99)} (target ≤ 1000 ms),` +
+        ` ${(toAlert99 / pct(base.commit, 99)).toFixed(2)}× the no-rules receive→commit p99`,
+    );
+  } finally {
+    await broker.close();
+    await db.close();
+    await scratch?.drop();
+    removeTempDir(dir);
+  }
+}
+
+await main();

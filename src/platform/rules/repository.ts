@@ -1,0 +1,166 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Db, Executor } from '../../core/db/index.ts';
+import type { SubjectState } from './engine.ts';
+import type { Rule, RuleInput, Scope } from './model.ts';
+
+const columns = sql`id, json_build_object('th', name_th, 'en', name_en) AS name, office_id AS "officeId", enabled,
+  CASE scope_kind WHEN 'device' THEN json_build_object('kind', 'device', 'deviceId', scope_ref)
+    WHEN 'profile' THEN json_build_object('kind', 'profile', 'profileId', scope_ref)
+    WHEN 'zone' THEN json_build_object('kind', 'zone', 'zoneCode', scope_ref)
+    ELSE json_build_object('kind', 'city') END AS scope,
+  quantity, params, category, urgency, severity, certainty, synthetic,
+  to_json(created_at)#>>'{}' AS "createdAt", to_json(updated_at)#>>'{}' AS "updatedAt"`;
+
+export const scopeRef = (s: Scope): string | null =>
+  s.kind === 'device'
+    ? s.deviceId
+    : s.kind === 'profile'
+      ? s.profileId
+      : s.kind === 'zone'
+        ? s.zoneCode
+        : null;
+
+/** What scoping needs of a device. */
+export interface DeviceFacts {
+  id: string;
+  name: string;
+  profileId: string;
+  zoneCode: string | null;
+}
+
+export interface StoredState extends SubjectState {
+  ruleId: string;
+  subject: string;
+}
+
+/** The only SQL of the rules engine; tables are prefixed `rule_`. */
+export class RuleRepository {
+  constructor(private readonly db: Db) {}
+
+  list(officeId?: string, on?: Executor): Promise<Rule[]> {
+    const where = officeId ? sql`office_id = ${officeId}` : sql`true`;
+    return this.db.rows<Rule>(sql`SELECT ${columns} FROM rule_rules WHERE ${where} ORDER BY name_en, id`, on);
+  }
+
+  enabled(): Promise<Rule[]> {
+    return this.db.rows<Rule>(sql`SELECT ${columns} FROM rule_rules WHERE enabled`);
+  }
+
+  async get(id: string, on?: Executor): Promise<Rule | undefined> {
+    const [row] = await this.db.rows<Rule>(sql`SELECT ${columns} FROM rule_rules WHERE id = ${id}`, on);
+    return row;
+  }
+
+  private values(r: RuleInput, officeId: string | null) {
+    return {
+      nameTh: r.name.th,
+      nameEn: r.name.en,
+      officeId,
+      enabled: r.enabled ?? true,
+      scopeKind: r.scope.kind,
+      scopeRef: scopeRef(r.scope),
+      params: JSON.stringify(r.params),
+    };
+  }
+
+  async insert(on: Executor, r: RuleInput, officeId: string | null, synthetic = false): Promise<Rule> {
+    const v = this.values(r, officeId);
+    const [row] = await this.db.rows<Rule>(
+      sql`INSERT INTO rule_rules (name_th, name_en, office_id, enabled, scope_kind, scope_ref, quantity, kind, params,
+          category, urgency, severity, certainty, synthetic)
+        VALUES (${v.nameTh}, ${v.nameEn}, ${v.officeId}, ${v.enabled}, ${v.scopeKind}, ${v.scopeRef}, ${r.quantity},
+          ${r.params.kind}, ${v.params}::jsonb, ${r.category}, ${r.urgency}, ${r.severity}, ${r.certainty}, ${synthetic})
+        RETURNING ${columns}`,
+      on,
+    );
+    return row;
+  }
+
+  async update(on: Executor, id: string, r: RuleInput, officeId: string | null): Promise<Rule | undefined> {
+    const v = this.values(r, officeId);
+    const [row] = await this.db.rows<Rule>(
+      sql`UPDATE rule_rules SET name_th = ${v.nameTh}, name_en = ${v.nameEn}, office_id = ${v.officeId},
+          enabled = ${v.enabled}, scope_kind = ${v.scopeKind}, scope_ref = ${v.scopeRef}, quantity = ${r.quantity},
+          kind = ${r.params.kind}, params = ${v.params}::jsonb, category = ${r.category}, urgency = ${r.urgency},
+          severity = ${r.severity}, certainty = ${r.certainty}, updated_at = now()
+        WHERE id = ${id} RETURNING ${columns}`,
+      on,
+    );
+    return row;
+  }
+
+  async delete(on: Executor, id: string): Promise<boolean> {
+    return (await this.db.rows(sql`DELETE FROM rule_rules WHERE id = ${id} RETURNING id`, on)).length > 0;
+  }
+
+  /** A rule's evaluation starts over when it changes: its old state described another condition. */
+  async clearState(on: Executor, ruleId: string): Promise<void> {
+    await on.execute(sql`DELETE FROM rule_state WHERE rule_id = ${ruleId}`);
+  }
+
+  async devices(ids: string[]): Promise<DeviceFacts[]> {
+    if (!ids.length) return [];
+    return this.db.rows<DeviceFacts>(
+      sql`SELECT id, name, profile_id AS "profileId", zone_code AS "zoneCode" FROM dev_devices
+        WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`,
+    );
+  }
+
+  /** The devices a scope covers (no-data sweeps and backtests). */
+  devicesIn(scope: Scope): Promise<DeviceFacts[]> {
+    const where: SQL =
+      scope.kind === 'device'
+        ? sql`id = ${scope.deviceId}`
+        : scope.kind === 'profile'
+          ? sql`profile_id = ${scope.profileId}`
+          : scope.kind === 'zone'
+            ? sql`zone_code = ${scope.zoneCode}`
+            : sql`true`;
+    return this.db.rows<DeviceFacts>(
+      sql`SELECT id, name, profile_id AS "profileId", zone_code AS "zoneCode" FROM dev_devices WHERE ${where}`,
+    );
+  }
+
+  async states(pairs: { ruleId: string; subject: string }[], on?: Executor): Promise<StoredState[]> {
+    if (!pairs.length) return [];
+    return this.db.rows<StoredState>(
+      sql`SELECT s.rule_id AS "ruleId", s.subject, s.firing,
+          (extract(epoch FROM s.last_at) * 1000)::float8 AS "lastAt", s.state -> 'conditions' AS conditions
+        FROM rule_state s
+        JOIN jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) AS p("ruleId" uuid, subject text)
+          ON s.rule_id = p."ruleId" AND s.subject = p.subject`,
+      on,
+    );
+  }
+
+  async saveStates(on: Executor, states: StoredState[]): Promise<void> {
+    if (!states.length) return;
+    const rows = states.map((s) => ({
+      ruleId: s.ruleId,
+      subject: s.subject,
+      firing: s.firing,
+      lastAt: s.lastAt === null ? null : new Date(s.lastAt).toISOString(),
+      state: { conditions: s.conditions },
+    }));
+    await on.execute(
+      sql`INSERT INTO rule_state (rule_id, subject, firing, last_at, state)
+        SELECT x."ruleId", x.subject, x.firing, x."lastAt", x.state
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          AS x("ruleId" uuid, subject text, firing boolean, "lastAt" timestamptz, state jsonb)
+        WHERE EXISTS (SELECT 1 FROM rule_rules r WHERE r.id = x."ruleId")
+        ON CONFLICT (rule_id, subject) DO UPDATE SET firing = EXCLUDED.firing, last_at = EXCLUDED.last_at,
+          state = EXCLUDED.state, updated_at = now()`,
+    );
+  }
+
+  /** Readings of one quantity on some devices in a time range, oldest first per device (backtests). */
+  readings(deviceIds: string[], quantity: string, from: string, to: string, limit: number) {
+    return this.db.rows<{ deviceId: string; t: number; v: number }>(
+      sql`SELECT device_id AS "deviceId", (extract(epoch FROM observed_at) * 1000)::float8 AS t, value AS v
+        FROM dev_readings
+        WHERE quantity = ${quantity} AND observed_at >= ${from} AND observed_at < ${to}
+          AND device_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(deviceIds)}::jsonb)::uuid)
+        ORDER BY device_id, observed_at LIMIT ${limit}`,
+    );
+  }
+}
