@@ -12,6 +12,7 @@ import { type Broker, startBroker } from './core/mqtt/broker.ts';
 import { choosePort } from './core/net.ts';
 import { modules as registered } from './modules/index.ts';
 import { contextService } from './platform/context/service.ts';
+import { RetentionJob } from './platform/devices/retention.ts';
 import { IngestWorker } from './platform/ingestion/worker.ts';
 import { seedCity } from './seed.ts';
 
@@ -76,6 +77,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
 
   const db = await openAndMigrate(config, modules);
   const events = new Events(db, log);
+  const retention = new RetentionJob(db, log);
   let broker: Broker | null = null;
   let app: FastifyInstance | null = null;
   let ingest: IngestWorker | null = null;
@@ -94,6 +96,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     app = await buildApp({ config, db, events, broker, modules, logger: options.logger });
     await app.listen({ port, host: config.HOST });
     events.start();
+    retention.start();
     if (broker) {
       ingest = new IngestWorker({
         db,
@@ -107,6 +110,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
       await ingest.start();
     }
   } catch (e) {
+    await retention.stop();
     await ingest?.stop();
     await app?.close();
     await broker?.close();
@@ -126,6 +130,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     notices,
     url: config.PUBLIC_URL ?? `http://${host}:${actualPort}`,
     async close() {
+      await retention.stop();
       await ingest?.stop();
       await started.close();
       await events.stop();
