@@ -4,6 +4,7 @@ import { DeviceRepository, type ReadingRow } from './repository.ts';
 
 let t: TestApp;
 let deviceId: string;
+let profileId: string;
 let officer: Record<string, string>;
 const minute = 60_000;
 const start = Date.parse('2026-11-20T00:00:00Z');
@@ -24,6 +25,7 @@ beforeAll(async () => {
     },
   });
   expect(p.body).toMatchObject({ rawRetentionDays: null, rollupRetentionDays: 1830 });
+  profileId = p.body.id;
   const d = await t.json({
     method: 'POST',
     url: '/api/devices',
@@ -51,6 +53,25 @@ afterAll(() => t?.close());
 const get = (query: string) =>
   t.json({ method: 'GET', url: `/api/devices/${deviceId}/readings?${query}`, headers: officer });
 const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('profile retention', () => {
+  it('is set per profile, null keeps forever, and refuses nonsense', async () => {
+    const manager = await t.tokenFor('office_manager');
+    const patch = (payload: unknown) =>
+      t.json({ method: 'PATCH', url: `/api/device-profiles/${profileId}`, headers: manager, payload });
+    for (const bad of [0, -1, 1.5, 36501, '30', 'forever'])
+      expect((await patch({ rawRetentionDays: bad })).status, String(bad)).toBe(400);
+    expect((await patch({ rollupRetentionDays: null })).body).toMatchObject({
+      rawRetentionDays: null,
+      rollupRetentionDays: null,
+    });
+    expect((await patch({ name: 'Air for rollups' })).body).toMatchObject({ rollupRetentionDays: null });
+    expect((await patch({ rawRetentionDays: null, rollupRetentionDays: 1830 })).body).toMatchObject({
+      rawRetentionDays: null,
+      rollupRetentionDays: 1830,
+    });
+  });
+});
 
 describe('readings by resolution', () => {
   it('reads raw readings while a range holds few, as before', async () => {
