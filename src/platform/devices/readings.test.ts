@@ -57,7 +57,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 describe('profile retention', () => {
   it('is set per profile, null keeps forever, and refuses nonsense', async () => {
     const manager = await t.tokenFor('office_manager');
-    const patch = (payload: unknown) =>
+    const patch = (payload: Record<string, unknown>) =>
       t.json({ method: 'PATCH', url: `/api/device-profiles/${profileId}`, headers: manager, payload });
     for (const bad of [0, -1, 1.5, 36501, '30', 'forever'])
       expect((await patch({ rawRetentionDays: bad })).status, String(bad)).toBe(400);
