@@ -9,6 +9,7 @@ import { Events } from './core/events/outbox.ts';
 import { demoAccounts, demoPassword } from './core/seed.ts';
 import { modules } from './modules/index.ts';
 import { promptpayCommand, promptpayUsage } from './modules/tax/cli.ts';
+import { applyRetention } from './platform/devices/retention.ts';
 import { seedCity } from './seed.ts';
 import { openAndMigrate, startPlatform } from './server.ts';
 
@@ -24,6 +25,7 @@ Usage: mueang <command> [options]
   simulate [--devices N] [--interval 60s|5m] [--duration 10m] [--broken-rate 0.005] [--broker URL]
            [--register]      publish synthetic ChirpStack uplinks for the registered devices
                              (--register first creates N synthetic devices; needs DATABASE_URL)
+  retention                  apply the device profiles' data retention now (it also runs hourly)
   backup <file>              write every row to a file (gzip JSON lines)
   restore <file>             load a backup into an empty database
   ${promptpayUsage}
@@ -55,6 +57,18 @@ async function main(argv: string[]): Promise<number> {
         await db.close();
       }
       console.log('Demo data loaded (synthetic Khon Kaen data).');
+      return 0;
+    }
+    case 'retention': {
+      const db = await openAndMigrate(config);
+      try {
+        const r = await applyRetention(db);
+        console.log(
+          `Retention applied: ${r.droppedPartitions.length} partitions dropped, ${r.deletedReadings} readings and ${r.deletedBuckets} rollup buckets deleted.`,
+        );
+      } finally {
+        await db.close();
+      }
       return 0;
     }
     case 'create-user':

@@ -12,6 +12,7 @@ import { type Broker, startBroker } from './core/mqtt/broker.ts';
 import { choosePort } from './core/net.ts';
 import { modules as registered } from './modules/index.ts';
 import { contextService } from './platform/context/service.ts';
+import { RetentionJob } from './platform/devices/retention.ts';
 import { IngestWorker } from './platform/ingestion/worker.ts';
 import { seedCity } from './seed.ts';
 
@@ -77,6 +78,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
 
   const db = await openAndMigrate(config, modules);
   const events = new Events(db, log);
+  const retention = new RetentionJob(db, log);
   let broker: Broker | null = null;
   let app: FastifyInstance | null = null;
   let ingest: IngestWorker | null = null;
@@ -98,6 +100,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     app.alertDelivery.start();
     const rules = app.rules.evaluator;
     rules.start();
+    retention.start();
     if (broker) {
       ingest = new IngestWorker({
         db,
@@ -112,6 +115,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
       await ingest.start();
     }
   } catch (e) {
+    await retention.stop();
     await ingest?.stop();
     await app?.close();
     await broker?.close();
@@ -131,6 +135,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     notices,
     url: config.PUBLIC_URL ?? `http://${host}:${actualPort}`,
     async close() {
+      await retention.stop();
       await ingest?.stop();
       await started.close();
       await events.stop();

@@ -1,9 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
 import type { DecoderConfig } from '../ingestion/decoders.ts';
+import { rollupUpserts } from './rollups.ts';
 import type { Device, DeviceFilter, Profile, Quantity } from './schemas.ts';
 
 const profileColumns = sql`id, name, decoder, quantities, entity_type AS "entityType", synthetic,
+  raw_retention_days AS "rawRetentionDays", rollup_retention_days AS "rollupRetentionDays",
   to_json(created_at)#>>'{}' AS "createdAt", to_json(updated_at)#>>'{}' AS "updatedAt"`;
 
 const deviceColumns = sql`id, dev_eui AS "devEui", name, profile_id AS "profileId", office_id AS "officeId",
@@ -18,7 +20,13 @@ export interface NewProfile {
   quantities: Quantity[];
   entityType: string;
   synthetic?: boolean;
+  /** Days to keep; null keeps forever, undefined takes the default. */
+  rawRetentionDays?: number | null;
+  rollupRetentionDays?: number | null;
 }
+
+/** A column's DEFAULT when no value is given. */
+const orDefault = (v: number | null | undefined) => (v === undefined ? sql`DEFAULT` : sql`${v}::int`);
 
 export interface NewDevice {
   devEui: string;
@@ -95,8 +103,9 @@ export class DeviceRepository {
 
   async insertProfile(on: Executor, p: NewProfile): Promise<Profile> {
     const [row] = await this.db.rows<Profile>(
-      sql`INSERT INTO dev_profiles (name, decoder, quantities, entity_type, synthetic)
-        VALUES (${p.name}, ${JSON.stringify(p.decoder)}::jsonb, ${JSON.stringify(p.quantities)}::jsonb, ${p.entityType}, ${p.synthetic ?? false})
+      sql`INSERT INTO dev_profiles (name, decoder, quantities, entity_type, synthetic, raw_retention_days, rollup_retention_days)
+        VALUES (${p.name}, ${JSON.stringify(p.decoder)}::jsonb, ${JSON.stringify(p.quantities)}::jsonb, ${p.entityType},
+          ${p.synthetic ?? false}, ${orDefault(p.rawRetentionDays)}, ${orDefault(p.rollupRetentionDays)})
         RETURNING ${profileColumns}`,
       on,
     );
@@ -106,7 +115,9 @@ export class DeviceRepository {
   async updateProfile(on: Executor, id: string, p: NewProfile): Promise<Profile | undefined> {
     const [row] = await this.db.rows<Profile>(
       sql`UPDATE dev_profiles SET name = ${p.name}, decoder = ${JSON.stringify(p.decoder)}::jsonb,
-        quantities = ${JSON.stringify(p.quantities)}::jsonb, entity_type = ${p.entityType}, updated_at = now()
+        quantities = ${JSON.stringify(p.quantities)}::jsonb, entity_type = ${p.entityType},
+        raw_retention_days = ${orDefault(p.rawRetentionDays)}, rollup_retention_days = ${orDefault(p.rollupRetentionDays)},
+        updated_at = now()
         WHERE id = ${id} RETURNING ${profileColumns}`,
       on,
     );
@@ -201,8 +212,9 @@ export class DeviceRepository {
   }
 
   /**
-   * Multi-row insert; rows already stored (same device, time, quantity) are skipped. Returns how many
-   * were new and the `readingKey`s of the uplinks that had a new one.
+   * Multi-row insert; rows already stored (same device, time, quantity) are skipped. The rows actually
+   * inserted are folded into the rollups by the same statement. Returns how many were new and the
+   * `readingKey`s of the uplinks that had a new one.
    */
   async insertReadings(on: Executor, rows: ReadingRow[]): Promise<{ count: number; keys: Set<string> }> {
     let count = 0;
@@ -216,7 +228,8 @@ export class DeviceRepository {
             FROM jsonb_to_recordset(${JSON.stringify(part)}::jsonb)
               AS x("deviceId" uuid, "observedAt" timestamptz, quantity text, value float8, "fCnt" bigint)
             ON CONFLICT (device_id, observed_at, quantity) DO NOTHING
-            RETURNING device_id, observed_at)
+            RETURNING device_id, observed_at, quantity, value),
+          ${rollupUpserts('r')}
           SELECT device_id AS "deviceId", (extract(epoch FROM observed_at) * 1000)::float8 AS ms, count(*)::int AS n
           FROM r GROUP BY 1, 2`,
         on,

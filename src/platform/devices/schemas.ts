@@ -65,6 +65,10 @@ export const QuantitySchema = Type.Object(
 );
 export type Quantity = Static<typeof QuantitySchema>;
 
+const Retention = Type.Union([Type.Integer({ minimum: 1, maximum: 36500 }), Type.Null()], {
+  description: 'Days to keep; null keeps forever',
+});
+
 const EntityType = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,99}$', description: 'NGSI-LD type' });
 
 export const ProfileBody = Type.Object(
@@ -73,6 +77,8 @@ export const ProfileBody = Type.Object(
     decoder: DecoderSchema,
     quantities: Type.Optional(Type.Array(QuantitySchema, { maxItems: 100 })),
     entityType: Type.Optional(EntityType),
+    rawRetentionDays: Type.Optional(Retention),
+    rollupRetentionDays: Type.Optional(Retention),
   },
   { additionalProperties: false },
 );
@@ -88,6 +94,8 @@ export const ProfileSchema = Type.Object({
   quantities: Type.Array(QuantitySchema),
   entityType: Type.String(),
   synthetic: Type.Boolean(),
+  rawRetentionDays: Type.Union([Type.Integer(), Type.Null()], { description: 'Days raw readings are kept' }),
+  rollupRetentionDays: Type.Union([Type.Integer(), Type.Null()], { description: 'Days rollups are kept' }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -157,17 +165,43 @@ export const ReadingsQuery = Type.Object(
     to: Type.Optional(Type.String({ format: 'date-time' })),
     quantity: Type.Optional(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,99}$' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    resolution: Type.Optional(
+      Type.Union(
+        ['auto', 'raw', '5m', '1h', '1d'].map((r) => Type.Literal(r)),
+        {
+          description:
+            'raw readings, a rollup level, or auto (the default): a few hundred points per quantity',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
 export type ReadingsFilter = Static<typeof ReadingsQuery>;
 
 const Value = Type.Object({ quantity: Type.String(), value: Type.Number(), observedAt: Type.String() });
+const Point_ = Type.Object({
+  quantity: Type.String(),
+  value: Type.Number({ description: 'The reading, or the average of the bucket' }),
+  observedAt: Type.String({ description: 'The reading’s time, or the start of the bucket' }),
+  min: Type.Optional(Type.Number()),
+  max: Type.Optional(Type.Number()),
+  count: Type.Optional(Type.Integer()),
+  last: Type.Optional(Type.Number({ description: 'The value observed last in the bucket' })),
+  lastAt: Type.Optional(Type.String()),
+});
 export const ReadingsSchema = Type.Object({
   latest: Type.Array(Value, { description: 'The latest value of each quantity' }),
   from: Type.String(),
   to: Type.String(),
-  series: Type.Array(Value, { description: 'Readings in [from, to), oldest first' }),
+  resolution: Type.Union(
+    ['raw', '5m', '1h', '1d'].map((r) => Type.Literal(r)),
+    {
+      description:
+        'What series holds: raw readings, or rollup buckets (5m and 1h in UTC, 1d on the Bangkok day)',
+    },
+  ),
+  series: Type.Array(Point_, { description: 'Readings or buckets in [from, to), oldest first' }),
 });
 
 export const DeadLetterQuery = Type.Object(

@@ -6,6 +6,7 @@ import { OrgRepository } from '../../core/org/repository.ts';
 import { contextService } from '../context/service.ts';
 import type { DecoderConfig } from '../ingestion/decoders.ts';
 import { DeviceRepository, type NewDevice } from './repository.ts';
+import { chooseResolution, type Resolution, rawEstimate, rollupSeries } from './rollups.ts';
 import type {
   Device,
   DeviceFilter,
@@ -47,6 +48,8 @@ export class DeviceService {
         decoder: input.decoder as DecoderConfig,
         quantities: input.quantities ?? [],
         entityType: input.entityType ?? 'Device',
+        rawRetentionDays: input.rawRetentionDays,
+        rollupRetentionDays: input.rollupRetentionDays,
       });
       await audit(tx, actor, {
         action: 'devices.profile.create',
@@ -68,6 +71,10 @@ export class DeviceService {
         decoder: (patch.decoder ?? current.decoder) as DecoderConfig,
         quantities: patch.quantities ?? current.quantities,
         entityType: patch.entityType ?? current.entityType,
+        rawRetentionDays:
+          patch.rawRetentionDays === undefined ? current.rawRetentionDays : patch.rawRetentionDays,
+        rollupRetentionDays:
+          patch.rollupRetentionDays === undefined ? current.rollupRetentionDays : patch.rollupRetentionDays,
       });
       await audit(tx, actor, {
         action: 'devices.profile.update',
@@ -112,16 +119,19 @@ export class DeviceService {
       throw AppError.badRequest('request.invalid', 'from must be before to', [
         { path: '/from', message: 'after to' },
       ]);
-    const [latest, series] = await Promise.all([
-      this.repo.latest(id),
-      this.repo.series(id, {
-        from: from.toISOString(),
-        to: to.toISOString(),
-        quantity: f.quantity,
-        limit: f.limit ?? 1000,
-      }),
-    ]);
-    return { latest, from: from.toISOString(), to: to.toISOString(), series };
+    const range = { from: from.toISOString(), to: to.toISOString(), quantity: f.quantity };
+    let resolution: Resolution = f.resolution && f.resolution !== 'auto' ? f.resolution : 'raw';
+    if (!f.resolution || f.resolution === 'auto') {
+      const raw = await rawEstimate(this.db, id, range);
+      resolution = chooseResolution(to.getTime() - from.getTime(), raw.points, raw.rawKept);
+    }
+    const limit = f.limit ?? 1000;
+    const latest = await this.repo.latest(id);
+    const series =
+      resolution === 'raw'
+        ? await this.repo.series(id, { ...range, limit })
+        : await rollupSeries(this.db, id, resolution, { ...range, limit });
+    return { latest, from: range.from, to: range.to, resolution, series };
   }
 
   /** The office a write may set: office-bound staff only their own; others must name one (or have one). */

@@ -8,19 +8,10 @@ import type { ChartOption } from '../../ui/Chart.tsx';
 import { LazyChart } from '../../ui/lazy.tsx';
 import { Card, ErrorState, Spinner } from '../../ui/States.tsx';
 import { type Column, Table } from '../../ui/Table.tsx';
+import { type Point, type Readings, readingsChart } from './readingsChart.ts';
 import { type Device, linkText, StaffOnly, unitSymbol, useProfiles } from './shared.tsx';
 
-interface Value {
-  quantity: string;
-  value: number;
-  observedAt: string;
-}
-interface Readings {
-  latest: Value[];
-  from: string;
-  to: string;
-  series: Value[];
-}
+type Value = Pick<Point, 'quantity' | 'value' | 'observedAt'>;
 
 /** How often the device page asks for new readings. */
 const refreshMs = 30_000;
@@ -45,8 +36,13 @@ function DeviceDetail() {
   });
   const readings = useQuery({
     queryKey: ['device-readings', id],
-    // No range: the API gives the last 24 hours up to now, so each refetch moves the window.
-    queryFn: () => api<Readings>('GET', `/api/devices/${encodeURIComponent(id ?? '')}/readings?limit=10000`),
+    // No range: the API gives the last 24 hours up to now, so each refetch moves the window; auto keeps
+    // it to a few hundred points per quantity (raw readings, or averages with their min–max band).
+    queryFn: () =>
+      api<Readings>(
+        'GET',
+        `/api/devices/${encodeURIComponent(id ?? '')}/readings?resolution=auto&limit=10000`,
+      ),
     refetchInterval: refreshMs,
     enabled: device.isSuccess,
   });
@@ -56,28 +52,18 @@ function DeviceDetail() {
     () => new Map(profile?.quantities.map((q) => [q.quantity, unitSymbol(q.unit)])),
     [profile],
   );
-  const option = useMemo<ChartOption | null>(() => {
-    if (!readings.data || readings.data.series.length === 0) return null;
-    const byQuantity = new Map<string, [string, number][]>();
-    for (const r of readings.data.series) {
-      const points = byQuantity.get(r.quantity) ?? [];
-      points.push([r.observedAt, r.value]);
-      byQuantity.set(r.quantity, points);
-    }
-    return {
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
-      grid: { left: 48, right: 16, top: 40, bottom: 32 },
-      xAxis: { type: 'time', min: readings.data.from, max: readings.data.to },
-      yAxis: { type: 'value', scale: true },
-      series: [...byQuantity].map(([quantity, data]) => ({
-        type: 'line' as const,
-        name: units.get(quantity) ? `${quantity} (${units.get(quantity)})` : quantity,
-        data,
-        showSymbol: false,
-      })),
-    } as ChartOption;
-  }, [readings.data, units]);
+  const option = useMemo<ChartOption | null>(
+    () =>
+      readings.data
+        ? readingsChart(
+            readings.data,
+            (q) => (units.get(q) ? `${q} (${units.get(q)})` : q),
+            (ms) => formatDate(new Date(ms), i18n.language),
+            t('devices.band'),
+          )
+        : null,
+    [readings.data, units, i18n.language, t],
+  );
 
   if (device.isPending) return <Spinner />;
   if (device.isError) return <ErrorState error={device.error} onRetry={() => device.refetch()} />;
@@ -132,7 +118,10 @@ function DeviceDetail() {
           </Card>
           <Card>
             <h2>{t('devices.last24h')}</h2>
-            <p className="note">{t('devices.refreshes')}</p>
+            <p className="note">
+              {t('devices.refreshes')} {t(`devices.resolution.${readings.data.resolution}`)}{' '}
+              {t('devices.bangkokTime')}
+            </p>
             {option ? (
               <LazyChart
                 option={option}
