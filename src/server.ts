@@ -12,6 +12,7 @@ import { type Broker, startBroker } from './core/mqtt/broker.ts';
 import { choosePort } from './core/net.ts';
 import { modules as registered } from './modules/index.ts';
 import { contextService } from './platform/context/service.ts';
+import { HealthSweep } from './platform/devices/health.ts';
 import { IngestWorker } from './platform/ingestion/worker.ts';
 import { seedCity } from './seed.ts';
 
@@ -79,6 +80,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   let broker: Broker | null = null;
   let app: FastifyInstance | null = null;
   let ingest: IngestWorker | null = null;
+  let health: HealthSweep | null = null;
   try {
     if (config.DEMO) await seedCity(db, events, modules, { sensors: true });
     if (!options.withoutBroker) {
@@ -94,6 +96,8 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     app = await buildApp({ config, db, events, broker, modules, logger: options.logger });
     await app.listen({ port, host: config.HOST });
     events.start();
+    health = new HealthSweep(db, events, log);
+    health.start();
     if (broker) {
       ingest = new IngestWorker({
         db,
@@ -107,6 +111,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
       await ingest.start();
     }
   } catch (e) {
+    await health?.stop();
     await ingest?.stop();
     await app?.close();
     await broker?.close();
@@ -126,6 +131,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     notices,
     url: config.PUBLIC_URL ?? `http://${host}:${actualPort}`,
     async close() {
+      await health?.stop();
       await ingest?.stop();
       await started.close();
       await events.stop();
