@@ -98,6 +98,36 @@ describe('device tokens', () => {
   });
 });
 
+describe('expected interval', () => {
+  it('is set per device by its keepers, audited, validated, and shown', async () => {
+    const url = `/api/devices/${deviceId}/expected-interval`;
+    const admin = await t.tokenFor('admin');
+    expect(
+      (
+        await t.json({
+          method: 'PUT',
+          url,
+          headers: await t.tokenFor('citizen'),
+          payload: { expectedIntervalS: 60 },
+        })
+      ).status,
+    ).toBe(403);
+    for (const bad of [5, '60', 1e9, 60.5])
+      expect(
+        (await t.json({ method: 'PUT', url, headers: admin, payload: { expectedIntervalS: bad } })).status,
+      ).toBe(400);
+    expect(
+      (await t.json({ method: 'PUT', url, headers: admin, payload: { expectedIntervalS: 120 } })).status,
+    ).toBe(204);
+    const device = await t.json({ method: 'GET', url: `/api/devices/${deviceId}`, headers: admin });
+    expect(device.body.expectedIntervalS).toBe(120);
+    const audit = await t.db.rows(
+      sql`SELECT 1 FROM core_audit_log WHERE action = 'devices.device.interval' AND resource_id = ${deviceId}`,
+    );
+    expect(audit).toHaveLength(1);
+  });
+});
+
 describe('POST /api/ingest/readings', () => {
   it('stores many readings after commit and counts duplicates', async () => {
     const body = {

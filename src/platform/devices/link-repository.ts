@@ -133,6 +133,10 @@ export class LinkRepository {
     return rows.length > 0;
   }
 
+  async setInterval(on: Executor, id: string, seconds: number | null): Promise<void> {
+    await on.execute(sql`UPDATE dev_devices SET expected_interval_s = ${seconds} WHERE id = ${id}`);
+  }
+
   async setToken(on: Executor, id: string, hash: string): Promise<boolean> {
     const rows = await this.db.rows(
       sql`UPDATE dev_devices SET token_hash = ${hash}, token_issued_at = now() WHERE id = ${id} RETURNING id`,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { audit } from '../../core/audit/audit.ts';
 import { officeBoundRoles, type Principal } from '../../core/auth/roles.ts';
 import { AppError } from '../../core/errors.ts';
 import { contextService } from '../context/service.ts';
@@ -107,6 +108,39 @@ export async function linkRoutes(app: FastifyInstance) {
       const { id } = request.params as Id;
       await mayKeep(id, request.principal!);
       return reply.code(201).send(await bulk.issueToken(id, request.actor()));
+    },
+  );
+
+  app.put(
+    '/devices/:id/expected-interval',
+    {
+      config: { access: [...keepers] },
+      schema: {
+        tags,
+        summary:
+          'Set how often a device is expected to report (seconds; null: its profile’s), which its health is judged by',
+        params: IdParam,
+        body: Type.Object(
+          { expectedIntervalS: Type.Union([Type.Integer({ minimum: 10, maximum: 604800 }), Type.Null()]) },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as Id;
+      await mayKeep(id, request.principal!);
+      const { expectedIntervalS } = request.body as { expectedIntervalS: number | null };
+      await app.db.transaction(async (tx) => {
+        await links.setInterval(tx, id, expectedIntervalS);
+        await audit(tx, request.actor(), {
+          action: 'devices.device.interval',
+          resourceType: 'devices.device',
+          resourceId: id,
+          detail: { expectedIntervalS },
+        });
+      });
+      return reply.code(204).send();
     },
   );
 
