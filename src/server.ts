@@ -13,6 +13,7 @@ import { choosePort } from './core/net.ts';
 import { modules as registered } from './modules/index.ts';
 import { contextService } from './platform/context/service.ts';
 import { RetentionJob } from './platform/devices/retention.ts';
+import { HealthSweep } from './platform/devices/health.ts';
 import { IngestWorker } from './platform/ingestion/worker.ts';
 import { seedCity } from './seed.ts';
 
@@ -82,6 +83,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   let broker: Broker | null = null;
   let app: FastifyInstance | null = null;
   let ingest: IngestWorker | null = null;
+  let health: HealthSweep | null = null;
   try {
     if (config.DEMO) await seedCity(db, events, modules, { sensors: true });
     if (!options.withoutBroker) {
@@ -101,6 +103,8 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     const rules = app.rules.evaluator;
     rules.start();
     retention.start();
+    health = new HealthSweep(db, events, log);
+    health.start();
     if (broker) {
       ingest = new IngestWorker({
         db,
@@ -116,6 +120,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     }
   } catch (e) {
     await retention.stop();
+    await health?.stop();
     await ingest?.stop();
     await app?.close();
     await broker?.close();
@@ -136,6 +141,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     url: config.PUBLIC_URL ?? `http://${host}:${actualPort}`,
     async close() {
       await retention.stop();
+      await health?.stop();
       await ingest?.stop();
       await started.close();
       await events.stop();

@@ -38,6 +38,15 @@ const messages: Messages = {
     th: 'อุปกรณ์นี้เป็นของสำนัก/กองอื่น',
     en: 'This device belongs to another office',
   },
+  'devices.token_required': {
+    th: 'กรุณาส่งโทเคนของอุปกรณ์ในส่วนหัว X-Device-Token',
+    en: 'Send the device token in the X-Device-Token header',
+  },
+  'devices.token_invalid': { th: 'โทเคนของอุปกรณ์ไม่ถูกต้อง', en: 'The device token is not valid' },
+  'devices.unknown_quantity': {
+    th: 'โปรไฟล์ของอุปกรณ์ไม่ได้วัดค่านี้',
+    en: 'The device profile does not measure this quantity',
+  },
   'devices.profile_in_use': {
     th: 'ยังมีอุปกรณ์ใช้โปรไฟล์นี้อยู่',
     en: 'Devices still use this profile',

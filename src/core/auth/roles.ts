@@ -9,7 +9,16 @@ export const allRoles: Role[] = [...staffRoles, 'citizen'];
  * (e.g. Open311's `api_key`), any signed-in person, citizens only, any staff member, or the roles
  * listed. Every route declares one (checked when routes are registered).
  */
-export type Access = 'public' | 'signature' | 'api-key' | 'user' | 'citizen' | 'staff' | Role[];
+/** `device-token`: a non-LoRa device's own token (X-Device-Token), checked by the route. */
+export type Access =
+  | 'public'
+  | 'signature'
+  | 'api-key'
+  | 'device-token'
+  | 'user'
+  | 'citizen'
+  | 'staff'
+  | Role[];
 
 export interface Principal {
   userId: string;
@@ -41,7 +50,8 @@ export function allows(
   principal: Principal | null,
   offices?: string[],
 ): 'ok' | 'unauthenticated' | 'forbidden' {
-  if (access === 'public' || access === 'signature' || access === 'api-key') return 'ok';
+  if (access === 'public' || access === 'signature' || access === 'api-key' || access === 'device-token')
+    return 'ok';
   if (!principal) return 'unauthenticated';
   let ok: boolean;
   if (access === 'user') ok = true;

@@ -79,6 +79,14 @@ describe('role matrix', () => {
             );
           continue;
         }
+        // Device-token routes (bulk ingest) refuse every caller without the device's token.
+        if (route.access === 'device-token') {
+          if (status !== 401)
+            failures.push(
+              `${route.method} ${route.url} as ${caller}: ${status} (expected 401 without a device token)`,
+            );
+          continue;
+        }
         // API-key routes (Open311) refuse every caller without the key with 403, as their standard says.
         if (route.access === 'api-key') {
           if (status !== 403)

@@ -12,6 +12,8 @@ const deviceColumns = sql`id, dev_eui AS "devEui", name, profile_id AS "profileI
   json_build_object('lon', ST_X(location), 'lat', ST_Y(location)) AS location, zone_code AS "zoneCode",
   to_char(installed_on, 'YYYY-MM-DD') AS "installedOn", tags, synthetic,
   to_json(last_seen_at)#>>'{}' AS "lastSeenAt", battery::float8 AS battery, rssi, snr::float8 AS snr,
+  health, expected_interval_s AS "expectedIntervalS", margin, external_power AS "externalPower",
+  to_json(joined_at)#>>'{}' AS "joinedAt", last_gateway_id AS "gatewayId", token_hash IS NOT NULL AS "hasToken",
   to_json(created_at)#>>'{}' AS "createdAt", to_json(updated_at)#>>'{}' AS "updatedAt"`;
 
 export interface NewProfile {
@@ -142,6 +144,7 @@ export class DeviceRepository {
     if (f.profileId) where.push(sql`profile_id = ${f.profileId}`);
     if (f.officeId) where.push(sql`office_id = ${f.officeId}`);
     if (f.tag) where.push(sql`${f.tag} = ANY (tags)`);
+    if (f.health) where.push(sql`health = ${f.health}`);
     return this.db.rows<Device>(
       sql`SELECT ${deviceColumns} FROM dev_devices WHERE ${sql.join(where, sql` AND `)}
         ORDER BY name, id LIMIT ${f.limit ?? 100} OFFSET ${f.offset ?? 0}`,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { linkRoutes } from './link-routes.ts';
 import {
   type DeadLetterFilter,
   DeadLetterQuery,
@@ -185,4 +186,5 @@ export async function deviceRoutes(app: FastifyInstance) {
       return reply.code(204).send();
     },
   );
+  await linkRoutes(app);
 }

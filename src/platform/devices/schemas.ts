@@ -140,6 +140,14 @@ export const DeviceSchema = Type.Object({
   battery: Nullable(Type.Number()),
   rssi: Nullable(Type.Number()),
   snr: Nullable(Type.Number()),
+  health: Type.Union([Type.Literal('online'), Type.Literal('late'), Type.Literal('offline')]),
+  /** The device's own expected reporting interval; null: its profile's. */
+  expectedIntervalS: Type.Union([Type.Integer(), Type.Null()]),
+  margin: Type.Union([Type.Integer(), Type.Null()]),
+  externalPower: Type.Union([Type.Boolean(), Type.Null()]),
+  joinedAt: Type.Union([Type.String(), Type.Null()]),
+  gatewayId: Type.Union([Type.String(), Type.Null()]),
+  hasToken: Type.Boolean(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -150,6 +158,9 @@ export const DeviceQuery = Type.Object(
     profileId: Type.Optional(Uuid),
     officeId: Type.Optional(Uuid),
     tag: Type.Optional(Type.String({ maxLength: 50 })),
+    health: Type.Optional(
+      Type.Union([Type.Literal('online'), Type.Literal('late'), Type.Literal('offline')]),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
   },

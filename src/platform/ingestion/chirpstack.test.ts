@@ -10,7 +10,11 @@ const event = (over: Record<string, unknown> = {}) =>
       deviceInfo: { devEui: '0102030405060708' },
       fCnt: 42,
       data: Buffer.from([0x01, 0x67, 0x01, 0x10]).toString('base64'),
-      rxInfo: [{ rssi: -110, snr: -5 }, { rssi: -80, snr: 7 }, { rssi: 'x' }],
+      rxInfo: [
+        { gatewayId: 'A84041FFFF000001', rssi: -110, snr: -5 },
+        { gatewayId: 'a84041ffff000002', rssi: -80, snr: 7 },
+        { gatewayId: "x'; DROP TABLE dev_gateways;--", rssi: 'x' },
+      ],
       ...over,
     }),
   );
@@ -28,6 +32,11 @@ describe('ChirpStack uplink events', () => {
         object: undefined,
         rssi: -80,
         snr: 7,
+        // Every gateway with a well-formed id, lower-cased; the rest are left out.
+        gateways: [
+          { gatewayId: 'a84041ffff000001', rssi: -110, snr: -5 },
+          { gatewayId: 'a84041ffff000002', rssi: -80, snr: 7 },
+        ],
       },
     });
   });

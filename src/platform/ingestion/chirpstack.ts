@@ -3,6 +3,7 @@
  * protobuf-JSON): parsing and turning one uplink into readings with a device's profile. Pure; never throws.
  */
 import { type DecodedReading, type DecoderConfig, decode, decodeJsonValue } from './decoders.ts';
+import { knownValues } from './link-events.ts';
 
 export interface Uplink {
   devEui: string;
@@ -17,6 +18,10 @@ export interface Uplink {
   /** The best gateway's signal. */
   rssi: number | null;
   snr: number | null;
+  /** Every gateway that heard the frame (ids as ChirpStack writes them, lower-cased). */
+  gateways?: { gatewayId: string; rssi: number | null; snr: number | null }[];
+  /** Values already named by quantity (the generic JSON topic, the HTTP bulk endpoint): not decoded again. */
+  values?: Measured[];
 }
 
 export type Rejection = {
@@ -75,16 +80,19 @@ export function parseUplink(
   }
   let rssi: number | null = null;
   let snr: number | null = null;
+  const gateways: NonNullable<Uplink['gateways']> = [];
   if (Array.isArray(ev.rxInfo)) {
     for (const rx of ev.rxInfo as Record<string, unknown>[]) {
       const r = num(rx?.rssi);
+      if (typeof rx?.gatewayId === 'string' && /^[0-9a-fA-F]{16}$/.test(rx.gatewayId))
+        gateways.push({ gatewayId: rx.gatewayId.toLowerCase(), rssi: r, snr: num(rx.snr) });
       if (r !== null && (rssi === null || r > rssi)) {
         rssi = r;
         snr = num(rx?.snr);
       }
     }
   }
-  return { ok: true, uplink: { devEui, fCnt, time, data, object: ev.object, rssi, snr } };
+  return { ok: true, uplink: { devEui, fCnt, time, data, object: ev.object, rssi, snr, gateways } };
 }
 
 export interface ProfileView {
@@ -103,6 +111,7 @@ export interface Measured {
  * A JSON profile uses ChirpStack's decoded `object` when there is one.
  */
 export function measure(uplink: Uplink, profile: ProfileView): { ok: true; values: Measured[] } | Rejection {
+  if (uplink.values) return knownValues(uplink.values, profile.quantities);
   let decoded: ReturnType<typeof decode>;
   if (profile.decoder.kind === 'json' && uplink.object !== undefined && uplink.object !== null)
     decoded = decodeJsonValue(uplink.object, profile.decoder.fields);

@@ -4,6 +4,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { Db } from '../../core/db/index.ts';
 import { registry } from '../../core/http/metrics.ts';
 import type { ContextService } from '../context/service.ts';
+import { LinkRepository } from '../devices/link-repository.ts';
 import {
   DeviceRepository,
   type IngestTarget,
@@ -13,6 +14,15 @@ import {
 } from '../devices/repository.ts';
 import { deviceEntityId } from '../devices/service.ts';
 import { type Measured, measure, parseUplink, type Uplink } from './chirpstack.ts';
+import {
+  genericTopic,
+  joinTopic,
+  type LinkEvent,
+  parseGeneric,
+  parseLinkEvent,
+  statusTopic,
+  topicKind,
+} from './link-events.ts';
 
 export const uplinkTopic = 'application/+/device/+/event/up';
 export const shareGroup = 'mueang';
@@ -143,6 +153,8 @@ export class IngestWorker {
     batches: 0,
   };
   readonly topic: string;
+  /** Uplinks, status and join events, and the generic JSON topic, all in the same share group. */
+  readonly topics: string[];
   private client: MqttClient | null = null;
   private queue: Incoming[] = [];
   /** PUBACKs of the messages in the queue, held until their batch is committed. */
@@ -150,12 +162,16 @@ export class IngestWorker {
   private scheduled = false;
   private running: Promise<void> | null = null;
   private readonly repo: DeviceRepository;
+  private readonly links: LinkRepository;
   private readonly batchSize: number;
 
   constructor(private readonly options: IngestOptions) {
     this.repo = new DeviceRepository(options.db);
     this.batchSize = options.batchSize ?? 5000;
-    this.topic = options.embedded ? uplinkTopic : `$share/${options.shareGroup ?? shareGroup}/${uplinkTopic}`;
+    const shared = (t: string) => (options.embedded ? t : `$share/${options.shareGroup ?? shareGroup}/${t}`);
+    this.topic = shared(uplinkTopic);
+    this.topics = [uplinkTopic, statusTopic, joinTopic, genericTopic].map(shared);
+    this.links = new LinkRepository(options.db);
   }
 
   async start(): Promise<void> {
@@ -178,8 +194,8 @@ export class IngestWorker {
       this.heldAcks = [];
     });
     client.on('connect', () => {
-      client.subscribe(this.topic, { qos: 1 }, (err) => {
-        if (err) this.options.log.error({ err, topic: this.topic }, 'ingest subscription refused');
+      client.subscribe(this.topics, { qos: 1 }, (err) => {
+        if (err) this.options.log.error({ err, topics: this.topics }, 'ingest subscription refused');
       });
     });
     await new Promise<void>((resolve) => {
@@ -304,13 +320,37 @@ export class IngestWorker {
   private async write(batch: Incoming[]): Promise<void> {
     const dead: DeadLetter[] = [];
     const parsed: { m: Incoming; uplink: Uplink }[] = [];
+    const linkEvents: { m: Incoming; event: LinkEvent }[] = [];
     for (const m of batch) {
-      const r = parseUplink(m.topic, m.payload, m.receivedAt);
+      const kind = topicKind(m.topic);
+      if (kind === 'status' || kind === 'join') {
+        const r = parseLinkEvent(m.topic, m.payload, m.receivedAt);
+        if (r.ok) linkEvents.push({ m, event: r.event });
+        else
+          dead.push({ topic: m.topic, payload: m.payload, reason: r.reason, detail: r.detail, devEui: null });
+        continue;
+      }
+      const r = (kind === 'generic' ? parseGeneric : parseUplink)(m.topic, m.payload, m.receivedAt);
       if (r.ok) parsed.push({ m, uplink: r.uplink });
       else
         dead.push({ topic: m.topic, payload: m.payload, reason: r.reason, detail: r.detail, devEui: null });
     }
-    const targets = await this.repo.ingestTargets([...new Set(parsed.map((p) => p.uplink.devEui))]);
+    const targets = await this.repo.ingestTargets([
+      ...new Set([...parsed.map((p) => p.uplink.devEui), ...linkEvents.map((l) => l.event.devEui)]),
+    ]);
+    const knownEvents: (LinkEvent & { deviceId: string })[] = [];
+    for (const { m, event } of linkEvents) {
+      const target = targets.get(event.devEui);
+      if (target) knownEvents.push({ ...event, deviceId: target.deviceId });
+      else
+        dead.push({
+          topic: m.topic,
+          payload: m.payload,
+          reason: 'unknown-device',
+          detail: `no device with DevEUI ${event.devEui}`,
+          devEui: event.devEui,
+        });
+    }
     const accepted: { uplink: Uplink; target: IngestTarget; values: Measured[] }[] = [];
     for (const { m, uplink } of parsed) {
       const target = targets.get(uplink.devEui);
@@ -352,6 +392,13 @@ export class IngestWorker {
     const stored = await this.options.db.transaction(async (tx) => {
       const fresh = await this.repo.insertReadings(tx, rows);
       await this.repo.updateLinks(tx, links);
+      await this.links.sawGateways(
+        tx,
+        accepted.flatMap(({ uplink, target }) =>
+          (uplink.gateways ?? []).map((g) => ({ ...g, deviceId: target.deviceId, seenAt: uplink.time })),
+        ),
+      );
+      await this.links.storeEvents(tx, knownEvents);
       for (const { uplink, target, values } of latest.values())
         await this.options.context.publish(tx, entityOf(target, uplink, values));
       await this.repo.insertDeadLetters(

@@ -10,6 +10,7 @@ import { LazyMapView } from '../../ui/lazy.tsx';
 import { Badge, Card, ErrorState, Spinner } from '../../ui/States.tsx';
 import { type Column, Table } from '../../ui/Table.tsx';
 import { Select } from '../../ui/TextField.tsx';
+import { Gateways, HealthBadge } from './Gateways.tsx';
 import { type Device, linkText, StaffOnly, useOffices, useProfiles } from './shared.tsx';
 
 interface DeadLetter {
@@ -28,6 +29,7 @@ export function DevicesPage() {
   return (
     <StaffOnly title={t('devices.title')}>
       <DeviceList />
+      <Gateways />
       <DeadLetters />
     </StaffOnly>
   );
@@ -38,14 +40,16 @@ function DeviceList() {
   const meta = useMeta().data;
   const [profileId, setProfileId] = useState('');
   const [officeId, setOfficeId] = useState('');
+  const [health, setHealth] = useState('');
   const profiles = useProfiles();
   const offices = useOffices();
   const devices = useQuery({
-    queryKey: ['devices', profileId, officeId],
+    queryKey: ['devices', profileId, officeId, health],
     queryFn: () => {
       const q = new URLSearchParams({ limit: '1000' });
       if (profileId) q.set('profileId', profileId);
       if (officeId) q.set('officeId', officeId);
+      if (health) q.set('health', health);
       return api<Device[]>('GET', `/api/devices?${q}`);
     },
   });
@@ -102,6 +106,12 @@ function DeviceList() {
       sortValue: (d) => officeName.get(d.officeId) ?? '',
     },
     {
+      key: 'health',
+      header: t('devices.health'),
+      cell: (d) => <HealthBadge health={d.health} />,
+      sortValue: (d) => d.health,
+    },
+    {
       key: 'lastSeen',
       header: t('devices.lastSeen'),
       cell: (d) => (d.lastSeenAt ? formatDate(d.lastSeenAt, i18n.language) : t('devices.never')),
@@ -134,6 +144,18 @@ function DeviceList() {
           options={[
             { value: '', label: t('devices.all') },
             ...(offices.data ?? []).map((o) => ({ value: o.id, label: localName(o, i18n.language) })),
+          ]}
+        />
+        <Select
+          label={t('devices.health')}
+          value={health}
+          onChange={(e) => setHealth(e.target.value)}
+          options={[
+            { value: '', label: t('devices.all') },
+            ...(['online', 'late', 'offline'] as const).map((h) => ({
+              value: h,
+              label: t(`devices.health_${h}`),
+            })),
           ]}
         />
       </form>

@@ -19,7 +19,9 @@ export interface Device {
   battery: number | null;
   rssi: number | null;
   snr: number | null;
+  health: Health;
 }
+export type Health = 'online' | 'late' | 'offline';
 export interface Profile {
   id: string;
   name: string;
