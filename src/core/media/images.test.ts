@@ -141,8 +141,12 @@ describe('storeImages', () => {
     const tooBig = await fails(storeImages(dir, [good], { ...imageLimits, maxBytes: 10 }));
     expect((tooBig as unknown as AppError).status).toBe(413);
 
-    const names = await storeImages(dir, [good, heic]);
-    expect(names).toHaveLength(2);
+    const stored = await storeImages(dir, [good, heic]);
+    expect(stored.map((s) => [s.width, s.height])).toEqual([
+      [40, 20],
+      [40, 24],
+    ]);
+    const names = stored.map((s) => s.name);
     for (const n of names) expect(n).toMatch(/^[0-9a-f-]{36}\.jpg$/);
     expect((await readdir(dir)).sort()).toEqual([...names].sort());
   });

@@ -8,15 +8,21 @@ const statusOf = { not_image: 400, too_large: 413, too_many_pixels: 400, damaged
 
 /**
  * Re-encodes every photo (see images.ts) before any is written, so one bad photo of several
- * stores none; then writes them under `dir` with random names, fsync'd by `writeFile` closing the
- * file before the caller answers 2xx. Returns the stored file names, in order.
+ * stores none; then writes them under `dir` with random names, flushed to disk before this returns
+ * (so before the caller answers 2xx). Returns the stored names and sizes, in order.
  * Errors are problem details with the photo's index in `errors[].path` (`/photos/<i>`).
  */
+export interface StoredImage {
+  name: string;
+  width: number;
+  height: number;
+}
+
 export async function storeImages(
   dir: string,
   files: Buffer[],
   limits: Limits = imageLimits,
-): Promise<string[]> {
+): Promise<StoredImage[]> {
   const ready = [];
   for (const [i, bytes] of files.entries()) {
     try {
@@ -29,18 +35,21 @@ export async function storeImages(
     }
   }
   await mkdir(dir, { recursive: true });
-  const names: string[] = [];
+  const stored: StoredImage[] = [];
   try {
     for (const img of ready) {
       const name = `${randomUUID()}.${img.ext}`;
       await writeFile(join(dir, name), img.bytes, { flag: 'wx', flush: true });
-      names.push(name);
+      stored.push({ name, width: img.width, height: img.height });
     }
   } catch (e) {
-    await removeImages(dir, names);
+    await removeImages(
+      dir,
+      stored.map((s) => s.name),
+    );
     throw e;
   }
-  return names;
+  return stored;
 }
 
 /** Removes stored photos, e.g. when the row that would name them was not written. */

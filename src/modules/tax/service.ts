@@ -296,7 +296,7 @@ export class TaxService {
   ) {
     if (!who.nationalId) throw AppError.badRequest('tax.national_id_required');
     const nationalId = who.nationalId;
-    const photos = await storeImages(uploadsDir, decodePhotos(input.photos));
+    const photos = (await storeImages(uploadsDir, decodePhotos(input.photos))).map((s) => s.name);
     // Photos first, so the row never names a file that is not there; gone again if the row is not.
     return this.db
       .transaction(async (tx) => {
