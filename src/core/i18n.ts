@@ -82,6 +82,16 @@ const messages: Messages = {
     th: 'มีสิ่งปลูกสร้างอื่นในแปลงนี้ใช้หมายเลขนี้แล้ว',
     en: 'Another building on this parcel has this number',
   },
+  'photo.not_image': {
+    th: 'ไฟล์นี้ไม่ใช่รูปภาพ JPEG, PNG, WebP หรือ HEIC',
+    en: 'The file is not a JPEG, PNG, WebP or HEIC image',
+  },
+  'photo.too_large': { th: 'รูปภาพมีขนาดไฟล์ใหญ่เกินกำหนด', en: 'The photo file is too large' },
+  'photo.too_many_pixels': {
+    th: 'รูปภาพมีความละเอียดสูงเกินกำหนด',
+    en: 'The photo has too many pixels',
+  },
+  'photo.damaged': { th: 'ไฟล์รูปภาพเสียหาย อ่านไม่ได้', en: 'The photo file is damaged and cannot be read' },
   'tax.rates_missing': { th: 'ยังไม่มีอัตราภาษีของปีนี้', en: 'There is no rate table for this tax year' },
   'tax.bill_not_payable': { th: 'ใบแจ้งภาษีนี้ไม่ต้องชำระแล้ว', en: 'This bill is not payable' },
   'tax.instalments_not_allowed': {
@@ -89,10 +99,6 @@ const messages: Messages = {
     en: 'This bill cannot be paid in instalments (only unpaid land and building tax of 3,000 baht or more)',
   },
   'tax.instalments_exist': { th: 'ใบแจ้งนี้แบ่งงวดไว้แล้ว', en: 'This bill already has instalments' },
-  'tax.photo_invalid': {
-    th: 'รูปภาพไม่ถูกต้องหรือมีขนาดใหญ่เกินไป',
-    en: 'A photo is not a valid image or is too large',
-  },
   'tax.national_id_required': {
     th: 'กรุณาเพิ่มเลขประจำตัวประชาชนในบัญชีของคุณก่อนยื่นแบบ',
     en: 'Add your national ID to your account before filing',

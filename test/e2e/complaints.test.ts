@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseUrl, launch, newPage, phone, seriousViolations } from './browser.ts';
 
@@ -60,6 +61,11 @@ describe('You Pee (อยู่พี่) on a phone', () => {
   });
 
   it('a signed-in citizen reports without a contact and finds it under "my reports"', async () => {
+    // A phone photo taken sideways (EXIF orientation 6); the server stores it upright.
+    const photo = await sharp({ create: { width: 80, height: 40, channels: 3, background: '#556677' } })
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
     const { context, page } = await newPage(browser, phone);
     await page.goto('/signin');
     await page.getByLabel(/อีเมล/).fill('citizen@demo.local');
@@ -72,6 +78,23 @@ describe('You Pee (อยู่พี่) on a phone', () => {
     expect(await form.getByLabel('หมายเลขโทรศัพท์มือถือ').count()).toBe(0);
     await form.getByLabel('ปัญหาประเภทใด').selectOption('street-light');
     await form.getByLabel('รายละเอียดของปัญหา').fill('ไฟถนนดับทั้งซอย');
+    // Six photos are refused at once, and said so.
+    const photos = form.getByLabel('รูปถ่ายปัญหา (ไม่บังคับ)');
+    expect(await photos.getAttribute('accept')).toContain('image/*');
+    const file = (name: string, buffer: Buffer) => ({ name, mimeType: 'image/jpeg', buffer });
+    await photos.setInputFiles(Array.from({ length: 6 }, (_, i) => file(`p${i}.jpg`, photo)));
+    await form.getByRole('alert').getByText('ไม่เกิน 5 รูป').waitFor();
+    // A text file named .jpg passes the browser's look but the server reads its bytes.
+    await photos.setInputFiles([file('notes.jpg', Buffer.from('not a photo, just words'))]);
+    expect(await form.getByRole('img', { name: /notes\.jpg/ }).count()).toBe(1);
+    await form.getByLabel(/ละติจูด/).fill('16.43');
+    await form.getByLabel(/ลองจิจูด/).fill('102.83');
+    await form.locator('button[type="submit"]').click();
+    await form.getByRole('alert').getByText('ไฟล์นี้ไม่ใช่รูปภาพ', { exact: false }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await form.getByRole('button', { name: 'เอารูปที่ 1 ออก' }).click();
+    await photos.setInputFiles([file('pothole.jpg', photo)]);
+    await form.getByRole('img', { name: /pothole\.jpg/ }).waitFor();
     // Typed by hand: a point in Bangkok is refused beside the field before anything is sent.
     await form.getByLabel(/ละติจูด/).fill('13.75');
     await form.getByLabel(/ลองจิจูด/).fill('100.5');
@@ -82,6 +105,17 @@ describe('You Pee (อยู่พี่) on a phone', () => {
     await form.locator('button[type="submit"]').click();
     const ref = (await page.getByTestId('complaint-reference').innerText()).trim();
     await page.getByTestId('my-complaints').getByRole('link', { name: ref }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // The status page shows the stored photo to its reporter: upright (40 × 80), loaded.
+    await page.getByTestId('my-complaints').getByRole('link', { name: ref }).click();
+    await page.waitForURL(`**/complaints/${ref}`);
+    const thumb = page.getByTestId('status-photos').getByRole('img', { name: 'รูปจากผู้แจ้ง รูปที่ 1' });
+    await thumb.waitFor();
+    await expect
+      .poll(() => thumb.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]))
+      .toEqual([40, 80]);
+    await page.screenshot({ path: 'test-results/complaints-photo-phone.png', fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });

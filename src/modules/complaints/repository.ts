@@ -255,13 +255,15 @@ export class ComplaintsRepository {
       actorId: string | null;
       actorLabel: string | null;
     },
-  ): Promise<void> {
-    await this.db.rows(
+  ): Promise<string> {
+    const [row] = await this.db.rows<{ id: string }>(
       sql`INSERT INTO complaints_events (request_id, kind, from_status, to_status, note, public, detail, actor_id, actor_label)
         VALUES (${e.requestId}, ${e.kind}, ${e.fromStatus ?? null}, ${e.toStatus ?? null}, ${e.note ?? null}, ${e.public},
-          ${JSON.stringify(e.detail ?? {})}::jsonb, ${e.actorId}, ${e.actorLabel})`,
+          ${JSON.stringify(e.detail ?? {})}::jsonb, ${e.actorId}, ${e.actorLabel})
+        RETURNING id::text`,
       on,
     );
+    return row.id;
   }
 
   async setStatus(on: Executor, id: string, status: Status): Promise<void> {

@@ -1,7 +1,13 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { AppError } from '../../core/errors.ts';
+import { photosBodyLimit } from '../../core/media/schema.ts';
+import { storedName } from '../../core/media/store.ts';
 import type { Priority } from './domain.ts';
 import { aftercareRoutes } from './routes-aftercare.ts';
+import { photosDir } from './photos.ts';
 import {
   AssignBody,
   CategorySchema,
@@ -11,9 +17,11 @@ import {
   NoteBody,
   type NoteInput,
   PageQuery,
+  PhotoParam,
   PriorityBody,
   PublicRequestSchema,
   type QueueInput,
+  QueueItemSchema,
   QueueQuery,
   RefParam,
   RequestDetailSchema,
@@ -46,7 +54,8 @@ type Ref = { reference: string };
 
 /** "You Pee" for citizens and staff: thin routes over ComplaintsService. */
 export async function complaintsRoutes(app: FastifyInstance) {
-  const service = new ComplaintsService(app.db);
+  const photos = photosDir(app.config.DATA_DIR);
+  const service = new ComplaintsService(app.db, photos);
   await aftercareRoutes(app, service);
 
   app.get(
@@ -65,6 +74,7 @@ export async function complaintsRoutes(app: FastifyInstance) {
         access: 'public',
         rateLimit: { max: anonymousReportsPerHour, timeWindow: '1 hour' },
       },
+      bodyLimit: photosBodyLimit,
       schema: {
         tags,
         summary:
@@ -116,6 +126,30 @@ export async function complaintsRoutes(app: FastifyInstance) {
       },
     },
     (request) => service.get((request.params as Ref).reference, request.principal, request.actor()),
+  );
+
+  app.get(
+    '/requests/:reference/photos/:id',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'A photo of a complaint (its reporter, and the staff who may read it; not public)',
+        params: PhotoParam,
+      },
+    },
+    async (request, reply) => {
+      const { reference, id } = request.params as { reference: string; id: string };
+      const name = await service.photoFile(reference, id, request.principal!, request.actor());
+      // Only names made by storeImages are joined into a path.
+      if (!storedName.test(name)) throw AppError.notFound();
+      return reply
+        .type('image/jpeg')
+        .header('cache-control', 'private, max-age=3600')
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', 'inline')
+        .send(await readFile(join(photos, name)));
+    },
   );
 
   app.get(
@@ -174,7 +208,7 @@ export async function complaintsRoutes(app: FastifyInstance) {
         summary:
           "An office's queue, newest first (office staff: their own office; admins and executives: any)",
         querystring: QueueQuery,
-        response: { 200: Page(PublicRequestSchema) },
+        response: { 200: Page(QueueItemSchema) },
       },
     },
     (request) => service.queue(request.principal!, request.query as QueueInput),
@@ -184,9 +218,11 @@ export async function complaintsRoutes(app: FastifyInstance) {
     '/requests/:reference/transitions',
     {
       config: { access: staffWriters },
+      bodyLimit: photosBodyLimit,
       schema: {
         tags,
-        summary: 'Move a complaint to its next status, with a public or internal note (409 when not allowed)',
+        summary:
+          'Move a complaint to its next status, with a public or internal note and "after" photos (409 when not allowed)',
         params: RefParam,
         body: TransitionBody,
       },
@@ -204,7 +240,13 @@ export async function complaintsRoutes(app: FastifyInstance) {
     '/requests/:reference/notes',
     {
       config: { access: staffWriters },
-      schema: { tags, summary: 'Add a public or internal note', params: RefParam, body: NoteBody },
+      bodyLimit: photosBodyLimit,
+      schema: {
+        tags,
+        summary: 'Add a public or internal note, with photos',
+        params: RefParam,
+        body: NoteBody,
+      },
     },
     async (request, reply) =>
       reply

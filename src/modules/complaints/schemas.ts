@@ -1,5 +1,7 @@
 import { type Static, Type } from 'typebox';
+import { Photos } from '../../core/media/schema.ts';
 import { priorities, statuses } from './domain.ts';
+import { PhotoRefSchema } from './photos.ts';
 
 export const StatusSchema = Type.Enum(statuses);
 export const PrioritySchema = Type.Enum(priorities);
@@ -40,6 +42,8 @@ export const NewRequestBody = Type.Object(
     address: Type.Optional(Type.String({ maxLength: 500 })),
     /** Required when not signed in; never shown publicly. */
     contact: Type.Optional(ContactSchema),
+    /** Up to five photos of the problem; re-encoded without metadata, never public. */
+    photos: Type.Optional(Photos()),
   },
   { additionalProperties: false },
 );
@@ -85,6 +89,12 @@ export const PublicRequestSchema = Type.Object({
 });
 export type PublicRequest = Static<typeof PublicRequestSchema>;
 
+/** A request in a staff queue: the public view and its photos, for thumbnails. */
+export const QueueItemSchema = Type.Object({
+  ...PublicRequestSchema.properties,
+  photos: Type.Array(PhotoRefSchema),
+});
+
 /** What the reporter and the responsible staff see besides: the contact and the events they may read. */
 export const RequestDetailSchema = Type.Intersect([
   PublicRequestSchema,
@@ -98,6 +108,8 @@ export const RequestDetailSchema = Type.Intersect([
       }),
     ),
     events: Type.Array(EventSchema),
+    /** The reporter's and staff's photos; read each with GET …/photos/{id}. */
+    photos: Type.Optional(Type.Array(PhotoRefSchema)),
     nextStatuses: Type.Optional(Type.Array(StatusSchema)),
     ratingComment: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     /** For the reporter: whether they may rate now, and until when they may reopen. */
@@ -107,6 +119,10 @@ export const RequestDetailSchema = Type.Intersect([
 ]);
 
 export const RefParam = Type.Object({ reference: Reference }, { additionalProperties: false });
+export const PhotoParam = Type.Object(
+  { reference: Reference, id: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);
 
 export const NearbyQuery = Type.Object(
   { category: CategoryCode, lat: Latitude, lon: Longitude },
@@ -139,13 +155,19 @@ export const TransitionBody = Type.Object(
     note: Type.Optional(Type.String({ minLength: 1, maxLength: 4000 })),
     /** Whether the citizen sees the note; internal by default. */
     public: Type.Boolean({ default: false }),
+    /** "After" photos of the work. */
+    photos: Type.Optional(Photos()),
   },
   { additionalProperties: false },
 );
 export type TransitionInput = Static<typeof TransitionBody>;
 
 export const NoteBody = Type.Object(
-  { note: Type.String({ minLength: 1, maxLength: 4000 }), public: Type.Boolean() },
+  {
+    note: Type.String({ minLength: 1, maxLength: 4000 }),
+    public: Type.Boolean(),
+    photos: Type.Optional(Photos()),
+  },
   { additionalProperties: false },
 );
 export type NoteInput = Static<typeof NoteBody>;

@@ -16,6 +16,7 @@ import {
   type Status,
 } from './domain.ts';
 import { HolidaysRepository } from './holidays.ts';
+import { ComplaintPhotos } from './photos.ts';
 import { ComplaintsRepository, type RequestRow } from './repository.ts';
 import type { NewRequest, NoteInput, PublicRequest, QueueInput, TransitionInput } from './schemas.ts';
 import { aftercareFor } from './sla.ts';
@@ -45,10 +46,16 @@ export class ComplaintsService {
   private readonly org: OrgRepository;
   private readonly context: ContextService;
   readonly holidays: HolidaysRepository;
+  readonly photos: ComplaintPhotos;
 
-  constructor(private readonly db: Db) {
+  /** `photosDir`: where photos are stored; without it, a request with photos is refused. */
+  constructor(
+    private readonly db: Db,
+    photosDir?: string,
+  ) {
     this.repo = new ComplaintsRepository(db);
     this.holidays = new HolidaysRepository(db);
+    this.photos = new ComplaintPhotos(db, photosDir);
     this.org = new OrgRepository(db);
     this.context = contextService(db);
   }
@@ -85,7 +92,8 @@ export class ComplaintsService {
 
   /**
    * Files a request: the category picks the office, the point picks the zone and community. Nothing is
-   * stored unless all of it is: the request, its first event, the audit row and the published entity.
+   * stored unless all of it is: the photos, the request, its first event, the audit row and the
+   * published entity.
    */
   async create(input: NewRequest, reporter: Reporter, actor: Actor): Promise<RequestRow> {
     const category = await this.repo.category(input.category);
@@ -100,49 +108,61 @@ export class ComplaintsService {
         'complaints.outside_municipality',
         `${input.lat}, ${input.lon} is outside Khon Kaen City Municipality; report it to the local authority of that place`,
       );
-    return this.db.transaction(async (tx) => {
-      const reference = formatReference(
-        buddhistYear(reporter.createdAt ? new Date(reporter.createdAt) : new Date()),
-        await this.repo.nextNumber(tx),
-      );
-      const id = await this.repo.insert(tx, {
-        reference,
-        category: category.code,
-        officeId: category.officeId,
-        description: input.description,
-        lat: input.lat,
-        lon: input.lon,
-        address: input.address ?? null,
-        zoneId: place.zone.id,
-        communityId: place.community?.id ?? null,
-        reporterId: reporter.userId,
-        contactName: contact.name ?? null,
-        contactEmail: contact.email?.toLowerCase() ?? null,
-        contactPhone: contact.phone ?? null,
-        source: reporter.source ?? 'web',
-        integratorId: reporter.integratorId ?? null,
-        synthetic: reporter.synthetic ?? false,
-        createdAt: reporter.createdAt,
-      });
-      await this.holidays.setDue(tx, id);
-      await this.repo.addEvent(tx, {
-        requestId: id,
-        kind: 'created',
-        toStatus: 'received',
-        public: true,
-        actorId: actor.id,
-        actorLabel: null,
-      });
-      await audit(tx, actor, {
-        action: 'complaints.request.create',
-        resourceType: 'complaints.request',
-        resourceId: reference,
-        detail: { category: category.code, source: reporter.source ?? 'web', anonymous: !reporter.userId },
-      });
-      const row = (await this.repo.byReference(reference, tx))!;
-      await this.publish(tx, row);
-      return row;
-    });
+    return this.photos.withStored(input.photos, (photos) =>
+      this.db.transaction(async (tx) => {
+        const reference = formatReference(
+          buddhistYear(reporter.createdAt ? new Date(reporter.createdAt) : new Date()),
+          await this.repo.nextNumber(tx),
+        );
+        const id = await this.repo.insert(tx, {
+          reference,
+          category: category.code,
+          officeId: category.officeId,
+          description: input.description,
+          lat: input.lat,
+          lon: input.lon,
+          address: input.address ?? null,
+          zoneId: place.zone.id,
+          communityId: place.community?.id ?? null,
+          reporterId: reporter.userId,
+          contactName: contact.name ?? null,
+          contactEmail: contact.email?.toLowerCase() ?? null,
+          contactPhone: contact.phone ?? null,
+          source: reporter.source ?? 'web',
+          integratorId: reporter.integratorId ?? null,
+          synthetic: reporter.synthetic ?? false,
+          createdAt: reporter.createdAt,
+        });
+        await this.holidays.setDue(tx, id);
+        const eventId = await this.repo.addEvent(tx, {
+          requestId: id,
+          kind: 'created',
+          toStatus: 'received',
+          public: true,
+          actorId: actor.id,
+          actorLabel: null,
+        });
+        await this.photos.insert(
+          tx,
+          { requestId: id, eventId, kind: 'report', uploadedBy: reporter.userId },
+          photos,
+        );
+        await audit(tx, actor, {
+          action: 'complaints.request.create',
+          resourceType: 'complaints.request',
+          resourceId: reference,
+          detail: {
+            category: category.code,
+            source: reporter.source ?? 'web',
+            anonymous: !reporter.userId,
+            photos: photos.length,
+          },
+        });
+        const row = (await this.repo.byReference(reference, tx))!;
+        await this.publish(tx, row);
+        return row;
+      }),
+    );
   }
 
   /** Publishes the request to the context broker: where, what, how far along — never who. */
@@ -232,11 +252,33 @@ export class ComplaintsService {
       });
     return {
       ...view,
+      photos: await this.photos.list(r.id),
       contact: { name: r.contactName, email: r.contactEmail, phone: r.contactPhone, account: r.reporterId },
       ...(this.canWork(viewer, r) ? { nextStatuses: [...nextStatuses(r.status)] } : {}),
       ratingComment: r.ratingComment,
       ...(own ? aftercareFor(r) : {}),
     };
+  }
+
+  /**
+   * The stored file of one photo, for those who may read the whole request: its reporter and the
+   * staff who work it (and executives). Photos are not public: they may show people, plates, homes.
+   * Anyone else is told it does not exist. Staff reads are audited.
+   */
+  async photoFile(reference: string, photoId: string, viewer: Principal, actor: Actor) {
+    const r = await this.load(reference);
+    const own = r.reporterId === viewer.userId;
+    if (!own && !this.canReadAll(viewer, r)) throw AppError.notFound();
+    const file = await this.photos.file(r.id, photoId);
+    if (!file) throw AppError.notFound();
+    if (!own)
+      await audit(this.db.orm, actor, {
+        action: 'complaints.photo.read',
+        resourceType: 'complaints.request',
+        resourceId: r.reference,
+        detail: { photo: photoId },
+      });
+    return file;
   }
 
   async mine(userId: string, page: number, pageSize: number) {
@@ -299,7 +341,13 @@ export class ComplaintsService {
       limit: q.pageSize,
       offset: (q.page - 1) * q.pageSize,
     });
-    return { items: items.map((r) => this.publicView(r)), total, page: q.page, pageSize: q.pageSize };
+    const photos = await this.photos.byRequests(items.map((r) => r.id));
+    return {
+      items: items.map((r) => ({ ...this.publicView(r), photos: photos.get(r.id) ?? [] })),
+      total,
+      page: q.page,
+      pageSize: q.pageSize,
+    };
   }
 
   /** Runs a staff change on a locked request the caller answers for, then republishes it. */
@@ -318,56 +366,70 @@ export class ComplaintsService {
   }
 
   transition(reference: string, input: TransitionInput, p: Principal, actor: Actor) {
-    return this.change(reference, p, async (tx, r) => {
-      const to = input.to as Status;
-      if (!canTransition(r.status, to))
-        throw AppError.conflict(
-          'complaints.illegal_transition',
-          `cannot go from ${r.status} to ${to}; allowed: ${nextStatuses(r.status).join(', ') || 'none'}`,
+    return this.photos.withStored(input.photos, (photos) =>
+      this.change(reference, p, async (tx, r) => {
+        const to = input.to as Status;
+        if (!canTransition(r.status, to))
+          throw AppError.conflict(
+            'complaints.illegal_transition',
+            `cannot go from ${r.status} to ${to}; allowed: ${nextStatuses(r.status).join(', ') || 'none'}`,
+          );
+        if (needsPublicNote.includes(to) && (!input.note || !input.public))
+          throw AppError.badRequest('complaints.reason_required', `moving to ${to} needs a public note`);
+        await this.repo.setStatus(tx, r.id, to);
+        await this.holidays.onStatus(tx, r.id, r.status, to);
+        const eventId = await this.repo.addEvent(tx, {
+          requestId: r.id,
+          kind: 'status',
+          fromStatus: r.status,
+          toStatus: to,
+          note: input.note ?? null,
+          public: input.note ? input.public : true,
+          actorId: p.userId,
+          actorLabel: p.displayName,
+        });
+        await this.photos.insert(
+          tx,
+          { requestId: r.id, eventId, kind: 'after', uploadedBy: p.userId },
+          photos,
         );
-      if (needsPublicNote.includes(to) && (!input.note || !input.public))
-        throw AppError.badRequest('complaints.reason_required', `moving to ${to} needs a public note`);
-      await this.repo.setStatus(tx, r.id, to);
-      await this.holidays.onStatus(tx, r.id, r.status, to);
-      await this.repo.addEvent(tx, {
-        requestId: r.id,
-        kind: 'status',
-        fromStatus: r.status,
-        toStatus: to,
-        note: input.note ?? null,
-        public: input.note ? input.public : true,
-        actorId: p.userId,
-        actorLabel: p.displayName,
-      });
-      await audit(tx, actor, {
-        action: 'complaints.request.transition',
-        resourceType: 'complaints.request',
-        resourceId: r.reference,
-        detail: { from: r.status, to },
-      });
-      return { reference: r.reference, status: to };
-    });
+        await audit(tx, actor, {
+          action: 'complaints.request.transition',
+          resourceType: 'complaints.request',
+          resourceId: r.reference,
+          detail: { from: r.status, to, photos: photos.length },
+        });
+        return { reference: r.reference, status: to };
+      }),
+    );
   }
 
   addNote(reference: string, input: NoteInput, p: Principal, actor: Actor) {
-    return this.change(reference, p, async (tx, r) => {
-      await this.repo.addEvent(tx, {
-        requestId: r.id,
-        kind: 'note',
-        note: input.note,
-        public: input.public,
-        actorId: p.userId,
-        actorLabel: p.displayName,
-      });
-      await this.repo.touch(tx, r.id);
-      await audit(tx, actor, {
-        action: 'complaints.request.note',
-        resourceType: 'complaints.request',
-        resourceId: r.reference,
-        detail: { public: input.public },
-      });
-      return { reference: r.reference };
-    });
+    return this.photos.withStored(input.photos, (photos) =>
+      this.change(reference, p, async (tx, r) => {
+        const eventId = await this.repo.addEvent(tx, {
+          requestId: r.id,
+          kind: 'note',
+          note: input.note,
+          public: input.public,
+          actorId: p.userId,
+          actorLabel: p.displayName,
+        });
+        await this.photos.insert(
+          tx,
+          { requestId: r.id, eventId, kind: 'after', uploadedBy: p.userId },
+          photos,
+        );
+        await this.repo.touch(tx, r.id);
+        await audit(tx, actor, {
+          action: 'complaints.request.note',
+          resourceType: 'complaints.request',
+          resourceId: r.reference,
+          detail: { public: input.public, photos: photos.length },
+        });
+        return { reference: r.reference };
+      }),
+    );
   }
 
   reassign(reference: string, officeCode: string, note: string | undefined, p: Principal, actor: Actor) {

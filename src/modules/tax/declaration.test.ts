@@ -71,12 +71,12 @@ describe('signboard declaration (ภ.ป.1)', () => {
       ]),
     });
     expect(fake.status).toBe(400);
-    expect(fake.body.code).toBe('tax.photo_invalid');
+    expect(fake.body.code).toBe('photo.not_image');
     const many = await t.json({
       method: 'POST',
       url: '/api/tax/declarations',
       headers: citizen,
-      payload: sign(Array(4).fill({ contentType: 'image/png', data: png })),
+      payload: sign(Array(6).fill({ contentType: 'image/png', data: png })),
     });
     expect(many.status).toBe(400);
     await t.app.inject({
@@ -132,9 +132,10 @@ describe('reviewing declarations', () => {
       headers: citizen,
     });
     expect(own.statusCode).toBe(200);
-    expect(own.headers['content-type']).toBe('image/png');
-    expect(own.rawPayload.toString('latin1')).not.toContain('Somchai');
-    expect(own.rawPayload).toEqual(clean);
+    // Re-encoded from pixels: a JPEG with none of the upload's chunks.
+    expect(own.headers['content-type']).toBe('image/jpeg');
+    expect(own.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+    expect(own.rawPayload.toString('latin1')).not.toMatch(/Somchai|GPS/);
     expect(
       (await t.app.inject({ method: 'GET', url: `/api/tax/declarations/${id}/photos/2`, headers: citizen }))
         .statusCode,
@@ -170,7 +171,7 @@ describe('reviewing declarations', () => {
       payload: sign([{ contentType: 'image/png', data: clean.subarray(0, 40).toString('base64') }]),
     });
     expect(broken.status).toBe(400);
-    expect(broken.body.code).toBe('tax.photo_invalid');
+    expect(broken.body.code).toBe('photo.damaged');
 
     const blank = await t.json({
       method: 'POST',

@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
+import { maxPhotos, photosBodyLimit } from '../../core/media/schema.ts';
+import { storedName } from '../../core/media/store.ts';
 import { readers, revenue, tags, xlsxType } from './access.ts';
 import {
   AppraisalRow,
@@ -106,8 +108,8 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
     '/declarations',
     {
       config: { access: 'citizen' },
-      bodyLimit: 14 * 1024 * 1024,
-      schema: { tags, summary: 'Declare a signboard (ภ.ป.1) with up to three photos', body: DeclarationBody },
+      bodyLimit: photosBodyLimit,
+      schema: { tags, summary: 'Declare a signboard (ภ.ป.1) with up to five photos', body: DeclarationBody },
     },
     async (request, reply) => {
       const p = request.principal!;
@@ -188,7 +190,7 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
         tags,
         summary: 'A photo of a declared signboard (its declarant, or finance staff)',
         params: Type.Object(
-          { id: Type.String({ format: 'uuid' }), n: Type.Integer({ minimum: 1, maximum: 3 }) },
+          { id: Type.String({ format: 'uuid' }), n: Type.Integer({ minimum: 1, maximum: maxPhotos }) },
           { additionalProperties: false },
         ),
       },
@@ -214,8 +216,8 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
           detail: { n },
         });
       }
-      // Stored names are random UUIDs made by storePhotos; anything else is not served.
-      const match = /^[0-9a-f-]{36}\.(jpg|png|webp)$/.exec(name);
+      // Stored names are random UUIDs made by storeImages; anything else is not served.
+      const match = storedName.exec(name);
       if (!match) throw AppError.notFound();
       return reply
         .type(photoTypes[match[1]])

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Photos } from '../../core/media/schema.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const TaxId = Type.String({
@@ -147,7 +148,7 @@ export const YearParam = Type.Object(
 );
 export const IdParam = Type.Object({ id: Uuid }, { additionalProperties: false });
 
-/** ภ.ป.1: a citizen declares a signboard, with up to three photos (base64, JPEG/PNG/WebP, ≤ 3 MB each). */
+/** ภ.ป.1: a citizen declares a signboard, with up to five photos (base64 JPEG/PNG/WebP/HEIC; see core/media). */
 export const DeclarationBody = Type.Object(
   {
     widthCm: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
@@ -156,24 +157,7 @@ export const DeclarationBody = Type.Object(
     moving: Type.Boolean(),
     text: Type.String({ minLength: 1, maxLength: 1000 }),
     location: Type.Optional(Point),
-    photos: Type.Array(
-      Type.Object(
-        {
-          contentType: Type.Union([
-            Type.Literal('image/jpeg'),
-            Type.Literal('image/png'),
-            Type.Literal('image/webp'),
-          ]),
-          data: Type.String({
-            contentEncoding: 'base64',
-            maxLength: 4_200_000,
-            pattern: '^[A-Za-z0-9+/]+={0,2}$',
-          }),
-        },
-        { additionalProperties: false },
-      ),
-      { minItems: 1, maxItems: 3 },
-    ),
+    photos: Photos(1),
   },
   { additionalProperties: false },
 );

@@ -2,11 +2,12 @@ import { type Actor, audit } from '../../core/audit/audit.ts';
 import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
+import { decodePhotos } from '../../core/media/schema.ts';
+import { removeImages, storeImages } from '../../core/media/store.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import { lateCharges } from './assessment.ts';
 import { type AssessmentTiming, runAssessment } from './assessment-run.ts';
 import { Payments } from './payments.ts';
-import { storePhotos } from './photos.ts';
 import { billPaymentPayload } from './promptpay.ts';
 import { instalmentRule, landBuildingLate, signLate } from './rates.ts';
 import { checkUses, RegisterEditor } from './register-edits.ts';
@@ -115,25 +116,31 @@ export class TaxService {
   ) {
     if (!who.nationalId) throw AppError.badRequest('tax.national_id_required');
     const nationalId = who.nationalId;
-    const photos = await storePhotos(uploadsDir, input.photos);
-    return this.db.transaction(async (tx) => {
-      const ownerId =
-        (await this.repo.ownerIdByTaxId(nationalId, tx)) ??
-        (await this.repo.insertOwner(tx, { kind: 'person', taxId: nationalId, name: who.displayName }));
-      const id = await this.repo.insertDeclaredSign(tx, {
-        ...input,
-        ownerId,
-        declaredBy: who.userId,
-        photos,
+    const photos = (await storeImages(uploadsDir, decodePhotos(input.photos))).map((s) => s.name);
+    // Photos first, so the row never names a file that is not there; gone again if the row is not.
+    return this.db
+      .transaction(async (tx) => {
+        const ownerId =
+          (await this.repo.ownerIdByTaxId(nationalId, tx)) ??
+          (await this.repo.insertOwner(tx, { kind: 'person', taxId: nationalId, name: who.displayName }));
+        const id = await this.repo.insertDeclaredSign(tx, {
+          ...input,
+          ownerId,
+          declaredBy: who.userId,
+          photos,
+        });
+        await audit(tx, actor, {
+          action: 'tax.sign.declare',
+          resourceType: 'tax.sign',
+          resourceId: id,
+          detail: { photos: photos.length },
+        });
+        return { id, status: 'declared' as const };
+      })
+      .catch(async (e) => {
+        await removeImages(uploadsDir, photos);
+        throw e;
       });
-      await audit(tx, actor, {
-        action: 'tax.sign.declare',
-        resourceType: 'tax.sign',
-        resourceId: id,
-        detail: { photos: photos.length },
-      });
-      return { id, status: 'declared' as const };
-    });
   }
 
   acceptDeclaration(id: string, actor: Actor) {

@@ -67,14 +67,16 @@ describe('signboard declaration form check', () => {
     });
   });
 
-  it('takes one to three JPEG, PNG or WebP photos of at most 3 MB', () => {
+  it('takes one to five JPEG, PNG, WebP or HEIC photos of at most 12 MB', () => {
     const photo = good.photos[0];
     const errorOf = (photos: DeclarationInput['photos']) => {
       const r = checkDeclaration({ ...good, photos });
       return 'errors' in r ? r.errors['/photos'] : undefined;
     };
-    expect(errorOf([photo, photo, photo])).toBeUndefined();
-    expect(errorOf([photo, photo, photo, photo])).toBe('tax.declare.errors.photoCount');
+    expect(errorOf([photo, photo, photo, photo, photo])).toBeUndefined();
+    expect(errorOf(Array(6).fill(photo))).toBe('tax.declare.errors.photoCount');
+    expect(errorOf([{ ...photo, type: 'image/heic' }])).toBeUndefined();
+    expect(errorOf([{ ...photo, name: 'IMG_0001.HEIC', type: '' }])).toBeUndefined();
     expect(errorOf([{ ...photo, type: 'image/gif' }])).toBe('tax.declare.errors.photoType');
     expect(errorOf([{ ...photo, type: '' }])).toBe('tax.declare.errors.photoType');
     expect(errorOf([{ ...photo, size: maxPhotoBytes + 1 }])).toBe('tax.declare.errors.photoSize');

@@ -1,3 +1,12 @@
+import { checkPhotos, type PhotoProblem } from './photos.ts';
+
+export { maxPhotoBytes, maxPhotos, photoAccept } from './photos.ts';
+
+const photoErrors: Record<PhotoProblem, string> = {
+  count: 'tax.declare.errors.photoCount',
+  type: 'tax.declare.errors.photoType',
+  size: 'tax.declare.errors.photoSize',
+};
 /** The signboard declaration (ภ.ป.1) form, checked before it is sent. The server checks everything again. */
 
 export interface DeclarationInput {
@@ -31,9 +40,6 @@ export interface DeclarationFields {
   location?: { lon: number; lat: number };
 }
 
-export const photoTypes = ['image/jpeg', 'image/png', 'image/webp'] as const;
-export const maxPhotoBytes = 3 * 1024 * 1024;
-export const maxPhotos = 3;
 const maxCm = 100_000;
 /** The area the platform serves (the server refuses a point outside it). */
 export const area = { lon: [102.7, 102.95], lat: [16.3, 16.55] } as const;
@@ -73,11 +79,10 @@ export function checkDeclaration(
   if (!text) errors['/text'] = 'form.errors.required';
   else if (text.length > 1000) errors['/text'] = 'tax.declare.errors.textLong';
   if (input.photos.length === 0) errors['/photos'] = 'tax.declare.errors.photoRequired';
-  else if (input.photos.length > maxPhotos) errors['/photos'] = 'tax.declare.errors.photoCount';
-  else if (input.photos.some((p) => !(photoTypes as readonly string[]).includes(p.type)))
-    errors['/photos'] = 'tax.declare.errors.photoType';
-  else if (input.photos.some((p) => p.size > maxPhotoBytes))
-    errors['/photos'] = 'tax.declare.errors.photoSize';
+  else {
+    const problem = checkPhotos(input.photos);
+    if (problem) errors['/photos'] = photoErrors[problem];
+  }
   if (input.location && !insideArea(input.location)) errors['/location'] = 'tax.declare.errors.outside';
   if (Object.keys(errors).length > 0) return { errors };
   return {

@@ -4,8 +4,10 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ProblemError } from '../../api.ts';
 import { formatDate } from '../../dates.ts';
+import { photoPayload } from '../../forms/photos.ts';
 import { useMe } from '../../session.ts';
 import { Button } from '../../ui/Button.tsx';
+import { PhotoPicker, PhotoThumbs, photoProblem } from '../../ui/PhotoPicker.tsx';
 import { Badge, Card, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Table } from '../../ui/Table.tsx';
 import { Checkbox, Select } from '../../ui/TextField.tsx';
@@ -18,7 +20,14 @@ import {
   StaffActions,
 } from './QueueExtras.tsx';
 import { useCategories } from './ReportPage.tsx';
-import { categoryName, type PublicRequest, type RequestDetail, type Status, statuses } from './types.ts';
+import {
+  categoryName,
+  photoUrls,
+  type QueueItem,
+  type RequestDetail,
+  type Status,
+  statuses,
+} from './types.ts';
 
 const pageSize = 25;
 const priorities = ['low', 'normal', 'high', 'urgent'] as const;
@@ -70,7 +79,7 @@ function Queue({ onOpen, anyOffice }: { onOpen: (reference: string) => void; any
         new URLSearchParams({ page: String(page + 1), pageSize: String(pageSize) }),
       );
       if (status) q.set('status', status);
-      return api<{ items: PublicRequest[]; total: number }>('GET', `/api/complaints/queue?${q}`);
+      return api<{ items: QueueItem[]; total: number }>('GET', `/api/complaints/queue?${q}`);
     },
     placeholderData: keepPreviousData,
   });
@@ -135,6 +144,16 @@ function Queue({ onOpen, anyOffice }: { onOpen: (reference: string) => void; any
               cell: (r) => t(`complaints.priority.${r.priority}`),
             },
             { key: 'zone', header: t('complaints.queue.zone'), cell: (r) => r.zone },
+            {
+              key: 'photos',
+              header: t('complaints.photos.title'),
+              cell: (r) => (
+                <PhotoThumbs
+                  urls={photoUrls(r.reference, r.photos.slice(0, 1))}
+                  alt={(n, kind) => t(`complaints.photos.${kind}`, { n })}
+                />
+              ),
+            },
             {
               key: 'age',
               header: t('complaints.queue.age'),
@@ -205,6 +224,10 @@ function Work({ reference, canWrite }: { reference: string; canWrite: boolean })
         <dt>{t('complaints.view.supporters')}</dt>
         <dd>{r.supporters}</dd>
       </dl>
+      <PhotoThumbs
+        urls={photoUrls(r.reference, r.photos)}
+        alt={(n, kind) => t(`complaints.photos.${kind}`, { n })}
+      />
       <h3>{t('complaints.history.title')}</h3>
       <ol data-testid="queue-history">
         {r.events.map((e) => (
@@ -273,12 +296,16 @@ function readNote(form: HTMLFormElement) {
   return { note: note || undefined, public: data.get('public') === 'on' };
 }
 
+const withPhotos = async <T extends object>(photos: File[], body: T) =>
+  photos.length ? { ...body, photos: await photoPayload(photos) } : body;
+
 function MoveForm({ request, onDone }: { request: RequestDetail; onDone: () => void }) {
   const { t } = useTranslation();
   const next = request.nextStatuses ?? [];
   const [to, setTo] = useState<string>('');
+  const [photos, setPhotos] = useState<File[]>([]);
   const move = useMutation({
-    mutationFn: (body: { to: string; note?: string; public: boolean }) =>
+    mutationFn: (body: { to: string; note?: string; public: boolean; photos?: unknown[] }) =>
       api('POST', `/api/complaints/requests/${encodeURIComponent(request.reference)}/transitions`, body),
     onSuccess: onDone,
   });
@@ -292,7 +319,14 @@ function MoveForm({ request, onDone }: { request: RequestDetail; onDone: () => v
       onSubmit={(e) => {
         e.preventDefault();
         const form = e.currentTarget;
-        move.mutate({ to: chosen, ...readNote(form) }, { onSuccess: () => form.reset() });
+        void withPhotos(photos, { to: chosen, ...readNote(form) }).then((body) =>
+          move.mutate(body, {
+            onSuccess: () => {
+              form.reset();
+              setPhotos([]);
+            },
+          }),
+        );
       }}
     >
       <h3>{t('complaints.queue.move')}</h3>
@@ -305,7 +339,13 @@ function MoveForm({ request, onDone }: { request: RequestDetail; onDone: () => v
         error={serverError(move.error, '/to', t)}
       />
       <NoteFields error={noteError} reasonNeeded={needsReason.includes(chosen as Status)} />
-      {move.isError && !noteError && <ErrorState error={move.error} />}
+      <PhotoPicker
+        label={t('complaints.photos.staffLabel')}
+        files={photos}
+        onChange={setPhotos}
+        error={photoProblem(move.error)}
+      />
+      {move.isError && !noteError && !photoProblem(move.error) && <ErrorState error={move.error} />}
       <Button type="submit" disabled={move.isPending}>
         {t('complaints.queue.moveSubmit')}
       </Button>
@@ -315,8 +355,9 @@ function MoveForm({ request, onDone }: { request: RequestDetail; onDone: () => v
 
 function NoteForm({ reference, onDone }: { reference: string; onDone: () => void }) {
   const { t } = useTranslation();
+  const [photos, setPhotos] = useState<File[]>([]);
   const add = useMutation({
-    mutationFn: (body: { note?: string; public: boolean }) =>
+    mutationFn: (body: { note?: string; public: boolean; photos?: unknown[] }) =>
       api('POST', `/api/complaints/requests/${encodeURIComponent(reference)}/notes`, body),
     onSuccess: onDone,
   });
@@ -328,12 +369,25 @@ function NoteForm({ reference, onDone }: { reference: string; onDone: () => void
       onSubmit={(e) => {
         e.preventDefault();
         const form = e.currentTarget;
-        add.mutate(readNote(form), { onSuccess: () => form.reset() });
+        void withPhotos(photos, readNote(form)).then((body) =>
+          add.mutate(body, {
+            onSuccess: () => {
+              form.reset();
+              setPhotos([]);
+            },
+          }),
+        );
       }}
     >
       <h3>{t('complaints.queue.addNote')}</h3>
       <NoteFields error={noteError} />
-      {add.isError && !noteError && <ErrorState error={add.error} />}
+      <PhotoPicker
+        label={t('complaints.photos.staffLabel')}
+        files={photos}
+        onChange={setPhotos}
+        error={photoProblem(add.error)}
+      />
+      {add.isError && !noteError && !photoProblem(add.error) && <ErrorState error={add.error} />}
       <Button type="submit" variant="secondary" disabled={add.isPending}>
         {t('complaints.queue.addNote')}
       </Button>

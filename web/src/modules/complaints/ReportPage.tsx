@@ -12,8 +12,10 @@ import {
   maxDescription,
   readReference,
 } from '../../forms/complaint.ts';
+import { photoPayload } from '../../forms/photos.ts';
 import { useMe } from '../../session.ts';
 import { Button } from '../../ui/Button.tsx';
+import { PhotoPicker, photoProblem } from '../../ui/PhotoPicker.tsx';
 import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Select, TextField } from '../../ui/TextField.tsx';
 import { useLocate } from '../../ui/useLocate.ts';
@@ -71,6 +73,7 @@ function ReportForm({ signedIn }: { signedIn: boolean }) {
   const [description, setDescription] = useState('');
   const [lat, setLat] = useState('');
   const [lon, setLon] = useState('');
+  const [photos, setPhotos] = useState<File[]>([]);
   const {
     state: locating,
     setState: setLocating,
@@ -86,6 +89,7 @@ function ReportForm({ signedIn }: { signedIn: boolean }) {
       setDescription('');
       setLat('');
       setLon('');
+      setPhotos([]);
       setLocating('idle');
       formRef.current?.reset();
       void client.invalidateQueries({ queryKey: ['complaints', 'mine'] });
@@ -98,7 +102,9 @@ function ReportForm({ signedIn }: { signedIn: boolean }) {
     return server?.fieldError(path);
   };
 
-  function submit(event: React.FormEvent<HTMLFormElement>) {
+  const photoError = photoProblem(send.error);
+
+  async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
@@ -123,7 +129,7 @@ function ReportForm({ signedIn }: { signedIn: boolean }) {
       return;
     }
     setLocal({});
-    send.mutate(checked.body);
+    send.mutate(photos.length ? { ...checked.body, photos: await photoPayload(photos) } : checked.body);
   }
 
   const left = descriptionLeft(description);
@@ -220,6 +226,12 @@ function ReportForm({ signedIn }: { signedIn: boolean }) {
             error={fieldError('/address')}
           />
         </fieldset>
+        <PhotoPicker
+          label={t('complaints.photos.label')}
+          files={photos}
+          onChange={setPhotos}
+          error={photoError}
+        />
         {!signedIn && (
           <fieldset className="contact">
             <legend>{t('complaints.report.contact')}</legend>
@@ -248,7 +260,7 @@ function ReportForm({ signedIn }: { signedIn: boolean }) {
             />
           </fieldset>
         )}
-        {send.isError && <ErrorState error={send.error} />}
+        {send.isError && !photoError && <ErrorState error={send.error} />}
         <Button type="submit" disabled={send.isPending || !categories.data}>
           {send.isPending ? t('complaints.report.sending') : t('complaints.report.submit')}
         </Button>

@@ -4,10 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { api, ProblemError } from '../../api.ts';
 import { formatDate } from '../../dates.ts';
 import { readReference } from '../../forms/complaint.ts';
+import { PhotoThumbs } from '../../ui/PhotoPicker.tsx';
 import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Aftercare } from './Aftercare.tsx';
 import { useCategories } from './ReportPage.tsx';
-import { categoryName, type RequestDetail, type RequestEvent } from './types.ts';
+import { categoryName, photoUrls, type RequestDetail, type RequestEvent } from './types.ts';
 
 /** One public line of a request's history. */
 function eventText(e: RequestEvent, t: (key: string, o?: Record<string, unknown>) => string): string {
@@ -96,6 +97,16 @@ export function ComplaintStatusPage() {
           <dt>{t('complaints.view.supporters')}</dt>
           <dd>{r.supporters}</dd>
         </dl>
+        {r.photos && r.photos.length > 0 && (
+          <section data-testid="status-photos">
+            <h2>{t('complaints.photos.title')}</h2>
+            <p className="hint">{t('complaints.photos.notPublic')}</p>
+            <PhotoThumbs
+              urls={photoUrls(r.reference, r.photos)}
+              alt={(n, kind) => t(`complaints.photos.${kind}`, { n })}
+            />
+          </section>
+        )}
       </Card>
       <Aftercare request={r} />
       <Card>

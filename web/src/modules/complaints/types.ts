@@ -74,8 +74,27 @@ export interface RequestEvent {
   at: string;
 }
 
+export interface PhotoRef {
+  id: string;
+  kind: 'report' | 'after';
+  width: number;
+  height: number;
+  at: string;
+}
+
+/** Photos are served only to the reporter and the staff who may read the request. */
+export const photoUrls = (reference: string, photos: PhotoRef[] | undefined) =>
+  (photos ?? []).map((p) => ({ ...p, url: `/api/complaints/requests/${reference}/photos/${p.id}` }));
+
+/** A row of a staff queue: the public view and its photos. */
+export interface QueueItem extends PublicRequest {
+  photos: PhotoRef[];
+}
+
 export interface RequestDetail extends PublicRequest {
   events: RequestEvent[];
+  /** For the reporter and the responsible staff. */
+  photos?: PhotoRef[];
   /** For the reporter and the responsible staff. */
   contact?: { name: string | null; email: string | null; phone: string | null; account: string | null };
   /** For staff who may work on it: where it may go next. */

@@ -8,8 +8,9 @@ import {
   type DeclarationErrors,
   type DeclarationField,
   insideArea,
-  photoTypes,
+  photoAccept,
 } from '../../forms/declaration.ts';
+import { photoPayload } from '../../forms/photos.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Table } from '../../ui/Table.tsx';
@@ -71,16 +72,6 @@ function RadioGroup({
   );
 }
 
-/** The file as base64, without the data-URL prefix. */
-function base64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(file);
-  });
-}
-
 /** ภ.ป.1: a signed-in citizen declares a signboard from their phone, with photos and (optionally) where it is. */
 export function DeclarationForm() {
   const { t } = useTranslation();
@@ -138,9 +129,7 @@ export function DeclarationForm() {
       return;
     }
     setLocal({});
-    const photos = await Promise.all(
-      files.map(async (f) => ({ contentType: f.type, data: await base64(f) })),
-    );
+    const photos = await photoPayload(files);
     send.mutate({ ...checked.fields, photos });
   }
 
@@ -187,7 +176,7 @@ export function DeclarationForm() {
           name="photos"
           type="file"
           multiple
-          accept={photoTypes.join(',')}
+          accept={photoAccept}
           error={fieldError('/photos')}
         />
         <div className="field">
