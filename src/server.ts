@@ -12,8 +12,8 @@ import { type Broker, startBroker } from './core/mqtt/broker.ts';
 import { choosePort } from './core/net.ts';
 import { modules as registered } from './modules/index.ts';
 import { contextService } from './platform/context/service.ts';
-import { RetentionJob } from './platform/devices/retention.ts';
 import { HealthSweep } from './platform/devices/health.ts';
+import { RetentionJob } from './platform/devices/retention.ts';
 import { IngestWorker } from './platform/ingestion/worker.ts';
 import { seedCity } from './seed.ts';
 

@@ -6,8 +6,8 @@ import { AppError } from '../../core/errors.ts';
 import { photosBodyLimit } from '../../core/media/schema.ts';
 import { storedName } from '../../core/media/store.ts';
 import type { Priority } from './domain.ts';
-import { aftercareRoutes } from './routes-aftercare.ts';
 import { photosDir } from './photos.ts';
+import { aftercareRoutes } from './routes-aftercare.ts';
 import {
   AssignBody,
   CategorySchema,
