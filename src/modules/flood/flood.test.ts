@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../core/audit/audit.ts';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
+import { contextService } from '../../platform/context/service.ts';
 import { DeviceRepository } from '../../platform/devices/repository.ts';
 import { floodModule } from './module.ts';
 import { seed } from './seed.ts';
@@ -71,11 +72,31 @@ describe('public stations', () => {
     expect((await t.json({ method: 'GET', url: `/api/flood/stations/${id}?hours=abc` })).status).toBe(400);
   });
 
-  it('publishes water-level stations to the context broker as FloodMonitoring', async () => {
-    const [row] = await t.db.rows<{ n: number }>(
-      sql`SELECT count(*)::int AS n FROM ctx_entities WHERE type LIKE '%FloodMonitoring'`,
-    );
-    expect(row.n).toBe(1);
+  it('publishes a water-level station as FloodMonitoring when its device’s reading is ingested', async () => {
+    const flood = async () =>
+      t.db.rows<{ data: string }>(
+        sql`SELECT to_jsonb(e)::text AS data FROM ctx_entities e WHERE type LIKE '%FloodMonitoring'`,
+      );
+    expect(await flood()).toHaveLength(0);
+    const devices = new DeviceRepository(t.db);
+    const deviceId = (await devices.deviceIdByEui('a84041000000f001'))!;
+    const at = new Date().toISOString();
+    // What the ingest worker does in one transaction: store the reading, write the device's entity.
+    await t.db.transaction(async (tx) => {
+      await devices.insertReadings(tx, [
+        { deviceId, observedAt: at, quantity: 'waterLevel', value: 2.1, fCnt: null },
+      ]);
+      await contextService(t.db).publish(tx, {
+        id: 'urn:ngsi-ld:Device:a84041000000f001',
+        type: 'Device',
+        waterLevel: { type: 'Property', value: 2.1, observedAt: at },
+      });
+    });
+    const [entity] = await flood();
+    expect(entity.data).toContain('"warning"');
+    expect(entity.data).toContain('2.1');
+    const res = await t.json({ method: 'GET', url: '/api/flood/stations' });
+    expect(res.body.find((s: { kind: string }) => s.kind === 'water_level').status).toBe('warning');
   });
 
   it('seeding again adds nothing', async () => {
