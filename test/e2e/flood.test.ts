@@ -51,10 +51,16 @@ describe('flood warning for residents', () => {
     const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
     await page.addInitScript(() => localStorage.setItem('mueang.lang', 'en'));
     await page.goto('/');
-    await page.getByRole('link', { name: /Flood warning/ }).first().click();
+    await page
+      .getByRole('link', { name: /Flood warning/ })
+      .first()
+      .click();
     await page.waitForURL('**/flood');
     await page.getByRole('heading', { level: 1, name: 'Flood warning' }).waitFor();
-    await page.getByRole('table', { name: /stations/ }).getByText('Rising').waitFor();
+    await page
+      .getByRole('table', { name: /stations/ })
+      .getByText('Rising')
+      .waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });

@@ -73,7 +73,10 @@ export function StationPage() {
         type: 'value',
         name: unit,
         scale: true,
-        max: s.kind === 'water_level' ? (v: { max: number }) => Math.max(v.max, s.critical, s.bankFull ?? 0) + 0.2 : undefined,
+        max:
+          s.kind === 'water_level'
+            ? (v: { max: number }) => Math.max(v.max, s.critical, s.bankFull ?? 0) + 0.2
+            : undefined,
       },
       series: [
         {
