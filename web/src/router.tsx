@@ -25,6 +25,8 @@ const ComplaintStatusPage = lazyRouteComponent(
   'ComplaintStatusPage',
 );
 
+const FloodPage = lazyRouteComponent(() => import('./modules/flood/FloodPage.tsx'), 'FloodPage');
+const FloodStationPage = lazyRouteComponent(() => import('./modules/flood/StationPage.tsx'), 'StationPage');
 const DevicesPage = lazyRouteComponent(() => import('./modules/devices/DevicesPage.tsx'), 'DevicesPage');
 const DevicePage = lazyRouteComponent(() => import('./modules/devices/DevicePage.tsx'), 'DevicePage');
 const AirQualityPage = lazyRouteComponent(
@@ -63,6 +65,8 @@ const routeTree = root.addChildren([
   page('/air-quality/stations/$id', AirQualityStationPage),
   page('/alerts', AlertsPage),
   page('/warnings', WarningsPage),
+  page('/flood', FloodPage),
+  page('/flood/$id', FloodStationPage),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });

@@ -13,6 +13,9 @@ export interface MapLayer {
   colorProperty?: string;
   /** What the layer shows, for the text alternative (e.g. "Zones"). */
   title?: string;
+  /** Circles: size and outline, so layers can differ by more than colour (6 and white by default). */
+  radius?: number;
+  stroke?: { color: string; width: number };
 }
 
 interface Props {
@@ -149,9 +152,9 @@ function drawLayers(m: maplibregl.Map, layers: MapLayer[]): void {
         type: 'circle',
         paint: {
           'circle-color': layer.colorProperty ? ['coalesce', ['get', layer.colorProperty], color] : color,
-          'circle-radius': 6,
-          'circle-stroke-color': '#ffffff',
-          'circle-stroke-width': 1.5,
+          'circle-radius': layer.radius ?? 6,
+          'circle-stroke-color': layer.stroke?.color ?? '#ffffff',
+          'circle-stroke-width': layer.stroke?.width ?? 1.5,
         },
       });
     }

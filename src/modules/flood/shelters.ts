@@ -1,0 +1,145 @@
+import type { Feature, FeatureCollection, Point } from 'geojson';
+import { type Actor, audit } from '../../core/audit/audit.ts';
+import { officeBoundRoles, type Principal } from '../../core/auth/roles.ts';
+import type { Db } from '../../core/db/index.ts';
+import { AppError } from '../../core/errors.ts';
+import { OrgRepository } from '../../core/org/repository.ts';
+import { FloodRepository } from './repository.ts';
+import type { Shelter, ShelterInput, ShelterPatchInput } from './schemas.ts';
+
+/** Staff who keep shelters; office-bound roles keep only their own office's. */
+export const shelterKeepers = ['admin', 'office_manager', 'officer'] as const;
+
+/** Shelters and evacuation points: where people go when the water comes. */
+export class ShelterService {
+  readonly repo: FloodRepository;
+  private readonly org: OrgRepository;
+
+  constructor(private readonly db: Db) {
+    this.repo = new FloodRepository(db);
+    this.org = new OrgRepository(db);
+  }
+
+  list() {
+    return this.repo.shelters();
+  }
+
+  async geojson(): Promise<FeatureCollection<Point>> {
+    const features: Feature<Point>[] = (await this.repo.shelters()).map(({ location, ...props }) => ({
+      type: 'Feature',
+      id: props.id,
+      geometry: { type: 'Point', coordinates: [location.lon, location.lat] },
+      properties: props,
+    }));
+    return { type: 'FeatureCollection', features };
+  }
+
+  async get(id: string): Promise<Shelter> {
+    const s = await this.repo.shelter(id);
+    if (!s) throw AppError.notFound('resource.not_found', 'no such shelter');
+    return s;
+  }
+
+  /** The same check as devices and complaints: the point must fall in one of the city's zones. */
+  private async place(lon: number, lat: number) {
+    const place = await this.org.locate(lon, lat);
+    if (!place)
+      throw AppError.badRequest('org.outside_municipality', `(${lon}, ${lat}) is not inside any zone`, [
+        { path: '/location', message: 'outside the municipality' },
+      ]);
+    return place.zone.code;
+  }
+
+  private officeFor(principal: Principal, requested: string | undefined): string {
+    if (officeBoundRoles.includes(principal.role)) {
+      if (requested && requested !== principal.officeId) throw AppError.forbidden('flood.other_office');
+      return principal.officeId!;
+    }
+    const office = requested ?? principal.officeId;
+    if (!office)
+      throw AppError.badRequest('request.invalid', 'name the owner office', [
+        { path: '/officeId', message: 'required' },
+      ]);
+    return office;
+  }
+
+  private mayKeep(principal: Principal, s: Shelter) {
+    if (officeBoundRoles.includes(principal.role) && s.officeId !== principal.officeId)
+      throw AppError.forbidden('flood.other_office');
+  }
+
+  async create(input: ShelterInput, principal: Principal, actor: Actor) {
+    const officeId = this.officeFor(principal, input.officeId);
+    const zoneCode = await this.place(input.location.lon, input.location.lat);
+    return this.db.transaction(async (tx) => {
+      if (await this.repo.shelterIdByName(input.nameEn, tx))
+        throw AppError.conflict('resource.conflict', 'a shelter with this name exists');
+      const created = await this.repo.insertShelter(tx, {
+        kind: input.kind,
+        nameTh: input.nameTh,
+        nameEn: input.nameEn,
+        lon: input.location.lon,
+        lat: input.location.lat,
+        zoneCode,
+        capacity: input.capacity,
+        facilities: input.facilities ?? [],
+        contact: input.contact ?? null,
+        officeId,
+      });
+      await audit(tx, actor, {
+        action: 'flood.shelter.create',
+        resourceType: 'flood.shelter',
+        resourceId: created.id,
+      });
+      return created;
+    });
+  }
+
+  async update(id: string, patch: ShelterPatchInput, principal: Principal, actor: Actor) {
+    const current = await this.get(id);
+    this.mayKeep(principal, current);
+    const location = patch.location ?? current.location;
+    const zoneCode = patch.location ? await this.place(location.lon, location.lat) : current.zoneCode;
+    return this.db.transaction(async (tx) => {
+      const nameEn = patch.nameEn ?? current.nameEn;
+      const other = await this.repo.shelterIdByName(nameEn, tx);
+      if (other && other !== id)
+        throw AppError.conflict('resource.conflict', 'a shelter with this name exists');
+      const updated = await this.repo.updateShelter(tx, id, {
+        kind: patch.kind ?? current.kind,
+        nameTh: patch.nameTh ?? current.nameTh,
+        nameEn,
+        lon: location.lon,
+        lat: location.lat,
+        zoneCode,
+        capacity: patch.capacity ?? current.capacity,
+        facilities: patch.facilities ?? current.facilities,
+        contact: patch.contact === undefined ? current.contact : patch.contact,
+        officeId: current.officeId,
+      });
+      if (!updated) throw AppError.notFound('resource.not_found', 'no such shelter');
+      await audit(tx, actor, {
+        action: 'flood.shelter.update',
+        resourceType: 'flood.shelter',
+        resourceId: id,
+        detail: { fields: Object.keys(patch) },
+      });
+      return updated;
+    });
+  }
+
+  async remove(id: string, principal: Principal, actor: Actor) {
+    const current = await this.get(id);
+    this.mayKeep(principal, current);
+    await this.db.transaction(async (tx) => {
+      if (!(await this.repo.deleteShelter(tx, id)))
+        throw AppError.notFound('resource.not_found', 'no such shelter');
+      await audit(tx, actor, {
+        action: 'flood.shelter.delete',
+        resourceType: 'flood.shelter',
+        resourceId: id,
+        detail: { nameEn: current.nameEn },
+      });
+    });
+  }
+}
