@@ -1,7 +1,8 @@
 import type { ModuleManifest } from '../core/modules.ts';
+import { cyclingModule } from './cycling/module.ts';
 import { airQualityModule } from './air-quality/module.ts';
 import { complaintsModule } from './complaints/module.ts';
 import { taxModule } from './tax/module.ts';
 
 /** Every city service, in the order their migrations run. `npm run new-module <id>` adds to this list. */
-export const modules: ModuleManifest[] = [taxModule, complaintsModule, airQualityModule];
+export const modules: ModuleManifest[] = [taxModule, complaintsModule, airQualityModule, cyclingModule];
