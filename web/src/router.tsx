@@ -27,6 +27,7 @@ const ComplaintStatusPage = lazyRouteComponent(
 
 const DevicesPage = lazyRouteComponent(() => import('./modules/devices/DevicesPage.tsx'), 'DevicesPage');
 const DevicePage = lazyRouteComponent(() => import('./modules/devices/DevicePage.tsx'), 'DevicePage');
+const CyclingPage = lazyRouteComponent(() => import('./modules/cycling/CyclingPage.tsx'), 'CyclingPage');
 const AirQualityPage = lazyRouteComponent(
   () => import('./modules/air-quality/AirQualityPage.tsx'),
   'AirQualityPage',
@@ -56,6 +57,7 @@ const routeTree = root.addChildren([
   page('/complaints/$reference', ComplaintStatusPage),
   page('/devices', DevicesPage),
   page('/devices/$id', DevicePage),
+  page('/cycling', CyclingPage),
   page('/air-quality', AirQualityPage),
   page('/air-quality/stations/$id', AirQualityStationPage),
 ]);
