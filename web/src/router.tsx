@@ -29,6 +29,7 @@ const FloodPage = lazyRouteComponent(() => import('./modules/flood/FloodPage.tsx
 const FloodStationPage = lazyRouteComponent(() => import('./modules/flood/StationPage.tsx'), 'StationPage');
 const DevicesPage = lazyRouteComponent(() => import('./modules/devices/DevicesPage.tsx'), 'DevicesPage');
 const DevicePage = lazyRouteComponent(() => import('./modules/devices/DevicePage.tsx'), 'DevicePage');
+const CyclingPage = lazyRouteComponent(() => import('./modules/cycling/CyclingPage.tsx'), 'CyclingPage');
 const AirQualityPage = lazyRouteComponent(
   () => import('./modules/air-quality/AirQualityPage.tsx'),
   'AirQualityPage',
@@ -61,6 +62,7 @@ const routeTree = root.addChildren([
   page('/complaints/$reference', ComplaintStatusPage),
   page('/devices', DevicesPage),
   page('/devices/$id', DevicePage),
+  page('/cycling', CyclingPage),
   page('/air-quality', AirQualityPage),
   page('/air-quality/stations/$id', AirQualityStationPage),
   page('/alerts', AlertsPage),
