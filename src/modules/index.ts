@@ -6,4 +6,10 @@ import { floodModule } from './flood/module.ts';
 import { taxModule } from './tax/module.ts';
 
 /** Every city service, in the order their migrations run. `npm run new-module <id>` adds to this list. */
-export const modules: ModuleManifest[] = [taxModule, complaintsModule, airQualityModule, floodModule, energyModule];
+export const modules: ModuleManifest[] = [
+  taxModule,
+  complaintsModule,
+  airQualityModule,
+  floodModule,
+  energyModule,
+];
