@@ -87,6 +87,8 @@ describe('energy demo data', () => {
 
 describe('energy register', () => {
   let id: string;
+  let pvId: string;
+  let meterId: string;
 
   it('lets an officer add a building for their own office, audited', async () => {
     const res = await t.json({
@@ -120,6 +122,8 @@ describe('energy register', () => {
       payload: { kind: 'meter', name: 'Main meter', deviceId: meterDevice },
     });
     expect(meter.status).toBe(201);
+    pvId = pv.body.id;
+    meterId = meter.body.id;
     const again = await t.json({
       method: 'POST',
       url: `/api/energy/buildings/${id}/installations`,
@@ -174,6 +178,51 @@ describe('energy register', () => {
     });
     expect(admin.status).toBe(200);
     expect(admin.body.floorAreaM2).toBe(2000);
+  });
+
+  it('changes an installation, audited, and refuses kWp on a meter, a taken device and another office', async () => {
+    const headers = await t.tokenFor('officer');
+    const res = await t.json({
+      method: 'PATCH',
+      url: `/api/energy/installations/${pvId}`,
+      headers,
+      payload: { kwp: 12.5 },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ kwp: 12.5, deviceId: pvDevice, name: 'Roof' });
+    const [row] = await t.db.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM core_audit_log WHERE action = 'energy.installation.update' AND resource_id = ${pvId}`,
+    );
+    expect(row.n).toBe(1);
+    const meterKwp = await t.json({
+      method: 'PATCH',
+      url: `/api/energy/installations/${meterId}`,
+      headers,
+      payload: { kwp: 3 },
+    });
+    expect(meterKwp.status).toBe(400);
+    const clash = await t.json({
+      method: 'PATCH',
+      url: `/api/energy/installations/${meterId}`,
+      headers,
+      payload: { deviceId: pvDevice },
+    });
+    expect(clash.status).toBe(409);
+    const empty = await t.json({
+      method: 'PATCH',
+      url: `/api/energy/installations/${meterId}`,
+      headers,
+      payload: {},
+    });
+    expect(empty.status).toBe(400);
+    const other = await t.json({
+      method: 'PATCH',
+      url: `/api/energy/installations/${meterId}`,
+      headers: await t.signInAs('revenue@demo.local'),
+      payload: { name: 'Taken over' },
+    });
+    expect(other.status).toBe(403);
+    expect(other.body.code).toBe('energy.other_office');
   });
 
   it('refuses citizens and anonymous callers', async () => {

@@ -103,6 +103,20 @@ export class EnergyRepository {
     return row;
   }
 
+  async updateInstallation(
+    on: Executor,
+    id: string,
+    i: Omit<NewInstallation, 'buildingId' | 'kind'>,
+  ): Promise<Installation> {
+    const [row] = await this.db.rows<Installation>(
+      sql`UPDATE energy_installations SET name = ${i.name}, kwp = ${i.kwp}, installed_on = ${i.installedOn}::date,
+          device_id = ${i.deviceId}::uuid
+        WHERE id = ${id}::uuid RETURNING ${installationColumns}`,
+      on,
+    );
+    return row;
+  }
+
   async deleteInstallation(on: Executor, id: string): Promise<boolean> {
     return (
       (await this.db.rows(sql`DELETE FROM energy_installations WHERE id = ${id}::uuid RETURNING id`, on))
@@ -110,16 +124,13 @@ export class EnergyRepository {
     );
   }
 
-  async deviceTaken(deviceId: string, on?: Executor): Promise<boolean> {
+  /** Whether a device already feeds an installation (other than `except`). */
+  async deviceTaken(deviceId: string, on?: Executor, except?: string): Promise<boolean> {
     const rows = await this.db.rows(
-      sql`SELECT 1 FROM energy_installations WHERE device_id = ${deviceId}::uuid`,
+      sql`SELECT 1 FROM energy_installations WHERE device_id = ${deviceId}::uuid
+        ${except ? sql`AND id <> ${except}::uuid` : sql``}`,
       on,
     );
     return rows.length > 0;
-  }
-
-  async countBuildings(): Promise<number> {
-    const [row] = await this.db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM energy_buildings`);
-    return row.n;
   }
 }

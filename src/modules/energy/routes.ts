@@ -15,6 +15,8 @@ import {
   IdParam,
   InstallationBody,
   type InstallationInput,
+  InstallationPatch,
+  type InstallationPatchInput,
   InstallationSchema,
   SummaryReply,
 } from './schemas.ts';
@@ -173,6 +175,27 @@ export async function energyRoutes(app: FastifyInstance) {
             request.actor(),
           ),
         ),
+  );
+
+  app.patch(
+    '/installations/:id',
+    {
+      config: { access: writers },
+      schema: {
+        tags,
+        summary: 'Change an installation (name, kWp, install date, linked device)',
+        params: IdParam,
+        body: InstallationPatch,
+        response: { 200: InstallationSchema },
+      },
+    },
+    (request) =>
+      service.updateInstallation(
+        id(request),
+        request.body as InstallationPatchInput,
+        request.principal!,
+        request.actor(),
+      ),
   );
 
   app.delete(

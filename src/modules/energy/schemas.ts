@@ -50,6 +50,16 @@ export const InstallationBody = Type.Union([
   ),
 ]);
 export type InstallationInput = Static<typeof InstallationBody>;
+export const InstallationPatch = Type.Object(
+  {
+    name: Type.Optional(Name),
+    kwp: Type.Optional(Kwp),
+    installedOn: Type.Optional(Type.Union([Day, Type.Null()])),
+    deviceId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type InstallationPatchInput = Static<typeof InstallationPatch>;
 
 export const InstallationSchema = Type.Object({
   id: Uuid,

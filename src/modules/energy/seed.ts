@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { SeedContext } from '../../core/modules.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import { DeviceRepository, type NewProfile, type ReadingRow } from '../../platform/devices/repository.ts';
@@ -184,6 +185,13 @@ export async function seed({ db, offices }: SeedContext): Promise<void> {
         }
       }
     }
-    await devices.insertReadings(tx, rows);
+    // One set-based insert: the registry's insertReadings also reports what was new, which a seed needn't.
+    await tx.execute(sql`INSERT INTO dev_readings (device_id, observed_at, quantity, value)
+      SELECT d, t, q, v FROM unnest(
+        ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(rows.map((r) => r.deviceId))}::jsonb))::uuid[],
+        ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(rows.map((r) => r.observedAt))}::jsonb))::timestamptz[],
+        ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(rows.map((r) => r.quantity))}::jsonb)),
+        ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(rows.map((r) => r.value))}::jsonb))::float8[]) AS x(d, t, q, v)
+      ON CONFLICT DO NOTHING`);
   });
 }

@@ -14,6 +14,7 @@ import type {
   BuildingPatchInput,
   Installation,
   InstallationInput,
+  InstallationPatchInput,
   Period,
 } from './schemas.ts';
 
@@ -240,6 +241,38 @@ export class EnergyService {
         detail: { buildingId, kind: input.kind },
       });
       return created;
+    });
+  }
+
+  async updateInstallation(id: string, patch: InstallationPatchInput, principal: Principal, actor: Actor) {
+    const current = await this.repo.installation(id);
+    if (!current) throw AppError.notFound('energy.installation_not_found');
+    this.mayKeep(principal, await this.building(current.buildingId));
+    if (patch.kwp !== undefined && current.kind !== 'pv')
+      throw AppError.badRequest('request.invalid', 'a meter has no peak power', [
+        { path: '/kwp', message: 'only for PV' },
+      ]);
+    const deviceId = patch.deviceId === undefined ? current.deviceId : patch.deviceId;
+    if (patch.deviceId && !(await this.devices.device(patch.deviceId)))
+      throw AppError.badRequest('resource.reference_invalid', 'no such device', [
+        { path: '/deviceId', message: 'unknown device' },
+      ]);
+    return this.db.transaction(async (tx) => {
+      if (deviceId && (await this.repo.deviceTaken(deviceId, tx, id)))
+        throw AppError.conflict('energy.device_taken', `device ${deviceId} already feeds an installation`);
+      const updated = await this.repo.updateInstallation(tx, id, {
+        name: patch.name ?? current.name,
+        kwp: patch.kwp ?? current.kwp,
+        installedOn: patch.installedOn === undefined ? current.installedOn : patch.installedOn,
+        deviceId,
+      });
+      await audit(tx, actor, {
+        action: 'energy.installation.update',
+        resourceType: 'energy.installation',
+        resourceId: id,
+        detail: { fields: Object.keys(patch) },
+      });
+      return updated;
     });
   }
 
