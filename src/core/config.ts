@@ -34,6 +34,9 @@ export const ConfigSchema = Type.Object(
         '^(extreme|severe|moderate|minor|unknown):[0-9]{1,5}(,(extreme|severe|moderate|minor|unknown):[0-9]{1,5})*$',
     }),
     ALERT_WEBHOOK_ALLOW_PRIVATE: Type.Boolean(),
+    GRID_EMISSION_FACTOR: Type.Number({ exclusiveMinimum: 0, maximum: 5 }),
+    GRID_EMISSION_FACTOR_YEAR: Type.Integer({ minimum: 1990, maximum: 2100 }),
+    GRID_EMISSION_FACTOR_SOURCE: Type.String({ minLength: 1, maxLength: 500 }),
   },
   { additionalProperties: false },
 );
@@ -80,6 +83,12 @@ const defaults = {
   ALERT_ESCALATE_MINUTES: 'extreme:5,severe:15,moderate:60,minor:240,unknown:60',
   // Webhook URLs are staff input: by default they may only reach public addresses.
   ALERT_WEBHOOK_ALLOW_PRIVATE: false,
+  // kgCO2e per kWh of Thai grid electricity: TGO's Scope 2 factor in force from 1 January 2026
+  // (docs/configuration.md cites it).
+  GRID_EMISSION_FACTOR: 0.475,
+  GRID_EMISSION_FACTOR_YEAR: 2026,
+  GRID_EMISSION_FACTOR_SOURCE:
+    'Thailand Greenhouse Gas Management Organization (TGO), electricity emission factor for Scope 2, 0.4750 kgCO2e/kWh, in force from 1 January 2026',
 };
 
 const names = Object.keys(ConfigSchema.properties);

@@ -2,6 +2,7 @@ import type { ModuleManifest } from '../core/modules.ts';
 import { airQualityModule } from './air-quality/module.ts';
 import { complaintsModule } from './complaints/module.ts';
 import { cyclingModule } from './cycling/module.ts';
+import { energyModule } from './energy/module.ts';
 import { floodModule } from './flood/module.ts';
 import { taxModule } from './tax/module.ts';
 
@@ -12,4 +13,5 @@ export const modules: ModuleManifest[] = [
   airQualityModule,
   floodModule,
   cyclingModule,
+  energyModule,
 ];

@@ -39,6 +39,12 @@ const AirQualityStationPage = lazyRouteComponent(
   'StationPage',
 );
 
+const EnergyPage = lazyRouteComponent(() => import('./modules/energy/EnergyPage.tsx'), 'EnergyPage');
+const EnergyBuildingPage = lazyRouteComponent(
+  () => import('./modules/energy/BuildingPage.tsx'),
+  'BuildingPage',
+);
+
 const AlertsPage = lazyRouteComponent(() => import('./modules/alerts/AlertsPage.tsx'), 'AlertsPage');
 const WarningsPage = lazyRouteComponent(() => import('./modules/alerts/WarningsPage.tsx'), 'WarningsPage');
 
@@ -65,6 +71,8 @@ const routeTree = root.addChildren([
   page('/cycling', CyclingPage),
   page('/air-quality', AirQualityPage),
   page('/air-quality/stations/$id', AirQualityStationPage),
+  page('/energy', EnergyPage),
+  page('/energy/buildings/$id', EnergyBuildingPage),
   page('/alerts', AlertsPage),
   page('/warnings', WarningsPage),
   page('/flood', FloodPage),
