@@ -14,6 +14,7 @@ import { modules as registered } from './modules/index.ts';
 import { contextService } from './platform/context/service.ts';
 import { HealthSweep } from './platform/devices/health.ts';
 import { RetentionJob } from './platform/devices/retention.ts';
+import { DownlinkPublisher } from './platform/ingestion/downlink-publisher.ts';
 import { IngestWorker } from './platform/ingestion/worker.ts';
 import { seedCity } from './seed.ts';
 
@@ -84,6 +85,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   let app: FastifyInstance | null = null;
   let ingest: IngestWorker | null = null;
   let health: HealthSweep | null = null;
+  let downlinks: DownlinkPublisher | null = null;
   try {
     if (config.DEMO) await seedCity(db, events, modules, { sensors: true });
     if (!options.withoutBroker) {
@@ -117,10 +119,19 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
         afterCommit: (rows) => rules.onReadings(rows),
       });
       await ingest.start();
+      downlinks = new DownlinkPublisher({
+        db,
+        log,
+        brokerUrl: broker.url,
+        embedded: broker.embedded,
+        clientId: `mueang-downlinks-${hostname()}-${port}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64),
+      });
+      await downlinks.start();
     }
   } catch (e) {
     await retention.stop();
     await health?.stop();
+    await downlinks?.stop();
     await ingest?.stop();
     await app?.close();
     await broker?.close();
@@ -142,6 +153,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     async close() {
       await retention.stop();
       await health?.stop();
+      await downlinks?.stop();
       await ingest?.stop();
       await started.close();
       await events.stop();

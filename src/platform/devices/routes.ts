@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { downlinkRoutes } from './downlink-routes.ts';
 import { linkRoutes } from './link-routes.ts';
 import {
   type DeadLetterFilter,
@@ -187,4 +188,5 @@ export async function deviceRoutes(app: FastifyInstance) {
     },
   );
   await linkRoutes(app);
+  await downlinkRoutes(app);
 }

@@ -37,8 +37,21 @@ describe('ChirpStack uplink events', () => {
           { gatewayId: 'a84041ffff000001', rssi: -110, snr: -5 },
           { gatewayId: 'a84041ffff000002', rssi: -80, snr: 7 },
         ],
+        // No deviceInfo.applicationId: the topic's.
+        applicationId: '7d5f',
       },
     });
+  });
+
+  it('takes the ChirpStack application from deviceInfo, and refuses one unfit for a topic', () => {
+    const app = (info: Record<string, unknown>) => {
+      const r = parseUplink(topic, event({ deviceInfo: { devEui: '0102030405060708', ...info } }), at);
+      return r.ok ? r.uplink.applicationId : 'rejected';
+    };
+    expect(app({ applicationId: 'b1e0c0de-0000-4000-8000-000000000001' })).toBe(
+      'b1e0c0de-0000-4000-8000-000000000001',
+    );
+    expect(app({ applicationId: 'a/b/#' })).toBeNull();
   });
 
   it('fills what protobuf-JSON leaves out: fCnt 0 is absent, no time means the arrival time, no data', () => {

@@ -22,6 +22,8 @@ export interface Uplink {
   gateways?: { gatewayId: string; rssi: number | null; snr: number | null }[];
   /** Values already named by quantity (the generic JSON topic, the HTTP bulk endpoint): not decoded again. */
   values?: Measured[];
+  /** The ChirpStack application (deviceInfo.applicationId, else the topic's): where downlinks go. */
+  applicationId?: string | null;
 }
 
 export type Rejection = {
@@ -92,7 +94,12 @@ export function parseUplink(
       }
     }
   }
-  return { ok: true, uplink: { devEui, fCnt, time, data, object: ev.object, rssi, snr, gateways } };
+  const app = typeof info?.applicationId === 'string' ? info.applicationId : topic.split('/')[1];
+  const applicationId = /^[A-Za-z0-9_.:-]{1,100}$/.test(app) ? app : null;
+  return {
+    ok: true,
+    uplink: { devEui, fCnt, time, data, object: ev.object, rssi, snr, gateways, applicationId },
+  };
 }
 
 export interface ProfileView {

@@ -80,7 +80,9 @@ describe('ChirpStack status and join events', () => {
     expect(topicKind(topic('status'))).toBe('status');
     expect(topicKind(topic('join'))).toBe('join');
     expect(topicKind(`mueang/devices/${eui}/readings`)).toBe('generic');
-    expect(topicKind(topic('ack'))).toBe('other');
+    expect(topicKind(topic('ack'))).toBe('ack');
+    expect(topicKind(topic('txack'))).toBe('txack');
+    expect(topicKind(topic('log'))).toBe('other');
     expect(topicKind('mueang/devices/xyz/readings')).toBe('other');
   });
 });

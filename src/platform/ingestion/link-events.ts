@@ -9,8 +9,9 @@ export const joinTopic = 'application/+/device/+/event/join';
 /** Non-LoRa devices publish `{"time"?: RFC 3339, "values": {quantity: number}}` here. */
 export const genericTopic = 'mueang/devices/+/readings';
 
-export type TopicKind = 'up' | 'status' | 'join' | 'generic' | 'other';
-const chirpTopic = /^application\/[^/]+\/device\/([0-9A-Fa-f]{16})\/event\/(up|status|join)$/;
+export type TopicKind = 'up' | 'status' | 'join' | 'ack' | 'txack' | 'generic' | 'other';
+export const chirpTopic =
+  /^application\/[^/]+\/device\/([0-9A-Fa-f]{16})\/event\/(up|status|join|ack|txack)$/;
 const genericPattern = /^mueang\/devices\/([0-9A-Fa-f]{16})\/readings$/;
 export const quantityPattern = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
 /** More values in one message than any sensor sends is an attack or a bug. */
@@ -45,7 +46,7 @@ export type LinkEvent = StatusEvent | JoinEvent;
 const unparseable = (detail: string): Rejection => ({ ok: false, reason: 'unparseable', detail });
 
 /** The JSON object of a message, its DevEUI checked against the topic's, and its time. */
-function envelope(
+export function envelope(
   topic: string,
   payload: Buffer,
   receivedAt: Date,
@@ -81,7 +82,7 @@ function envelope(
   return { ok: true, doc: ev, devEui, time };
 }
 
-const chirpEui = (ev: Record<string, unknown>) => {
+export const chirpEui = (ev: Record<string, unknown>) => {
   const info = ev.deviceInfo;
   if (info === null || typeof info !== 'object') return null;
   return (info as Record<string, unknown>).devEui ?? null;

@@ -126,7 +126,7 @@ afterAll(async () => {
 
 describe('status and join events', () => {
   it('subscribes to every topic in the share group', () => {
-    expect(worker.topics).toHaveLength(4);
+    expect(worker.topics).toHaveLength(6);
     for (const t of worker.topics) expect(t.startsWith('$share/')).toBe(!broker.embedded);
   });
 

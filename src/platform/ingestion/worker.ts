@@ -4,6 +4,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { Db } from '../../core/db/index.ts';
 import { registry } from '../../core/http/metrics.ts';
 import type { ContextService } from '../context/service.ts';
+import { type DownlinkEvent, DownlinkRepository } from '../devices/downlinks.ts';
 import { LinkRepository } from '../devices/link-repository.ts';
 import {
   DeviceRepository,
@@ -14,6 +15,7 @@ import {
 } from '../devices/repository.ts';
 import { deviceEntityId } from '../devices/service.ts';
 import { type Measured, measure, parseUplink, type Uplink } from './chirpstack.ts';
+import { ackTopic, parseDownlinkEvent, txackTopic } from './downlink-events.ts';
 import {
   genericTopic,
   joinTopic,
@@ -163,6 +165,7 @@ export class IngestWorker {
   private running: Promise<void> | null = null;
   private readonly repo: DeviceRepository;
   private readonly links: LinkRepository;
+  private readonly downlinks: DownlinkRepository;
   private readonly batchSize: number;
 
   constructor(private readonly options: IngestOptions) {
@@ -170,8 +173,9 @@ export class IngestWorker {
     this.batchSize = options.batchSize ?? 5000;
     const shared = (t: string) => (options.embedded ? t : `$share/${options.shareGroup ?? shareGroup}/${t}`);
     this.topic = shared(uplinkTopic);
-    this.topics = [uplinkTopic, statusTopic, joinTopic, genericTopic].map(shared);
+    this.topics = [uplinkTopic, statusTopic, joinTopic, genericTopic, txackTopic, ackTopic].map(shared);
     this.links = new LinkRepository(options.db);
+    this.downlinks = new DownlinkRepository(options.db);
   }
 
   async start(): Promise<void> {
@@ -321,8 +325,16 @@ export class IngestWorker {
     const dead: DeadLetter[] = [];
     const parsed: { m: Incoming; uplink: Uplink }[] = [];
     const linkEvents: { m: Incoming; event: LinkEvent }[] = [];
+    const downEvents: { m: Incoming; event: DownlinkEvent }[] = [];
     for (const m of batch) {
       const kind = topicKind(m.topic);
+      if (kind === 'ack' || kind === 'txack') {
+        const r = parseDownlinkEvent(m.topic, m.payload, m.receivedAt);
+        if (r.ok) downEvents.push({ m, event: r.event });
+        else
+          dead.push({ topic: m.topic, payload: m.payload, reason: r.reason, detail: r.detail, devEui: null });
+        continue;
+      }
       if (kind === 'status' || kind === 'join') {
         const r = parseLinkEvent(m.topic, m.payload, m.receivedAt);
         if (r.ok) linkEvents.push({ m, event: r.event });
@@ -399,6 +411,25 @@ export class IngestWorker {
         ),
       );
       await this.links.storeEvents(tx, knownEvents);
+      await this.downlinks.rememberApplications(
+        tx,
+        [...latest.values()].flatMap(({ uplink, target }) =>
+          uplink.applicationId ? [{ deviceId: target.deviceId, applicationId: uplink.applicationId }] : [],
+        ),
+      );
+      const unknown = await this.downlinks.apply(
+        tx,
+        downEvents.map((d) => d.event),
+      );
+      for (const { m, event } of downEvents)
+        if (unknown.has(event.queueItemId))
+          dead.push({
+            topic: m.topic,
+            payload: m.payload,
+            reason: 'unknown-downlink',
+            detail: `no downlink ${event.queueItemId} of device ${event.devEui}`,
+            devEui: event.devEui,
+          });
       for (const { uplink, target, values } of latest.values())
         await this.options.context.publish(tx, entityOf(target, uplink, values));
       await this.repo.insertDeadLetters(

@@ -8,6 +8,7 @@ import type { ChartOption } from '../../ui/Chart.tsx';
 import { LazyChart } from '../../ui/lazy.tsx';
 import { Card, ErrorState, Spinner } from '../../ui/States.tsx';
 import { type Column, Table } from '../../ui/Table.tsx';
+import { Downlinks } from './Downlinks.tsx';
 import { type Point, type Readings, readingsChart } from './readingsChart.ts';
 import { type Device, linkText, StaffOnly, unitSymbol, useProfiles } from './shared.tsx';
 
@@ -136,6 +137,7 @@ function DeviceDetail() {
           </Card>
         </>
       )}
+      <Downlinks deviceId={d.id} />
     </>
   );
 }
