@@ -117,4 +117,33 @@ describe('the sensor network for staff', () => {
     await page.screenshot({ path: 'test-results/device-forms.png', fullPage: true });
     await context.close();
   });
+
+  it('an office manager adds a byte-layout profile by the form, with errors beside the bad cells', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await page.goto('/signin');
+    await page.getByLabel(/อีเมล/).fill('manager@demo.local');
+    await page.getByLabel(/รหัสผ่าน/).fill('mueang-demo');
+    await page.locator('form button[type="submit"]').click();
+    await page.waitForURL('**/account');
+    await page.goto('/devices');
+    const form = page.getByTestId('profile-form');
+    await form.waitFor();
+    const name = `E2E drain ${Date.now()} (synthetic)`;
+    await form.getByLabel('ชื่อโปรไฟล์').fill(name);
+    await form.getByLabel('ตัวถอดรหัส').selectOption('bytes');
+    await form.getByRole('button', { name: 'เพิ่มแถว' }).first().click();
+    await form.getByLabel('ฟิลด์, แถว 1').first().fill('level');
+    await form.getByLabel('ความยาว (ไบต์), แถว 1').fill('8');
+    await form.getByRole('button', { name: 'เพิ่มโปรไฟล์' }).click();
+    await form.getByRole('alert').getByText('1 ถึง 4 ไบต์').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await form.getByLabel('ความยาว (ไบต์), แถว 1').fill('2');
+    await form.getByLabel('ตัวคูณ, แถว 1').fill('0.01');
+    await form.getByRole('button', { name: 'เพิ่มโปรไฟล์' }).click();
+    // Saved: the picker now names it, and the list's profile filter offers it.
+    await expect
+      .poll(() => page.getByTestId('profile-pick').locator('option', { hasText: name }).count())
+      .toBe(1);
+    await context.close();
+  });
 });

@@ -14,6 +14,7 @@ import { DeadLetters } from './DeadLetters.tsx';
 import { DeviceForm } from './DeviceForm.tsx';
 import { Gateways, HealthBadge } from './Gateways.tsx';
 import { ImportDevices } from './ImportDevices.tsx';
+import { ProfileEditor } from './ProfileForm.tsx';
 import { type Device, linkText, StaffOnly, useOffices, useProfiles } from './shared.tsx';
 
 /** The sensor network for staff: devices filtered by profile and office, on a map and in a list. */
@@ -28,6 +29,9 @@ export function DevicesPage() {
         </Card>
         <ImportDevices />
       </Keepers>
+      <ProfileKeepers>
+        <ProfileEditor />
+      </ProfileKeepers>
       <Gateways />
       <DeadLetters />
     </StaffOnly>
@@ -194,5 +198,11 @@ function DeviceList() {
 export function Keepers({ children }: { children: React.ReactNode }) {
   const me = useMe().data;
   const keeper = me?.role === 'admin' || me?.role === 'office_manager' || me?.role === 'officer';
-  return keeper ? <>{children}</> : null;
+  return keeper ? children : null;
+}
+
+/** Profiles are written by admins and office managers (the API's rule). */
+function ProfileKeepers({ children }: { children: React.ReactNode }) {
+  const role = useMe().data?.role;
+  return role === 'admin' || role === 'office_manager' ? children : null;
 }
