@@ -373,13 +373,14 @@ describe('readings and dead letters', () => {
     const officer = await t.tokenFor('officer');
     const all = await t.json({ method: 'GET', url: '/api/device-dead-letters', headers: officer });
     expect(all.status).toBe(200);
-    expect(all.body).toHaveLength(2);
+    expect(all.body.items).toHaveLength(2);
+    expect(all.body).toMatchObject({ total: 2, limit: 100, offset: 0 });
     const unknown = await t.json({
       method: 'GET',
       url: '/api/device-dead-letters?reason=unknown-device',
       headers: officer,
     });
-    expect(unknown.body).toEqual([
+    expect(unknown.body.items).toEqual([
       expect.objectContaining({ reason: 'unknown-device', devEui: '0000000000000001' }),
     ]);
     const raw = await t.json({
@@ -387,7 +388,7 @@ describe('readings and dead letters', () => {
       url: '/api/device-dead-letters?reason=unparseable',
       headers: officer,
     });
-    expect(Buffer.from(raw.body[0].payload, 'base64')).toEqual(Buffer.from([0, 255]));
+    expect(Buffer.from(raw.body.items[0].payload, 'base64')).toEqual(Buffer.from([0, 255]));
     expect(
       (await t.json({ method: 'GET', url: '/api/device-dead-letters?reason=other', headers: officer }))
         .status,

@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
 import type { DecoderConfig } from '../ingestion/decoders.ts';
+import { type DeadLetterSelection, deadLetterWhere } from './dead-letter-filter.ts';
 import { rollupUpserts } from './rollups.ts';
 import type { Device, DeviceFilter, Profile, Quantity } from './schemas.ts';
 
@@ -298,8 +299,9 @@ export class DeviceRepository {
     );
   }
 
-  deadLetters(f: { reason?: string; limit: number; offset: number }) {
-    return this.db.rows<{
+  async deadLetters(f: DeadLetterSelection & { limit: number; offset: number }) {
+    const where = deadLetterWhere(f);
+    const items = await this.db.rows<{
       id: string;
       topic: string;
       payload: string;
@@ -307,12 +309,20 @@ export class DeviceRepository {
       detail: string | null;
       devEui: string | null;
       receivedAt: string;
+      replayedAt: string | null;
+      replayedBy: string | null;
+      replayAttempts: number;
     }>(
       sql`SELECT id, topic, encode(payload, 'base64') AS payload, reason, detail, dev_eui AS "devEui",
-          to_json(received_at)#>>'{}' AS "receivedAt"
-        FROM dev_dead_letters ${f.reason ? sql`WHERE reason = ${f.reason}` : sql``}
+          to_json(received_at)#>>'{}' AS "receivedAt", to_json(replayed_at)#>>'{}' AS "replayedAt",
+          replayed_by::text AS "replayedBy", replay_attempts AS "replayAttempts"
+        FROM dev_dead_letters WHERE ${where}
         ORDER BY received_at DESC, id LIMIT ${f.limit} OFFSET ${f.offset}`,
     );
+    const [{ total }] = await this.db.rows<{ total: number }>(
+      sql`SELECT count(*)::int AS total FROM dev_dead_letters WHERE ${where}`,
+    );
+    return { items, total, limit: f.limit, offset: f.offset };
   }
 
   async ensurePartitions(): Promise<void> {

@@ -2,10 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { downlinkRoutes } from './downlink-routes.ts';
 import { linkRoutes } from './link-routes.ts';
+import { operationRoutes } from './routes-operations.ts';
 import {
-  type DeadLetterFilter,
-  DeadLetterQuery,
-  DeadLetterSchema,
   DeviceBody,
   type DeviceFilter,
   type DeviceInput,
@@ -126,23 +124,6 @@ export async function deviceRoutes(app: FastifyInstance) {
     },
     (request) => service.readings((request.params as Id).id, request.query as ReadingsFilter),
   );
-  app.get(
-    '/device-dead-letters',
-    {
-      config: keep,
-      schema: {
-        tags,
-        summary:
-          'Messages that could not be stored (unparseable, unknown device, undecodable…), newest first',
-        querystring: DeadLetterQuery,
-        response: { 200: Type.Array(DeadLetterSchema) },
-      },
-    },
-    (request) => {
-      const q = request.query as DeadLetterFilter;
-      return service.repo.deadLetters({ reason: q.reason, limit: q.limit ?? 100, offset: q.offset ?? 0 });
-    },
-  );
   app.post(
     '/devices',
     {
@@ -189,4 +170,5 @@ export async function deviceRoutes(app: FastifyInstance) {
   );
   await linkRoutes(app);
   await downlinkRoutes(app);
+  await operationRoutes(app);
 }

@@ -224,6 +224,8 @@ export const DeadLetterQuery = Type.Object(
         ),
       ),
     ),
+    devEui: Type.Optional(DevEui),
+    replayed: Type.Optional(Type.Boolean({ description: 'true: only replayed ones; false: only open ones' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
   },
@@ -239,4 +241,65 @@ export const DeadLetterSchema = Type.Object({
   detail: Type.Union([Type.String(), Type.Null()]),
   devEui: Type.Union([Type.String(), Type.Null()]),
   receivedAt: Type.String(),
+  replayedAt: Type.Union([Type.String(), Type.Null()], { description: 'When a replay stored it' }),
+  replayedBy: Type.Union([Type.String(), Type.Null()], { description: 'The user who replayed it' }),
+  replayAttempts: Type.Integer(),
+});
+
+export const DeadLetterPage = Type.Object({
+  items: Type.Array(DeadLetterSchema),
+  total: Type.Integer({ description: 'How many match the filter' }),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
+
+const reasons = [
+  'unparseable',
+  'topic-mismatch',
+  'unknown-device',
+  'undecodable',
+  'unmapped',
+  'store-failed',
+];
+export const ReplayFilter = Type.Object(
+  {
+    reason: Type.Optional(Type.Union(reasons.map((r) => Type.Literal(r)))),
+    devEui: Type.Optional(DevEui),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1000, description: 'At most this many (default 500)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ReplayFilterInput = Static<typeof ReplayFilter>;
+
+const Outcome = Type.Union(['stored', 'duplicate', 'failed', 'forbidden'].map((o) => Type.Literal(o)));
+export const ReplayResultSchema = Type.Object({
+  id: Uuid,
+  outcome: Outcome,
+  reason: Type.Optional(Type.String()),
+  detail: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+});
+export const BulkReplaySchema = Type.Object({
+  tried: Type.Integer(),
+  stored: Type.Integer(),
+  duplicate: Type.Integer(),
+  failed: Type.Integer(),
+  forbidden: Type.Integer(),
+  results: Type.Array(ReplayResultSchema),
+});
+
+export const ImportStatusSchema = Type.Object({
+  id: Uuid,
+  status: Type.Union(['running', 'done', 'failed', 'interrupted'].map((s) => Type.Literal(s))),
+  total: Type.Integer(),
+  processed: Type.Integer(),
+  imported: Type.Integer(),
+  errors: Type.Array(
+    Type.Object({
+      row: Type.Integer({ description: 'Line in the file; the header is line 1' }),
+      column: Type.Union([Type.String(), Type.Null()]),
+      message: Type.String(),
+    }),
+  ),
 });

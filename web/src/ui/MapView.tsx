@@ -27,6 +27,8 @@ interface Props {
   tileUrl?: string | null;
   /** How a feature is named in the text alternative; by default nameTh/nameEn, name or id. */
   featureName?: FeatureNames;
+  /** A click on the map: where, and the features under it (their `id` property) by layer. */
+  onClick?: (click: { lon: number; lat: number; features: { layer: string; id: string }[] }) => void;
 }
 
 /** Khon Kaen city centre. */
@@ -56,12 +58,15 @@ export default function MapView({
   zoom = 12,
   tileUrl,
   featureName,
+  onClick,
 }: Props) {
   const { t } = useTranslation();
   const container = useRef<HTMLElement>(null);
   const [map, setMap] = useState<maplibregl.Map | null>(null);
   const [failed, setFailed] = useState(false);
   const [lon, lat] = center;
+  const clickRef = useRef(onClick);
+  clickRef.current = onClick;
 
   useEffect(() => {
     if (!container.current) return;
@@ -90,6 +95,15 @@ export default function MapView({
       el.dataset.renderedFeatures = String(m.queryRenderedFeatures().length);
     };
     m.on('idle', count);
+    m.on('click', (e) => {
+      const handler = clickRef.current;
+      if (!handler) return;
+      const features = m
+        .queryRenderedFeatures(e.point)
+        .filter((f) => f.properties?.id !== undefined)
+        .map((f) => ({ layer: f.layer.id, id: String(f.properties.id) }));
+      handler({ lon: e.lngLat.lng, lat: e.lngLat.lat, features });
+    });
     m.once('load', () => setMap(m));
     return () => {
       setMap(null);

@@ -8,7 +8,10 @@ import type { ChartOption } from '../../ui/Chart.tsx';
 import { LazyChart } from '../../ui/lazy.tsx';
 import { Card, ErrorState, Spinner } from '../../ui/States.tsx';
 import { type Column, Table } from '../../ui/Table.tsx';
+import { DeviceForm } from './DeviceForm.tsx';
+import { Keepers } from './DevicesPage.tsx';
 import { Downlinks } from './Downlinks.tsx';
+import { HealthBadge } from './Gateways.tsx';
 import { type Point, type Readings, readingsChart } from './readingsChart.ts';
 import { type Device, linkText, StaffOnly, unitSymbol, useProfiles } from './shared.tsx';
 
@@ -102,7 +105,20 @@ function DeviceDetail() {
         <dd>{d.battery === null ? '—' : `${d.battery} %`}</dd>
         <dt>{t('devices.link')}</dt>
         <dd>{linkText(d)}</dd>
+        <dt>{t('devices.health')}</dt>
+        <dd>
+          <HealthBadge health={d.health} />
+        </dd>
+        <dt>{t('devices.margin')}</dt>
+        <dd>{d.margin === null ? '—' : `${d.margin} dB`}</dd>
+        <dt>{t('devices.power')}</dt>
+        <dd>
+          {d.externalPower === null ? '—' : t(d.externalPower ? 'devices.external' : 'devices.onBattery')}
+        </dd>
+        <dt>{t('devices.joinedAt')}</dt>
+        <dd>{d.joinedAt ? formatDate(d.joinedAt, i18n.language) : '—'}</dd>
       </dl>
+      <DeviceEvents id={d.id} />
       {readings.isPending && <Spinner />}
       {readings.isError && <ErrorState error={readings.error} onRetry={() => readings.refetch()} />}
       {readings.data && (
@@ -138,6 +154,60 @@ function DeviceDetail() {
         </>
       )}
       <Downlinks deviceId={d.id} />
+      <Keepers>
+        <Card>
+          <DeviceForm key={d.updatedAt} device={d} />
+        </Card>
+      </Keepers>
     </>
+  );
+}
+
+interface DeviceEvent {
+  kind: 'join' | 'status';
+  at: string;
+  detail: Record<string, unknown>;
+}
+
+/** Join and status events, newest first (the API's log). */
+function DeviceEvents({ id }: { id: string }) {
+  const { t, i18n } = useTranslation();
+  const events = useQuery({
+    queryKey: ['device-events', id],
+    queryFn: () => api<DeviceEvent[]>('GET', `/api/devices/${encodeURIComponent(id)}/events`),
+    refetchInterval: refreshMs,
+  });
+  return (
+    <Card>
+      <h2>{t('devices.events')}</h2>
+      {events.isPending && <Spinner />}
+      {events.isError && <ErrorState error={events.error} onRetry={() => events.refetch()} />}
+      {events.data && (
+        <Table
+          caption={t('devices.events')}
+          rows={events.data}
+          rowKey={(e) => `${e.kind}-${e.at}`}
+          empty={t('devices.noEvents')}
+          columns={[
+            {
+              key: 'at',
+              header: t('devices.observedAt'),
+              cell: (e) => formatDate(e.at, i18n.language),
+              sortValue: (e) => e.at,
+            },
+            { key: 'kind', header: t('devices.eventKind'), cell: (e) => t(`devices.event_${e.kind}`) },
+            {
+              key: 'detail',
+              header: t('devices.detail'),
+              cell: (e) =>
+                Object.entries(e.detail)
+                  .filter(([, v]) => v !== null)
+                  .map(([k, v]) => `${k}: ${String(v)}`)
+                  .join(', ') || '—',
+            },
+          ]}
+        />
+      )}
+    </Card>
   );
 }

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link } from '@tanstack/react-router';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
@@ -10,18 +10,12 @@ import { LazyMapView } from '../../ui/lazy.tsx';
 import { Badge, Card, ErrorState, Spinner } from '../../ui/States.tsx';
 import { type Column, Table } from '../../ui/Table.tsx';
 import { Select } from '../../ui/TextField.tsx';
+import { DeadLetters } from './DeadLetters.tsx';
+import { DeviceForm } from './DeviceForm.tsx';
 import { Gateways, HealthBadge } from './Gateways.tsx';
+import { ImportDevices } from './ImportDevices.tsx';
+import { ProfileEditor } from './ProfileForm.tsx';
 import { type Device, linkText, StaffOnly, useOffices, useProfiles } from './shared.tsx';
-
-interface DeadLetter {
-  id: string;
-  topic: string;
-  payload: string;
-  reason: string;
-  detail: string | null;
-  devEui: string | null;
-  receivedAt: string;
-}
 
 /** The sensor network for staff: devices filtered by profile and office, on a map and in a list. */
 export function DevicesPage() {
@@ -29,6 +23,15 @@ export function DevicesPage() {
   return (
     <StaffOnly title={t('devices.title')}>
       <DeviceList />
+      <Keepers>
+        <Card>
+          <DeviceForm />
+        </Card>
+        <ImportDevices />
+      </Keepers>
+      <ProfileKeepers>
+        <ProfileEditor />
+      </ProfileKeepers>
       <Gateways />
       <DeadLetters />
     </StaffOnly>
@@ -38,6 +41,7 @@ export function DevicesPage() {
 function DeviceList() {
   const { t, i18n } = useTranslation();
   const meta = useMeta().data;
+  const navigate = useNavigate();
   const [profileId, setProfileId] = useState('');
   const [officeId, setOfficeId] = useState('');
   const [health, setHealth] = useState('');
@@ -71,7 +75,7 @@ function DeviceList() {
             type: 'Feature' as const,
             id: d.id,
             geometry: { type: 'Point' as const, coordinates: [d.location.lon, d.location.lat] },
-            properties: { name: d.name },
+            properties: { name: d.name, id: d.id },
           })),
         },
       },
@@ -171,6 +175,10 @@ function DeviceList() {
               tileUrl={meta?.map.tileUrl}
               center={meta?.map.center}
               zoom={meta?.map.zoom}
+              onClick={(c) => {
+                const hit = c.features.find((f) => f.layer === 'devices');
+                if (hit) void navigate({ to: '/devices/$id', params: { id: hit.id } });
+              }}
             />
           </Card>
           <Table
@@ -186,44 +194,15 @@ function DeviceList() {
   );
 }
 
-/** Messages the ingest worker could not store; the API gives them to those who keep devices. */
-function DeadLetters() {
-  const { t, i18n } = useTranslation();
+/** What only those who keep devices (admin, office manager, officer: the API's rule) see. */
+export function Keepers({ children }: { children: React.ReactNode }) {
   const me = useMe().data;
   const keeper = me?.role === 'admin' || me?.role === 'office_manager' || me?.role === 'officer';
-  const letters = useQuery({
-    queryKey: ['device-dead-letters'],
-    queryFn: () => api<DeadLetter[]>('GET', '/api/device-dead-letters?limit=100'),
-    enabled: keeper,
-  });
-  if (!keeper) return null;
-  const columns: Column<DeadLetter>[] = [
-    {
-      key: 'at',
-      header: t('devices.receivedAt'),
-      cell: (l) => formatDate(l.receivedAt, i18n.language),
-      sortValue: (l) => l.receivedAt,
-    },
-    { key: 'reason', header: t('devices.reason'), cell: (l) => l.reason, sortValue: (l) => l.reason },
-    { key: 'detail', header: t('devices.detail'), cell: (l) => l.detail ?? '—' },
-    { key: 'devEui', header: t('devices.devEui'), cell: (l) => (l.devEui ? <code>{l.devEui}</code> : '—') },
-    { key: 'topic', header: t('devices.topic'), cell: (l) => <code>{l.topic}</code> },
-  ];
-  return (
-    <Card>
-      <h2>{t('devices.deadLetters')}</h2>
-      <p className="note">{t('devices.deadLettersLead')}</p>
-      {letters.isPending && <Spinner />}
-      {letters.isError && <ErrorState error={letters.error} onRetry={() => letters.refetch()} />}
-      {letters.data && (
-        <Table
-          caption={t('devices.deadLetters')}
-          columns={columns}
-          rows={letters.data}
-          rowKey={(l) => l.id}
-          empty={t('devices.noDeadLetters')}
-        />
-      )}
-    </Card>
-  );
+  return keeper ? children : null;
+}
+
+/** Profiles are written by admins and office managers (the API's rule). */
+function ProfileKeepers({ children }: { children: React.ReactNode }) {
+  const role = useMe().data?.role;
+  return role === 'admin' || role === 'office_manager' ? children : null;
 }

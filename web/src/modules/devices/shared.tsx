@@ -20,6 +20,12 @@ export interface Device {
   rssi: number | null;
   snr: number | null;
   health: Health;
+  installedOn: string | null;
+  expectedIntervalS: number | null;
+  margin: number | null;
+  externalPower: boolean | null;
+  joinedAt: string | null;
+  updatedAt: string;
 }
 export type Health = 'online' | 'late' | 'offline';
 export interface Profile {
