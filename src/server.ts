@@ -11,6 +11,7 @@ import { checkManifests, type ModuleManifest } from './core/modules.ts';
 import { type Broker, startBroker } from './core/mqtt/broker.ts';
 import { choosePort } from './core/net.ts';
 import { modules as registered } from './modules/index.ts';
+import { notificationDispatcher } from './platform/context/dispatch.ts';
 import { contextService } from './platform/context/service.ts';
 import { HealthSweep } from './platform/devices/health.ts';
 import { RetentionJob } from './platform/devices/retention.ts';
@@ -101,6 +102,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     app = await buildApp({ config, db, events, broker, modules, logger: options.logger });
     await app.listen({ port, host: config.HOST });
     events.start();
+    notificationDispatcher(db)?.start();
     app.alertDelivery.start();
     const rules = app.rules.evaluator;
     rules.start();

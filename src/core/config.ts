@@ -25,6 +25,11 @@ export const ConfigSchema = Type.Object(
     MAP_TILE_URL: Type.Optional(Type.String()),
     SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 8760 }),
     NGSI_LD_CONTEXT_FETCH: Type.Union(['off', 'public', 'any'].map((l) => Type.Literal(l))),
+    NGSI_LD_NOTIFY_ALLOW: Type.String({
+      pattern: '^(any|public|[A-Za-z0-9*.:\\[\\]-]+(,[A-Za-z0-9*.:\\[\\]-]+)*)$',
+      maxLength: 4000,
+    }),
+    NGSI_LD_NOTIFY_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256 }),
     TAX_BILLER_ID: Type.String({ pattern: '^[0-9]{13,15}$' }),
     TAX_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 32 })),
     SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
@@ -76,6 +81,10 @@ const defaults = {
   SESSION_TTL_HOURS: 24 * 14,
   // Remote @context URLs are fetched from public addresses only: the URL is the caller's choice.
   NGSI_LD_CONTEXT_FETCH: 'public',
+  // Subscription endpoints are staff input; `any` keeps what the broker always did (any address).
+  NGSI_LD_NOTIFY_ALLOW: 'any',
+  // NGSI-LD notifications delivered at once (each subscription's in order).
+  NGSI_LD_NOTIFY_CONCURRENCY: 8,
   // A placeholder biller ID (the municipality's tax ID plus suffix comes from its bank).
   TAX_BILLER_ID: '099400000000000',
   MAIL_FROM: 'Mueang <no-reply@localhost>',

@@ -1,36 +1,28 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import type { FastifyBaseLogger } from 'fastify';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Db, Executor } from '../../core/db/index.ts';
-import type { DomainEvent, Events } from '../../core/events/outbox.ts';
 import type { Broker } from '../../core/mqtt/broker.ts';
 import { coreContextUrl } from './contexts/index.ts';
+import { type QueuedNotification, queueNotification } from './dispatch.ts';
+import { endpointRefusal, type NotifyPolicy } from './endpoint-policy.ts';
 import { linkHeader } from './jsonld.ts';
 import type { Entity } from './model.ts';
-import { renderEntity } from './render.ts';
+import { publicOnlyLookup } from './remote-contexts.ts';
+import { renderEntity, valueKeys } from './render.ts';
 import type { ContextRepository, LiveSubscription } from './repository.ts';
 import type { Change } from './service.ts';
 import { type CompiledSubscription, compileSubscription, mqttTopic } from './subscriptions.ts';
 
-declare module '../../core/events/outbox.ts' {
-  interface EventMap {
-    /** A notification of an NGSI-LD subscription, queued in the transaction of the change it reports. */
-    'ngsi-ld.notification': {
-      tenant: string;
-      subscriptionId: string;
-      notificationId: string;
-      data: Record<string, unknown>[];
-    };
-  }
-}
-
 /** Entities per notification: a batch that matches many entities sends several notifications. */
 const perNotification = 100;
-/** Attempts before a notification is given up (the outbox backs off 2, 4, 8… seconds between them). */
+/** Attempts before a notification is given up (the dispatcher backs off 2, 4, 8… seconds between them). */
 export const maxAttempts = 8;
 const defaultTimeoutMs = 5_000;
 
-function changedAttrs(c: Change): { created: string[]; updated: string[] } {
+function changedAttrs(c: Change): { created: string[]; updated: string[]; deleted: string[] } {
   const before = c.before?.attrs ?? {};
   const after = c.after?.attrs ?? {};
   const written = new Set(c.written.map(([a]) => a));
@@ -41,21 +33,52 @@ function changedAttrs(c: Change): { created: string[]; updated: string[] } {
     if (a in before) updated.push(a);
     else created.push(a);
   }
-  return { created, updated };
+  const deleted = c.after ? Object.keys(before).filter((a) => !(a in after)) : [];
+  return { created, updated, deleted };
 }
 
 /** Whether a change is one the subscription's triggers and watchedAttributes ask about. */
 export function triggers(s: CompiledSubscription, c: Change): boolean {
   if (c.after === null) return c.before !== null && s.triggers.has('entityDeleted');
-  const { created, updated } = changedAttrs(c);
+  const { created, updated, deleted } = changedAttrs(c);
   const relevant = (attrs: string[]) => (s.watched ? attrs.filter((a) => s.watched!.has(a)) : attrs);
-  const all = [...created, ...updated];
+  const all = [...created, ...updated, ...deleted];
   if (c.before === null && s.triggers.has('entityCreated') && (!s.watched || relevant(all).length))
     return true;
   if (c.before !== null && s.triggers.has('entityUpdated') && relevant(all).length) return true;
   if (s.triggers.has('attributeCreated') && relevant(created).length) return true;
   if (s.triggers.has('attributeUpdated') && relevant(updated).length) return true;
+  if (s.triggers.has('attributeDeleted') && relevant(deleted).length) return true;
   return false;
+}
+
+/**
+ * The entity a change is notified as: with `showChanges`, each updated single-instance attribute carries
+ * its previous value (`previousValue`, `previousObject`…); with the `attributeDeleted` trigger, each
+ * deleted attribute is there with the NGSI-LD Null (`urn:ngsi-ld:null`) as its value and `deletedAt`.
+ */
+export function notifiedEntity(s: CompiledSubscription, c: Change, deletedAt: string): Entity {
+  const after = c.after!;
+  if (!c.before || (!s.showChanges && !s.triggers.has('attributeDeleted'))) return after;
+  const attrs = { ...after.attrs };
+  const { updated, deleted } = changedAttrs(c);
+  if (s.showChanges)
+    for (const a of updated) {
+      const prev = c.before.attrs[a];
+      const now = attrs[a];
+      if (Array.isArray(prev) || Array.isArray(now) || prev.type !== now.type) continue;
+      const keys = valueKeys[now.type];
+      if (!keys || JSON.stringify(prev[keys[0]]) === JSON.stringify(now[keys[0]])) continue;
+      attrs[a] = { ...now, [keys[1]]: prev[keys[0]] };
+    }
+  if (s.triggers.has('attributeDeleted'))
+    for (const a of deleted) {
+      const prev = c.before.attrs[a];
+      if (s.watched && !s.watched.has(a)) continue;
+      const type = (Array.isArray(prev) ? prev[0]?.type : prev.type) ?? 'Property';
+      attrs[a] = { type, [valueKeys[type]?.[0] ?? 'value']: 'urn:ngsi-ld:null', deletedAt };
+    }
+  return { ...after, attrs };
 }
 
 /**
@@ -95,10 +118,14 @@ export class SubscriptionCompiler {
 
 /**
  * The matcher, an `onChange` listener: inside the writing transaction it finds the active subscriptions
- * the committed changes match and queues their notifications in the outbox, so a change that was
+ * the committed changes match and queues their notifications in `ctx_notifications`, so a change that was
  * answered 2xx has its notifications even if the process stops right after.
  */
-export function matcher(repo: ContextRepository, events: Events, compiler: SubscriptionCompiler) {
+export function matcher(
+  repo: ContextRepository,
+  compiler: SubscriptionCompiler,
+  queued: () => void = () => {},
+) {
   return async (tx: Executor, tenant: string, changes: Change[]): Promise<void> => {
     if (changes.length === 0) return;
     const subs = await repo.liveSubscriptions(tx, tenant);
@@ -122,15 +149,18 @@ export function matcher(repo: ContextRepository, events: Events, compiler: Subsc
       if (s.throttling !== null && !(await repo.takeThrottleTurn(tx, tenant, s.id, s.throttling))) continue;
       const data = matched.map((id) => {
         const c = byId.get(id)!;
-        return c.after ? render(s, c.after) : { ...render(s, c.before!, true), deletedAt };
+        return c.after
+          ? render(s, notifiedEntity(s, c, deletedAt))
+          : { ...render(s, c.before!, true), deletedAt };
       });
       for (let i = 0; i < data.length; i += perNotification)
-        await events.publish(tx, 'ngsi-ld.notification', {
+        await queueNotification(tx, {
           tenant,
           subscriptionId: s.id,
           notificationId: `urn:ngsi-ld:Notification:${randomUUID()}`,
           data: data.slice(i, i + perNotification),
         });
+      queued();
     }
   };
 }
@@ -149,9 +179,9 @@ export class Periodic {
   constructor(
     private readonly db: Db,
     private readonly repo: ContextRepository,
-    private readonly events: Events,
     private readonly log: FastifyBaseLogger,
     private readonly compiler = new SubscriptionCompiler(repo, log),
+    private readonly queued: () => void = () => {},
   ) {}
 
   /** Queues the notifications that are due; returns how many subscriptions were due. */
@@ -163,13 +193,14 @@ export class Periodic {
         if (!s) continue;
         const entities = await this.repo.matchingNow(tx, d.tenant, s.where, maxPeriodicEntities);
         for (let i = 0; i < entities.length; i += perNotification)
-          await this.events.publish(tx, 'ngsi-ld.notification', {
+          await queueNotification(tx, {
             tenant: d.tenant,
             subscriptionId: s.id,
             notificationId: `urn:ngsi-ld:Notification:${randomUUID()}`,
             data: entities.slice(i, i + perNotification).map((e) => render(s, e)),
           });
       }
+      if (due.length) this.queued();
       return due.length;
     });
   }
@@ -199,12 +230,10 @@ function render(s: CompiledSubscription, e: Entity, gone = false): Record<string
   return renderEntity(e, s.ctx, gone ? { ...s.render, pick: new Set() } : s.render);
 }
 
-type Payload = DomainEvent<'ngsi-ld.notification'>;
-
 /**
- * Sends queued notifications (the outbox's subscriber for `ngsi-ld.notification`): HTTP POST with
+ * Sends a queued notification (for the `NotificationDispatcher`): HTTP POST with
  * `fetch`, or an MQTT publish for `mqtt://host:port/topic` endpoints. A failure is recorded on the
- * subscription and thrown, so the outbox retries with back-off, up to `maxAttempts`.
+ * subscription and thrown, so the dispatcher retries with back-off, up to `maxAttempts`.
  */
 export class Notifier {
   private readonly clients = new Map<string, Promise<MqttClient>>();
@@ -214,21 +243,22 @@ export class Notifier {
     private readonly log: FastifyBaseLogger,
     private readonly broker: Broker | null = null,
     private readonly compiler = new SubscriptionCompiler(repo, log),
+    private readonly policy: NotifyPolicy = { kind: 'any' },
   ) {}
 
-  async deliver(event: Payload): Promise<void> {
-    const { tenant, subscriptionId } = event.payload;
+  async deliver(event: QueuedNotification): Promise<void> {
+    const { tenant, subscriptionId } = event;
     const row = await this.repo.liveSubscription(tenant, subscriptionId);
     // A subscription deleted, paused or expired since the change: its queued notifications are dropped.
     if (!row) return;
     const s = await this.compiler.compile(tenant, row);
     if (!s) return;
     const notification = {
-      id: event.payload.notificationId,
+      id: event.notificationId,
       type: 'Notification',
       subscriptionId,
       notifiedAt: new Date().toISOString(),
-      data: event.payload.data,
+      data: event.data,
     };
     const source = s.ctx.source;
     const url = typeof source === 'string' ? source : coreContextUrl;
@@ -241,19 +271,15 @@ export class Notifier {
     try {
       const uri = new URL(endpoint.uri);
       const timeout = endpoint.timeout ?? defaultTimeoutMs;
+      // The allow-list may have changed since the subscription was made, and a name may resolve elsewhere now.
+      const refused = await endpointRefusal(this.policy, endpoint.uri);
+      if (refused) throw new Error(`the endpoint is not allowed: ${refused}`);
       if (uri.protocol === 'mqtt:' || uri.protocol === 'mqtts:')
         await this.publishMqtt(uri, endpoint.notifierInfo ?? [], { metadata: headers, body }, timeout);
       else {
         for (const { key, value } of endpoint.receiverInfo ?? []) headers[key.toLowerCase()] = value;
-        const res = await fetch(uri, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify(body),
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeout),
-        });
-        await res.body?.cancel();
-        if (res.status < 200 || res.status > 299) throw new Error(`the endpoint answered ${res.status}`);
+        const status = await post(uri, headers, JSON.stringify(body), timeout, this.policy.kind === 'public');
+        if (status < 200 || status > 299) throw new Error(`the endpoint answered ${status}`);
       }
     } catch (err) {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
@@ -323,6 +349,38 @@ export class Notifier {
     this.clients.clear();
     await Promise.all(all.map((p) => p.then((c) => c.endAsync(true)).catch(() => undefined)));
   }
+}
+
+/**
+ * POSTs a notification and answers the status. Redirects are not followed (a 3xx is a failure); with
+ * `publicOnly` the socket may only connect to the public addresses the name resolves to.
+ */
+function post(
+  uri: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeout: number,
+  publicOnly: boolean,
+): Promise<number> {
+  const client = uri.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = client.request(
+      uri,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        signal: AbortSignal.timeout(timeout),
+        ...(publicOnly ? { lookup: publicOnlyLookup as never } : {}),
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Broker } from '../../core/mqtt/broker.ts';
 import { shippedContext } from './contexts/index.ts';
+import { NotificationDispatcher, registerDispatcher } from './dispatch.ts';
+import { parseNotifyAllow } from './endpoint-policy.ts';
 import { notFound } from './errors.ts';
 import { contextFromLink } from './jsonld.ts';
 import { matcher, Notifier, Periodic, SubscriptionCompiler } from './notify.ts';
@@ -20,17 +22,24 @@ export async function contextPlugin(
 ): Promise<void> {
   const service = contextService(app.db);
   await service.repo.ensurePartitions();
-  // Subscriptions: matched in every write's transaction, notifications queued in the outbox and sent by
-  // its dispatcher (retried with back-off, kept across restarts).
+  // Subscriptions: matched in every write's transaction, notifications queued in ctx_notifications and
+  // sent by a dispatcher of their own (per subscription in order, subscriptions in parallel, retried with
+  // back-off, kept across restarts). The process that serves the API starts it (server.ts).
   const compiler = new SubscriptionCompiler(service.repo, app.log);
-  const stopMatching = service.onChange(matcher(service.repo, app.events, compiler));
-  const notifier = new Notifier(service.repo, app.log, opts.broker ?? null, compiler);
-  app.events.subscribe('ngsi-ld.notification', 'ngsi-ld.notify', (event) => notifier.deliver(event));
-  const periodic = new Periodic(app.db, service.repo, app.events, app.log, compiler);
+  const notifyPolicy = parseNotifyAllow(app.config.NGSI_LD_NOTIFY_ALLOW);
+  const notifier = new Notifier(service.repo, app.log, opts.broker ?? null, compiler, notifyPolicy);
+  const dispatcher = new NotificationDispatcher(app.db, (n) => notifier.deliver(n), app.log, {
+    concurrency: app.config.NGSI_LD_NOTIFY_CONCURRENCY,
+  });
+  registerDispatcher(app.db, dispatcher);
+  const kick = () => dispatcher.kick();
+  const stopMatching = service.onChange(matcher(service.repo, compiler, kick));
+  const periodic = new Periodic(app.db, service.repo, app.log, compiler, kick);
   app.addHook('onReady', async () => periodic.start());
   app.addHook('onClose', async () => {
     await periodic.stop();
     stopMatching();
+    await dispatcher.stop();
     await notifier.close();
   });
   registerNgsiErrors(app);
@@ -64,7 +73,7 @@ export async function contextPlugin(
   await app.register(batchRoutes, { service });
   await app.register(discoveryRoutes, { service });
   await app.register(temporalRoutes, { service });
-  await app.register(subscriptionRoutes, { service });
+  await app.register(subscriptionRoutes, { service, notifyPolicy });
   // Unknown paths under the prefix answer ResourceNotFound (the web app's catch-all would take them otherwise).
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],

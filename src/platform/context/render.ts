@@ -63,12 +63,25 @@ function simple(a: Attr, ctx: ActiveContext, lang?: string): unknown {
   }
 }
 
+/** Where each attribute type keeps its value, and where a notification's showChanges puts the previous one. */
+export const valueKeys: Record<string, [string, string]> = {
+  Property: ['value', 'previousValue'],
+  GeoProperty: ['value', 'previousValue'],
+  Relationship: ['object', 'previousObject'],
+  LanguageProperty: ['languageMap', 'previousLanguageMap'],
+  VocabProperty: ['vocab', 'previousVocab'],
+  JsonProperty: ['json', 'previousJson'],
+  ListProperty: ['valueList', 'previousValueList'],
+  ListRelationship: ['objectList', 'previousObjectList'],
+};
+const previousMembers = new Set(Object.values(valueKeys).map(([, p]) => p));
+
 function renderAttr(a: Attr, ctx: ActiveContext, o: RenderOptions): unknown {
   if (o.format === 'keyValues') return simple(a, ctx, o.lang);
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(a)) {
     if ((key === 'createdAt' || key === 'modifiedAt') && !o.sysAttrs) continue;
-    if (attributeMembers.has(key)) out[key] = v;
+    if (attributeMembers.has(key) || previousMembers.has(key)) out[key] = v;
     else out[ctx.compact(key)] = renderAttr(v as Attr, ctx, o);
   }
   if (a.type === 'LanguageProperty' && o.lang) {

@@ -3,9 +3,9 @@ import { sql } from 'drizzle-orm';
 import mqtt from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Events } from '../../core/events/outbox.ts';
 import { type Broker, startBroker } from '../../core/mqtt/broker.ts';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
+import { NotificationDispatcher, notificationDispatcher } from './dispatch.ts';
 import { khonKaen, sdmLink } from './fixtures.ts';
 import { maxAttempts, Notifier, Periodic } from './notify.ts';
 import { contextService } from './service.ts';
@@ -60,11 +60,14 @@ afterAll(async () => {
   await new Promise((r) => listener?.close(r));
 });
 beforeEach(async () => {
-  // Each test starts with an empty outbox and no subscriptions left over.
-  await t.events.drain();
+  // Each test starts with an empty queue and no subscriptions left over.
+  await drain();
   await t.db.orm.execute(sql`DELETE FROM ctx_subscriptions`);
+  await t.db.orm.execute(sql`DELETE FROM ctx_notifications`);
   received = [];
 });
+
+const drain = () => notificationDispatcher(t.db)!.drain();
 
 const req = (method: string, url: string, payload?: unknown, headers: Record<string, string> = staff) =>
   t.json({
@@ -294,9 +297,10 @@ describe('subscriptions CRUD', () => {
     ],
     ['timeInterval with throttling', subscription({ timeInterval: 60, throttling: 5 }), 'BadRequestData'],
     ['csf', subscription({ csf: 'a==b' }), 'OperationNotSupported'],
+    ['showChanges that is not a boolean', subscription({}, { showChanges: 'yes' }), 'BadRequestData'],
     [
       'an unsupported trigger',
-      subscription({ notificationTrigger: ['attributeDeleted'] }),
+      subscription({ notificationTrigger: ['attributeRenamed'] }),
       'OperationNotSupported',
     ],
     [
@@ -369,7 +373,7 @@ describe('notifications', () => {
     await setAttr(id, 'no2', 120); // matches
     await setAttr(id, 'temperature', 30); // q matches, but temperature is not watched
     await setAttr(id, 'no2', 50); // q does not match
-    expect(await t.events.drain()).toBeGreaterThan(0);
+    expect(await drain()).toBeGreaterThan(0);
     const got = at('/http');
     expect(got).toHaveLength(1);
     const [{ body, headers }] = got;
@@ -404,7 +408,7 @@ describe('notifications', () => {
     );
     const id = await newSensor(102.83, 16.43, udon);
     await newSensor(); // another tenant: not notified
-    await t.events.drain();
+    await drain();
     const got = at('/ld');
     expect(got).toHaveLength(1);
     expect(got[0].headers['content-type']).toBe('application/ld+json');
@@ -429,7 +433,7 @@ describe('notifications', () => {
       );
       await client.subscribeAsync(topic);
       const id = await newSensor();
-      await t.events.drain();
+      await drain();
       const m = await message;
       expect(m.metadata['content-type']).toBe('application/json');
       expect(m.body).toMatchObject({ type: 'Notification', subscriptionId: sub });
@@ -459,12 +463,49 @@ describe('notifications', () => {
     entities.push({ id: 'not a uri', type: 'AirQualityObserved', no2: { type: 'Property', value: 0 } });
     const res = await req('POST', '/entityOperations/upsert', entities);
     expect(res.status).toBe(207);
-    await t.events.drain();
+    await drain();
     const got = at('/bulk');
     expect(got.map((r) => r.body.data.length).sort((a, b) => a - b)).toEqual([50, 100, 100]);
     const ids = new Set(got.flatMap((r) => r.body.data.map((e: { id: string }) => e.id)));
     expect(ids.size).toBe(250);
     expect(new Set(got.map((r) => r.body.id)).size).toBe(3);
+  });
+
+  it('notifies attributeDeleted with the NGSI-LD Null, and showChanges with the previous value', async () => {
+    await subscribe(
+      subscription(
+        { notificationTrigger: ['attributeDeleted'], watchedAttributes: ['no2'] },
+        { attributes: ['no2'], endpoint: { uri: `${listenerUrl}/attr-deleted` } },
+      ),
+    );
+    await subscribe(
+      subscription(
+        { watchedAttributes: ['no2'] },
+        {
+          attributes: ['no2'],
+          showChanges: true,
+          sysAttrs: true,
+          endpoint: { uri: `${listenerUrl}/changes` },
+        },
+      ),
+    );
+    const id = await newSensor();
+    await setAttr(id, 'no2', 150);
+    await setAttr(id, 'no2', 150); // the same value again: notified, with no previous value to show
+    expect((await req('DELETE', `/entities/${id}/attrs/no2`)).status).toBe(204);
+    await drain();
+    const deleted = at('/attr-deleted');
+    expect(deleted).toHaveLength(1);
+    const no2 = deleted[0].body.data[0].no2;
+    expect(no2).toMatchObject({ type: 'Property', value: 'urn:ngsi-ld:null' });
+    expect(Number.isNaN(Date.parse(no2.deletedAt))).toBe(false);
+    const changes = at('/changes').map((r) => r.body.data[0].no2);
+    expect(changes).toHaveLength(3); // created, updated twice; the deletion is not a default trigger
+    expect(changes[0].previousValue).toBeUndefined();
+    expect(changes[1]).toMatchObject({ type: 'Property', value: 150, previousValue: 69 });
+    expect(changes[1].modifiedAt).toMatch(/Z$/); // sysAttrs
+    expect(changes[2].value).toBe(150);
+    expect(changes[2].previousValue).toBeUndefined();
   });
 
   it('notifies a deletion to entityDeleted subscriptions whose conditions the entity met', async () => {
@@ -480,7 +521,7 @@ describe('notifications', () => {
     await setAttr(high, 'no2', 150); // an update: not an entityDeleted trigger
     expect((await req('DELETE', `/entities/${high}`)).status).toBe(204);
     expect((await req('DELETE', `/entities/${low}`)).status).toBe(204); // q did not match
-    await t.events.drain();
+    await drain();
     const got = at('/deleted');
     expect(got).toHaveLength(1);
     expect(got[0].body.data).toHaveLength(1);
@@ -505,11 +546,11 @@ describe('notifications', () => {
         { format: 'keyValues', attributes: ['no2'], endpoint: { uri: `${listenerUrl}/periodic` } },
       ),
     );
-    const periodic = new Periodic(t.db, contextService(t.db).repo, t.events, log);
+    const periodic = new Periodic(t.db, contextService(t.db).repo, log);
     await periodic.tick(); // the platform's own timer may have taken this turn already: either queues it once
     await setAttr(a, 'no2', 42); // a change does not notify a periodic subscription
     expect(await periodic.tick()).toBe(0); // the hour has not passed
-    await t.events.drain();
+    await drain();
     const got = at('/periodic');
     expect(got).toHaveLength(1);
     expect(got[0].body.subscriptionId).toBe(sub);
@@ -519,7 +560,7 @@ describe('notifications', () => {
       sql`UPDATE ctx_subscriptions SET last_queued_at = now() - interval '2 hours' WHERE id = ${sub}`,
     );
     expect(await periodic.tick()).toBe(1);
-    await t.events.drain();
+    await drain();
     expect(at('/periodic').map((r) => r.body.data)).toEqual([
       [{ id: a, type: 'AirQualityObserved', no2: 69 }],
       [{ id: a, type: 'AirQualityObserved', no2: 42 }],
@@ -535,7 +576,7 @@ describe('notifications', () => {
     );
     const near = await newSensor(102.831, 16.431);
     await newSensor(100.5, 13.75); // Bangkok
-    await t.events.drain();
+    await drain();
     expect(at('/geo').map((r) => r.body.data[0].id)).toEqual([near]);
   });
 
@@ -549,7 +590,7 @@ describe('notifications', () => {
     const id = await newSensor();
     await setAttr(id, 'no2', 70);
     await setAttr(id, 'no2', 71);
-    await t.events.drain();
+    await drain();
     expect(at('/slow')).toHaveLength(1);
     expect(at('/slow')[0].body.data[0].no2.value).toBe(69);
     expect((await req('GET', `/subscriptions/${sub}`)).body.notification.timesSent).toBe(1);
@@ -566,7 +607,7 @@ describe('notifications', () => {
       sql`UPDATE ctx_subscriptions SET expires_at = now() - interval '1 minute' WHERE id = ${expired}`,
     );
     await setAttr(id, 'no2', 99);
-    await t.events.drain();
+    await drain();
     expect(at('/paused')).toEqual([]);
     expect(at('/expired')).toEqual([]);
     expect((await req('GET', `/subscriptions/${paused}`)).body).toMatchObject({
@@ -577,7 +618,7 @@ describe('notifications', () => {
 
     expect((await req('PATCH', `/subscriptions/${paused}`, { isActive: true })).status).toBe(204);
     await setAttr(id, 'no2', 98);
-    await t.events.drain();
+    await drain();
     expect(at('/paused')).toHaveLength(1);
   });
 
@@ -591,7 +632,7 @@ describe('notifications', () => {
     );
     const id = await newSensor();
     await setAttr(id, 'no2', 97);
-    await t.events.drain();
+    await drain();
     expect(at('/broken')).toEqual([]);
     expect(at('/healthy')).toHaveLength(2);
     const s = (await req('GET', `/subscriptions/${broken}`)).body;
@@ -615,7 +656,7 @@ describe('notifications', () => {
       subscription({}, { endpoint: { uri: `http://127.0.0.1:${port}/nobody`, timeout: 2000 } }),
     );
     await newSensor();
-    await t.events.drain();
+    await drain();
     expect(at('/fail')).toHaveLength(1);
     for (const sub of [failing, unreachable]) {
       const s = (await req('GET', `/subscriptions/${sub}`)).body;
@@ -624,42 +665,39 @@ describe('notifications', () => {
       expect(s.notification.lastSuccess).toBeUndefined();
     }
     const pending = await t.db.rows<{ lastError: string }>(
-      sql`SELECT last_error AS "lastError" FROM core_outbox WHERE type = 'ngsi-ld.notification' AND delivered_at IS NULL`,
+      sql`SELECT last_error AS "lastError" FROM ctx_notifications`,
     );
     expect(pending).toHaveLength(2);
     expect(pending.map((p) => p.lastError).join(' ')).toContain('500');
     expect(pending.map((p) => p.lastError).join(' ')).toContain('ECONNREFUSED');
     // The last allowed attempt fails too: the notification is given up (no more retries), counted once more.
-    await t.db.orm.execute(sql`UPDATE core_outbox SET attempts = ${maxAttempts - 1}, available_at = now()
-      WHERE delivered_at IS NULL AND payload->>'subscriptionId' = ${failing}`);
-    await t.events.drain();
+    await t.db.orm.execute(sql`UPDATE ctx_notifications SET attempts = ${maxAttempts - 1}, available_at = now()
+      WHERE subscription_id = ${failing}`);
+    await drain();
     expect(at('/fail')).toHaveLength(2);
     expect((await req('GET', `/subscriptions/${failing}`)).body.notification.timesFailed).toBe(2);
-    const still = await t.db.rows<{ sub: string }>(
-      sql`SELECT payload->>'subscriptionId' AS sub FROM core_outbox WHERE delivered_at IS NULL`,
-    );
+    const still = await t.db.rows<{ sub: string }>(sql`SELECT subscription_id AS sub FROM ctx_notifications`);
     expect(still.map((r) => r.sub)).toEqual([unreachable]);
     // Deleting the subscription drops what is still queued for it.
     await req('DELETE', `/subscriptions/${failing}`);
     await req('DELETE', `/subscriptions/${unreachable}`);
-    await t.db.orm.execute(sql`UPDATE core_outbox SET available_at = now() WHERE delivered_at IS NULL`);
-    await t.events.drain();
-    const left = await t.db.rows(sql`SELECT id FROM core_outbox WHERE delivered_at IS NULL`);
+    await t.db.orm.execute(sql`UPDATE ctx_notifications SET available_at = now()`);
+    await drain();
+    const left = await t.db.rows(sql`SELECT id FROM ctx_notifications`);
     expect(left).toEqual([]);
   });
 
-  it('keeps a committed change’s notification in the outbox until a new process sends it', async () => {
+  it('keeps a committed change’s notification in the queue until a new process sends it', async () => {
     const sub = await subscribe(subscription({}, { endpoint: { uri: `${listenerUrl}/restart` } }));
     const id = await newSensor();
-    const queued = await t.db.rows<{ payload: { subscriptionId: string } }>(
-      sql`SELECT payload FROM core_outbox WHERE type = 'ngsi-ld.notification' AND delivered_at IS NULL`,
+    const queued = await t.db.rows<{ sub: string }>(
+      sql`SELECT subscription_id AS sub FROM ctx_notifications`,
     );
-    expect(queued.map((q) => q.payload.subscriptionId)).toEqual([sub]);
+    expect(queued.map((q) => q.sub)).toEqual([sub]);
     // Another dispatcher on the same database (as after a restart) delivers it.
-    const events = new Events(t.db, log);
     const notifier = new Notifier(contextService(t.db).repo, log);
-    events.subscribe('ngsi-ld.notification', 'notify', (e) => notifier.deliver(e));
-    expect(await events.drain()).toBe(1);
+    const dispatcher = new NotificationDispatcher(t.db, (q) => notifier.deliver(q), log);
+    expect(await dispatcher.drain()).toBe(1);
     await notifier.close();
     expect(at('/restart').map((r) => r.body.data[0].id)).toEqual([id]);
   });
@@ -675,7 +713,7 @@ describe('notifications', () => {
       }),
     ).rejects.toThrow('abort');
     await t.db.transaction((tx) => service.publish(tx, e, { context: env.slice(1, env.indexOf('>')) }));
-    await t.events.drain();
+    await drain();
     expect(at('/rollback')).toHaveLength(1);
   });
 });

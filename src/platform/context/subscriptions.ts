@@ -63,7 +63,14 @@ const notificationMembers = new Set([
 const endpointMembers = new Set(['uri', 'accept', 'timeout', 'cooldown', 'receiverInfo', 'notifierInfo']);
 const readOnly = ['status', 'createdAt', 'modifiedAt'];
 /** Notification triggers we honour; the spec's default is attributeCreated and attributeUpdated. */
-const triggers = ['entityCreated', 'entityUpdated', 'entityDeleted', 'attributeCreated', 'attributeUpdated'];
+const triggers = [
+  'entityCreated',
+  'entityUpdated',
+  'entityDeleted',
+  'attributeCreated',
+  'attributeUpdated',
+  'attributeDeleted',
+];
 
 export interface EntitySelector {
   id?: string;
@@ -96,6 +103,7 @@ export interface SubscriptionBody {
     attributes?: string[];
     format?: (typeof formats)[number];
     sysAttrs?: boolean;
+    showChanges?: boolean;
     endpoint: {
       uri: string;
       accept?: (typeof accepts)[number];
@@ -350,7 +358,10 @@ function readNotification(n: unknown): SubscriptionBody['notification'] {
     if (typeof n.sysAttrs !== 'boolean') throw badData('notification.sysAttrs must be true or false');
     out.sysAttrs = n.sysAttrs;
   }
-  if (n.showChanges === true) unsupported('notification.showChanges');
+  if (n.showChanges !== undefined) {
+    if (typeof n.showChanges !== 'boolean') throw badData('notification.showChanges must be true or false');
+    out.showChanges = n.showChanges;
+  }
   const e = n.endpoint;
   if (!isObject(e)) throw badData('notification.endpoint is required');
   for (const k of Object.keys(e))
@@ -398,6 +409,8 @@ export interface CompiledSubscription {
   render: RenderOptions;
   ctx: ActiveContext;
   accept: string;
+  /** Updated attributes carry their previous value (notification.showChanges). */
+  showChanges: boolean;
 }
 
 export function compileSubscription(body: SubscriptionBody, context: unknown): CompiledSubscription {
@@ -424,6 +437,7 @@ export function compileSubscription(body: SubscriptionBody, context: unknown): C
     throttling: body.throttling ?? null,
     ctx,
     accept: n.endpoint.accept ?? 'application/json',
+    showChanges: n.showChanges ?? false,
     render: {
       format:
         n.format === 'simplified' || n.format === 'keyValues' ? 'keyValues' : (n.format ?? 'normalized'),

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { audit } from '../../../core/audit/audit.ts';
 import { coreContextUrl } from '../contexts/index.ts';
+import { checkEndpointAllowed, type NotifyPolicy } from '../endpoint-policy.ts';
 import { badData, NgsiError, notFound } from '../errors.ts';
 import { intParam } from '../geo.ts';
 import { activeContext } from '../jsonld.ts';
@@ -47,7 +48,10 @@ export function renderSubscription(row: SubscriptionRow, sysAttrs: boolean): Rec
 
 const sysAttrsOf = (options: string | undefined) => (options ?? '').split(',').includes('sysAttrs');
 
-export async function subscriptionRoutes(app: FastifyInstance, opts: { service: ContextService }) {
+export async function subscriptionRoutes(
+  app: FastifyInstance,
+  opts: { service: ContextService; notifyPolicy: NotifyPolicy },
+) {
   const { service } = opts;
   const repo = service.repo;
 
@@ -58,6 +62,7 @@ export async function subscriptionRoutes(app: FastifyInstance, opts: { service: 
       const ctx = contextOf(request, request.body);
       const tenant = tenantOf(request);
       const body = readSubscription(request.body, ctx, { now: new Date() });
+      await checkEndpointAllowed(opts.notifyPolicy, body.notification.endpoint.uri);
       const context = ctx.source === coreContextUrl ? null : ctx.source;
       await service.db.transaction(async (tx) => {
         if (!(await repo.insertSubscription(tx, tenant, body, context ?? undefined)))
@@ -139,6 +144,8 @@ export async function subscriptionRoutes(app: FastifyInstance, opts: { service: 
         // Terms keep the meaning they had when the subscription was created (its own @context).
         const ctx = activeContext(row.context ?? undefined);
         const body = readSubscription(input, ctx, { existing: row.body, now: new Date() });
+        // Checked on every update, so a subscription made under a looser policy is brought under this one.
+        await checkEndpointAllowed(opts.notifyPolicy, body.notification.endpoint.uri);
         await repo.updateSubscription(tx, tenant, body);
         await audit(tx, request.actor(), {
           action: 'ngsi-ld.subscription.update',
