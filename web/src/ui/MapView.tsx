@@ -27,6 +27,8 @@ interface Props {
   tileUrl?: string | null;
   /** How a feature is named in the text alternative; by default nameTh/nameEn, name or id. */
   featureName?: FeatureNames;
+  /** Called with the point tapped or clicked on the map (six decimals), for picking a place. */
+  onPick?: (point: { lat: number; lon: number }) => void;
 }
 
 /** Khon Kaen city centre. */
@@ -56,12 +58,16 @@ export default function MapView({
   zoom = 12,
   tileUrl,
   featureName,
+  onPick,
 }: Props) {
   const { t } = useTranslation();
   const container = useRef<HTMLElement>(null);
   const [map, setMap] = useState<maplibregl.Map | null>(null);
   const [failed, setFailed] = useState(false);
   const [lon, lat] = center;
+  // The latest handler, so a new one does not rebuild the map.
+  const pick = useRef(onPick);
+  pick.current = onPick;
 
   useEffect(() => {
     if (!container.current) return;
@@ -79,6 +85,10 @@ export default function MapView({
       return;
     }
     m.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+    m.on('click', (e) => {
+      const round = (x: number) => Math.round(x * 1e6) / 1e6;
+      pick.current?.({ lat: round(e.lngLat.lat), lon: round(e.lngLat.lng) });
+    });
     m.on('error', (e) => {
       // The tile server is unreachable: drop the base map and keep the city's data on the background.
       if ((e as { sourceId?: string }).sourceId !== 'base') return;
