@@ -40,6 +40,13 @@ describe('You Pee (อยู่พี่) on a phone', () => {
     expect(await form.getByLabel(/ลองจิจูด/).inputValue()).toBe('102.823');
     await form.getByLabel('หมายเลขโทรศัพท์มือถือ').fill('081-234-5678');
     await form.locator('button[type="submit"]').click();
+    // The demo has a pothole here already: it is offered for a +1 (which needs an account); file anyway.
+    const nearby = form.getByTestId('complaint-nearby');
+    await nearby.waitFor();
+    expect(await nearby.innerText()).toContain('หลุมบ่อขนาดใหญ่หน้าซอย');
+    expect(await nearby.getByRole('button', { name: /\+1/ }).count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await nearby.getByRole('button', { name: 'แจ้งเรื่องของฉันต่อไป' }).click();
 
     const reference = page.getByTestId('complaint-reference');
     await reference.waitFor();

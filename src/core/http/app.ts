@@ -24,6 +24,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { Events } from '../events/outbox.ts';
 import { pickLocale } from '../i18n.ts';
+import { Mail } from '../mail.ts';
 import type { ModuleManifest } from '../modules.ts';
 import type { Broker } from '../mqtt/broker.ts';
 import { orgRoutes } from '../org/routes.ts';
@@ -92,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('config', config);
   app.decorate('db', deps.db);
   app.decorate('events', deps.events);
+  app.decorate('mail', new Mail(config.SMTP_URL, config.MAIL_FROM, config.PUBLIC_URL));
   app.decorate('routeTable', [] as RouteInfo[]);
   app.decorateRequest('locale', 'th');
   app.decorateRequest('actor', function (this: import('fastify').FastifyRequest) {

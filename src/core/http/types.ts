@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { Events } from '../events/outbox.ts';
 import type { Locale } from '../i18n.ts';
+import type { Mail } from '../mail.ts';
 
 export interface RouteInfo {
   method: string;
@@ -24,6 +25,8 @@ declare module 'fastify' {
     config: Config;
     db: Db;
     events: Events;
+    /** Outgoing email (off without SMTP_URL). */
+    mail: Mail;
     routeTable: RouteInfo[];
   }
   interface FastifyRequest {

@@ -67,6 +67,7 @@ export interface NewRequestRow {
   integratorId: string | null;
   synthetic: boolean;
   createdAt?: string;
+  lang?: 'th' | 'en';
 }
 
 export interface RequestFilter {
@@ -138,11 +139,13 @@ export class ComplaintsRepository {
   async insert(on: Executor, r: NewRequestRow): Promise<string> {
     const [row] = await this.db.rows<{ id: string }>(
       sql`INSERT INTO complaints_requests (reference, category_code, office_id, description, location, zone_id, community_id,
-          address, reporter_id, contact_name, contact_email, contact_phone, source, integrator_id, synthetic, created_at, updated_at)
+          address, reporter_id, contact_name, contact_email, contact_phone, source, integrator_id, synthetic, created_at, updated_at,
+          reporter_lang)
         VALUES (${r.reference}, ${r.category}, ${r.officeId}, ${r.description},
           ST_SetSRID(ST_MakePoint(${r.lon}, ${r.lat}), 4326), ${r.zoneId}, ${r.communityId}, ${r.address},
           ${r.reporterId}, ${r.contactName}, ${r.contactEmail}, ${r.contactPhone}, ${r.source}, ${r.integratorId},
-          ${r.synthetic}, COALESCE(${r.createdAt ?? null}::timestamptz, now()), COALESCE(${r.createdAt ?? null}::timestamptz, now()))
+          ${r.synthetic}, COALESCE(${r.createdAt ?? null}::timestamptz, now()), COALESCE(${r.createdAt ?? null}::timestamptz, now()),
+          ${r.lang ?? 'th'})
         RETURNING id`,
       on,
     );

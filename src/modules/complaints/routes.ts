@@ -6,6 +6,7 @@ import { AppError } from '../../core/errors.ts';
 import { photosBodyLimit } from '../../core/media/schema.ts';
 import { storedName } from '../../core/media/store.ts';
 import type { Priority } from './domain.ts';
+import { ComplaintsNotifier } from './notify.ts';
 import { photosDir } from './photos.ts';
 import { aftercareRoutes } from './routes-aftercare.ts';
 import {
@@ -57,6 +58,7 @@ export async function complaintsRoutes(app: FastifyInstance) {
   const photos = photosDir(app.config.DATA_DIR);
   const service = new ComplaintsService(app.db, photos);
   await aftercareRoutes(app, service);
+  new ComplaintsNotifier(app.db, app.mail, app.log).subscribe(app.events);
 
   app.get(
     '/categories',
@@ -88,7 +90,7 @@ export async function complaintsRoutes(app: FastifyInstance) {
       const body = request.body as NewRequest;
       const created = await service.create(
         body,
-        { userId: p?.userId ?? null, contact: body.contact },
+        { userId: p?.userId ?? null, contact: body.contact, lang: request.locale },
         request.actor(),
       );
       reply.code(201).header('location', `/api/complaints/requests/${created.reference}`);

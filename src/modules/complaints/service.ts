@@ -38,6 +38,8 @@ export interface Reporter {
   synthetic?: boolean;
   /** Seeds only: back-date a demo report. */
   createdAt?: string;
+  /** The language the reporter filed in; their notices are written in it. */
+  lang?: 'th' | 'en';
 }
 
 /** The rules of complaints; knows nothing of HTTP. */
@@ -132,6 +134,7 @@ export class ComplaintsService {
           integratorId: reporter.integratorId ?? null,
           synthetic: reporter.synthetic ?? false,
           createdAt: reporter.createdAt,
+          lang: reporter.lang,
         });
         await this.holidays.setDue(tx, id);
         const eventId = await this.repo.addEvent(tx, {

@@ -29,6 +29,8 @@ interface Props {
   featureName?: FeatureNames;
   /** A click on the map: where, and the features under it (their `id` property) by layer. */
   onClick?: (click: { lon: number; lat: number; features: { layer: string; id: string }[] }) => void;
+  /** Called with the point tapped or clicked on the map (six decimals), for picking a place. */
+  onPick?: (point: { lat: number; lon: number }) => void;
 }
 
 /** Khon Kaen city centre. */
@@ -59,6 +61,7 @@ export default function MapView({
   tileUrl,
   featureName,
   onClick,
+  onPick,
 }: Props) {
   const { t } = useTranslation();
   const container = useRef<HTMLElement>(null);
@@ -67,6 +70,9 @@ export default function MapView({
   const [lon, lat] = center;
   const clickRef = useRef(onClick);
   clickRef.current = onClick;
+  // The latest handler, so a new one does not rebuild the map.
+  const pick = useRef(onPick);
+  pick.current = onPick;
 
   useEffect(() => {
     if (!container.current) return;
@@ -84,6 +90,10 @@ export default function MapView({
       return;
     }
     m.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+    m.on('click', (e) => {
+      const round = (x: number) => Math.round(x * 1e6) / 1e6;
+      pick.current?.({ lat: round(e.lngLat.lat), lon: round(e.lngLat.lng) });
+    });
     m.on('error', (e) => {
       // The tile server is unreachable: drop the base map and keep the city's data on the background.
       if ((e as { sourceId?: string }).sourceId !== 'base') return;

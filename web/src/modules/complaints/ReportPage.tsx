@@ -19,6 +19,8 @@ import { PhotoPicker, photoProblem } from '../../ui/PhotoPicker.tsx';
 import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Select, TextField } from '../../ui/TextField.tsx';
 import { useLocate } from '../../ui/useLocate.ts';
+import { findNearby, NearbyCheck, type NearbyRequest } from './NearbyCheck.tsx';
+import { PlacePicker } from './PlacePicker.tsx';
 import { type Category, categoryName, type PublicRequest, type RequestDetail } from './types.ts';
 
 const fields: ComplaintField[] = [
@@ -74,6 +76,7 @@ function ReportForm({ signedIn }: { signedIn: boolean }) {
   const [lat, setLat] = useState('');
   const [lon, setLon] = useState('');
   const [photos, setPhotos] = useState<File[]>([]);
+  const [nearby, setNearby] = useState<{ items: NearbyRequest[]; body: object } | null>(null);
   const {
     state: locating,
     setState: setLocating,
@@ -129,7 +132,28 @@ function ReportForm({ signedIn }: { signedIn: boolean }) {
       return;
     }
     setLocal({});
-    send.mutate(photos.length ? { ...checked.body, photos: await photoPayload(photos) } : checked.body);
+    const body = checked.body;
+    // "+1 before filing": the same problem may be reported already; the check is a courtesy, so a
+    // failure of it does not stop the report.
+    const same = await findNearby(body.category, body.lat, body.lon).catch(() => []);
+    if (same.length > 0) {
+      send.reset();
+      setNearby({ items: same, body });
+      return;
+    }
+    await sendBody(body);
+  }
+
+  async function sendBody(body: object) {
+    setNearby(null);
+    send.mutate(photos.length ? { ...body, photos: await photoPayload(photos) } : body);
+  }
+
+  function picked(point: { lat: number; lon: number }) {
+    setLat(String(point.lat));
+    setLon(String(point.lon));
+    setLocating('idle');
+    setLocal((e) => ({ ...e, '/lat': undefined, '/lon': undefined }));
   }
 
   const left = descriptionLeft(description);
@@ -200,6 +224,7 @@ function ReportForm({ signedIn }: { signedIn: boolean }) {
           >
             {t('complaints.report.locate')}
           </Button>
+          <PlacePicker lat={lat} lon={lon} onPick={picked} />
           <TextField
             label={t('complaints.report.lat')}
             name="lat"
@@ -261,9 +286,18 @@ function ReportForm({ signedIn }: { signedIn: boolean }) {
           </fieldset>
         )}
         {send.isError && !photoError && <ErrorState error={send.error} />}
-        <Button type="submit" disabled={send.isPending || !categories.data}>
-          {send.isPending ? t('complaints.report.sending') : t('complaints.report.submit')}
-        </Button>
+        {nearby ? (
+          <NearbyCheck
+            items={nearby.items}
+            signedIn={signedIn}
+            onFileAnyway={() => void sendBody(nearby.body)}
+            onCancel={() => setNearby(null)}
+          />
+        ) : (
+          <Button type="submit" disabled={send.isPending || !categories.data}>
+            {send.isPending ? t('complaints.report.sending') : t('complaints.report.submit')}
+          </Button>
+        )}
         <div role="status" data-testid="complaint-done">
           {send.data && (
             <p>

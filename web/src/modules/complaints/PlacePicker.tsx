@@ -1,0 +1,111 @@
+import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ProblemError } from '../../api.ts';
+import { readDegrees } from '../../forms/complaint.ts';
+import { useMeta } from '../../session.ts';
+import { LazyMapView } from '../../ui/lazy.tsx';
+import type { MapLayer } from '../../ui/MapView.tsx';
+
+interface Located {
+  zone: { code: string; nameTh: string; nameEn: string };
+  community: { code: string; nameTh: string; nameEn: string } | null;
+}
+
+/** The typed point, when both numbers are plain decimals in range. */
+export function typedPoint(lat: string, lon: string): { lat: number; lon: number } | null {
+  const y = readDegrees(lat);
+  const x = readDegrees(lon);
+  if (y === null || x === null || Math.abs(y) > 90 || Math.abs(x) > 180) return null;
+  return { lat: y, lon: x };
+}
+
+/**
+ * Tap the map to place or move the pin. The latitude and longitude fields (and "use my location")
+ * remain the keyboard way to give the place; both show the zone and community the point falls in.
+ */
+export function PlacePicker({
+  lat,
+  lon,
+  onPick,
+}: {
+  lat: string;
+  lon: string;
+  onPick: (point: { lat: number; lon: number }) => void;
+}) {
+  const { t } = useTranslation();
+  const meta = useMeta().data;
+  const point = typedPoint(lat, lon);
+  const py = point?.lat;
+  const px = point?.lon;
+  const layers = useMemo<MapLayer[]>(
+    () =>
+      py !== undefined && px !== undefined
+        ? [
+            {
+              id: 'complaint-pin',
+              kind: 'circle',
+              color: '#b3261e',
+              radius: 9,
+              stroke: { color: '#ffffff', width: 3 },
+              title: t('complaints.pick.pin'),
+              data: {
+                type: 'FeatureCollection',
+                features: [
+                  {
+                    type: 'Feature',
+                    properties: { name: `${py}, ${px}` },
+                    geometry: { type: 'Point', coordinates: [px, py] },
+                  },
+                ],
+              },
+            },
+          ]
+        : [],
+    [py, px, t],
+  );
+  return (
+    <div className="place-picker">
+      <p className="hint" id="complaint-map-hint">
+        {t('complaints.pick.hint')}
+      </p>
+      <LazyMapView
+        layers={layers}
+        label={t('complaints.pick.map')}
+        tileUrl={meta?.map.tileUrl}
+        center={meta?.map.center}
+        zoom={meta?.map.zoom ?? 13}
+        onPick={onPick}
+      />
+      <PlaceInfo point={point} />
+    </div>
+  );
+}
+
+/** Where the point falls, from the API; outside the city, the API's own words. */
+function PlaceInfo({ point }: { point: { lat: number; lon: number } | null }) {
+  const { t, i18n } = useTranslation();
+  const found = useQuery({
+    queryKey: ['org', 'locate', point?.lat, point?.lon],
+    queryFn: () => api<Located>('GET', `/api/org/locate?lat=${point!.lat}&lon=${point!.lon}`),
+    enabled: point !== null,
+    retry: false,
+    staleTime: 600_000,
+  });
+  const name = (a: { nameTh: string; nameEn: string }) => (i18n.language === 'th' ? a.nameTh : a.nameEn);
+  let text = t('complaints.pick.none');
+  if (point && found.isPending) text = t('complaints.pick.resolving');
+  else if (point && found.data)
+    text = t('complaints.pick.inside', {
+      zone: name(found.data.zone),
+      community: found.data.community ? name(found.data.community) : t('complaints.pick.noCommunity'),
+    });
+  else if (point && found.error instanceof ProblemError && found.error.problem.status === 404)
+    text = found.error.problem.title || t('complaints.report.errors.outside');
+  else if (point && found.isError) text = t('complaints.pick.unknown');
+  return (
+    <p className="hint" role="status" data-testid="complaint-place">
+      {text}
+    </p>
+  );
+}
