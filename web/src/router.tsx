@@ -39,6 +39,7 @@ const AirQualityStationPage = lazyRouteComponent(
 );
 
 const AlertsPage = lazyRouteComponent(() => import('./modules/alerts/AlertsPage.tsx'), 'AlertsPage');
+const RulesPage = lazyRouteComponent(() => import('./modules/rules/RulesPage.tsx'), 'RulesPage');
 const WarningsPage = lazyRouteComponent(() => import('./modules/alerts/WarningsPage.tsx'), 'WarningsPage');
 
 const root = createRootRoute({ component: Layout, notFoundComponent: NotFoundPage });
@@ -64,6 +65,7 @@ const routeTree = root.addChildren([
   page('/air-quality', AirQualityPage),
   page('/air-quality/stations/$id', AirQualityStationPage),
   page('/alerts', AlertsPage),
+  page('/rules', RulesPage),
   page('/warnings', WarningsPage),
   page('/flood', FloodPage),
   page('/flood/$id', FloodStationPage),
