@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verify } from '../../src/platform/alerts/signing.ts';
 import { launch, newPage, seriousViolations } from './browser.ts';
 
-/** The demo canal gauge (synthetic): warning 2.0 m, critical 2.5 m. */
-const devEui = 'a84041000000f001';
+/** A gauge of its own, so the demo canal other tests look at keeps its readings. */
+const devEui = randomBytes(8).toString('hex');
 const poll = { timeout: 60_000, interval: 250 };
 
 let browser: Browser;
@@ -66,21 +66,44 @@ describe('flood warning end to end', () => {
     expect(hook.status()).toBe(201);
     const { secret } = await hook.json();
 
-    // The station's warning rule exists with no one writing it: the levels made it.
-    const stations = await (await context.request.get('/api/flood/stations')).json();
-    const station = stations.find((s: { nameEn: string }) => s.nameEn.startsWith('Bueng Kaen Nakhon outlet'));
-    expect(station.warning).toBe(2);
+    // A new water-level gauge becomes a station; setting its levels makes its warning rule.
+    const devices = await (await context.request.get('/api/devices?limit=1000')).json();
+    const canal = devices.find((d: { devEui: string }) => d.devEui === 'a84041000000f001');
+    const device = await context.request.post('/api/devices', {
+      headers: csrf,
+      data: {
+        devEui,
+        name: 'E2E canal gauge (synthetic)',
+        profileId: canal.profileId,
+        officeId: canal.officeId,
+        location: { lon: 102.8385, lat: 16.4125 },
+      },
+    });
+    expect(device.status()).toBe(201);
+    const made = await context.request.post('/api/flood/stations', {
+      headers: csrf,
+      data: {
+        deviceId: (await device.json()).id,
+        nameTh: 'มาตรวัดระดับน้ำทดสอบ (ข้อมูลสังเคราะห์)',
+        nameEn: 'E2E canal gauge (synthetic)',
+        watch: 1.0,
+        warning: 1.5,
+        critical: 2.0,
+      },
+    });
+    expect(made.status()).toBe(201);
+    const station = await made.json();
     const rules = await (await context.request.get('/api/rules')).json();
     const rule = rules.find(
       (r: { managedBy: string | null }) => r.managedBy === `flood:${station.id}:warning`,
     );
-    expect(rule).toMatchObject({ public: true, params: { kind: 'threshold', op: 'above', value: 2 } });
+    expect(rule).toMatchObject({ public: true, params: { kind: 'threshold', op: 'above', value: 1.5 } });
 
     // The network server publishes the gauge's uplinks: below the line, then over it.
     const client = await mqtt.connectAsync(inject('mqttUrl'));
     const topic = `application/e2e/device/${devEui}/event/up`;
-    await client.publishAsync(topic, uplink(1.9, 9001), { qos: 1 });
-    await client.publishAsync(topic, uplink(2.3, 9002), { qos: 1 });
+    await client.publishAsync(topic, uplink(1.2, 1), { qos: 1 });
+    await client.publishAsync(topic, uplink(1.8, 2), { qos: 1 });
     await client.endAsync();
 
     const openAlert = async () => {
