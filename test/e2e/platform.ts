@@ -23,10 +23,14 @@ export default async function setup(project: TestProject) {
       DEMO: 'true',
       RATE_LIMIT_ANON: '100000',
       TAX_WEBHOOK_SECRET: webhookSecret,
+      // The flood end-to-end test's webhook receiver listens on 127.0.0.1.
+      ALERT_WEBHOOK_ALLOW_PRIVATE: 'true',
     }),
     { logger: false },
   );
   project.provide('baseUrl', platform.url);
+  // Tests publish ChirpStack uplinks to the embedded broker, as a network server would.
+  project.provide('mqttUrl', platform.broker?.url ?? '');
   return async () => {
     await platform.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -36,5 +40,6 @@ export default async function setup(project: TestProject) {
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    mqttUrl: string;
   }
 }

@@ -80,6 +80,11 @@ export function Layout() {
             </Link>
           )}
           {me?.kind === 'staff' && (
+            <Link to="/rules" onClick={close}>
+              {t('nav.rules')}
+            </Link>
+          )}
+          {me?.kind === 'staff' && (
             <Link to="/devices" onClick={close}>
               {t('nav.devices')}
             </Link>

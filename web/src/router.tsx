@@ -46,6 +46,7 @@ const EnergyBuildingPage = lazyRouteComponent(
 );
 
 const AlertsPage = lazyRouteComponent(() => import('./modules/alerts/AlertsPage.tsx'), 'AlertsPage');
+const RulesPage = lazyRouteComponent(() => import('./modules/rules/RulesPage.tsx'), 'RulesPage');
 const WarningsPage = lazyRouteComponent(() => import('./modules/alerts/WarningsPage.tsx'), 'WarningsPage');
 
 const root = createRootRoute({ component: Layout, notFoundComponent: NotFoundPage });
@@ -74,6 +75,7 @@ const routeTree = root.addChildren([
   page('/energy', EnergyPage),
   page('/energy/buildings/$id', EnergyBuildingPage),
   page('/alerts', AlertsPage),
+  page('/rules', RulesPage),
   page('/warnings', WarningsPage),
   page('/flood', FloodPage),
   page('/flood/$id', FloodStationPage),

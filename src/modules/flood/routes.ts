@@ -45,7 +45,7 @@ const GeoJson = Type.Object({ type: Type.Literal('FeatureCollection'), features:
 
 /** Flood warning at /api/flood: public status and shelters; staff keep levels and shelters. */
 export async function floodRoutes(app: FastifyInstance) {
-  const stations = new StationService(app.db);
+  const stations = new StationService(app.db, app.rules?.evaluator);
   const shelters = new ShelterService(app.db);
   followReadings(app.db, (db) => new FloodRepository(db));
 

@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
+import { systemActor } from '../../core/audit/audit.ts';
 import type { SeedContext } from '../../core/modules.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import { DeviceRepository, type ReadingRow } from '../../platform/devices/repository.ts';
 import { FloodRepository, type NewShelter } from './repository.ts';
+import { syncStationRules } from './rules.ts';
 
 /**
  * Khon Kaen flood demo. The places are real landmarks of the city, but every shelter's capacity,
@@ -179,6 +181,8 @@ export async function seed({ db, offices }: SeedContext): Promise<void> {
         ...drainLevels,
         synthetic: true,
       });
+    // Every station's warning and critical rules, as the API keeps them; unchanged ones are left alone.
+    for (const station of await flood.stations(tx)) await syncStationRules(db, tx, station, systemActor);
   });
 }
 

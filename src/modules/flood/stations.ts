@@ -5,6 +5,7 @@ import { AppError } from '../../core/errors.ts';
 import { rainTotal, rateOfRise, statusOf, trendOf } from './domain.ts';
 import { publishStation } from './entity.ts';
 import { FloodRepository, type StationRow, type StationValues } from './repository.ts';
+import { syncStationRules } from './rules.ts';
 import type { NewStation, Station, StationPatchInput } from './schemas.ts';
 
 /** A water-level station whose latest reading is older than this shows its status as unknown. */
@@ -80,12 +81,32 @@ function checkOrder(v: { watch: number; warning: number; critical: number; bankF
     ]);
 }
 
-/** Stations: a water-level or rain device with the levels at which each status begins. */
+/** What the station service needs of the live rules engine (`app.rules.evaluator`). */
+export interface RuleHooks {
+  resolveOpen(tx: Executor, ruleId: string): Promise<void>;
+  refresh(): Promise<void>;
+}
+
+/**
+ * Stations: a water-level or rain device with the levels at which each status begins. Setting or
+ * changing the levels keeps the station's warning and critical rules in step (./rules.ts).
+ */
 export class StationService {
   readonly repo: FloodRepository;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly rules?: RuleHooks,
+  ) {
     this.repo = new FloodRepository(db);
+  }
+
+  private async syncRules(tx: Executor, id: string, actor: Actor): Promise<boolean> {
+    const station = (await this.repo.station(id, tx))!;
+    const r = await syncStationRules(this.db, tx, station, actor, (t, ruleId) =>
+      this.rules ? this.rules.resolveOpen(t, ruleId) : Promise.resolve(),
+    );
+    return r.created.length + r.updated.length + r.deleted.length > 0;
   }
 
   async list(now = new Date()): Promise<Station[]> {
@@ -149,8 +170,10 @@ export class StationService {
         detail: { deviceId: input.deviceId },
       });
       await publishStation(tx, this.repo, (await this.repo.station(created, tx))!);
+      await this.syncRules(tx, created, actor);
       return created;
     });
+    await this.rules?.refresh();
     return this.get(id);
   }
 
@@ -168,7 +191,7 @@ export class StationService {
       bankFull: patch.bankFull === undefined ? current.bankFull : patch.bankFull,
     };
     checkOrder(next);
-    await this.db.transaction(async (tx) => {
+    const changed = await this.db.transaction(async (tx) => {
       if (!(await this.repo.updateStation(tx, id, next)))
         throw AppError.notFound('resource.not_found', 'no such station');
       await audit(tx, actor, {
@@ -181,7 +204,9 @@ export class StationService {
         },
       });
       await publishStation(tx, this.repo, (await this.repo.station(id, tx))!);
+      return this.syncRules(tx, id, actor);
     });
+    if (changed) await this.rules?.refresh();
     return this.get(id);
   }
 }

@@ -4,7 +4,7 @@ import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Events } from '../../core/events/outbox.ts';
 import { type CapAlert, type CapInfo, capCategory, capDocument, capTime, type Ring } from './cap.ts';
-import type { Alert, AlertStatus, NewWarning, UpdateWarning } from './model.ts';
+import type { Alert, AlertStatus, NewWarning, Polygon, UpdateWarning } from './model.ts';
 import { AlertRepository, type StoredAlert } from './repository.ts';
 
 /** One event per change, so delivery (webhooks, SSE, email, NGSI-LD) can hang off the outbox. */
@@ -40,6 +40,12 @@ export interface RuleAlert {
   event: { th: string; en: string };
   headline: { th: string; en: string };
   description?: { th: string; en: string };
+  /** A public CAP warning (then `zoneId` or `area` must say where). */
+  public?: boolean;
+  instruction?: { th: string; en: string };
+  areaDesc?: { th: string; en: string };
+  area?: Polygon | null;
+  zoneId?: string | null;
 }
 
 const empty = { th: '', en: '' };
@@ -131,7 +137,7 @@ export class AlertService {
         ruleId: input.ruleId,
         subject: input.subject,
         officeId: input.officeId ?? null,
-        public: false,
+        public: input.public ?? false,
         category: input.category,
         urgency: input.urgency,
         severity: input.severity,
@@ -139,10 +145,10 @@ export class AlertService {
         event: input.event,
         headline: input.headline,
         description: input.description ?? empty,
-        instruction: empty,
-        areaDesc: empty,
-        area: null,
-        zoneId: null,
+        instruction: input.instruction ?? empty,
+        areaDesc: input.areaDesc ?? empty,
+        area: input.area ?? null,
+        zoneId: input.zoneId ?? null,
         raisedBy: null,
         expiresAt: null,
       });
@@ -173,6 +179,8 @@ export class AlertService {
       to: 'resolved',
       by: null,
       note: 'auto-resolved: the rule condition cleared',
+      // A public rule alert is withdrawn from the CAP feed with a Cancel, as staff resolutions are.
+      capRef: open.public ? this.capRef(open) : undefined,
     });
     if (!moved) return false;
     const after = (await this.repo.get(open.id, on))!;

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, Executor } from '../../core/db/index.ts';
+import type { Polygon } from '../alerts/model.ts';
 import type { AlertService } from '../alerts/service.ts';
 import type { ReadingRow } from '../devices/repository.ts';
 import { evaluate, initialState, type SubjectState, silent, type Transition } from './engine.ts';
@@ -14,6 +15,19 @@ export const inScope = (scope: Scope, d: DeviceFacts): boolean =>
   (scope.kind === 'device' && d.id === scope.deviceId) ||
   (scope.kind === 'profile' && d.profileId === scope.profileId) ||
   (scope.kind === 'zone' && d.zoneCode === scope.zoneCode);
+
+/** A closed octagon of about `metres` radius around a point, as a GeoJSON polygon. */
+export function around(lon: number, lat: number, metres: number): Polygon {
+  const dLat = metres / 111_320;
+  const dLon = dLat / Math.max(Math.cos((lat * Math.PI) / 180), 0.01);
+  const ring: [number, number][] = [];
+  for (let i = 0; i < 8; i++) {
+    const a = (i * Math.PI) / 4;
+    ring.push([+(lon + dLon * Math.cos(a)).toFixed(6), +(lat + dLat * Math.sin(a)).toFixed(6)]);
+  }
+  ring.push(ring[0]);
+  return { type: 'Polygon', coordinates: [ring] };
+}
 
 const key = (ruleId: string, subject: string) => `${ruleId}|${subject}`;
 const clip = (s: string) => (s.length > 200 ? `${s.slice(0, 199)}…` : s);
@@ -181,6 +195,7 @@ export class RuleEvaluator {
       return;
     }
     const shown = c.value === null ? '' : ` = ${c.value}`;
+    const where = c.rule.public ? await this.publicArea(tx, c.device) : null;
     await this.alerts.raiseFromRule(
       {
         ruleId: c.rule.id,
@@ -199,9 +214,29 @@ export class RuleEvaluator {
           th: clip(`${c.rule.quantity}${shown} (${c.device.name})`),
           en: clip(`${c.rule.quantity}${shown} (${c.device.name})`),
         },
+        ...(where && {
+          public: true,
+          instruction: c.rule.instruction,
+          areaDesc: where.areaDesc,
+          area: where.area,
+          zoneId: where.zoneId,
+        }),
       },
       tx,
     );
+  }
+
+  /**
+   * Where a public rule alert applies: the device's zone when it has one, else about a kilometre
+   * around it (CAP needs an area, and the device's own point says too little to residents).
+   */
+  private async publicArea(tx: Executor, device: DeviceFacts) {
+    const place = await this.repo.place(device.id, tx);
+    if (!place) return null;
+    const zoneId = place.zoneCode ? await this.alerts.repo.zoneId(place.zoneCode, tx) : null;
+    const near = { th: `บริเวณ ${device.name}`, en: `Around ${device.name}` };
+    if (zoneId) return { zoneId, area: null, areaDesc: near };
+    return { zoneId: null, area: around(place.lon, place.lat, 1000), areaDesc: near };
   }
 
   /**

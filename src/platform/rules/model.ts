@@ -66,9 +66,9 @@ export const ScopeSchema = Type.Union([
 ]);
 export type Scope = Static<typeof ScopeSchema>;
 
-const text = (max: number) =>
+const text = (max: number, min = 1) =>
   Type.String({
-    minLength: 1,
+    minLength: min,
     maxLength: max,
     pattern: '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$',
   });
@@ -84,6 +84,12 @@ const ruleFields = {
   urgency: literals(urgencies),
   severity: literals(severities),
   certainty: literals(certainties),
+  /** Its alerts are public CAP warnings (feed, /warnings), over the device's zone or around it. */
+  public: Type.Optional(Type.Boolean()),
+  /** What residents should do, for public alerts (CAP `instruction`). */
+  instruction: Type.Optional(
+    Type.Object({ th: text(2000, 0), en: text(2000, 0) }, { additionalProperties: false }),
+  ),
 };
 
 export const RuleBody = Type.Object(
@@ -120,6 +126,10 @@ export const RuleSchema = Type.Object({
   urgency: Type.String(),
   severity: Type.String(),
   certainty: Type.String(),
+  public: Type.Boolean(),
+  instruction: Type.Object({ th: Type.String(), en: Type.String() }),
+  /** Set when a module keeps this rule (e.g. `flood:<station>:warning`); its changes overwrite staff edits. */
+  managedBy: Nullable(Type.String()),
   synthetic: Type.Boolean(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
@@ -137,6 +147,9 @@ export interface Rule {
   urgency: (typeof urgencies)[number];
   severity: (typeof severities)[number];
   certainty: (typeof certainties)[number];
+  public: boolean;
+  instruction: { th: string; en: string };
+  managedBy: string | null;
   synthetic: boolean;
   createdAt: string;
   updatedAt: string;

@@ -8,7 +8,8 @@ const columns = sql`id, json_build_object('th', name_th, 'en', name_en) AS name,
     WHEN 'profile' THEN json_build_object('kind', 'profile', 'profileId', scope_ref)
     WHEN 'zone' THEN json_build_object('kind', 'zone', 'zoneCode', scope_ref)
     ELSE json_build_object('kind', 'city') END AS scope,
-  quantity, params, category, urgency, severity, certainty, synthetic,
+  quantity, params, category, urgency, severity, certainty, public,
+  json_build_object('th', instruction_th, 'en', instruction_en) AS instruction, managed_by AS "managedBy", synthetic,
   to_json(created_at)#>>'{}' AS "createdAt", to_json(updated_at)#>>'{}' AS "updatedAt"`;
 
 export const scopeRef = (s: Scope): string | null =>
@@ -60,16 +61,26 @@ export class RuleRepository {
       scopeKind: r.scope.kind,
       scopeRef: scopeRef(r.scope),
       params: JSON.stringify(r.params),
+      public: r.public ?? false,
+      instructionTh: r.instruction?.th ?? '',
+      instructionEn: r.instruction?.en ?? '',
     };
   }
 
-  async insert(on: Executor, r: RuleInput, officeId: string | null, synthetic = false): Promise<Rule> {
+  async insert(
+    on: Executor,
+    r: RuleInput,
+    officeId: string | null,
+    synthetic = false,
+    managedBy: string | null = null,
+  ): Promise<Rule> {
     const v = this.values(r, officeId);
     const [row] = await this.db.rows<Rule>(
       sql`INSERT INTO rule_rules (name_th, name_en, office_id, enabled, scope_kind, scope_ref, quantity, kind, params,
-          category, urgency, severity, certainty, synthetic)
+          category, urgency, severity, certainty, synthetic, public, instruction_th, instruction_en, managed_by)
         VALUES (${v.nameTh}, ${v.nameEn}, ${v.officeId}, ${v.enabled}, ${v.scopeKind}, ${v.scopeRef}, ${r.quantity},
-          ${r.params.kind}, ${v.params}::jsonb, ${r.category}, ${r.urgency}, ${r.severity}, ${r.certainty}, ${synthetic})
+          ${r.params.kind}, ${v.params}::jsonb, ${r.category}, ${r.urgency}, ${r.severity}, ${r.certainty}, ${synthetic},
+          ${v.public}, ${v.instructionTh}, ${v.instructionEn}, ${managedBy})
         RETURNING ${columns}`,
       on,
     );
@@ -82,11 +93,31 @@ export class RuleRepository {
       sql`UPDATE rule_rules SET name_th = ${v.nameTh}, name_en = ${v.nameEn}, office_id = ${v.officeId},
           enabled = ${v.enabled}, scope_kind = ${v.scopeKind}, scope_ref = ${v.scopeRef}, quantity = ${r.quantity},
           kind = ${r.params.kind}, params = ${v.params}::jsonb, category = ${r.category}, urgency = ${r.urgency},
-          severity = ${r.severity}, certainty = ${r.certainty}, updated_at = now()
+          severity = ${r.severity}, certainty = ${r.certainty}, public = ${v.public},
+          instruction_th = ${v.instructionTh}, instruction_en = ${v.instructionEn}, updated_at = now()
         WHERE id = ${id} RETURNING ${columns}`,
       on,
     );
     return row;
+  }
+
+  /** The rules a module keeps under a key prefix (e.g. `flood:<station>:`). */
+  managed(prefix: string, on?: Executor): Promise<Rule[]> {
+    return this.db.rows<Rule>(
+      sql`SELECT ${columns} FROM rule_rules WHERE left(managed_by, length(${prefix})) = ${prefix}
+        ORDER BY managed_by`,
+      on,
+    );
+  }
+
+  /** Where public alerts of a device are drawn: its zone, else a point to draw around. */
+  async place(deviceId: string, on?: Executor) {
+    const [row] = await this.db.rows<{ zoneCode: string | null; lon: number; lat: number }>(
+      sql`SELECT zone_code AS "zoneCode", ST_X(location) AS lon, ST_Y(location) AS lat FROM dev_devices
+        WHERE id = ${deviceId}`,
+      on,
+    );
+    return row ?? null;
   }
 
   async delete(on: Executor, id: string): Promise<boolean> {
