@@ -7,6 +7,7 @@ import { photosBodyLimit } from '../../core/media/schema.ts';
 import { storedName } from '../../core/media/store.ts';
 import type { Priority } from './domain.ts';
 import { photosDir } from './photos.ts';
+import { publicRoutes } from './public.ts';
 import { aftercareRoutes } from './routes-aftercare.ts';
 import {
   AssignBody,
@@ -57,6 +58,7 @@ export async function complaintsRoutes(app: FastifyInstance) {
   const photos = photosDir(app.config.DATA_DIR);
   const service = new ComplaintsService(app.db, photos);
   await aftercareRoutes(app, service);
+  await publicRoutes(app);
 
   app.get(
     '/categories',
