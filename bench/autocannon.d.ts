@@ -28,6 +28,19 @@ declare module 'autocannon' {
     duration?: number;
     method?: string;
     headers?: Record<string, string>;
+    body?: string;
+    /** Cycled through in order; setupRequest may rewrite each request before it is sent. */
+    requests?: {
+      method?: string;
+      path?: string;
+      body?: string;
+      headers?: Record<string, string>;
+      setupRequest?: (req: { method?: string; path?: string; body?: string }) => {
+        method?: string;
+        path?: string;
+        body?: string;
+      };
+    }[];
   }
   export default function autocannon(options: Options): Promise<Result>;
 }

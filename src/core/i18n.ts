@@ -70,6 +70,14 @@ const messages: Messages = {
     th: 'กรุณาระบุเหตุผลที่ผู้แจ้งอ่านได้',
     en: 'Give a reason the citizen can read',
   },
+  'complaints.public_text_empty': {
+    th: 'ข้อความที่เผยแพร่ต้องไม่ว่าง',
+    en: 'The public text cannot be empty',
+  },
+  'complaints.bad_period': {
+    th: 'ช่วงวันที่ไม่ถูกต้อง (ต้องเริ่มก่อนสิ้นสุด และไม่เกิน 10 ปี)',
+    en: 'The period is not valid (it must start before it ends and span at most 10 years)',
+  },
   'complaints.not_open': { th: 'เรื่องนี้ปิดไปแล้ว', en: 'This complaint is no longer open' },
   'tax.tax_id_invalid': { th: 'เลขประจำตัวผู้เสียภาษีไม่ถูกต้อง', en: 'The tax ID is not valid' },
   'tax.use_shares': { th: 'สัดส่วนการใช้ประโยชน์รวมกันต้องเท่ากับ 100%', en: 'Use shares must add up to 100%' },

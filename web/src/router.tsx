@@ -20,6 +20,14 @@ const ComplaintsQueuePage = lazyRouteComponent(
   () => import('./modules/complaints/QueuePage.tsx'),
   'ComplaintsQueuePage',
 );
+const ComplaintsPublicPage = lazyRouteComponent(
+  () => import('./modules/complaints/PublicPage.tsx'),
+  'ComplaintsPublicPage',
+);
+const ComplaintsStatsPage = lazyRouteComponent(
+  () => import('./modules/complaints/StatsPage.tsx'),
+  'ComplaintsStatsPage',
+);
 const ComplaintStatusPage = lazyRouteComponent(
   () => import('./modules/complaints/StatusPage.tsx'),
   'ComplaintStatusPage',
@@ -66,6 +74,8 @@ const routeTree = root.addChildren([
   page('/tax/register', TaxRegisterPage),
   page('/complaints', ComplaintsPage),
   page('/complaints/queue', ComplaintsQueuePage),
+  page('/complaints/public', ComplaintsPublicPage),
+  page('/complaints/stats', ComplaintsStatsPage),
   page('/complaints/$reference', ComplaintStatusPage),
   page('/devices', DevicesPage),
   page('/devices/$id', DevicePage),

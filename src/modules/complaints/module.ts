@@ -8,6 +8,7 @@ import { ComplaintsRepository } from './repository.ts';
 import { complaintsRoutes } from './routes.ts';
 import { seed } from './seed.ts';
 import { entityType } from './service.ts';
+import { kpiStats } from './stats.ts';
 
 export const complaintsModule: ModuleManifest = {
   id: 'complaints',
@@ -36,6 +37,27 @@ export const complaintsModule: ModuleManifest = {
       names: { th: th.kpiTotal, en: en.kpiTotal },
       unit: 'count',
       compute: (db) => new ComplaintsRepository(db).count(),
+    },
+    {
+      id: 'complaints-within-sla',
+      names: { th: th.kpiWithinSla, en: en.kpiWithinSla },
+      unit: 'ratio',
+      compute: async (db) => (await kpiStats(db)).withinSla.share,
+    },
+    {
+      id: 'complaints-median-days-to-resolve',
+      names: { th: th.kpiMedianDays, en: en.kpiMedianDays },
+      unit: 'days',
+      async compute(db) {
+        const hours = (await kpiStats(db)).medianHoursToResolve;
+        return hours === null ? null : Number((hours / 24).toFixed(2));
+      },
+    },
+    {
+      id: 'complaints-satisfaction',
+      names: { th: th.kpiSatisfaction, en: en.kpiSatisfaction },
+      unit: 'score',
+      compute: async (db) => (await kpiStats(db)).satisfaction.average,
     },
   ],
   seed,

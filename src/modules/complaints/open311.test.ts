@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../core/audit/audit.ts';
 import type { Principal } from '../../core/auth/roles.ts';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
+import { ComplaintsModeration } from './moderation.ts';
 import { complaintsModule } from './module.ts';
 import { demoOpen311Key } from './seed.ts';
 import { ComplaintsService } from './service.ts';
@@ -232,6 +233,13 @@ describe('filing through Open311', () => {
     const [answer] = res.json();
     expect(answer.service_request_id).toMatch(/^KK-[0-9]{4}-[0-9]{6}$/);
     expect(answer.token).toMatch(/^[0-9a-f-]{36}$/);
+    await new ComplaintsModeration(t.db).decide(
+      answer.service_request_id,
+      { action: 'approve' },
+      null,
+      null,
+      systemActor,
+    );
     const one = await t.json({ method: 'GET', url: `${base}/requests/${answer.service_request_id}.json` });
     expect(one.status).toBe(200);
     expect(one.body).toHaveLength(1);
@@ -279,6 +287,10 @@ describe('filing through Open311', () => {
     expect(res.statusCode).toBe(201);
     expect(res.headers['content-type']).toBe('text/xml; charset=utf-8');
     const id = textOf(parseXml(res.body).children[0], 'service_request_id')!;
+    const before = await t.json({ method: 'GET', url: `${base}/requests/${id}.json` });
+    // Public text waits for moderation (moderation.ts); nothing unreviewed goes out.
+    expect(before.body[0].description).toBe('');
+    await new ComplaintsModeration(t.db).decide(id, { action: 'approve' }, null, null, systemActor);
     const xml = await t.app.inject({ method: 'GET', url: `${base}/requests/${id}.xml` });
     expect(xml.body).not.toContain('<script>');
     const request = parseXml(xml.body).children[0];

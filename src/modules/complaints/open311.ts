@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../core/errors.ts';
 import { isOpen } from './domain.ts';
+import { maskPersonal } from './moderation.ts';
 import type { RequestRow } from './repository.ts';
 import { ComplaintsService } from './service.ts';
 import { el, record, xmlDocument } from './xml.ts';
@@ -183,12 +184,13 @@ async function open311Routes(app: FastifyInstance) {
     status_notes: r.status,
     service_name: localName(request, r.categoryNameTh, r.categoryNameEn),
     service_code: r.category,
-    description: r.description,
+    // Open311's GET is public: only the moderated text, and the address masked (moderation.ts).
+    description: r.publicText ?? '',
     agency_responsible: localName(request, r.officeNameTh, r.officeNameEn),
     service_notice: '',
     requested_datetime: w3c(r.createdAt),
     updated_datetime: w3c(r.updatedAt),
-    address: r.address ?? '',
+    address: r.address ? maskPersonal(r.address) : '',
     lat: r.lat,
     long: r.lon,
     media_url: '',

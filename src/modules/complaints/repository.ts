@@ -25,6 +25,8 @@ export interface RequestRow extends PublicRequest {
   holdStartedAt: string | null;
   ratingComment: string | null;
   reopenedCount: number;
+  /** The moderated description (moderation.ts); null until approved, or hidden. */
+  publicText?: string | null;
 }
 
 const requestColumns = sql`r.id, r.reference, r.token, r.category_code AS category, o.code AS office, r.office_id AS "officeId",
@@ -41,7 +43,8 @@ const requestColumns = sql`r.id, r.reference, r.token, r.category_code AS catego
   CASE WHEN r.hold_started_at IS NULL THEN NULL ELSE ${iso(sql`r.hold_started_at`)} END AS "holdStartedAt",
   r.rating, r.rating_comment AS "ratingComment", r.reopened_count AS "reopenedCount",
   (SELECT m.reference FROM complaints_requests m WHERE m.id = r.merged_into) AS "mergedInto",
-  r.forwarded_to AS "forwardedTo"`;
+  r.forwarded_to AS "forwardedTo",
+  CASE WHEN r.moderation = 'approved' THEN r.public_description END AS "publicText"`;
 
 const requestFrom = sql`FROM complaints_requests r
   JOIN core_offices o ON o.id = r.office_id

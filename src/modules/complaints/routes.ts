@@ -8,6 +8,7 @@ import { storedName } from '../../core/media/store.ts';
 import type { Priority } from './domain.ts';
 import { ComplaintsNotifier } from './notify.ts';
 import { photosDir } from './photos.ts';
+import { publicRoutes } from './public.ts';
 import { aftercareRoutes } from './routes-aftercare.ts';
 import {
   AssignBody,
@@ -59,6 +60,7 @@ export async function complaintsRoutes(app: FastifyInstance) {
   const service = new ComplaintsService(app.db, photos);
   await aftercareRoutes(app, service);
   new ComplaintsNotifier(app.db, app.mail, app.log).subscribe(app.events);
+  await publicRoutes(app);
 
   app.get(
     '/categories',

@@ -16,6 +16,7 @@ import {
   type Status,
 } from './domain.ts';
 import { HolidaysRepository } from './holidays.ts';
+import { moderatedView, publicOnly } from './moderation.ts';
 import { ComplaintPhotos } from './photos.ts';
 import { ComplaintsRepository, type RequestRow } from './repository.ts';
 import type { NewRequest, NoteInput, PublicRequest, QueueInput, TransitionInput } from './schemas.ts';
@@ -246,7 +247,7 @@ export class ComplaintsService {
     const staff = this.canReadAll(viewer, r);
     const events = await this.repo.events(r.id, staff);
     const view = { ...this.publicView(r), events };
-    if (!own && !staff) return view;
+    if (!own && !staff) return moderatedView(this.db, r.id, view);
     if (!justFiled)
       await audit(this.db.orm, actor, {
         action: 'complaints.request.read_personal',
@@ -298,7 +299,7 @@ export class ComplaintsService {
     const since = new Date();
     since.setUTCMonth(since.getUTCMonth() - duplicateMonths);
     const rows = await this.repo.nearby(category, lon, lat, duplicateRadiusMetres, since.toISOString());
-    return rows.map((r) => ({ ...this.publicView(r), distance: r.distance }));
+    return rows.map((r) => ({ ...publicOnly(this.publicView(r), r.publicText), distance: r.distance }));
   }
 
   /** "+1" an open request; supporting twice counts once. */
