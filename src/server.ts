@@ -14,6 +14,7 @@ import { modules as registered } from './modules/index.ts';
 import { contextService } from './platform/context/service.ts';
 import { HealthSweep } from './platform/devices/health.ts';
 import { RetentionJob } from './platform/devices/retention.ts';
+import { type DemoSimulator, startDemoSimulator } from './platform/ingestion/demo-simulator.ts';
 import { IngestWorker } from './platform/ingestion/worker.ts';
 import { seedCity } from './seed.ts';
 
@@ -53,6 +54,8 @@ export interface Platform {
   broker: Broker | null;
   /** Takes sensor uplinks from the broker into readings and entities; null without a broker. */
   ingest: IngestWorker | null;
+  /** SYNTHETIC uplinks for the demo devices (DEMO_SIMULATOR); null when off. */
+  simulator: DemoSimulator | null;
   events: Events;
   url: string;
   /** What people should know about this start, e.g. a port that was taken and replaced. */
@@ -84,6 +87,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   let app: FastifyInstance | null = null;
   let ingest: IngestWorker | null = null;
   let health: HealthSweep | null = null;
+  let simulator: DemoSimulator | null = null;
   try {
     if (config.DEMO) await seedCity(db, events, modules, { sensors: true });
     if (!options.withoutBroker) {
@@ -117,8 +121,17 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
         afterCommit: (rows) => rules.onReadings(rows),
       });
       await ingest.start();
+      if (config.DEMO_SIMULATOR)
+        simulator = await startDemoSimulator({
+          db,
+          brokerUrl: broker.url,
+          embedded: broker.embedded,
+          intervalMs: config.demoSimulatorMs,
+          log,
+        });
     }
   } catch (e) {
+    await simulator?.stop();
     await retention.stop();
     await health?.stop();
     await ingest?.stop();
@@ -136,10 +149,13 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     db,
     broker,
     ingest,
+    simulator,
     events,
     notices,
     url: config.PUBLIC_URL ?? `http://${host}:${actualPort}`,
     async close() {
+      // The simulator first, so the worker drains everything it published.
+      await simulator?.stop();
       await retention.stop();
       await health?.stop();
       await ingest?.stop();
