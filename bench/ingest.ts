@@ -9,7 +9,7 @@
 // what is committed, so a broker never has to drop (Mosquitto's max_queued_messages is 1000). Messages
 // that never arrive (dropped, or taken by another process in the `mueang` share group on a shared
 // Mosquitto) mark the row INCOMPLETE after 60 s without progress.
-// Run: npx tsx bench/ingest.ts [--devices 10000] [--seconds 30] [--window 5000, 1500 on Mosquitto]
+// Run: npx tsx bench/ingest.ts [--devices 10000] [--seconds 30] [--window 5000, 1000 on Mosquitto]
 // Informational: never exits non-zero because a target is missed.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -38,7 +38,7 @@ const DEVICES = Number(values.devices);
 const SECONDS = Number(values.seconds);
 // Mosquitto by default queues 1000 messages per session beyond the worker's 1000 in flight and drops
 // the rest, so the publisher stays inside that unless told otherwise (a tuned broker allows more).
-const WINDOW = Number(values.window ?? (process.env.MQTT_URL ? 1500 : 5000));
+const WINDOW = Number(values.window ?? (process.env.MQTT_URL ? 1000 : 5000));
 const TARGETS = { readings: 50_000, ofBulk: 50, rssMb: 500 };
 const app = `bench-${randomBytes(4).toString('hex')}`;
 const eui = (i: number) => `a84041bb${i.toString(16).padStart(8, '0')}`;
