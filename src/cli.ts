@@ -183,14 +183,24 @@ async function simulate(config: Config, args: string[]): Promise<number> {
     );
     return 1;
   }
-  const simulator = new sim.Simulator({ brokerUrl, devices, intervalMs, durationMs, brokenRate });
+  const simulator = new sim.Simulator({
+    brokerUrl,
+    devices,
+    intervalMs,
+    durationMs,
+    brokenRate,
+    gateways: sim.simulatedGateways,
+    statusEvery: 10,
+  });
   console.log(
     `Simulating ${devices.length} device(s)${devices.length < limit ? ` (of ${limit} asked; no more exist)` : ''} every ${values.interval} on ${brokerUrl} (synthetic data).`,
   );
   process.on('SIGINT', () => void simulator.stop());
   process.on('SIGTERM', () => void simulator.stop());
   const stats = await simulator.run();
-  console.log(`Sent ${stats.sent} uplinks, ${stats.broken} deliberately broken.`);
+  console.log(
+    `Sent ${stats.sent} uplinks, ${stats.broken} deliberately broken, and ${stats.status} status events.`,
+  );
   return 0;
 }
 

@@ -15,6 +15,7 @@ import { notificationDispatcher } from './platform/context/dispatch.ts';
 import { contextService } from './platform/context/service.ts';
 import { HealthSweep } from './platform/devices/health.ts';
 import { RetentionJob } from './platform/devices/retention.ts';
+import { type DemoSimulator, startDemoSimulator } from './platform/ingestion/demo-simulator.ts';
 import { DownlinkPublisher } from './platform/ingestion/downlink-publisher.ts';
 import { IngestWorker } from './platform/ingestion/worker.ts';
 import { seedCity } from './seed.ts';
@@ -55,6 +56,8 @@ export interface Platform {
   broker: Broker | null;
   /** Takes sensor uplinks from the broker into readings and entities; null without a broker. */
   ingest: IngestWorker | null;
+  /** SYNTHETIC uplinks for the demo devices (DEMO_SIMULATOR); null when off. */
+  simulator: DemoSimulator | null;
   events: Events;
   url: string;
   /** What people should know about this start, e.g. a port that was taken and replaced. */
@@ -87,6 +90,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   let ingest: IngestWorker | null = null;
   let health: HealthSweep | null = null;
   let downlinks: DownlinkPublisher | null = null;
+  let simulator: DemoSimulator | null = null;
   try {
     if (config.DEMO) await seedCity(db, events, modules, { sensors: true });
     if (!options.withoutBroker) {
@@ -129,8 +133,17 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
         clientId: `mueang-downlinks-${hostname()}-${port}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64),
       });
       await downlinks.start();
+      if (config.DEMO_SIMULATOR)
+        simulator = await startDemoSimulator({
+          db,
+          brokerUrl: broker.url,
+          embedded: broker.embedded,
+          intervalMs: config.demoSimulatorMs,
+          log,
+        });
     }
   } catch (e) {
+    await simulator?.stop();
     await retention.stop();
     await health?.stop();
     await downlinks?.stop();
@@ -149,10 +162,13 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     db,
     broker,
     ingest,
+    simulator,
     events,
     notices,
     url: config.PUBLIC_URL ?? `http://${host}:${actualPort}`,
     async close() {
+      // The simulator first, so the worker drains everything it published.
+      await simulator?.stop();
       await retention.stop();
       await health?.stop();
       await downlinks?.stop();

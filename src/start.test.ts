@@ -32,7 +32,14 @@ function start(env: Record<string, string>): {
   let output = '';
   const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/cli.ts', 'start'], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
+    // A child process does not see VITEST, so the demo simulator is turned off by name.
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LOG_LEVEL: 'warn',
+      DEMO_SIMULATOR: 'false',
+      ...env,
+    },
   });
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));

@@ -23,6 +23,28 @@ describe('config', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', DEMO: 'true' }, empty).DEMO).toBe(true);
   });
 
+  it('runs the demo simulator only with demo data, the embedded broker and outside tests, unless asked', () => {
+    // Inside Vitest it is off by default, so no other test gets synthetic traffic.
+    expect(loadConfig({}, empty).DEMO_SIMULATOR).toBe(false);
+    const vitest = process.env.VITEST;
+    delete process.env.VITEST;
+    try {
+      const c = loadConfig({}, empty);
+      expect(c.DEMO_SIMULATOR).toBe(true);
+      expect(c.demoSimulatorMs).toBe(30_000);
+      expect(loadConfig({ DEMO: 'false' }, empty).DEMO_SIMULATOR).toBe(false);
+      expect(loadConfig({ MQTT_URL: 'mqtt://broker:1883' }, empty).DEMO_SIMULATOR).toBe(false);
+      expect(loadConfig({ DEMO_SIMULATOR: 'false' }, empty).DEMO_SIMULATOR).toBe(false);
+      expect(loadConfig({ VITEST: 'true' }, empty).DEMO_SIMULATOR).toBe(false);
+    } finally {
+      process.env.VITEST = vitest;
+    }
+    const asked = loadConfig({ DEMO_SIMULATOR: 'true', DEMO_SIMULATOR_INTERVAL: '250ms' }, empty);
+    expect(asked.DEMO_SIMULATOR).toBe(true);
+    expect(asked.demoSimulatorMs).toBe(250);
+    expect(loadConfig({ DEMO_SIMULATOR_INTERVAL: '2m' }, empty).demoSimulatorMs).toBe(120_000);
+  });
+
   it('converts and marks explicit values', () => {
     const c = loadConfig(
       { PORT: '8080', MQTT_URL: 'mqtt://broker:1883', PUBLIC_URL: 'https://city.example' },
@@ -40,6 +62,11 @@ describe('config', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['MQTT_URL', 'http://x'],
     ['DEMO', 'maybe'],
+    ['DEMO_SIMULATOR', 'sometimes'],
+    ['DEMO_SIMULATOR_INTERVAL', '10'],
+    ['DEMO_SIMULATOR_INTERVAL', '5h'],
+    ['DEMO_SIMULATOR_INTERVAL', '50ms'],
+    ['DEMO_SIMULATOR_INTERVAL', "1s'; DROP TABLE x"],
     ['LOG_LEVEL', 'loud'],
     ['PUBLIC_URL', 'ftp://x'],
   ])('rejects %s=%s naming the variable', (name, value) => {

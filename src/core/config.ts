@@ -16,6 +16,8 @@ export const ConfigSchema = Type.Object(
     MQTT_PORT: Type.Optional(Port),
     PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
     DEMO: Type.Optional(Type.Boolean()),
+    DEMO_SIMULATOR: Type.Optional(Type.Boolean()),
+    DEMO_SIMULATOR_INTERVAL: Type.String({ pattern: '^[0-9]{1,6}(ms|s|m)$' }),
     LOG_LEVEL: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     ),
@@ -49,12 +51,15 @@ export const ConfigSchema = Type.Object(
 type Raw = Static<typeof ConfigSchema>;
 
 /** The validated settings, with derived values filled in once so business code never branches on env. */
-export interface Config extends Omit<Raw, 'DEMO'> {
+export interface Config extends Omit<Raw, 'DEMO' | 'DEMO_SIMULATOR'> {
   PORT: number;
   portExplicit: boolean;
   MQTT_PORT: number;
   mqttPortExplicit: boolean;
   DEMO: boolean;
+  DEMO_SIMULATOR: boolean;
+  /** DEMO_SIMULATOR_INTERVAL in milliseconds. */
+  demoSimulatorMs: number;
   embeddedDatabase: boolean;
   embeddedBroker: boolean;
   secureCookies: boolean;
@@ -98,6 +103,7 @@ const defaults = {
   GRID_EMISSION_FACTOR_YEAR: 2026,
   GRID_EMISSION_FACTOR_SOURCE:
     'Thailand Greenhouse Gas Management Organization (TGO), electricity emission factor for Scope 2, 0.4750 kgCO2e/kWh, in force from 1 January 2026',
+  DEMO_SIMULATOR_INTERVAL: '30s',
 };
 
 const names = Object.keys(ConfigSchema.properties);
@@ -118,6 +124,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const raw = converted as Raw;
   const explicit = (name: string) => (env[name] ?? '') !== '' || fromFile[name] !== undefined;
   const embeddedDatabase = !raw.DATABASE_URL;
+  const demo = raw.DEMO ?? embeddedDatabase;
+  const interval = /^(\d+)(ms|s|m)$/.exec(raw.DEMO_SIMULATOR_INTERVAL)!;
+  const demoSimulatorMs =
+    Number(interval[1]) * { ms: 1, s: 1000, m: 60_000 }[interval[2] as 'ms' | 's' | 'm'];
+  if (demoSimulatorMs < 100)
+    throw new ConfigError(
+      'DEMO_SIMULATOR_INTERVAL',
+      `must be at least 100ms (got "${raw.DEMO_SIMULATOR_INTERVAL}")`,
+    );
+  // Synthetic traffic goes only into the embedded broker unasked, and never into a test run.
+  const underTest = Boolean(env.VITEST || process.env.VITEST);
   return {
     ...raw,
     DATA_DIR: resolve(cwd, raw.DATA_DIR),
@@ -125,7 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     portExplicit: explicit('PORT'),
     MQTT_PORT: raw.MQTT_PORT ?? 1883,
     mqttPortExplicit: explicit('MQTT_PORT'),
-    DEMO: raw.DEMO ?? embeddedDatabase,
+    DEMO: demo,
+    DEMO_SIMULATOR: raw.DEMO_SIMULATOR ?? (demo && !raw.MQTT_URL && !underTest),
+    demoSimulatorMs,
     embeddedDatabase,
     embeddedBroker: !raw.MQTT_URL,
     secureCookies: raw.PUBLIC_URL?.startsWith('https://') ?? false,

@@ -21,6 +21,7 @@ export default async function setup(project: TestProject) {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       DEMO: 'true',
+      DEMO_SIMULATOR: 'false',
       RATE_LIMIT_ANON: '100000',
       TAX_WEBHOOK_SECRET: webhookSecret,
       // The flood end-to-end test's webhook receiver listens on 127.0.0.1.

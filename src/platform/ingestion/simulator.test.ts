@@ -9,6 +9,7 @@ import { freshDatabase, type TestDb } from '../../core/testing/index.ts';
 import { contextService } from '../context/service.ts';
 import { demoProfiles, seedDevices } from '../devices/seed.ts';
 import { measure, parseUplink } from './chirpstack.ts';
+import { parseLinkEvent } from './link-events.ts';
 import {
   bangkokHour,
   brokenData,
@@ -20,6 +21,8 @@ import {
   Simulator,
   seededRandom,
   simulatedDevices,
+  simulatedGateways,
+  statusEvent,
   uplinkEvent,
 } from './simulator.ts';
 import { IngestWorker } from './worker.ts';
@@ -103,6 +106,31 @@ describe('payloads', () => {
         // Within the noise band and the encoding's resolution.
         expect(Math.abs(v.value - expected)).toBeLessThan(Math.max(1, Math.abs(expected) * 0.25));
       }
+    }
+  });
+
+  it('name the gateways that heard them, and status events parse as ChirpStack status', () => {
+    const d = devices[0];
+    const two = simulatedGateways.slice(0, 2);
+    const up = parseUplink(
+      `application/app-1/device/${d.devEui}/event/up`,
+      Buffer.from(uplinkEvent(d, 'app-1', 5, at(8), seededRandom(3), two)!),
+      new Date(),
+    );
+    if (!up.ok) throw new Error(up.detail);
+    expect(up.uplink.gateways?.map((g) => g.gatewayId)).toEqual(two);
+    const topic = `application/app-1/device/${d.devEui}/event/status`;
+    for (let seed = 1; seed < 50; seed++) {
+      const status = parseLinkEvent(
+        topic,
+        Buffer.from(statusEvent(d, 'app-1', at(9), seededRandom(seed))),
+        new Date(),
+      );
+      if (!status.ok) throw new Error(status.detail);
+      expect(status.event).toMatchObject({ kind: 'status', devEui: d.devEui, time: at(9).toISOString() });
+      const e = status.event as { batteryLevel: number; margin: number };
+      expect(e.batteryLevel).toBeGreaterThanOrEqual(85);
+      expect(e.batteryLevel).toBeLessThanOrEqual(100);
     }
   });
 

@@ -127,6 +127,9 @@ export function encode(decoder: DecoderConfig, values: Map<string, number>): Uin
   return undefined;
 }
 
+/** SYNTHETIC gateway ids of the simulated network: every uplink is heard by one or two of them. */
+export const simulatedGateways = ['a84041ffff000001', 'a84041ffff000002', 'a84041ffff000003'];
+
 /** One ChirpStack v4 `event/up` JSON document for a device at a time, or undefined if unencodable. */
 export function uplinkEvent(
   device: SimDevice,
@@ -134,6 +137,7 @@ export function uplinkEvent(
   fCnt: number,
   t: Date,
   random: () => number,
+  gateways: string[] = simulatedGateways.slice(0, 1),
 ): string | undefined {
   const values = new Map<string, number>();
   for (const q of device.quantities) {
@@ -157,13 +161,27 @@ export function uplinkEvent(
     fCnt,
     fPort: 1,
     data: Buffer.from(data).toString('base64'),
-    rxInfo: [
-      {
-        gatewayId: 'a84041ffff000001',
-        rssi: Math.round(-120 + 60 * random()),
-        snr: Math.round((-10 + 20 * random()) * 4) / 4,
-      },
-    ],
+    rxInfo: gateways.map((gatewayId) => ({
+      gatewayId,
+      rssi: Math.round(-120 + 60 * random()),
+      snr: Math.round((-10 + 20 * random()) * 4) / 4,
+    })),
+  });
+}
+
+/** A ChirpStack v4 `event/status` document: the battery the device reports and its link margin. */
+export function statusEvent(device: SimDevice, appId: string, t: Date, random: () => number): string {
+  return JSON.stringify({
+    deduplicationId: randomBytes(16).toString('hex'),
+    time: t.toISOString(),
+    deviceInfo: {
+      tenantId: 'simulator',
+      applicationId: appId,
+      deviceName: device.devEui,
+      devEui: device.devEui,
+    },
+    margin: Math.round(-5 + 25 * random()),
+    batteryLevel: Math.round((85 + 15 * random()) * 100) / 100,
   });
 }
 
@@ -254,11 +272,16 @@ export interface SimulatorOptions {
   appId?: string;
   random?: () => number;
   protocolVersion?: 4 | 5;
+  /** Gateways that hear the devices: each device is near one of them, and now and then a second hears it too. */
+  gateways?: string[];
+  /** Every this many uplinks a device also sends a status event (battery, margin); 0 never. */
+  statusEvery?: number;
 }
 
 export interface SimulatorStats {
   sent: number;
   broken: number;
+  status: number;
 }
 
 /**
@@ -266,10 +289,11 @@ export interface SimulatorStats {
  * traffic is spread, not in bursts. Resolves when the duration has passed or `stop` is called.
  */
 export class Simulator {
-  readonly stats: SimulatorStats = { sent: 0, broken: 0 };
+  readonly stats: SimulatorStats = { sent: 0, broken: 0, status: 0 };
   #client?: MqttClient;
   #timers = new Set<NodeJS.Timeout>();
   #done?: () => void;
+  #stopped = false;
 
   constructor(private readonly options: SimulatorOptions) {}
 
@@ -277,18 +301,38 @@ export class Simulator {
     const o = this.options;
     const random = o.random ?? Math.random;
     const appId = o.appId ?? 'mueang-simulator';
-    this.#client = await mqtt.connectAsync(o.brokerUrl, {
+    const client = await mqtt.connectAsync(o.brokerUrl, {
       protocolVersion: o.protocolVersion ?? 4,
       clientId: `mueang-sim-${randomBytes(4).toString('hex')}`,
     });
+    // Stopped while connecting (a platform shut down right after start): nothing to run.
+    if (this.#stopped) {
+      await client.endAsync();
+      return this.stats;
+    }
+    this.#client = client;
     const finished = new Promise<void>((resolve) => {
       this.#done = resolve;
     });
     const fCnt = new Map<string, number>();
-    const send = (d: SimDevice) => {
+    const gateways = o.gateways ?? simulatedGateways.slice(0, 1);
+    const statusEvery = o.statusEvery ?? 0;
+    const send = (d: SimDevice, i: number) => {
       const n = fCnt.get(d.devEui) ?? 1;
       fCnt.set(d.devEui, n + 1);
-      let payload = uplinkEvent(d, appId, n, new Date(), random);
+      const near = gateways[i % gateways.length];
+      const heard =
+        gateways.length > 1 && random() < 0.3 ? [near, gateways[(i + 1) % gateways.length]] : [near];
+      const now = new Date();
+      if (statusEvery > 0 && n % statusEvery === 0) {
+        this.stats.status++;
+        this.#client?.publish(
+          `application/${appId}/device/${d.devEui}/event/status`,
+          statusEvent(d, appId, now, random),
+          { qos: 1 },
+        );
+      }
+      let payload = uplinkEvent(d, appId, n, now, random, heard);
       if (!payload) return;
       if (random() < o.brokenRate) {
         // Half malformed JSON, half a payload cut short so the decoder refuses it.
@@ -302,8 +346,8 @@ export class Simulator {
       const offset = (o.intervalMs * i) / Math.max(1, o.devices.length);
       const first = setTimeout(() => {
         this.#timers.delete(first);
-        send(d);
-        const every = setInterval(() => send(d), o.intervalMs);
+        send(d, i);
+        const every = setInterval(() => send(d, i), o.intervalMs);
         this.#timers.add(every);
       }, offset);
       this.#timers.add(first);
@@ -317,6 +361,7 @@ export class Simulator {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     const client = this.#client;

@@ -14,6 +14,7 @@ import {
   readingKey,
 } from '../devices/repository.ts';
 import { deviceEntityId } from '../devices/service.ts';
+import { gateMessages, holdAcks, sendAck } from './acks.ts';
 import { type Measured, measure, parseUplink, type Uplink } from './chirpstack.ts';
 import { ackTopic, parseDownlinkEvent, txackTopic } from './downlink-events.ts';
 import {
@@ -59,6 +60,11 @@ export interface IngestOptions {
   /** At most this many messages per transaction. */
   batchSize?: number;
   /**
+   * The worker stops reading from the broker while this many messages wait (10,000 by default). With
+   * Mosquitto the MQTT 5 receive-maximum (1,000) binds first; with Aedes (no receive-maximum) this does.
+   */
+  maxPending?: number;
+  /**
    * Called with the readings a batch newly stored, after its transaction commits (the rules engine).
    * Its errors are logged and swallowed: ingestion never fails because of a listener.
    */
@@ -76,12 +82,21 @@ export interface IngestStats {
   duplicateReadings: number;
   deadLetters: number;
   batches: number;
+  /** The most messages ever waiting at once: at most `maxPending`. */
+  peakPending: number;
+  /** Times the worker stopped reading because its queue was full. */
+  pauses: number;
 }
 
 interface Incoming {
   topic: string;
   payload: Buffer;
   receivedAt: Date;
+  messageId?: number;
+  /** The PUBACK mqtt.js made for it, held until its batch is committed. */
+  ack?: unknown;
+  /** The connection it came on: an acknowledgement is only good on that one. */
+  conn: number;
 }
 
 interface DeadLetter {
@@ -97,33 +112,6 @@ const clean = (s: string) =>
   s
     .replaceAll('\u0000', '\uFFFD')
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
-
-type AckSender = (packet: unknown, cb?: () => void) => void;
-
-/**
- * mqtt.js sends a QoS 1 PUBACK as soon as the message handler returns, and handles incoming packets
- * one at a time, so waiting inside the handler would write one message per transaction. Instead the
- * PUBACK is taken aside here (mqtt.js 5 sends it through `_sendPacket`) and sent by the worker once
- * the message's batch is committed: an acknowledged reading is a stored one. The crash test in
- * ingest.test.ts fails if a new mqtt.js stops routing PUBACKs this way.
- */
-function holdAcks(client: MqttClient, hold: (packet: unknown) => void) {
-  const c = client as unknown as { _sendPacket: AckSender; _sendPacketNow?: AckSender };
-  const send = c._sendPacket.bind(client);
-  c._sendPacketNow = send;
-  c._sendPacket = (packet, cb) => {
-    if ((packet as { cmd?: string }).cmd === 'puback') {
-      hold(packet);
-      cb?.();
-      return;
-    }
-    send(packet, cb);
-  };
-}
-
-function sendAck(client: MqttClient, packet: unknown) {
-  (client as unknown as { _sendPacketNow: AckSender })._sendPacketNow(packet);
-}
 
 /** Attributes an entity has of its own; a quantity of the same name is kept in readings only. */
 const reserved = new Set([
@@ -153,14 +141,20 @@ export class IngestWorker {
     duplicateReadings: 0,
     deadLetters: 0,
     batches: 0,
+    peakPending: 0,
+    pauses: 0,
   };
   readonly topic: string;
   /** Uplinks, status and join events, and the generic JSON topic, all in the same share group. */
   readonly topics: string[];
   private client: MqttClient | null = null;
   private queue: Incoming[] = [];
-  /** PUBACKs of the messages in the queue, held until their batch is committed. */
-  private heldAcks: unknown[] = [];
+  /** Counts connections: after a drop the broker sends unacknowledged messages again. */
+  private conn = 0;
+  private last: Incoming | null = null;
+  /** Lets mqtt.js read the next packet; set while the queue is full. */
+  private resume: (() => void) | null = null;
+  private readonly maxPending: number;
   private scheduled = false;
   private running: Promise<void> | null = null;
   private readonly repo: DeviceRepository;
@@ -171,6 +165,7 @@ export class IngestWorker {
   constructor(private readonly options: IngestOptions) {
     this.repo = new DeviceRepository(options.db);
     this.batchSize = options.batchSize ?? 5000;
+    this.maxPending = options.maxPending ?? 10_000;
     const shared = (t: string) => (options.embedded ? t : `$share/${options.shareGroup ?? shareGroup}/${t}`);
     this.topic = shared(uplinkTopic);
     this.topics = [uplinkTopic, statusTopic, joinTopic, genericTopic, txackTopic, ackTopic].map(shared);
@@ -190,12 +185,26 @@ export class IngestWorker {
       connectTimeout: 5000,
     });
     this.client = client;
-    holdAcks(client, (packet) => this.heldAcks.push(packet));
+    // mqtt.js makes a message's PUBACK right after emitting it (or when the gate below lets it go on).
+    holdAcks(client, (packet) => {
+      const m = this.last;
+      if (m && m.ack === undefined && m.messageId === (packet as { messageId?: number }).messageId)
+        m.ack = packet;
+    });
+    gateMessages(
+      client,
+      () => this.queue.length >= this.maxPending,
+      (resume) => {
+        this.stats.pauses++;
+        this.resume = resume;
+      },
+    );
     client.on('error', (err) => this.options.log.warn({ err }, 'ingest MQTT client error'));
-    client.on('message', (topic, payload) => this.receive(topic, payload));
+    client.on('message', (topic, payload, packet) => this.receive(topic, payload, packet.messageId));
     // Acknowledgements belong to their connection; after a drop the broker sends those messages again.
     client.on('close', () => {
-      this.heldAcks = [];
+      this.conn++;
+      this.openGate();
     });
     client.on('connect', () => {
       client.subscribe(this.topics, { qos: 1 }, (err) => {
@@ -228,21 +237,33 @@ export class IngestWorker {
     const client = this.client;
     this.client = null;
     this.queue = [];
-    this.heldAcks = [];
+    this.conn++;
+    this.resume = null;
     await client?.endAsync(true).catch(() => {});
   }
 
-  private receive(topic: string, payload: Buffer) {
+  private receive(topic: string, payload: Buffer, messageId?: number) {
     if (!this.client) return;
     this.stats.received++;
-    this.queue.push({ topic, payload, receivedAt: new Date() });
+    const m: Incoming = { topic, payload, receivedAt: new Date(), messageId, conn: this.conn };
+    this.last = m;
+    this.queue.push(m);
     pendingGauge.set(this.queue.length);
+    if (this.queue.length > this.stats.peakPending) this.stats.peakPending = this.queue.length;
     this.schedule();
+  }
+
+  private openGate() {
+    const resume = this.resume;
+    if (!resume || (this.queue.length >= this.maxPending && this.client?.connected)) return;
+    this.resume = null;
+    resume();
   }
 
   /**
    * Group commit: while a batch is being written, messages gather for the next one. The broker sends
-   * no more than its in-flight window of unacknowledged messages, which bounds the queue.
+   * no more than its in-flight window of unacknowledged messages (Mosquitto: receive-maximum), and
+   * the gate stops reading at `maxPending` (Aedes), which bounds the queue.
    */
   private schedule() {
     if (this.running || this.scheduled) return;
@@ -258,20 +279,23 @@ export class IngestWorker {
     if (this.running) return this.running;
     if (!this.queue.length) return Promise.resolve();
     const batch = this.queue.splice(0, this.batchSize);
-    const acks = batch.length === this.queue.length + batch.length ? this.heldAcks.splice(0) : [];
     pendingGauge.set(this.queue.length);
+    // Room again: read on while this batch is written (its last message gets its PUBACK made now).
+    this.openGate();
     this.running = (async () => {
       const durable = await this.writeSafely(batch);
       const client = this.client;
-      if (durable && client?.connected) for (const ack of acks) sendAck(client, ack);
-      else if (!durable && client) {
-        // Not stored: no acknowledgement, and a new connection makes the broker send them again.
-        this.options.log.error(
-          { messages: batch.length },
-          'ingest: batch not stored; reconnecting for redelivery',
-        );
-        client.stream?.destroy();
-      }
+      if (durable && client?.connected)
+        for (const m of batch)
+          if (m.ack !== undefined && m.conn === this.conn) sendAck(client, m.ack);
+          else if (!durable && client) {
+            // Not stored: no acknowledgement, and a new connection makes the broker send them again.
+            this.options.log.error(
+              { messages: batch.length },
+              'ingest: batch not stored; reconnecting for redelivery',
+            );
+            client.stream?.destroy();
+          }
     })().finally(() => {
       this.running = null;
       if (this.queue.length) this.schedule();
