@@ -10,13 +10,20 @@ export interface FeatureError {
 /** More positions than any city's lane network needs; a bound on the work one upload can cause. */
 export const maxPositions = 200_000;
 
-const controls = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/** C0 controls other than tab, newline and carriage return, and DEL: they have no place in a name. */
+function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
+  }
+  return false;
+}
 const wgs84 = ['urn:ogc:def:crs:OGC:1.3:CRS84', 'urn:ogc:def:crs:EPSG::4326', 'EPSG:4326'];
 
 function text(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const s = value.trim();
-  return s.length >= 1 && s.length <= 200 && !controls.test(s) ? s : null;
+  return s.length >= 1 && s.length <= 200 && !hasControl(s) ? s : null;
 }
 
 /**
