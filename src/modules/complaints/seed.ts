@@ -2,6 +2,7 @@ import { systemActor } from '../../core/audit/audit.ts';
 import type { SeedContext } from '../../core/modules.ts';
 import { HolidaysRepository } from './holidays.ts';
 import { holidaySource, holidays2569 } from './holidays-2569.ts';
+import { ComplaintsModeration } from './moderation.ts';
 import { hashKey } from './open311.ts';
 import { ComplaintsRepository } from './repository.ts';
 import { ComplaintsService } from './service.ts';
@@ -130,12 +131,16 @@ export async function seed({ db, offices }: SeedContext): Promise<void> {
   if (!(await service.integratorByKeyHash(hashKey(demoOpen311Key))))
     await service.issueKey('Demo integrator (ตัวอย่าง)', actor, demoOpen311Key, true);
   if ((await repo.count()) > 0) return;
+  // The demo requests' public text is approved as the masked description, as staff would, so the
+  // public map, list and "+1" offer show what a running city shows.
+  const moderation = new ComplaintsModeration(db);
   for (const r of demoRequests) {
     const { category, lat, lon, description } = r;
-    await service.create(
+    const created = await service.create(
       { category, lat, lon, description },
       { userId: null, contact: { name: 'ผู้แจ้งตัวอย่าง', phone: '0800000000' }, synthetic: true },
       actor,
     );
+    await moderation.decide(created.reference, { action: 'approve' }, null, null, actor);
   }
 }

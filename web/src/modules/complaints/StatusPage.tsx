@@ -86,7 +86,10 @@ export function ComplaintStatusPage() {
           <dt>{t('complaints.report.category')}</dt>
           <dd>{categoryName(categories.data, r.category, i18n.language)}</dd>
           <dt>{t('complaints.report.description')}</dt>
-          <dd style={{ whiteSpace: 'pre-wrap' }}>{r.description}</dd>
+          {/* Empty for the public until staff approve the text (moderation); say so rather than show nothing. */}
+          <dd style={{ whiteSpace: 'pre-wrap' }} data-testid="status-description">
+            {r.description || t('complaintsPublic.awaitingModeration')}
+          </dd>
           <dt>{t('complaints.view.where')}</dt>
           <dd>
             {r.address ? `${r.address} · ` : ''}
