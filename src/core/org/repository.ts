@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/index.ts';
+import { AppError } from '../errors.ts';
 
 export interface Office {
   id: string;
@@ -114,5 +115,15 @@ export class OrgRepository {
       on,
     );
     return row ?? null;
+  }
+
+  /** The zone code of a point inside the municipality; a point outside it is a 400 at `/location`. */
+  async zoneOf(lon: number, lat: number): Promise<string> {
+    const place = await this.locate(lon, lat);
+    if (!place)
+      throw AppError.badRequest('org.outside_municipality', `(${lon}, ${lat}) is not inside any zone`, [
+        { path: '/location', message: 'outside the municipality' },
+      ]);
+    return place.zone.code;
   }
 }

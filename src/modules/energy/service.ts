@@ -1,5 +1,6 @@
 import { type Actor, audit } from '../../core/audit/audit.ts';
-import { officeBoundRoles, type Principal } from '../../core/auth/roles.ts';
+import { mustKeep, ownerOffice } from '../../core/auth/offices.ts';
+import type { Principal } from '../../core/auth/roles.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
@@ -123,32 +124,16 @@ export class EnergyService {
     };
   }
 
-  /** The office a write may set: office-bound staff only their own; others name one (or have one). */
   private officeFor(principal: Principal, requested: string | undefined): string {
-    if (officeBoundRoles.includes(principal.role)) {
-      if (requested && requested !== principal.officeId) throw AppError.forbidden('energy.other_office');
-      return principal.officeId!;
-    }
-    const office = requested ?? principal.officeId;
-    if (!office)
-      throw AppError.badRequest('request.invalid', 'name the owner office', [
-        { path: '/officeId', message: 'required' },
-      ]);
-    return office;
+    return ownerOffice(principal, requested, 'energy.other_office');
   }
 
   private mayKeep(principal: Principal, building: Building) {
-    if (officeBoundRoles.includes(principal.role) && building.officeId !== principal.officeId)
-      throw AppError.forbidden('energy.other_office');
+    mustKeep(principal, building.officeId, 'energy.other_office');
   }
 
-  private async zone(lon: number, lat: number) {
-    const place = await this.org.locate(lon, lat);
-    if (!place)
-      throw AppError.badRequest('org.outside_municipality', `(${lon}, ${lat}) is not inside any zone`, [
-        { path: '/location', message: 'outside the municipality' },
-      ]);
-    return place.zone.code;
+  private zone(lon: number, lat: number) {
+    return this.org.zoneOf(lon, lat);
   }
 
   private async office(id: string) {

@@ -1,6 +1,7 @@
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import { type Actor, audit } from '../../core/audit/audit.ts';
-import { officeBoundRoles, type Principal } from '../../core/auth/roles.ts';
+import { mustKeep, ownerOffice } from '../../core/auth/offices.ts';
+import type { Principal } from '../../core/auth/roles.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
@@ -40,32 +41,16 @@ export class ShelterService {
     return s;
   }
 
-  /** The same check as devices and complaints: the point must fall in one of the city's zones. */
-  private async place(lon: number, lat: number) {
-    const place = await this.org.locate(lon, lat);
-    if (!place)
-      throw AppError.badRequest('org.outside_municipality', `(${lon}, ${lat}) is not inside any zone`, [
-        { path: '/location', message: 'outside the municipality' },
-      ]);
-    return place.zone.code;
+  private place(lon: number, lat: number) {
+    return this.org.zoneOf(lon, lat);
   }
 
   private officeFor(principal: Principal, requested: string | undefined): string {
-    if (officeBoundRoles.includes(principal.role)) {
-      if (requested && requested !== principal.officeId) throw AppError.forbidden('flood.other_office');
-      return principal.officeId!;
-    }
-    const office = requested ?? principal.officeId;
-    if (!office)
-      throw AppError.badRequest('request.invalid', 'name the owner office', [
-        { path: '/officeId', message: 'required' },
-      ]);
-    return office;
+    return ownerOffice(principal, requested, 'flood.other_office');
   }
 
   private mayKeep(principal: Principal, s: Shelter) {
-    if (officeBoundRoles.includes(principal.role) && s.officeId !== principal.officeId)
-      throw AppError.forbidden('flood.other_office');
+    mustKeep(principal, s.officeId, 'flood.other_office');
   }
 
   async create(input: ShelterInput, principal: Principal, actor: Actor) {
