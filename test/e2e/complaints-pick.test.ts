@@ -28,7 +28,7 @@ describe('You Pee: a pin on the map and "+1 before filing", on a phone', () => {
     await form.getByLabel('ปัญหาประเภทใด').locator('option').nth(1).waitFor({ state: 'attached' });
     await form.getByLabel('ปัญหาประเภทใด').selectOption('road-damage');
     await form.getByLabel('รายละเอียดของปัญหา').fill('หลุมลึกหน้าซอย รถล้ม');
-    expect(await form.getByTestId('complaint-place').innerText()).toBe('ยังไม่ได้เลือกตำแหน่ง');
+    expect(await form.getByTestId('place-where').innerText()).toBe('ยังไม่ได้เลือกตำแหน่ง');
 
     // The phone's location puts the pin on the map, which centres on it.
     await form.getByRole('button', { name: 'ใช้ตำแหน่งของฉัน' }).click();
@@ -50,7 +50,7 @@ describe('You Pee: a pin on the map and "+1 before filing", on a phone', () => {
     expect(lat).toBeLessThan(16.432);
     expect(lon).toBeGreaterThan(102.823);
     expect(Math.hypot(lat - 16.432, lon - 102.823)).toBeLessThan(0.002);
-    await expect.poll(() => form.getByTestId('complaint-place').innerText()).toMatch(/^อยู่ใน/);
+    await expect.poll(() => form.getByTestId('place-where').innerText()).toMatch(/^อยู่ใน/);
     expect(await seriousViolations(page)).toEqual([]);
 
     // Before sending, the open pothole of the demo within 250 m is offered for a +1.

@@ -20,6 +20,10 @@ const ComplaintsQueuePage = lazyRouteComponent(
   () => import('./modules/complaints/QueuePage.tsx'),
   'ComplaintsQueuePage',
 );
+const ComplaintsModerationPage = lazyRouteComponent(
+  () => import('./modules/complaints/ModerationPage.tsx'),
+  'ComplaintsModerationPage',
+);
 const ComplaintsPublicPage = lazyRouteComponent(
   () => import('./modules/complaints/PublicPage.tsx'),
   'ComplaintsPublicPage',
@@ -34,6 +38,10 @@ const ComplaintStatusPage = lazyRouteComponent(
 );
 
 const FloodPage = lazyRouteComponent(() => import('./modules/flood/FloodPage.tsx'), 'FloodPage');
+const FloodRegisterPage = lazyRouteComponent(
+  () => import('./modules/flood/RegisterPage.tsx'),
+  'FloodRegisterPage',
+);
 const FloodStationPage = lazyRouteComponent(() => import('./modules/flood/StationPage.tsx'), 'StationPage');
 const DevicesPage = lazyRouteComponent(() => import('./modules/devices/DevicesPage.tsx'), 'DevicesPage');
 const DevicePage = lazyRouteComponent(() => import('./modules/devices/DevicePage.tsx'), 'DevicePage');
@@ -48,6 +56,10 @@ const AirQualityStationPage = lazyRouteComponent(
 );
 
 const EnergyPage = lazyRouteComponent(() => import('./modules/energy/EnergyPage.tsx'), 'EnergyPage');
+const EnergyRegisterPage = lazyRouteComponent(
+  () => import('./modules/energy/RegisterPage.tsx'),
+  'EnergyRegisterPage',
+);
 const EnergyBuildingPage = lazyRouteComponent(
   () => import('./modules/energy/BuildingPage.tsx'),
   'BuildingPage',
@@ -74,6 +86,7 @@ const routeTree = root.addChildren([
   page('/tax/register', TaxRegisterPage),
   page('/complaints', ComplaintsPage),
   page('/complaints/queue', ComplaintsQueuePage),
+  page('/complaints/moderation', ComplaintsModerationPage),
   page('/complaints/public', ComplaintsPublicPage),
   page('/complaints/stats', ComplaintsStatsPage),
   page('/complaints/$reference', ComplaintStatusPage),
@@ -83,11 +96,13 @@ const routeTree = root.addChildren([
   page('/air-quality', AirQualityPage),
   page('/air-quality/stations/$id', AirQualityStationPage),
   page('/energy', EnergyPage),
+  page('/energy/register', EnergyRegisterPage),
   page('/energy/buildings/$id', EnergyBuildingPage),
   page('/alerts', AlertsPage),
   page('/rules', RulesPage),
   page('/warnings', WarningsPage),
   page('/flood', FloodPage),
+  page('/flood/register', FloodRegisterPage),
   page('/flood/$id', FloodStationPage),
 ]);
 

@@ -51,6 +51,11 @@ export function ComplaintsQueuePage() {
       <h1>{t('complaints.queue.title')}</h1>
       {allowed ? (
         <>
+          {writerRoles.includes(me.data!.role) && (
+            <p>
+              <Link to="/complaints/moderation">{t('complaints.moderation.open')}</Link>
+            </p>
+          )}
           <Queue onOpen={setOpen} anyOffice={['admin', 'executive'].includes(me.data!.role)} />
           {open && <Work reference={open} canWrite={writerRoles.includes(me.data!.role)} />}
         </>

@@ -16,11 +16,11 @@ import { photoPayload } from '../../forms/photos.ts';
 import { useMe } from '../../session.ts';
 import { Button } from '../../ui/Button.tsx';
 import { PhotoPicker, photoProblem } from '../../ui/PhotoPicker.tsx';
+import { PlacePicker } from '../../ui/PlacePicker.tsx';
 import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Select, TextField } from '../../ui/TextField.tsx';
 import { useLocate } from '../../ui/useLocate.ts';
 import { findNearby, NearbyCheck, type NearbyRequest } from './NearbyCheck.tsx';
-import { PlacePicker } from './PlacePicker.tsx';
 import { type Category, categoryName, type PublicRequest, type RequestDetail } from './types.ts';
 
 const fields: ComplaintField[] = [
@@ -224,7 +224,16 @@ function ReportForm({ signedIn }: { signedIn: boolean }) {
           >
             {t('complaints.report.locate')}
           </Button>
-          <PlacePicker lat={lat} lon={lon} onPick={picked} />
+          <PlacePicker
+            lat={lat}
+            lon={lon}
+            onPick={picked}
+            text={{
+              hint: t('complaints.pick.hint'),
+              map: t('complaints.pick.map'),
+              pin: t('complaints.pick.pin'),
+            }}
+          />
           <TextField
             label={t('complaints.report.lat')}
             name="lat"

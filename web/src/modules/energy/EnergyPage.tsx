@@ -3,6 +3,7 @@ import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import { StaffRegisterLink } from '../../ui/StaffRegisterLink.tsx';
 import { Badge, Card, ErrorState, Spinner } from '../../ui/States.tsx';
 import { type Column, Table } from '../../ui/Table.tsx';
 import { Select } from '../../ui/TextField.tsx';
@@ -55,6 +56,7 @@ export function EnergyPage() {
     <>
       <h1>{t('energy.title')}</h1>
       <p>{t('energy.lead')}</p>
+      <StaffRegisterLink to="/energy/register" label={t('register.energy.open')} />
       {summary.isError && <ErrorState error={summary.error} onRetry={() => summary.refetch()} />}
       {s && (
         <Card aria-live="polite">

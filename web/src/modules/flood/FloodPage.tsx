@@ -8,6 +8,7 @@ import { localName } from '../../i18n.ts';
 import { useMeta } from '../../session.ts';
 import { LazyMapView } from '../../ui/lazy.tsx';
 import type { MapLayer } from '../../ui/MapView.tsx';
+import { StaffRegisterLink } from '../../ui/StaffRegisterLink.tsx';
 import { Badge, Card, ErrorState, Spinner } from '../../ui/States.tsx';
 import { type Column, Table } from '../../ui/Table.tsx';
 import {
@@ -137,6 +138,7 @@ export function FloodPage() {
     <>
       <h1>{t('flood.title')}</h1>
       <p className="note">{t('flood.lead')}</p>
+      <StaffRegisterLink to="/flood/register" label={t('register.flood.open')} />
       {(stations.isPending || shelters.isPending) && <Spinner />}
       {stations.isError && <ErrorState error={stations.error} onRetry={() => stations.refetch()} />}
       {shelters.isError && <ErrorState error={shelters.error} onRetry={() => shelters.refetch()} />}

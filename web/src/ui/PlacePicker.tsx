@@ -1,11 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ProblemError } from '../../api.ts';
-import { readDegrees } from '../../forms/complaint.ts';
-import { useMeta } from '../../session.ts';
-import { LazyMapView } from '../../ui/lazy.tsx';
-import type { MapLayer } from '../../ui/MapView.tsx';
+import { api, ProblemError } from '../api.ts';
+import { readDegrees } from '../forms/complaint.ts';
+import { useMeta } from '../session.ts';
+import { LazyMapView } from './lazy.tsx';
+import type { MapLayer } from './MapView.tsx';
 
 interface Located {
   zone: { code: string; nameTh: string; nameEn: string };
@@ -20,20 +20,29 @@ export function typedPoint(lat: string, lon: string): { lat: number; lon: number
   return { lat: y, lon: x };
 }
 
+/** What the picker says: the hint above the map, the map's accessible name and the pin's name. */
+export interface PlacePickerText {
+  hint: string;
+  map: string;
+  pin: string;
+}
+
 /**
- * Tap the map to place or move the pin. The latitude and longitude fields (and "use my location")
- * remain the keyboard way to give the place; both show the zone and community the point falls in.
+ * Tap the map to place or move the pin. The form's latitude and longitude fields remain the keyboard
+ * way to give the place; both show the zone and community the point falls in. Used by every form that
+ * takes a point (complaints, energy buildings, flood shelters), each with its own words.
  */
 export function PlacePicker({
   lat,
   lon,
   onPick,
+  text,
 }: {
   lat: string;
   lon: string;
   onPick: (point: { lat: number; lon: number }) => void;
+  text: PlacePickerText;
 }) {
-  const { t } = useTranslation();
   const meta = useMeta().data;
   const point = typedPoint(lat, lon);
   const py = point?.lat;
@@ -43,12 +52,12 @@ export function PlacePicker({
       py !== undefined && px !== undefined
         ? [
             {
-              id: 'complaint-pin',
+              id: 'picked-pin',
               kind: 'circle',
               color: '#b3261e',
               radius: 9,
               stroke: { color: '#ffffff', width: 3 },
-              title: t('complaints.pick.pin'),
+              title: text.pin,
               data: {
                 type: 'FeatureCollection',
                 features: [
@@ -62,16 +71,14 @@ export function PlacePicker({
             },
           ]
         : [],
-    [py, px, t],
+    [py, px, text.pin],
   );
   return (
     <div className="place-picker">
-      <p className="hint" id="complaint-map-hint">
-        {t('complaints.pick.hint')}
-      </p>
+      <p className="hint">{text.hint}</p>
       <LazyMapView
         layers={layers}
-        label={t('complaints.pick.map')}
+        label={text.map}
         tileUrl={meta?.map.tileUrl}
         center={meta?.map.center}
         zoom={meta?.map.zoom ?? 13}
@@ -93,18 +100,18 @@ function PlaceInfo({ point }: { point: { lat: number; lon: number } | null }) {
     staleTime: 600_000,
   });
   const name = (a: { nameTh: string; nameEn: string }) => (i18n.language === 'th' ? a.nameTh : a.nameEn);
-  let text = t('complaints.pick.none');
-  if (point && found.isPending) text = t('complaints.pick.resolving');
+  let text = t('map.place.none');
+  if (point && found.isPending) text = t('map.place.resolving');
   else if (point && found.data)
-    text = t('complaints.pick.inside', {
+    text = t('map.place.inside', {
       zone: name(found.data.zone),
-      community: found.data.community ? name(found.data.community) : t('complaints.pick.noCommunity'),
+      community: found.data.community ? name(found.data.community) : t('map.place.noCommunity'),
     });
   else if (point && found.error instanceof ProblemError && found.error.problem.status === 404)
-    text = found.error.problem.title || t('complaints.report.errors.outside');
-  else if (point && found.isError) text = t('complaints.pick.unknown');
+    text = found.error.problem.title || t('map.place.outside');
+  else if (point && found.isError) text = t('map.place.unknown');
   return (
-    <p className="hint" role="status" data-testid="complaint-place">
+    <p className="hint" role="status" data-testid="place-where">
       {text}
     </p>
   );

@@ -1,0 +1,89 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, newPage, seriousViolations } from './browser.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(() => browser?.close());
+
+async function signIn(page: Page, email: string) {
+  await page.goto('/signin');
+  await page.getByLabel(/อีเมล/).fill(email);
+  await page.getByLabel(/รหัสผ่าน/).fill('mueang-demo');
+  await page.locator('form button[type="submit"]').click();
+  await page.waitForURL('**/account');
+}
+
+const school = 'โรงเรียนเทศบาลวัดกลาง (ข้อมูลสังเคราะห์)';
+
+describe('energy register for staff', () => {
+  it('an administrator changes a building’s floor area and moves its pin on the map', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await signIn(page, 'admin@demo.local');
+    await page.goto('/energy');
+    await page.getByRole('link', { name: 'เจ้าหน้าที่: แก้ไขอาคาร ระบบโซลาร์ และมิเตอร์' }).click();
+    await page.waitForURL('**/energy/register');
+    await page.getByRole('heading', { level: 1, name: 'ทะเบียนพลังงาน' }).waitFor();
+    await page.getByRole('button', { name: `แก้ไข ${school}` }).click();
+    const form = page.getByTestId('building-form');
+    await form.waitFor();
+    // The form's heading takes the keyboard, so the change of context is announced.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H2');
+    const id = await page.evaluate(
+      async (name) =>
+        ((await (await fetch('/api/energy/buildings')).json()) as { id: string; nameTh: string }[]).find(
+          (b) => b.nameTh === name,
+        )!.id,
+      school,
+    );
+
+    await form.getByLabel('พื้นที่ใช้สอยรวม (ตร.ม.)').fill('0');
+    await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
+    await form.getByText('ตัวเลขที่มากกว่าศูนย์').waitFor();
+    await form.getByLabel('พื้นที่ใช้สอยรวม (ตร.ม.)').fill('4321');
+
+    // A click on the map moves the pin; the fields follow and say where it now is.
+    const latitude = form.getByLabel('ละติจูด');
+    const before = await latitude.inputValue();
+    const map = form.getByTestId('map');
+    await expect
+      .poll(async () => Number(await map.getAttribute('data-rendered-features')), { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(1);
+    await map.scrollIntoViewIfNeeded();
+    const box = (await map.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2 + 20, box.y + box.height / 2 + 20);
+    await expect.poll(() => latitude.inputValue()).not.toBe(before);
+    await expect.poll(() => form.getByTestId('place-where').innerText()).toMatch(/^อยู่ใน/);
+    const lat = Number(await latitude.inputValue());
+    const lon = Number(await form.getByLabel('ลองจิจูด').inputValue());
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
+    await page.getByText(`บันทึกแล้ว: ${school}`).waitFor();
+    const saved = await page.evaluate(
+      async (b) => (await (await fetch(`/api/energy/buildings/${b}`)).json()) as { building: unknown },
+      id,
+    );
+    expect(saved.building).toMatchObject({ floorAreaM2: 4321, location: { lat, lon } });
+    await page.screenshot({ path: 'test-results/energy-register.png', fullPage: true });
+
+    // The public green-building page shows the new floor area.
+    await page.goto(`/energy/buildings/${id}`);
+    await expect.poll(() => page.getByTestId('building-facts').textContent()).toContain('4,321 m²');
+    await context.close();
+  });
+
+  it('the clerk’s officer is told the building belongs to another office', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await signIn(page, 'officer@demo.local');
+    await page.goto('/energy/register');
+    await page.getByRole('button', { name: `แก้ไข ${school}` }).click();
+    const form = page.getByTestId('building-form');
+    await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
+    await form.getByRole('alert').filter({ hasText: 'อาคารนี้อยู่ในความดูแลของหน่วยงานอื่น' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,313 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, type Me } from '../../api.ts';
+import { fieldMessage } from '../../forms/field-error.ts';
+import {
+  checkShelter,
+  checkStation,
+  type Errors,
+  type ShelterBody,
+  type ShelterValues,
+  type StationBody,
+  type StationValues,
+} from '../../forms/register-places.ts';
+import { localName } from '../../i18n.ts';
+import { Button } from '../../ui/Button.tsx';
+import { PointFields } from '../../ui/PointFields.tsx';
+import { ErrorState } from '../../ui/States.tsx';
+import { Checkbox, Select, TextField } from '../../ui/TextField.tsx';
+import { useToast } from '../../ui/Toast.tsx';
+import { useFocusOnOpen } from '../../ui/useFocusOnOpen.ts';
+import { DeviceSelect } from '../devices/DeviceSelect.tsx';
+import { useOffices } from '../devices/shared.tsx';
+import type { Shelter, Station } from './shared.tsx';
+
+/** What makes a device a station (src/modules/flood/stations.ts, `stationQuantities`). */
+const stationQuantities = ['waterLevel', 'rainfall'];
+/** The facilities the API knows (src/modules/flood/schemas.ts, `facilities`). */
+const facilities = [
+  'water',
+  'toilets',
+  'electricity',
+  'kitchen',
+  'medical',
+  'accessible',
+  'pets',
+  'parking',
+  'shower',
+];
+const officeBound: Me['role'][] = ['office_manager', 'officer'];
+const text = (n: number | null | undefined) => (n == null ? '' : String(n));
+
+/**
+ * Make a water-level or rain device a station (no `station`), or change a station's names, datum and
+ * levels. The status is normal below the watch level, then watch, warning and critical from each.
+ */
+export function StationForm({
+  station,
+  onDone,
+  onCancel,
+}: {
+  station?: Station;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const toast = useToast();
+  const client = useQueryClient();
+  const heading = useFocusOnOpen<HTMLHeadingElement>();
+  const headingId = useId();
+  const [v, setV] = useState<StationValues>(() => ({
+    deviceId: '',
+    nameTh: station?.nameTh ?? '',
+    nameEn: station?.nameEn ?? '',
+    datum: station?.datum ?? '',
+    watch: text(station?.watch),
+    warning: text(station?.warning),
+    critical: text(station?.critical),
+    bankFull: text(station?.bankFull),
+  }));
+  const [errors, setErrors] = useState<Errors<keyof StationValues>>({});
+  const save = useMutation({
+    mutationFn: (body: StationBody) =>
+      station
+        ? api<Station>('PATCH', `/api/flood/stations/${station.id}`, body)
+        : api<Station>('POST', '/api/flood/stations', body),
+    onSuccess: (s) => {
+      toast(t('register.saved', { name: localName(s, i18n.language) }));
+      void client.invalidateQueries({ queryKey: ['flood-stations'] });
+      void client.invalidateQueries({ queryKey: ['flood-station', s.id] });
+      onDone();
+    },
+  });
+  const set = (k: keyof StationValues) => (e: { target: { value: string } }) =>
+    setV((x) => ({ ...x, [k]: e.target.value }));
+  const err = (field: keyof StationValues) => fieldMessage(t, errors, save.error, field);
+  const unit = station
+    ? station.unit === 'm'
+      ? t('register.flood.unitM')
+      : t('register.flood.unitMm')
+    : null;
+  const level = (k: 'watch' | 'warning' | 'critical' | 'bankFull', label: string) => (
+    <TextField
+      label={label}
+      hint={unit ?? undefined}
+      inputMode="decimal"
+      value={v[k]}
+      onChange={set(k)}
+      error={err(k)}
+    />
+  );
+  return (
+    <form
+      noValidate
+      aria-labelledby={headingId}
+      data-testid="station-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const checked = checkStation(v, { editing: !!station });
+        if ('errors' in checked) return setErrors(checked.errors);
+        setErrors({});
+        save.mutate(checked.body);
+      }}
+    >
+      <h3 id={headingId} ref={heading} tabIndex={-1}>
+        {station
+          ? t('register.flood.editStation', { name: localName(station, i18n.language) })
+          : t('register.flood.addStation')}
+      </h3>
+      {!station && (
+        <DeviceSelect
+          label={t('register.flood.device')}
+          quantities={stationQuantities}
+          value={v.deviceId}
+          onChange={set('deviceId')}
+          error={err('deviceId')}
+        />
+      )}
+      <TextField
+        label={t('register.nameTh')}
+        value={v.nameTh}
+        onChange={set('nameTh')}
+        error={err('nameTh')}
+        lang="th"
+      />
+      <TextField
+        label={t('register.nameEn')}
+        value={v.nameEn}
+        onChange={set('nameEn')}
+        error={err('nameEn')}
+        lang="en"
+      />
+      <TextField
+        label={t('register.flood.datum')}
+        hint={t('register.flood.datumHint')}
+        value={v.datum}
+        onChange={set('datum')}
+        error={err('datum')}
+      />
+      <fieldset>
+        <legend>{t('register.flood.levels')}</legend>
+        <p className="hint">{station ? t('register.flood.levelsHint') : t('register.flood.levelsHintNew')}</p>
+        {level('watch', t('flood.status.watch'))}
+        {level('warning', t('flood.status.warning'))}
+        {level('critical', t('flood.status.critical'))}
+        {level('bankFull', t('register.flood.bankFull'))}
+      </fieldset>
+      {save.isError && <ErrorState error={save.error} />}
+      <div className="actions">
+        <Button type="submit" disabled={save.isPending}>
+          {station ? t('register.save') : t('register.add')}
+        </Button>
+        <Button variant="secondary" onClick={onCancel}>
+          {t('register.cancel')}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** Add a shelter or evacuation point, or change one: names, kind, the point, capacity, facilities. */
+export function ShelterForm({
+  shelter,
+  me,
+  onDone,
+  onCancel,
+}: {
+  shelter?: Shelter;
+  me: Me;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const toast = useToast();
+  const client = useQueryClient();
+  const heading = useFocusOnOpen<HTMLHeadingElement>();
+  const headingId = useId();
+  const needsOffice = !officeBound.includes(me.role);
+  const offices = useOffices();
+  const [v, setV] = useState<ShelterValues>(() => ({
+    kind: shelter?.kind ?? 'shelter',
+    nameTh: shelter?.nameTh ?? '',
+    nameEn: shelter?.nameEn ?? '',
+    lat: text(shelter?.location.lat),
+    lon: text(shelter?.location.lon),
+    capacity: text(shelter?.capacity),
+    facilities: shelter?.facilities ?? [],
+    contact: shelter?.contact ?? '',
+    officeId: me.officeId ?? '',
+  }));
+  const [errors, setErrors] = useState<Errors<keyof ShelterValues>>({});
+  const save = useMutation({
+    mutationFn: (body: ShelterBody) =>
+      shelter
+        ? api<Shelter>('PATCH', `/api/flood/shelters/${shelter.id}`, body)
+        : api<Shelter>('POST', '/api/flood/shelters', body),
+    onSuccess: (s) => {
+      toast(t('register.saved', { name: localName(s, i18n.language) }));
+      void client.invalidateQueries({ queryKey: ['flood-shelters'] });
+      onDone();
+    },
+  });
+  const set = (k: keyof ShelterValues) => (e: { target: { value: string } }) =>
+    setV((x) => ({ ...x, [k]: e.target.value }));
+  const err = (field: keyof ShelterValues, path?: string) => fieldMessage(t, errors, save.error, field, path);
+  const toggle = (f: string, on: boolean) =>
+    setV((x) => ({
+      ...x,
+      facilities: on
+        ? facilities.filter((g) => g === f || x.facilities.includes(g))
+        : x.facilities.filter((g) => g !== f),
+    }));
+  return (
+    <form
+      noValidate
+      aria-labelledby={headingId}
+      data-testid="shelter-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const checked = checkShelter(v, { editing: !!shelter, needsOffice });
+        if ('errors' in checked) return setErrors(checked.errors);
+        setErrors({});
+        save.mutate(checked.body);
+      }}
+    >
+      <h3 id={headingId} ref={heading} tabIndex={-1}>
+        {shelter
+          ? t('register.flood.editShelter', { name: localName(shelter, i18n.language) })
+          : t('register.flood.addShelter')}
+      </h3>
+      <Select
+        label={t('flood.kind')}
+        value={v.kind}
+        onChange={set('kind')}
+        options={(['shelter', 'evacuation_point'] as const).map((k) => ({
+          value: k,
+          label: t(`flood.shelterKind.${k}`),
+        }))}
+      />
+      <TextField
+        label={t('register.nameTh')}
+        value={v.nameTh}
+        onChange={set('nameTh')}
+        error={err('nameTh')}
+        lang="th"
+      />
+      <TextField
+        label={t('register.nameEn')}
+        value={v.nameEn}
+        onChange={set('nameEn')}
+        error={err('nameEn')}
+        lang="en"
+      />
+      {needsOffice && !shelter && (
+        <Select
+          label={t('register.office')}
+          value={v.officeId}
+          onChange={set('officeId')}
+          error={err('officeId')}
+          options={[
+            { value: '', label: t('register.chooseOffice') },
+            ...(offices.data ?? []).map((o) => ({ value: o.id, label: localName(o, i18n.language) })),
+          ]}
+        />
+      )}
+      <PointFields values={v} set={set} err={err} />
+      <TextField
+        label={t('flood.capacity')}
+        inputMode="numeric"
+        value={v.capacity}
+        onChange={set('capacity')}
+        error={err('capacity')}
+      />
+      <fieldset>
+        <legend>{t('flood.facilities')}</legend>
+        {facilities.map((f) => (
+          <Checkbox
+            key={f}
+            label={t(`flood.facility.${f}`)}
+            checked={v.facilities.includes(f)}
+            onChange={(e) => toggle(f, e.target.checked)}
+          />
+        ))}
+      </fieldset>
+      <TextField
+        label={t('flood.contact')}
+        hint={t('register.flood.contactHint')}
+        value={v.contact}
+        onChange={set('contact')}
+        error={err('contact')}
+      />
+      {save.isError && <ErrorState error={save.error} />}
+      <div className="actions">
+        <Button type="submit" disabled={save.isPending}>
+          {shelter ? t('register.save') : t('register.add')}
+        </Button>
+        <Button variant="secondary" onClick={onCancel}>
+          {t('register.cancel')}
+        </Button>
+      </div>
+    </form>
+  );
+}
