@@ -31,13 +31,13 @@ describe('energy register for staff', () => {
     await form.waitFor();
     // The form's heading takes the keyboard, so the change of context is announced.
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H2');
-    const id = await page.evaluate(
+    type Row = { id: string; nameTh: string; floorAreaM2: number; location: { lon: number; lat: number } };
+    const original = await page.evaluate(
       async (name) =>
-        ((await (await fetch('/api/energy/buildings')).json()) as { id: string; nameTh: string }[]).find(
-          (b) => b.nameTh === name,
-        )!.id,
+        ((await (await fetch('/api/energy/buildings')).json()) as Row[]).find((b) => b.nameTh === name)!,
       school,
     );
+    const id = original.id;
 
     await form.getByLabel('พื้นที่ใช้สอยรวม (ตร.ม.)').fill('0');
     await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
@@ -72,6 +72,18 @@ describe('energy register for staff', () => {
     // The public green-building page shows the new floor area.
     await page.goto(`/energy/buildings/${id}`);
     await expect.poll(() => page.getByTestId('building-facts').textContent()).toContain('4,321 m²');
+
+    // Put the demo building back as seeded, so other journeys see the demo as it was.
+    const restored = await page.evaluate(async (b) => {
+      const { csrfToken } = (await (await fetch('/api/me')).json()) as { csrfToken: string };
+      const res = await fetch(`/api/energy/buildings/${b.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: JSON.stringify({ floorAreaM2: b.floorAreaM2, location: b.location }),
+      });
+      return res.status;
+    }, original);
+    expect(restored).toBe(200);
     await context.close();
   });
 

@@ -66,6 +66,14 @@ describe('flood register for staff', () => {
     await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
     await form.waitFor({ state: 'detached' });
     expect((await stations()).find((s) => s.id === original.id)!.critical).toBe(original.critical);
+
+    // Adding a shelter: the form says what is missing before sending, beside each field.
+    await page.getByRole('button', { name: 'เพิ่มศูนย์พักพิงหรือจุดอพยพ' }).click();
+    const shelter = page.getByTestId('shelter-form');
+    await shelter.getByRole('button', { name: 'เพิ่ม', exact: true }).click();
+    await expect.poll(() => shelter.getByText('จำเป็นต้องกรอก').count()).toBeGreaterThanOrEqual(5);
+    expect(await shelter.getByLabel('หน่วยงานเจ้าของ').getAttribute('aria-invalid')).toBe('true');
+    expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });
 });
