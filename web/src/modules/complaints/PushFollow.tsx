@@ -86,7 +86,6 @@ export function PushFollow({ reference }: { reference: string }) {
       <Button
         variant={on ? 'secondary' : 'primary'}
         aria-describedby={`${id}-hint`}
-        aria-pressed={on}
         disabled={state === 'working'}
         onClick={() => void (on ? stop() : start())}
         data-testid="push-button"
