@@ -44,6 +44,13 @@ export const ConfigSchema = Type.Object(
     GRID_EMISSION_FACTOR: Type.Number({ exclusiveMinimum: 0, maximum: 5 }),
     GRID_EMISSION_FACTOR_YEAR: Type.Integer({ minimum: 1990, maximum: 2100 }),
     GRID_EMISSION_FACTOR_SOURCE: Type.String({ minLength: 1, maxLength: 500 }),
+    // Web push (VAPID, RFC 8292): the P-256 key pair as base64url (65-byte public point, 32-byte secret).
+    VAPID_PUBLIC_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{87}$' })),
+    VAPID_PRIVATE_KEY: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' })),
+    VAPID_SUBJECT: Type.Optional(
+      Type.String({ pattern: '^(mailto:[^\\s]+@[^\\s]+|https://[^\\s]+)$', maxLength: 300 }),
+    ),
+    PUSH_ALLOW_LOOPBACK: Type.Boolean(),
   },
   { additionalProperties: false },
 );
@@ -104,6 +111,8 @@ const defaults = {
   GRID_EMISSION_FACTOR_SOURCE:
     'Thailand Greenhouse Gas Management Organization (TGO), electricity emission factor for Scope 2, 0.4750 kgCO2e/kWh, in force from 1 January 2026',
   DEMO_SIMULATOR_INTERVAL: '30s',
+  // Push endpoints are the browser's (so the caller's) choice: only public https addresses by default.
+  PUSH_ALLOW_LOOPBACK: false,
 };
 
 const names = Object.keys(ConfigSchema.properties);
@@ -132,6 +141,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(
       'DEMO_SIMULATOR_INTERVAL',
       `must be at least 100ms (got "${raw.DEMO_SIMULATOR_INTERVAL}")`,
+    );
+  if (Boolean(raw.VAPID_PUBLIC_KEY) !== Boolean(raw.VAPID_PRIVATE_KEY))
+    throw new ConfigError(
+      raw.VAPID_PUBLIC_KEY ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY',
+      'must be set together with the other VAPID key',
     );
   // Synthetic traffic goes only into the embedded broker unasked, and never into a test run.
   const underTest = Boolean(env.VITEST || process.env.VITEST);

@@ -78,6 +78,22 @@ const messages: Messages = {
     th: 'ช่วงวันที่ไม่ถูกต้อง (ต้องเริ่มก่อนสิ้นสุด และไม่เกิน 10 ปี)',
     en: 'The period is not valid (it must start before it ends and span at most 10 years)',
   },
+  'complaints.push_limit': {
+    th: 'มีอุปกรณ์ติดตามเรื่องนี้ครบจำนวนสูงสุดแล้ว',
+    en: 'Too many browsers already follow this complaint',
+  },
+  'complaints.push_not_found': {
+    th: 'เบราว์เซอร์นี้ไม่ได้ติดตามเรื่องนี้อยู่',
+    en: 'This browser does not follow this complaint',
+  },
+  'push.endpoint': {
+    th: 'ที่อยู่สำหรับส่งการแจ้งเตือนไม่ถูกต้อง (ต้องเป็น https ที่เข้าถึงได้จากอินเทอร์เน็ต)',
+    en: 'The push endpoint is not acceptable (it must be a public https address)',
+  },
+  'push.bad_keys': {
+    th: 'กุญแจของการสมัครรับการแจ้งเตือนไม่ถูกต้อง',
+    en: 'The push subscription keys are not valid',
+  },
   'complaints.not_open': { th: 'เรื่องนี้ปิดไปแล้ว', en: 'This complaint is no longer open' },
   'tax.tax_id_invalid': { th: 'เลขประจำตัวผู้เสียภาษีไม่ถูกต้อง', en: 'The tax ID is not valid' },
   'tax.use_shares': { th: 'สัดส่วนการใช้ประโยชน์รวมกันต้องเท่ากับ 100%', en: 'Use shares must add up to 100%' },

@@ -26,6 +26,8 @@ export default async function setup(project: TestProject) {
       TAX_WEBHOOK_SECRET: webhookSecret,
       // The flood end-to-end test's webhook receiver listens on 127.0.0.1.
       ALERT_WEBHOOK_ALLOW_PRIVATE: 'true',
+      // The web push test's push service listens on 127.0.0.1 (a browser's real one cannot be reached here).
+      PUSH_ALLOW_LOOPBACK: 'true',
     }),
     { logger: false },
   );

@@ -28,6 +28,7 @@ import { Mail } from '../mail.ts';
 import type { ModuleManifest } from '../modules.ts';
 import type { Broker } from '../mqtt/broker.ts';
 import { orgRoutes } from '../org/routes.ts';
+import { pushRoutes, WebPush } from '../push.ts';
 import { healthRoutes } from './health.ts';
 import { metaRoutes } from './meta.ts';
 import { httpMetrics } from './metrics.ts';
@@ -94,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('db', deps.db);
   app.decorate('events', deps.events);
   app.decorate('mail', new Mail(config.SMTP_URL, config.MAIL_FROM, config.PUBLIC_URL));
+  app.decorate('push', new WebPush(config));
   app.decorate('routeTable', [] as RouteInfo[]);
   app.decorateRequest('locale', 'th');
   app.decorateRequest('actor', function (this: import('fastify').FastifyRequest) {
@@ -194,6 +196,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes);
   await app.register(orgRoutes);
   await app.register(auditRoutes);
+  await app.register(pushRoutes);
   await app.register(contextPlugin, { prefix: '/ngsi-ld/v1', broker: deps.broker ?? null });
   await app.register(deviceRoutes, { prefix: '/api' });
   await app.register(fp(alertsPlugin, { name: 'alerts' }));

@@ -20,6 +20,8 @@ export const webApp = fp(async (app: FastifyInstance) => {
     maxAge: '1h',
     setHeaders: (reply, path) => {
       if (path.includes('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      // A new service worker must reach browsers on their next visit, not an hour later.
+      if (path.endsWith('/sw.js')) reply.header('cache-control', 'no-cache');
     },
   });
   app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {

@@ -5,6 +5,7 @@ import type { Db } from '../db/index.ts';
 import type { Events } from '../events/outbox.ts';
 import type { Locale } from '../i18n.ts';
 import type { Mail } from '../mail.ts';
+import type { WebPush } from '../push.ts';
 
 export interface RouteInfo {
   method: string;
@@ -27,6 +28,8 @@ declare module 'fastify' {
     events: Events;
     /** Outgoing email (off without SMTP_URL). */
     mail: Mail;
+    /** Outgoing web push (VAPID keys from the configuration or DATA_DIR). */
+    push: WebPush;
     routeTable: RouteInfo[];
   }
   interface FastifyRequest {

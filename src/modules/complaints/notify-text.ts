@@ -106,3 +106,39 @@ export function managerMail(n: ManagerNotice): { subject: string; text: string }
     ].join('\n'),
   };
 }
+
+export interface PushNotice {
+  lang: Locale;
+  reference: string;
+  kind: string;
+  toStatus: string | null;
+  status: string;
+  /** The status page, as a path: the service worker opens it on its own origin. */
+  link: string;
+}
+
+/**
+ * The web push message the service worker shows: short enough for a lock screen, and only what the
+ * public status page shows anyway (a note's text waits on the page, it may not be moderated yet).
+ */
+export function pushText(n: PushNotice): {
+  title: string;
+  body: string;
+  url: string;
+  tag: string;
+  lang: Locale;
+} {
+  const l = n.lang;
+  const body =
+    n.kind === 'note'
+      ? words.newNote[l]
+      : `${words.nowStatus[l]}: ${statusWords[n.toStatus ?? n.status]?.[l] ?? n.status}`;
+  const sentence = body.charAt(0).toUpperCase() + body.slice(1);
+  return {
+    title: `${words.brand[l]} · ${n.reference}`,
+    body: sentence,
+    url: n.link,
+    tag: n.reference,
+    lang: l,
+  };
+}

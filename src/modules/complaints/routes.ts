@@ -10,6 +10,7 @@ import { ComplaintsNotifier } from './notify.ts';
 import { photosDir } from './photos.ts';
 import { publicRoutes } from './public.ts';
 import { aftercareRoutes } from './routes-aftercare.ts';
+import { pushRoutes } from './routes-push.ts';
 import {
   AssignBody,
   CategorySchema,
@@ -61,6 +62,7 @@ export async function complaintsRoutes(app: FastifyInstance) {
   await aftercareRoutes(app, service);
   new ComplaintsNotifier(app.db, app.mail, app.log).subscribe(app.events);
   await publicRoutes(app);
+  await pushRoutes(app);
 
   app.get(
     '/categories',

@@ -7,6 +7,7 @@ import { readReference } from '../../forms/complaint.ts';
 import { PhotoThumbs } from '../../ui/PhotoPicker.tsx';
 import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Aftercare } from './Aftercare.tsx';
+import { PushFollow } from './PushFollow.tsx';
 import { useCategories } from './ReportPage.tsx';
 import { categoryName, photoUrls, type RequestDetail, type RequestEvent } from './types.ts';
 
@@ -112,6 +113,12 @@ export function ComplaintStatusPage() {
         )}
       </Card>
       <Aftercare request={r} />
+      {/* A closed complaint has nothing more to tell. */}
+      {!r.closedAt && (
+        <Card>
+          <PushFollow reference={r.reference} />
+        </Card>
+      )}
       <Card>
         <h2>{t('complaints.history.title')}</h2>
         <ol data-testid="status-history">
