@@ -170,6 +170,7 @@ export interface Platform extends Proc {
 export async function startPlatform(
   dataDir: string,
   extraEnv: Record<string, string> = {},
+  readyTimeoutMs = 120_000,
 ): Promise<Platform> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
@@ -184,7 +185,7 @@ export async function startPlatform(
     const proc = launch(tsx, ['src/cli.ts', 'start'], { ...env, ...extraEnv });
     const url = `http://127.0.0.1:${port}`;
     try {
-      await waitFor200(`${url}/readyz`, proc);
+      await waitFor200(`${url}/readyz`, proc, 50, readyTimeoutMs);
       const readyS = (performance.now() - t0) / 1000;
       return { ...proc, url, serverPid: serverPidOf(proc.pid), readyS };
     } catch (e) {

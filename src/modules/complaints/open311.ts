@@ -297,9 +297,11 @@ async function open311Routes(app: FastifyInstance) {
         let rows: RequestRow[];
         if (q.service_request_id) {
           // The spec: with service_request_id, the other parameters are ignored.
-          rows = (
-            await service.repo.list({ references: q.service_request_id.split(','), limit: 1000, offset: 0 })
-          ).items;
+          rows = await service.repo.page({
+            references: q.service_request_id.split(','),
+            limit: 1000,
+            offset: 0,
+          });
         } else {
           let from = w3cParam('start_date', q.start_date);
           const to = w3cParam('end_date', q.end_date);
@@ -313,16 +315,14 @@ async function open311Routes(app: FastifyInstance) {
                 ? (['received', 'accepted', 'in_progress', 'forwarded', 'on_hold'] as const)
                 : (['resolved', 'rejected', 'closed'] as const)
               : undefined;
-          rows = (
-            await service.repo.list({
-              categories: q.service_code?.split(','),
-              statuses,
-              from,
-              to,
-              limit: q.page_size,
-              offset: (q.page - 1) * q.page_size,
-            })
-          ).items;
+          rows = await service.repo.page({
+            categories: q.service_code?.split(','),
+            statuses,
+            from,
+            to,
+            limit: q.page_size,
+            offset: (q.page - 1) * q.page_size,
+          });
         }
         return sendRequests(request, reply, format, rows);
       },
@@ -354,25 +354,31 @@ async function open311Routes(app: FastifyInstance) {
         const lon = Number(body.long);
         if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180))
           throw new Open311Error(400, 'lat and long must be WGS 84 degrees');
-        if (!(await service.repo.category(body.service_code)))
-          throw new Open311Error(400, `service_code ${body.service_code} is not a service of this city`);
         const name = [body.first_name, body.last_name].filter(Boolean).join(' ') || undefined;
-        const created = await service.create(
-          {
-            category: body.service_code,
-            description: body.description,
-            lat,
-            lon,
-            address: body.address_string,
-          },
-          {
-            userId: null,
-            contact: { name, email: body.email, phone: body.phone },
-            source: 'open311',
-            integratorId: integrator.id,
-          },
-          { ...request.actor(), label: `open311:${integrator.name}` },
-        );
+        // The service looks the category up anyway; its refusal is put in Open311's words here.
+        const unknownService = (e: unknown) => {
+          if (e instanceof AppError && e.code === 'complaints.category_unknown')
+            throw new Open311Error(400, `service_code ${body.service_code} is not a service of this city`);
+          throw e;
+        };
+        const created = await service
+          .create(
+            {
+              category: body.service_code,
+              description: body.description,
+              lat,
+              lon,
+              address: body.address_string,
+            },
+            {
+              userId: null,
+              contact: { name, email: body.email, phone: body.phone },
+              source: 'open311',
+              integratorId: integrator.id,
+            },
+            { ...request.actor(), label: `open311:${integrator.name}` },
+          )
+          .catch(unknownService);
         const answer = [
           { service_request_id: created.reference, token: created.token, service_notice: '', account_id: '' },
         ];

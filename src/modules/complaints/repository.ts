@@ -71,6 +71,8 @@ export interface NewRequestRow {
   synthetic: boolean;
   createdAt?: string;
   lang?: 'th' | 'en';
+  /** When the SLA clock runs out (sla.ts, from the category's hours and the holidays). */
+  dueAt: string;
 }
 
 export interface RequestFilter {
@@ -131,28 +133,45 @@ export class ComplaintsRepository {
     );
   }
 
-  async nextNumber(on: Executor): Promise<number> {
-    const [row] = await this.db.rows<{ n: string }>(
-      sql`SELECT nextval('complaints_reference_seq')::text AS n`,
+  /**
+   * What filing needs before the row is written, in one round trip: the transaction's time (the
+   * row's created_at default is the same now()), the next reference number, and the holidays the SLA
+   * clock skips.
+   */
+  async filingStart(on: Executor): Promise<{ now: string; n: number; holidays: Set<string> }> {
+    const [row] = await this.db.rows<{ now: string; n: string; holidays: string[] }>(
+      sql`SELECT now()::text AS now, nextval('complaints_reference_seq')::text AS n,
+          ARRAY(SELECT to_char(day, 'YYYY-MM-DD') FROM complaints_holidays) AS holidays`,
       on,
     );
-    return Number(row.n);
+    return { now: row.now, n: Number(row.n), holidays: new Set(row.holidays) };
   }
 
-  async insert(on: Executor, r: NewRequestRow): Promise<string> {
-    const [row] = await this.db.rows<{ id: string }>(
-      sql`INSERT INTO complaints_requests (reference, category_code, office_id, description, location, zone_id, community_id,
-          address, reporter_id, contact_name, contact_email, contact_phone, source, integrator_id, synthetic, created_at, updated_at,
-          reporter_lang)
-        VALUES (${r.reference}, ${r.category}, ${r.officeId}, ${r.description},
-          ST_SetSRID(ST_MakePoint(${r.lon}, ${r.lat}), 4326), ${r.zoneId}, ${r.communityId}, ${r.address},
-          ${r.reporterId}, ${r.contactName}, ${r.contactEmail}, ${r.contactPhone}, ${r.source}, ${r.integratorId},
-          ${r.synthetic}, COALESCE(${r.createdAt ?? null}::timestamptz, now()), COALESCE(${r.createdAt ?? null}::timestamptz, now()),
-          ${r.lang ?? 'th'})
-        RETURNING id`,
+  /** Inserts a request and its 'created' event in one statement; returns both ids. */
+  async insert(
+    on: Executor,
+    r: NewRequestRow,
+    created: { actorId: string | null },
+  ): Promise<{ id: string; eventId: string }> {
+    const [row] = await this.db.rows<{ id: string; eventId: string }>(
+      sql`WITH r AS (
+          INSERT INTO complaints_requests (reference, category_code, office_id, description, location, zone_id, community_id,
+            address, reporter_id, contact_name, contact_email, contact_phone, source, integrator_id, synthetic, created_at,
+            updated_at, reporter_lang, due_at)
+          VALUES (${r.reference}, ${r.category}, ${r.officeId}, ${r.description},
+            ST_SetSRID(ST_MakePoint(${r.lon}, ${r.lat}), 4326), ${r.zoneId}, ${r.communityId}, ${r.address},
+            ${r.reporterId}, ${r.contactName}, ${r.contactEmail}, ${r.contactPhone}, ${r.source}, ${r.integratorId},
+            ${r.synthetic}, COALESCE(${r.createdAt ?? null}::timestamptz, now()),
+            COALESCE(${r.createdAt ?? null}::timestamptz, now()), ${r.lang ?? 'th'}, ${r.dueAt}::timestamptz)
+          RETURNING id),
+        e AS (
+          INSERT INTO complaints_events (request_id, kind, to_status, public, actor_id)
+          SELECT id, 'created', 'received', true, ${created.actorId}::uuid FROM r
+          RETURNING id)
+        SELECT r.id, e.id::text AS "eventId" FROM r, e`,
       on,
     );
-    return row.id;
+    return row;
   }
 
   async byReference(reference: string, on?: Executor, lock = false): Promise<RequestRow | undefined> {
@@ -193,14 +212,18 @@ export class ComplaintsRepository {
     return sql.join(parts, sql` AND `);
   }
 
-  async list(f: RequestFilter): Promise<{ items: RequestRow[]; total: number }> {
-    const where = this.where(f);
-    const items = await this.db.rows<RequestRow>(
-      sql`SELECT ${requestColumns} ${requestFrom} WHERE ${where}
+  /** One page, newest first, without the total (Open311 has no use for it, and counting costs a scan). */
+  page(f: RequestFilter): Promise<RequestRow[]> {
+    return this.db.rows<RequestRow>(
+      sql`SELECT ${requestColumns} ${requestFrom} WHERE ${this.where(f)}
         ORDER BY r.created_at DESC, r.reference DESC LIMIT ${f.limit} OFFSET ${f.offset}`,
     );
+  }
+
+  async list(f: RequestFilter): Promise<{ items: RequestRow[]; total: number }> {
+    const items = await this.page(f);
     const [count] = await this.db.rows<{ n: number }>(
-      sql`SELECT count(*)::int AS n FROM complaints_requests r WHERE ${where}`,
+      sql`SELECT count(*)::int AS n FROM complaints_requests r WHERE ${this.where(f)}`,
     );
     return { items, total: count.n };
   }

@@ -20,7 +20,7 @@ import { moderatedView, publicOnly } from './moderation.ts';
 import { ComplaintPhotos } from './photos.ts';
 import { ComplaintsRepository, type RequestRow } from './repository.ts';
 import type { NewRequest, NoteInput, PublicRequest, QueueInput, TransitionInput } from './schemas.ts';
-import { aftercareFor } from './sla.ts';
+import { addWorkingHours, aftercareFor } from './sla.ts';
 
 export const entityType = 'MueangServiceRequest';
 export const entityId = (reference: string) => `urn:ngsi-ld:${entityType}:${reference}`;
@@ -113,39 +113,35 @@ export class ComplaintsService {
       );
     return this.photos.withStored(input.photos, (photos) =>
       this.db.transaction(async (tx) => {
-        const reference = formatReference(
-          buddhistYear(reporter.createdAt ? new Date(reporter.createdAt) : new Date()),
-          await this.repo.nextNumber(tx),
+        // One statement for the time, the number and the holidays; one for the row and its first event.
+        const start = await this.repo.filingStart(tx);
+        const created = reporter.createdAt ? new Date(reporter.createdAt) : new Date(start.now);
+        const reference = formatReference(buddhistYear(created), start.n);
+        const { id, eventId } = await this.repo.insert(
+          tx,
+          {
+            reference,
+            category: category.code,
+            officeId: category.officeId,
+            description: input.description,
+            lat: input.lat,
+            lon: input.lon,
+            address: input.address ?? null,
+            zoneId: place.zone.id,
+            communityId: place.community?.id ?? null,
+            reporterId: reporter.userId,
+            contactName: contact.name ?? null,
+            contactEmail: contact.email?.toLowerCase() ?? null,
+            contactPhone: contact.phone ?? null,
+            source: reporter.source ?? 'web',
+            integratorId: reporter.integratorId ?? null,
+            synthetic: reporter.synthetic ?? false,
+            createdAt: reporter.createdAt,
+            lang: reporter.lang,
+            dueAt: addWorkingHours(created, category.slaHours, start.holidays).toISOString(),
+          },
+          { actorId: actor.id },
         );
-        const id = await this.repo.insert(tx, {
-          reference,
-          category: category.code,
-          officeId: category.officeId,
-          description: input.description,
-          lat: input.lat,
-          lon: input.lon,
-          address: input.address ?? null,
-          zoneId: place.zone.id,
-          communityId: place.community?.id ?? null,
-          reporterId: reporter.userId,
-          contactName: contact.name ?? null,
-          contactEmail: contact.email?.toLowerCase() ?? null,
-          contactPhone: contact.phone ?? null,
-          source: reporter.source ?? 'web',
-          integratorId: reporter.integratorId ?? null,
-          synthetic: reporter.synthetic ?? false,
-          createdAt: reporter.createdAt,
-          lang: reporter.lang,
-        });
-        await this.holidays.setDue(tx, id);
-        const eventId = await this.repo.addEvent(tx, {
-          requestId: id,
-          kind: 'created',
-          toStatus: 'received',
-          public: true,
-          actorId: actor.id,
-          actorLabel: null,
-        });
         await this.photos.insert(
           tx,
           { requestId: id, eventId, kind: 'report', uploadedBy: reporter.userId },
