@@ -9,8 +9,10 @@ import { activeContext } from '../jsonld.ts';
 import { maxLimit } from '../query.ts';
 import type { SubscriptionRow } from '../repository.ts';
 import type { ContextService } from '../service.ts';
+import type { StoredContexts } from '../stored-contexts.ts';
 import { readSubscription } from '../subscriptions.ts';
 import { contextOf, negotiate, sendData, tenantOf } from './http.ts';
+import { publicOrigin } from './jsonld-contexts.ts';
 import { IdParams, tags } from './schemas.ts';
 
 const staff = { access: 'staff' as const };
@@ -50,7 +52,7 @@ const sysAttrsOf = (options: string | undefined) => (options ?? '').split(',').i
 
 export async function subscriptionRoutes(
   app: FastifyInstance,
-  opts: { service: ContextService; notifyPolicy: NotifyPolicy },
+  opts: { service: ContextService; notifyPolicy: NotifyPolicy; contexts: StoredContexts },
 ) {
   const { service } = opts;
   const repo = service.repo;
@@ -63,8 +65,13 @@ export async function subscriptionRoutes(
       const tenant = tenantOf(request);
       const body = readSubscription(request.body, ctx, { now: new Date() });
       await checkEndpointAllowed(opts.notifyPolicy, body.notification.endpoint.uri);
-      const context = ctx.source === coreContextUrl ? null : ctx.source;
-      await service.db.transaction(async (tx) => {
+      let context = ctx.source === coreContextUrl ? null : ctx.source;
+      const inline = context !== null && typeof context === 'object' ? context : undefined;
+      const implicit = await service.db.transaction(async (tx) => {
+        const made = inline
+          ? await opts.contexts.createImplicit(tx, tenant, inline, publicOrigin(request))
+          : undefined;
+        if (made) context = made.url;
         if (!(await repo.insertSubscription(tx, tenant, body, context ?? undefined)))
           throw new NgsiError('AlreadyExists', `subscription ${body.id} already exists`);
         await audit(tx, request.actor(), {
@@ -73,7 +80,9 @@ export async function subscriptionRoutes(
           resourceId: body.id,
           detail: { endpoint: body.notification.endpoint.uri.slice(0, 300), ...(tenant ? { tenant } : {}) },
         });
+        return made;
       });
+      if (implicit) opts.contexts.hosted(implicit.id, tenant, inline);
       return reply
         .code(201)
         .header('location', `/ngsi-ld/v1/subscriptions/${encodeURIComponent(body.id)}`)
@@ -164,15 +173,18 @@ export async function subscriptionRoutes(
     async (request, reply) => {
       const { id } = request.params as { id: string };
       const tenant = tenantOf(request);
-      await service.db.transaction(async (tx) => {
-        if (!(await repo.deleteSubscription(tx, tenant, id))) throw notFound(`no subscription ${id}`);
+      const dropped = await service.db.transaction(async (tx) => {
+        const row = await repo.subscription(tx, tenant, id, true);
+        if (!row || !(await repo.deleteSubscription(tx, tenant, id))) throw notFound(`no subscription ${id}`);
         await audit(tx, request.actor(), {
           action: 'ngsi-ld.subscription.delete',
           resourceType: 'ngsi-ld.subscription',
           resourceId: id,
           detail: tenant ? { tenant } : {},
         });
+        return opts.contexts.dropImplicit(tx, tenant, row.context);
       });
+      if (dropped) opts.contexts.deleted(tenant, dropped, null, false);
       return reply.code(204).send();
     },
   );
