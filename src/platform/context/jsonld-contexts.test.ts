@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../core/http/app.ts';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
 import { modules } from '../../modules/index.ts';
+import { notificationDispatcher } from './dispatch.ts';
 import { clearHosted } from './hosted-contexts.ts';
 import { clearRemoteContexts } from './remote-contexts.ts';
 
@@ -13,6 +14,8 @@ const base = '/ngsi-ld/v1';
 const errors = 'https://uri.etsi.org/ngsi-ld/errors/';
 const hits = new Map<string, number>();
 let version = 1;
+// biome-ignore lint/suspicious/noExplicitAny: notification bodies are arbitrary JSON
+const notified: { link: string; body: any }[] = [];
 let server: Server;
 let origin = '';
 
@@ -20,7 +23,17 @@ let origin = '';
 beforeAll(async () => {
   server = createServer((req, res) => {
     hits.set(req.url ?? '', (hits.get(req.url ?? '') ?? 0) + 1);
-    if (req.url === '/bins.jsonld') {
+    if (req.url === '/hook') {
+      let text = '';
+      req.on('data', (c) => {
+        text += c;
+      });
+      req.on('end', () => {
+        notified.push({ link: String(req.headers.link), body: JSON.parse(text) });
+        res.writeHead(204);
+        res.end();
+      });
+    } else if (req.url === '/bins.jsonld') {
       res.writeHead(200, { 'content-type': 'application/ld+json' });
       res.end(JSON.stringify({ '@context': { fill: `https://kk.example/ns/v${version}#fill` } }));
     } else {
@@ -283,6 +296,56 @@ describe('/jsonldContexts', () => {
     expect(refused.status).toBe(400);
     await t.json({ method: 'DELETE', url: `${base}/subscriptions/${sub.id}`, headers: staff });
     expect((await t.json({ method: 'GET', url: `${base}/jsonldContexts/${localId}` })).status).toBe(404);
+  });
+
+  it('notifies with the jsonldContext a subscription names, not its own', async () => {
+    const own = await host(binsContext);
+    const other = await host({
+      Bin: 'https://kk.example/ns#WasteBin',
+      level: 'https://kk.example/ns#fillLevel',
+    });
+    const sub = {
+      id: 'urn:ngsi-ld:Subscription:jsonld-context',
+      type: 'Subscription',
+      entities: [{ type: 'WasteBin' }],
+      watchedAttributes: ['fillLevel'],
+      jsonldContext: other.url,
+      notification: { endpoint: { uri: `${origin}/hook`, accept: 'application/json' } },
+    };
+    const made = await t.json({
+      method: 'POST',
+      url: `${base}/subscriptions`,
+      headers: { ...staff, link: link(own.url) },
+      payload: sub,
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const b = bin();
+    await t.json({
+      method: 'POST',
+      url: `${base}/entities`,
+      headers: { ...staff, link: link(own.url) },
+      payload: b,
+    });
+    notified.length = 0;
+    await notificationDispatcher(t.db)?.drain();
+    expect(notified).toHaveLength(1);
+    expect(notified[0].link).toContain(`<${other.url}>`);
+    expect(notified[0].body.data[0]).toMatchObject({ id: b.id, type: 'Bin', level: { value: 0.7 } });
+    const refused = await t.json({
+      method: 'DELETE',
+      url: `${base}/jsonldContexts/${other.id}`,
+      headers: staff,
+    });
+    expect(refused.status).toBe(400);
+    const bad = await t.json({
+      method: 'PATCH',
+      url: `${base}/subscriptions/${sub.id}`,
+      headers: staff,
+      payload: { jsonldContext: 'not a url' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.type).toBe(`${errors}BadRequestData`);
+    await t.json({ method: 'DELETE', url: `${base}/subscriptions/${sub.id}`, headers: staff });
   });
 
   it('caches a remote context per tenant, serves its metadata, reloads and forgets it', async () => {

@@ -98,13 +98,15 @@ export class JsonldContextStore {
   }
 
   /**
-   * The tenant's subscriptions whose @context names `needle` (a URL, or a hosted context's
-   * `/jsonldContexts/<id>`), anywhere in it: they are rendered with it for as long as they exist.
+   * The tenant's subscriptions whose @context or `jsonldContext` names `needle` (a URL, or a hosted
+   * context's `/jsonldContexts/<id>`): they are rendered with it for as long as they exist.
    */
   async subscriptionsUsing(on: Executor, tenant: string, needle: string): Promise<string[]> {
     const rows = await this.db.rows<{ id: string }>(
       sql`SELECT id FROM ctx_subscriptions
-        WHERE tenant = ${tenant} AND context IS NOT NULL AND strpos(context::text, ${needle}) > 0
+        WHERE tenant = ${tenant}
+          AND (strpos(COALESCE(context::text, ''), ${needle}) > 0
+            OR strpos(COALESCE(body->>'jsonldContext', ''), ${needle}) > 0)
         ORDER BY id LIMIT 5`,
       on,
     );

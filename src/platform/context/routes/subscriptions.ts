@@ -65,6 +65,11 @@ export async function subscriptionRoutes(
       const tenant = tenantOf(request);
       const body = readSubscription(request.body, ctx, { now: new Date() });
       await checkEndpointAllowed(opts.notifyPolicy, body.notification.endpoint.uri);
+      if (body.jsonldContext) {
+        // Resolved now (fetched or found in the store), so a notification never waits on it.
+        await opts.contexts.prepare([body.jsonldContext], tenant);
+        activeContext(body.jsonldContext);
+      }
       let context = ctx.source === coreContextUrl ? null : ctx.source;
       const inline = context !== null && typeof context === 'object' ? context : undefined;
       const implicit = await service.db.transaction(async (tx) => {
@@ -147,12 +152,16 @@ export async function subscriptionRoutes(
       const input = request.body;
       if (!input || typeof input !== 'object' || Array.isArray(input) || Object.keys(input).length === 0)
         throw badData('a subscription update is a non-empty JSON object');
+      const jsonldContext = (input as { jsonldContext?: unknown }).jsonldContext;
+      if (typeof jsonldContext === 'string' && /^https?:\/\/\S+$/.test(jsonldContext))
+        await opts.contexts.prepare([jsonldContext], tenant); // before the transaction: it may write
       await service.db.transaction(async (tx) => {
         const row = await repo.subscription(tx, tenant, id, true);
         if (!row) throw notFound(`no subscription ${id}`);
         // Terms keep the meaning they had when the subscription was created (its own @context).
         const ctx = activeContext(row.context ?? undefined);
         const body = readSubscription(input, ctx, { existing: row.body, now: new Date() });
+        if (body.jsonldContext) activeContext(body.jsonldContext);
         // Checked on every update, so a subscription made under a looser policy is brought under this one.
         await checkEndpointAllowed(opts.notifyPolicy, body.notification.endpoint.uri);
         await repo.updateSubscription(tx, tenant, body);
