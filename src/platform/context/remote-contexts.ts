@@ -110,6 +110,9 @@ function get(url: URL, policy: FetchPolicy, redirects: number): Promise<unknown>
       url,
       {
         headers: { accept: 'application/ld+json, application/json;q=0.9' },
+        // A connection of its own: fetches are rare, and a kept-alive socket the server is just closing
+        // fails the fetch with ECONNRESET (seen when a second fetch came about 5 s after the first).
+        agent: false,
         timeout: timeoutMs,
         // The whole exchange, DNS included, has the same deadline.
         signal: AbortSignal.timeout(timeoutMs),
