@@ -42,9 +42,11 @@ export class NgsiError extends Error {
   constructor(
     readonly problem: ProblemType,
     detail?: string,
+    /** Where the spec gives an operation its own status for a type (a failed @context reload: 504). */
+    status?: number,
   ) {
     super(detail ?? titles[problem]);
-    this.status = problemTypes[problem];
+    this.status = status ?? problemTypes[problem];
   }
 
   toProblem(): ProblemDetails {

@@ -1,5 +1,6 @@
 import { coreContextUrl, shippedContext } from './contexts/index.ts';
 import { badData, NgsiError } from './errors.ts';
+import { hostedContext } from './hosted-contexts.ts';
 import { cachedRemoteContext } from './remote-contexts.ts';
 
 const defaultVocab = 'https://uri.etsi.org/ngsi-ld/default-context/';
@@ -69,6 +70,11 @@ export class ActiveContext {
 
 const cache = new Map<string, ActiveContext>();
 
+/** Drops every compiled context: a stored @context was deleted or reloaded. */
+export function forgetActiveContexts(): void {
+  cache.clear();
+}
+
 /** Builds (and caches) the active context for a Link URL, a body @context, or nothing (core only). */
 export function activeContext(source: unknown): ActiveContext {
   const key = JSON.stringify(source ?? null);
@@ -87,7 +93,7 @@ export function activeContext(source: unknown): ActiveContext {
 function addEntry(ctx: ActiveContext, entry: unknown, depth: number): void {
   if (depth > 3) throw badData('@context nests too deeply');
   if (typeof entry === 'string') {
-    const doc = shippedContext(entry) ?? cachedRemoteContext(entry);
+    const doc = shippedContext(entry) ?? cachedRemoteContext(entry) ?? hostedContext(entry);
     if (doc === undefined) {
       if (!/^https?:\/\/\S+$/.test(entry))
         throw badData(`@context entry is not a URL: ${entry.slice(0, 200)}`);

@@ -227,7 +227,7 @@ export class Periodic {
 
 /** An entity as the subscription asks for it; a deleted one as its id and type only. */
 function render(s: CompiledSubscription, e: Entity, gone = false): Record<string, unknown> {
-  return renderEntity(e, s.ctx, gone ? { ...s.render, pick: new Set() } : s.render);
+  return renderEntity(e, s.notifyCtx, gone ? { ...s.render, pick: new Set() } : s.render);
 }
 
 /**
@@ -260,7 +260,7 @@ export class Notifier {
       notifiedAt: new Date().toISOString(),
       data: event.data,
     };
-    const source = s.ctx.source;
+    const source = s.notifyCtx.source;
     const url = typeof source === 'string' ? source : coreContextUrl;
     const ld = s.accept === 'application/ld+json';
     const body = ld ? { ...notification, '@context': source } : notification;

@@ -5,15 +5,18 @@ import { NotificationDispatcher, registerDispatcher } from './dispatch.ts';
 import { parseNotifyAllow } from './endpoint-policy.ts';
 import { notFound } from './errors.ts';
 import { contextFromLink } from './jsonld.ts';
+import { JsonldContextStore } from './jsonld-store.ts';
 import { matcher, Notifier, Periodic, SubscriptionCompiler } from './notify.ts';
-import { contextUrls, ensureRemoteContexts, rememberRemoteContext } from './remote-contexts.ts';
+import { contextUrls } from './remote-contexts.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { entityRoutes } from './routes/entities.ts';
-import { registerNgsiErrors } from './routes/http.ts';
+import { registerNgsiErrors, tenantOf } from './routes/http.ts';
+import { jsonldContextRoutes } from './routes/jsonld-contexts.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { temporalRoutes } from './routes/temporal.ts';
 import { contextService } from './service.ts';
+import { StoredContexts } from './stored-contexts.ts';
 
 /** The NGSI-LD context broker, mounted at /ngsi-ld/v1 (ETSI GS CIM 009). */
 export async function contextPlugin(
@@ -56,24 +59,31 @@ export async function contextPlugin(
     json,
   );
   // Remote @context URLs are fetched before the handler, so the handlers' context stays synchronous,
-  // and kept in the database: a subscription made with one must still render after a restart.
+  // and kept in the database (ctx_jsonld_contexts, with the hosted ones): a subscription made with
+  // one must still render after a restart.
   const policy = app.config.NGSI_LD_CONTEXT_FETCH;
-  const shipped = (url: string) => shippedContext(url) !== undefined;
-  for (const { url, document } of await service.repo.remoteContexts()) rememberRemoteContext(url, document);
-  const store = (url: string, context: unknown) => service.repo.saveRemoteContext(url, context);
+  const contexts = new StoredContexts(new JsonldContextStore(app.db), policy);
+  await contexts.load();
   app.addHook('preHandler', (request, _reply, done) => {
     const urls = contextUrls(contextFromLink(request.headers.link));
     const bodies: unknown[] = Array.isArray(request.body) ? request.body : [request.body];
     const withContext = bodies.find((b) => b && typeof b === 'object' && '@context' in b);
     if (withContext) contextUrls((withContext as { '@context': unknown })['@context'], urls);
-    if (urls.every(shipped)) return done();
-    ensureRemoteContexts(urls, policy, shipped, store).then(() => done(), done);
+    if (urls.every((u) => shippedContext(u) !== undefined)) return done();
+    let tenant: string;
+    try {
+      tenant = tenantOf(request);
+    } catch (e) {
+      return done(e as Error);
+    }
+    contexts.prepare(urls, tenant).then(() => done(), done);
   });
   await app.register(entityRoutes, { service });
   await app.register(batchRoutes, { service });
   await app.register(discoveryRoutes, { service });
   await app.register(temporalRoutes, { service });
-  await app.register(subscriptionRoutes, { service, notifyPolicy });
+  await app.register(subscriptionRoutes, { service, notifyPolicy, contexts });
+  await app.register(jsonldContextRoutes, { contexts, policy });
   // Unknown paths under the prefix answer ResourceNotFound (the web app's catch-all would take them otherwise).
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],

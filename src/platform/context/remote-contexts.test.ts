@@ -89,7 +89,9 @@ describe('remote @context, fetch allowed to any address (a city network with its
   it('keeps what it fetched in the database, so after a restart nothing is fetched again', async () => {
     const headers = { link: link(`${origin}/bins.jsonld`) };
     expect((await t.json({ method: 'GET', url: `${base}/types`, headers })).status).toBe(200);
-    const kept = await t.db.rows<{ url: string }>(sql`SELECT url FROM ctx_remote_contexts`);
+    const kept = await t.db.rows<{ url: string }>(
+      sql`SELECT url FROM ctx_jsonld_contexts WHERE kind = 'Cached'`,
+    );
     expect(kept.map((r) => r.url)).toContain(`${origin}/bins.jsonld`);
     const before = hits.get('/bins.jsonld');
     clearRemoteContexts(); // what a restart forgets

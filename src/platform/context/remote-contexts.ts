@@ -27,6 +27,12 @@ export function cachedRemoteContext(url: string): unknown {
   return documents.get(url);
 }
 
+/** Forgets one fetched document (and a remembered failure), so the next use fetches it again. */
+export function forgetRemoteContext(url: string): void {
+  documents.delete(url);
+  failures.delete(url);
+}
+
 /** Puts a document fetched earlier (kept in the database) back in the cache, at start. */
 export function rememberRemoteContext(url: string, context: unknown): void {
   documents.set(url, context);
@@ -104,6 +110,9 @@ function get(url: URL, policy: FetchPolicy, redirects: number): Promise<unknown>
       url,
       {
         headers: { accept: 'application/ld+json, application/json;q=0.9' },
+        // A connection of its own: fetches are rare, and a kept-alive socket the server is just closing
+        // fails the fetch with ECONNRESET (seen when a second fetch came about 5 s after the first).
+        agent: false,
         timeout: timeoutMs,
         // The whole exchange, DNS included, has the same deadline.
         signal: AbortSignal.timeout(timeoutMs),
@@ -148,10 +157,16 @@ function get(url: URL, policy: FetchPolicy, redirects: number): Promise<unknown>
 /** Where fetched documents are kept beyond this process (the database). */
 export type ContextStore = (url: string, context: unknown) => Promise<void>;
 
-async function fetchOne(url: string, policy: FetchPolicy, store?: ContextStore): Promise<void> {
+/** Downloads a context document and answers its `@context` value (nothing is cached). */
+export async function downloadContext(url: string, policy: FetchPolicy): Promise<unknown> {
+  if (policy === 'off') throw new Error('fetching is switched off');
   const doc = await get(new URL(url), policy, 0);
   if (!doc || typeof doc !== 'object' || !('@context' in doc)) throw new Error('has no @context');
-  const context = (doc as { '@context': unknown })['@context'];
+  return (doc as { '@context': unknown })['@context'];
+}
+
+async function fetchOne(url: string, policy: FetchPolicy, store?: ContextStore): Promise<void> {
+  const context = await downloadContext(url, policy);
   await store?.(url, context);
   if (documents.size >= maxCached) documents.delete(documents.keys().next().value as string);
   documents.set(url, context);

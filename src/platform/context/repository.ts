@@ -390,18 +390,6 @@ export class ContextRepository {
   }
 
   /** The tenant's change-driven subscriptions that are active and not expired (read at every write). */
-  /** Every remote @context fetched so far (url → its `@context` value). */
-  remoteContexts(): Promise<{ url: string; document: unknown }[]> {
-    return this.db.rows(sql`SELECT url, document FROM ctx_remote_contexts`);
-  }
-
-  async saveRemoteContext(url: string, document: unknown): Promise<void> {
-    await this.db.rows(
-      sql`INSERT INTO ctx_remote_contexts (url, document) VALUES (${url}, ${JSON.stringify(document)}::jsonb)
-        ON CONFLICT (url) DO UPDATE SET document = EXCLUDED.document, fetched_at = now()`,
-    );
-  }
-
   async liveSubscriptions(on: Executor, tenant: string): Promise<LiveSubscription[]> {
     return this.db.rows<LiveSubscription>(
       sql`SELECT id, body, context, modified_at::text AS version FROM ctx_subscriptions

@@ -89,6 +89,8 @@ export interface SubscriptionBody {
   type: 'Subscription';
   subscriptionName?: string;
   description?: string;
+  /** The @context notifications are compacted with and name (a URL), instead of the subscription's own. */
+  jsonldContext?: string;
   entities?: EntitySelector[];
   watchedAttributes?: string[];
   notificationTrigger?: string[];
@@ -230,7 +232,11 @@ export function readSubscription(
       throw badData(`${k} must be a string of at most 1000 characters`);
     out[k] = raw[k];
   }
-  if (raw.jsonldContext !== undefined) unsupported('jsonldContext');
+  if (raw.jsonldContext !== undefined) {
+    if (typeof raw.jsonldContext !== 'string' || !/^https?:\/\/\S{1,2040}$/.test(raw.jsonldContext))
+      throw badData('jsonldContext must be the http(s) URL of a JSON-LD @context');
+    out.jsonldContext = raw.jsonldContext;
+  }
   for (const k of ['csf', 'temporalQ', 'scopeQ'] as const) if (raw[k] !== undefined) unsupported(k);
   if (raw.timeInterval !== undefined) {
     if (typeof raw.timeInterval !== 'number' || !(raw.timeInterval >= 1) || raw.timeInterval > 31_536_000)
@@ -407,7 +413,10 @@ export interface CompiledSubscription {
   triggers: Set<string>;
   throttling: number | null;
   render: RenderOptions;
+  /** The subscription's own context: its terms mean what this context says. */
   ctx: ActiveContext;
+  /** The context notifications are compacted with and name: `jsonldContext`, else `ctx`. */
+  notifyCtx: ActiveContext;
   accept: string;
   /** Updated attributes carry their previous value (notification.showChanges). */
   showChanges: boolean;
@@ -436,6 +445,7 @@ export function compileSubscription(body: SubscriptionBody, context: unknown): C
     triggers: new Set(body.notificationTrigger ?? ['attributeCreated', 'attributeUpdated']),
     throttling: body.throttling ?? null,
     ctx,
+    notifyCtx: body.jsonldContext ? activeContext(body.jsonldContext) : ctx,
     accept: n.endpoint.accept ?? 'application/json',
     showChanges: n.showChanges ?? false,
     render: {

@@ -9,8 +9,10 @@ import { activeContext } from '../jsonld.ts';
 import { maxLimit } from '../query.ts';
 import type { SubscriptionRow } from '../repository.ts';
 import type { ContextService } from '../service.ts';
+import type { StoredContexts } from '../stored-contexts.ts';
 import { readSubscription } from '../subscriptions.ts';
 import { contextOf, negotiate, sendData, tenantOf } from './http.ts';
+import { publicOrigin } from './jsonld-contexts.ts';
 import { IdParams, tags } from './schemas.ts';
 
 const staff = { access: 'staff' as const };
@@ -50,7 +52,7 @@ const sysAttrsOf = (options: string | undefined) => (options ?? '').split(',').i
 
 export async function subscriptionRoutes(
   app: FastifyInstance,
-  opts: { service: ContextService; notifyPolicy: NotifyPolicy },
+  opts: { service: ContextService; notifyPolicy: NotifyPolicy; contexts: StoredContexts },
 ) {
   const { service } = opts;
   const repo = service.repo;
@@ -63,8 +65,18 @@ export async function subscriptionRoutes(
       const tenant = tenantOf(request);
       const body = readSubscription(request.body, ctx, { now: new Date() });
       await checkEndpointAllowed(opts.notifyPolicy, body.notification.endpoint.uri);
-      const context = ctx.source === coreContextUrl ? null : ctx.source;
-      await service.db.transaction(async (tx) => {
+      if (body.jsonldContext) {
+        // Resolved now (fetched or found in the store), so a notification never waits on it.
+        await opts.contexts.prepare([body.jsonldContext], tenant);
+        activeContext(body.jsonldContext);
+      }
+      let context = ctx.source === coreContextUrl ? null : ctx.source;
+      const inline = context !== null && typeof context === 'object' ? context : undefined;
+      const implicit = await service.db.transaction(async (tx) => {
+        const made = inline
+          ? await opts.contexts.createImplicit(tx, tenant, inline, publicOrigin(request))
+          : undefined;
+        if (made) context = made.url;
         if (!(await repo.insertSubscription(tx, tenant, body, context ?? undefined)))
           throw new NgsiError('AlreadyExists', `subscription ${body.id} already exists`);
         await audit(tx, request.actor(), {
@@ -73,7 +85,9 @@ export async function subscriptionRoutes(
           resourceId: body.id,
           detail: { endpoint: body.notification.endpoint.uri.slice(0, 300), ...(tenant ? { tenant } : {}) },
         });
+        return made;
       });
+      if (implicit) opts.contexts.hosted(implicit.id, tenant, inline);
       return reply
         .code(201)
         .header('location', `/ngsi-ld/v1/subscriptions/${encodeURIComponent(body.id)}`)
@@ -138,12 +152,16 @@ export async function subscriptionRoutes(
       const input = request.body;
       if (!input || typeof input !== 'object' || Array.isArray(input) || Object.keys(input).length === 0)
         throw badData('a subscription update is a non-empty JSON object');
+      const jsonldContext = (input as { jsonldContext?: unknown }).jsonldContext;
+      if (typeof jsonldContext === 'string' && /^https?:\/\/\S+$/.test(jsonldContext))
+        await opts.contexts.prepare([jsonldContext], tenant); // before the transaction: it may write
       await service.db.transaction(async (tx) => {
         const row = await repo.subscription(tx, tenant, id, true);
         if (!row) throw notFound(`no subscription ${id}`);
         // Terms keep the meaning they had when the subscription was created (its own @context).
         const ctx = activeContext(row.context ?? undefined);
         const body = readSubscription(input, ctx, { existing: row.body, now: new Date() });
+        if (body.jsonldContext) activeContext(body.jsonldContext);
         // Checked on every update, so a subscription made under a looser policy is brought under this one.
         await checkEndpointAllowed(opts.notifyPolicy, body.notification.endpoint.uri);
         await repo.updateSubscription(tx, tenant, body);
@@ -164,15 +182,18 @@ export async function subscriptionRoutes(
     async (request, reply) => {
       const { id } = request.params as { id: string };
       const tenant = tenantOf(request);
-      await service.db.transaction(async (tx) => {
-        if (!(await repo.deleteSubscription(tx, tenant, id))) throw notFound(`no subscription ${id}`);
+      const dropped = await service.db.transaction(async (tx) => {
+        const row = await repo.subscription(tx, tenant, id, true);
+        if (!row || !(await repo.deleteSubscription(tx, tenant, id))) throw notFound(`no subscription ${id}`);
         await audit(tx, request.actor(), {
           action: 'ngsi-ld.subscription.delete',
           resourceType: 'ngsi-ld.subscription',
           resourceId: id,
           detail: tenant ? { tenant } : {},
         });
+        return opts.contexts.dropImplicit(tx, tenant, row.context);
       });
+      if (dropped) opts.contexts.deleted(tenant, dropped, null, false);
       return reply.code(204).send();
     },
   );
