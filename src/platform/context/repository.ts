@@ -44,7 +44,7 @@ function subscriptionsVersion(tenant: string): SQL {
 function writeStatement(tenant: string, write: SQL, history: SQL | null, also: SQL[]): SQL {
   const ctes = [sql`w AS (${write})`];
   if (history) ctes.push(sql`h AS (${history})`);
-  also.forEach((s, i) => ctes.push(sql`${sql.raw(`x${i}`)} AS (${s})`));
+  for (const [i, s] of also.entries()) ctes.push(sql`${sql.raw(`x${i}`)} AS (${s})`);
   return sql`WITH ${sql.join(ctes, sql`, `)} SELECT id, ${subscriptionsVersion(tenant)} AS subs FROM w`;
 }
 
