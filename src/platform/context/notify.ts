@@ -13,7 +13,7 @@ import type { Entity } from './model.ts';
 import { publicOnlyLookup } from './remote-contexts.ts';
 import { renderEntity, valueKeys } from './render.ts';
 import type { ContextRepository, LiveSubscription } from './repository.ts';
-import type { Change } from './service.ts';
+import type { Change, CommitInfo } from './service.ts';
 import { type CompiledSubscription, compileSubscription, mqttTopic } from './subscriptions.ts';
 
 /** Entities per notification: a batch that matches many entities sends several notifications. */
@@ -126,9 +126,9 @@ export function matcher(
   compiler: SubscriptionCompiler,
   queued: () => void = () => {},
 ) {
-  return async (tx: Executor, tenant: string, changes: Change[]): Promise<void> => {
+  return async (tx: Executor, tenant: string, changes: Change[], info?: CommitInfo): Promise<void> => {
     if (changes.length === 0) return;
-    const subs = await repo.liveSubscriptions(tx, tenant);
+    const subs = await repo.liveSubscriptions(tx, tenant, info?.subscriptions ?? null);
     if (subs.length === 0) return;
     const byId = new Map(changes.map((c) => [c.id, c]));
     const deletedAt = new Date().toISOString();

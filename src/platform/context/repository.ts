@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
-import { type Attr, type Entity, instances, locationIri, personalIri } from './model.ts';
+import { type Attr, type AttrSlot, type Entity, instances, locationIri, personalIri } from './model.ts';
 import type { SubscriptionBody } from './subscriptions.ts';
 
 const iso = (column: string) =>
@@ -28,6 +28,31 @@ function historyInsert(tenant: string, entries: HistoryEntry[], at: string, filt
     SELECT ${tenant}, h->>'id', h->>'attr', h->'instance',
       COALESCE((h->'instance'->>'observedAt')::timestamptz, ${at}::timestamptz), ${at}::timestamptz
     FROM jsonb_array_elements(${JSON.stringify(entries)}::jsonb) AS h ${filter}`;
+}
+
+/**
+ * What identifies a tenant's change-driven subscriptions as stored: it changes whenever one is created,
+ * deleted, paused or changed (every change of a subscription sets its modified_at). Read in the write
+ * statement, it tells the matcher whether its cached list is still the stored one without a query.
+ */
+function subscriptionsVersion(tenant: string): SQL {
+  return sql`(SELECT md5(COALESCE(string_agg(id || ' ' || modified_at::text, ',' ORDER BY id), ''))
+    FROM ctx_subscriptions WHERE tenant = ${tenant} AND is_active AND time_interval IS NULL)`;
+}
+
+/** The statement that writes entities, with the history and any further statements joined as `WITH`s. */
+function writeStatement(tenant: string, write: SQL, history: SQL | null, also: SQL[]): SQL {
+  const ctes = [sql`w AS (${write})`];
+  if (history) ctes.push(sql`h AS (${history})`);
+  for (const [i, s] of also.entries()) ctes.push(sql`${sql.raw(`x${i}`)} AS (${s})`);
+  return sql`WITH ${sql.join(ctes, sql`, `)} SELECT id, ${subscriptionsVersion(tenant)} AS subs FROM w`;
+}
+
+/** What a write reports: the ids written and the version of the tenant's live subscriptions it saw. */
+export interface Written {
+  ids: Set<string>;
+  /** null when nothing was written. */
+  subscriptions: string | null;
 }
 
 /** A stored subscription with what the broker reports about it. */
@@ -88,6 +113,12 @@ export interface HistoryEntry {
 
 /** The only place with SQL for the broker's tables. */
 export class ContextRepository {
+  /** Per tenant, the live subscriptions last read and the version they were read at. */
+  private readonly live = new Map<
+    string,
+    { version: string; rows: (LiveSubscription & { expires: number | null })[] }
+  >();
+
   constructor(private readonly db: Db) {}
 
   rows<T>(query: SQL, on?: Executor): Promise<T[]> {
@@ -132,7 +163,8 @@ export class ContextRepository {
   /**
    * Writes whole entities. `insert` skips ids that exist (returned as not written); `upsert` replaces.
    * `history` (attribute instances observed at their observedAt or `at`) is appended in the same
-   * statement for the entities actually written, so a change is one round trip. Returns the ids written.
+   * statement for the entities actually written, and so are the statements in `also` (e.g. the audit
+   * row), so a change is one round trip. Returns the ids written.
    */
   async write(
     on: Executor,
@@ -140,15 +172,16 @@ export class ContextRepository {
     entities: Entity[],
     mode: 'insert' | 'upsert',
     history: { entries: HistoryEntry[]; at: string } = { entries: [], at: '' },
-  ): Promise<Set<string>> {
-    const written = new Set<string>();
+    also: SQL[] = [],
+  ): Promise<Written> {
+    const out: Written = { ids: new Set<string>(), subscriptions: null };
     const byId = new Map<string, HistoryEntry[]>();
     for (const h of history.entries) {
       const list = byId.get(h.id);
       if (list) list.push(h);
       else byId.set(h.id, [h]);
     }
-    for (const part of chunks(entities)) {
+    for (const [n, part] of chunks(entities).entries()) {
       const entries = part.flatMap((e) => byId.get(e.id) ?? []);
       const payload = part.map((e) => ({
         id: e.id,
@@ -169,16 +202,58 @@ export class ContextRepository {
             (e->>'createdAt')::timestamptz, (e->>'modifiedAt')::timestamptz
           FROM jsonb_array_elements(${JSON.stringify(payload)}::jsonb) AS e
           ${conflict} RETURNING id`;
-      const rows = await this.db.rows<{ id: string }>(
-        entries.length === 0
-          ? insert
-          : sql`WITH w AS (${insert}), h AS (${historyInsert(tenant, entries, history.at, sql`WHERE h->>'id' IN (SELECT id FROM w)`)})
-            SELECT id FROM w`,
+      const hist = entries.length
+        ? historyInsert(tenant, entries, history.at, sql`WHERE h->>'id' IN (SELECT id FROM w)`)
+        : null;
+      const rows = await this.db.rows<{ id: string; subs: string }>(
+        writeStatement(tenant, insert, hist, n === 0 ? also : []),
         on,
       );
-      for (const r of rows) written.add(r.id);
+      for (const r of rows) {
+        out.ids.add(r.id);
+        out.subscriptions = r.subs;
+      }
     }
-    return written;
+    return out;
+  }
+
+  /**
+   * Writes one entity's change as an UPDATE of what differs from `before`, which must be the stored row,
+   * locked in this transaction: the attributes that changed are set (`||`), those gone are removed, and
+   * types and location only when they changed. The stored row ends up exactly as `write` would leave it,
+   * with less to send and parse than the whole entity. History and `also` as in `write`.
+   */
+  async update(
+    on: Executor,
+    tenant: string,
+    before: Entity,
+    after: Entity,
+    history: { entries: HistoryEntry[]; at: string },
+    also: SQL[] = [],
+  ): Promise<Written> {
+    // The plans copy unchanged attributes by reference, so an attribute that is not the same object
+    // may have changed; writing one that did not is harmless.
+    const set: Record<string, AttrSlot> = {};
+    for (const [name, slot] of Object.entries(after.attrs)) if (before.attrs[name] !== slot) set[name] = slot;
+    const removed = Object.keys(before.attrs).filter((name) => !(name in after.attrs));
+    const sameTypes = JSON.stringify(before.types) === JSON.stringify(after.types);
+    const geo = locationIri in set || removed.includes(locationIri) ? { value: locationOf(after) } : null;
+    const attrs = removed.length
+      ? sql`(attrs - ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(removed)}::jsonb)))`
+      : sql`attrs`;
+    const update = sql`UPDATE ctx_entities SET attrs = ${attrs} || ${JSON.stringify(set)}::jsonb,
+        modified_at = ${after.modifiedAt ?? null}::timestamptz
+        ${sameTypes ? sql`` : sql`, type = ${after.types[0]}, types = ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(after.types)}::jsonb))`}
+        ${geo === null ? sql`` : sql`, location = CASE WHEN ${geo.value}::text IS NOT NULL THEN ST_SetSRID(ST_GeomFromGeoJSON(${geo.value}::text), 4326) END`}
+      WHERE tenant = ${tenant} AND id = ${before.id} RETURNING id`;
+    const hist = history.entries.length
+      ? historyInsert(tenant, history.entries, history.at, sql`WHERE h->>'id' IN (SELECT id FROM w)`)
+      : null;
+    const rows = await this.db.rows<{ id: string; subs: string }>(
+      writeStatement(tenant, update, hist, also),
+      on,
+    );
+    return { ids: new Set(rows.map((r) => r.id)), subscriptions: rows[0]?.subs ?? null };
   }
 
   async remove(on: Executor, tenant: string, ids: string[]): Promise<Set<string>> {
@@ -389,14 +464,39 @@ export class ContextRepository {
     return rows.length === 1;
   }
 
-  /** The tenant's change-driven subscriptions that are active and not expired (read at every write). */
-  async liveSubscriptions(on: Executor, tenant: string): Promise<LiveSubscription[]> {
-    return this.db.rows<LiveSubscription>(
-      sql`SELECT id, body, context, modified_at::text AS version FROM ctx_subscriptions
-        WHERE tenant = ${tenant} AND is_active AND time_interval IS NULL
-          AND (expires_at IS NULL OR expires_at > now())`,
-      on,
-    );
+  /**
+   * The tenant's change-driven subscriptions that are active and not expired (looked at by every write).
+   * Given the version a write statement just read (`Written.subscriptions`), the list kept from the last
+   * read is used while it is that version, so most writes need no query here; other processes' changes
+   * to subscriptions change the version in the database, so they are seen at the next write.
+   */
+  async liveSubscriptions(
+    on: Executor,
+    tenant: string,
+    version: string | null = null,
+  ): Promise<LiveSubscription[]> {
+    let kept = version === null ? undefined : this.live.get(tenant);
+    if (kept === undefined || kept.version !== version) {
+      const rows = await this.db.rows<LiveSubscription & { set: string; expires: number | null }>(
+        sql`WITH v AS (SELECT ${subscriptionsVersion(tenant)} AS set)
+          SELECT v.set, s.id, s.body, s.context, s.modified_at::text AS version,
+            (extract(epoch FROM s.expires_at) * 1000)::float8 AS expires
+          FROM v LEFT JOIN ctx_subscriptions s ON s.tenant = ${tenant} AND s.is_active AND s.time_interval IS NULL`,
+        on,
+      );
+      kept = {
+        version: rows[0].set,
+        rows: rows
+          .filter((r) => r.id !== null)
+          .map(({ id, body, context, version, expires }) => ({ id, body, context, version, expires })),
+      };
+      if (this.live.size >= 1000) this.live.clear();
+      this.live.set(tenant, kept);
+    }
+    const now = Date.now();
+    return kept.rows
+      .filter((r) => r.expires === null || r.expires > now)
+      .map(({ id, body, context, version }) => ({ id, body, context, version }));
   }
 
   /** Periodic subscriptions whose period has passed: their turn is taken (noted now) and they are returned. */

@@ -1,12 +1,13 @@
+import type { SQL } from 'drizzle-orm';
 import type { Actor } from '../../core/audit/audit.ts';
-import { audit } from '../../core/audit/audit.ts';
+import { audit, auditInsert } from '../../core/audit/audit.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { NgsiError, notFound, type ProblemDetails } from './errors.ts';
 import type { ActiveContext } from './jsonld.ts';
 import { activeContext } from './jsonld.ts';
 import { type Plan, planAppend, planCreate, planMerge, planReplace } from './merge.ts';
 import { type Attr, type Entity, entityMembers, type Fragment, instances } from './model.ts';
-import { ContextRepository, type HistoryEntry } from './repository.ts';
+import { ContextRepository, type HistoryEntry, type Written } from './repository.ts';
 import { checkEntityId, checkName, readFragment, readInstances } from './validate.ts';
 
 /** One entity's change as it is committed: what was, what is, and which attribute instances were written. */
@@ -17,8 +18,19 @@ export interface Change {
   written: [string, Attr][];
 }
 
+/** What the write statement saw besides the changes. */
+export interface CommitInfo {
+  /** The version of the tenant's live subscriptions (`ContextRepository.liveSubscriptions`), if read. */
+  subscriptions: string | null;
+}
+
 /** Called inside the writing transaction for every committed batch of changes (subscriptions hook here). */
-export type ChangeListener = (tx: Executor, tenant: string, changes: Change[]) => Promise<void> | void;
+export type ChangeListener = (
+  tx: Executor,
+  tenant: string,
+  changes: Change[],
+  info: CommitInfo,
+) => Promise<void> | void;
 
 export type BatchOp = 'create' | 'upsert' | 'update' | 'delete' | 'merge';
 
@@ -80,27 +92,46 @@ export class ContextService {
     };
   }
 
-  /** The one write path. `insert` leaves existing ids alone; returns the ids actually written. */
-  async commit(tx: Executor, tenant: string, changes: Change[], mode: 'insert' | 'upsert', at: string) {
+  /**
+   * The one write path. `insert` leaves existing ids alone; returns the ids actually written.
+   * `opts.locked`: every `before` is the stored row, locked in this transaction, so a single change may
+   * be written as an UPDATE of what differs. `opts.also`: statements (an audit row) run in the same
+   * transaction, joined to the write statement when there is one.
+   */
+  async commit(
+    tx: Executor,
+    tenant: string,
+    changes: Change[],
+    mode: 'insert' | 'upsert',
+    at: string,
+    opts: { locked?: boolean; also?: SQL[] } = {},
+  ) {
+    const also = opts.also ?? [];
     const removed = changes.filter((c) => c.after === null).map((c) => c.id);
     const gone = removed.length ? await this.repo.remove(tx, tenant, removed) : new Set<string>();
     const entries = (list: Change[]): HistoryEntry[] =>
       list.flatMap((c) => c.written.map(([attr, instance]) => ({ id: c.id, attr, instance })));
     const writes = changes.filter((c) => c.after !== null);
-    // The entities and their history in one statement (the history only of the ids actually written).
-    const written = writes.length
-      ? await this.repo.write(
-          tx,
-          tenant,
-          writes.map((c) => c.after!),
-          mode,
-          { entries: entries(writes), at },
-        )
-      : new Set<string>();
-    const done = changes.filter((c) => (c.after === null ? gone.has(c.id) : written.has(c.id)));
+    // The entities, their history (only of the ids actually written) and `also` in one statement.
+    const history = { entries: entries(writes), at };
+    let written: Written = { ids: new Set<string>(), subscriptions: null };
+    if (writes.length === 1 && writes[0].before && opts.locked && mode === 'upsert')
+      written = await this.repo.update(tx, tenant, writes[0].before, writes[0].after!, history, also);
+    else if (writes.length)
+      written = await this.repo.write(
+        tx,
+        tenant,
+        writes.map((c) => c.after!),
+        mode,
+        history,
+        also,
+      );
+    else for (const s of also) await tx.execute(s);
+    const done = changes.filter((c) => (c.after === null ? gone.has(c.id) : written.ids.has(c.id)));
     const removedHistory = entries(done.filter((c) => c.after === null));
     if (removedHistory.length) await this.repo.appendHistory(tx, tenant, removedHistory, at);
-    for (const l of this.listeners) await l(tx, tenant, done);
+    const info: CommitInfo = { subscriptions: written.subscriptions };
+    for (const l of this.listeners) await l(tx, tenant, done, info);
     return new Set(done.map((c) => c.id));
   }
 
@@ -121,7 +152,9 @@ export class ContextService {
     await this.checkGeometries(tx, [f]);
     const at = now();
     const plan = before ? planReplace(before, f, at) : planCreate(f, at);
-    await this.commit(tx, opts.tenant ?? '', [{ id: f.id, before, ...plan }], 'upsert', at);
+    await this.commit(tx, opts.tenant ?? '', [{ id: f.id, before, ...plan }], 'upsert', at, {
+      locked: true,
+    });
     return true;
   }
 
@@ -191,13 +224,13 @@ export class ContextService {
       if (!before) throw notFound(`no entity ${id}`);
       const at = now();
       const plan = await fn(before, at, tx);
-      await this.commit(tx, tenant, [{ id, before, ...plan }], 'upsert', at);
-      await audit(tx, actor, {
+      const row = auditInsert(actor, {
         action,
         resourceType: 'ngsi-ld.entity',
         resourceId: id,
         detail: tenant ? { tenant } : {},
       });
+      await this.commit(tx, tenant, [{ id, before, ...plan }], 'upsert', at, { locked: true, also: [row] });
       return plan;
     });
   }
