@@ -340,6 +340,7 @@ export class IngestWorker {
             ]),
           );
           this.stats.deadLetters++;
+          this.stats.messages++;
           messages.inc({ outcome: 'dead-letter' });
           return true;
         } catch (err2) {
