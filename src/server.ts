@@ -120,6 +120,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
         log,
         brokerUrl: broker.url,
         embedded: broker.embedded,
+        shareGroup: config.MQTT_SHARE_GROUP,
         // One persistent MQTT session per host and HTTP port, kept across restarts.
         clientId: `mueang-ingest-${hostname()}-${port}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64),
         afterCommit: (rows) => rules.onReadings(rows),

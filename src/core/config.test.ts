@@ -45,6 +45,13 @@ describe('config', () => {
     expect(loadConfig({ DEMO_SIMULATOR_INTERVAL: '2m' }, empty).demoSimulatorMs).toBe(120_000);
   });
 
+  it('takes the MQTT share group from the environment, `mueang` by default', () => {
+    expect(loadConfig({}, empty).MQTT_SHARE_GROUP).toBe('mueang');
+    expect(loadConfig({ MQTT_SHARE_GROUP: 'city-2.ingest_a' }, empty).MQTT_SHARE_GROUP).toBe(
+      'city-2.ingest_a',
+    );
+  });
+
   it('converts and marks explicit values', () => {
     const c = loadConfig(
       { PORT: '8080', MQTT_URL: 'mqtt://broker:1883', PUBLIC_URL: 'https://city.example' },
@@ -61,6 +68,10 @@ describe('config', () => {
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://x'],
     ['MQTT_URL', 'http://x'],
+    // A topic filter's level separators and wildcards would change what the worker subscribes to.
+    ['MQTT_SHARE_GROUP', 'a/b'],
+    ['MQTT_SHARE_GROUP', 'a+'],
+    ['MQTT_SHARE_GROUP', '#'],
     ['DEMO', 'maybe'],
     ['DEMO_SIMULATOR', 'sometimes'],
     ['DEMO_SIMULATOR_INTERVAL', '10'],

@@ -14,6 +14,7 @@ export const ConfigSchema = Type.Object(
     PGLITE_SHARED_BUFFERS: Type.String({ pattern: '^[1-9][0-9]{0,5}(kB|MB|GB)$' }),
     MQTT_URL: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?)://' })),
     MQTT_PORT: Type.Optional(Port),
+    MQTT_SHARE_GROUP: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
     PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
     DEMO: Type.Optional(Type.Boolean()),
     DEMO_SIMULATOR: Type.Optional(Type.Boolean()),
@@ -87,6 +88,8 @@ const defaults = {
   // PostgreSQL's 128 MB default costs ~120 MB of resident memory in PGlite; the embedded city fits in less.
   PGLITE_SHARED_BUFFERS: '32MB',
   LOG_LEVEL: 'info',
+  // The MQTT 5 shared-subscription group of the ingest workers: processes in one group share the uplinks.
+  MQTT_SHARE_GROUP: 'mueang',
   CORS_ORIGINS: '',
   BODY_LIMIT: 1048576,
   RATE_LIMIT_ANON: 300,

@@ -133,11 +133,12 @@ export class ContextRepository {
 
   async load(on: Executor, tenant: string, ids: string[], lock: boolean): Promise<Map<string, Entity>> {
     const found = new Map<string, Entity>();
-    for (const part of chunks([...new Set(ids)])) {
+    // Locked in id order, so two writers locking overlapping sets cannot deadlock each other.
+    for (const part of chunks([...new Set(ids)].sort())) {
       const rows = await this.db.rows<Entity>(
         sql`SELECT ${entityColumns} FROM ctx_entities WHERE tenant = ${tenant}
           AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(part)}::jsonb))
-          ${lock ? sql`FOR UPDATE` : sql``}`,
+          ${lock ? sql`ORDER BY id FOR UPDATE` : sql``}`,
         on,
       );
       for (const r of rows) found.set(r.id, r);

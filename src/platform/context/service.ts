@@ -145,17 +145,41 @@ export class ContextService {
     entity: Record<string, unknown>,
     opts: { tenant?: string; context?: unknown } = {},
   ): Promise<boolean> {
+    return (await this.publishMany(tx, [entity], opts)).size > 0;
+  }
+
+  /**
+   * `publish` for many entities at once: one load, one write and one round of listeners for all of them
+   * (the ingest worker publishes a batch's devices this way). Of several with the same id the last wins.
+   * A geometry PostGIS finds invalid fails the whole call. Returns the ids written.
+   */
+  async publishMany(
+    tx: Executor,
+    entities: Record<string, unknown>[],
+    opts: { tenant?: string; context?: unknown } = {},
+  ): Promise<Set<string>> {
+    if (!entities.length) return new Set();
     const ctx = activeContext(opts.context);
-    const f = readFragment(entity, ctx, { needId: true, needType: true });
-    const before = (await this.repo.load(tx, opts.tenant ?? '', [f.id], true)).get(f.id) ?? null;
-    if (before && sameContent(before, f)) return false;
-    await this.checkGeometries(tx, [f]);
-    const at = now();
-    const plan = before ? planReplace(before, f, at) : planCreate(f, at);
-    await this.commit(tx, opts.tenant ?? '', [{ id: f.id, before, ...plan }], 'upsert', at, {
-      locked: true,
+    const tenant = opts.tenant ?? '';
+    const byId = new Map<string, Fragment>();
+    for (const entity of entities) {
+      const f = readFragment(entity, ctx, { needId: true, needType: true });
+      byId.delete(f.id);
+      byId.set(f.id, f);
+    }
+    const stored = await this.repo.load(tx, tenant, [...byId.keys()], true);
+    const fragments = [...byId.values()].filter((f) => {
+      const before = stored.get(f.id);
+      return !before || !sameContent(before, f);
     });
-    return true;
+    if (!fragments.length) return new Set();
+    await this.checkGeometries(tx, fragments);
+    const at = now();
+    const changes = fragments.map((f) => {
+      const before = stored.get(f.id) ?? null;
+      return { id: f.id, before, ...(before ? planReplace(before, f, at) : planCreate(f, at)) };
+    });
+    return this.commit(tx, tenant, changes, 'upsert', at, { locked: true });
   }
 
   /** Removes an entity a module published; no error if it is not there. */

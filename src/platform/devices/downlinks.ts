@@ -232,16 +232,4 @@ export class DownlinkRepository {
     );
     return rows.length;
   }
-
-  /** Remembers each device's ChirpStack application from its uplinks. */
-  async rememberApplications(
-    on: Executor,
-    apps: { deviceId: string; applicationId: string }[],
-  ): Promise<void> {
-    for (const a of apps)
-      await on.execute(
-        sql`UPDATE dev_devices SET chirpstack_application_id = ${a.applicationId}
-          WHERE id = ${a.deviceId} AND chirpstack_application_id IS DISTINCT FROM ${a.applicationId}`,
-      );
-  }
 }

@@ -75,8 +75,11 @@ export class LinkRepository {
       );
   }
 
-  /** Records the gateways that heard uplinks; each device remembers the gateway that heard it best. */
-  async sawGateways(on: Executor, sightings: GatewaySighting[]): Promise<void> {
+  /**
+   * Records the gateways that heard uplinks; each device remembers the gateway that heard it best
+   * (unless `devices` is false: the ingest worker sets that with the device's link state, in one UPDATE).
+   */
+  async sawGateways(on: Executor, sightings: GatewaySighting[], devices = true): Promise<void> {
     if (!sightings.length) return;
     const json = JSON.stringify(sightings);
     await on.execute(
@@ -87,6 +90,7 @@ export class LinkRepository {
         ON CONFLICT (gateway_id) DO UPDATE SET last_seen_at = excluded.last_seen_at, rssi = excluded.rssi, snr = excluded.snr
           WHERE dev_gateways.last_seen_at <= excluded.last_seen_at`,
     );
+    if (!devices) return;
     await on.execute(
       sql`UPDATE dev_devices d SET last_gateway_id = x."gatewayId"
         FROM (SELECT DISTINCT ON (y."deviceId") y."deviceId", y."gatewayId", y."seenAt"

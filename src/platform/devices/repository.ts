@@ -72,6 +72,10 @@ export interface LinkState {
   rssi: number | null;
   snr: number | null;
   battery: number | null;
+  /** The gateway that heard this uplink best; null or absent keeps the stored one. */
+  gatewayId?: string | null;
+  /** The ChirpStack application the uplink came from (where downlinks go); null or absent keeps it. */
+  applicationId?: string | null;
 }
 
 /** Identifies the readings of one uplink: device and time (milliseconds since the epoch). */
@@ -246,16 +250,25 @@ export class DeviceRepository {
     return { count, keys };
   }
 
-  /** Keeps each device's latest link state (a late, older message does not move it back). */
-  async updateLinks(on: Executor, links: LinkState[]): Promise<void> {
-    if (!links.length) return;
-    await on.execute(
+  /**
+   * Keeps each device's latest link state (a late, older message does not move it back). Returns the
+   * devices whose state this moved (or kept, at the same time): their uplink is their newest news.
+   */
+  async updateLinks(on: Executor, links: LinkState[]): Promise<Set<string>> {
+    if (!links.length) return new Set();
+    const rows = await this.db.rows<{ id: string }>(
       sql`UPDATE dev_devices d SET last_seen_at = x."seenAt", last_f_cnt = COALESCE(x."fCnt", d.last_f_cnt),
-          rssi = COALESCE(x.rssi, d.rssi), snr = COALESCE(x.snr, d.snr), battery = COALESCE(x.battery, d.battery)
+          rssi = COALESCE(x.rssi, d.rssi), snr = COALESCE(x.snr, d.snr), battery = COALESCE(x.battery, d.battery),
+          last_gateway_id = COALESCE(x."gatewayId", d.last_gateway_id),
+          chirpstack_application_id = COALESCE(x."applicationId", d.chirpstack_application_id)
         FROM jsonb_to_recordset(${JSON.stringify(links)}::jsonb)
-          AS x("deviceId" uuid, "seenAt" timestamptz, "fCnt" bigint, rssi int, snr real, battery real)
-        WHERE d.id = x."deviceId" AND (d.last_seen_at IS NULL OR d.last_seen_at <= x."seenAt")`,
+          AS x("deviceId" uuid, "seenAt" timestamptz, "fCnt" bigint, rssi int, snr real, battery real,
+            "gatewayId" text, "applicationId" text)
+        WHERE d.id = x."deviceId" AND (d.last_seen_at IS NULL OR d.last_seen_at <= x."seenAt")
+        RETURNING d.id`,
+      on,
     );
+    return new Set(rows.map((r) => r.id));
   }
 
   async insertDeadLetters(

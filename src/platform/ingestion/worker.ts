@@ -61,7 +61,9 @@ export interface IngestOptions {
   batchSize?: number;
   /**
    * The worker stops reading from the broker while this many messages wait (10,000 by default). With
-   * Mosquitto the MQTT 5 receive-maximum (1,000) binds first; with Aedes (no receive-maximum) this does.
+   * an MQTT 5 broker it is also the receive-maximum (at most 65,535): the broker sends no more than this
+   * many unacknowledged messages, so a batch can take as many as have arrived. With Aedes (no
+   * receive-maximum) only the gate bounds it.
    */
   maxPending?: number;
   /**
@@ -180,7 +182,16 @@ export class IngestWorker {
       // A persistent session: what was sent and not acknowledged is sent again after a reconnect or a restart.
       clean: false,
       protocolVersion: this.options.embedded ? 4 : 5,
-      ...(this.options.embedded ? {} : { properties: { sessionExpiryInterval: 3600, receiveMaximum: 1000 } }),
+      ...(this.options.embedded
+        ? {}
+        : {
+            properties: {
+              sessionExpiryInterval: 3600,
+              // A small window (it was 1,000) capped each batch and with it throughput: the worker
+              // acknowledges a batch only after its commit, so the window is the group-commit size.
+              receiveMaximum: Math.min(this.maxPending, 65_535),
+            },
+          }),
       reconnectPeriod: 2000,
       connectTimeout: 5000,
     });
@@ -304,8 +315,9 @@ export class IngestWorker {
   }
 
   /**
-   * A batch that fails as a whole (a database error, an entity the broker refuses) is written again
-   * message by message, so one bad message costs only itself: it goes to the dead letters.
+   * A batch that fails as a whole (a database error, an entity the broker refuses) is split in halves
+   * and each written again, down to single messages, so one bad message costs only itself (it goes to
+   * the dead letters) and the good ones around it take a few transactions, not one each.
    */
   private async writeSafely(batch: Incoming[]): Promise<boolean> {
     try {
@@ -328,6 +340,7 @@ export class IngestWorker {
             ]),
           );
           this.stats.deadLetters++;
+          this.stats.messages++;
           messages.inc({ outcome: 'dead-letter' });
           return true;
         } catch (err2) {
@@ -335,14 +348,12 @@ export class IngestWorker {
           return false;
         }
       }
-      this.options.log.warn(
-        { err, messages: batch.length },
-        'ingest batch failed; writing its messages one by one',
-      );
+      this.options.log.warn({ err, messages: batch.length }, 'ingest batch failed; writing it in halves');
     }
-    let durable = true;
-    for (const m of batch) if (!(await this.writeSafely([m]))) durable = false;
-    return durable;
+    const half = Math.ceil(batch.length / 2);
+    const first = await this.writeSafely(batch.slice(0, half));
+    const second = await this.writeSafely(batch.slice(half));
+    return first && second;
   }
 
   private async write(batch: Incoming[]): Promise<void> {
@@ -416,31 +427,31 @@ export class IngestWorker {
       const prior = latest.get(a.target.deviceId);
       if (!prior || prior.uplink.time <= a.uplink.time) latest.set(a.target.deviceId, a);
     }
-    const links: LinkState[] = [...latest.values()].map(({ uplink, target, values }) => ({
-      deviceId: target.deviceId,
-      seenAt: uplink.time,
-      fCnt: uplink.fCnt,
-      rssi: uplink.rssi,
-      snr: uplink.snr,
-      battery: values.find((v) => v.quantity === 'battery' || v.quantity === 'batteryLevel')?.value ?? null,
-    }));
+    // Sorted, so that two workers updating the same devices lock them in the same order.
+    const links: LinkState[] = [...latest.values()]
+      .map(({ uplink, target, values }) => ({
+        deviceId: target.deviceId,
+        seenAt: uplink.time,
+        fCnt: uplink.fCnt,
+        rssi: uplink.rssi,
+        snr: uplink.snr,
+        battery: values.find((v) => v.quantity === 'battery' || v.quantity === 'batteryLevel')?.value ?? null,
+        gatewayId: bestGateway(uplink),
+        applicationId: uplink.applicationId ?? null,
+      }))
+      .sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
 
     const stored = await this.options.db.transaction(async (tx) => {
       const fresh = await this.repo.insertReadings(tx, rows);
-      await this.repo.updateLinks(tx, links);
+      const newest = await this.repo.updateLinks(tx, links);
       await this.links.sawGateways(
         tx,
         accepted.flatMap(({ uplink, target }) =>
           (uplink.gateways ?? []).map((g) => ({ ...g, deviceId: target.deviceId, seenAt: uplink.time })),
         ),
+        false,
       );
       await this.links.storeEvents(tx, knownEvents);
-      await this.downlinks.rememberApplications(
-        tx,
-        [...latest.values()].flatMap(({ uplink, target }) =>
-          uplink.applicationId ? [{ deviceId: target.deviceId, applicationId: uplink.applicationId }] : [],
-        ),
-      );
       const unknown = await this.downlinks.apply(
         tx,
         downEvents.map((d) => d.event),
@@ -454,8 +465,13 @@ export class IngestWorker {
             detail: `no downlink ${event.queueItemId} of device ${event.devEui}`,
             devEui: event.devEui,
           });
-      for (const { uplink, target, values } of latest.values())
-        await this.options.context.publish(tx, entityOf(target, uplink, values));
+      // All the batch's entities in one write; a device whose stored state is newer keeps it.
+      await this.options.context.publishMany(
+        tx,
+        [...latest.values()]
+          .filter(({ target }) => newest.has(target.deviceId))
+          .map(({ uplink, target, values }) => entityOf(target, uplink, values)),
+      );
       await this.repo.insertDeadLetters(
         tx,
         dead.map((d) => ({
@@ -497,6 +513,14 @@ export class IngestWorker {
     messages.inc({ outcome: 'duplicate' }, dupMessages);
     messages.inc({ outcome: 'stored' }, accepted.length - dupMessages);
   }
+}
+
+/** The gateway that heard an uplink best (highest RSSI; the first of equals), as `sawGateways` picks it. */
+function bestGateway(uplink: Uplink): string | null {
+  let best: { gatewayId: string; rssi: number | null } | null = null;
+  for (const g of uplink.gateways ?? [])
+    if (!best || (g.rssi ?? Number.NEGATIVE_INFINITY) > (best.rssi ?? Number.NEGATIVE_INFINITY)) best = g;
+  return best?.gatewayId ?? null;
 }
 
 /** The NGSI-LD entity of a device: its profile's type, its place, and its latest values observed at the uplink's time. */
