@@ -118,6 +118,9 @@ export const parcelSpec: RowSpec<ParcelRowInput> = {
     ownerCheck(row) ??
     pointCheck(row) ??
     (row.use !== 'residential' && row.mainHome ? 'mainHome: only for residential use' : undefined) ??
+    (row.use !== 'vacant' && row.vacantYears !== undefined
+      ? 'vacantYears: only for vacant land'
+      : undefined) ??
     (row.appraisalBlock && !row.appraisalZone ? 'appraisalBlock: needs appraisalZone' : undefined),
 };
 export const buildingSpec: RowSpec<BuildingRowInput> = { schema: BuildingRow };
