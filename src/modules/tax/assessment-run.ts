@@ -59,7 +59,7 @@ function buildingCostNote(c: BuildingCostSource) {
   const code = c.code ? { th: ` รหัส ${c.code}`, en: `, code ${c.code}` } : { th: '', en: '' };
   return {
     th: `ราคาประเมินสิ่งปลูกสร้างของกรมธนารักษ์ รอบ ${c.firstYear}–${c.lastYear}: ${c.buildingType}${code.th}`,
-    en: `Treasury building appraisal ${c.firstYear}–${c.lastYear}: ${c.buildingType}${code.en}`,
+    en: `Treasury building appraisal ${c.firstYear}–${c.lastYear}: ${c.buildingTypeEn ?? c.buildingType}${code.en}`,
   };
 }
 
