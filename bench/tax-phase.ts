@@ -10,6 +10,38 @@ import type { Phase } from './tax.ts';
 
 const phase = JSON.parse(process.argv[2]) as Phase;
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+/**
+ * Where the memory is while the assessment runs, sampled after each page: the process's RSS, the JS
+ * heap, Node's buffers outside it, and PGlite's WebAssembly memory (which only grows). A figure that
+ * climbs with the pages read is held per record; one that levels off is a working set.
+ */
+function memorySampler(wasmBytes: () => number) {
+  const samples: { s: number; rss: number; heap: number; buffers: number; wasm: number }[] = [];
+  const t0 = performance.now();
+  const take = () => {
+    const m = process.memoryUsage();
+    samples.push({
+      s: Math.round((performance.now() - t0) / 100) / 10,
+      rss: mb(m.rss),
+      heap: mb(m.heapUsed),
+      buffers: mb(m.external + m.arrayBuffers),
+      wasm: mb(wasmBytes()),
+    });
+  };
+  take();
+  return {
+    take,
+    stop() {
+      take();
+      // Five points across the run (start, quarters, end) tell growth from a plateau; and the highest RSS.
+      const points = [0, 0.25, 0.5, 0.75, 1].map((f) => samples[Math.round(f * (samples.length - 1))]);
+      const top = samples.reduce((a, b) => (b.rss > a.rss ? b : a));
+      return [...points, top];
+    },
+  };
+}
 // Rows per generating statement: one statement over the whole city made PGlite's WebAssembly heap
 // (which never shrinks) grow by hundreds of MB for its sorts and hash joins.
 const slice = 10_000;
@@ -67,12 +99,28 @@ try {
   } else {
     // The first query brings the catalogue in; count it with the open database, not with the run.
     await db.orm.execute(sql`SELECT count(*) FROM tax_parcels`);
+    // Diagnostic: with `NODE_OPTIONS=--expose-gc` the garbage left by opening the database (PGlite's
+    // extension bundle is read into buffers) is collected before the run instead of during it.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
     const openRssMb = peakRssMb();
     const service = new TaxService(db, { billerId: '099400000000000' });
-    const timing: AssessmentTiming = { loadMs: 0, computeMs: 0, writeMs: 0 };
+    // PGlite's WebAssembly memory, for the samples (0 on PostgreSQL, whose memory is the server's).
+    const pglite = (db as { pglite?: { mod?: { HEAP8: Int8Array } } }).pglite;
+    const sampler = memorySampler(() => pglite?.mod?.HEAP8.buffer.byteLength ?? 0);
+    const timing: AssessmentTiming = {
+      loadMs: 0,
+      computeMs: 0,
+      writeMs: 0,
+      onPage: sampler.take,
+      pageSize: phase.pageSize,
+    };
+    const cpu0 = process.cpuUsage();
     const t = performance.now();
     const result = await service.runAssessment(2569, { ...systemActor, label: 'bench' }, timing);
     const totalMs = performance.now() - t;
+    const cpu = process.cpuUsage(cpu0);
+    const memory = sampler.stop();
     const rss = peakRssMb();
     const heapMb = Math.round(process.memoryUsage().heapUsed / 1024 / 1024);
 
@@ -95,6 +143,9 @@ try {
       openRssMb,
       peakRssMb: rss,
       heapMb,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      collectedAtOpen: gc !== undefined,
+      memory,
     });
   }
 } finally {

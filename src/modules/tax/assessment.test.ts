@@ -75,6 +75,15 @@ describe('Land and Building Tax assessment', () => {
     expect(tax(property(10 * M, [{ use: 'vacant', sharePercent: 100, vacantYears: 40 }]))).toBe(300_000);
   });
 
+  it('shows a surcharged rate as the ordinance writes it, not as floating point adds it', () => {
+    // 0.3 + 2 × 0.3 is 0.8999999999999999 in floating point.
+    const a = assessProperty(property(10 * M, [{ use: 'vacant', sharePercent: 100, vacantYears: 6 }]), rates);
+    expect(a.taxSatang).toBe(90_000 * 100);
+    const band = a.lines.find((l) => l.text.en.startsWith('Vacant 100%: value'));
+    expect(band?.text.en).toMatch(/× 0\.9%$/);
+    expect(band?.text.th).toMatch(/× 0\.9%$/);
+  });
+
   it('splits a mixed-use parcel by share', () => {
     const p = property(20 * M, [
       { use: 'residential', sharePercent: 50 },

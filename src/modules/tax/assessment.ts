@@ -94,9 +94,11 @@ export function progressive(
     const to = i + 1 < bands.length ? bands[i + 1].fromBaht * 100 : Number.POSITIVE_INFINITY;
     const part = Math.min(valueSatang, to) - from;
     if (part <= 0) continue;
-    const rate = Math.min(bands[i].ratePercent + extraPercent, capPercent);
-    // Rates carry up to three decimals: compute in integers and round once, half up, to the satang.
-    const bandTax = Math.round((part * Math.round(rate * 1000)) / 100_000);
+    // Rates carry up to three decimals (0.6 + 0.3 is 0.8999… in floating point, so the working line
+    // would show that): hold the rate in thousandths, and compute in integers, rounding once to the satang.
+    const milli = Math.round(Math.min(bands[i].ratePercent + extraPercent, capPercent) * 1000);
+    const rate = milli / 1000;
+    const bandTax = Math.round((part * milli) / 100_000);
     tax += bandTax;
     lines.push({
       text: {

@@ -176,6 +176,8 @@ export class RegisterImports {
       spec: buildingCostSpec,
       resourceType: 'tax.building-cost',
       write: async (tx, row, importId) => {
+        const holder = await this.repo.buildingCostCodeHolder(tx, row);
+        if (holder !== undefined) return { error: `code: ${row.code} is already "${holder}" in this round` };
         const id = await this.repo.upsertBuildingCost(tx, row, importId);
         return id ? { id } : { error: 'the same building type appears earlier in this file for this round' };
       },

@@ -19,6 +19,7 @@ describe('parcel register import', () => {
       '0105550000015,juristic,บริษัท ขอนแก่นตัวอย่าง จำกัด,chanote,SYN-20001,1,0,0,5000,other,,,,',
       '3990100000122,person,นางบุญมี ทำนา,ns3k,IMP-4,5,0,0,900,agriculture,,,,',
       '3990100000122,person,นางบุญมี ทำนา,ns3k,IMP-5,five,0,0,900,agriculture,,,,',
+      '3990100000122,person,นางบุญมี ทำนา,ns3k,IMP-6,1,0,0,900,residential,,3,,',
     ].join('\r\n');
     const started = await tax.t.json({
       method: 'POST',
@@ -27,15 +28,16 @@ describe('parcel register import', () => {
       payload: csv,
     });
     expect(started.status).toBe(202);
-    expect(started.body.total).toBe(6);
+    expect(started.body.total).toBe(7);
     const status = await finished(started.body.id);
-    expect(status).toMatchObject({ status: 'done', total: 6, processed: 6, imported: 3 });
+    expect(status).toMatchObject({ status: 'done', total: 7, processed: 7, imported: 3 });
     const errors = Object.fromEntries(
       status.errors.map((e: { line: number; error: string }) => [e.line, e.error]),
     );
     expect(errors[4]).toContain('check digit');
     expect(errors[5]).toContain('already registered');
     expect(errors[7]).toContain('rai');
+    expect(errors[8]).toBe('vacantYears: only for vacant land');
     const parcels = await tax.t.db.rows<{ deed_no: string; zone_code: string | null; area_m2: string }>(
       sql`SELECT deed_no, zone_code, area_m2::text FROM tax_parcels WHERE deed_no LIKE 'IMP-%' ORDER BY deed_no`,
     );

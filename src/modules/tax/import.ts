@@ -82,14 +82,20 @@ export const DepreciationRow = Type.Object({
 });
 export type DepreciationRowInput = Static<typeof DepreciationRow>;
 
-/** One row of the Treasury's building appraisal for a round: the cost per m² of a building type. */
+/**
+ * One row of the Treasury's building appraisal for a round, in the columns it publishes: the code
+ * (รหัส), the type (ประเภทสิ่งปลูกสร้าง), the price per m² (ราคา บาท/ตร.ม.) and a note (หมายเหตุ);
+ * `buildingTypeEn` is the type's English name, ours.
+ */
 export const BuildingCostRow = Type.Object({
   roundFrom: Year,
   roundTo: Year,
-  buildingType: Type.String({ minLength: 1, maxLength: 100 }),
-  /** The Treasury's code for the type, where its table gives one (named in the working). */
+  /** The Treasury's code for the type (e.g. 100, 506/1); a building may be registered by it. */
   code: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+  buildingType: Type.String({ minLength: 1, maxLength: 100 }),
+  buildingTypeEn: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   costPerM2Baht: Type.Number({ minimum: 0, maximum: 1_000_000 }),
+  note: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
 });
 export type BuildingCostRowInput = Static<typeof BuildingCostRow>;
 
@@ -118,6 +124,9 @@ export const parcelSpec: RowSpec<ParcelRowInput> = {
     ownerCheck(row) ??
     pointCheck(row) ??
     (row.use !== 'residential' && row.mainHome ? 'mainHome: only for residential use' : undefined) ??
+    (row.use !== 'vacant' && row.vacantYears !== undefined
+      ? 'vacantYears: only for vacant land'
+      : undefined) ??
     (row.appraisalBlock && !row.appraisalZone ? 'appraisalBlock: needs appraisalZone' : undefined),
 };
 export const buildingSpec: RowSpec<BuildingRowInput> = { schema: BuildingRow };

@@ -28,8 +28,9 @@ function merged<T extends object>(current: T, patch: Partial<T>): T {
 
 /**
  * A parcel's uses as the domain needs them: shares that add up to 100 %, a main home only for
- * residential use, and no use twice (a main home and another home
- * count as different uses), since each share is taxed once at its use's rate.
+ * residential use, years left vacant only for vacant land (elsewhere they would be kept but never
+ * taxed, and a reader would take them for a surcharge), and no use twice (a main home and another
+ * home count as different uses), since each share is taxed once at its use's rate.
  */
 export function checkUses(uses: ParcelInput['uses']) {
   const share = uses.reduce((sum, u) => sum + u.sharePercent, 0);
@@ -41,6 +42,11 @@ export function checkUses(uses: ParcelInput['uses']) {
   if (wrongHome >= 0)
     throw AppError.badRequest('request.invalid', 'a main home is only for residential use', [
       { path: `/uses/${wrongHome}/mainHome`, message: 'only for residential use' },
+    ]);
+  const wrongVacant = uses.findIndex((u) => u.vacantYears !== undefined && u.use !== 'vacant');
+  if (wrongVacant >= 0)
+    throw AppError.badRequest('request.invalid', 'years left vacant are only for vacant land', [
+      { path: `/uses/${wrongVacant}/vacantYears`, message: 'only for vacant land' },
     ]);
   const keys = uses.map((u) => `${u.use}/${u.mainHome ?? ''}`);
   const twice = keys.findIndex((k, i) => keys.indexOf(k) !== i);

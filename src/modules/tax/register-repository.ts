@@ -161,16 +161,18 @@ export class RegisterRepository {
   /** The imported Treasury building appraisal, newest round first, searched by building type or code. */
   async buildingCostRows(q: string | undefined, limit: number, offset: number) {
     const where = q
-      ? sql`(t.building_type ILIKE ${like(q)} ESCAPE '\\' OR t.code ILIKE ${like(q)} ESCAPE '\\')`
+      ? sql`(t.building_type ILIKE ${like(q)} ESCAPE '\\' OR t.building_type_en ILIKE ${like(q)} ESCAPE '\\'
+          OR t.code ILIKE ${like(q)} ESCAPE '\\')`
       : sql`true`;
     const [count] = await this.db.rows<{ n: number }>(
       sql`SELECT count(*)::int AS n FROM tax_building_costs t WHERE ${where}`,
     );
     const items = await this.db.rows(
-      sql`SELECT t.id, t.first_year AS "roundFrom", t.last_year AS "roundTo", t.building_type AS "buildingType", t.code,
-          t.cost_per_m2::float8 AS "costPerM2"
+      sql`SELECT t.id, t.first_year AS "roundFrom", t.last_year AS "roundTo", t.code, t.building_type AS "buildingType",
+          t.building_type_en AS "buildingTypeEn", t.cost_per_m2::float8 AS "costPerM2", t.note
         FROM tax_building_costs t WHERE ${where}
-        ORDER BY t.first_year DESC, t.building_type, t.id LIMIT ${limit} OFFSET ${offset}`,
+        -- As the Treasury lists them: by code (100, 200 … 506/1, 506/2), types without a code last.
+        ORDER BY t.first_year DESC, t.code NULLS LAST, t.building_type, t.id LIMIT ${limit} OFFSET ${offset}`,
     );
     return { total: count.n, items };
   }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
 import type { Building, UsePart } from './assessment.ts';
+import type { BuildingCostRowInput } from './import.ts';
 
 /** Where a value came from when the parcel or building has none of its own: the imported table's row. */
 export interface AppraisalSource {
@@ -19,6 +20,7 @@ export interface BuildingCostSource {
   firstYear: number;
   lastYear: number;
   buildingType: string;
+  buildingTypeEn: string | null;
   code: string | null;
 }
 
@@ -240,16 +242,29 @@ export class TaxRepository {
     return row?.id;
   }
 
+  /** The type that already holds `code` in the round, if another one does (a code names one type). */
+  async buildingCostCodeHolder(on: Executor, c: BuildingCostRowInput): Promise<string | undefined> {
+    if (c.code === undefined) return undefined;
+    const [row] = await this.db.rows<{ type: string }>(
+      sql`SELECT building_type AS type FROM tax_building_costs WHERE first_year = ${c.roundFrom}
+        AND last_year = ${c.roundTo} AND code = ${c.code} AND building_type <> ${c.buildingType}`,
+      on,
+    );
+    return row?.type;
+  }
+
   async upsertBuildingCost(
     on: Executor,
-    c: { roundFrom: number; roundTo: number; buildingType: string; code?: string; costPerM2Baht: number },
+    c: BuildingCostRowInput,
     importId: string,
   ): Promise<string | undefined> {
     const [row] = await this.db.rows<{ id: string }>(
-      sql`INSERT INTO tax_building_costs (first_year, last_year, building_type, code, cost_per_m2, import_id)
-        VALUES (${c.roundFrom}, ${c.roundTo}, ${c.buildingType}, ${c.code ?? null}, ${c.costPerM2Baht}, ${importId})
+      sql`INSERT INTO tax_building_costs (first_year, last_year, building_type, code, cost_per_m2, building_type_en, note, import_id)
+        VALUES (${c.roundFrom}, ${c.roundTo}, ${c.buildingType}, ${c.code ?? null}, ${c.costPerM2Baht},
+          ${c.buildingTypeEn ?? null}, ${c.note ?? null}, ${importId})
         ON CONFLICT (first_year, last_year, building_type)
-        DO UPDATE SET code = EXCLUDED.code, cost_per_m2 = EXCLUDED.cost_per_m2, import_id = EXCLUDED.import_id
+        DO UPDATE SET code = EXCLUDED.code, cost_per_m2 = EXCLUDED.cost_per_m2, building_type_en = EXCLUDED.building_type_en,
+          note = EXCLUDED.note, import_id = EXCLUDED.import_id
         WHERE tax_building_costs.import_id IS DISTINCT FROM EXCLUDED.import_id
         RETURNING id`,
       on,
@@ -326,7 +341,7 @@ export class TaxRepository {
         COALESCE((SELECT json_agg(json_build_object('kind', b.kind, 'floorAreaM2', b.floor_area_m2::float8,
           'costPerM2Baht', COALESCE(b.cost_per_m2, c.cost_per_m2)::float8,
           'cost', CASE WHEN c.building_type IS NOT NULL THEN json_build_object('firstYear', c.first_year, 'lastYear', c.last_year,
-            'buildingType', c.building_type, 'code', c.code) END,
+            'buildingType', c.building_type, 'buildingTypeEn', c.building_type_en, 'code', c.code) END,
           'ageYears', b.age_years, 'depreciationPercent', COALESCE(b.depreciation_percent, d.depreciation_percent)::float8,
           'depreciation', CASE WHEN d.building_type IS NOT NULL THEN json_build_object('buildingType', d.building_type, 'ageFrom', d.age_from) END)
           ORDER BY b.id)
@@ -334,9 +349,12 @@ export class TaxRepository {
           LEFT JOIN LATERAL (SELECT t.building_type, t.age_from, t.depreciation_percent FROM tax_depreciation t
             WHERE b.depreciation_percent IS NULL AND t.building_type = b.kind AND t.age_from <= b.age_years
             ORDER BY t.age_from DESC LIMIT 1) d ON true
-          LEFT JOIN LATERAL (SELECT t.first_year, t.last_year, t.building_type, t.code, t.cost_per_m2 FROM tax_building_costs t
-            WHERE b.cost_per_m2 IS NULL AND t.building_type = b.kind AND t.first_year <= ${year} AND t.last_year >= ${year}
-            ORDER BY t.first_year DESC LIMIT 1) c ON true
+          LEFT JOIN LATERAL (SELECT t.first_year, t.last_year, t.building_type, t.building_type_en, t.code, t.cost_per_m2
+            FROM tax_building_costs t
+            WHERE b.cost_per_m2 IS NULL AND (t.building_type = b.kind OR t.code = b.kind)
+              AND t.first_year <= ${year} AND t.last_year >= ${year}
+            -- A kind that is one row's code and another's type takes the code's row.
+            ORDER BY t.first_year DESC, (t.code = b.kind) DESC NULLS LAST LIMIT 1) c ON true
           WHERE b.parcel_id = p.id), '[]'::json) AS buildings
       FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id
       LEFT JOIN LATERAL (SELECT t.* FROM tax_appraisals t

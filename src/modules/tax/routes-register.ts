@@ -99,7 +99,7 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
     {
       kind: 'parcels',
       body: ParcelPatch,
-      what: "a parcel's owner, area, value, appraisal zone and uses",
+      what: "a parcel's owner, area, value, appraisal zone and uses (with a main home's status and vacant land's years)",
       edit: (id: string, b: unknown, actor: Parameters<TaxService['editParcel']>[2]) =>
         service.editParcel(id, b as ParcelPatchInput, actor),
     },

@@ -115,7 +115,7 @@ describe('register edit form', () => {
   });
 
   it("puts the server's errors beside the right field", () => {
-    expect(fieldOf('/uses/1/mainHome')).toBe('share0');
+    expect(fieldOf('/uses/1/sharePercent')).toBe('share0');
     expect(fieldOf('/area/ngan')).toBe('rai');
     expect(fieldOf('/ownerTaxId')).toBe('ownerTaxId');
   });
@@ -202,5 +202,63 @@ describe('register edit form', () => {
 
   it("puts the server's duplicate-use error beside that use", () => {
     expect(fieldOf('/uses/2/use')).toBe('use2');
+    expect(fieldOf('/uses/1/mainHome')).toBe('home1');
+    expect(fieldOf('/uses/3/vacantYears')).toBe('vacant3');
+  });
+
+  it('edits a main home and years left vacant, sending them with their use only', () => {
+    const v = parcelValues(parcel);
+    expect(v).toMatchObject({ home0: 'land-and-building', home1: '', vacant0: '', vacant1: '' });
+    expect(parcelPatch(parcel, { ...v, home0: 'building-only' }, 3)).toEqual({
+      patch: {
+        version: 3,
+        uses: [
+          { use: 'residential', sharePercent: 50, mainHome: 'building-only' },
+          { use: 'other', sharePercent: 50 },
+        ],
+      },
+    });
+    // No longer a main home: the status is left out, so the exemption goes.
+    expect(parcelPatch(parcel, { ...v, home0: '' }, 3)).toMatchObject({
+      patch: { uses: [{ use: 'residential', sharePercent: 50 }, {}] },
+    });
+    // Use 2 becomes vacant land, left unused for 7 years; a main home left in a hidden field is not sent.
+    const vacant = { ...v, use1: 'vacant', vacant1: '7', home1: 'land-and-building' };
+    expect(parcelPatch(parcel, vacant, 3)).toMatchObject({
+      patch: { uses: [{}, { use: 'vacant', sharePercent: 50, vacantYears: 7 }] },
+    });
+    expect(parcelPatch(parcel, { ...vacant, vacant1: '' }, 3)).toMatchObject({
+      patch: { uses: [{}, { use: 'vacant', sharePercent: 50 }] },
+    });
+    // Years vacant typed on a use that is not vacant are not sent either.
+    expect(parcelPatch(parcel, { ...v, vacant1: '9' }, 3)).toEqual({ unchanged: true });
+  });
+
+  it('refuses years left vacant that are no whole number from 0 to 100, and an unknown main-home status', () => {
+    const v = { ...parcelValues(parcel), use1: 'vacant' };
+    for (const years of ['2.5', '-1', '101', 'three'])
+      expect(parcelPatch(parcel, { ...v, vacant1: years }, 1)).toEqual({
+        errors: { vacant1: 'tax.edit.errors.number' },
+      });
+    expect(parcelPatch(parcel, { ...v, vacant1: '100' }, 1)).toHaveProperty('patch');
+    expect(parcelPatch(parcel, { ...parcelValues(parcel), home0: 'castle' }, 1)).toEqual({
+      errors: { home0: 'tax.edit.errors.mainHome' },
+    });
+  });
+
+  it("moves a row's main home and years vacant with it when a row above is removed, and adds rows without", () => {
+    const three: ParcelNow = {
+      ...parcel,
+      uses: [
+        { use: 'other', sharePercent: 40 },
+        { use: 'residential', sharePercent: 30, mainHome: 'building-only' },
+        { use: 'vacant', sharePercent: 30, vacantYears: 6 },
+      ],
+    };
+    const v = removeUse(parcelValues(three), 0);
+    expect(v).toMatchObject({ home0: 'building-only', vacant1: '6' });
+    expect(v).not.toHaveProperty('home2');
+    const added = addUse(parcelValues(parcel));
+    expect(added).toMatchObject({ use2: '', home2: '', vacant2: '' });
   });
 });

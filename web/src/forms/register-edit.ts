@@ -42,6 +42,10 @@ export interface SignNow {
 }
 
 export const uses = ['agriculture', 'residential', 'other', 'vacant'] as const;
+/** A residential use's main-home status: '' is another home (no exemption). */
+export const mainHomes = ['', 'land-and-building', 'building-only'] as const;
+/** The fields of one use row, by prefix (`use0`, `share0`, …). */
+const rowFields = ['use', 'share', 'home', 'vacant', 'from'];
 
 /** m² → rai, ngan and square wa as on a deed (1 rai = 4 ngan = 400 wa² = 1,600 m²). */
 export function raiNganWa(m2: number) {
@@ -67,6 +71,8 @@ export function parcelValues(p: ParcelNow): Values {
   p.uses.forEach((u, i) => {
     values[`use${i}`] = u.use;
     values[`share${i}`] = String(u.sharePercent);
+    values[`home${i}`] = u.mainHome ?? '';
+    values[`vacant${i}`] = u.vacantYears === undefined ? '' : String(u.vacantYears);
     values[`from${i}`] = String(i);
   });
   values.uses = String(p.uses.length);
@@ -79,14 +85,12 @@ export const maxUses = 4;
 /** How many use rows the form holds. */
 export const countUses = (v: Values) => Number(v.uses ?? 0);
 
-/**
- * A new, empty use row at the end. `from` is blank: it is no use of the record as read, so it carries
- * no main-home status or vacant years (those stay with the rows they came from).
- */
+/** A new, empty use row at the end (no main home, no years vacant until they are chosen). */
 export function addUse(v: Values): Values {
   const n = countUses(v);
   if (n >= maxUses) return v;
-  return { ...v, [`use${n}`]: '', [`share${n}`]: '', [`from${n}`]: '', uses: String(n + 1) };
+  const row = Object.fromEntries(rowFields.map((f) => [`${f}${n}`, '']));
+  return { ...v, ...row, uses: String(n + 1) };
 }
 
 /** The form without use row `i`, the rows after it moved up one; the last row cannot go. */
@@ -94,9 +98,8 @@ export function removeUse(v: Values, i: number): Values {
   const n = countUses(v);
   if (n <= 1 || i < 0 || i >= n) return v;
   const out: Values = { ...v, uses: String(n - 1) };
-  for (let k = i; k < n - 1; k++)
-    for (const f of ['use', 'share', 'from']) out[`${f}${k}`] = v[`${f}${k + 1}`] ?? '';
-  for (const f of ['use', 'share', 'from']) delete out[`${f}${n - 1}`];
+  for (let k = i; k < n - 1; k++) for (const f of rowFields) out[`${f}${k}`] = v[`${f}${k + 1}`] ?? '';
+  for (const f of rowFields) delete out[`${f}${n - 1}`];
   return out;
 }
 export const buildingValues = (b: BuildingNow): Values => ({
@@ -195,8 +198,21 @@ export function parcelPatch(now: ParcelNow, v: Values, version: number): EditRes
     if (!(uses as readonly string[]).includes(use)) errors[`use${i}`] = 'tax.edit.errors.use';
     const share = r.number(`share${i}`, { above: 0, max: 100 }) ?? 0;
     const next: Use = { use, sharePercent: share };
-    if (use === 'residential' && u?.mainHome) next.mainHome = u.mainHome;
-    if (use === 'vacant' && u?.vacantYears !== undefined) next.vacantYears = u.vacantYears;
+    // The status belongs to its use: a main home only for residence, years vacant only for vacant
+    // land (the fields are shown only then; a value left in a hidden field is not sent).
+    if (use === 'residential') {
+      const home = v[`home${i}`] ?? u?.mainHome ?? '';
+      if (!(mainHomes as readonly string[]).includes(home)) errors[`home${i}`] = 'tax.edit.errors.mainHome';
+      else if (home) next.mainHome = home;
+    }
+    if (use === 'vacant') {
+      const typed = v[`vacant${i}`];
+      const years =
+        typed === undefined
+          ? (u?.vacantYears ?? null)
+          : r.number(`vacant${i}`, { min: 0, max: 100, integer: true, empty: true });
+      if (years !== null && years !== undefined) next.vacantYears = years;
+    }
     // The same use twice (a main home and another home are different uses) would be taxed twice over.
     const key = `${next.use}/${next.mainHome ?? ''}`;
     if (seen.has(key) && !errors[`use${i}`]) errors[`use${i}`] = 'tax.edit.errors.duplicateUse';
@@ -261,6 +277,8 @@ export function signPatch(now: SignNow, v: Values, version: number): EditResult 
 export function fieldOf(path: string): string {
   const use = /^\/uses\/(\d+)\/use$/.exec(path);
   if (use) return `use${use[1]}`;
+  const status = /^\/uses\/(\d+)\/(mainHome|vacantYears)$/.exec(path);
+  if (status) return `${status[2] === 'mainHome' ? 'home' : 'vacant'}${status[1]}`;
   if (path.startsWith('/uses')) return 'share0';
   if (path.startsWith('/area')) return 'rai';
   return path.replace(/^\//, '').split('/')[0];

@@ -5,7 +5,6 @@ import { api } from '../../api.ts';
 import {
   buildingPatch,
   buildingValues,
-  countUses,
   parcelPatch,
   parcelValues,
   signPatch,
@@ -179,7 +178,7 @@ export function Detail({
           <RegisterEdit
             title={t('tax.edit.parcelTitle')}
             url={`/api/tax/register/parcels/${p.id}`}
-            fields={(v) => parcelFields(t, countUses(v))}
+            fields={(v) => parcelFields(t, v)}
             actions={[addUseAction(t)]}
             initial={parcelValues({ ...p, ownerTaxId: p.owner.taxId })}
             check={(v) => parcelPatch({ ...p, ownerTaxId: p.owner.taxId }, v, p.version)}

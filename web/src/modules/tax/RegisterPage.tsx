@@ -223,9 +223,15 @@ function RegisterList({
   if (kind === 'building-costs') {
     const columns: Column<BuildingCostRow>[] = [
       { key: 'round', header: t('tax.register.round'), cell: (r) => `${r.roundFrom}–${r.roundTo}` },
-      { key: 'type', header: t('tax.register.buildingKind'), cell: (r) => r.buildingType },
       { key: 'code', header: t('tax.register.code'), cell: (r) => r.code ?? '—' },
+      {
+        key: 'type',
+        header: t('tax.register.buildingKind'),
+        // The Treasury's type is Thai; the English name is ours and may be missing.
+        cell: (r) => (i18n.language === 'en' && r.buildingTypeEn ? r.buildingTypeEn : r.buildingType),
+      },
       { key: 'cost', header: t('tax.register.cost'), cell: (r) => num(r.costPerM2, i18n.language) },
+      { key: 'note', header: t('tax.register.note'), cell: (r) => r.note ?? '—' },
     ];
     return table<BuildingCostRow>(columns);
   }

@@ -3,6 +3,7 @@ import type { useTranslation } from 'react-i18next';
 import {
   addUse,
   countUses,
+  mainHomes,
   maxUses,
   removeUse,
   uses as useKinds,
@@ -19,11 +20,31 @@ export const ownerField = (t: T): EditField => ({
   inputMode: 'numeric',
 });
 
-export function parcelFields(t: T, count: number): EditField[] {
+/**
+ * A parcel's fields. Each use row has its use, then its main-home status if it is residential or its
+ * years left vacant if it is vacant land (the only uses they apply to), then its share.
+ */
+export function parcelFields(t: T, values: Values): EditField[] {
+  const count = countUses(values);
   const useOptions = [
     { value: '', label: t('tax.edit.chooseUse') },
     ...useKinds.map((u) => ({ value: u, label: t(`tax.register.uses.${u}`) })),
   ];
+  const homeOptions = mainHomes.map((h) => ({ value: h, label: t(`tax.edit.homes.${h || 'none'}`) }));
+  const status = (i: number): EditField[] => {
+    if (values[`use${i}`] === 'residential')
+      return [{ name: `home${i}`, label: t('tax.edit.mainHome', { n: i + 1 }), options: homeOptions }];
+    if (values[`use${i}`] === 'vacant')
+      return [
+        {
+          name: `vacant${i}`,
+          label: t('tax.edit.vacantYears', { n: i + 1 }),
+          hint: t('tax.edit.vacantYearsHint'),
+          inputMode: 'numeric',
+        },
+      ];
+    return [];
+  };
   return [
     ownerField(t),
     { name: 'rai', label: t('tax.edit.rai'), inputMode: 'numeric' },
@@ -39,6 +60,7 @@ export function parcelFields(t: T, count: number): EditField[] {
     { name: 'appraisalBlock', label: t('tax.edit.appraisalBlock') },
     ...Array.from({ length: count }, (_, i) => [
       { name: `use${i}`, label: t('tax.edit.use', { n: i + 1 }), options: useOptions },
+      ...status(i),
       {
         name: `share${i}`,
         label: t('tax.edit.share', { n: i + 1 }),

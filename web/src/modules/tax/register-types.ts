@@ -65,9 +65,11 @@ export interface BuildingCostRow {
   id: string;
   roundFrom: number;
   roundTo: number;
-  buildingType: string;
   code: string | null;
+  buildingType: string;
+  buildingTypeEn: string | null;
   costPerM2: number;
+  note: string | null;
 }
 export interface Owner {
   id: string;
