@@ -270,6 +270,8 @@ describe('live evaluation', () => {
       }),
     );
     await ingest('canal', 'waterLevel', [[400, 0.4]]);
+    // the running duration lives in memory until a checkpoint (every few seconds, and on stop)
+    expect(await t.app.rules.evaluator.checkpoint()).toBeGreaterThan(0);
     // a new evaluator over the same database: what a restarted process has
     const restarted = new RuleEvaluator(t.db, t.app.alerts, pino({ level: 'silent' }));
     await restarted.onReadings([
