@@ -62,6 +62,7 @@ export class RuleEvaluator {
   private devices = new Map<string, { facts: DeviceFacts; at: number }>();
   /** Readings, sweeps and checkpoints run one at a time, so two never step the same state at once. */
   private chain: Promise<unknown> = Promise.resolve();
+  private checkpoints: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private loaded: Promise<void> | null = null;
 
@@ -199,19 +200,26 @@ export class RuleEvaluator {
     );
   }
 
-  /** Writes every state changed since its last write; returns how many. */
+  /**
+   * Writes every state changed since its last write; returns how many. The states are copied in the
+   * evaluation's turn, but written outside it, so readings go on being evaluated while the rows go
+   * to the database (checkpoints themselves run one at a time).
+   */
   checkpoint(): Promise<number> {
-    return this.serial(async () => {
-      const dirty = this.states.dirty();
+    const run = this.checkpoints.then(async () => {
+      const rows = await this.serial(async () => {
+        const dirty = this.states.dirty();
+        for (const e of dirty) e.dirty = false;
+        this.states.evict(Date.now() - (this.options.idleMs ?? 3_600_000));
+        return dirty.map((e) => structuredClone(stored(e)));
+      });
       // In slices, so one statement's JSON stays small whatever the number of active pairs.
-      for (let i = 0; i < dirty.length; i += 2000) {
-        const slice = dirty.slice(i, i + 2000);
-        await this.db.transaction((tx) => this.repo.saveStates(tx, slice.map(stored)));
-        for (const e of slice) e.dirty = false;
-      }
-      this.states.evict(Date.now() - (this.options.idleMs ?? 3_600_000));
-      return dirty.length;
+      for (let i = 0; i < rows.length; i += 2000)
+        await this.db.transaction((tx) => this.repo.saveStates(tx, rows.slice(i, i + 2000), true));
+      return rows.length;
     });
+    this.checkpoints = run.catch(() => {});
+    return run;
   }
 
   /**
@@ -320,6 +328,7 @@ export class RuleEvaluator {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.chain;
+    await this.checkpoints;
     try {
       await this.checkpoint();
     } catch (err) {

@@ -166,7 +166,12 @@ export class RuleRepository {
     );
   }
 
-  async saveStates(on: Executor, states: StoredState[]): Promise<void> {
+  /**
+   * Upserts states. `onlyNewer` (checkpoints, written apart from the evaluation) leaves a row alone
+   * whose last reading is as recent or more, so an older snapshot never overwrites what an alert's
+   * transaction wrote meanwhile.
+   */
+  async saveStates(on: Executor, states: StoredState[], onlyNewer = false): Promise<void> {
     if (!states.length) return;
     const rows = states.map((s) => ({
       ruleId: s.ruleId,
@@ -184,7 +189,8 @@ export class RuleRepository {
         WHERE EXISTS (SELECT 1 FROM rule_rules r WHERE r.id = x."ruleId"
           AND (x.version IS NULL OR r.updated_at = x.version))
         ON CONFLICT (rule_id, subject) DO UPDATE SET firing = EXCLUDED.firing, last_at = EXCLUDED.last_at,
-          state = EXCLUDED.state, updated_at = now()`,
+          state = EXCLUDED.state, updated_at = now()
+        ${onlyNewer ? sql`WHERE rule_state.last_at IS NULL OR rule_state.last_at < EXCLUDED.last_at` : sql``}`,
     );
   }
 
