@@ -157,8 +157,11 @@ async function main() {
       const inFlight: Promise<unknown>[] = [];
       for (let i = 0; i < UPLINKS; i++) {
         clock += 1000;
-        // a value that crosses the rules' lines now and then, so alerts are raised and resolved
-        const pm25 = 20 + ((i * 7919) % 40);
+        // Each device's value moves from one uplink of it to the next (by 17 in 40 steps), so thresholds
+        // are crossed and cleared and rates fire and clear all through the run. (An earlier formula gave
+        // each device one constant value: every alert fired on the first reading and none resolved.)
+        const round = Math.floor(i / DEVICES);
+        const pm25 = 20 + ((round * 17 + (i % DEVICES) * 7) % 40);
         received.set(clock, performance.now());
         inFlight.push(
           pub.publishAsync(
@@ -169,7 +172,7 @@ async function main() {
               deviceInfo: { tenantId: 't', applicationId: app, deviceName: 'b', devEui: euis[i % DEVICES] },
               fCnt: i,
               fPort: 1,
-              object: { pm25, level: 1 + (i % 10) / 10 },
+              object: { pm25, level: 1 + ((round + i) % 10) / 10 },
             }),
             { qos: 1 },
           ),
