@@ -1,8 +1,9 @@
 // Rules benchmark (issue 5): the ingestion stream (MQTT → worker → readings) with no rules, then with
 // 1,000 active rules on the same devices, in the same run and process. Reports readings/s of both and
-// their ratio (target: rules cost ≤ 20 % of throughput), and, with rules, the time from a batch's
-// commit to its alerts being committed (visible), p50/p99, beside the no-rules receive→commit time of
-// the same batches (target: p99 reading-to-alert ≤ 1 s).
+// their ratio (target: rules cost ≤ 20 % of throughput), and, with rules, the time from a reading's
+// commit to the alert it raised being visible, p50/p99 (target: p99 ≤ 1 s), measured two ways per
+// alert: until its transaction committed (the evaluator says which reading raised it) and until a
+// separate reader polling alert_alerts every 25 ms saw the row (what an API client would see).
 // PGlite by default (a temp dir); PostgreSQL with DATABASE_URL (a scratch database, dropped after).
 // The embedded broker unless MQTT_URL is set.
 // Run: npx tsx bench/rules.ts [--devices 200] [--uplinks 5000] [--rules 1000]
@@ -96,11 +97,20 @@ async function main() {
     });
 
     const alerts = new AlertService(db, new Events(db, log), 'mueang@bench', { th: 'bench', en: 'bench' });
-    const evaluator = new RuleEvaluator(db, alerts, log);
+    // Which reading raised each alert, and when that alert's transaction committed.
+    const fires: { key: string; at: number; committed: number }[] = [];
+    const evaluator = new RuleEvaluator(db, alerts, log, {
+      onCommitted: (changes) => {
+        const committed = performance.now();
+        for (const c of changes)
+          if (c.transition === 'fire') fires.push({ key: `${c.ruleId}|${c.subject}`, at: c.at, committed });
+      },
+    });
+    evaluator.start();
     let rulesOn = false;
     const received = new Map<number, number>();
+    const readingCommitted = new Map<string, number>();
     const commitLag: number[] = [];
-    const alertLag: number[] = [];
     const worker = new IngestWorker({
       db,
       context: contextService(db),
@@ -112,29 +122,46 @@ async function main() {
       afterCommit: async (rows) => {
         const committed = performance.now();
         for (const r of rows) {
-          const sent = received.get(Date.parse(r.observedAt));
+          const t = Date.parse(r.observedAt);
+          const sent = received.get(t);
           if (sent !== undefined) commitLag.push(committed - sent);
+          if (rulesOn) readingCommitted.set(`${r.deviceId}|${t}`, committed);
         }
-        if (!rulesOn) return;
-        await evaluator.onReadings(rows);
-        alertLag.push(performance.now() - committed);
+        if (rulesOn) await evaluator.onReadings(rows);
       },
     });
     await worker.start();
     const pub = await mqtt.connectAsync(broker.url, { protocolVersion: broker.embedded ? 4 : 5 });
     let clock = Date.parse('2026-11-01T00:00:00Z');
 
+    // A reader apart from the evaluator, as an API client: new rule alerts as they become visible.
+    const seen = new Map<string, { key: string; raisedAt: string; seenAt: number }>();
+    let polling = false;
+    const poll = async () => {
+      while (polling) {
+        const rows = await db.rows<{ id: string; key: string; raisedAt: string }>(
+          sql`SELECT id, rule_id || '|' || subject AS key, to_json(raised_at)#>>'{}' AS "raisedAt"
+            FROM alert_alerts WHERE source = 'rule' AND raised_at > now() - interval '20 seconds'`,
+        );
+        const now = performance.now();
+        for (const r of rows) if (!seen.has(r.id)) seen.set(r.id, { ...r, seenAt: now });
+        await new Promise((ok) => setTimeout(ok, 25));
+      }
+    };
+
     async function run(label: string) {
       commitLag.length = 0;
-      alertLag.length = 0;
       const before = worker.stats.readings;
       const start = performance.now();
       // In windows of 200 in flight, as gateways would send them: the worker commits them in batches.
       const inFlight: Promise<unknown>[] = [];
       for (let i = 0; i < UPLINKS; i++) {
         clock += 1000;
-        // a value that crosses the rules' lines now and then, so alerts are raised and resolved
-        const pm25 = 20 + ((i * 7919) % 40);
+        // Each device's value moves from one uplink of it to the next (by 17 in 40 steps), so thresholds
+        // are crossed and cleared and rates fire and clear all through the run. (An earlier formula gave
+        // each device one constant value: every alert fired on the first reading and none resolved.)
+        const round = Math.floor(i / DEVICES);
+        const pm25 = 20 + ((round * 17 + (i % DEVICES) * 7) % 40);
         received.set(clock, performance.now());
         inFlight.push(
           pub.publishAsync(
@@ -145,7 +172,7 @@ async function main() {
               deviceInfo: { tenantId: 't', applicationId: app, deviceName: 'b', devEui: euis[i % DEVICES] },
               fCnt: i,
               fPort: 1,
-              object: { pm25, level: 1 + (i % 10) / 10 },
+              object: { pm25, level: 1 + ((round + i) % 10) / 10 },
             }),
             { qos: 1 },
           ),
@@ -158,12 +185,7 @@ async function main() {
         await worker.drain();
       }
       const seconds = (performance.now() - start) / 1000;
-      return {
-        label,
-        rate: (worker.stats.readings - before) / seconds,
-        commit: [...commitLag],
-        alert: [...alertLag],
-      };
+      return { label, rate: (worker.stats.readings - before) / seconds, commit: [...commitLag] };
     }
 
     const base = await run('no rules');
@@ -212,32 +234,62 @@ async function main() {
     });
     await evaluator.refresh();
     rulesOn = true;
+    polling = true;
+    const poller = poll();
     const withRules = await run(`${RULES} rules`);
+    await new Promise((ok) => setTimeout(ok, 500));
+    polling = false;
+    await poller;
     await pub.endAsync();
     await worker.stop();
     await evaluator.stop();
     const [{ n }] = await db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM alert_alerts`);
 
+    // The n-th alert seen of a (rule, device) is the n-th fire the evaluator committed for it.
+    const byKey = new Map<string, typeof fires>();
+    for (const f of fires) byKey.set(f.key, [...(byKey.get(f.key) ?? []), f]);
+    const seenByKey = new Map<string, { raisedAt: string; seenAt: number }[]>();
+    for (const a of seen.values()) seenByKey.set(a.key, [...(seenByKey.get(a.key) ?? []), a]);
+    const toCommitted: number[] = [];
+    const toSeen: number[] = [];
+    let unmatched = 0;
+    for (const [k, list] of byKey) {
+      const subject = k.split('|')[1];
+      const visible = (seenByKey.get(k) ?? []).sort((a, b) => a.raisedAt.localeCompare(b.raisedAt));
+      for (const [i, f] of list.entries()) {
+        const committed = readingCommitted.get(`${subject}|${f.at}`);
+        if (committed === undefined || !visible[i]) {
+          unmatched++;
+          continue;
+        }
+        toCommitted.push(f.committed - committed);
+        toSeen.push(visible[i].seenAt - committed);
+      }
+    }
+
     const ms = (x: number) => `${x.toFixed(1)} ms`;
     console.log(`\nRules benchmark — ${machine()}, ${scratch ? 'PostgreSQL' : 'PGlite'}`);
     console.log(`${DEVICES} devices, ${UPLINKS} uplinks (2 readings each) per run, ${n} alerts raised\n`);
     printTable([
-      ['run', 'readings/s', 'receive→commit p50', 'p99', 'commit→alerts p50', 'p99'],
+      ['run', 'readings/s', 'receive→commit p50', 'p99'],
       ...[base, withRules].map((r) => [
         r.label,
         r.rate.toFixed(0),
         ms(pct(r.commit, 50)),
         ms(pct(r.commit, 99)),
-        r.alert.length ? ms(pct(r.alert, 50)) : '—',
-        r.alert.length ? ms(pct(r.alert, 99)) : '—',
       ]),
     ]);
+    console.log(`\nreading committed → its alert (${toCommitted.length} alerts matched, ${unmatched} not):`);
+    printTable([
+      ['until', 'p50', 'p99'],
+      ['the alert committed', ms(pct(toCommitted, 50)), ms(pct(toCommitted, 99))],
+      ['a poller saw it', ms(pct(toSeen, 50)), ms(pct(toSeen, 99))],
+    ]);
     const ratio = withRules.rate / base.rate;
-    const toAlert99 = pct(withRules.commit, 99) + pct(withRules.alert, 99);
     console.log(
       `\nthroughput with rules / without: ${ratio.toFixed(2)} (target ≥ 0.80)` +
-        `\nreading→alert p99 ≈ receive→commit p99 + commit→alerts p99 = ${ms(toAlert99)} (target ≤ 1000 ms),` +
-        ` ${(toAlert99 / pct(base.commit, 99)).toFixed(2)}× the no-rules receive→commit p99`,
+        `\nreading→alert visible p99 ${ms(pct(toSeen, 99))} (target ≤ 1000 ms),` +
+        ` ${(pct(toSeen, 99) / pct(base.commit, 99)).toFixed(2)}× the no-rules receive→commit p99`,
     );
   } finally {
     await broker.close();

@@ -47,6 +47,27 @@ export function auditInsert(actor: Actor, entry: AuditEntry): SQL {
       ${actor.requestId}, ${JSON.stringify(entry.detail ?? {})}::jsonb)`;
 }
 
+/**
+ * Writes many audit rows by one actor in one statement (the rules engine's alerts, a batch at a time);
+ * the same columns as `audit`.
+ */
+export async function auditMany(on: Executor, actor: Actor, entries: AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
+  const rows = entries.map((e) => ({
+    action: e.action,
+    resourceType: e.resourceType,
+    resourceId: e.resourceId ?? null,
+    detail: e.detail ?? {},
+  }));
+  await on.execute(sql`
+    INSERT INTO core_audit_log
+      (actor_id, actor_label, actor_role, action, resource_type, resource_id, office_id, ip, user_agent, request_id, detail)
+    SELECT ${actor.id}::uuid, ${actor.label}, ${actor.role}, x.action, x."resourceType", x."resourceId",
+      ${actor.officeId}::uuid, ${actor.ip}, ${actor.userAgent?.slice(0, 500) ?? null}, ${actor.requestId}, x.detail
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS x(action text, "resourceType" text, "resourceId" text, detail jsonb)`);
+}
+
 export interface AuditRow {
   id: string;
   at: string;

@@ -59,6 +59,17 @@ export class Events {
     this.kick();
   }
 
+  /** Many events of one type in one statement, in the order given. */
+  async publishMany<K extends EventType>(on: Executor, type: K, payloads: EventMap[K][]): Promise<void> {
+    if (!payloads.length) return;
+    await on.execute(
+      sql`INSERT INTO core_outbox (type, payload)
+        SELECT ${type}, p FROM jsonb_array_elements(${JSON.stringify(payloads)}::jsonb) WITH ORDINALITY AS x(p, n)
+        ORDER BY n`,
+    );
+    this.kick();
+  }
+
   start(): void {
     this.stopped = false;
     this.schedule(0);

@@ -97,6 +97,21 @@ function toAlert(r: Row): Alert & { capGeometry: unknown } {
 
 export type StoredAlert = ReturnType<typeof toAlert>;
 
+/** What an alert's event says of it (`AlertEvent` in the service), read without the CAP columns. */
+export interface BriefAlert {
+  id: string;
+  source: 'rule' | 'manual';
+  ruleId: string | null;
+  subject: string;
+  officeId: string | null;
+  severity: Alert['severity'];
+  public: boolean;
+  status: AlertStatus;
+}
+const brief = sql.raw(
+  `id, source, rule_id AS "ruleId", subject, office_id AS "officeId", severity, public, status`,
+);
+
 /** The only place with SQL for alerts; the table is `alert_alerts`. */
 export class AlertRepository {
   constructor(private readonly db: Db) {}
@@ -125,6 +140,58 @@ export class AlertRepository {
       on,
     );
     return row?.id ?? null;
+  }
+
+  /**
+   * Inserts many rules' alerts in one statement; as with `insert`, an open alert of the same rule and
+   * subject wins (that row is skipped). Returns what the events need of the inserted ones.
+   */
+  async insertMany(on: Executor, alerts: NewAlertRow[]): Promise<BriefAlert[]> {
+    if (!alerts.length) return [];
+    const rows = alerts.map((a) => ({ ...a, area: a.area ? JSON.stringify(a.area) : null }));
+    return this.db.rows<BriefAlert>(
+      sql`INSERT INTO alert_alerts (source, rule_id, subject, office_id, public, category, urgency, severity,
+          certainty, event_th, event_en, headline_th, headline_en, description_th, description_en,
+          instruction_th, instruction_en, area_desc_th, area_desc_en, area, zone_id, raised_by, expires_at)
+        SELECT x.source, x."ruleId", x.subject, x."officeId", x.public, x.category, x.urgency, x.severity,
+          x.certainty, x.event->>'th', x.event->>'en', x.headline->>'th', x.headline->>'en',
+          x.description->>'th', x.description->>'en', x.instruction->>'th', x.instruction->>'en',
+          x."areaDesc"->>'th', x."areaDesc"->>'en',
+          CASE WHEN x.area IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON(x.area), 4326) END,
+          x."zoneId", x."raisedBy", x."expiresAt"
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(source text, "ruleId" text,
+          subject text, "officeId" uuid, public boolean, category text, urgency text, severity text,
+          certainty text, event jsonb, headline jsonb, description jsonb, instruction jsonb, "areaDesc" jsonb,
+          area text, "zoneId" uuid, "raisedBy" uuid, "expiresAt" timestamptz)
+        ON CONFLICT (rule_id, subject) WHERE rule_id IS NOT NULL AND status <> 'resolved' DO NOTHING
+        RETURNING ${brief}`,
+      on,
+    );
+  }
+
+  /** The open alerts of some (rule, subject) pairs, in brief. */
+  openForRules(pairs: { ruleId: string; subject: string }[], on?: Executor): Promise<BriefAlert[]> {
+    if (!pairs.length) return Promise.resolve([]);
+    return this.db.rows<BriefAlert>(
+      sql`SELECT ${brief} FROM alert_alerts
+        JOIN jsonb_to_recordset(${JSON.stringify(pairs.map((p) => ({ r: p.ruleId, s: p.subject })))}::jsonb)
+          AS p(r text, s text) ON rule_id = p.r AND subject = p.s
+        WHERE status <> 'resolved'`,
+      on,
+    );
+  }
+
+  /** Resolves open alerts that carry no CAP message (not public) by the system, in one statement. */
+  async resolveMany(on: Executor, ids: string[], note: string): Promise<BriefAlert[]> {
+    if (!ids.length) return [];
+    return this.db.rows<BriefAlert>(
+      sql`UPDATE alert_alerts SET status = 'resolved', resolved_at = now(), resolved_by = NULL,
+          resolution_note = ${note}
+        WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)
+          AND status IN ('raised', 'acknowledged') AND NOT public
+        RETURNING ${brief}`,
+      on,
+    );
   }
 
   async openForRule(ruleId: string, subject: string, on?: Executor): Promise<StoredAlert | null> {

@@ -1,11 +1,11 @@
-import { type Actor, audit, systemActor } from '../../core/audit/audit.ts';
+import { type Actor, audit, auditMany, systemActor } from '../../core/audit/audit.ts';
 import { officeBoundRoles, type Role } from '../../core/auth/roles.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Events } from '../../core/events/outbox.ts';
 import { type CapAlert, type CapInfo, capCategory, capDocument, capTime, type Ring } from './cap.ts';
 import type { Alert, AlertStatus, NewWarning, Polygon, UpdateWarning } from './model.ts';
-import { AlertRepository, type StoredAlert } from './repository.ts';
+import { AlertRepository, type BriefAlert, type StoredAlert } from './repository.ts';
 
 /** One event per change, so delivery (webhooks, SSE, email, NGSI-LD) can hang off the outbox. */
 export interface AlertEvent {
@@ -65,7 +65,7 @@ export class AlertService {
     this.repo = new AlertRepository(db);
   }
 
-  private event(a: StoredAlert): AlertEvent {
+  private event(a: BriefAlert): AlertEvent {
     return {
       alertId: a.id,
       source: a.source,
@@ -192,6 +192,85 @@ export class AlertService {
     });
     await this.events.publish(on, 'alert.resolved', this.event(after));
     return true;
+  }
+
+  /**
+   * `raiseFromRule` for many (rule, subject) pairs at once, in a few statements whatever their number
+   * (the rules engine's batches): the same rows, audit entries and events. Pairs with an open alert
+   * already are skipped. Returns the alerts created.
+   */
+  async raiseManyFromRule(inputs: RuleAlert[], on: Executor): Promise<BriefAlert[]> {
+    const created = await this.repo.insertMany(
+      on,
+      inputs.map((input) => ({
+        source: 'rule',
+        ruleId: input.ruleId,
+        subject: input.subject,
+        officeId: input.officeId ?? null,
+        public: input.public ?? false,
+        category: input.category,
+        urgency: input.urgency,
+        severity: input.severity,
+        certainty: input.certainty,
+        event: input.event,
+        headline: input.headline,
+        description: input.description ?? empty,
+        instruction: input.instruction ?? empty,
+        areaDesc: input.areaDesc ?? empty,
+        area: input.area ?? null,
+        zoneId: input.zoneId ?? null,
+        raisedBy: null,
+        expiresAt: null,
+      })),
+    );
+    await auditMany(
+      on,
+      systemActor,
+      created.map((a) => ({
+        action: 'alerts.rule.raise',
+        resourceType: 'alert',
+        resourceId: a.id,
+        detail: { ruleId: a.ruleId, subject: a.subject },
+      })),
+    );
+    await this.events.publishMany(
+      on,
+      'alert.raised',
+      created.map((a) => this.event(a)),
+    );
+    return created;
+  }
+
+  /**
+   * `resolveFromRule` for many (rule, subject) pairs at once. Public alerts go one by one (each needs
+   * its CAP Cancel referencing its last message); the others in one statement. Returns how many moved.
+   */
+  async resolveManyFromRule(pairs: { ruleId: string; subject: string }[], on: Executor): Promise<number> {
+    const open = await this.repo.openForRules(pairs, on);
+    let moved = 0;
+    for (const a of open.filter((x) => x.public))
+      if (await this.resolveFromRule(a.ruleId!, a.subject, on)) moved++;
+    const resolved = await this.repo.resolveMany(
+      on,
+      open.filter((x) => !x.public).map((x) => x.id),
+      'auto-resolved: the rule condition cleared',
+    );
+    await auditMany(
+      on,
+      systemActor,
+      resolved.map((a) => ({
+        action: 'alerts.rule.resolve',
+        resourceType: 'alert',
+        resourceId: a.id,
+        detail: { ruleId: a.ruleId, subject: a.subject },
+      })),
+    );
+    await this.events.publishMany(
+      on,
+      'alert.resolved',
+      resolved.map((a) => this.event(a)),
+    );
+    return moved + resolved.length;
   }
 
   /** Office-bound staff see and act on their own office's alerts only. */

@@ -83,7 +83,32 @@ export function conditionsOf(params: RuleParams): Condition[] {
   return [];
 }
 
-/** Takes one reading; returns the new state and whether the rule fired or cleared on it. */
+/**
+ * Takes one reading into `state`, changing it in place (the live evaluator keeps one state object per
+ * rule and subject in memory, so copying it per reading would be the main cost); returns whether the
+ * rule fired or cleared on it.
+ */
+export function advance(params: RuleParams, state: SubjectState, t: number, v: number): Transition {
+  if (state.lastAt !== null && t <= state.lastAt) return null;
+  const conditions = conditionsOf(params);
+  if (state.conditions.length !== conditions.length) state.conditions = conditions.map(fresh);
+  for (let i = 0; i < conditions.length; i++) step(conditions[i], state.conditions[i], { t, v });
+  let firing: boolean;
+  if (params.kind === 'noData')
+    firing = false; // data arrived: the subject is not silent
+  else if (params.kind === 'combination')
+    firing =
+      params.mode === 'all'
+        ? state.conditions.every((s) => s.firing)
+        : state.conditions.some((s) => s.firing);
+  else firing = state.conditions[0].firing;
+  const transition: Transition = firing === state.firing ? null : firing ? 'fire' : 'clear';
+  state.lastAt = t;
+  state.firing = firing;
+  return transition;
+}
+
+/** Takes one reading; returns the new state (the prior one is left as it was) and the transition. */
 export function evaluate(
   params: RuleParams,
   prior: SubjectState,
@@ -91,20 +116,9 @@ export function evaluate(
   v: number,
 ): { state: SubjectState; transition: Transition } {
   if (prior.lastAt !== null && t <= prior.lastAt) return { state: prior, transition: null };
-  const conditions = conditionsOf(params);
-  const states =
-    prior.conditions.length === conditions.length
-      ? prior.conditions.map((c) => structuredClone(c))
-      : conditions.map(fresh);
-  for (const [i, c] of conditions.entries()) step(c, states[i], { t, v });
-  let firing: boolean;
-  if (params.kind === 'noData')
-    firing = false; // data arrived: the subject is not silent
-  else if (params.kind === 'combination')
-    firing = params.mode === 'all' ? states.every((s) => s.firing) : states.some((s) => s.firing);
-  else firing = states[0].firing;
-  const transition: Transition = firing === prior.firing ? null : firing ? 'fire' : 'clear';
-  return { state: { lastAt: t, firing, conditions: states }, transition };
+  const state = structuredClone(prior);
+  const transition = advance(params, state, t, v);
+  return { state, transition };
 }
 
 /** The no-data check at `now`: fires when the last reading (or, never seen, `since`) is too old. */

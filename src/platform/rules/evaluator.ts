@@ -2,19 +2,15 @@ import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, Executor } from '../../core/db/index.ts';
 import type { Polygon } from '../alerts/model.ts';
-import type { AlertService } from '../alerts/service.ts';
+import type { AlertService, RuleAlert } from '../alerts/service.ts';
 import type { ReadingRow } from '../devices/repository.ts';
-import { evaluate, initialState, type SubjectState, silent, type Transition } from './engine.ts';
-import type { Rule, Scope } from './model.ts';
-import { type DeviceFacts, RuleRepository, type StoredState } from './repository.ts';
+import { advance, silent, type Transition } from './engine.ts';
+import type { Rule } from './model.ts';
+import { type DeviceFacts, RuleRepository } from './repository.ts';
+import { RuleIndex } from './rule-index.ts';
+import { type Entry, StateCache, stored } from './state-cache.ts';
 
 const deviceTtlMs = 60_000;
-
-export const inScope = (scope: Scope, d: DeviceFacts): boolean =>
-  scope.kind === 'city' ||
-  (scope.kind === 'device' && d.id === scope.deviceId) ||
-  (scope.kind === 'profile' && d.profileId === scope.profileId) ||
-  (scope.kind === 'zone' && d.zoneCode === scope.zoneCode);
 
 /** A closed octagon of about `metres` radius around a point, as a GeoJSON polygon. */
 export function around(lon: number, lat: number, metres: number): Polygon {
@@ -39,41 +35,54 @@ interface Change {
   value: number | null;
 }
 
+export interface EvaluatorOptions {
+  /** How often states changed without an alert change are written to `rule_state` (ms). */
+  checkpointMs?: number;
+  /** States not used for this long are dropped from memory after a checkpoint (ms). */
+  idleMs?: number;
+  /** Told of each batch's fires and clears once their transaction has committed (benchmarks). */
+  onCommitted?: (
+    changes: { ruleId: string; subject: string; transition: 'fire' | 'clear'; at: number }[],
+  ) => void;
+}
+
 /**
  * Runs the enabled rules on readings as they are committed, and the no-data rules on a timer. Rules
- * are indexed in memory by quantity (refreshed whenever a rule changes); each (rule, subject) state
- * lives in `rule_state`, read and written once per batch, so the work per reading is constant and a
- * restart resumes where it stood. A subject is a device; scope says which devices a rule watches.
+ * are indexed in memory by quantity and scope (refreshed whenever a rule changes), so a reading meets
+ * only the rules that can match its device. Each (rule, subject) state is kept in memory and stepped
+ * in place; `rule_state` holds its durable copy, written in the same transaction as every alert the
+ * state raises or resolves, and otherwise at checkpoints (every `checkpointMs` once started, and on
+ * stop), so a restart resumes where the last write left it. A subject is a device.
  */
 export class RuleEvaluator {
   readonly repo: RuleRepository;
-  private byQuantity = new Map<string, Rule[]>();
+  private index = new RuleIndex([]);
   private noData: Rule[] = [];
+  private readonly states: StateCache;
   private devices = new Map<string, { facts: DeviceFacts; at: number }>();
-  /** Readings and sweeps run one at a time, so two never read and write the same state at once. */
+  /** Readings, sweeps and checkpoints run one at a time, so two never step the same state at once. */
   private chain: Promise<unknown> = Promise.resolve();
-  private timer: NodeJS.Timeout | null = null;
+  private checkpoints: Promise<unknown> = Promise.resolve();
+  private timers: NodeJS.Timeout[] = [];
   private loaded: Promise<void> | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly alerts: AlertService,
     private readonly log: FastifyBaseLogger,
+    private readonly options: EvaluatorOptions = {},
   ) {
     this.repo = new RuleRepository(db);
+    this.states = new StateCache(this.repo);
   }
 
   /** Reloads the in-memory index; call after any rule change. */
   refresh(): Promise<void> {
     this.loaded = (async () => {
       const rules = await this.repo.enabled();
-      const index = new Map<string, Rule[]>();
-      for (const r of rules) {
-        if (r.params.kind === 'noData') continue;
-        index.set(r.quantity, [...(index.get(r.quantity) ?? []), r]);
-      }
-      this.byQuantity = index;
+      this.index = new RuleIndex(rules);
       this.noData = rules.filter((r) => r.params.kind === 'noData');
+      this.states.retain(new Map(rules.map((r) => [r.id, r.updatedAt])));
     })();
     return this.loaded;
   }
@@ -91,52 +100,50 @@ export class RuleEvaluator {
     return new Map(ids.flatMap((id) => (this.devices.has(id) ? [[id, this.devices.get(id)!.facts]] : [])));
   }
 
-  /** Evaluates freshly committed readings (the ingestion worker's afterCommit). */
+  /**
+   * Evaluates freshly committed readings (the ingestion worker's afterCommit); resolves once the
+   * alerts they raise or resolve are committed.
+   */
   onReadings(rows: ReadingRow[]): Promise<number> {
     return this.serial(async () => {
       await (this.loaded ?? this.refresh());
-      const relevant = rows.filter((r) => this.byQuantity.has(r.quantity) || this.noData.length);
+      const index = this.index;
+      const relevant = rows.filter((r) => index.has(r.quantity));
       if (!relevant.length) return 0;
       const facts = await this.facts([...new Set(relevant.map((r) => r.deviceId))]);
       // (rule, device) → its readings in time order
       const work = new Map<string, { rule: Rule; device: DeviceFacts; points: { t: number; v: number }[] }>();
-      const add = (rule: Rule, device: DeviceFacts, t: number, v: number) => {
-        const k = key(rule.id, device.id);
-        const w = work.get(k) ?? { rule, device, points: [] };
-        w.points.push({ t, v });
-        work.set(k, w);
-      };
       for (const r of relevant) {
         const device = facts.get(r.deviceId);
         if (!device) continue;
         const t = Date.parse(r.observedAt);
-        for (const rule of this.byQuantity.get(r.quantity) ?? [])
-          if (inScope(rule.scope, device)) add(rule, device, t, r.value);
-        for (const rule of this.noData)
-          if (rule.quantity === r.quantity && inScope(rule.scope, device)) add(rule, device, t, r.value);
+        for (const rule of index.matching(r.quantity, device)) {
+          const k = key(rule.id, device.id);
+          const w = work.get(k);
+          if (w) w.points.push({ t, v: r.value });
+          else work.set(k, { rule, device, points: [{ t, v: r.value }] });
+        }
       }
       if (!work.size) return 0;
       const items = [...work.values()];
-      const prior = new Map(
-        (await this.repo.states(items.map((w) => ({ ruleId: w.rule.id, subject: w.device.id })))).map((s) => [
-          key(s.ruleId, s.subject),
-          s,
-        ]),
+      const now = Date.now();
+      const entries = await this.states.load(
+        items.map((w) => ({ rule: w.rule, subject: w.device.id })),
+        now,
       );
-      const next: StoredState[] = [];
-      const changes: Change[] = [];
-      for (const w of items) {
-        let state: SubjectState = prior.get(key(w.rule.id, w.device.id)) ?? initialState();
-        w.points.sort((a, b) => a.t - b.t);
+      const changes: (Change & { entry: Entry; at: number })[] = [];
+      for (let i = 0; i < items.length; i++) {
+        const w = items[i];
+        const e = entries[i];
+        if (w.points.length > 1) w.points.sort((a, b) => a.t - b.t);
         for (const p of w.points) {
-          const r = evaluate(w.rule.params, state, p.t, p.v);
-          state = r.state;
-          if (r.transition)
-            changes.push({ rule: w.rule, device: w.device, transition: r.transition, value: p.v });
+          const transition = advance(w.rule.params, e.state, p.t, p.v);
+          if (transition)
+            changes.push({ rule: w.rule, device: w.device, transition, value: p.v, entry: e, at: p.t });
         }
-        next.push({ ruleId: w.rule.id, subject: w.device.id, ...state });
+        e.dirty = true;
       }
-      await this.commit(next, changes);
+      await this.commit(entries, changes);
       return changes.length;
     });
   }
@@ -145,36 +152,74 @@ export class RuleEvaluator {
   sweep(now = Date.now()): Promise<number> {
     return this.serial(async () => {
       await (this.loaded ?? this.refresh());
-      const next: StoredState[] = [];
-      const changes: Change[] = [];
+      const touched: Entry[] = [];
+      const changes: (Change & { entry: Entry; at: number })[] = [];
       for (const rule of this.noData) {
         if (rule.params.kind !== 'noData') continue;
         const devices = await this.repo.devicesIn(rule.scope);
-        const states = new Map(
-          (await this.repo.states(devices.map((d) => ({ ruleId: rule.id, subject: d.id })))).map((s) => [
-            s.subject,
-            s,
-          ]),
+        const entries = await this.states.load(
+          devices.map((d) => ({ rule, subject: d.id })),
+          Date.now(),
         );
         const since = Date.parse(rule.updatedAt);
-        for (const d of devices) {
-          const s = states.get(d.id) ?? initialState();
-          if (s.firing || !silent(rule.params.minutes, s.lastAt, since, now)) continue;
-          next.push({ ruleId: rule.id, subject: d.id, ...s, firing: true });
-          changes.push({ rule, device: d, transition: 'fire', value: null });
+        for (const [i, d] of devices.entries()) {
+          const e = entries[i];
+          touched.push(e);
+          if (e.state.firing || !silent(rule.params.minutes, e.state.lastAt, since, now)) continue;
+          e.state.firing = true;
+          e.dirty = true;
+          changes.push({ rule, device: d, transition: 'fire', value: null, entry: e, at: now });
         }
       }
-      await this.commit(next, changes);
+      await this.commit(touched, changes);
       return changes.length;
     });
   }
 
-  private async commit(states: StoredState[], changes: Change[]): Promise<void> {
-    if (!states.length) return;
-    await this.db.transaction(async (tx) => {
-      await this.repo.saveStates(tx, states);
-      for (const c of changes) await this.apply(tx, c);
+  /**
+   * Writes the states whose alerts change together with those alerts, in one transaction; other
+   * states stay dirty for the next checkpoint. If the write fails, the batch's states are forgotten,
+   * so the next readings start again from their durable copy rather than from a state whose alert
+   * never landed.
+   */
+  private async commit(touched: Entry[], changes: (Change & { entry: Entry; at: number })[]): Promise<void> {
+    if (!changes.length) return;
+    const withAlerts = [...new Set(changes.map((c) => c.entry))];
+    try {
+      await this.db.transaction(async (tx) => {
+        await this.repo.saveStates(tx, withAlerts.map(stored));
+        await this.apply(tx, changes);
+      });
+    } catch (err) {
+      this.states.drop(touched);
+      throw err;
+    }
+    for (const e of withAlerts) e.dirty = false;
+    this.options.onCommitted?.(
+      changes.map((c) => ({ ruleId: c.rule.id, subject: c.device.id, transition: c.transition, at: c.at })),
+    );
+  }
+
+  /**
+   * Writes every state changed since its last write; returns how many. The states are copied in the
+   * evaluation's turn, but written outside it, so readings go on being evaluated while the rows go
+   * to the database (checkpoints themselves run one at a time).
+   */
+  checkpoint(): Promise<number> {
+    const run = this.checkpoints.then(async () => {
+      const rows = await this.serial(async () => {
+        const dirty = this.states.dirty();
+        for (const e of dirty) e.dirty = false;
+        this.states.evict(Date.now() - (this.options.idleMs ?? 3_600_000));
+        return dirty.map((e) => structuredClone(stored(e)));
+      });
+      // In slices, so one statement's JSON stays small whatever the number of active pairs.
+      for (let i = 0; i < rows.length; i += 2000)
+        await this.db.transaction((tx) => this.repo.saveStates(tx, rows.slice(i, i + 2000), true));
+      return rows.length;
     });
+    this.checkpoints = run.catch(() => {});
+    return run;
   }
 
   /**
@@ -189,41 +234,61 @@ export class RuleEvaluator {
     for (const { subject } of open) await this.alerts.resolveFromRule(ruleId, subject, tx);
   }
 
-  private async apply(tx: Executor, c: Change): Promise<void> {
-    if (c.transition === 'clear') {
-      await this.alerts.resolveFromRule(c.rule.id, c.device.id, tx);
-      return;
+  /**
+   * Raises and resolves the batch's alerts a few statements at a time. A pair may fire and clear more
+   * than once in a batch: its n-th change goes in the n-th round, so each pair's changes keep their order.
+   */
+  private async apply(tx: Executor, changes: Change[]): Promise<void> {
+    const rounds: Change[][] = [];
+    const seen = new Map<string, number>();
+    for (const c of changes) {
+      const k = key(c.rule.id, c.device.id);
+      const n = seen.get(k) ?? 0;
+      seen.set(k, n + 1);
+      if (n === rounds.length) rounds.push([]);
+      rounds[n].push(c);
     }
+    for (const round of rounds) {
+      const raises: RuleAlert[] = [];
+      for (const c of round) if (c.transition === 'fire') raises.push(await this.alertOf(tx, c));
+      await this.alerts.raiseManyFromRule(raises, tx);
+      await this.alerts.resolveManyFromRule(
+        round
+          .filter((c) => c.transition === 'clear')
+          .map((c) => ({ ruleId: c.rule.id, subject: c.device.id })),
+        tx,
+      );
+    }
+  }
+
+  private async alertOf(tx: Executor, c: Change): Promise<RuleAlert> {
     const shown = c.value === null ? '' : ` = ${c.value}`;
     const where = c.rule.public ? await this.publicArea(tx, c.device) : null;
-    await this.alerts.raiseFromRule(
-      {
-        ruleId: c.rule.id,
-        subject: c.device.id,
-        officeId: c.rule.officeId,
-        category: c.rule.category,
-        urgency: c.rule.urgency,
-        severity: c.rule.severity,
-        certainty: c.rule.certainty,
-        event: c.rule.name,
-        headline: {
-          th: clip(`${c.rule.name.th} · ${c.device.name}`),
-          en: clip(`${c.rule.name.en} · ${c.device.name}`),
-        },
-        description: {
-          th: clip(`${c.rule.quantity}${shown} (${c.device.name})`),
-          en: clip(`${c.rule.quantity}${shown} (${c.device.name})`),
-        },
-        ...(where && {
-          public: true,
-          instruction: c.rule.instruction,
-          areaDesc: where.areaDesc,
-          area: where.area,
-          zoneId: where.zoneId,
-        }),
+    return {
+      ruleId: c.rule.id,
+      subject: c.device.id,
+      officeId: c.rule.officeId,
+      category: c.rule.category,
+      urgency: c.rule.urgency,
+      severity: c.rule.severity,
+      certainty: c.rule.certainty,
+      event: c.rule.name,
+      headline: {
+        th: clip(`${c.rule.name.th} · ${c.device.name}`),
+        en: clip(`${c.rule.name.en} · ${c.device.name}`),
       },
-      tx,
-    );
+      description: {
+        th: clip(`${c.rule.quantity}${shown} (${c.device.name})`),
+        en: clip(`${c.rule.quantity}${shown} (${c.device.name})`),
+      },
+      ...(where && {
+        public: true,
+        instruction: c.rule.instruction,
+        areaDesc: where.areaDesc,
+        area: where.area,
+        zoneId: where.zoneId,
+      }),
+    };
   }
 
   /**
@@ -242,20 +307,32 @@ export class RuleEvaluator {
   /**
    * Sweeps every `everyMs` until stopped; a failed sweep is logged and the next one tries again. Each
    * tick reloads the rules too, so a change made through another platform process arrives here.
+   * Checkpoints run every `checkpointMs` (default 5 s).
    */
   start(everyMs = 60_000): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
+    if (this.timers.length) return;
+    const sweep = setInterval(() => {
       this.refresh()
         .then(() => this.sweep())
         .catch((err) => this.log.error({ err }, 'rules: no-data sweep failed'));
     }, everyMs);
-    this.timer.unref();
+    const checkpoint = setInterval(() => {
+      this.checkpoint().catch((err) => this.log.error({ err }, 'rules: state checkpoint failed'));
+    }, this.options.checkpointMs ?? 5000);
+    this.timers = [sweep, checkpoint];
+    for (const t of this.timers) t.unref();
   }
 
+  /** Stops the timers and writes the states not yet written, so a restart resumes from them. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
     await this.chain;
+    await this.checkpoints;
+    try {
+      await this.checkpoint();
+    } catch (err) {
+      this.log.error({ err }, 'rules: final state checkpoint failed');
+    }
   }
 }

@@ -32,6 +32,8 @@ export interface DeviceFacts {
 export interface StoredState extends SubjectState {
   ruleId: string;
   subject: string;
+  /** The rule's `updatedAt` this state was computed under; when given, a save for another is skipped. */
+  version?: string;
 }
 
 /** The only SQL of the rules engine; tables are prefixed `rule_`. */
@@ -164,7 +166,12 @@ export class RuleRepository {
     );
   }
 
-  async saveStates(on: Executor, states: StoredState[]): Promise<void> {
+  /**
+   * Upserts states. `onlyNewer` (checkpoints, written apart from the evaluation) leaves a row alone
+   * whose last reading is as recent or more, so an older snapshot never overwrites what an alert's
+   * transaction wrote meanwhile.
+   */
+  async saveStates(on: Executor, states: StoredState[], onlyNewer = false): Promise<void> {
     if (!states.length) return;
     const rows = states.map((s) => ({
       ruleId: s.ruleId,
@@ -172,15 +179,18 @@ export class RuleRepository {
       firing: s.firing,
       lastAt: s.lastAt === null ? null : new Date(s.lastAt).toISOString(),
       state: { conditions: s.conditions },
+      version: s.version ?? null,
     }));
     await on.execute(
       sql`INSERT INTO rule_state (rule_id, subject, firing, last_at, state)
         SELECT x."ruleId", x.subject, x.firing, x."lastAt", x.state
         FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          AS x("ruleId" uuid, subject text, firing boolean, "lastAt" timestamptz, state jsonb)
-        WHERE EXISTS (SELECT 1 FROM rule_rules r WHERE r.id = x."ruleId")
+          AS x("ruleId" uuid, subject text, firing boolean, "lastAt" timestamptz, state jsonb, version timestamptz)
+        WHERE EXISTS (SELECT 1 FROM rule_rules r WHERE r.id = x."ruleId"
+          AND (x.version IS NULL OR r.updated_at = x.version))
         ON CONFLICT (rule_id, subject) DO UPDATE SET firing = EXCLUDED.firing, last_at = EXCLUDED.last_at,
-          state = EXCLUDED.state, updated_at = now()`,
+          state = EXCLUDED.state, updated_at = now()
+        ${onlyNewer ? sql`WHERE rule_state.last_at IS NULL OR rule_state.last_at < EXCLUDED.last_at` : sql``}`,
     );
   }
 

@@ -261,6 +261,44 @@ describe('live evaluation', () => {
     expect((await alertsOf(r.body.id)).map((a) => a.status)).toEqual(['resolved']);
   });
 
+  it('one batch in which a device fires, clears and fires again: the alerts in that order', async () => {
+    const r = await create(
+      rule({
+        name: { th: 'ชุดเดียว', en: 'One batch' },
+        quantity: 'waterLevel',
+        scope: { kind: 'device', deviceId: ids.canal },
+        params: { kind: 'threshold', op: 'above', value: 2, forMinutes: 0, clearAt: 1.5 },
+      }),
+    );
+    const rows: ReadingRow[] = [
+      [900, 2.5],
+      [901, 1.0],
+      [902, 2.6],
+    ].map(([m, value]) => ({
+      deviceId: ids.canal,
+      observedAt: at(m),
+      quantity: 'waterLevel',
+      value,
+      fCnt: null,
+    }));
+    await t.db.transaction((tx) => new DeviceRepository(t.db).insertReadings(tx, rows));
+    // (the canal's rules of the tests above take these readings too)
+    await t.app.rules.evaluator.onReadings(rows);
+    const alerts = await t.db.rows<{ status: string; description: string }>(
+      sql`SELECT status, description_en AS description FROM alert_alerts WHERE rule_id = ${r.body.id}
+        ORDER BY raised_at, status DESC`,
+    );
+    expect(alerts).toEqual([
+      { status: 'resolved', description: `waterLevel = 2.5 (Sensor canal)` },
+      { status: 'raised', description: `waterLevel = 2.6 (Sensor canal)` },
+    ]);
+    const [{ n }] = await t.db.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM core_audit_log WHERE action LIKE 'alerts.rule.%'
+        AND detail->>'ruleId' = ${r.body.id}`,
+    );
+    expect(n).toBe(3);
+  });
+
   it('keeps duration state across a restart', async () => {
     const r = await create(
       rule({
@@ -270,6 +308,8 @@ describe('live evaluation', () => {
       }),
     );
     await ingest('canal', 'waterLevel', [[400, 0.4]]);
+    // the running duration lives in memory until a checkpoint (every few seconds, and on stop)
+    expect(await t.app.rules.evaluator.checkpoint()).toBeGreaterThan(0);
     // a new evaluator over the same database: what a restarted process has
     const restarted = new RuleEvaluator(t.db, t.app.alerts, pino({ level: 'silent' }));
     await restarted.onReadings([
