@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import webpush from 'web-push';
-import { isPublicAddress } from '../platform/context/remote-contexts.ts';
 import type { Config } from './config.ts';
 import { AppError } from './errors.ts';
+import { isPublicAddress } from './public-address.ts';
 
 /** A browser's PushSubscription as `toJSON()` gives it (RFC 8030 endpoint, RFC 8291 keys). */
 export interface PushTarget {

@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { DomainEvent } from '../../core/events/outbox.ts';
-import { isPublicAddress, publicOnlyLookup } from '../context/remote-contexts.ts';
+import { isPublicAddress, publicOnlyLookup } from '../../core/public-address.ts';
 import { sign } from './signing.ts';
 
 /** Waits after the 1st, 2nd, … failed attempt (Standard Webhooks' suggested schedule, shortened). */

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { isPublicAddress } from '../../core/public-address.ts';
 import { badData } from './errors.ts';
-import { isPublicAddress } from './remote-contexts.ts';
 
 /**
  * Which notification endpoints a subscription may name (`NGSI_LD_NOTIFY_ALLOW`): the endpoint is staff

@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../core/http/app.ts';
+import { isPublicAddress } from '../../core/public-address.ts';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
 import { modules } from '../../modules/index.ts';
-import { clearRemoteContexts, isPublicAddress } from './remote-contexts.ts';
+import { clearRemoteContexts } from './remote-contexts.ts';
 
 const base = '/ngsi-ld/v1';
 const errors = 'https://uri.etsi.org/ngsi-ld/errors/';
