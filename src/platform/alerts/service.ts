@@ -4,7 +4,7 @@ import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Events } from '../../core/events/outbox.ts';
 import { type CapAlert, type CapInfo, capCategory, capDocument, capTime, type Ring } from './cap.ts';
-import type { Alert, AlertStatus, NewWarning, Polygon, UpdateWarning } from './model.ts';
+import type { Alert, AlertStatus, NewAlertRow, NewWarning, Polygon, UpdateWarning } from './model.ts';
 import { AlertRepository, type BriefAlert, type StoredAlert } from './repository.ts';
 
 /** One event per change, so delivery (webhooks, SSE, email, NGSI-LD) can hang off the outbox. */
@@ -49,6 +49,30 @@ export interface RuleAlert {
 }
 
 const empty = { th: '', en: '' };
+
+/** The row of an alert a rule raises: one shape for one alert and for a batch. */
+function ruleRow(input: RuleAlert): NewAlertRow {
+  return {
+    source: 'rule',
+    ruleId: input.ruleId,
+    subject: input.subject,
+    officeId: input.officeId ?? null,
+    public: input.public ?? false,
+    category: input.category,
+    urgency: input.urgency,
+    severity: input.severity,
+    certainty: input.certainty,
+    event: input.event,
+    headline: input.headline,
+    description: input.description ?? empty,
+    instruction: input.instruction ?? empty,
+    areaDesc: input.areaDesc ?? empty,
+    area: input.area ?? null,
+    zoneId: input.zoneId ?? null,
+    raisedBy: null,
+    expiresAt: null,
+  };
+}
 const capCase = <T extends string>(v: string, values: readonly T[]) =>
   values.find((x) => x.toLowerCase() === v) as T;
 
@@ -132,26 +156,7 @@ export class AlertService {
    */
   async raiseFromRule(input: RuleAlert, on?: Executor): Promise<{ alert: StoredAlert; created: boolean }> {
     const run = async (tx: Executor) => {
-      const id = await this.repo.insert(tx, {
-        source: 'rule',
-        ruleId: input.ruleId,
-        subject: input.subject,
-        officeId: input.officeId ?? null,
-        public: input.public ?? false,
-        category: input.category,
-        urgency: input.urgency,
-        severity: input.severity,
-        certainty: input.certainty,
-        event: input.event,
-        headline: input.headline,
-        description: input.description ?? empty,
-        instruction: input.instruction ?? empty,
-        areaDesc: input.areaDesc ?? empty,
-        area: input.area ?? null,
-        zoneId: input.zoneId ?? null,
-        raisedBy: null,
-        expiresAt: null,
-      });
+      const id = await this.repo.insert(tx, ruleRow(input));
       if (!id)
         return { alert: (await this.repo.openForRule(input.ruleId, input.subject, tx))!, created: false };
       const alert = (await this.repo.get(id, tx))!;
@@ -200,29 +205,7 @@ export class AlertService {
    * already are skipped. Returns the alerts created.
    */
   async raiseManyFromRule(inputs: RuleAlert[], on: Executor): Promise<BriefAlert[]> {
-    const created = await this.repo.insertMany(
-      on,
-      inputs.map((input) => ({
-        source: 'rule',
-        ruleId: input.ruleId,
-        subject: input.subject,
-        officeId: input.officeId ?? null,
-        public: input.public ?? false,
-        category: input.category,
-        urgency: input.urgency,
-        severity: input.severity,
-        certainty: input.certainty,
-        event: input.event,
-        headline: input.headline,
-        description: input.description ?? empty,
-        instruction: input.instruction ?? empty,
-        areaDesc: input.areaDesc ?? empty,
-        area: input.area ?? null,
-        zoneId: input.zoneId ?? null,
-        raisedBy: null,
-        expiresAt: null,
-      })),
-    );
+    const created = await this.repo.insertMany(on, inputs.map(ruleRow));
     await auditMany(
       on,
       systemActor,
