@@ -14,6 +14,7 @@ import {
 } from '../../forms/register-places.ts';
 import { localName } from '../../i18n.ts';
 import { Button } from '../../ui/Button.tsx';
+import { NameFields } from '../../ui/NameFields.tsx';
 import { PointFields } from '../../ui/PointFields.tsx';
 import { ErrorState } from '../../ui/States.tsx';
 import { Select, TextField } from '../../ui/TextField.tsx';
@@ -92,20 +93,7 @@ export function BuildingForm({
           ? t('register.energy.editBuilding', { name: localName(building, i18n.language) })
           : t('register.energy.addBuilding')}
       </h2>
-      <TextField
-        label={t('register.nameTh')}
-        value={v.nameTh}
-        onChange={set('nameTh')}
-        error={err('nameTh')}
-        lang="th"
-      />
-      <TextField
-        label={t('register.nameEn')}
-        value={v.nameEn}
-        onChange={set('nameEn')}
-        error={err('nameEn')}
-        lang="en"
-      />
+      <NameFields values={v} set={set} err={err} />
       <Select
         label={t('energy.kind')}
         value={v.kind}

@@ -14,6 +14,7 @@ import {
 } from '../../forms/register-places.ts';
 import { localName } from '../../i18n.ts';
 import { Button } from '../../ui/Button.tsx';
+import { NameFields } from '../../ui/NameFields.tsx';
 import { PointFields } from '../../ui/PointFields.tsx';
 import { ErrorState } from '../../ui/States.tsx';
 import { Checkbox, Select, TextField } from '../../ui/TextField.tsx';
@@ -126,20 +127,7 @@ export function StationForm({
           error={err('deviceId')}
         />
       )}
-      <TextField
-        label={t('register.nameTh')}
-        value={v.nameTh}
-        onChange={set('nameTh')}
-        error={err('nameTh')}
-        lang="th"
-      />
-      <TextField
-        label={t('register.nameEn')}
-        value={v.nameEn}
-        onChange={set('nameEn')}
-        error={err('nameEn')}
-        lang="en"
-      />
+      <NameFields values={v} set={set} err={err} />
       <TextField
         label={t('register.flood.datum')}
         hint={t('register.flood.datumHint')}
@@ -247,20 +235,7 @@ export function ShelterForm({
           label: t(`flood.shelterKind.${k}`),
         }))}
       />
-      <TextField
-        label={t('register.nameTh')}
-        value={v.nameTh}
-        onChange={set('nameTh')}
-        error={err('nameTh')}
-        lang="th"
-      />
-      <TextField
-        label={t('register.nameEn')}
-        value={v.nameEn}
-        onChange={set('nameEn')}
-        error={err('nameEn')}
-        lang="en"
-      />
+      <NameFields values={v} set={set} err={err} />
       {needsOffice && !shelter && (
         <Select
           label={t('register.office')}
