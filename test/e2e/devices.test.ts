@@ -58,6 +58,28 @@ describe('the sensor network for staff', () => {
     expect(await chart.getAttribute('aria-label')).toContain('PM2.5 city hall (synthetic)');
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: 'test-results/device.png', fullPage: true });
+
+    // Another period: a window of 30 days, then whole days picked (Thailand time), then a wrong order.
+    const shown = page.getByTestId('readings-range');
+    const before = await shown.textContent();
+    const period = page.getByRole('combobox', { name: 'แสดงค่าที่วัดได้ในช่วง' });
+    await period.selectOption({ label: '30 วันล่าสุด' });
+    await page.getByRole('heading', { name: '30 วันล่าสุด' }).waitFor();
+    await expect.poll(() => shown.textContent()).not.toBe(before);
+    await expect.poll(() => chart.getAttribute('aria-label')).toContain('30 วันล่าสุด');
+    await period.selectOption({ label: 'เลือกวันเอง' });
+    const first = page.getByLabel('วันแรก');
+    const last = page.getByLabel('วันสุดท้าย (รวมวันนี้ด้วย)');
+    await first.waitFor();
+    const today = await last.inputValue();
+    await first.fill(today);
+    // One whole Bangkok day: shown from its midnight, in the Buddhist Era.
+    await expect.poll(() => shown.textContent()).toContain('00:00');
+    await expect.poll(() => shown.textContent()).toContain(String(Number(today.slice(0, 4)) + 543));
+    expect(await seriousViolations(page)).toEqual([]);
+    await last.fill('2020-01-01');
+    await page.getByRole('alert').filter({ hasText: 'วันสุดท้ายต้องไม่อยู่ก่อนวันแรก' }).waitFor();
+    expect(await last.getAttribute('aria-invalid')).toBe('true');
     await context.close();
   });
 

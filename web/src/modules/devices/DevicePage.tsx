@@ -1,6 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { formatDate } from '../../dates.ts';
@@ -8,10 +8,12 @@ import type { ChartOption } from '../../ui/Chart.tsx';
 import { LazyChart } from '../../ui/lazy.tsx';
 import { Card, ErrorState, Spinner } from '../../ui/States.tsx';
 import { type Column, Table } from '../../ui/Table.tsx';
+import { Select, TextField } from '../../ui/TextField.tsx';
 import { DeviceForm } from './DeviceForm.tsx';
 import { Keepers } from './DevicesPage.tsx';
 import { Downlinks } from './Downlinks.tsx';
 import { HealthBadge } from './Gateways.tsx';
+import { bangkokToday, daysBefore, type Preset, presets, rangeFor } from './range.ts';
 import { type Point, type Readings, readingsChart } from './readingsChart.ts';
 import { type Device, linkText, StaffOnly, unitSymbol, useProfiles } from './shared.tsx';
 
@@ -20,7 +22,7 @@ type Value = Pick<Point, 'quantity' | 'value' | 'observedAt'>;
 /** How often the device page asks for new readings. */
 const refreshMs = 30_000;
 
-/** One device for staff: latest value of each quantity, link state, and its last 24 hours, refreshed. */
+/** One device for staff: latest value of each quantity, link state, and its readings over a chosen period. */
 export function DevicePage() {
   const { t } = useTranslation();
   return (
@@ -38,17 +40,28 @@ function DeviceDetail() {
     queryFn: () => api<Device>('GET', `/api/devices/${encodeURIComponent(id ?? '')}`),
     refetchInterval: refreshMs,
   });
+  const [preset, setPreset] = useState<Preset>('24h');
+  const [fromDay, setFromDay] = useState(() => daysBefore(bangkokToday(), 7));
+  const [toDay, setToDay] = useState(() => bangkokToday());
+  const range = rangeFor(preset, fromDay, toDay);
+  const picked = 'error' in range ? null : range;
   const readings = useQuery({
-    queryKey: ['device-readings', id],
-    // No range: the API gives the last 24 hours up to now, so each refetch moves the window; auto keeps
-    // it to a few hundred points per quantity (raw readings, or averages with their min–max band).
-    queryFn: () =>
-      api<Readings>(
+    // A preset window ends now, so each refetch moves it; the key holds only the choice, not the
+    // instant, or every refetch would be a new query. Auto keeps a few hundred points per quantity
+    // (raw readings, or averages with their min–max band).
+    queryKey: ['device-readings', id, preset, preset === 'custom' ? `${fromDay}/${toDay}` : ''],
+    queryFn: () => {
+      const r = rangeFor(preset, fromDay, toDay);
+      const q = 'error' in r ? '' : `&from=${encodeURIComponent(r.from)}&to=${encodeURIComponent(r.to)}`;
+      return api<Readings>(
         'GET',
-        `/api/devices/${encodeURIComponent(id ?? '')}/readings?resolution=auto&limit=10000`,
-      ),
-    refetchInterval: refreshMs,
-    enabled: device.isSuccess,
+        `/api/devices/${encodeURIComponent(id ?? '')}/readings?resolution=auto&limit=10000${q}`,
+      );
+    },
+    // While another period loads (or a picked one is wrong) the last one stays, its range said above it.
+    placeholderData: keepPreviousData,
+    refetchInterval: picked?.live ? refreshMs : false,
+    enabled: device.isSuccess && picked !== null,
   });
   const profiles = useProfiles();
   const profile = profiles.data?.find((p) => p.id === device.data?.profileId);
@@ -119,40 +132,80 @@ function DeviceDetail() {
         <dd>{d.joinedAt ? formatDate(d.joinedAt, i18n.language) : '—'}</dd>
       </dl>
       <DeviceEvents id={d.id} />
-      {readings.isPending && <Spinner />}
       {readings.isError && <ErrorState error={readings.error} onRetry={() => readings.refetch()} />}
       {readings.data && (
-        <>
-          <Card>
-            <h2>{t('devices.latest')}</h2>
-            <Table
-              caption={t('devices.latest')}
-              columns={columns}
-              rows={readings.data.latest}
-              rowKey={(v) => v.quantity}
-              empty={t('devices.noReadings')}
-            />
-          </Card>
-          <Card>
-            <h2>{t('devices.last24h')}</h2>
-            <p className="note">
-              {t('devices.refreshes')} {t(`devices.resolution.${readings.data.resolution}`)}{' '}
-              {t('devices.bangkokTime')}
+        <Card>
+          <h2>{t('devices.latest')}</h2>
+          <Table
+            caption={t('devices.latest')}
+            columns={columns}
+            rows={readings.data.latest}
+            rowKey={(v) => v.quantity}
+            empty={t('devices.noReadings')}
+          />
+        </Card>
+      )}
+      <Card>
+        <h2>{t(`devices.periods.${preset}`)}</h2>
+        <form className="inline-form filters" onSubmit={(e) => e.preventDefault()}>
+          <Select
+            label={t('devices.periodChoice')}
+            value={preset}
+            onChange={(e) => setPreset(e.target.value as Preset)}
+            options={presets.map((p) => ({ value: p, label: t(`devices.periods.${p}`) }))}
+          />
+          {preset === 'custom' && (
+            <>
+              <TextField
+                type="date"
+                label={t('devices.fromDay')}
+                value={fromDay}
+                max={bangkokToday()}
+                onChange={(e) => setFromDay(e.target.value)}
+                error={'error' in range && !fromDay ? t('devices.dayMissing') : undefined}
+              />
+              <TextField
+                type="date"
+                label={t('devices.toDay')}
+                value={toDay}
+                onChange={(e) => setToDay(e.target.value)}
+                error={
+                  'error' in range && range.error === 'order'
+                    ? t('devices.dayOrder')
+                    : 'error' in range && !toDay
+                      ? t('devices.dayMissing')
+                      : undefined
+                }
+              />
+            </>
+          )}
+        </form>
+        {picked && readings.isPending && <Spinner />}
+        {readings.data && (
+          <>
+            <p className="note" data-testid="readings-range">
+              {t('devices.rangeShown', {
+                from: formatDate(readings.data.from, i18n.language),
+                to: formatDate(readings.data.to, i18n.language),
+              })}{' '}
+              {picked?.live ? `${t('devices.refreshes')} ` : ''}
+              {t(`devices.resolution.${readings.data.resolution}`)} {t('devices.bangkokTime')}
             </p>
             {option ? (
               <LazyChart
                 option={option}
                 label={t('devices.chartLabel', {
                   name: d.name,
+                  period: t(`devices.periods.${preset}`),
                   count: readings.data.series.length,
                 })}
               />
             ) : (
               <p>{t('devices.noReadings')}</p>
             )}
-          </Card>
-        </>
-      )}
+          </>
+        )}
+      </Card>
       <Downlinks deviceId={d.id} />
       <Keepers>
         <Card>
