@@ -132,7 +132,9 @@ describe('the sensor network for staff', () => {
     await expect.poll(() => status.getAttribute('data-state'), { timeout: 20_000 }).toBe('done');
     const report = page.getByRole('table', { name: 'แถวที่ไม่ได้นำเข้า' });
     const bad = report.getByRole('row').filter({ hasText: 'devEui' });
-    await expect.poll(() => bad.textContent()).toContain('registered already');
+    // Said in Thai, with the DevEUI it names.
+    await expect.poll(() => bad.textContent()).toContain('ลงทะเบียนไว้แล้ว');
+    expect(await bad.textContent()).toContain(eui.toLowerCase());
     expect(await bad.textContent()).toContain('3');
     expect(await status.textContent()).toContain('นำเข้าอุปกรณ์ 1 รายการ');
     expect(await seriousViolations(page)).toEqual([]);

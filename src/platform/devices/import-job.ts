@@ -9,6 +9,7 @@ import {
   checkRecord,
   type ImportError,
   type ImportRow,
+  importError,
   importRecords,
   maxImportRows,
 } from './import-rows.ts';
@@ -85,19 +86,15 @@ export class DeviceImports {
       const r = checked.row;
       const rowErrors: ImportError[] = [];
       const profileId = profiles.get(r.profile);
-      if (!profileId) rowErrors.push({ row: r.row, column: 'profile', message: 'no such device profile' });
+      if (!profileId) rowErrors.push(importError(r.row, 'profile', 'no_profile'));
       const officeId = r.office ? offices.get(r.office) : (actor.officeId ?? undefined);
-      if (r.office && !officeId) rowErrors.push({ row: r.row, column: 'office', message: 'no such office' });
-      else if (!officeId) rowErrors.push({ row: r.row, column: 'office', message: 'required' });
+      if (r.office && !officeId) rowErrors.push(importError(r.row, 'office', 'no_office'));
+      else if (!officeId) rowErrors.push(importError(r.row, 'office', 'required'));
       else if (bound && officeId !== actor.officeId)
-        rowErrors.push({
-          row: r.row,
-          column: 'office',
-          message: 'you register devices for your own office only',
-        });
+        rowErrors.push(importError(r.row, 'office', 'own_office'));
       const earlier = seen.get(r.devEui);
       if (earlier !== undefined)
-        rowErrors.push({ row: r.row, column: 'devEui', message: `the same DevEUI is on line ${earlier}` });
+        rowErrors.push(importError(r.row, 'devEui', 'same_dev_eui', { line: earlier }));
       else seen.set(r.devEui, r.row);
       if (rowErrors.length) errors.push(...rowErrors);
       else valid.push({ ...r, profileId: profileId!, officeId: officeId! });
@@ -131,17 +128,13 @@ export class DeviceImports {
       await this.db.transaction(async (tx) => {
         for (const r of slice) {
           if (await this.repo.deviceIdByEui(r.devEui, tx)) {
-            errors.push({
-              row: r.row,
-              column: 'devEui',
-              message: `DevEUI ${r.devEui} is registered already`,
-            });
+            errors.push(importError(r.row, 'devEui', 'registered', { devEui: r.devEui }));
             continue;
           }
           // Inside the batch's transaction: PGlite has one connection.
           const place = await this.org.locate(r.lon, r.lat, tx);
           if (!place) {
-            errors.push({ row: r.row, column: 'lon', message: 'the place is outside the municipality' });
+            errors.push(importError(r.row, 'lon', 'outside'));
             continue;
           }
           const created = await this.repo.insertDevice(tx, {

@@ -114,13 +114,30 @@ describe('POST /api/devices/import', () => {
     expect(start.body.total).toBe(9);
     expect(status).toMatchObject({ status: 'done', total: 9, processed: 9, imported: 2 });
     expect(status.errors).toEqual([
-      { row: 4, column: 'devEui', message: `DevEUI ${eui(99)} is registered already` },
-      { row: 5, column: 'devEui', message: 'the same DevEUI is on line 2' },
-      { row: 6, column: 'lon', message: 'the place is outside the municipality' },
-      { row: 7, column: 'office', message: 'you register devices for your own office only' },
-      { row: 8, column: 'profile', message: 'no such device profile' },
-      { row: 9, column: 'tags', message: expect.stringContaining('characters') },
-      { row: 10, column: 'devEui', message: 'not 16 hex digits' },
+      {
+        row: 4,
+        column: 'devEui',
+        code: 'registered',
+        params: { devEui: eui(99) },
+        message: `DevEUI ${eui(99)} is registered already`,
+      },
+      {
+        row: 5,
+        column: 'devEui',
+        code: 'same_dev_eui',
+        params: { line: 2 },
+        message: 'the same DevEUI is on line 2',
+      },
+      { row: 6, column: 'lon', code: 'outside', message: 'the place is outside the municipality' },
+      {
+        row: 7,
+        column: 'office',
+        code: 'own_office',
+        message: 'you register devices for your own office only',
+      },
+      { row: 8, column: 'profile', code: 'no_profile', message: 'no such device profile' },
+      { row: 9, column: 'tags', code: 'tag_characters', message: expect.stringContaining('characters') },
+      { row: 10, column: 'devEui', code: 'hex16', message: 'not 16 hex digits' },
     ]);
     const list = await t.json({
       method: 'GET',

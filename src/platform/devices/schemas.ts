@@ -299,7 +299,15 @@ export const ImportStatusSchema = Type.Object({
     Type.Object({
       row: Type.Integer({ description: 'Line in the file; the header is line 1' }),
       column: Type.Union([Type.String(), Type.Null()]),
-      message: Type.String(),
+      code: Type.Optional(
+        Type.String({ description: 'Why, as a stable code (absent on imports made before codes existed)' }),
+      ),
+      params: Type.Optional(
+        Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), {
+          description: 'The values the message names',
+        }),
+      ),
+      message: Type.String({ description: 'Why, in English' }),
     }),
   ),
 });

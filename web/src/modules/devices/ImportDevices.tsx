@@ -11,7 +11,13 @@ interface ImportStatus {
   total: number;
   processed: number;
   imported: number;
-  errors: { row: number; column: string | null; message: string }[];
+  errors: {
+    row: number;
+    column: string | null;
+    code?: string;
+    params?: Record<string, string | number>;
+    message: string;
+  }[];
 }
 
 /** Upload a CSV of devices, then watch its progress and its row-by-row errors (the tax import's pattern). */
@@ -99,7 +105,15 @@ export function ImportDevices() {
               columns={[
                 { key: 'row', header: t('devices.import.row'), cell: (r) => r.row, sortValue: (r) => r.row },
                 { key: 'column', header: t('devices.import.column'), cell: (r) => r.column ?? '—' },
-                { key: 'message', header: t('devices.import.message'), cell: (r) => r.message },
+                {
+                  key: 'message',
+                  header: t('devices.import.message'),
+                  // Imports made before the codes existed have only the English sentence.
+                  cell: (r) =>
+                    r.code
+                      ? t(`devices.import.codes.${r.code}`, { ...r.params, defaultValue: r.message })
+                      : r.message,
+                },
               ]}
             />
           )}
