@@ -344,6 +344,8 @@ export class ContextRepository {
     q: {
       attrs: string[] | null;
       time: SQL;
+      /** The time property's column the periods divide (observed_at unless `timeproperty` says). */
+      column?: SQL;
       from: string | null;
       to: string | null;
       period: string | null;
@@ -358,7 +360,7 @@ export class ContextRepository {
       ? sql`AND (instance->(${personalIri}::text)->'value') IS DISTINCT FROM 'true'::jsonb`
       : sql``;
     const hist = sql`SELECT attr, instance->>'type' AS "attrType", COALESCE(instance->'value', instance->'object') AS v,
-        observed_at FROM ctx_attr_history
+        ${q.column ?? sql.raw('observed_at')} AS observed_at FROM ctx_attr_history
       WHERE tenant = ${tenant} AND entity_id = ${id} ${attrFilter} ${personal} AND ${q.time}`;
     const bounds = sql`SELECT COALESCE(${q.from}::timestamptz, min(observed_at)) AS lo,
         COALESCE(${q.to}::timestamptz, max(observed_at) + interval '1 microsecond') AS hi FROM h`;
