@@ -392,26 +392,6 @@ export class ContextRepository {
     return { rows, periods: n.n };
   }
 
-  /** Attribute instances of one entity from the history, newest first when lastN is given. */
-  async history(
-    tenant: string,
-    id: string,
-    attrs: string[] | null,
-    time: SQL,
-    lastN: number | null,
-    limit: number,
-  ): Promise<{ attr: string; instance: Attr; observedAt: string }[]> {
-    const attrFilter = attrs
-      ? sql`AND attr IN (SELECT jsonb_array_elements_text(${JSON.stringify(attrs)}::jsonb))`
-      : sql``;
-    const inner = sql`SELECT attr, instance, observed_at, modified_at,
-        row_number() OVER (PARTITION BY attr ORDER BY observed_at DESC, modified_at DESC) AS rn
-      FROM ctx_attr_history WHERE tenant = ${tenant} AND entity_id = ${id} ${attrFilter} AND ${time}`;
-    return this.db.rows(sql`SELECT attr, instance, ${iso('observed_at')} AS "observedAt" FROM (${inner}) h
-      WHERE ${lastN === null ? sql`true` : sql`rn <= ${lastN}`}
-      ORDER BY attr, observed_at, modified_at LIMIT ${limit}`);
-  }
-
   /** Stores a new subscription; false when the id is taken. */
   async insertSubscription(on: Executor, tenant: string, body: SubscriptionBody, context: unknown) {
     const rows = await this.db.rows(
