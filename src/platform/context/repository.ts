@@ -344,6 +344,8 @@ export class ContextRepository {
     q: {
       attrs: string[] | null;
       time: SQL;
+      /** The time property's column the periods divide (observed_at unless `timeproperty` says). */
+      column?: SQL;
       from: string | null;
       to: string | null;
       period: string | null;
@@ -358,7 +360,7 @@ export class ContextRepository {
       ? sql`AND (instance->(${personalIri}::text)->'value') IS DISTINCT FROM 'true'::jsonb`
       : sql``;
     const hist = sql`SELECT attr, instance->>'type' AS "attrType", COALESCE(instance->'value', instance->'object') AS v,
-        observed_at FROM ctx_attr_history
+        ${q.column ?? sql.raw('observed_at')} AS observed_at FROM ctx_attr_history
       WHERE tenant = ${tenant} AND entity_id = ${id} ${attrFilter} ${personal} AND ${q.time}`;
     const bounds = sql`SELECT COALESCE(${q.from}::timestamptz, min(observed_at)) AS lo,
         COALESCE(${q.to}::timestamptz, max(observed_at) + interval '1 microsecond') AS hi FROM h`;
@@ -388,26 +390,6 @@ export class ContextRepository {
       FROM p JOIN h ON h.observed_at >= p.start AND h.observed_at < p.stop
       GROUP BY h.attr, p.start, p.stop ORDER BY h.attr, p.start`);
     return { rows, periods: n.n };
-  }
-
-  /** Attribute instances of one entity from the history, newest first when lastN is given. */
-  async history(
-    tenant: string,
-    id: string,
-    attrs: string[] | null,
-    time: SQL,
-    lastN: number | null,
-    limit: number,
-  ): Promise<{ attr: string; instance: Attr; observedAt: string }[]> {
-    const attrFilter = attrs
-      ? sql`AND attr IN (SELECT jsonb_array_elements_text(${JSON.stringify(attrs)}::jsonb))`
-      : sql``;
-    const inner = sql`SELECT attr, instance, observed_at, modified_at,
-        row_number() OVER (PARTITION BY attr ORDER BY observed_at DESC, modified_at DESC) AS rn
-      FROM ctx_attr_history WHERE tenant = ${tenant} AND entity_id = ${id} ${attrFilter} AND ${time}`;
-    return this.db.rows(sql`SELECT attr, instance, ${iso('observed_at')} AS "observedAt" FROM (${inner}) h
-      WHERE ${lastN === null ? sql`true` : sql`rn <= ${lastN}`}
-      ORDER BY attr, observed_at, modified_at LIMIT ${limit}`);
   }
 
   /** Stores a new subscription; false when the id is taken. */

@@ -196,7 +196,7 @@ export class ContextService {
     return e;
   }
 
-  private async checkGeometries(tx: Executor, fragments: Fragment[], single = true): Promise<Set<number>> {
+  async checkGeometries(tx: Executor, fragments: Fragment[], single = true): Promise<Set<number>> {
     const owners: number[] = [];
     const all: string[] = [];
     fragments.forEach((f, i) => {

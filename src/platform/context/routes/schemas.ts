@@ -28,6 +28,9 @@ export const EntityQuery = Type.Object(
     timerel: text('before, after or between (temporal)'),
     timeAt: text('ISO 8601 time (temporal)'),
     endTimeAt: text('ISO 8601 time for between (temporal)'),
+    timeproperty: text(
+      'observedAt (default), createdAt or modifiedAt: the time timerel and lastN use (temporal)',
+    ),
     lastN: text('the last N instances of each attribute (temporal)'),
     aggrMethods: text(
       'totalCount, distinctCount, sum, avg, min, max, stddev, sumsq (temporal, aggregatedValues)',
@@ -42,6 +45,11 @@ export const EntityQuery = Type.Object(
 
 export const IdParams = Type.Object({ id: Type.String() });
 export const AttrParams = Type.Object({ id: Type.String(), attrId: Type.String() });
+export const InstanceParams = Type.Object({
+  id: Type.String(),
+  attrId: Type.String(),
+  instanceId: Type.String(),
+});
 export const TypeParams = Type.Object({ type: Type.String() });
 export const AttrIdParams = Type.Object({ attrId: Type.String() });
 

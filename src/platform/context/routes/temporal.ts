@@ -1,121 +1,64 @@
-import { type SQL, sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
-import { badData, NgsiError, notFound } from '../errors.ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { badData, notFound } from '../errors.ts';
 import { intParam } from '../geo.ts';
 import type { ActiveContext } from '../jsonld.ts';
 import type { Attr, Entity } from '../model.ts';
 import { personalTypes } from '../model.ts';
-import { compileQuery, type EntityQueryParams } from '../query.ts';
+import { compileQuery } from '../query.ts';
 import { defaultRender, renderEntity } from '../render.ts';
 import type { ContextService } from '../service.ts';
+import { historyPage, instanceUri } from '../temporal-store.ts';
+import { createTemporal, patchInstance, removeInstance } from '../temporal-writes.ts';
 import { isUri } from '../validate.ts';
 import { contextOf, negotiate, sendData, tenantOf } from './http.ts';
-import { AttrParams, EntityQuery, IdParams, tags } from './schemas.ts';
+import { AttrParams, EntityQuery, IdParams, InstanceParams, tags } from './schemas.ts';
+import { aggregated } from './temporal-aggregate.ts';
+import {
+  aggregatedRequested,
+  entityParams,
+  type TQ,
+  time,
+  timeCondition,
+  timePropertyOf,
+} from './temporal-params.ts';
 
-type TQ = EntityQueryParams & {
-  timerel?: string;
-  timeAt?: string;
-  endTimeAt?: string;
-  lastN?: string;
-  aggrMethods?: string;
-  aggrPeriodDuration?: string;
-};
-const maxInstances = 10_000;
-const maxPeriods = 10_000;
-export const aggrMethods = [
-  'totalCount',
-  'distinctCount',
-  'sum',
-  'avg',
-  'min',
-  'max',
-  'stddev',
-  'sumsq',
-] as const;
-type AggrMethod = (typeof aggrMethods)[number];
+export { aggrMethods, periodInterval } from './temporal-aggregate.ts';
 
-const durationPattern =
-  /^P(?:(\d{1,6})Y)?(?:(\d{1,6})M)?(?:(\d{1,6})W)?(?:(\d{1,6})D)?(?:T(?:(\d{1,6})H)?(?:(\d{1,6})M)?(?:(\d{1,6}(?:\.\d{1,6})?)S)?)?$/;
+/** At most this many instances in one answer; more → 206 with a Content-Range (`maxInstances` option). */
+const defaultMaxInstances = 10_000;
+
+/** What one entity's history answer holds, and the time range of its instances when some were left out. */
+interface Page {
+  body: Record<string, unknown>;
+  range: { start: string; end: string; size: string } | null;
+}
 
 /**
- * An ISO 8601 duration (`P1D`, `PT15M`, `P1Y2M`, `P1W`) as a PostgreSQL interval text built from its
- * numbers, or null for a zero duration (the whole time range is one period).
+ * The spec's paging of temporal answers: `Content-Range: date-time <start>-<end>/<size>` and 206 when
+ * instances were left out. Of several entities, the narrowest range is the one every entity is whole in.
  */
-export function periodInterval(value: string | undefined): string | null {
-  if (value === undefined || value === '') return null;
-  const m = durationPattern.exec(value);
-  if (!m || value === 'P' || value.endsWith('T'))
-    throw badData('aggrPeriodDuration must be an ISO 8601 duration such as P1D or PT1H');
-  const [y, mo, w, d, h, mi, sec] = m.slice(1).map((x) => Number(x ?? 0));
-  if (y + mo + w + d + h + mi + sec === 0) return null;
-  return `${y} years ${mo} months ${w * 7 + d} days ${h} hours ${mi} minutes ${sec} seconds`;
+function sendPaged(reply: FastifyReply, ranges: Page['range'][], lastN: boolean) {
+  const cut = ranges.filter((r): r is NonNullable<Page['range']> => r !== null);
+  if (cut.length === 0) return;
+  const end = cut.map((r) => r.end).reduce((a, b) => ((lastN ? a > b : a < b) ? a : b));
+  reply.code(206).header('Content-Range', `date-time ${cut[0].start}-${end}/${cut[0].size}`);
 }
 
-function methodsOf(value: string | undefined): AggrMethod[] {
-  const list = (value ?? '').split(',').filter((m) => m !== '');
-  if (list.length === 0) throw badData('aggregatedValues needs aggrMethods');
-  for (const m of list)
-    if (!(aggrMethods as readonly string[]).includes(m))
-      throw badData(`unknown aggrMethods entry: ${m.slice(0, 50)} (${aggrMethods.join(', ')})`);
-  return [...new Set(list)] as AggrMethod[];
-}
-
-/** Where the aggregation periods start and end for a timerel (null: the first/last instance). */
-function aggregationBounds(p: TQ): { from: string | null; to: string | null } {
-  switch (p.timerel) {
-    case 'after':
-      return { from: time(p.timeAt, 'timeAt'), to: null };
-    case 'between':
-      return { from: time(p.timeAt, 'timeAt'), to: time(p.endTimeAt, 'endTimeAt') };
-    case 'before':
-      return { from: null, to: time(p.timeAt, 'timeAt') };
-    default:
-      return { from: null, to: null };
-  }
-}
-
-const aggregatedRequested = (p: TQ) =>
-  (p.options ?? '').split(',').includes('aggregatedValues') || p.format === 'aggregatedValues';
-
-/** The query without the temporal-only format and option, for the entity query compiler. */
-function entityParams(p: TQ): TQ {
-  const options = (p.options ?? '')
-    .split(',')
-    .filter((o) => o !== 'aggregatedValues' && o !== 'temporalValues')
-    .join(',');
-  return {
-    ...p,
-    options: options || undefined,
-    format: p.format === 'aggregatedValues' || p.format === 'temporalValues' ? undefined : p.format,
-  };
-}
-
-function time(value: string | undefined, name: string): string {
-  if (!value || Number.isNaN(Date.parse(value))) throw badData(`${name} must be an ISO 8601 date-time`);
-  return value;
-}
-
-/** `timerel` with `timeAt`/`endTimeAt` as a condition on observed_at. */
-function timeCondition(p: TQ): SQL {
-  if (!p.timerel) return sql`true`;
-  const at = time(p.timeAt, 'timeAt');
-  switch (p.timerel) {
-    case 'before':
-      return sql`observed_at < ${at}::timestamptz`;
-    case 'after':
-      return sql`observed_at >= ${at}::timestamptz`;
-    case 'between':
-      return sql`observed_at >= ${at}::timestamptz AND observed_at < ${time(p.endTimeAt, 'endTimeAt')}::timestamptz`;
-    default:
-      throw badData('timerel is before, after or between');
-  }
-}
-
-export async function temporalRoutes(app: FastifyInstance, opts: { service: ContextService }) {
+export async function temporalRoutes(
+  app: FastifyInstance,
+  opts: { service: ContextService; maxInstances?: number },
+) {
   const service = opts.service;
+  const maxInstances = opts.maxInstances ?? defaultMaxInstances;
 
   /** An entity with each attribute as its instances over time (temporal representation). */
-  async function temporal(tenant: string, e: Entity, query: TQ, ctx: ActiveContext, anonymous: boolean) {
+  async function temporal(
+    tenant: string,
+    e: Entity,
+    query: TQ,
+    ctx: ActiveContext,
+    anonymous: boolean,
+  ): Promise<Page> {
     const p = entityParams(query);
     const c = compileQuery(
       {
@@ -132,13 +75,28 @@ export async function temporalRoutes(app: FastifyInstance, opts: { service: Cont
       { requireFilter: false },
     );
     const attrs = c.render.pick ? [...c.render.pick] : null;
-    if (aggregatedRequested(query)) return aggregated(tenant, e, query, ctx, anonymous, attrs, c.render.omit);
+    if (aggregatedRequested(query))
+      return {
+        body: await aggregated(service, tenant, e, query, ctx, anonymous, attrs, c.render.omit),
+        range: null,
+      };
     const lastN = p.lastN === undefined ? null : intParam(p.lastN, 'lastN', 1);
-    const rows = await service.repo.history(tenant, e.id, attrs, timeCondition(p), lastN, maxInstances);
+    const property = timePropertyOf(p);
+    const page = await historyPage(service.db, {
+      tenant,
+      id: e.id,
+      attrs,
+      time: timeCondition(p),
+      property,
+      lastN,
+      limit: maxInstances,
+    });
     const values =
       (query.options ?? '').split(',').includes('temporalValues') || query.format === 'temporalValues';
     const out = renderEntity({ ...e, attrs: {} }, ctx, { ...defaultRender, pickId: true, pickType: true });
-    const byAttr = new Map<string, Attr[]>();
+    const byAttr = new Map<string, (Attr & { at: string })[]>();
+    // Oldest first in the answer, whichever end the page was taken from.
+    const rows = lastN === null ? page.rows : [...page.rows].reverse();
     for (const r of rows) {
       if (c.render.omit.has(r.attr)) continue;
       if (
@@ -146,14 +104,19 @@ export async function temporalRoutes(app: FastifyInstance, opts: { service: Cont
         (r.instance['https://mueang.dev/ngsi-ld/personal'] as Attr | undefined)?.value === true
       )
         continue;
-      byAttr.set(r.attr, [
-        ...(byAttr.get(r.attr) ?? []),
-        { ...r.instance, observedAt: r.instance.observedAt ?? r.observedAt },
-      ]);
+      const instance = {
+        ...r.instance,
+        observedAt: r.instance.observedAt ?? r.observedAt,
+        instanceId: instanceUri(r.instanceId),
+        createdAt: r.createdAt,
+        modifiedAt: r.modifiedAt,
+        at: r.at,
+      };
+      byAttr.set(r.attr, [...(byAttr.get(r.attr) ?? []), instance]);
     }
     for (const [attr, list] of byAttr) {
       const rendered = list.map(
-        (a) =>
+        ({ at: _, ...a }) =>
           renderEntity({ id: '', types: [], attrs: { x: a } }, ctx, {
             ...c.render,
             pick: null,
@@ -162,59 +125,23 @@ export async function temporalRoutes(app: FastifyInstance, opts: { service: Cont
           }).x as Record<string, unknown>,
       );
       out[ctx.compact(attr)] = values
-        ? { type: list[0].type, values: list.map((a) => [a.value ?? a.object, a.observedAt]) }
+        ? { type: list[0].type, values: list.map((a) => [a.value ?? a.object, a.at]) }
         : rendered;
     }
-    return out;
-  }
-
-  /** The aggregated temporal representation: per attribute, `{type, <method>: [[value, start, end], …]}`. */
-  async function aggregated(
-    tenant: string,
-    e: Entity,
-    p: TQ,
-    ctx: ActiveContext,
-    anonymous: boolean,
-    attrs: string[] | null,
-    omit: Set<string>,
-  ) {
-    const methods = methodsOf(p.aggrMethods);
-    const { rows, periods } = await service.repo.aggregate(tenant, e.id, {
-      attrs,
-      time: timeCondition(p),
-      ...aggregationBounds(p),
-      period: periodInterval(p.aggrPeriodDuration),
-      anonymous,
-      maxPeriods,
-    });
-    if (periods > maxPeriods)
-      throw new NgsiError(
-        'TooComplexQuery',
-        `more than ${maxPeriods} aggregation periods: use a longer aggrPeriodDuration or a shorter time range`,
-      );
-    const out = renderEntity({ ...e, attrs: {} }, ctx, { ...defaultRender, pickId: true, pickType: true });
-    const byAttr = new Map<string, Record<string, unknown>>();
-    for (const r of rows) {
-      if (omit.has(r.attr)) continue;
-      let a = byAttr.get(r.attr);
-      if (!a) {
-        a = { type: r.attrType, ...Object.fromEntries(methods.map((m) => [m, []])) };
-        byAttr.set(r.attr, a);
-      }
-      const value: Record<AggrMethod, unknown> = {
-        totalCount: r.totalCount,
-        distinctCount: r.distinctCount,
-        sum: r.sum,
-        avg: r.avg,
-        stddev: r.stddev,
-        sumsq: r.sumsq,
-        min: r.minNumber ?? r.minText,
-        max: r.maxNumber ?? r.maxText,
-      };
-      for (const m of methods) (a[m] as unknown[]).push([value[m], r.start, r.stop]);
-    }
-    for (const [attr, a] of byAttr) out[ctx.compact(attr)] = a;
-    return out;
+    if (!page.truncated || page.rows.length === 0) return { body: out, range: null };
+    const first = page.rows[0].at;
+    const last = page.rows[page.rows.length - 1].at;
+    // Oldest first: from timeAt (after, between) or the first instance to the last one given; with
+    // lastN, newest first: from endTimeAt (between) or the newest instance back to the oldest given.
+    const start =
+      lastN === null
+        ? p.timerel === 'after' || p.timerel === 'between'
+          ? new Date(time(p.timeAt, 'timeAt')).toISOString()
+          : first
+        : p.timerel === 'between'
+          ? new Date(time(p.endTimeAt, 'endTimeAt')).toISOString()
+          : first;
+    return { body: out, range: { start, end: last, size: lastN === null ? '*' : String(lastN) } };
   }
 
   app.get(
@@ -230,12 +157,10 @@ export async function temporalRoutes(app: FastifyInstance, opts: { service: Cont
       const anonymous = request.principal === null;
       const e = await service.get(tenant, id);
       if (anonymous && e.types.some((t) => personalTypes.includes(t))) throw notFound(`no entity ${id}`);
-      return sendData(
-        reply,
-        ctx,
-        negotiate(request, false),
-        await temporal(tenant, e, request.query as TQ, ctx, anonymous),
-      );
+      const query = request.query as TQ;
+      const page = await temporal(tenant, e, query, ctx, anonymous);
+      sendPaged(reply, [page.range], query.lastN !== undefined);
+      return sendData(reply, ctx, negotiate(request, false), page.body);
     },
   );
 
@@ -253,10 +178,20 @@ export async function temporalRoutes(app: FastifyInstance, opts: { service: Cont
       const c = compileQuery(entityParams(p), ctx, anonymous);
       if (c.limit > 100) throw badData('temporal queries return at most 100 entities a page');
       const rows = await service.repo.query(tenant, c.where, c);
-      const out = [];
-      for (const e of rows) out.push(await temporal(tenant, e, p, ctx, anonymous));
+      const pages: Page[] = [];
+      for (const e of rows) pages.push(await temporal(tenant, e, p, ctx, anonymous));
       if (c.count) reply.header('NGSILD-Results-Count', String(await service.repo.count(tenant, c.where)));
-      return sendData(reply, ctx, negotiate(request, false), out);
+      sendPaged(
+        reply,
+        pages.map((x) => x.range),
+        p.lastN !== undefined,
+      );
+      return sendData(
+        reply,
+        ctx,
+        negotiate(request, false),
+        pages.map((x) => x.body),
+      );
     },
   );
 
@@ -272,6 +207,59 @@ export async function temporalRoutes(app: FastifyInstance, opts: { service: Cont
       const { id } = request.params as { id: string };
       const ctx = contextOf(request, request.body);
       await service.addTemporal(tenantOf(request), ctx, id, request.body, request.actor());
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/temporal/entities',
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Create an entity from its temporal representation, or add the instances to an existing one',
+      },
+    },
+    async (request, reply) => {
+      const ctx = contextOf(request, request.body);
+      const r = await createTemporal(service, tenantOf(request), ctx, request.body, request.actor());
+      if (!r.created) return reply.code(204).send();
+      return reply
+        .code(201)
+        .header('Location', `/ngsi-ld/v1/temporal/entities/${encodeURIComponent(r.id)}`)
+        .send();
+    },
+  );
+
+  app.patch(
+    '/temporal/entities/:id/attrs/:attrId/:instanceId',
+    {
+      config: write,
+      schema: { tags, summary: 'Change one attribute instance in the history', params: InstanceParams },
+    },
+    async (request, reply) => {
+      const { id, attrId, instanceId } = request.params as Record<string, string>;
+      const ctx = contextOf(request, request.body);
+      const k = { tenant: tenantOf(request), id, attr: ctx.expand(attrId), instanceId, name: attrId };
+      await patchInstance(service, ctx, k, request.body, request.actor());
+      return reply.code(204).send();
+    },
+  );
+
+  app.delete(
+    '/temporal/entities/:id/attrs/:attrId/:instanceId',
+    {
+      config: write,
+      schema: { tags, summary: 'Delete one attribute instance from the history', params: InstanceParams },
+    },
+    async (request, reply) => {
+      const { id, attrId, instanceId } = request.params as Record<string, string>;
+      const ctx = contextOf(request);
+      await removeInstance(
+        service,
+        { tenant: tenantOf(request), id, attr: ctx.expand(attrId), instanceId },
+        request.actor(),
+      );
       return reply.code(204).send();
     },
   );
