@@ -10,16 +10,17 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 
-const root = join(import.meta.dirname, '..');
-const outRoot = join(root, 'dist/server');
-const manifestFile = join(outRoot, 'current.json');
+const checkout = join(import.meta.dirname, '..');
+const outRootOf = (root) => join(root, 'dist/server');
+const manifestOf = (root) => join(outRootOf(root), 'current.json');
 const FORMAT = 1; // bump when the way the bundle is built changes
 
 /**
  * The entry file of the current build if it is up to date — every input it was built from has the
  * size and mtime it had then — otherwise undefined.
  */
-export function freshBundle() {
+export function freshBundle(root = checkout) {
+  const [outRoot, manifestFile] = [outRootOf(root), manifestOf(root)];
   let manifest;
   try {
     manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
@@ -44,7 +45,7 @@ export function freshBundle() {
  * (`import.meta.dirname`); in the bundle those expressions are rewritten to the source file's place,
  * found from the bundle's own location so that the checkout can move.
  */
-const sourcePlaces = {
+const sourcePlaces = (root) => ({
   name: 'source-places',
   setup(build) {
     build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
@@ -56,7 +57,7 @@ const sourcePlaces = {
       return { contents, loader: 'ts' };
     });
   },
-};
+});
 
 const banner = `import { join as __mueangJoin } from 'node:path';
 import { fileURLToPath as __mueangToPath, pathToFileURL as __mueangToUrl } from 'node:url';
@@ -68,7 +69,8 @@ const __mueangUrl = (rel) => __mueangToUrl(__mueangJoin(__mueangRoot, rel)).href
  * Builds src/cli.ts into a new dist/server/<hash>/ with esbuild, then points current.json at it
  * (atomic: parallel starts may race, and a running server may still load chunks of its own build).
  */
-export async function buildBundle() {
+export async function buildBundle(root = checkout) {
+  const [outRoot, manifestFile] = [outRootOf(root), manifestOf(root)];
   const esbuild = await import('esbuild');
   try {
     const result = await esbuild.build({
@@ -85,7 +87,7 @@ export async function buildBundle() {
       write: false,
       metafile: true,
       banner: { js: banner },
-      plugins: [sourcePlaces],
+      plugins: [sourcePlaces(root)],
       logLevel: 'error',
     });
     const inputs = {};
@@ -106,14 +108,14 @@ export async function buildBundle() {
     }
     writeFileSync(`${manifestFile}.${process.pid}`, JSON.stringify({ format: FORMAT, build, inputs }));
     renameSync(`${manifestFile}.${process.pid}`, manifestFile);
-    removeOldBuilds(build);
+    removeOldBuilds(outRoot, build);
   } finally {
     await esbuild.stop(); // its service process would otherwise stay alive beside the server
   }
 }
 
 /** Keeps the newest three builds: a server started from an older one may still load its chunks. */
-function removeOldBuilds(current) {
+function removeOldBuilds(outRoot, current) {
   const builds = readdirSync(outRoot, { withFileTypes: true })
     .filter((d) => d.isDirectory() && d.name !== current && !d.name.endsWith('.partial'))
     .map((d) => ({ dir: join(outRoot, d.name), at: statSync(join(outRoot, d.name)).mtimeMs }))
@@ -122,11 +124,11 @@ function removeOldBuilds(current) {
 }
 
 /** Entry file of an up-to-date build, building it when needed. */
-export async function serverBundle() {
-  const fresh = freshBundle();
+export async function serverBundle(root = checkout) {
+  const fresh = freshBundle(root);
   if (fresh) return fresh;
-  await buildBundle();
-  const built = freshBundle();
+  await buildBundle(root);
+  const built = freshBundle(root);
   if (!built) throw new Error('the server bundle is stale right after building it');
   return built;
 }
