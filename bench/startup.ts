@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     );
   }
   // The database alone, in a plain node process: with PostGIS (as the platform opens it) and without.
-  const none = { openS: Number.NaN, rss: Number.NaN };
+  const none = { openS: 0, rss: 0 };
   const withGis = DATABASE_URL ? none : await withPglite<object>(dataDir, 'return {};');
   const noGis = DATABASE_URL ? none : await withPglite<object>(dataDir, 'return {};', false);
   removeTempDir(dataDir);
@@ -109,18 +109,24 @@ async function main(): Promise<void> {
   const appRss = m(appRuns, 'rss');
   const x = (n: number, d = 1) => `${fmt(n, d)}×`;
   console.log(`\nMedian of ${RUNS} runs (RSS = VmRSS ${SETTLE_MS} ms after the first 200):`);
-  printTable([
+  const rows = [
     ['', 'ready (s)', 'RSS (MB)', 'ready vs bare', 'RSS vs bare'],
     ['bare node http', fmt(bareReady, 3), mb(bareRss), '1×', '1×'],
     ['mueang (server process)', fmt(appReady), mb(appRss), x(appReady / bareReady, 0), x(appRss / bareRss)],
     ['mueang process tree', '', mb(m(appRuns, 'treeRss')), '', x(m(appRuns, 'treeRss') / bareRss)],
-    ['PGlite+PostGIS alone (open)', fmt(withGis.openS), mb(withGis.rss), '', x(withGis.rss / bareRss)],
-    ['PGlite alone, no PostGIS', fmt(noGis.openS), mb(noGis.rss), '', x(noGis.rss / bareRss)],
-  ]);
-  console.log(
-    `\nPGlite+PostGIS alone = ${fmt((100 * withGis.rss) / appRss, 0)} % of the server's RSS ` +
-      `(without PostGIS ${fmt((100 * noGis.rss) / appRss, 0)} %); server peak (VmHWM) ${mb(m(appRuns, 'peak'))} MB`,
-  );
+  ];
+  if (!DATABASE_URL)
+    rows.push(
+      ['PGlite+PostGIS alone (open)', fmt(withGis.openS), mb(withGis.rss), '', x(withGis.rss / bareRss)],
+      ['PGlite alone, no PostGIS', fmt(noGis.openS), mb(noGis.rss), '', x(noGis.rss / bareRss)],
+    );
+  printTable(rows);
+  if (!DATABASE_URL)
+    console.log(
+      `\nPGlite+PostGIS alone = ${fmt((100 * withGis.rss) / appRss, 0)} % of the server's RSS ` +
+        `(without PostGIS ${fmt((100 * noGis.rss) / appRss, 0)} %)`,
+    );
+  console.log(`server peak (VmHWM) ${mb(m(appRuns, 'peak'))} MB`);
   console.log(`${loadAverage()} at the end (this run's own load included)`);
   console.log(
     `target ready ≤ ${TARGET_READY_S} s: ${verdict(appReady <= TARGET_READY_S)} (${fmt(appReady)} s)`,
