@@ -8,7 +8,20 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const root = resolve(import.meta.dirname, '..');
-const tsx = join(root, 'node_modules/.bin/tsx');
+
+/**
+ * What `npm start` runs (package.json's start script, `node <flags> bin/start.js start`), as a command
+ * and arguments for spawn, so that the benchmarks measure the same process a person starts.
+ */
+export function npmStart(): { command: string; args: string[] } {
+  const script = (
+    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  ).scripts.start;
+  const [command, ...args] = script.split(/\s+/);
+  if (command !== 'node')
+    throw new Error(`package.json's start script is not a plain node command: ${script}`);
+  return { command: process.execPath, args };
+}
 const children = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
 
@@ -160,13 +173,13 @@ export async function waitFor200(url: string, proc: Proc, everyMs = 50, timeoutM
 
 export interface Platform extends Proc {
   url: string;
-  /** The node process that runs src/cli.ts (tsx starts it as a child of its own node process). */
+  /** The node process that runs the server (the launched process itself; tsx would start a child). */
   serverPid: number;
   /** Seconds from the spawn to the first 200 from /readyz. */
   readyS: number;
 }
 
-/** Starts `tsx src/cli.ts start` (what `npm start` runs) and waits for /readyz; retries a port clash. */
+/** Starts what `npm start` runs and waits for /readyz; retries a port clash. */
 export async function startPlatform(
   dataDir: string,
   extraEnv: Record<string, string> = {},
@@ -182,7 +195,8 @@ export async function startPlatform(
       ...{ DEMO: 'true', DATABASE_URL: '', MQTT_URL: '' },
     };
     const t0 = performance.now();
-    const proc = launch(tsx, ['src/cli.ts', 'start'], { ...env, ...extraEnv });
+    const start = npmStart();
+    const proc = launch(start.command, start.args, { ...env, ...extraEnv });
     const url = `http://127.0.0.1:${port}`;
     try {
       await waitFor200(`${url}/readyz`, proc, 50, readyTimeoutMs);
@@ -196,9 +210,11 @@ export async function startPlatform(
   }
 }
 
-export function serverPidOf(wrapperPid: number): number {
-  const server = descendants(wrapperPid).find((pid) => cmdline(pid).includes('src/cli.ts'));
-  if (server === undefined) throw new Error(`no child of ${wrapperPid} runs src/cli.ts`);
+/** The process that serves: `pid` itself, or under tsx (`tsx src/cli.ts …`) the child running src/cli.ts. */
+export function serverPidOf(pid: number): number {
+  if (!cmdline(pid).includes('tsx')) return pid;
+  const server = descendants(pid).find((child) => cmdline(child).includes('src/cli.ts'));
+  if (server === undefined) throw new Error(`no child of ${pid} runs src/cli.ts`);
   return server;
 }
 

@@ -45,7 +45,8 @@ export function cpuSeconds(pids: number[]): { machine: number; ours: number } {
     .slice(1)
     .map(Number);
   let ours = 0;
-  for (const pid of pids) {
+  // Deduplicated: without tsx the platform's launched process is its server process.
+  for (const pid of new Set(pids)) {
     const stat = read(`/proc/${pid}/stat`);
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[11], [12]: utime, stime
     ours += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);

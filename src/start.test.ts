@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,13 @@ function start(env: Record<string, string>): {
   exited: Promise<number | null>;
 } {
   let output = '';
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/cli.ts', 'start'], {
+  // package.json's start script (`node <flags> bin/start.js start`), as `npm start` runs it.
+  const script = (
+    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  ).scripts.start;
+  const [node, ...args] = script.split(/\s+/);
+  expect(node).toBe('node');
+  const child = spawn(process.execPath, args, {
     cwd: root,
     // A child process does not see VITEST, so the demo simulator is turned off by name.
     env: {

@@ -54,6 +54,10 @@ async function openPglite(options: OpenOptions): Promise<Db> {
     extensions: { postgis },
     startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffers ?? '32MB'}`],
   });
+  // PGlite keeps each extension's unpacked bundle (PostGIS: 34 MB) after copying its files into the
+  // WASM file system; nothing reads it again once the database is open.
+  const mod = (client as unknown as { mod?: { pg_extensions?: Record<string, unknown> } }).mod;
+  if (mod?.pg_extensions) mod.pg_extensions = {};
   const orm = drizzle({ client: timed(client) }) as unknown as Orm;
   const execScript = async (text: string) => {
     await client.transaction(async (tx) => void (await tx.exec(text)));

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import type { Metadata, Sharp } from 'sharp';
 
 /**
  * One way in for every photo a person uploads (tax declarations, complaints): the type is decided
@@ -55,6 +55,14 @@ export function detectImageType(b: Buffer): ImageType | undefined {
   return undefined;
 }
 
+type SharpFn = typeof import('sharp').default;
+let sharpFn: SharpFn | undefined;
+/** sharp (libvips, ~20 MB resident) is loaded on the first upload, not at start. */
+async function loadSharp(): Promise<SharpFn> {
+  sharpFn ??= (await import('sharp')).default;
+  return sharpFn;
+}
+
 type HeicImage = { width: number; height: number; decode: () => Promise<{ data: Uint8ClampedArray }> };
 type HeicAll = ((o: { buffer: Buffer }) => Promise<HeicImage[] & { dispose(): void }>) | undefined;
 let heicAll: HeicAll;
@@ -83,6 +91,7 @@ async function decodeHeic(bytes: Buffer, limits: Limits) {
     } catch {
       throw new ImageError('damaged', 'the HEIC picture could not be decoded');
     }
+    const sharp = await loadSharp();
     return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
       raw: { width: first.width, height: first.height, channels: 4 },
     });
@@ -98,6 +107,7 @@ export async function normalizeImage(bytes: Buffer, limits: Limits = imageLimits
   if (!sourceType) throw new ImageError('not_image', 'not a JPEG, PNG, WebP or HEIC image');
 
   let pipeline: Sharp;
+  const sharp = await loadSharp();
   if (sourceType === 'image/heic') pipeline = await decodeHeic(bytes, limits);
   else {
     let meta: Metadata;
