@@ -6,6 +6,7 @@ import type { AlertService, RuleAlert } from '../alerts/service.ts';
 import type { ReadingRow } from '../devices/repository.ts';
 import { advance, silent, type Transition } from './engine.ts';
 import type { Rule } from './model.ts';
+import { ReadingQueue, type ReadingQueueOptions } from './reading-queue.ts';
 import { type DeviceFacts, RuleRepository } from './repository.ts';
 import { RuleIndex } from './rule-index.ts';
 import { type Entry, StateCache, stored } from './state-cache.ts';
@@ -40,6 +41,8 @@ export interface EvaluatorOptions {
   checkpointMs?: number;
   /** States not used for this long are dropped from memory after a checkpoint (ms). */
   idleMs?: number;
+  /** Bounds of the queue between ingestion and evaluation (`enqueue`). */
+  queue?: ReadingQueueOptions;
   /** Told of each batch's fires and clears once their transaction has committed (benchmarks). */
   onCommitted?: (
     changes: { ruleId: string; subject: string; transition: 'fire' | 'clear'; at: number }[],
@@ -65,6 +68,8 @@ export class RuleEvaluator {
   private checkpoints: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private loaded: Promise<void> | null = null;
+  /** Readings committed by the ingestion worker, waiting for `onReadings` (`enqueue`). */
+  readonly queue: ReadingQueue;
 
   constructor(
     private readonly db: Db,
@@ -74,6 +79,21 @@ export class RuleEvaluator {
   ) {
     this.repo = new RuleRepository(db);
     this.states = new StateCache(this.repo);
+    this.queue = new ReadingQueue((rows) => this.onReadings(rows), log, options.queue);
+  }
+
+  /**
+   * The ingestion worker's hand-off (`afterCommit`): queues freshly committed readings for evaluation
+   * and resolves at once, or, when the queue is full, once there is room (backpressure). The worker
+   * goes on to its next batch while these are evaluated; `settled()` waits for them.
+   */
+  enqueue(rows: ReadingRow[]): Promise<void> {
+    return this.queue.push(rows);
+  }
+
+  /** Resolves once every reading enqueued so far has been evaluated and its alerts committed. */
+  settled(): Promise<void> {
+    return this.queue.idle();
   }
 
   /** Reloads the in-memory index; call after any rule change. */
@@ -323,10 +343,14 @@ export class RuleEvaluator {
     for (const t of this.timers) t.unref();
   }
 
-  /** Stops the timers and writes the states not yet written, so a restart resumes from them. */
+  /**
+   * Stops the timers, evaluates the readings still queued (stop the ingestion worker first) and writes
+   * the states not yet written, so a restart resumes from them.
+   */
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    await this.queue.idle();
     await this.chain;
     await this.checkpoints;
     try {
