@@ -4,7 +4,7 @@ import type { Db, Executor } from '../../core/db/index.ts';
 import type { Polygon } from '../alerts/model.ts';
 import type { AlertService, RuleAlert } from '../alerts/service.ts';
 import type { ReadingRow } from '../devices/repository.ts';
-import { advance, silent, type Transition } from './engine.ts';
+import { advance, quiet, silent, type Transition } from './engine.ts';
 import type { Rule } from './model.ts';
 import { ReadingQueue, type ReadingQueueOptions } from './reading-queue.ts';
 import { type DeviceFacts, RuleRepository } from './repository.ts';
@@ -131,21 +131,28 @@ export class RuleEvaluator {
       const relevant = rows.filter((r) => index.has(r.quantity));
       if (!relevant.length) return 0;
       const facts = await this.facts([...new Set(relevant.map((r) => r.deviceId))]);
-      // (rule, device) → its readings in time order
-      const work = new Map<string, { rule: Rule; device: DeviceFacts; points: { t: number; v: number }[] }>();
+      // (device, quantity) → its readings in time order; the rules matching it are looked up once per
+      // batch, and their (rule, device) pairs share the sorted readings.
+      const groups = new Map<
+        string,
+        { device: DeviceFacts; quantity: string; points: { t: number; v: number }[] }
+      >();
       for (const r of relevant) {
         const device = facts.get(r.deviceId);
         if (!device) continue;
-        const t = Date.parse(r.observedAt);
-        for (const rule of index.matching(r.quantity, device)) {
-          const k = key(rule.id, device.id);
-          const w = work.get(k);
-          if (w) w.points.push({ t, v: r.value });
-          else work.set(k, { rule, device, points: [{ t, v: r.value }] });
-        }
+        const k = `${r.deviceId}|${r.quantity}`;
+        const point = { t: Date.parse(r.observedAt), v: r.value };
+        const g = groups.get(k);
+        if (g) g.points.push(point);
+        else groups.set(k, { device, quantity: r.quantity, points: [point] });
       }
-      if (!work.size) return 0;
-      const items = [...work.values()];
+      const items: { rule: Rule; device: DeviceFacts; points: { t: number; v: number }[] }[] = [];
+      for (const g of groups.values()) {
+        if (g.points.length > 1) g.points.sort((a, b) => a.t - b.t);
+        for (const rule of index.matching(g.quantity, g.device))
+          items.push({ rule, device: g.device, points: g.points });
+      }
+      if (!items.length) return 0;
       const now = Date.now();
       const entries = await this.states.load(
         items.map((w) => ({ rule: w.rule, subject: w.device.id })),
@@ -155,13 +162,15 @@ export class RuleEvaluator {
       for (let i = 0; i < items.length; i++) {
         const w = items[i];
         const e = entries[i];
-        if (w.points.length > 1) w.points.sort((a, b) => a.t - b.t);
         for (const p of w.points) {
           const transition = advance(w.rule.params, e.state, p.t, p.v);
           if (transition)
             changes.push({ rule: w.rule, device: w.device, transition, value: p.v, entry: e, at: p.t });
         }
-        e.dirty = true;
+        // A quiet state over a quiet durable copy differs from it only in the last reading's time:
+        // not worth a row at the checkpoint (see docs/rules.md, "Durability").
+        e.quiet = quiet(w.rule.params, e.state);
+        if (!e.quiet || !e.quietOnDisk) e.dirty = true;
       }
       await this.commit(entries, changes);
       return changes.length;
@@ -187,6 +196,7 @@ export class RuleEvaluator {
           touched.push(e);
           if (e.state.firing || !silent(rule.params.minutes, e.state.lastAt, since, now)) continue;
           e.state.firing = true;
+          e.quiet = false;
           e.dirty = true;
           changes.push({ rule, device: d, transition: 'fire', value: null, entry: e, at: now });
         }
@@ -214,7 +224,10 @@ export class RuleEvaluator {
       this.states.drop(touched);
       throw err;
     }
-    for (const e of withAlerts) e.dirty = false;
+    for (const e of withAlerts) {
+      e.dirty = false;
+      e.quietOnDisk = e.quiet;
+    }
     this.options.onCommitted?.(
       changes.map((c) => ({ ruleId: c.rule.id, subject: c.device.id, transition: c.transition, at: c.at })),
     );
@@ -229,7 +242,10 @@ export class RuleEvaluator {
     const run = this.checkpoints.then(async () => {
       const rows = await this.serial(async () => {
         const dirty = this.states.dirty();
-        for (const e of dirty) e.dirty = false;
+        for (const e of dirty) {
+          e.dirty = false;
+          e.quietOnDisk = e.quiet;
+        }
         this.states.evict(Date.now() - (this.options.idleMs ?? 3_600_000));
         return dirty.map((e) => structuredClone(stored(e)));
       });

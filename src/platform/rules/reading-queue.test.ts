@@ -165,4 +165,37 @@ describe('queued readings through the evaluator', () => {
     );
     expect(n).toBe(40);
   });
+
+  it('writes at a checkpoint only the states that hold more than the time of their last reading', async () => {
+    const offices = await seedOrganisation(testDb.db);
+    await testDb.db.transaction((tx) =>
+      new RuleRepository(testDb.db).insert(
+        tx,
+        {
+          name: { th: 'ระดับน้ำสูงนาน', en: 'Water high for a while' },
+          scope: { kind: 'device', deviceId },
+          quantity: 'waterLevel',
+          params: { kind: 'threshold', op: 'above', value: 5, forMinutes: 10, clearAt: 4 },
+          category: 'met',
+          urgency: 'immediate',
+          severity: 'severe',
+          certainty: 'observed',
+        },
+        offices.get('engineering')!,
+      ),
+    );
+    const evaluator = new RuleEvaluator(testDb.db, alerts, log);
+    const step = async (m: number, v: number) => {
+      await evaluator.onReadings([reading(deviceId, m, v)]);
+      return evaluator.checkpoint();
+    };
+    // both rules normal, as on disk: nothing to write
+    expect(await step(100, 1.0)).toBe(0);
+    // the first fires (its state written with the alert), the second's duration is under way
+    expect(await step(101, 6)).toBe(1);
+    // both back to normal: the first's state goes with its resolution, the second's duration ends
+    expect(await step(102, 1.0)).toBe(1);
+    expect(await step(103, 1.1)).toBe(0);
+    await evaluator.stop();
+  });
 });
