@@ -196,7 +196,7 @@ describe('quiet states (not written at checkpoints)', () => {
     ).toBe(true); // cleared
     expect(quiet(rate, run(rate, [[0, 1]]).state)).toBe(false);
     expect(quiet({ kind: 'noData', minutes: 60 }, initialState())).toBe(false);
-    const both = { kind: 'combination', mode: 'all', conditions: [pm, { ...pm, value: 50 }] } as const;
+    const both: RuleParams = { kind: 'combination', mode: 'all', conditions: [pm, { ...pm, value: 50 }] };
     expect(quiet(both, run(both, [[0, 20]]).state)).toBe(true);
     expect(quiet(both, run(both, [[0, 45]]).state)).toBe(false);
   });
