@@ -7,7 +7,7 @@ import type { ReadingRow } from '../devices/repository.ts';
 import { advance, quiet, silent, type Transition } from './engine.ts';
 import type { Rule } from './model.ts';
 import { ReadingQueue, type ReadingQueueOptions } from './reading-queue.ts';
-import { type DeviceFacts, RuleRepository } from './repository.ts';
+import { type DeviceFacts, RuleRepository, stateJson } from './repository.ts';
 import { RuleIndex } from './rule-index.ts';
 import { type Entry, StateCache, stored } from './state-cache.ts';
 
@@ -240,19 +240,23 @@ export class RuleEvaluator {
    */
   checkpoint(): Promise<number> {
     const run = this.checkpoints.then(async () => {
-      const rows = await this.serial(async () => {
+      const snapshot = await this.serial(async () => {
         const dirty = this.states.dirty();
         for (const e of dirty) {
           e.dirty = false;
           e.quietOnDisk = e.quiet;
         }
         this.states.evict(Date.now() - (this.options.idleMs ?? 3_600_000));
-        return dirty.map((e) => structuredClone(stored(e)));
+        // Serialised here, in the turn, as the snapshot (cheaper than a deep copy serialised later), in
+        // slices, so one statement's JSON stays small whatever the number of active pairs.
+        const slices: string[] = [];
+        for (let i = 0; i < dirty.length; i += 2000)
+          slices.push(stateJson(dirty.slice(i, i + 2000).map(stored)));
+        return { slices, count: dirty.length };
       });
-      // In slices, so one statement's JSON stays small whatever the number of active pairs.
-      for (let i = 0; i < rows.length; i += 2000)
-        await this.db.transaction((tx) => this.repo.saveStates(tx, rows.slice(i, i + 2000), true));
-      return rows.length;
+      for (const json of snapshot.slices)
+        await this.db.transaction((tx) => this.repo.saveStatesJson(tx, json, true));
+      return snapshot.count;
     });
     this.checkpoints = run.catch(() => {});
     return run;
