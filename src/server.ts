@@ -123,7 +123,8 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
         shareGroup: config.MQTT_SHARE_GROUP,
         // One persistent MQTT session per host and HTTP port, kept across restarts.
         clientId: `mueang-ingest-${hostname()}-${port}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64),
-        afterCommit: (rows) => rules.onReadings(rows),
+        // Queued: the worker goes on ingesting while the rules evaluate (it waits only when the queue is full).
+        afterCommit: (rows) => rules.enqueue(rows),
       });
       await ingest.start();
       downlinks = new DownlinkPublisher({

@@ -123,12 +123,14 @@ export class Events {
         ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED)
       RETURNING id::text AS id, type, payload, created_at AS "createdAt", attempts`);
     claimed.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+    // Delivered events are marked together, one statement per claim rather than one per event (an
+    // alert storm puts thousands in the outbox on the database ingestion writes to). A crash before the
+    // mark delivers the claim's events again when the lease runs out: at least once, as before.
+    const delivered: string[] = [];
     for (const event of claimed) {
       const failure = await this.deliver(event as DomainEvent);
       if (failure === null) {
-        await this.db.orm.execute(
-          sql`UPDATE core_outbox SET delivered_at = now(), last_error = NULL WHERE id = ${event.id}::bigint`,
-        );
+        delivered.push(event.id);
       } else {
         const backoff = Math.min(maxBackoffSeconds, 2 ** Math.min(event.attempts, 12));
         await this.db.orm.execute(sql`UPDATE core_outbox
@@ -136,6 +138,9 @@ export class Events {
           WHERE id = ${event.id}::bigint`);
       }
     }
+    if (delivered.length)
+      await this.db.orm.execute(sql`UPDATE core_outbox SET delivered_at = now(), last_error = NULL
+        WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify(delivered)}::jsonb)::bigint)`);
     return claimed.length;
   }
 

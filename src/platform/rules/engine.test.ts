@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, initialState, type SubjectState, silent } from './engine.ts';
+import { evaluate, initialState, quiet, type SubjectState, silent } from './engine.ts';
 import type { RuleParams } from './model.ts';
 
 const min = 60_000;
@@ -166,5 +166,38 @@ describe('no data', () => {
     const r = evaluate({ kind: 'noData', minutes: 30 }, { ...initialState(), firing: true }, t0, 1);
     expect(r.transition).toBe('clear');
     expect(r.state.lastAt).toBe(t0);
+  });
+});
+
+describe('quiet states (not written at checkpoints)', () => {
+  const rate = { kind: 'rate', op: 'rise', perMinute: 1, windowMinutes: 10 } as const;
+  it('is quiet only while no threshold is under way or firing, and never for a rate or no-data rule', () => {
+    expect(quiet(pm, initialState())).toBe(true);
+    expect(quiet(pm, run(pm, [[0, 20]]).state)).toBe(true);
+    expect(quiet(pm, run(pm, [[0, 40]]).state)).toBe(false); // under way: since is kept
+    expect(
+      quiet(
+        pm,
+        run(pm, [
+          [0, 40],
+          [60, 40],
+        ]).state,
+      ),
+    ).toBe(false); // firing
+    expect(
+      quiet(
+        pm,
+        run(pm, [
+          [0, 40],
+          [60, 40],
+          [70, 20],
+        ]).state,
+      ),
+    ).toBe(true); // cleared
+    expect(quiet(rate, run(rate, [[0, 1]]).state)).toBe(false);
+    expect(quiet({ kind: 'noData', minutes: 60 }, initialState())).toBe(false);
+    const both: RuleParams = { kind: 'combination', mode: 'all', conditions: [pm, { ...pm, value: 50 }] };
+    expect(quiet(both, run(both, [[0, 20]]).state)).toBe(true);
+    expect(quiet(both, run(both, [[0, 45]]).state)).toBe(false);
   });
 });

@@ -108,6 +108,23 @@ export function advance(params: RuleParams, state: SubjectState, t: number, v: n
   return transition;
 }
 
+/**
+ * Whether a state holds nothing a restart would need but the time of its last reading: not firing,
+ * every condition a threshold not under way. Such a state is not written at checkpoints when its
+ * durable copy is quiet too (most pairs, most of the time, in a city whose readings stay normal). A
+ * rate's window and a no-data rule's last reading always count.
+ */
+export function quiet(params: RuleParams, s: SubjectState): boolean {
+  if (s.firing || params.kind === 'noData') return false;
+  const conditions = conditionsOf(params);
+  for (let i = 0; i < conditions.length; i++) {
+    if (conditions[i].kind !== 'threshold') return false;
+    const c = s.conditions[i] as ThresholdState | undefined;
+    if (c && (c.firing || c.since !== null)) return false;
+  }
+  return true;
+}
+
 /** Takes one reading; returns the new state (the prior one is left as it was) and the transition. */
 export function evaluate(
   params: RuleParams,

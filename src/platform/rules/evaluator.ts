@@ -4,9 +4,10 @@ import type { Db, Executor } from '../../core/db/index.ts';
 import type { Polygon } from '../alerts/model.ts';
 import type { AlertService, RuleAlert } from '../alerts/service.ts';
 import type { ReadingRow } from '../devices/repository.ts';
-import { advance, silent, type Transition } from './engine.ts';
+import { advance, quiet, silent, type Transition } from './engine.ts';
 import type { Rule } from './model.ts';
-import { type DeviceFacts, RuleRepository } from './repository.ts';
+import { ReadingQueue, type ReadingQueueOptions } from './reading-queue.ts';
+import { type DeviceFacts, RuleRepository, stateJson } from './repository.ts';
 import { RuleIndex } from './rule-index.ts';
 import { type Entry, StateCache, stored } from './state-cache.ts';
 
@@ -40,6 +41,8 @@ export interface EvaluatorOptions {
   checkpointMs?: number;
   /** States not used for this long are dropped from memory after a checkpoint (ms). */
   idleMs?: number;
+  /** Bounds of the queue between ingestion and evaluation (`enqueue`). */
+  queue?: ReadingQueueOptions;
   /** Told of each batch's fires and clears once their transaction has committed (benchmarks). */
   onCommitted?: (
     changes: { ruleId: string; subject: string; transition: 'fire' | 'clear'; at: number }[],
@@ -65,6 +68,8 @@ export class RuleEvaluator {
   private checkpoints: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private loaded: Promise<void> | null = null;
+  /** Readings committed by the ingestion worker, waiting for `onReadings` (`enqueue`). */
+  readonly queue: ReadingQueue;
 
   constructor(
     private readonly db: Db,
@@ -74,6 +79,21 @@ export class RuleEvaluator {
   ) {
     this.repo = new RuleRepository(db);
     this.states = new StateCache(this.repo);
+    this.queue = new ReadingQueue((rows) => this.onReadings(rows), log, options.queue);
+  }
+
+  /**
+   * The ingestion worker's hand-off (`afterCommit`): queues freshly committed readings for evaluation
+   * and resolves at once, or, when the queue is full, once there is room (backpressure). The worker
+   * goes on to its next batch while these are evaluated; `settled()` waits for them.
+   */
+  enqueue(rows: ReadingRow[]): Promise<void> {
+    return this.queue.push(rows);
+  }
+
+  /** Resolves once every reading enqueued so far has been evaluated and its alerts committed. */
+  settled(): Promise<void> {
+    return this.queue.idle();
   }
 
   /** Reloads the in-memory index; call after any rule change. */
@@ -111,21 +131,28 @@ export class RuleEvaluator {
       const relevant = rows.filter((r) => index.has(r.quantity));
       if (!relevant.length) return 0;
       const facts = await this.facts([...new Set(relevant.map((r) => r.deviceId))]);
-      // (rule, device) → its readings in time order
-      const work = new Map<string, { rule: Rule; device: DeviceFacts; points: { t: number; v: number }[] }>();
+      // (device, quantity) → its readings in time order; the rules matching it are looked up once per
+      // batch, and their (rule, device) pairs share the sorted readings.
+      const groups = new Map<
+        string,
+        { device: DeviceFacts; quantity: string; points: { t: number; v: number }[] }
+      >();
       for (const r of relevant) {
         const device = facts.get(r.deviceId);
         if (!device) continue;
-        const t = Date.parse(r.observedAt);
-        for (const rule of index.matching(r.quantity, device)) {
-          const k = key(rule.id, device.id);
-          const w = work.get(k);
-          if (w) w.points.push({ t, v: r.value });
-          else work.set(k, { rule, device, points: [{ t, v: r.value }] });
-        }
+        const k = `${r.deviceId}|${r.quantity}`;
+        const point = { t: Date.parse(r.observedAt), v: r.value };
+        const g = groups.get(k);
+        if (g) g.points.push(point);
+        else groups.set(k, { device, quantity: r.quantity, points: [point] });
       }
-      if (!work.size) return 0;
-      const items = [...work.values()];
+      const items: { rule: Rule; device: DeviceFacts; points: { t: number; v: number }[] }[] = [];
+      for (const g of groups.values()) {
+        if (g.points.length > 1) g.points.sort((a, b) => a.t - b.t);
+        for (const rule of index.matching(g.quantity, g.device))
+          items.push({ rule, device: g.device, points: g.points });
+      }
+      if (!items.length) return 0;
       const now = Date.now();
       const entries = await this.states.load(
         items.map((w) => ({ rule: w.rule, subject: w.device.id })),
@@ -135,13 +162,15 @@ export class RuleEvaluator {
       for (let i = 0; i < items.length; i++) {
         const w = items[i];
         const e = entries[i];
-        if (w.points.length > 1) w.points.sort((a, b) => a.t - b.t);
         for (const p of w.points) {
           const transition = advance(w.rule.params, e.state, p.t, p.v);
           if (transition)
             changes.push({ rule: w.rule, device: w.device, transition, value: p.v, entry: e, at: p.t });
         }
-        e.dirty = true;
+        // A quiet state over a quiet durable copy differs from it only in the last reading's time:
+        // not worth a row at the checkpoint (see docs/rules.md, "Durability").
+        e.quiet = quiet(w.rule.params, e.state);
+        if (!e.quiet || !e.quietOnDisk) e.dirty = true;
       }
       await this.commit(entries, changes);
       return changes.length;
@@ -167,6 +196,7 @@ export class RuleEvaluator {
           touched.push(e);
           if (e.state.firing || !silent(rule.params.minutes, e.state.lastAt, since, now)) continue;
           e.state.firing = true;
+          e.quiet = false;
           e.dirty = true;
           changes.push({ rule, device: d, transition: 'fire', value: null, entry: e, at: now });
         }
@@ -194,7 +224,10 @@ export class RuleEvaluator {
       this.states.drop(touched);
       throw err;
     }
-    for (const e of withAlerts) e.dirty = false;
+    for (const e of withAlerts) {
+      e.dirty = false;
+      e.quietOnDisk = e.quiet;
+    }
     this.options.onCommitted?.(
       changes.map((c) => ({ ruleId: c.rule.id, subject: c.device.id, transition: c.transition, at: c.at })),
     );
@@ -207,16 +240,23 @@ export class RuleEvaluator {
    */
   checkpoint(): Promise<number> {
     const run = this.checkpoints.then(async () => {
-      const rows = await this.serial(async () => {
+      const snapshot = await this.serial(async () => {
         const dirty = this.states.dirty();
-        for (const e of dirty) e.dirty = false;
+        for (const e of dirty) {
+          e.dirty = false;
+          e.quietOnDisk = e.quiet;
+        }
         this.states.evict(Date.now() - (this.options.idleMs ?? 3_600_000));
-        return dirty.map((e) => structuredClone(stored(e)));
+        // Serialised here, in the turn, as the snapshot (cheaper than a deep copy serialised later), in
+        // slices, so one statement's JSON stays small whatever the number of active pairs.
+        const slices: string[] = [];
+        for (let i = 0; i < dirty.length; i += 2000)
+          slices.push(stateJson(dirty.slice(i, i + 2000).map(stored)));
+        return { slices, count: dirty.length };
       });
-      // In slices, so one statement's JSON stays small whatever the number of active pairs.
-      for (let i = 0; i < rows.length; i += 2000)
-        await this.db.transaction((tx) => this.repo.saveStates(tx, rows.slice(i, i + 2000), true));
-      return rows.length;
+      for (const json of snapshot.slices)
+        await this.db.transaction((tx) => this.repo.saveStatesJson(tx, json, true));
+      return snapshot.count;
     });
     this.checkpoints = run.catch(() => {});
     return run;
@@ -323,10 +363,14 @@ export class RuleEvaluator {
     for (const t of this.timers) t.unref();
   }
 
-  /** Stops the timers and writes the states not yet written, so a restart resumes from them. */
+  /**
+   * Stops the timers, evaluates the readings still queued (stop the ingestion worker first) and writes
+   * the states not yet written, so a restart resumes from them.
+   */
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    await this.queue.idle();
     await this.chain;
     await this.checkpoints;
     try {

@@ -14,7 +14,10 @@ import { IngestWorker } from '../ingestion/worker.ts';
 import { RuleEvaluator } from './evaluator.ts';
 import { RuleRepository } from './repository.ts';
 
-/** End to end: an uplink published to MQTT → readings stored → the rule's alert raised in the same pass. */
+/**
+ * End to end: an uplink published to MQTT → readings stored → queued for the rules (the worker's
+ * afterCommit, as `src/server.ts` wires it) → the rule's alert raised.
+ */
 const log = pino({ level: 'silent' });
 const app = `test-${randomBytes(4).toString('hex')}`;
 const devEui = randomBytes(8).toString('hex');
@@ -91,7 +94,7 @@ beforeAll(async () => {
     clientId: `test-rules-${randomBytes(4).toString('hex')}`,
     afterCommit: (rows) => {
       if (failing) throw new Error('rules are broken');
-      return evaluator.onReadings(rows);
+      return evaluator.enqueue(rows);
     },
   });
   await worker.start();
@@ -126,6 +129,7 @@ async function send(mm: number, time: string) {
     await new Promise((r) => setTimeout(r, 20));
     await worker.drain();
   }
+  await evaluator.settled();
 }
 
 const alerts = () =>
@@ -134,11 +138,11 @@ const alerts = () =>
   );
 
 describe('rules on the ingestion stream', () => {
-  it('raises the alert in the pass that stores the reading, and resolves it when the level falls', async () => {
+  it('raises the alert once the queued reading is evaluated, and resolves it when the level falls', async () => {
     await send(1500, '2026-11-25T03:00:00Z');
     expect(await alerts()).toEqual([]);
     await send(2300, '2026-11-25T03:05:00Z');
-    // drain() returned after the batch and its afterCommit: no further evaluation cycle is needed
+    // settled() returned once the queue was evaluated: no further evaluation cycle is needed
     expect(await alerts()).toEqual([{ status: 'raised', subject: deviceId, severity: 'severe' }]);
     await send(1700, '2026-11-25T03:10:00Z');
     expect((await alerts()).map((a) => a.status)).toEqual(['resolved']);

@@ -36,6 +36,20 @@ export interface StoredState extends SubjectState {
   version?: string;
 }
 
+/** The rows `saveStatesJson` takes, as one JSON string. */
+export function stateJson(states: StoredState[]): string {
+  return JSON.stringify(
+    states.map((s) => ({
+      ruleId: s.ruleId,
+      subject: s.subject,
+      firing: s.firing,
+      lastAt: s.lastAt === null ? null : new Date(s.lastAt).toISOString(),
+      state: { conditions: s.conditions },
+      version: s.version ?? null,
+    })),
+  );
+}
+
 /** The only SQL of the rules engine; tables are prefixed `rule_`. */
 export class RuleRepository {
   constructor(private readonly db: Db) {}
@@ -173,18 +187,15 @@ export class RuleRepository {
    */
   async saveStates(on: Executor, states: StoredState[], onlyNewer = false): Promise<void> {
     if (!states.length) return;
-    const rows = states.map((s) => ({
-      ruleId: s.ruleId,
-      subject: s.subject,
-      firing: s.firing,
-      lastAt: s.lastAt === null ? null : new Date(s.lastAt).toISOString(),
-      state: { conditions: s.conditions },
-      version: s.version ?? null,
-    }));
+    await this.saveStatesJson(on, stateJson(states), onlyNewer);
+  }
+
+  /** `saveStates` with the rows already serialised by `stateJson` (a snapshot of states that move on). */
+  async saveStatesJson(on: Executor, json: string, onlyNewer = false): Promise<void> {
     await on.execute(
       sql`INSERT INTO rule_state (rule_id, subject, firing, last_at, state)
         SELECT x."ruleId", x.subject, x.firing, x."lastAt", x.state
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        FROM jsonb_to_recordset(${json}::jsonb)
           AS x("ruleId" uuid, subject text, firing boolean, "lastAt" timestamptz, state jsonb, version timestamptz)
         WHERE EXISTS (SELECT 1 FROM rule_rules r WHERE r.id = x."ruleId"
           AND (x.version IS NULL OR r.updated_at = x.version))

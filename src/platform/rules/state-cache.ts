@@ -1,4 +1,4 @@
-import { initialState, type SubjectState } from './engine.ts';
+import { initialState, quiet, type SubjectState } from './engine.ts';
 import type { Rule } from './model.ts';
 import type { RuleRepository, StoredState } from './repository.ts';
 
@@ -11,6 +11,9 @@ export interface Entry {
   state: SubjectState;
   /** Changed since it was last written to `rule_state`. */
   dirty: boolean;
+  /** `quiet` (engine.ts) after its last reading, and as last written (or read) in `rule_state`. */
+  quiet: boolean;
+  quietOnDisk: boolean;
   usedAt: number;
 }
 
@@ -53,12 +56,19 @@ export class StateCache {
       for (const p of missing) {
         const k = key(p.rule.id, p.subject);
         const s = found.get(k);
+        const state = s
+          ? { lastAt: s.lastAt, firing: s.firing, conditions: s.conditions ?? [] }
+          : initialState();
+        // No row is as good as a quiet one: a restart would start from the initial state either way.
+        const calm = !s || quiet(p.rule.params, state);
         this.entries.set(k, {
           ruleId: p.rule.id,
           subject: p.subject,
           version: p.rule.updatedAt,
-          state: s ? { lastAt: s.lastAt, firing: s.firing, conditions: s.conditions ?? [] } : initialState(),
+          state,
           dirty: false,
+          quiet: calm,
+          quietOnDisk: calm,
           usedAt: now,
         });
       }
