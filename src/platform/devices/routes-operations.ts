@@ -23,7 +23,8 @@ const csvLimit = 10 * 1024 * 1024;
 /** The operators' bulk tools: CSV import of devices, and the dead letters with their replay. */
 export async function operationRoutes(app: FastifyInstance) {
   const imports = new DeviceImports(app.db, app.log);
-  const replay = new DeadLetterReplay(app.db);
+  // Replayed readings reach the rules as the worker's do (the evaluator's queue, when it is there).
+  const replay = new DeadLetterReplay(app.db, (rows) => app.rules?.evaluator.enqueue(rows));
   await imports.markInterrupted();
 
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: csvLimit }, (_r, body, done) =>

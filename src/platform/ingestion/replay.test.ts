@@ -146,7 +146,29 @@ describe('dead letters', () => {
       payload: { decoder: layout(0) },
     });
     expect(fixed.status).toBe(200);
+    // A rule on the level: the replayed reading (2.58) crosses it, as it would have on arrival.
+    const rule = await t.json({
+      method: 'POST',
+      url: '/api/rules',
+      headers: await t.tokenFor('admin'),
+      payload: {
+        name: { th: 'ระดับน้ำสูง', en: 'Drain level high' },
+        scope: { kind: 'city' },
+        quantity: 'waterLevel',
+        params: { kind: 'threshold', op: 'above', value: 2, forMinutes: 0, clearAt: 1.8 },
+        category: 'met',
+        urgency: 'immediate',
+        severity: 'moderate',
+        certainty: 'observed',
+      },
+    });
+    expect(rule.status, JSON.stringify(rule.body)).toBe(201);
     expect((await replay()).body).toEqual({ id, outcome: 'stored' });
+    await t.app.rules.evaluator.settled();
+    const raised = await t.db.rows<{ status: string }>(
+      sql`SELECT status FROM alert_alerts WHERE rule_id = ${rule.body.id}`,
+    );
+    expect(raised).toEqual([{ status: 'raised' }]);
     expect(await readings()).toBe(1);
     const [value] = await t.db.rows<{ value: number }>(
       sql`SELECT value FROM dev_readings WHERE quantity = 'waterLevel'`,

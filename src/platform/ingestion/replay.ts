@@ -5,7 +5,7 @@ import type { Db, Executor } from '../../core/db/index.ts';
 import { contextService } from '../context/service.ts';
 import { type DeadLetterSelection, deadLetterWhere } from '../devices/dead-letter-filter.ts';
 import { LinkRepository } from '../devices/link-repository.ts';
-import { DeviceRepository } from '../devices/repository.ts';
+import { DeviceRepository, type ReadingRow, readingKey } from '../devices/repository.ts';
 import { measure, parseUplink, type Uplink } from './chirpstack.ts';
 import { parseGeneric, parseLinkEvent, topicKind } from './link-events.ts';
 import { entityOf } from './worker.ts';
@@ -37,7 +37,11 @@ export class DeadLetterReplay {
   readonly repo: DeviceRepository;
   private readonly links: LinkRepository;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    /** Called with the readings a replay stored, after its commit: the rules, as for the worker's. */
+    private readonly afterCommit?: (rows: ReadingRow[]) => Promise<unknown> | undefined,
+  ) {
     this.repo = new DeviceRepository(db);
     this.links = new LinkRepository(db);
   }
@@ -77,6 +81,14 @@ export class DeadLetterReplay {
   }
 
   async replay(letter: Letter, actor: Actor): Promise<ReplayResult> {
+    const stored: ReadingRow[] = [];
+    const result = await this.replayIn(letter, actor, stored);
+    // After the commit, as the worker does: the rules see the readings a replay brought in too.
+    if (stored.length && this.afterCommit) await this.afterCommit(stored);
+    return result;
+  }
+
+  private async replayIn(letter: Letter, actor: Actor, stored: ReadingRow[]): Promise<ReplayResult> {
     const payload = Buffer.from(letter.payload, 'base64');
     const receivedAt = new Date(letter.receivedAt);
     const kind = topicKind(letter.topic);
@@ -126,6 +138,7 @@ export class DeadLetterReplay {
       }));
       const fresh = await this.repo.insertReadings(tx, rows);
       if (fresh.count === 0) return this.done(tx, actor, letter.id, 'duplicate');
+      stored.push(...rows.filter((r) => fresh.keys.has(readingKey(r.deviceId, Date.parse(r.observedAt)))));
       await this.repo.updateLinks(tx, [
         {
           deviceId: target.deviceId,
