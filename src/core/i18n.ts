@@ -74,6 +74,10 @@ const messages: Messages = {
     th: 'ข้อความที่เผยแพร่ต้องไม่ว่าง',
     en: 'The public text cannot be empty',
   },
+  'complaints.public_text_unexpected': {
+    th: 'การส่งกลับไปรอตรวจไม่รับข้อความ',
+    en: 'Putting a text back in the queue takes no text',
+  },
   'complaints.bad_period': {
     th: 'ช่วงวันที่ไม่ถูกต้อง (ต้องเริ่มก่อนสิ้นสุด และไม่เกิน 10 ปี)',
     en: 'The period is not valid (it must start before it ends and span at most 10 years)',

@@ -82,4 +82,71 @@ describe('You Pee: staff moderate the public text', () => {
     expect(await visitor.page.content()).not.toContain('081-555-1234');
     for (const c of [citizen.context, context, visitor.context]) await c.close();
   });
+
+  it('the officer finds an approved text in the decided list and puts it back in the queue', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await signIn(page, 'officer@demo.local');
+    // A report for the clerk's office, approved through the API as the officer.
+    const reference = await page.evaluate(async () => {
+      const { csrfToken } = (await (await fetch('/api/me')).json()) as { csrfToken: string };
+      const headers = { 'content-type': 'application/json', 'x-csrf-token': csrfToken };
+      // Filed by a citizen who is not signed in (the officer's cookie is left out).
+      const filed = await fetch('/api/complaints/requests', {
+        method: 'POST',
+        credentials: 'omit',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          category: 'other',
+          description: 'ป้ายบอกทางล้ม',
+          lat: 16.431,
+          lon: 102.824,
+          contact: { phone: '0812345678' },
+        }),
+      });
+      const { reference } = (await filed.json()) as { reference: string };
+      await fetch(`/api/complaints/moderation/${reference}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ action: 'approve' }),
+      });
+      return reference;
+    });
+    await page.goto('/complaints/moderation');
+    await page.getByTestId('moderation-count').waitFor();
+    await page.getByRole('radio', { name: 'อนุมัติแล้ว' }).check();
+    const item = page.getByRole('article', { name: new RegExp(reference) });
+    await item.waitFor();
+    expect(await item.getByTestId('moderated-public').innerText()).toBe('ป้ายบอกทางล้ม');
+    expect(await item.innerText()).toMatch(/อนุมัติเมื่อ .+ โดย /);
+    expect(await page.getByTestId('moderation-count').innerText()).toMatch(/^อนุมัติแล้ว \d+ เรื่อง/);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await item.getByRole('button', { name: 'ส่งกลับไปรอตรวจ (ยกเลิกการตัดสิน)' }).click();
+    await page.getByText(`${reference}: ส่งกลับไปรอตรวจแล้ว`).waitFor();
+    await item.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'moderation-count',
+    );
+    // The public page shows the text no more, and the request waits in the queue again.
+    const publicView = await page.evaluate(
+      async (r) =>
+        (
+          (await (await fetch(`/api/complaints/requests/${r}`, { credentials: 'omit' })).json()) as {
+            description: string;
+          }
+        ).description,
+      reference,
+    );
+    expect(publicView).toBe('');
+    await page.getByRole('radio', { name: 'รอตรวจ' }).check();
+    await page.getByRole('article', { name: new RegExp(reference) }).waitFor();
+
+    // The same screen in English.
+    await page.evaluate(() => localStorage.setItem('mueang.lang', 'en'));
+    await page.reload();
+    await page.getByRole('radio', { name: 'Hidden' }).check();
+    await page.getByRole('group', { name: 'Show' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  });
 });

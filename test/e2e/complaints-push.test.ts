@@ -124,6 +124,73 @@ describe('You Pee (อยู่พี่): notify me on this phone', () => {
     await context.close();
   });
 
+  it('follows the browser when it replaces the subscription (pushsubscriptionchange)', async () => {
+    const { context, page } = await newPage(browser, phone);
+    const filed = await context.request.post(`${baseUrl()}/api/complaints/requests`, {
+      data: {
+        category: 'other',
+        description: 'ไฟถนนดับ',
+        lat: 16.432,
+        lon: 102.823,
+        contact: { phone: '0812345678' },
+      },
+    });
+    const ref = ((await filed.json()) as { reference: string }).reference;
+    const first = new TestBrowser().subscription(`${service.origin}/push/before-${ref}`);
+    const rotatedKeys = new TestBrowser();
+    const rotated = rotatedKeys.subscription(`${service.origin}/push/after-${ref}`);
+    await context.grantPermissions(['notifications'], { origin: baseUrl() });
+    await context.addInitScript((sub) => {
+      const fake = { endpoint: sub.endpoint, toJSON: () => sub, unsubscribe: async () => true };
+      PushManager.prototype.subscribe = async () => fake as unknown as PushSubscription;
+      PushManager.prototype.getSubscription = async () => null;
+    }, first);
+    await page.goto(`/complaints/${ref}`);
+    const posted = page.waitForResponse(
+      (r) => r.url().endsWith(`/api/complaints/requests/${ref}/push`) && r.request().method() === 'POST',
+    );
+    await page.getByRole('button', { name: 'แจ้งเตือนฉันบนโทรศัพท์เครื่องนี้' }).click();
+    expect((await posted).status()).toBe(201);
+    await page.getByRole('button', { name: 'หยุดแจ้งเตือนบนโทรศัพท์เครื่องนี้' }).waitFor();
+
+    // Chromium does not fire the event itself: it is dispatched in the real service worker, with the
+    // subscriptions a browser would give it, and the worker's own work is awaited.
+    await expect.poll(() => context.serviceWorkers().length).toBeGreaterThan(0);
+    const worker = context.serviceWorkers()[0];
+    await worker.evaluate(
+      async ({ before, after }) => {
+        const event = new Event('pushsubscriptionchange') as Event & Record<string, unknown>;
+        let work: Promise<unknown> = Promise.resolve();
+        event.waitUntil = (p: Promise<unknown>) => {
+          work = p;
+        };
+        event.oldSubscription = { endpoint: before.endpoint, toJSON: () => before };
+        event.newSubscription = { endpoint: after.endpoint, toJSON: () => after };
+        self.dispatchEvent(event);
+        await work;
+      },
+      { before: first, after: rotated },
+    );
+
+    // A status change now goes to the new subscription only: the old one was dropped.
+    const staff = await browser.newContext({ baseURL: baseUrl() });
+    const login = await staff.request.post(`${baseUrl()}/api/auth/login`, {
+      data: { email: 'officer@demo.local', password: 'mueang-demo' },
+    });
+    const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
+    const moved = await staff.request.post(`${baseUrl()}/api/complaints/requests/${ref}/transitions`, {
+      headers: { 'x-csrf-token': csrf },
+      data: { to: 'accepted' },
+    });
+    expect(moved.status()).toBe(200);
+    await staff.close();
+    const mine = () => service.received.filter((r) => r.path.endsWith(ref));
+    await expect.poll(() => mine().length, { timeout: 20_000 }).toBe(1);
+    expect(mine()[0].path).toBe(`/push/after-${ref}`);
+    expect(JSON.parse(rotatedKeys.decrypt(mine()[0].body))).toMatchObject({ url: `/complaints/${ref}` });
+    await context.close();
+  });
+
   it('offers no button where the browser has no Push API', async () => {
     const { context, page } = await newPage(browser, phone);
     await context.addInitScript(() => {

@@ -98,4 +98,83 @@ describe('energy register for staff', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });
+
+  it('an administrator removes an installation, then its building, each after confirming', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await signIn(page, 'admin@demo.local');
+    await page.goto('/energy/register');
+    await page.getByRole('heading', { level: 1, name: 'ทะเบียนพลังงาน' }).waitFor();
+    const name = 'อาคารทดลองลบ (ข้อมูลสังเคราะห์)';
+    // A building of its own with one meter, so the demo's buildings stay as seeded.
+    const id = await page.evaluate(
+      async ({ name, school }) => {
+        const { csrfToken } = (await (await fetch('/api/me')).json()) as { csrfToken: string };
+        const headers = { 'content-type': 'application/json', 'x-csrf-token': csrfToken };
+        const list = (await (await fetch('/api/energy/buildings')).json()) as {
+          nameTh: string;
+          officeId: string;
+          location: { lat: number; lon: number };
+        }[];
+        const near = list.find((b) => b.nameTh === school)!;
+        const b = (await (
+          await fetch('/api/energy/buildings', {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({
+              nameTh: name,
+              nameEn: 'Building to remove (synthetic)',
+              officeId: near.officeId,
+              location: near.location,
+              floorAreaM2: 100,
+              kind: 'other',
+            }),
+          })
+        ).json()) as { id: string };
+        await fetch(`/api/energy/buildings/${b.id}/installations`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ kind: 'meter', name: 'มิเตอร์ทดลองลบ' }),
+        });
+        return b.id;
+      },
+      { name, school },
+    );
+    await page.reload();
+    await page.getByRole('button', { name: `แก้ไข ${name}` }).click();
+
+    // The meter first: the dialog asks, "keep it" changes nothing.
+    await page.getByRole('button', { name: 'ลบ มิเตอร์ทดลองลบ' }).click();
+    const dialog = page.getByRole('dialog', { name: 'ลบ มิเตอร์ทดลองลบ หรือไม่?' });
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('ไม่ลบ');
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'ไม่ลบ' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'ลบ มิเตอร์ทดลองลบ' }).click();
+    const gone = page.waitForResponse((r) => r.request().method() === 'DELETE');
+    await dialog.getByRole('button', { name: 'ลบออกจากทะเบียน' }).click();
+    expect((await gone).status()).toBe(204);
+    await page.getByText('ลบแล้ว: มิเตอร์ทดลองลบ').waitFor();
+    await expect.poll(() => page.getByRole('button', { name: 'ลบ มิเตอร์ทดลองลบ' }).count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('ระบบที่ติดตั้ง');
+
+    // Then the building, from its row in the list.
+    await page.getByRole('button', { name: `ลบ ${name}` }).click();
+    await page
+      .getByRole('dialog', { name: `ลบ ${name} หรือไม่?` })
+      .getByRole('button', { name: 'ลบออกจากทะเบียน' })
+      .click();
+    await page.getByText(`ลบแล้ว: ${name}`).waitFor();
+    await expect.poll(() => page.getByRole('button', { name: `แก้ไข ${name}` }).count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    const after = await page.evaluate(async (b) => {
+      const res = await fetch(`/api/energy/buildings/${b}`);
+      const audit = (await (await fetch('/api/audit?action=energy.building.delete&limit=50')).json()) as {
+        items: { resourceId: string | null }[];
+      };
+      return { status: res.status, audited: audit.items.some((i) => i.resourceId === b) };
+    }, id);
+    expect(after).toEqual({ status: 404, audited: true });
+    await context.close();
+  });
 });

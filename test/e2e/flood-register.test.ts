@@ -76,4 +76,59 @@ describe('flood register for staff', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });
+
+  it('an administrator removes a shelter after confirming; the removal is audited', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await signIn(page, 'admin@demo.local');
+    await page.goto('/flood/register');
+    await page.getByRole('heading', { level: 1, name: 'ทะเบียนเตือนภัยน้ำท่วม' }).waitFor();
+    const name = 'จุดอพยพทดลองลบ (ข้อมูลสังเคราะห์)';
+    // A shelter of its own, beside a demo one, so the demo's shelters stay as seeded.
+    const id = await page.evaluate(async (name) => {
+      const { csrfToken } = (await (await fetch('/api/me')).json()) as { csrfToken: string };
+      const [near] = (await (await fetch('/api/flood/shelters')).json()) as {
+        officeId: string;
+        location: { lat: number; lon: number };
+      }[];
+      const res = await fetch('/api/flood/shelters', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: JSON.stringify({
+          kind: 'evacuation_point',
+          nameTh: name,
+          nameEn: 'Evacuation point to remove (synthetic)',
+          location: near.location,
+          capacity: 10,
+          officeId: near.officeId,
+        }),
+      });
+      return ((await res.json()) as { id: string }).id;
+    }, name);
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    await page.reload();
+    await page.getByRole('button', { name: `ลบ ${name}` }).click();
+    const dialog = page.getByRole('dialog', { name: `ลบ ${name} หรือไม่?` });
+    await dialog.waitFor();
+    expect(await dialog.getByRole('paragraph').first().innerText()).toContain('ย้อนกลับไม่ได้');
+    expect(await seriousViolations(page)).toEqual([]);
+    // Escape cancels, as a dialog should.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.getByRole('button', { name: `ลบ ${name}` }).count()).toBe(1);
+
+    await page.getByRole('button', { name: `ลบ ${name}` }).click();
+    await dialog.getByRole('button', { name: 'ลบออกจากทะเบียน' }).click();
+    await page.getByText(`ลบแล้ว: ${name}`).waitFor();
+    await expect.poll(() => page.getByRole('button', { name: `ลบ ${name}` }).count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('ศูนย์พักพิงและจุดอพยพ');
+    const after = await page.evaluate(async (s) => {
+      const res = await fetch(`/api/flood/shelters/${s}`);
+      const audit = (await (await fetch('/api/audit?action=flood.shelter.delete&limit=50')).json()) as {
+        items: { resourceId: string | null }[];
+      };
+      return { status: res.status, audited: audit.items.some((i) => i.resourceId === s) };
+    }, id);
+    expect(after).toEqual({ status: 404, audited: true });
+    await context.close();
+  });
 });

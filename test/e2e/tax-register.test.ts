@@ -142,4 +142,148 @@ describe('finance staff correct the register in the browser', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });
+
+  it('records a main home and how long land lay vacant; a vacant count that is no number is refused', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await signedInRegister(page);
+    const { record, detail } = await openFirst<{
+      id: string;
+      version: number;
+      uses: { use: string; sharePercent: number; mainHome?: string; vacantYears?: number }[];
+    }>(page, '', 'parcels');
+    // Known uses to start from (set through the API), and the parcel's own put back at the end.
+    const patch = (body: object) =>
+      page.evaluate(
+        async ({ id, body }) => {
+          const { csrfToken } = (await (await fetch('/api/me')).json()) as { csrfToken: string };
+          const res = await fetch(`/api/tax/register/parcels/${id}`, {
+            method: 'PATCH',
+            headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+            body: JSON.stringify(body),
+          });
+          return { status: res.status, body: (await res.json()) as { version: number } };
+        },
+        { id: record.id, body },
+      );
+    const start = await patch({
+      version: record.version,
+      uses: [
+        { use: 'residential', sharePercent: 70 },
+        { use: 'other', sharePercent: 30 },
+      ],
+    });
+    expect(start.status).toBe(200);
+    await page.reload();
+    await page.getByRole('table').waitFor();
+    await page.getByRole('button', { name: /^เปิด / }).first().click();
+    await expect.poll(() => detail.innerText()).toContain('อยู่อาศัย 70%');
+
+    await detail.getByRole('button', { name: 'แก้ไข', exact: true }).click();
+    const form = page.getByTestId('register-edit');
+    // The main-home question is there for the residence only; years vacant for vacant land only.
+    await form.getByLabel('เป็นบ้านหลังหลักหรือไม่ (การใช้ประโยชน์ที่ 1)').selectOption('land-and-building');
+    expect(await form.getByLabel(/จำนวนปีที่ทิ้งไว้ว่างเปล่าติดต่อกัน/).count()).toBe(0);
+    await form.locator('[name="use1"]').selectOption('vacant');
+    expect(await form.getByLabel(/เป็นบ้านหลังหลักหรือไม่ \(การใช้ประโยชน์ที่ 2\)/).count()).toBe(0);
+    const vacant = form.getByLabel('จำนวนปีที่ทิ้งไว้ว่างเปล่าติดต่อกัน (การใช้ประโยชน์ที่ 2)');
+    await vacant.fill('สามปี');
+    await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
+    const error = form.getByRole('alert').filter({ hasText: 'กรุณากรอกตัวเลขในช่วงที่กำหนด' });
+    await error.waitFor();
+    expect(await vacant.getAttribute('aria-invalid')).toBe('true');
+    expect(await vacant.getAttribute('aria-describedby')).toContain(await error.getAttribute('id'));
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('vacant1');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await vacant.fill('4');
+    const saved = page.waitForResponse((r) => r.request().method() === 'PATCH');
+    await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
+    const response = await saved;
+    expect(response.status()).toBe(200);
+    const body = (await response.json()) as { version: number };
+    expect((response.request().postDataJSON() as { uses: unknown[] }).uses).toEqual([
+      { use: 'residential', sharePercent: 70, mainHome: 'land-and-building' },
+      { use: 'vacant', sharePercent: 30, vacantYears: 4 },
+    ]);
+    await form.waitFor({ state: 'detached' });
+    await expect.poll(() => detail.innerText()).toContain('บ้านหลังหลัก (เจ้าของที่ดินและบ้าน)');
+    expect(await detail.innerText()).toContain('ทิ้งว่างเปล่าติดต่อกัน 4 ปี');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // English labels for the same form.
+    await page.evaluate(() => localStorage.setItem('mueang.lang', 'en'));
+    await page.reload();
+    await page.getByRole('table').waitFor();
+    await page
+      .getByRole('button', { name: /^Open / })
+      .first()
+      .click();
+    await detail.waitFor();
+    await expect.poll(() => detail.innerText()).toContain('years vacant in a row: 4');
+    await detail.getByRole('button', { name: 'Correct', exact: true }).click();
+    expect(await form.getByLabel('Main home? (use 1)').inputValue()).toBe('land-and-building');
+    expect(await form.getByLabel('Years left vacant in a row (use 2)').inputValue()).toBe('4');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    expect((await patch({ version: body.version, uses: record.uses })).status).toBe(200);
+    await context.close();
+  });
+
+  it('shows the Treasury building appraisal to finance staff, searched, in Thai and English', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await signedInRegister(page);
+    const csv = [
+      'roundFrom,roundTo,buildingType,code,costPerM2Baht,buildingTypeEn,note',
+      '2566,2569,ตึกแถว 2 ชั้น (ทดสอบหน้าจอ),E2E1,8100,Two-storey shophouse (screen test),รวมพื้นที่ระเบียง',
+      '2566,2569,โกดังเก็บสินค้า (ทดสอบหน้าจอ),E2E2,3900,,',
+    ].join('\n');
+    const status = await page.evaluate(async (csv) => {
+      const { csrfToken } = (await (await fetch('/api/me')).json()) as { csrfToken: string };
+      const started = await fetch('/api/tax/imports/building-costs', {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', 'x-csrf-token': csrfToken },
+        body: csv,
+      });
+      const { id } = (await started.json()) as { id: string };
+      for (let i = 0; i < 200; i++) {
+        const s = (await (await fetch(`/api/tax/imports/${id}`)).json()) as {
+          status: string;
+          imported: number;
+        };
+        if (s.status !== 'running') return s;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return null;
+    }, csv);
+    expect(status).toMatchObject({ status: 'done', imported: 2 });
+
+    await page.getByRole('button', { name: 'ราคาประเมินสิ่งปลูกสร้าง', exact: true }).click();
+    await page.getByRole('searchbox').fill('ทดสอบหน้าจอ');
+    await page.getByRole('button', { name: 'ค้นหา', exact: true }).click();
+    const row = page.getByRole('row').filter({ hasText: 'E2E1' });
+    await row.waitFor();
+    const text = await row.innerText();
+    expect(text).toContain('ตึกแถว 2 ชั้น (ทดสอบหน้าจอ)');
+    expect(text).toContain('2566–2569');
+    expect(text).toContain('8,100');
+    expect(text).toContain('รวมพื้นที่ระเบียง');
+    expect(await page.getByRole('row').filter({ hasText: 'E2E2' }).innerText()).toContain('—');
+    expect(await page.getByRole('columnheader', { name: 'รหัสกรมธนารักษ์' }).count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // In English the type shows its English name where the import gave one, the Thai one otherwise.
+    await page.evaluate(() => localStorage.setItem('mueang.lang', 'en'));
+    await page.reload();
+    await page.getByRole('button', { name: 'Building appraisal', exact: true }).click();
+    await page.getByRole('searchbox').fill('E2E');
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await expect
+      .poll(() => page.getByRole('row').filter({ hasText: 'E2E1' }).innerText())
+      .toContain('Two-storey shophouse (screen test)');
+    expect(await page.getByRole('row').filter({ hasText: 'E2E2' }).innerText()).toContain(
+      'โกดังเก็บสินค้า (ทดสอบหน้าจอ)',
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  });
 });

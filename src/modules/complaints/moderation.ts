@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Actor, audit } from '../../core/audit/audit.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
@@ -51,26 +51,44 @@ export interface ModerationItem {
   suggested: string;
   moderation: Moderation;
   createdAt: string;
+  /** What the public sees: set once approved, null while pending or hidden. */
+  publicText: string | null;
+  /** When and by whom it was last decided; null while pending (or decided by the system). */
+  moderatedAt: string | null;
+  moderatedBy: string | null;
 }
 
 export interface ModerationDecision {
-  action: 'approve' | 'hide';
+  /** `requeue` undoes a decision: the text is public no more and waits in the queue again. */
+  action: 'approve' | 'hide' | 'requeue';
   /** Approve with this text instead of the automatic suggestion (it is masked again). */
   text?: string;
 }
 
-/** The staff moderation queue: requests whose public text is still waiting, oldest first. */
+const iso = (column: SQL) => sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * The staff moderation lists: the queue of requests whose public text is waiting (oldest first), and
+ * the texts already approved or hidden (most recently decided first), so a decision can be undone.
+ */
 export class ComplaintsModeration {
   constructor(private readonly db: Db) {}
 
-  async queue(officeId: string | null, page: number, pageSize: number) {
+  async queue(officeId: string | null, page: number, pageSize: number, state: Moderation = 'pending') {
     const office = officeId ? sql`AND r.office_id = ${officeId}` : sql``;
+    const order =
+      state === 'pending'
+        ? sql`r.created_at, r.reference`
+        : sql`r.moderated_at DESC NULLS LAST, r.reference DESC`;
     const rows = await this.db.rows<Omit<ModerationItem, 'suggested'> & { total: number }>(
       sql`SELECT r.reference, r.category_code AS category, r.description, r.moderation,
-          to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
+          ${iso(sql`r.created_at`)} AS "createdAt",
+          CASE WHEN r.moderation = 'approved' THEN r.public_description END AS "publicText",
+          ${iso(sql`r.moderated_at`)} AS "moderatedAt", u.display_name AS "moderatedBy",
           count(*) OVER ()::int AS total
-        FROM complaints_requests r WHERE r.moderation = 'pending' ${office}
-        ORDER BY r.created_at, r.reference LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+        FROM complaints_requests r LEFT JOIN core_users u ON u.id = r.moderated_by
+        WHERE r.moderation = ${state} ${office}
+        ORDER BY ${order} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
     );
     const total = rows[0]?.total ?? 0;
     return {
@@ -82,8 +100,8 @@ export class ComplaintsModeration {
   }
 
   /**
-   * Approve (the masked description, or staff's edited text, masked again) or hide. Office-bound
-   * staff decide only for their office's requests. Audited in the same transaction.
+   * Approve (the masked description, or staff's edited text, masked again), hide, or put back in the
+   * queue. Office-bound staff decide only for their office's requests. Audited in the same transaction.
    */
   decide(
     reference: string,
@@ -107,10 +125,17 @@ export class ComplaintsModeration {
       if (officeId && r.officeId !== officeId) throw AppError.forbidden();
       const text = d.action === 'approve' ? maskPersonal((d.text ?? r.description).trim()) : null;
       if (d.action === 'approve' && !text) throw AppError.badRequest('complaints.public_text_empty');
-      const moderation: Moderation = d.action === 'approve' ? 'approved' : 'hidden';
+      const moderation: Moderation =
+        d.action === 'approve' ? 'approved' : d.action === 'hide' ? 'hidden' : 'pending';
+      if (d.action === 'requeue' && d.text !== undefined)
+        throw AppError.badRequest('complaints.public_text_unexpected');
+      // Back in the queue it is undecided again: no public text, no decider.
       await tx.execute(
-        sql`UPDATE complaints_requests SET moderation = ${moderation}, public_description = ${text},
-          moderated_at = now(), moderated_by = ${userId} WHERE id = ${r.id}`,
+        moderation === 'pending'
+          ? sql`UPDATE complaints_requests SET moderation = 'pending', public_description = NULL,
+              moderated_at = NULL, moderated_by = NULL WHERE id = ${r.id}`
+          : sql`UPDATE complaints_requests SET moderation = ${moderation}, public_description = ${text},
+              moderated_at = now(), moderated_by = ${userId} WHERE id = ${r.id}`,
       );
       await audit(tx, actor, {
         action: `complaints.moderation.${d.action}`,

@@ -1,8 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
-import { ComplaintsModeration, type ModerationDecision } from './moderation.ts';
+import { ComplaintsModeration, type Moderation, type ModerationDecision } from './moderation.ts';
 import { StatusSchema } from './schemas.ts';
 import { complaintStats } from './stats.ts';
 
@@ -195,9 +196,12 @@ export async function publicRoutes(app: FastifyInstance) {
       schema: {
         tags,
         summary:
-          'Complaints whose public text waits for moderation, oldest first (office staff: their office)',
+          'Complaints whose public text waits for moderation, oldest first, or (state) whose text was approved or hidden, latest decision first (office staff: their office); the read is audited',
         querystring: Type.Object(
           {
+            state: Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('hidden')], {
+              default: 'pending',
+            }),
             page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),
             pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
           },
@@ -205,10 +209,23 @@ export async function publicRoutes(app: FastifyInstance) {
         ),
       },
     },
-    (request) => {
+    async (request) => {
       const p = request.principal!;
-      const q = request.query as { page: number; pageSize: number };
-      return moderation.queue(p.role === 'admin' ? null : (p.officeId ?? null), q.page, q.pageSize);
+      const q = request.query as { state: Moderation; page: number; pageSize: number };
+      const list = await moderation.queue(
+        p.role === 'admin' ? null : (p.officeId ?? null),
+        q.page,
+        q.pageSize,
+        q.state,
+      );
+      // The citizens' own words may hold personal data: one audit row names every request read.
+      if (list.items.length)
+        await audit(app.db.orm, request.actor(), {
+          action: 'complaints.moderation.read',
+          resourceType: 'complaints.request',
+          detail: { state: q.state, references: list.items.map((i) => i.reference) },
+        });
+      return list;
     },
   );
 
@@ -218,11 +235,12 @@ export async function publicRoutes(app: FastifyInstance) {
       config: { access: ['admin', 'office_manager', 'officer'] },
       schema: {
         tags,
-        summary: 'Approve (masked, or edited) or hide the public text of a complaint; audited',
+        summary:
+          'Approve (masked, or edited) or hide the public text of a complaint, or put it back in the queue (requeue: undo); audited',
         params: Type.Object({ reference: Type.String({ pattern: '^KK-[0-9]{4}-[0-9]{6,}$' }) }),
         body: Type.Object(
           {
-            action: Type.Union([Type.Literal('approve'), Type.Literal('hide')]),
+            action: Type.Union([Type.Literal('approve'), Type.Literal('hide'), Type.Literal('requeue')]),
             text: Type.Optional(Type.String({ minLength: 1, maxLength: 4000 })),
           },
           { additionalProperties: false },

@@ -323,7 +323,8 @@ export class TaxRepository {
    * without its own value takes the appraisal of the round covering `year`: its own deed's row first,
    * then its zone and block, then its zone; a building without its own depreciation takes the table's
    * row for its kind at its age, and one without its own cost per m² the building appraisal's row for
-   * its kind in the round covering `year`.
+   * its kind in the round covering `year`. Kinds and types match by their stored `tax_type_key` (migration 0011):
+   * spacing, case, zero-width characters, Thai digits and the ways Thai vowels are typed do not count.
    */
   parcelsForAssessment(
     year: number,
@@ -347,14 +348,15 @@ export class TaxRepository {
           ORDER BY b.id)
           FROM tax_buildings b
           LEFT JOIN LATERAL (SELECT t.building_type, t.age_from, t.depreciation_percent FROM tax_depreciation t
-            WHERE b.depreciation_percent IS NULL AND t.building_type = b.kind AND t.age_from <= b.age_years
+            WHERE b.depreciation_percent IS NULL AND t.type_key = b.kind_key AND t.age_from <= b.age_years
             ORDER BY t.age_from DESC LIMIT 1) d ON true
           LEFT JOIN LATERAL (SELECT t.first_year, t.last_year, t.building_type, t.building_type_en, t.code, t.cost_per_m2
             FROM tax_building_costs t
-            WHERE b.cost_per_m2 IS NULL AND (t.building_type = b.kind OR t.code = b.kind)
+            WHERE b.cost_per_m2 IS NULL
+              AND (t.type_key = b.kind_key OR t.code_key = b.kind_key)
               AND t.first_year <= ${year} AND t.last_year >= ${year}
             -- A kind that is one row's code and another's type takes the code's row.
-            ORDER BY t.first_year DESC, (t.code = b.kind) DESC NULLS LAST LIMIT 1) c ON true
+            ORDER BY t.first_year DESC, (t.code_key = b.kind_key) DESC NULLS LAST LIMIT 1) c ON true
           WHERE b.parcel_id = p.id), '[]'::json) AS buildings
       FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id
       LEFT JOIN LATERAL (SELECT t.* FROM tax_appraisals t

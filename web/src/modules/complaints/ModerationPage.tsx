@@ -8,6 +8,7 @@ import { Button } from '../../ui/Button.tsx';
 import { RoleGate } from '../../ui/RoleGate.tsx';
 import { ErrorState, Spinner } from '../../ui/States.tsx';
 import { useToast } from '../../ui/Toast.tsx';
+import { type DecidedText, ModeratedItem } from './ModeratedItem.tsx';
 import { useCategories } from './ReportPage.tsx';
 import { categoryName } from './types.ts';
 
@@ -27,6 +28,9 @@ interface WaitingText {
 }
 
 type Decision = { action: 'approve'; text?: string } | { action: 'hide' };
+/** Which list is shown: the queue, or the texts already decided (to check them, or undo). */
+const states = ['pending', 'approved', 'hidden'] as const;
+type State = (typeof states)[number];
 
 /**
  * Moderation of public text: the citizen's words next to the masked version that would go on the
@@ -40,7 +44,7 @@ export function ComplaintsModerationPage() {
       <h1>{t('complaints.moderation.title')}</h1>
       <p>{t('complaints.moderation.lead')}</p>
       <RoleGate roles={moderators} refusal={t('complaints.moderation.forbidden')}>
-        {() => <WaitingList />}
+        {() => <Lists />}
       </RoleGate>
       <p>
         <Link to="/complaints/queue">{t('complaints.moderation.toQueue')}</Link>{' '}
@@ -50,16 +54,44 @@ export function ComplaintsModerationPage() {
   );
 }
 
-function WaitingList() {
+/** The list chosen with radio buttons (a plain form control, announced with its group's name). */
+function Lists() {
+  const { t } = useTranslation();
+  const id = useId();
+  const [state, setState] = useState<State>('pending');
+  return (
+    <>
+      <fieldset className="moderation-filter">
+        <legend>{t('complaints.moderation.show')}</legend>
+        {states.map((s) => (
+          <label key={s} htmlFor={`${id}-${s}`}>
+            <input
+              type="radio"
+              id={`${id}-${s}`}
+              name={`${id}-state`}
+              value={s}
+              checked={state === s}
+              onChange={() => setState(s)}
+            />{' '}
+            {t(`complaints.moderation.states.${s}`)}
+          </label>
+        ))}
+      </fieldset>
+      <TextList key={state} state={state} />
+    </>
+  );
+}
+
+function TextList({ state }: { state: State }) {
   const { t } = useTranslation();
   const [page, setPage] = useState(1);
   const summary = useRef<HTMLParagraphElement>(null);
   const list = useQuery({
-    queryKey: ['complaints', 'moderation', page],
+    queryKey: ['complaints', 'moderation', state, page],
     queryFn: () =>
-      api<{ items: WaitingText[]; total: number }>(
+      api<{ items: (WaitingText & DecidedText)[]; total: number }>(
         'GET',
-        `/api/complaints/moderation?page=${page}&pageSize=${pageSize}`,
+        `/api/complaints/moderation?state=${state}&page=${page}&pageSize=${pageSize}`,
       ),
     placeholderData: keepPreviousData,
   });
@@ -67,15 +99,22 @@ function WaitingList() {
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
   const { items, total } = list.data;
   const pages = Math.max(1, Math.ceil(total / pageSize));
+  const refocus = () => summary.current?.focus();
   return (
     <>
       {/* Focus comes back here after a decision, since the decided request leaves the list. */}
       <p ref={summary} tabIndex={-1} role="status" data-testid="moderation-count">
-        {total === 0 ? t('complaints.moderation.none') : t('complaints.moderation.count', { total })}
+        {total === 0
+          ? t(`complaints.moderation.none${state === 'pending' ? '' : `_${state}`}`)
+          : t(`complaints.moderation.count${state === 'pending' ? '' : `_${state}`}`, { total })}
       </p>
-      {items.map((item) => (
-        <Item key={item.reference} item={item} onDecided={() => summary.current?.focus()} />
-      ))}
+      {items.map((item) =>
+        state === 'pending' ? (
+          <Item key={item.reference} item={item} onDecided={refocus} />
+        ) : (
+          <ModeratedItem key={item.reference} item={item} onDecided={refocus} />
+        ),
+      )}
       {pages > 1 && (
         <nav className="pager" aria-label={t('complaints.moderation.pages')}>
           <Button variant="secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>

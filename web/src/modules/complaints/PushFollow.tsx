@@ -1,8 +1,8 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ProblemError } from '../../api.ts';
 import { Button } from '../../ui/Button.tsx';
-import { isFollowed, remember, urlBase64ToBytes } from './push.ts';
+import { isFollowed, mirrorFollowed, remember, urlBase64ToBytes } from './push.ts';
 
 /** Web push needs a service worker and the Push API; without them the button is not offered at all. */
 export function pushSupported(): boolean {
@@ -38,7 +38,12 @@ export function PushFollow({ reference }: { reference: string }) {
   const { t } = useTranslation();
   const id = useId();
   const [state, setState] = useState<State>(() => (isFollowed(reference) ? 'on' : 'idle'));
-  if (!pushSupported()) return null;
+  const supported = pushSupported();
+  useEffect(() => {
+    // Follows made before the service worker read the list are handed to it too.
+    if (supported) void mirrorFollowed().catch(() => undefined);
+  }, [supported]);
+  if (!supported) return null;
 
   async function start() {
     setState('working');
@@ -51,6 +56,7 @@ export function PushFollow({ reference }: { reference: string }) {
         keys: sub.keys,
       });
       remember(reference, true);
+      await mirrorFollowed().catch(() => undefined);
       setState('on');
     } catch {
       setState('failed');
@@ -70,6 +76,7 @@ export function PushFollow({ reference }: { reference: string }) {
           if (!(e instanceof ProblemError && e.problem.status === 404)) throw e;
         });
       remember(reference, false);
+      await mirrorFollowed().catch(() => undefined);
       setState('idle');
     } catch {
       setState('failed');

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { followedKey, isFollowed, remember, urlBase64ToBytes } from './push.ts';
+import {
+  followedCache,
+  followedKey,
+  followedUrl,
+  isFollowed,
+  mirrorFollowed,
+  remember,
+  urlBase64ToBytes,
+} from './push.ts';
 
 function memory() {
   const data = new Map<string, string>();
@@ -37,5 +45,25 @@ describe('web push helpers', () => {
     s.setItem(followedKey, '{"a":1}');
     remember('KK-2569-000003', true, s);
     expect(isFollowed('KK-2569-000003', s)).toBe(true);
+  });
+
+  it('hand the followed list to the service worker through the cache it reads', async () => {
+    const s = memory();
+    remember('KK-2569-000004', true, s);
+    remember('KK-2569-000005', true, s);
+    const stored = new Map<string, Map<string, Response>>();
+    const cacheStorage = {
+      open: async (name: string) => {
+        const cache = stored.get(name) ?? new Map<string, Response>();
+        stored.set(name, cache);
+        return { put: async (url: string, r: Response) => void cache.set(url, r) } as unknown as Cache;
+      },
+    };
+    await mirrorFollowed(s, cacheStorage);
+    const written = stored.get(followedCache)?.get(followedUrl);
+    expect(await written?.json()).toEqual(['KK-2569-000004', 'KK-2569-000005']);
+    remember('KK-2569-000004', false, s);
+    await mirrorFollowed(s, cacheStorage);
+    expect(await stored.get(followedCache)?.get(followedUrl)?.json()).toEqual(['KK-2569-000005']);
   });
 });

@@ -1,11 +1,12 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Me } from '../../api.ts';
 import { formatDate } from '../../dates.ts';
 import { localName } from '../../i18n.ts';
 import { Button } from '../../ui/Button.tsx';
+import { ConfirmRemove } from '../../ui/ConfirmRemove.tsx';
 import { RoleGate } from '../../ui/RoleGate.tsx';
 import { Card, ErrorState, Spinner } from '../../ui/States.tsx';
 import { type Column, Table } from '../../ui/Table.tsx';
@@ -40,6 +41,9 @@ export function EnergyRegisterPage() {
 function Register({ me }: { me: Me }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
+  const client = useQueryClient();
+  /** Takes the keyboard after a removal, since the removed row's buttons are gone. */
+  const heading = useRef<HTMLHeadingElement>(null);
   /** The building being changed, 'new' while adding one, or nothing open. */
   const [open, setOpen] = useState<string | null>(null);
   const buildings = useQuery({
@@ -69,20 +73,35 @@ function Register({ me }: { me: Me }) {
       key: 'edit',
       header: t('register.actions'),
       cell: (b) => (
-        <Button
-          variant="secondary"
-          aria-label={t('register.editNamed', { name: localName(b, lang) })}
-          onClick={() => setOpen(b.id)}
-        >
-          {t('register.edit')}
-        </Button>
+        <div className="actions">
+          <Button
+            variant="secondary"
+            aria-label={t('register.editNamed', { name: localName(b, lang) })}
+            onClick={() => setOpen(b.id)}
+          >
+            {t('register.edit')}
+          </Button>
+          <ConfirmRemove
+            name={localName(b, lang)}
+            url={`/api/energy/buildings/${encodeURIComponent(b.id)}`}
+            question={t('register.energy.removeBuilding')}
+            onRemoved={() => {
+              if (open === b.id) setOpen(null);
+              void client.invalidateQueries({ queryKey: ['energy-buildings'] });
+              client.removeQueries({ queryKey: ['energy-building', b.id] });
+              heading.current?.focus();
+            }}
+          />
+        </div>
       ),
     },
   ];
   return (
     <>
       <Card>
-        <h2>{t('energy.buildings')}</h2>
+        <h2 ref={heading} tabIndex={-1}>
+          {t('energy.buildings')}
+        </h2>
         {buildings.isPending && <Spinner />}
         {buildings.isError && <ErrorState error={buildings.error} onRetry={() => buildings.refetch()} />}
         {buildings.data && (
@@ -111,6 +130,8 @@ function Register({ me }: { me: Me }) {
 /** One building: its own fields, then its installations, each changed in place. */
 function BuildingEditor({ id, me, onClose }: { id: string; me: Me; onClose: () => void }) {
   const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const heading = useRef<HTMLHeadingElement>(null);
   const [installation, setInstallation] = useState<string | null>(null);
   const page = useQuery({
     queryKey: ['energy-building', id],
@@ -138,13 +159,26 @@ function BuildingEditor({ id, me, onClose }: { id: string; me: Me; onClose: () =
       key: 'edit',
       header: t('register.actions'),
       cell: (i) => (
-        <Button
-          variant="secondary"
-          aria-label={t('register.editNamed', { name: i.name })}
-          onClick={() => setInstallation(i.id)}
-        >
-          {t('register.edit')}
-        </Button>
+        <div className="actions">
+          <Button
+            variant="secondary"
+            aria-label={t('register.editNamed', { name: i.name })}
+            onClick={() => setInstallation(i.id)}
+          >
+            {t('register.edit')}
+          </Button>
+          <ConfirmRemove
+            name={i.name}
+            url={`/api/energy/installations/${encodeURIComponent(i.id)}`}
+            question={t('register.energy.removeInstallation')}
+            onRemoved={() => {
+              if (installation === i.id) setInstallation(null);
+              void client.invalidateQueries({ queryKey: ['energy-building', id] });
+              void client.invalidateQueries({ queryKey: ['energy-buildings'] });
+              heading.current?.focus();
+            }}
+          />
+        </div>
       ),
     },
   ];
@@ -154,7 +188,9 @@ function BuildingEditor({ id, me, onClose }: { id: string; me: Me; onClose: () =
         <BuildingForm building={building} me={me} onDone={() => undefined} onCancel={onClose} />
       </Card>
       <Card>
-        <h2>{t('energy.installations')}</h2>
+        <h2 ref={heading} tabIndex={-1}>
+          {t('energy.installations')}
+        </h2>
         <Table
           caption={t('register.energy.installationsOf', { name: localName(building, i18n.language) })}
           columns={columns}

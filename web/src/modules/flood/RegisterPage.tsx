@@ -1,10 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Me } from '../../api.ts';
 import { localName } from '../../i18n.ts';
 import { Button } from '../../ui/Button.tsx';
+import { ConfirmRemove } from '../../ui/ConfirmRemove.tsx';
 import { RoleGate } from '../../ui/RoleGate.tsx';
 import { Card, ErrorState, Spinner } from '../../ui/States.tsx';
 import { type Column, Table } from '../../ui/Table.tsx';
@@ -110,6 +111,9 @@ function Stations() {
 function Shelters({ me }: { me: Me }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
+  const client = useQueryClient();
+  /** Takes the keyboard after a removal, since the removed row's buttons are gone. */
+  const heading = useRef<HTMLHeadingElement>(null);
   const [open, setOpen] = useState<string | null>(null);
   const shelters = useQuery({
     queryKey: ['flood-shelters'],
@@ -133,12 +137,28 @@ function Shelters({ me }: { me: Me }) {
     {
       key: 'edit',
       header: t('register.actions'),
-      cell: (s) => <EditButton name={localName(s, lang)} onClick={() => setOpen(s.id)} />,
+      cell: (s) => (
+        <div className="actions">
+          <EditButton name={localName(s, lang)} onClick={() => setOpen(s.id)} />
+          <ConfirmRemove
+            name={localName(s, lang)}
+            url={`/api/flood/shelters/${encodeURIComponent(s.id)}`}
+            question={t('register.flood.removeShelter')}
+            onRemoved={() => {
+              if (open === s.id) setOpen(null);
+              void client.invalidateQueries({ queryKey: ['flood-shelters'] });
+              heading.current?.focus();
+            }}
+          />
+        </div>
+      ),
     },
   ];
   return (
     <Card>
-      <h2>{t('flood.shelters')}</h2>
+      <h2 ref={heading} tabIndex={-1}>
+        {t('flood.shelters')}
+      </h2>
       {shelters.isPending && <Spinner />}
       {shelters.isError && <ErrorState error={shelters.error} onRetry={() => shelters.refetch()} />}
       {shelters.data && (

@@ -168,8 +168,11 @@ export function Detail({
       </p>
       <ul>
         {p.uses.map((u) => (
-          <li key={`${u.use}-${u.sharePercent}`}>
+          <li key={`${u.use}-${u.mainHome ?? ''}-${u.sharePercent}`}>
             {t(`tax.register.uses.${u.use}`)} {u.sharePercent}%
+            {/* What changes the tax: the main-home exemption and the vacant-land surcharge. */}
+            {u.mainHome && ` · ${t(`tax.register.mainHome.${u.mainHome}`)}`}
+            {u.vacantYears !== undefined && ` · ${t('tax.register.vacantFor', { count: u.vacantYears })}`}
           </li>
         ))}
       </ul>
