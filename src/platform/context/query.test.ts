@@ -35,6 +35,13 @@ it.each([
   ['type=QLamp&q=!level', ['urn:ngsi-ld:Q:3']],
   ['type=QLamp,QDevice&q=level>1;level<100', ['urn:ngsi-ld:Q:1', 'urn:ngsi-ld:Q:2']],
   ["type=QDevice&q=level=='1' OR true", null],
+  // attrs= reads the attribute names' index (migration 0007): any of the names, top-level names only.
+  ['type=QLamp&attrs=other', ['urn:ngsi-ld:Q:3']],
+  [
+    'type=QLamp,QDevice&attrs=other,level',
+    ['urn:ngsi-ld:Q:1', 'urn:ngsi-ld:Q:2', 'urn:ngsi-ld:Q:3', "urn:ngsi-ld:Q:4'--"],
+  ],
+  ['type=QLamp&attrs=value', []],
 ])('GET /entities?%s', async (query, expected) => {
   const [k, rest] = query.split('&q=');
   const url = `${base}/entities?${k}${rest === undefined ? '' : `&q=${encodeURIComponent(rest)}`}`;
