@@ -112,9 +112,14 @@ export function geoToSql(g: GeoQuery, ctx: ActiveContext): SQL {
   const r = g.rel;
   switch (r.kind) {
     case 'near':
-      return r.bound === 'maxDistance'
-        ? sql`ST_DWithin(${geom}::geography, ${shape}::geography, ${r.metres})`
-        : sql`(${geom} IS NOT NULL AND NOT ST_DWithin(${geom}::geography, ${shape}::geography, ${r.metres}))`;
+      if (r.bound === 'minDistance')
+        return sql`(${geom} IS NOT NULL AND NOT ST_DWithin(${geom}::geography, ${shape}::geography, ${r.metres}))`;
+      if (prop !== locationIri) return sql`ST_DWithin(${geom}::geography, ${shape}::geography, ${r.metres})`;
+      // The box test ST_DWithin adds for the index, written out, and the exact test hidden from the
+      // planner's estimate (see opaque in query.ts): it multiplied both into ~10 rows at 100,000 entities
+      // (222 matched), so it read and sorted every match instead of walking the GiST index nearest first
+      // (ORDER BY distance, nearDistance) and stopping after `limit`. The rows are the same.
+      return sql`(location::geography && _ST_Expand(${shape}::geography, ${r.metres}) AND CASE WHEN ST_DWithin(location::geography, ${shape}::geography, ${r.metres}) THEN true ELSE false END)`;
     case 'within':
       return sql`ST_Within(${geom}, ${shape})`;
     case 'contains':
@@ -128,4 +133,12 @@ export function geoToSql(g: GeoQuery, ctx: ActiveContext): SQL {
     case 'overlaps':
       return sql`ST_Overlaps(${geom}, ${shape})`;
   }
+}
+
+/** The distance to a near query's geometry that its results are ordered by (the GiST index's KNN order). */
+export function nearDistance(g: GeoQuery, ctx: ActiveContext): SQL | null {
+  if (g.rel.kind !== 'near') return null;
+  const prop = ctx.expand(g.geoproperty);
+  const geom = prop === locationIri ? sql`location` : sql`ctx_geom(attrs -> ${prop})`;
+  return sql`${geom}::geography <-> ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(g.geometry)}), 4326)::geography`;
 }

@@ -135,9 +135,14 @@ export class ContextRepository {
     const found = new Map<string, Entity>();
     // Locked in id order, so two writers locking overlapping sets cannot deadlock each other.
     for (const part of chunks([...new Set(ids)].sort())) {
+      // One id (every single-entity write) as a plain equality: planned and run in half the time of the
+      // semi-join with a JSON array, which many ids need.
+      const match =
+        part.length === 1
+          ? sql`id = ${part[0]}`
+          : sql`id IN (SELECT jsonb_array_elements_text(${JSON.stringify(part)}::jsonb))`;
       const rows = await this.db.rows<Entity>(
-        sql`SELECT ${entityColumns} FROM ctx_entities WHERE tenant = ${tenant}
-          AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(part)}::jsonb))
+        sql`SELECT ${entityColumns} FROM ctx_entities WHERE tenant = ${tenant} AND ${match}
           ${lock ? sql`ORDER BY id FOR UPDATE` : sql``}`,
         on,
       );
