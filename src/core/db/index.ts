@@ -31,10 +31,12 @@ export interface OpenOptions {
   loadDataDir?: Blob;
   /** PGlite's `shared_buffers` (e.g. `32MB`); PostgreSQL servers keep their own setting. */
   sharedBuffers?: string;
+  /** PostgreSQL only: connections in the pool (10 unless given). */
+  poolSize?: number;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Db> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize) : openPglite(options);
 }
 
 async function openPglite(options: OpenOptions): Promise<Db> {
@@ -62,14 +64,14 @@ async function openPglite(options: OpenOptions): Promise<Db> {
   return Object.assign(db, { pglite: client });
 }
 
-async function openPostgres(url: string): Promise<Db> {
+async function openPostgres(url: string, poolSize = 10): Promise<Db> {
   const [{ default: pgModule }, { drizzle }] = await Promise.all([
     import('pg'),
     import('drizzle-orm/node-postgres'),
   ]);
   // Return int8/numeric as JS values the same way PGlite does would need care; we keep strings for
   // numeric (exact money) and parse int8 counts in SQL with ::int where a number is wanted.
-  const pool: pg.Pool = new pgModule.Pool({ connectionString: url, max: 10 });
+  const pool: pg.Pool = new pgModule.Pool({ connectionString: url, max: poolSize });
   pool.on('error', () => {}); // an idle client's error must not crash the process; queries report their own
   const orm = drizzle({ client: timed(pool) }) as unknown as Orm;
   const execScript = async (text: string) => {
