@@ -51,7 +51,7 @@ export class FilingRepository {
    * one still does, as before: sequences are not transactional).
    */
   async start(category: string, lon: number, lat: number, number: boolean): Promise<FilingStart> {
-    const [row] = await this.db.rows<{
+    const [row] = await this.db.prepared<{
       now: string;
       category: FilingStart['category'];
       place: FilingStart['place'];
@@ -89,7 +89,7 @@ export class FilingRepository {
     r: NewRequestRow,
     created: { actorId: string | null; at: string | null; audit: SQL },
   ): Promise<RequestRow & { eventId: string }> {
-    const [row] = await this.db.rows<RequestRow & { eventId: string }>(
+    const [row] = await this.db.prepared<RequestRow & { eventId: string }>(
       sql`WITH r AS (
           INSERT INTO complaints_requests (reference, category_code, office_id, description, location, zone_id, community_id,
             address, reporter_id, contact_name, contact_email, contact_phone, source, integrator_id, synthetic, created_at,

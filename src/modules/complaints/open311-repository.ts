@@ -37,20 +37,20 @@ const from = sql`FROM complaints_requests r
   JOIN core_offices o ON o.id = r.office_id
   JOIN complaints_categories c ON c.code = r.category_code`;
 
-/** The SQL of Open311's public reads (open311.ts). */
+/** The SQL of Open311's public reads (open311.ts), prepared (db.prepared): they are the hot read path. */
 export class Open311Repository {
   constructor(private readonly db: Db) {}
 
   /** One page, newest first, without a total (Open311 has none). */
   page(f: RequestFilter): Promise<Open311Row[]> {
-    return this.db.rows<Open311Row>(
+    return this.db.prepared<Open311Row>(
       sql`SELECT ${columns} ${from} WHERE ${requestWhere(f)}
         ORDER BY r.created_at DESC, r.reference DESC LIMIT ${f.limit} OFFSET ${f.offset}`,
     );
   }
 
   async byReference(reference: string): Promise<Open311Row | undefined> {
-    const [row] = await this.db.rows<Open311Row>(
+    const [row] = await this.db.prepared<Open311Row>(
       sql`SELECT ${columns} ${from} WHERE r.reference = ${reference}`,
     );
     return row;

@@ -248,7 +248,8 @@ export class ComplaintsRepository {
   }
 
   async integratorByKeyHash(keyHash: string): Promise<{ id: string; name: string } | undefined> {
-    const [row] = await this.db.rows<{ id: string; name: string }>(
+    // Every Open311 POST asks: kept prepared (db.prepared).
+    const [row] = await this.db.prepared<{ id: string; name: string }>(
       sql`SELECT id, name FROM complaints_integrators WHERE key_hash = ${keyHash} AND active`,
     );
     return row;
