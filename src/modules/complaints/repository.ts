@@ -280,7 +280,10 @@ export function requestWhere(f: Omit<RequestFilter, 'limit' | 'offset'>): SQL {
   if (f.reporterId) parts.push(sql`r.reporter_id = ${f.reporterId}`);
   if (f.status) parts.push(sql`r.status = ${f.status}`);
   if (f.statuses) parts.push(sql`r.status = ANY(${`{${f.statuses.join(',')}}`}::text[])`);
-  if (f.categories)
+  // One category as `=`: a prepared statement's generic plan then walks (category, created_at) in
+  // order; with `= ANY(…)` it guessed the created_at index and filtered a whole day's rows.
+  if (f.categories?.length === 1) parts.push(sql`r.category_code = ${f.categories[0]}`);
+  else if (f.categories)
     parts.push(sql`r.category_code = ANY(${`{${f.categories.map(quote).join(',')}}`}::text[])`);
   if (f.references) parts.push(sql`r.reference = ANY(${`{${f.references.map(quote).join(',')}}`}::text[])`);
   if (f.priority) parts.push(sql`r.priority = ${f.priority}`);
