@@ -5,6 +5,7 @@ import type { Principal } from '../../core/auth/roles.ts';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
 import { ComplaintsModeration } from './moderation.ts';
 import { complaintsModule } from './module.ts';
+import { w3c } from './open311.ts';
 import { demoOpen311Key } from './seed.ts';
 import { ComplaintsService } from './service.ts';
 import { escapeXml } from './xml.ts';
@@ -135,6 +136,21 @@ describe('the self-test parser', () => {
     ])
       expect(() => parseXml(`<?xml version="1.0" encoding="UTF-8"?>\n${bad}`)).toThrow();
     expect(() => parseXml('<a/>')).toThrow('declaration');
+  });
+
+  it('formats W3C dates in Thai time to the second, across midnight, month and year ends', () => {
+    const cases: [string, string][] = [
+      ['2026-03-01T17:30:05.250Z', '2026-03-02T00:30:05+07:00'],
+      ['2026-03-01T16:59:59.999Z', '2026-03-01T23:59:59+07:00'],
+      ['2026-03-01T17:00:00.000Z', '2026-03-02T00:00:00+07:00'],
+      ['2026-12-31T17:00:00.000Z', '2027-01-01T00:00:00+07:00'],
+      ['2028-02-28T17:09:07.000Z', '2028-02-29T00:09:07+07:00'],
+      ['2026-11-25T02:30:00.000Z', '2026-11-25T09:30:00+07:00'],
+    ];
+    for (const [utc, thai] of cases) {
+      expect(w3c(Date.parse(utc))).toBe(thai);
+      expect(w3c(utc)).toBe(thai);
+    }
   });
 
   it('escapes the five characters and replaces what XML forbids', () => {

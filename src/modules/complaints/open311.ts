@@ -38,10 +38,28 @@ function formatOf(url: string): Format {
   return /\.xml(\?|$)/.test(url) ? 'xml' : 'json';
 }
 
-/** W3C date-time in Thai time (UTC+7, no daylight saving): 2026-11-25T09:30:00+07:00. */
+const dayMs = 86_400_000;
+/** `YYYY-MM-DDT` of a Thai day number; a list page's dates share a few days, so they are kept. */
+const dayPrefixes = new Map<number, string>();
+const twoDigits = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+
+/**
+ * W3C date-time in Thai time (UTC+7, no daylight saving), to the second: 2026-11-25T09:30:00+07:00.
+ * Built from the day's cached prefix and the time of day (a list page formats up to 2,000 of them).
+ */
 export function w3c(at: string | number): string {
-  const ms = typeof at === 'number' ? at : new Date(at).getTime();
-  return `${new Date(ms + 7 * 3600_000).toISOString().slice(0, 19)}+07:00`;
+  const thai = (typeof at === 'number' ? at : new Date(at).getTime()) + 7 * 3600_000;
+  const day = Math.floor(thai / dayMs);
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    if (dayPrefixes.size >= 4096) dayPrefixes.clear();
+    prefix = new Date(day * dayMs).toISOString().slice(0, 11);
+    dayPrefixes.set(day, prefix);
+  }
+  const seconds = Math.floor((thai - day * dayMs) / 1000);
+  const hh = Math.floor(seconds / 3600);
+  const mm = Math.floor((seconds % 3600) / 60);
+  return `${prefix}${twoDigits[hh]}:${twoDigits[mm]}:${twoDigits[seconds % 60]}+07:00`;
 }
 
 export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
