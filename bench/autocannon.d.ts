@@ -9,6 +9,8 @@ declare module 'autocannon' {
     p50: number;
     p90: number;
     p99: number;
+    /** Only on `requests`: how many were answered in the run. */
+    total?: number;
   }
   export interface Result {
     url: string;

@@ -6,12 +6,14 @@
 //   (c) POST /open311/v2/requests.json (form-encoded, the demo key `demo-open311-key`; durable: each 201
 //       is a committed transaction),
 // reporting requests/s and p99, each as a ratio against a bare node:http server (the baseline of
-// bench/http.ts) hammered in the same run.
+// bench/http.ts) hammered in the same run, and the CPU time per request of the platform process and
+// (PostgreSQL) its database backends, from /proc.
 // PostgreSQL with DATABASE_URL (a scratch database on that server, dropped afterwards); PGlite
 // otherwise (DATA_DIR in a temp dir; use a smaller --requests there).
 // Run: npx tsx bench/complaints.ts [--requests 1000000] [--seconds 10] [--connections 100] [--keep]
 // (--keep, with DATABASE_URL: generate, print the scratch database's URL and leave it, for EXPLAIN)
 // Informational: never exits non-zero because a target is missed.
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon, { type Result } from 'autocannon';
@@ -104,8 +106,39 @@ async function bareServer(): Promise<{ proc: Proc; url: string }> {
   return { proc, url };
 }
 
+/** CPU time (ms) a process has used so far, from /proc (Linux, 100 ticks a second); 0 without it. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL backends serving the platform's pool (none on PGlite, which runs in the process). */
+async function backendPids(url: string | undefined): Promise<number[]> {
+  if (!url) return [];
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    return rows.map((r) => r.pid);
+  } finally {
+    await client.end();
+  }
+}
+
 type Req = { method?: string; path?: string; body?: string };
-async function hammer(url: string, setup?: (i: number) => Req, method = 'GET'): Promise<Result> {
+async function hammer(
+  url: string,
+  setup?: (i: number) => Req,
+  method = 'GET',
+  measure?: () => Promise<void>,
+): Promise<Result> {
   let i = 0;
   const headers: Record<string, string> =
     method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {};
@@ -120,6 +153,7 @@ async function hammer(url: string, setup?: (i: number) => Req, method = 'GET'): 
       : {}),
   });
   await autocannon(options(WARMUP_S));
+  await measure?.();
   return autocannon(options(SECONDS));
 }
 
@@ -150,6 +184,8 @@ async function main(): Promise<void> {
     DEMO_SIMULATOR: 'false',
   };
   const results: Record<string, Result> = {};
+  /** Per target: CPU ms per request, platform process + PostgreSQL backends. */
+  const cpu: Record<string, string> = {};
   let kind = '';
   try {
     // One start seeds the demo (categories, zones, the demo integrator key); then the bulk data.
@@ -175,28 +211,45 @@ async function main(): Promise<void> {
       const base = `${platform.url}/open311/v2`;
       const check = await fetch(`${base}/requests/KK-2400-${'1'.padStart(7, '0')}.json`);
       if (check.status !== 200) throw new Error(`GET one request: ${check.status} ${await check.text()}`);
+      // CPU time of the platform and its PostgreSQL backends over each measured run (after the warm-up,
+      // which opens the pool's connections): it moves far less with other load than requests/s does.
+      let before = { pids: [] as number[], node: 0, pg: 0 };
+      const snapshot = async () => {
+        const pids = await backendPids(scratch?.url);
+        before = { pids, node: cpuMs(platform.serverPid), pg: pids.reduce((a, p) => a + cpuMs(p), 0) };
+      };
       const targets: [string, () => Promise<Result>][] = [
         ['bare GET', () => hammer(`${bare.url}/healthz`)],
         [
           '(a) GET requests.json service+day',
           () =>
-            hammer(base, (i) => {
-              const [start, end] = thaiDay(Math.floor(rand(i, 1) * DAYS));
-              const q = new URLSearchParams({
-                service_code: categories[i % categories.length],
-                start_date: start,
-                end_date: end,
-                page_size: '100',
-              });
-              return { path: `/open311/v2/requests.json?${q}` };
-            }),
+            hammer(
+              base,
+              (i) => {
+                const [start, end] = thaiDay(Math.floor(rand(i, 1) * DAYS));
+                const q = new URLSearchParams({
+                  service_code: categories[i % categories.length],
+                  start_date: start,
+                  end_date: end,
+                  page_size: '100',
+                });
+                return { path: `/open311/v2/requests.json?${q}` };
+              },
+              'GET',
+              snapshot,
+            ),
         ],
         [
           '(b) GET requests/{id}.json',
           () =>
-            hammer(base, (i) => ({
-              path: `/open311/v2/requests/KK-2400-${String(1 + Math.floor(rand(i, 2) * N)).padStart(7, '0')}.json`,
-            })),
+            hammer(
+              base,
+              (i) => ({
+                path: `/open311/v2/requests/KK-2400-${String(1 + Math.floor(rand(i, 2) * N)).padStart(7, '0')}.json`,
+              }),
+              'GET',
+              snapshot,
+            ),
         ],
         [
           '(c) POST requests.json',
@@ -215,12 +268,20 @@ async function main(): Promise<void> {
                 }).toString(),
               }),
               'POST',
+              snapshot,
             ),
         ],
       ];
       for (const [name, run] of targets) {
+        before = { pids: [], node: 0, pg: 0 };
         results[name] = await run();
         const r = results[name];
+        if (name !== 'bare GET') {
+          const n = Math.max(1, r.requests.total ?? r.requests.average * SECONDS);
+          const pg = before.pids.reduce((a, p) => a + cpuMs(p), 0) - before.pg;
+          cpu[name] =
+            `${((cpuMs(platform.serverPid) - before.node) / n).toFixed(2)} + ${(pg / n).toFixed(2)}`;
+        }
         console.log(
           `  ${name}: ${r.requests.average.toFixed(0)} req/s, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`,
         );
@@ -235,7 +296,19 @@ async function main(): Promise<void> {
   }
 
   const bare = results['bare GET'];
-  const rows = [['target', 'req/s', 'p99 ms', 'req/s vs bare', 'p99 vs bare', 'non-2xx', 'errors', 'target']];
+  const rows = [
+    [
+      'target',
+      'req/s',
+      'p99 ms',
+      'req/s vs bare',
+      'p99 vs bare',
+      'CPU ms/req node + pg',
+      'non-2xx',
+      'errors',
+      'target',
+    ],
+  ];
   for (const [name, r] of Object.entries(results)) {
     const create = name.startsWith('(c)');
     const target =
@@ -256,6 +329,7 @@ async function main(): Promise<void> {
       `${r.latency.p99}`,
       `${((100 * r.requests.average) / bare.requests.average).toFixed(1)} %`,
       `${(r.latency.p99 / Math.max(1, bare.latency.p99)).toFixed(1)}×`,
+      cpu[name] ?? '',
       `${r.non2xx}`,
       `${r.errors}`,
       `${target} ${met}`.trim(),

@@ -33,13 +33,15 @@ export function migrationSources(modules: ModuleManifest[] = registered): Migrat
 }
 
 export async function openAndMigrate(
-  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> & Partial<Pick<Config, 'PGLITE_SHARED_BUFFERS'>>,
+  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> &
+    Partial<Pick<Config, 'PGLITE_SHARED_BUFFERS' | 'DATABASE_POOL_SIZE'>>,
   modules = registered,
 ): Promise<Db> {
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     sharedBuffers: config.PGLITE_SHARED_BUFFERS,
+    poolSize: config.DATABASE_POOL_SIZE,
   });
   try {
     await migrate(db, migrationSources(modules));

@@ -52,6 +52,12 @@ describe('config', () => {
     );
   });
 
+  it('takes the PostgreSQL pool size from the environment, 10 by default, and refuses 0', () => {
+    expect(loadConfig({}, empty).DATABASE_POOL_SIZE).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '40' }, empty).DATABASE_POOL_SIZE).toBe(40);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' }, empty)).toThrow(ConfigError);
+  });
+
   it('converts and marks explicit values', () => {
     const c = loadConfig(
       { PORT: '8080', MQTT_URL: 'mqtt://broker:1883', PUBLIC_URL: 'https://city.example' },

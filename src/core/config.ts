@@ -11,6 +11,7 @@ export const ConfigSchema = Type.Object(
     HOST: Type.String({ minLength: 1 }),
     DATA_DIR: Type.String({ minLength: 1 }),
     DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+    DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 1000 }),
     PGLITE_SHARED_BUFFERS: Type.String({ pattern: '^[1-9][0-9]{0,5}(kB|MB|GB)$' }),
     MQTT_URL: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?)://' })),
     MQTT_PORT: Type.Optional(Port),
@@ -87,6 +88,8 @@ const defaults = {
   DATA_DIR: './data',
   // PostgreSQL's 128 MB default costs ~120 MB of resident memory in PGlite; the embedded city fits in less.
   PGLITE_SHARED_BUFFERS: '32MB',
+  // Connections to PostgreSQL; requests beyond it wait in Node for a free one.
+  DATABASE_POOL_SIZE: 10,
   LOG_LEVEL: 'info',
   // The MQTT 5 shared-subscription group of the ingest workers: processes in one group share the uplinks.
   MQTT_SHARE_GROUP: 'mueang',

@@ -54,6 +54,29 @@ describe('database', () => {
     expect(await a.db.rows(sql`SELECT 1 FROM core_offices WHERE code = 'tx-test'`)).toHaveLength(0);
   });
 
+  it('answers a prepared statement as rows does, run again with new values, beside other texts and in a transaction', async () => {
+    const byCode = (code: string) => sql`SELECT code, kind FROM core_offices WHERE code = ${code}`;
+    const count = (kind: string) =>
+      sql`SELECT count(*)::int AS n FROM core_offices WHERE kind = ${kind} AND code <> ${'none'}`;
+    const [first] = await a.db.rows<{ code: string }>(
+      sql`SELECT code FROM core_offices ORDER BY code LIMIT 1`,
+    );
+    // More runs than PostgreSQL's five custom plans, so the generic plan answers too.
+    for (let i = 0; i < 7; i++) {
+      expect(await a.db.prepared(byCode(first.code))).toEqual(await a.db.rows(byCode(first.code)));
+      expect(await a.db.prepared(byCode('no-such-office'))).toEqual([]);
+      expect(await a.db.prepared(count('office'))).toEqual(await a.db.rows(count('office')));
+    }
+    await a.db.transaction(async (tx) => {
+      await tx.execute(
+        sql`INSERT INTO core_offices (code, name_th, name_en, kind) VALUES ('prep-test', 'ท', 'T', 'office')`,
+      );
+      expect(await a.db.prepared(byCode('prep-test'), tx)).toEqual([{ code: 'prep-test', kind: 'office' }]);
+      await tx.execute(sql`DELETE FROM core_offices WHERE code = 'prep-test'`);
+    });
+    expect(await a.db.prepared(byCode('prep-test'))).toEqual([]);
+  });
+
   it('backs up every row and restores them into an empty database', async () => {
     const file = join(dir, 'backup.jsonl.gz');
     await a.db.orm.execute(

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/index.ts';
 import { AppError } from '../errors.ts';
 
@@ -106,14 +106,7 @@ export class OrgRepository {
     lat: number,
     on?: Executor,
   ): Promise<{ zone: Area; community: Area | null } | null> {
-    const [row] = await this.db.rows<{ zone: Area; community: Area | null }>(
-      sql`WITH p AS (SELECT ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326) AS g)
-        SELECT json_build_object('id', z.id, 'code', z.code, 'nameTh', z.name_th, 'nameEn', z.name_en, 'synthetic', z.synthetic) AS zone,
-          (SELECT json_build_object('id', c.id, 'code', c.code, 'nameTh', c.name_th, 'nameEn', c.name_en, 'synthetic', c.synthetic)
-             FROM core_communities c WHERE c.zone_id = z.id AND ST_Covers(c.geom, p.g) ORDER BY c.code LIMIT 1) AS community
-        FROM core_zones z, p WHERE ST_Covers(z.geom, p.g) ORDER BY z.code LIMIT 1`,
-      on,
-    );
+    const [row] = await this.db.rows<{ zone: Area; community: Area | null }>(locateQuery(lon, lat), on);
     return row ?? null;
   }
 
@@ -126,4 +119,16 @@ export class OrgRepository {
       ]);
     return place.zone.code;
   }
+}
+
+/**
+ * The zone and community of a point, as one row `{ zone, community }` (none outside the municipality):
+ * `OrgRepository.locate`'s query, for a caller that folds it into a statement of its own.
+ */
+export function locateQuery(lon: number, lat: number): SQL {
+  return sql`WITH p AS (SELECT ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326) AS g)
+    SELECT json_build_object('id', z.id, 'code', z.code, 'nameTh', z.name_th, 'nameEn', z.name_en, 'synthetic', z.synthetic) AS zone,
+      (SELECT json_build_object('id', c.id, 'code', c.code, 'nameTh', c.name_th, 'nameEn', c.name_en, 'synthetic', c.synthetic)
+         FROM core_communities c WHERE c.zone_id = z.id AND ST_Covers(c.geom, p.g) ORDER BY c.code LIMIT 1) AS community
+    FROM core_zones z, p WHERE ST_Covers(z.geom, p.g) ORDER BY z.code LIMIT 1`;
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../core/audit/audit.ts';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
 import { contextService } from '../../platform/context/service.ts';
+import { buddhistYear, formatReference } from './domain.ts';
 import { complaintsModule } from './module.ts';
 import { demoCategories } from './seed.ts';
 import { ComplaintsService, entityId } from './service.ts';
@@ -89,6 +90,70 @@ describe('data and routing', () => {
       sql`SELECT action FROM core_audit_log WHERE resource_id = ${r.reference}`,
     );
     expect(audited.action).toBe('complaints.request.create');
+  });
+
+  it('returns the request as stored, with one created event at its filing time and one audit row', async () => {
+    const r = await service.create(
+      { category: 'road-damage', description: 'ฝาท่อหาย', lat: 16.432, lon: 102.823, address: 'ซอย 5' },
+      { userId: null, contact: { name: 'ผู้แจ้ง', email: 'Someone@Example.org' }, lang: 'en' },
+      actor,
+    );
+    expect(r).toEqual(await service.repo.byReference(r.reference));
+    expect(r).toMatchObject({ supporters: 0, mergedInto: null, contactEmail: 'someone@example.org' });
+    const events = await t.db.rows<{ kind: string; same: boolean }>(
+      sql`SELECT e.kind, e.at = r.created_at AS same FROM complaints_events e
+        JOIN complaints_requests r ON r.id = e.request_id WHERE r.reference = ${r.reference}`,
+    );
+    expect(events).toEqual([{ kind: 'created', same: true }]);
+    const audited = await t.db.rows<{ action: string; label: string; detail: Record<string, unknown> }>(
+      sql`SELECT action, actor_label AS label, detail FROM core_audit_log WHERE resource_id = ${r.reference}`,
+    );
+    expect(audited).toEqual([
+      {
+        action: 'complaints.request.create',
+        label: 'test',
+        detail: { category: 'road-damage', source: 'web', anonymous: true, photos: 0 },
+      },
+    ]);
+  });
+
+  it('uses no reference number for a refused filing, and replaces a stale entity under a new number', async () => {
+    const number = (reference: string) => Number(reference.slice(8));
+    const first = await service.create(
+      { category: 'garbage', description: 'ขยะ', lat: 16.4, lon: 102.86 },
+      anonymous,
+      actor,
+    );
+    const refusals = [
+      service.create({ category: 'nope', description: 'x', lat: 16.4, lon: 102.86 }, anonymous, actor),
+      service.create({ category: 'garbage', description: 'x', lat: 13.75, lon: 100.5 }, anonymous, actor),
+      service.create(
+        { category: 'garbage', description: 'x', lat: 16.4, lon: 102.86 },
+        { userId: null },
+        actor,
+      ),
+    ];
+    for (const refused of refusals) await expect(refused).rejects.toMatchObject({ status: 400 });
+    // An entity already stored under the next reference (left by hand, or a restored backup) is replaced.
+    const next = formatReference(buddhistYear(new Date()), number(first.reference) + 1);
+    const context = contextService(t.db);
+    await t.db.transaction((tx) =>
+      context.publish(tx, {
+        id: entityId(next),
+        type: 'MueangServiceRequest',
+        status: { type: 'Property', value: 'stale' },
+      }),
+    );
+    const second = await service.create(
+      { category: 'noise', description: 'เสียงดัง', lat: 16.4, lon: 102.86 },
+      anonymous,
+      actor,
+    );
+    expect(second.reference).toBe(next);
+    const text = JSON.stringify(await context.get('', entityId(next)));
+    expect(text).toContain('received');
+    expect(text).toContain('noise');
+    expect(text).not.toContain('stale');
   });
 
   it('counts open complaints for the KPI', async () => {

@@ -5,6 +5,7 @@ import type { Principal } from '../../core/auth/roles.ts';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
 import { ComplaintsModeration } from './moderation.ts';
 import { complaintsModule } from './module.ts';
+import { w3c } from './open311.ts';
 import { demoOpen311Key } from './seed.ts';
 import { ComplaintsService } from './service.ts';
 import { escapeXml } from './xml.ts';
@@ -135,6 +136,21 @@ describe('the self-test parser', () => {
     ])
       expect(() => parseXml(`<?xml version="1.0" encoding="UTF-8"?>\n${bad}`)).toThrow();
     expect(() => parseXml('<a/>')).toThrow('declaration');
+  });
+
+  it('formats W3C dates in Thai time to the second, across midnight, month and year ends', () => {
+    const cases: [string, string][] = [
+      ['2026-03-01T17:30:05.250Z', '2026-03-02T00:30:05+07:00'],
+      ['2026-03-01T16:59:59.999Z', '2026-03-01T23:59:59+07:00'],
+      ['2026-03-01T17:00:00.000Z', '2026-03-02T00:00:00+07:00'],
+      ['2026-12-31T17:00:00.000Z', '2027-01-01T00:00:00+07:00'],
+      ['2028-02-28T17:09:07.000Z', '2028-02-29T00:09:07+07:00'],
+      ['2026-11-25T02:30:00.000Z', '2026-11-25T09:30:00+07:00'],
+    ];
+    for (const [utc, thai] of cases) {
+      expect(w3c(Date.parse(utc))).toBe(thai);
+      expect(w3c(utc)).toBe(thai);
+    }
   });
 
   it('escapes the five characters and replaces what XML forbids', () => {
@@ -411,6 +427,77 @@ describe('reading requests', () => {
     expect(xml.children.map((r) => textOf(r, 'service_request_id'))).toEqual(
       p1.body.map((r: { service_request_id: string }) => r.service_request_id),
     );
+  });
+
+  it('gives every Open311 field and no other, dates in Thai time to the second, the same by id and in lists', async () => {
+    const service = new ComplaintsService(t.db);
+    // 17:30:05.250 UTC on 1 March is 00:30:05 on 2 March in Thailand: the day, the hour and the
+    // dropped milliseconds all show whether the date is formatted right.
+    const r = await service.create(
+      { category: 'trees', description: 'กิ่งไม้หัก', lat: 16.441, lon: 102.851, address: 'โทร 0812345678' },
+      { userId: null, contact: { phone: '0812345678' }, createdAt: '2026-03-01T17:30:05.250Z' },
+      { ...systemActor, label: 'test' },
+    );
+    await new ComplaintsModeration(t.db).decide(r.reference, { action: 'approve' }, null, null, systemActor);
+    const fields = [
+      'service_request_id',
+      'status',
+      'status_notes',
+      'service_name',
+      'service_code',
+      'description',
+      'agency_responsible',
+      'service_notice',
+      'requested_datetime',
+      'updated_datetime',
+      'address',
+      'lat',
+      'long',
+      'media_url',
+    ];
+    const one = (await t.json({ method: 'GET', url: `${base}/requests/${r.reference}.json` })).body[0];
+    expect(Object.keys(one).sort()).toEqual([...fields].sort());
+    const [stored] = await t.db.rows<{ updated: string }>(
+      sql`SELECT to_char(updated_at AT TIME ZONE 'Asia/Bangkok', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"') AS updated
+        FROM complaints_requests WHERE reference = ${r.reference}`,
+    );
+    expect(one).toEqual({
+      service_request_id: r.reference,
+      status: 'open',
+      status_notes: 'received',
+      service_name: 'ต้นไม้ล้ม/กิ่งไม้กีดขวาง',
+      service_code: 'trees',
+      description: 'กิ่งไม้หัก',
+      agency_responsible: 'สำนักการช่าง',
+      service_notice: '',
+      requested_datetime: '2026-03-02T00:30:05+07:00',
+      updated_datetime: stored.updated,
+      address: 'โทร [phone]',
+      lat: 16.441,
+      long: 102.851,
+      media_url: '',
+    });
+    const day = await t.json({
+      method: 'GET',
+      url: `${base}/requests.json?service_code=trees&start_date=2026-03-02T00:00:00%2B07:00&end_date=2026-03-02T23:59:59%2B07:00`,
+    });
+    expect(day.body).toEqual([one]);
+    const byId = await t.json({
+      method: 'GET',
+      url: `${base}/requests.json?service_request_id=${r.reference}`,
+    });
+    expect(byId.body).toEqual([one]);
+    const en = await t.json({
+      method: 'GET',
+      url: `${base}/requests/${r.reference}.json`,
+      headers: { 'accept-language': 'en' },
+    });
+    expect(en.body[0].service_name).toBe('Fallen tree or branches');
+    const xml = parseXml(
+      (await t.app.inject({ method: 'GET', url: `${base}/requests/${r.reference}.xml` })).body,
+    );
+    expect(xml.children[0].children.map((c) => c.name).sort()).toEqual([...fields].sort());
+    expect(textOf(xml.children[0], 'requested_datetime')).toBe('2026-03-02T00:30:05+07:00');
   });
 
   it('answers 400 for bad filters and 404 for unknown requests', async () => {

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { AppError } from '../../core/errors.ts';
 import { isOpen } from './domain.ts';
 import { maskPersonal } from './moderation.ts';
-import type { RequestRow } from './repository.ts';
+import { Open311Repository, type Open311Row } from './open311-repository.ts';
 import { ComplaintsService } from './service.ts';
 import { el, record, xmlDocument } from './xml.ts';
 
@@ -38,10 +38,28 @@ function formatOf(url: string): Format {
   return /\.xml(\?|$)/.test(url) ? 'xml' : 'json';
 }
 
-/** W3C date-time in Thai time: 2026-11-25T09:30:00+07:00. */
-export function w3c(iso: string): string {
-  const d = new Date(new Date(iso).getTime() + 7 * 3600_000);
-  return `${d.toISOString().slice(0, 19)}+07:00`;
+const dayMs = 86_400_000;
+/** `YYYY-MM-DDT` of a Thai day number; a list page's dates share a few days, so they are kept. */
+const dayPrefixes = new Map<number, string>();
+const twoDigits = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+
+/**
+ * W3C date-time in Thai time (UTC+7, no daylight saving), to the second: 2026-11-25T09:30:00+07:00.
+ * Built from the day's cached prefix and the time of day (a list page formats up to 2,000 of them).
+ */
+export function w3c(at: string | number): string {
+  const thai = (typeof at === 'number' ? at : new Date(at).getTime()) + 7 * 3600_000;
+  const day = Math.floor(thai / dayMs);
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    if (dayPrefixes.size >= 4096) dayPrefixes.clear();
+    prefix = new Date(day * dayMs).toISOString().slice(0, 11);
+    dayPrefixes.set(day, prefix);
+  }
+  const seconds = Math.floor((thai - day * dayMs) / 1000);
+  const hh = Math.floor(seconds / 3600);
+  const mm = Math.floor((seconds % 3600) / 60);
+  return `${prefix}${twoDigits[hh]}:${twoDigits[mm]}:${twoDigits[seconds % 60]}+07:00`;
 }
 
 export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
@@ -126,6 +144,7 @@ export async function open311Root(app: FastifyInstance) {
 
 async function open311Routes(app: FastifyInstance) {
   const service = new ComplaintsService(app.db);
+  const reads = new Open311Repository(app.db);
 
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -178,7 +197,7 @@ async function open311Routes(app: FastifyInstance) {
 
   const localName = (request: FastifyRequest, th: string, en: string) => (request.locale === 'en' ? en : th);
 
-  const requestFields = (request: FastifyRequest, r: RequestRow) => ({
+  const requestFields = (request: FastifyRequest, r: Open311Row) => ({
     service_request_id: r.reference,
     status: isOpen(r.status) ? 'open' : 'closed',
     status_notes: r.status,
@@ -188,15 +207,15 @@ async function open311Routes(app: FastifyInstance) {
     description: r.publicText ?? '',
     agency_responsible: localName(request, r.officeNameTh, r.officeNameEn),
     service_notice: '',
-    requested_datetime: w3c(r.createdAt),
-    updated_datetime: w3c(r.updatedAt),
+    requested_datetime: w3c(r.createdMs),
+    updated_datetime: w3c(r.updatedMs),
     address: r.address ? maskPersonal(r.address) : '',
     lat: r.lat,
     long: r.lon,
     media_url: '',
   });
 
-  const sendRequests = (request: FastifyRequest, reply: FastifyReply, format: Format, rows: RequestRow[]) => {
+  const sendRequests = (request: FastifyRequest, reply: FastifyReply, format: Format, rows: Open311Row[]) => {
     const items = rows.map((r) => requestFields(request, r));
     return send(reply, format, 200, items, () =>
       xmlDocument(
@@ -294,10 +313,10 @@ async function open311Routes(app: FastifyInstance) {
       },
       async (request, reply) => {
         const q = request.query as RequestsInput;
-        let rows: RequestRow[];
+        let rows: Open311Row[];
         if (q.service_request_id) {
           // The spec: with service_request_id, the other parameters are ignored.
-          rows = await service.repo.page({
+          rows = await reads.page({
             references: q.service_request_id.split(','),
             limit: 1000,
             offset: 0,
@@ -315,7 +334,7 @@ async function open311Routes(app: FastifyInstance) {
                 ? (['received', 'accepted', 'in_progress', 'forwarded', 'on_hold'] as const)
                 : (['resolved', 'rejected', 'closed'] as const)
               : undefined;
-          rows = await service.repo.page({
+          rows = await reads.page({
             categories: q.service_code?.split(','),
             statuses,
             from,
@@ -427,7 +446,7 @@ async function open311Routes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const { id, format } = split((request.params as { file: string }).file);
-      const row = /^KK-[0-9]{4}-[0-9]{6,}$/.test(id) ? await service.repo.byReference(id) : undefined;
+      const row = /^KK-[0-9]{4}-[0-9]{6,}$/.test(id) ? await reads.byReference(id) : undefined;
       if (!row) throw new Open311Error(404, `no service request ${id}`);
       return sendRequests(request, reply, format, [row]);
     },

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type Actor, audit } from '../../core/audit/audit.ts';
+import { type Actor, audit, auditInsert } from '../../core/audit/audit.ts';
 import type { Principal } from '../../core/auth/roles.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
@@ -15,6 +15,7 @@ import {
   type Priority,
   type Status,
 } from './domain.ts';
+import { FilingRepository } from './filing-repository.ts';
 import { HolidaysRepository } from './holidays.ts';
 import { moderatedView, publicOnly } from './moderation.ts';
 import { ComplaintPhotos } from './photos.ts';
@@ -46,6 +47,7 @@ export interface Reporter {
 /** The rules of complaints; knows nothing of HTTP. */
 export class ComplaintsService {
   readonly repo: ComplaintsRepository;
+  private readonly filing: FilingRepository;
   private readonly org: OrgRepository;
   private readonly context: ContextService;
   readonly holidays: HolidaysRepository;
@@ -57,6 +59,7 @@ export class ComplaintsService {
     photosDir?: string,
   ) {
     this.repo = new ComplaintsRepository(db);
+    this.filing = new FilingRepository(db);
     this.holidays = new HolidaysRepository(db);
     this.photos = new ComplaintPhotos(db, photosDir);
     this.org = new OrgRepository(db);
@@ -99,25 +102,28 @@ export class ComplaintsService {
    * published entity.
    */
   async create(input: NewRequest, reporter: Reporter, actor: Actor): Promise<RequestRow> {
-    const category = await this.repo.category(input.category);
+    const contact = reporter.contact ?? {};
+    const contactMissing =
+      !reporter.userId && reporter.source !== 'open311' && !contact.email && !contact.phone;
+    // One statement for the time, the category, the place, the holidays and the reference number.
+    const start = await this.filing.start(input.category, input.lon, input.lat, !contactMissing);
+    const category = start.category;
     if (!category)
       throw AppError.badRequest('complaints.category_unknown', `no category "${input.category}"`);
-    const contact = reporter.contact ?? {};
-    if (!reporter.userId && reporter.source !== 'open311' && !contact.email && !contact.phone)
-      throw AppError.badRequest('complaints.contact_required');
-    const place = await this.org.locate(input.lon, input.lat);
-    if (!place)
+    if (contactMissing) throw AppError.badRequest('complaints.contact_required');
+    const place = start.place;
+    if (!place || start.n === null)
       throw AppError.badRequest(
         'complaints.outside_municipality',
         `${input.lat}, ${input.lon} is outside Khon Kaen City Municipality; report it to the local authority of that place`,
       );
+    const n = start.n;
+    const created = reporter.createdAt ? new Date(reporter.createdAt) : new Date(start.now);
+    const reference = formatReference(buddhistYear(created), n);
     return this.photos.withStored(input.photos, (photos) =>
       this.db.transaction(async (tx) => {
-        // One statement for the time, the number and the holidays; one for the row and its first event.
-        const start = await this.repo.filingStart(tx);
-        const created = reporter.createdAt ? new Date(reporter.createdAt) : new Date(start.now);
-        const reference = formatReference(buddhistYear(created), start.n);
-        const { id, eventId } = await this.repo.insert(
+        // One statement for the row, its first event and the audit row; it returns the row as stored.
+        const { eventId, ...row } = await this.filing.insert(
           tx,
           {
             reference,
@@ -136,39 +142,43 @@ export class ComplaintsService {
             source: reporter.source ?? 'web',
             integratorId: reporter.integratorId ?? null,
             synthetic: reporter.synthetic ?? false,
-            createdAt: reporter.createdAt,
+            createdAt: reporter.createdAt ?? start.now,
             lang: reporter.lang,
             dueAt: addWorkingHours(created, category.slaHours, start.holidays).toISOString(),
           },
-          { actorId: actor.id },
+          {
+            actorId: actor.id,
+            // A back-dated (seeded) request's first event is dated when it was written, as before.
+            at: reporter.createdAt ? null : start.now,
+            audit: auditInsert(actor, {
+              action: 'complaints.request.create',
+              resourceType: 'complaints.request',
+              resourceId: reference,
+              detail: {
+                category: category.code,
+                source: reporter.source ?? 'web',
+                anonymous: !reporter.userId,
+                photos: photos.length,
+              },
+            }),
+          },
         );
         await this.photos.insert(
           tx,
-          { requestId: id, eventId, kind: 'report', uploadedBy: reporter.userId },
+          { requestId: row.id, eventId, kind: 'report', uploadedBy: reporter.userId },
           photos,
         );
-        await audit(tx, actor, {
-          action: 'complaints.request.create',
-          resourceType: 'complaints.request',
-          resourceId: reference,
-          detail: {
-            category: category.code,
-            source: reporter.source ?? 'web',
-            anonymous: !reporter.userId,
-            photos: photos.length,
-          },
-        });
-        const row = (await this.repo.byReference(reference, tx))!;
-        await this.publish(tx, row);
+        // The entity is new (the reference was just drawn): written without loading it first.
+        await this.publish(tx, row, true);
         return row;
       }),
     );
   }
 
   /** Publishes the request to the context broker: where, what, how far along — never who. */
-  publish(tx: Executor, r: RequestRow) {
+  publish(tx: Executor, r: RequestRow, isNew = false) {
     const p = (value: unknown) => ({ type: 'Property', value });
-    return this.context.publish(
+    return this.context[isNew ? 'publishNew' : 'publish'](
       tx,
       {
         id: entityId(r.reference),

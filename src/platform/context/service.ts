@@ -182,6 +182,29 @@ export class ContextService {
     return this.commit(tx, tenant, changes, 'upsert', at, { locked: true });
   }
 
+  /**
+   * `publish` for an entity the module has just created (its id is new, e.g. a fresh reference): written
+   * as an insert without first loading and locking the stored one, which saves a round trip. Should
+   * the id exist after all, it falls back to `publish`, so the outcome is the same either way.
+   */
+  async publishNew(
+    tx: Executor,
+    entity: Record<string, unknown>,
+    opts: { tenant?: string; context?: unknown } = {},
+  ): Promise<boolean> {
+    const f = readFragment(entity, activeContext(opts.context), { needId: true, needType: true });
+    await this.checkGeometries(tx, [f]);
+    const at = now();
+    const done = await this.commit(
+      tx,
+      opts.tenant ?? '',
+      [{ id: f.id, before: null, ...planCreate(f, at) }],
+      'insert',
+      at,
+    );
+    return done.has(f.id) || this.publish(tx, entity, opts);
+  }
+
   /** Removes an entity a module published; no error if it is not there. */
   async remove(tx: Executor, id: string, opts: { tenant?: string } = {}) {
     const before = (await this.repo.load(tx, opts.tenant ?? '', [id], true)).get(id) ?? null;
