@@ -98,7 +98,8 @@ describe('local taxes on a phone', () => {
     await page.locator('[data-testid="import-status"][data-state="done"]').waitFor({ timeout: 60_000 });
     const status = await page.getByTestId('import-status').innerText();
     expect(status).toContain('นำเข้าได้ 300 แปลง');
-    expect(status).toContain('check digit');
+    // The row's reason in Thai, from its code.
+    expect(status).toContain('เลขตรวจสอบของเลขประจำตัวผู้เสียภาษีไม่ถูกต้อง');
     expect(await page.locator('#import-progress').getAttribute('value')).toBe('301');
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();

@@ -42,6 +42,25 @@ describe('Treasury appraisal and depreciation tables', () => {
     expect(errors[12]).toContain('zone');
     expect(errors[14]).toContain('deedKind');
     expect(errors[15]).toContain('roundFrom');
+    // Each reason also as a stable code with the values it names, for the web app to say in Thai.
+    const codes = Object.fromEntries(
+      (status.errors as { line: number; code: string; params?: Record<string, unknown> }[]).map((e) => [
+        e.line,
+        { code: e.code, params: e.params },
+      ]),
+    );
+    expect(codes[6]).toEqual({ code: 'appraisal_repeated', params: undefined });
+    expect(codes[7].code).toBe('round_span');
+    expect(codes[8].code).toBe('deed_and_zone');
+    expect(codes[9].code).toBe('deed_pair');
+    expect(codes[10].code).toBe('block_zone');
+    expect(codes[11]).toEqual({
+      code: 'invalid',
+      params: { column: 'valuePerM2Baht', rule: expect.stringMatching(/minimum/), limit: expect.any(Number) },
+    });
+    expect(codes[12].code).toBe('zone_or_deed');
+    expect(codes[14]).toEqual({ code: 'invalid', params: expect.objectContaining({ column: 'deedKind' }) });
+    expect(codes[15]).toEqual({ code: 'invalid', params: expect.objectContaining({ column: 'roundFrom' }) });
     const [b7] = await tax.t.db.rows<{ v: string }>(
       sql`SELECT value_per_m2::text AS v FROM tax_appraisals WHERE zone = 'Z1' AND block = 'B7'`,
     );

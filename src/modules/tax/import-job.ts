@@ -23,11 +23,15 @@ import {
   signSpec,
   xlsxRecords,
 } from './import.ts';
+import { type RowReason, reason } from './import-reasons.ts';
 import { TaxRepository } from './repository.ts';
 
 const batch = 250;
 
 export type ImportKind = 'parcels' | 'buildings' | 'signs' | 'appraisals' | 'depreciation' | 'building-costs';
+
+/** A refused row: its line (the header is line 1), the English sentence, and its code and values. */
+export type ImportError = { line: number } & RowReason;
 
 export interface ImportStatus {
   id: string;
@@ -36,7 +40,7 @@ export interface ImportStatus {
   total: number;
   processed: number;
   imported: number;
-  errors: { line: number; error: string }[];
+  errors: ImportError[];
 }
 
 /**
@@ -46,7 +50,7 @@ export interface ImportStatus {
 interface Importer<R> {
   spec: RowSpec<R>;
   resourceType: string;
-  write: (tx: Executor, row: R, importId: string) => Promise<{ error: string } | { id: string }>;
+  write: (tx: Executor, row: R, importId: string) => Promise<{ error: RowReason } | { id: string }>;
 }
 
 /**
@@ -90,7 +94,7 @@ export class RegisterImports {
       resourceType: 'tax.parcel',
       write: async (tx, row) => {
         if (await this.repo.parcelIdByDeed(row.deedKind, row.deedNo, tx))
-          return { error: `deed ${row.deedKind} ${row.deedNo} is already registered` };
+          return { error: reason('deed_registered', { deedKind: row.deedKind, deedNo: row.deedNo }) };
         const ownerId = await this.owner(tx, row);
         const location =
           row.lon !== undefined && row.lat !== undefined ? { lon: row.lon, lat: row.lat } : undefined;
@@ -119,9 +123,9 @@ export class RegisterImports {
       resourceType: 'tax.building',
       write: async (tx, row) => {
         const parcelId = await this.repo.parcelIdByDeed(row.deedKind, row.deedNo, tx);
-        if (!parcelId) return { error: `deed ${row.deedKind} ${row.deedNo}: no such parcel in the register` };
+        if (!parcelId) return { error: reason('no_parcel', { deedKind: row.deedKind, deedNo: row.deedNo }) };
         if (await this.repo.buildingIdByNo(parcelId, row.buildingNo, tx))
-          return { error: `building ${row.buildingNo} on deed ${row.deedNo} is already registered` };
+          return { error: reason('building_registered', { buildingNo: row.buildingNo, deedNo: row.deedNo }) };
         const id = await this.repo.insertBuilding(tx, parcelId, row);
         return { id };
       },
@@ -137,8 +141,7 @@ export class RegisterImports {
         const location =
           row.lon !== undefined && row.lat !== undefined ? { lon: row.lon, lat: row.lat } : undefined;
         const sign = { ownerId, ...row, location };
-        if (await this.repo.sameSignExists(tx, sign))
-          return { error: 'the same sign (owner, size, type, text and place) is already registered' };
+        if (await this.repo.sameSignExists(tx, sign)) return { error: reason('sign_registered') };
         return { id: await this.repo.insertSign(tx, sign) };
       },
     };
@@ -154,7 +157,7 @@ export class RegisterImports {
       resourceType: 'tax.appraisal',
       write: async (tx, row, importId) => {
         const id = await this.repo.upsertAppraisal(tx, row, importId);
-        return id ? { id } : { error: 'the same parcel or zone appears earlier in this file for this round' };
+        return id ? { id } : { error: reason('appraisal_repeated') };
       },
     };
   }
@@ -165,7 +168,7 @@ export class RegisterImports {
       resourceType: 'tax.depreciation',
       write: async (tx, row, importId) => {
         const id = await this.repo.upsertDepreciation(tx, row, importId);
-        return id ? { id } : { error: 'the same building type and age appear earlier in this file' };
+        return id ? { id } : { error: reason('depreciation_repeated') };
       },
     };
   }
@@ -177,9 +180,9 @@ export class RegisterImports {
       resourceType: 'tax.building-cost',
       write: async (tx, row, importId) => {
         const holder = await this.repo.buildingCostCodeHolder(tx, row);
-        if (holder !== undefined) return { error: `code: ${row.code} is already "${holder}" in this round` };
+        if (holder !== undefined) return { error: reason('code_taken', { code: row.code ?? '', holder }) };
         const id = await this.repo.upsertBuildingCost(tx, row, importId);
-        return id ? { id } : { error: 'the same building type appears earlier in this file for this round' };
+        return id ? { id } : { error: reason('building_cost_repeated') };
       },
     };
   }
@@ -206,7 +209,7 @@ export class RegisterImports {
       throw AppError.badRequest('request.malformed', (e as Error).message);
     }
     if (rows.length === 0) throw AppError.badRequest('request.invalid', 'the file has no rows');
-    const errors = rows.filter((r) => r.error).map((r) => ({ line: r.line, error: r.error! }));
+    const errors: ImportError[] = rows.flatMap((r) => (r.reason ? [{ line: r.line, ...r.reason }] : []));
     const [job] = await this.db.rows<{ id: string }>(
       sql`INSERT INTO tax_imports (kind, started_by, total, processed, errors)
         VALUES (${kind}, ${actor.id}, ${rows.length}, ${errors.length}, ${JSON.stringify(errors)}::jsonb) RETURNING id`,
@@ -235,13 +238,13 @@ export class RegisterImports {
   ) {
     for (let i = 0; i < rows.length; i += batch) {
       const slice = rows.slice(i, i + batch);
-      const errors: { line: number; error: string }[] = [];
+      const errors: ImportError[] = [];
       let imported = 0;
       await this.db.transaction(async (tx) => {
         for (const { line, row } of slice) {
           const result = await importer.write(tx, row, id);
           if ('error' in result) {
-            errors.push({ line, error: result.error });
+            errors.push({ line, ...result.error });
             continue;
           }
           await audit(tx, actor, {

@@ -285,7 +285,14 @@ describe('signboard import', () => {
     expect(started.status).toBe(202);
     const status = await finished(started.body.id);
     expect(status).toMatchObject({ status: 'done', total: 2, imported: 1 });
-    expect(status.errors).toEqual([{ line: 3, error: expect.stringContaining('type') }]);
+    expect(status.errors).toEqual([
+      {
+        line: 3,
+        error: expect.stringContaining('type'),
+        code: 'invalid',
+        params: expect.objectContaining({ column: expect.any(String) }),
+      },
+    ]);
     const [row] = await tax.t.db.rows<{ moving: boolean }>(
       sql`SELECT moving FROM tax_signs WHERE text_content = 'XLS-SIGN'`,
     );

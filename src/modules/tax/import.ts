@@ -3,6 +3,7 @@ import { readSheet } from 'read-excel-file/node';
 import { type Static, type TObject, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
+import { type RowReason, reason, schemaReason } from './import-reasons.ts';
 import { DeedKind, MainHome, OwnerKind, UseKind, ValuePerM2 } from './schemas.ts';
 
 const Lon = Type.Number({ minimum: 102.7, maximum: 102.95 });
@@ -102,32 +103,32 @@ export type BuildingCostRowInput = Static<typeof BuildingCostRow>;
 export interface RowResult<R = ParcelRowInput> {
   line: number;
   row?: R;
+  /** Why the row was refused (its English sentence is `error`). */
+  reason?: RowReason;
   error?: string;
 }
 
 /** What a register file's rows must look like, and the checks a schema cannot say. */
 export interface RowSpec<R> {
   schema: TObject;
-  check?: (row: R) => string | undefined;
+  check?: (row: R) => RowReason | undefined;
 }
 
 export const columnsOf = (schema: TObject) => Object.keys(schema.properties);
 
 const ownerCheck = (row: { ownerTaxId: string }) =>
-  isValidThaiNationalId(row.ownerTaxId) ? undefined : 'ownerTaxId: check digit does not match';
+  isValidThaiNationalId(row.ownerTaxId) ? undefined : reason('owner_tax_id');
 const pointCheck = (row: { lon?: number; lat?: number }) =>
-  (row.lon === undefined) !== (row.lat === undefined) ? 'lon, lat: give both or neither' : undefined;
+  (row.lon === undefined) !== (row.lat === undefined) ? reason('point_pair') : undefined;
 
 export const parcelSpec: RowSpec<ParcelRowInput> = {
   schema: ParcelRow,
   check: (row) =>
     ownerCheck(row) ??
     pointCheck(row) ??
-    (row.use !== 'residential' && row.mainHome ? 'mainHome: only for residential use' : undefined) ??
-    (row.use !== 'vacant' && row.vacantYears !== undefined
-      ? 'vacantYears: only for vacant land'
-      : undefined) ??
-    (row.appraisalBlock && !row.appraisalZone ? 'appraisalBlock: needs appraisalZone' : undefined),
+    (row.use !== 'residential' && row.mainHome ? reason('main_home_use') : undefined) ??
+    (row.use !== 'vacant' && row.vacantYears !== undefined ? reason('vacant_years_use') : undefined) ??
+    (row.appraisalBlock && !row.appraisalZone ? reason('appraisal_block_zone') : undefined),
 };
 export const buildingSpec: RowSpec<BuildingRowInput> = { schema: BuildingRow };
 export const signSpec: RowSpec<SignRowInput> = {
@@ -137,14 +138,12 @@ export const signSpec: RowSpec<SignRowInput> = {
 export const appraisalSpec: RowSpec<AppraisalRowInput> = {
   schema: AppraisalRow,
   check: (row) => {
-    if (row.roundTo < row.roundFrom || row.roundTo - row.roundFrom > 8)
-      return 'roundTo: a round runs from roundFrom for at most 8 more years';
-    if ((row.deedKind === undefined) !== (row.deedNo === undefined))
-      return 'deedKind, deedNo: give both or neither';
+    if (row.roundTo < row.roundFrom || row.roundTo - row.roundFrom > 8) return reason('round_span');
+    if ((row.deedKind === undefined) !== (row.deedNo === undefined)) return reason('deed_pair');
     if (row.deedNo !== undefined && (row.zone !== undefined || row.block !== undefined))
-      return 'deedNo: a row is for one parcel or for a zone, not both';
-    if (row.block !== undefined && row.zone === undefined) return 'block: needs zone';
-    if (row.deedNo === undefined && row.zone === undefined) return 'zone: give a zone or a deed';
+      return reason('deed_and_zone');
+    if (row.block !== undefined && row.zone === undefined) return reason('block_zone');
+    if (row.deedNo === undefined && row.zone === undefined) return reason('zone_or_deed');
     return undefined;
   },
 };
@@ -152,9 +151,7 @@ export const depreciationSpec: RowSpec<DepreciationRowInput> = { schema: Depreci
 export const buildingCostSpec: RowSpec<BuildingCostRowInput> = {
   schema: BuildingCostRow,
   check: (row) =>
-    row.roundTo < row.roundFrom || row.roundTo - row.roundFrom > 8
-      ? 'roundTo: a round runs from roundFrom for at most 8 more years'
-      : undefined,
+    row.roundTo < row.roundFrom || row.roundTo - row.roundFrom > 8 ? reason('round_span') : undefined,
 };
 
 /** Records of a register CSV (UTF-8, with a header naming the columns; Excel's BOM is accepted). */
@@ -198,10 +195,13 @@ export function checkRecords<R>(spec: RowSpec<R>, records: Record<string, string
     const row = Value.Convert(spec.schema, cleaned);
     if (!Value.Check(spec.schema, row)) {
       const first = [...Value.Errors(spec.schema, row)][0];
-      return { line, error: `${first?.instancePath.slice(1) || 'row'}: ${first?.message ?? 'not valid'}` };
+      const why = first
+        ? schemaReason(first)
+        : { code: 'invalid', params: { column: '', rule: 'other' }, error: 'row: not valid' };
+      return { line, reason: why, error: why.error };
     }
-    const error = spec.check?.(row as R);
-    return error ? { line, error } : { line, row: row as R };
+    const why = spec.check?.(row as R);
+    return why ? { line, reason: why, error: why.error } : { line, row: row as R };
   });
 }
 

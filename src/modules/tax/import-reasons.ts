@@ -1,0 +1,60 @@
+/**
+ * Why a register row was refused: a stable code with the values it names, and the English sentence
+ * for integrators and logs. The web app says it in Thai or English from the code.
+ */
+export interface RowReason {
+  code: string;
+  params?: Record<string, string | number>;
+  error: string;
+}
+
+type Params = Record<string, string | number>;
+
+const sentences = {
+  owner_tax_id: () => 'ownerTaxId: check digit does not match',
+  point_pair: () => 'lon, lat: give both or neither',
+  main_home_use: () => 'mainHome: only for residential use',
+  vacant_years_use: () => 'vacantYears: only for vacant land',
+  appraisal_block_zone: () => 'appraisalBlock: needs appraisalZone',
+  round_span: () => 'roundTo: a round runs from roundFrom for at most 8 more years',
+  deed_pair: () => 'deedKind, deedNo: give both or neither',
+  deed_and_zone: () => 'deedNo: a row is for one parcel or for a zone, not both',
+  block_zone: () => 'block: needs zone',
+  zone_or_deed: () => 'zone: give a zone or a deed',
+  deed_registered: (p) => `deed ${p.deedKind} ${p.deedNo} is already registered`,
+  no_parcel: (p) => `deed ${p.deedKind} ${p.deedNo}: no such parcel in the register`,
+  building_registered: (p) => `building ${p.buildingNo} on deed ${p.deedNo} is already registered`,
+  sign_registered: () => 'the same sign (owner, size, type, text and place) is already registered',
+  appraisal_repeated: () => 'the same parcel or zone appears earlier in this file for this round',
+  depreciation_repeated: () => 'the same building type and age appear earlier in this file',
+  code_taken: (p) => `code: ${p.code} is already "${p.holder}" in this round`,
+  building_cost_repeated: () => 'the same building type appears earlier in this file for this round',
+} satisfies Record<string, (p: Params) => string>;
+
+export type ReasonCode = keyof typeof sentences;
+
+export function reason(code: ReasonCode, params?: Params): RowReason {
+  const error = (sentences[code] as (p: Params) => string)(params ?? {});
+  return params ? { code, params, error } : { code, error };
+}
+
+/** A schema check's first error (TypeBox), by column and rule; the English keeps TypeBox's words. */
+export function schemaReason(e: {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message: string;
+}): RowReason {
+  const column = e.instancePath.slice(1);
+  const error = `${column || 'row'}: ${e.message}`;
+  if (e.keyword === 'required') {
+    const columns = ((e.params.requiredProperties as string[] | undefined) ?? []).join(', ');
+    return { code: 'required', params: { columns }, error };
+  }
+  const params: Params = { column, rule: e.keyword };
+  for (const k of ['limit', 'type', 'format'] as const) {
+    const v = e.params[k];
+    if (typeof v === 'string' || typeof v === 'number') params[k] = v;
+  }
+  return { code: 'invalid', params, error };
+}
