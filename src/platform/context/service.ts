@@ -5,7 +5,15 @@ import type { Db, Executor } from '../../core/db/index.ts';
 import { NgsiError, notFound, type ProblemDetails } from './errors.ts';
 import type { ActiveContext } from './jsonld.ts';
 import { activeContext } from './jsonld.ts';
-import { type Plan, planAppend, planCreate, planMerge, planReplace } from './merge.ts';
+import {
+  canonical,
+  keepUnchanged,
+  type Plan,
+  planAppend,
+  planCreate,
+  planMerge,
+  planReplace,
+} from './merge.ts';
 import { type Attr, type Entity, entityMembers, type Fragment, instances } from './model.ts';
 import { ContextRepository, type HistoryEntry, type Written } from './repository.ts';
 import { checkEntityId, checkName, readFragment, readInstances } from './validate.ts';
@@ -41,18 +49,6 @@ export interface BatchResult {
 
 const now = () => new Date().toISOString();
 const maxTemporalInstances = 10_000;
-
-/** JSON with object keys sorted (JSONB does not keep key order) and attribute timestamps left out. */
-function canonical(v: unknown, top = false): string {
-  if (Array.isArray(v)) return `[${v.map((x) => canonical(x, top)).join(',')}]`;
-  if (v && typeof v === 'object')
-    return `{${Object.entries(v)
-      .filter(([k]) => !(top && (k === 'createdAt' || k === 'modifiedAt')))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`)
-      .join(',')}}`;
-  return JSON.stringify(v);
-}
 
 /** Whether a fragment would leave a stored entity as it is (same types, same attribute instances). */
 function sameContent(e: Entity, f: Fragment): boolean {
@@ -177,7 +173,11 @@ export class ContextService {
     const at = now();
     const changes = fragments.map((f) => {
       const before = stored.get(f.id) ?? null;
-      return { id: f.id, before, ...(before ? planReplace(before, f, at) : planCreate(f, at)) };
+      return {
+        id: f.id,
+        before,
+        ...(before ? keepUnchanged(before, planReplace(before, f, at)) : planCreate(f, at)),
+      };
     });
     return this.commit(tx, tenant, changes, 'upsert', at, { locked: true });
   }
