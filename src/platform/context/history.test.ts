@@ -134,3 +134,46 @@ it('publishing again appends to the history only the attribute instances that ch
   expect(last.location.modifiedAt).toBe(first.location.modifiedAt);
   expect(last.name.modifiedAt).not.toBe(first.name.modifiedAt);
 });
+
+it('publishing many stored entities writes each as the whole published state (moved, attribute gone, new type)', async () => {
+  const service = contextService(t.db);
+  const at = '2026-01-15T00:00:00Z';
+  const thing = (id: string, lon: number, extra: Record<string, unknown> = {}) => ({
+    id,
+    type: 'Thing',
+    location: { type: 'GeoProperty', value: { type: 'Point', coordinates: [lon, 16.43] } },
+    pm25: { type: 'Property', value: 1, observedAt: at },
+    ...extra,
+  });
+  const ids = ['urn:ngsi-ld:Thing:m1', 'urn:ngsi-ld:Thing:m2', 'urn:ngsi-ld:Thing:m3'];
+  await t.db.transaction((tx) =>
+    service.publishMany(tx, [
+      thing(ids[0], 102.8, { noise: { type: 'Property', value: 40 } }),
+      thing(ids[1], 102.8),
+      thing(ids[2], 102.8),
+    ]),
+  );
+  const written = await t.db.transaction((tx) =>
+    service.publishMany(tx, [
+      thing(ids[0], 102.8),
+      thing(ids[1], 102.9),
+      { ...thing(ids[2], 102.8), type: 'Sensor' },
+    ]),
+  );
+  expect([...written].sort()).toEqual(ids);
+  const rows = await t.db.rows<{ id: string; type: string; lon: number; attrs: string[] }>(
+    sql`SELECT id, type, ST_X(location) AS lon,
+        ARRAY(SELECT regexp_replace(k, '.*/', '') FROM jsonb_object_keys(attrs) k ORDER BY 1) AS attrs
+      FROM ctx_entities WHERE id LIKE 'urn:ngsi-ld:Thing:m%' ORDER BY id`,
+  );
+  expect(rows).toEqual([
+    { id: ids[0], type: expect.stringMatching(/Thing$/), lon: 102.8, attrs: ['location', 'pm25'] },
+    { id: ids[1], type: expect.stringMatching(/Thing$/), lon: 102.9, attrs: ['location', 'pm25'] },
+    { id: ids[2], type: expect.stringMatching(/Sensor$/), lon: 102.8, attrs: ['location', 'pm25'] },
+  ]);
+  // Only the moved location is new history; pm25 is the same observation.
+  const [h] = await t.db.rows<{ n: number }>(
+    sql`SELECT count(*)::int AS n FROM ctx_attr_history WHERE entity_id LIKE 'urn:ngsi-ld:Thing:m%'`,
+  );
+  expect(h.n).toBe(7 + 1);
+});

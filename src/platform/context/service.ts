@@ -111,8 +111,15 @@ export class ContextService {
     // The entities, their history (only of the ids actually written) and `also` in one statement.
     const history = { entries: entries(writes), at };
     let written: Written = { ids: new Set<string>(), subscriptions: null };
-    if (writes.length === 1 && writes[0].before && opts.locked && mode === 'upsert')
-      written = await this.repo.update(tx, tenant, writes[0].before, writes[0].after!, history, also);
+    // Every stored row locked and loaded: only what differs is sent (a batch of devices' readings).
+    if (writes.length && opts.locked && mode === 'upsert' && writes.every((c) => c.before))
+      written = await this.repo.update(
+        tx,
+        tenant,
+        writes.map((c) => ({ before: c.before!, after: c.after! })),
+        history,
+        also,
+      );
     else if (writes.length)
       written = await this.repo.write(
         tx,
