@@ -84,6 +84,9 @@ export const readingKey = (deviceId: string, ms: number) => `${deviceId}@${ms}`;
 const textArray = (items: string[]) =>
   sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(items)}::jsonb))`;
 
+const byDevice = (a: ReadingRow, b: ReadingRow) =>
+  a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0;
+
 /** The only SQL of the device registry and the readings store; tables are prefixed `dev_`. */
 export class DeviceRepository {
   constructor(private readonly db: Db) {}
@@ -227,8 +230,12 @@ export class DeviceRepository {
   async insertReadings(on: Executor, rows: ReadingRow[]): Promise<{ count: number; keys: Set<string> }> {
     let count = 0;
     const keys = new Set<string>();
-    for (let i = 0; i < rows.length; i += 5000) {
-      const part = rows.slice(i, i + 5000);
+    // Sorted by device first, so that a batch split into several statements still locks the 5-minute
+    // rollup rows in the order every other writer and the rollup fold lock them (by device, then
+    // quantity and bucket within each statement), not in several interleaved runs.
+    const sorted = rows.length > 5000 ? [...rows].sort(byDevice) : rows;
+    for (let i = 0; i < sorted.length; i += 5000) {
+      const part = sorted.slice(i, i + 5000);
       const result = await this.db.rows<{ deviceId: string; ms: number; n: number }>(
         sql`WITH r AS (
             INSERT INTO dev_readings (device_id, observed_at, quantity, value, f_cnt)
