@@ -47,10 +47,11 @@ async function refold(db: Db, tx: Executor, from: Level, to: Level, keys: Key[],
  * the hours and days, so a fold that does not commit leaves it for the next. A reading committed while
  * a fold runs marks its 5-minute row dirty again (its write waits for the fold's lock, or the fold does
  * not see it), so the next fold takes it: late readings into an hour already folded are folded again.
- * The single `dev_rollup_fold` row, locked first, keeps folds of several processes from overlapping.
+ * The single `dev_rollup_fold` row (made by the first fold), locked first, keeps folds of several processes from overlapping.
  * Returns how many 5-minute rows were taken.
  */
 export async function foldOnce(db: Db, tx: Executor, limit = foldLimit): Promise<number> {
+  await tx.execute(sql`INSERT INTO dev_rollup_fold (id) VALUES (true) ON CONFLICT (id) DO NOTHING`);
   await tx.execute(sql`SELECT 1 FROM dev_rollup_fold FOR UPDATE`);
   // A statement of its own: the hours below are read in a snapshot taken after every writer whose row
   // this had to wait for has committed.

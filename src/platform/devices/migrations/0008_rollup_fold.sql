@@ -6,11 +6,10 @@ ALTER TABLE dev_rollups_5m ADD COLUMN dirty boolean NOT NULL DEFAULT false;
 -- Small: only rows not folded yet. In the order both the fold and the ingest lock rows.
 CREATE INDEX dev_rollups_5m_dirty_idx ON dev_rollups_5m (device_id, quantity, bucket) WHERE dirty;
 
--- One row: serialises folds across processes (it is locked for a fold's whole transaction) and says
--- when the last one ran and what it did.
+-- One row, made by the first fold (a restore needs empty tables): serialises folds across processes
+-- (it is locked for a fold's whole transaction) and says when the last one ran and what it did.
 CREATE TABLE dev_rollup_fold (
   id boolean PRIMARY KEY DEFAULT true CHECK (id),
   folded_at timestamptz,
   rows_folded bigint NOT NULL DEFAULT 0
 );
-INSERT INTO dev_rollup_fold (id) VALUES (true);
