@@ -15,6 +15,7 @@ import { notificationDispatcher } from './platform/context/dispatch.ts';
 import { contextService } from './platform/context/service.ts';
 import { HealthSweep } from './platform/devices/health.ts';
 import { RetentionJob } from './platform/devices/retention.ts';
+import { RollupFoldJob } from './platform/devices/rollup-fold.ts';
 import { type DemoSimulator, startDemoSimulator } from './platform/ingestion/demo-simulator.ts';
 import { DownlinkPublisher } from './platform/ingestion/downlink-publisher.ts';
 import { IngestWorker } from './platform/ingestion/worker.ts';
@@ -87,6 +88,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   const db = await openAndMigrate(config, modules);
   const events = new Events(db, log);
   const retention = new RetentionJob(db, log);
+  const fold = new RollupFoldJob(db, log);
   let broker: Broker | null = null;
   let app: FastifyInstance | null = null;
   let ingest: IngestWorker | null = null;
@@ -113,6 +115,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
     const rules = app.rules.evaluator;
     rules.start();
     retention.start();
+    fold.start(config.rollupFoldMs);
     health = new HealthSweep(db, events, log);
     health.start();
     if (broker) {
@@ -149,6 +152,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
   } catch (e) {
     await simulator?.stop();
     await retention.stop();
+    await fold.stop();
     await health?.stop();
     await downlinks?.stop();
     await ingest?.stop();
@@ -174,6 +178,7 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
       // The simulator first, so the worker drains everything it published.
       await simulator?.stop();
       await retention.stop();
+      await fold.stop();
       await health?.stop();
       await downlinks?.stop();
       await ingest?.stop();

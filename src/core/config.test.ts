@@ -45,6 +45,11 @@ describe('config', () => {
     expect(loadConfig({ DEMO_SIMULATOR_INTERVAL: '2m' }, empty).demoSimulatorMs).toBe(120_000);
   });
 
+  it('folds the rollups every minute unless told otherwise', () => {
+    expect(loadConfig({}, empty).rollupFoldMs).toBe(60_000);
+    expect(loadConfig({ ROLLUP_FOLD_INTERVAL: '5m' }, empty).rollupFoldMs).toBe(300_000);
+  });
+
   it('takes the MQTT share group from the environment, `mueang` by default', () => {
     expect(loadConfig({}, empty).MQTT_SHARE_GROUP).toBe('mueang');
     expect(loadConfig({ MQTT_SHARE_GROUP: 'city-2.ingest_a' }, empty).MQTT_SHARE_GROUP).toBe(
@@ -84,6 +89,8 @@ describe('config', () => {
     ['DEMO_SIMULATOR_INTERVAL', '5h'],
     ['DEMO_SIMULATOR_INTERVAL', '50ms'],
     ['DEMO_SIMULATOR_INTERVAL', "1s'; DROP TABLE x"],
+    ['ROLLUP_FOLD_INTERVAL', '1h'],
+    ['ROLLUP_FOLD_INTERVAL', '10ms'],
     ['LOG_LEVEL', 'loud'],
     ['PUBLIC_URL', 'ftp://x'],
   ])('rejects %s=%s naming the variable', (name, value) => {

@@ -20,6 +20,7 @@ export const ConfigSchema = Type.Object(
     DEMO: Type.Optional(Type.Boolean()),
     DEMO_SIMULATOR: Type.Optional(Type.Boolean()),
     DEMO_SIMULATOR_INTERVAL: Type.String({ pattern: '^[0-9]{1,6}(ms|s|m)$' }),
+    ROLLUP_FOLD_INTERVAL: Type.String({ pattern: '^[0-9]{1,6}(ms|s|m)$' }),
     LOG_LEVEL: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     ),
@@ -69,6 +70,8 @@ export interface Config extends Omit<Raw, 'DEMO' | 'DEMO_SIMULATOR'> {
   DEMO_SIMULATOR: boolean;
   /** DEMO_SIMULATOR_INTERVAL in milliseconds. */
   demoSimulatorMs: number;
+  /** ROLLUP_FOLD_INTERVAL in milliseconds. */
+  rollupFoldMs: number;
   embeddedDatabase: boolean;
   embeddedBroker: boolean;
   secureCookies: boolean;
@@ -117,6 +120,8 @@ const defaults = {
   GRID_EMISSION_FACTOR_SOURCE:
     'Thailand Greenhouse Gas Management Organization (TGO), electricity emission factor for Scope 2, 0.4750 kgCO2e/kWh, in force from 1 January 2026',
   DEMO_SIMULATOR_INTERVAL: '30s',
+  // How often the hour and day rollups are folded from the 5-minute ones (reads fold what is pending).
+  ROLLUP_FOLD_INTERVAL: '60s',
   // Push endpoints are the browser's (so the caller's) choice: only public https addresses by default.
   PUSH_ALLOW_LOOPBACK: false,
 };
@@ -140,9 +145,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const explicit = (name: string) => (env[name] ?? '') !== '' || fromFile[name] !== undefined;
   const embeddedDatabase = !raw.DATABASE_URL;
   const demo = raw.DEMO ?? embeddedDatabase;
-  const interval = /^(\d+)(ms|s|m)$/.exec(raw.DEMO_SIMULATOR_INTERVAL)!;
-  const demoSimulatorMs =
-    Number(interval[1]) * { ms: 1, s: 1000, m: 60_000 }[interval[2] as 'ms' | 's' | 'm'];
+  const demoSimulatorMs = millis(raw.DEMO_SIMULATOR_INTERVAL);
+  const rollupFoldMs = millis(raw.ROLLUP_FOLD_INTERVAL);
+  if (rollupFoldMs < 100)
+    throw new ConfigError(
+      'ROLLUP_FOLD_INTERVAL',
+      `must be at least 100ms (got "${raw.ROLLUP_FOLD_INTERVAL}")`,
+    );
   if (demoSimulatorMs < 100)
     throw new ConfigError(
       'DEMO_SIMULATOR_INTERVAL',
@@ -165,10 +174,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     DEMO: demo,
     DEMO_SIMULATOR: raw.DEMO_SIMULATOR ?? (demo && !raw.MQTT_URL && !underTest),
     demoSimulatorMs,
+    rollupFoldMs,
     embeddedDatabase,
     embeddedBroker: !raw.MQTT_URL,
     secureCookies: raw.PUBLIC_URL?.startsWith('https://') ?? false,
   };
+}
+
+/** `30s`, `500ms`, `2m` in milliseconds (the pattern is checked by the schema). */
+function millis(text: string): number {
+  const m = /^(\d+)(ms|s|m)$/.exec(text)!;
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms' | 's' | 'm'];
 }
 
 function errorProperty(error: { params?: unknown }): string | undefined {

@@ -76,3 +76,104 @@ it('writes history in the same statement as the entities, only for the entities 
   );
   expect(h1.v).toBe(1);
 });
+
+it('publishing again appends to the history only the attribute instances that changed', async () => {
+  const service = contextService(t.db);
+  const id = 'urn:ngsi-ld:Thing:p1';
+  const publish = (pm25: number, at: string, name = 'Sensor 1', unit = 'GQ') =>
+    t.db.transaction((tx) =>
+      service.publishMany(tx, [
+        {
+          id,
+          type: 'Thing',
+          name: { type: 'Property', value: name },
+          location: { type: 'GeoProperty', value: { type: 'Point', coordinates: [102.83, 16.43] } },
+          pm25: { type: 'Property', value: pm25, observedAt: at, unitCode: unit },
+        },
+      ]),
+    );
+  const history = () =>
+    t.db.rows<{ attr: string; n: number }>(
+      sql`SELECT regexp_replace(attr, '.*/', '') AS attr, count(*)::int AS n FROM ctx_attr_history
+        WHERE entity_id = ${id} GROUP BY 1 ORDER BY 1`,
+    );
+  await publish(12, '2026-01-15T00:00:00Z');
+  expect(await history()).toEqual([
+    { attr: 'location', n: 1 },
+    { attr: 'name', n: 1 },
+    { attr: 'pm25', n: 1 },
+  ]);
+  const attrs = async () => {
+    const [row] = await t.db.rows<{ attrs: Record<string, Attr> }>(
+      sql`SELECT attrs FROM ctx_entities WHERE id = ${id}`,
+    );
+    const short = (k: string) => k.replace(/.*[/#]/, '');
+    return Object.fromEntries(Object.entries(row.attrs).map(([k, v]) => [short(k), v]));
+  };
+  const first = await attrs();
+  // Same value, new observedAt: a new observation. Name and location unchanged: not again.
+  expect((await publish(12, '2026-01-15T00:05:00Z')).has(id)).toBe(true);
+  expect(await history()).toEqual([
+    { attr: 'location', n: 1 },
+    { attr: 'name', n: 1 },
+    { attr: 'pm25', n: 2 },
+  ]);
+  // A changed unit is a change, and so is a changed name.
+  await publish(12, '2026-01-15T00:05:00Z', 'Sensor 1', 'GP');
+  await publish(12, '2026-01-15T00:05:00Z', 'Sensor one', 'GP');
+  expect(await history()).toEqual([
+    { attr: 'location', n: 1 },
+    { attr: 'name', n: 2 },
+    { attr: 'pm25', n: 3 },
+  ]);
+  // The stored entity is the whole published state; an unchanged attribute keeps its timestamps.
+  const last = await attrs();
+  expect(last.name.value).toBe('Sensor one');
+  expect(last.pm25).toMatchObject({ value: 12, unitCode: 'GP', observedAt: '2026-01-15T00:05:00Z' });
+  expect(last.location.createdAt).toBe(first.location.createdAt);
+  expect(last.location.modifiedAt).toBe(first.location.modifiedAt);
+  expect(last.name.modifiedAt).not.toBe(first.name.modifiedAt);
+});
+
+it('publishing many stored entities writes each as the whole published state (moved, attribute gone, new type)', async () => {
+  const service = contextService(t.db);
+  const at = '2026-01-15T00:00:00Z';
+  const thing = (id: string, lon: number, extra: Record<string, unknown> = {}) => ({
+    id,
+    type: 'Thing',
+    location: { type: 'GeoProperty', value: { type: 'Point', coordinates: [lon, 16.43] } },
+    pm25: { type: 'Property', value: 1, observedAt: at },
+    ...extra,
+  });
+  const ids = ['urn:ngsi-ld:Thing:m1', 'urn:ngsi-ld:Thing:m2', 'urn:ngsi-ld:Thing:m3'];
+  await t.db.transaction((tx) =>
+    service.publishMany(tx, [
+      thing(ids[0], 102.8, { noise: { type: 'Property', value: 40 } }),
+      thing(ids[1], 102.8),
+      thing(ids[2], 102.8),
+    ]),
+  );
+  const written = await t.db.transaction((tx) =>
+    service.publishMany(tx, [
+      thing(ids[0], 102.8),
+      thing(ids[1], 102.9),
+      { ...thing(ids[2], 102.8), type: 'Sensor' },
+    ]),
+  );
+  expect([...written].sort()).toEqual(ids);
+  const rows = await t.db.rows<{ id: string; type: string; lon: number; attrs: string[] }>(
+    sql`SELECT id, type, ST_X(location) AS lon,
+        ARRAY(SELECT regexp_replace(k, '.*/', '') FROM jsonb_object_keys(attrs) k ORDER BY 1) AS attrs
+      FROM ctx_entities WHERE id LIKE 'urn:ngsi-ld:Thing:m%' ORDER BY id`,
+  );
+  expect(rows).toEqual([
+    { id: ids[0], type: expect.stringMatching(/Thing$/), lon: 102.8, attrs: ['location', 'pm25'] },
+    { id: ids[1], type: expect.stringMatching(/Thing$/), lon: 102.9, attrs: ['location', 'pm25'] },
+    { id: ids[2], type: expect.stringMatching(/Sensor$/), lon: 102.8, attrs: ['location', 'pm25'] },
+  ]);
+  // Only the moved location is new history; pm25 is the same observation.
+  const [h] = await t.db.rows<{ n: number }>(
+    sql`SELECT count(*)::int AS n FROM ctx_attr_history WHERE entity_id LIKE 'urn:ngsi-ld:Thing:m%'`,
+  );
+  expect(h.n).toBe(7 + 1);
+});

@@ -31,6 +31,51 @@ function unionTypes(a: string[], b: string[] | null): string[] {
   return b ? [...new Set([...a, ...b])] : a;
 }
 
+/** JSON with object keys sorted (JSONB does not keep key order) and attribute timestamps left out. */
+export function canonical(v: unknown, top = false): string {
+  if (Array.isArray(v)) return `[${v.map((x) => canonical(x, top)).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.entries(v)
+      .filter(([k]) => !(top && (k === 'createdAt' || k === 'modifiedAt')))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/**
+ * A published replace keeps each attribute instance whose content (value, unitCode, observedAt, every
+ * sub-attribute; not its timestamps) equals the stored one as it is stored, and leaves it out of what
+ * was written, so it is not appended to the history again. A reading with the same value and a new
+ * observedAt differs, so it is a new instance; a name or location published again unchanged is not.
+ */
+export function keepUnchanged(before: Entity, plan: Plan): Plan {
+  const after = plan.after!;
+  const kept = new Set<Attr>();
+  for (const [name, slot] of Object.entries(after.attrs)) {
+    const old = instances(before.attrs[name]);
+    if (!old.length) continue;
+    const same = (a: Attr) => {
+      const o = old.find((x) => (x.datasetId ?? '') === (a.datasetId ?? ''));
+      if (o && canonical(o, true) === canonical(a, true)) {
+        kept.add(o);
+        return o;
+      }
+      return a;
+    };
+    if (!Array.isArray(slot)) after.attrs[name] = same(slot);
+    else if (Array.isArray(before.attrs[name]) && slot.length === old.length) {
+      const next = slot.map(same);
+      // The whole slot unchanged: the stored array itself, so the write skips it.
+      after.attrs[name] = next.every((a, i) => a === old[i]) ? before.attrs[name] : next;
+    } else after.attrs[name] = slot.map(same);
+  }
+  const written: [string, Attr][] = [];
+  for (const [name, slot] of Object.entries(after.attrs))
+    for (const a of instances(slot)) if (!kept.has(a)) written.push([name, a]);
+  return { ...plan, written };
+}
+
 export function planCreate(f: Fragment, now: string): Plan {
   if (!f.types) throw badData('an entity needs a type');
   const written: [string, Attr][] = [];

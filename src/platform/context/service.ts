@@ -5,7 +5,15 @@ import type { Db, Executor } from '../../core/db/index.ts';
 import { NgsiError, notFound, type ProblemDetails } from './errors.ts';
 import type { ActiveContext } from './jsonld.ts';
 import { activeContext } from './jsonld.ts';
-import { type Plan, planAppend, planCreate, planMerge, planReplace } from './merge.ts';
+import {
+  canonical,
+  keepUnchanged,
+  type Plan,
+  planAppend,
+  planCreate,
+  planMerge,
+  planReplace,
+} from './merge.ts';
 import { type Attr, type Entity, entityMembers, type Fragment, instances } from './model.ts';
 import { ContextRepository, type HistoryEntry, type Written } from './repository.ts';
 import { checkEntityId, checkName, readFragment, readInstances } from './validate.ts';
@@ -41,18 +49,6 @@ export interface BatchResult {
 
 const now = () => new Date().toISOString();
 const maxTemporalInstances = 10_000;
-
-/** JSON with object keys sorted (JSONB does not keep key order) and attribute timestamps left out. */
-function canonical(v: unknown, top = false): string {
-  if (Array.isArray(v)) return `[${v.map((x) => canonical(x, top)).join(',')}]`;
-  if (v && typeof v === 'object')
-    return `{${Object.entries(v)
-      .filter(([k]) => !(top && (k === 'createdAt' || k === 'modifiedAt')))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`)
-      .join(',')}}`;
-  return JSON.stringify(v);
-}
 
 /** Whether a fragment would leave a stored entity as it is (same types, same attribute instances). */
 function sameContent(e: Entity, f: Fragment): boolean {
@@ -115,8 +111,15 @@ export class ContextService {
     // The entities, their history (only of the ids actually written) and `also` in one statement.
     const history = { entries: entries(writes), at };
     let written: Written = { ids: new Set<string>(), subscriptions: null };
-    if (writes.length === 1 && writes[0].before && opts.locked && mode === 'upsert')
-      written = await this.repo.update(tx, tenant, writes[0].before, writes[0].after!, history, also);
+    // Every stored row locked and loaded: only what differs is sent (a batch of devices' readings).
+    if (writes.length && opts.locked && mode === 'upsert' && writes.every((c) => c.before))
+      written = await this.repo.update(
+        tx,
+        tenant,
+        writes.map((c) => ({ before: c.before!, after: c.after! })),
+        history,
+        also,
+      );
     else if (writes.length)
       written = await this.repo.write(
         tx,
@@ -177,7 +180,11 @@ export class ContextService {
     const at = now();
     const changes = fragments.map((f) => {
       const before = stored.get(f.id) ?? null;
-      return { id: f.id, before, ...(before ? planReplace(before, f, at) : planCreate(f, at)) };
+      return {
+        id: f.id,
+        before,
+        ...(before ? keepUnchanged(before, planReplace(before, f, at)) : planCreate(f, at)),
+      };
     });
     return this.commit(tx, tenant, changes, 'upsert', at, { locked: true });
   }

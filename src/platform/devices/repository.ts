@@ -84,8 +84,18 @@ export const readingKey = (deviceId: string, ms: number) => `${deviceId}@${ms}`;
 const textArray = (items: string[]) =>
   sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(items)}::jsonb))`;
 
+/** Lookups kept at most; past that the cache starts again (a registry far larger than the city's). */
+const maxCachedTargets = 200_000;
+
+const byDevice = (a: ReadingRow, b: ReadingRow) =>
+  a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0;
+
 /** The only SQL of the device registry and the readings store; tables are prefixed `dev_`. */
 export class DeviceRepository {
+  /** `ingestTargets`' lookups (null: no such device) and the registry version they were read at. */
+  private readonly targets = new Map<string, IngestTarget | null>();
+  private targetsVersion = '';
+
   constructor(private readonly db: Db) {}
 
   listProfiles(): Promise<Profile[]> {
@@ -204,18 +214,38 @@ export class DeviceRepository {
     return row.n;
   }
 
-  /** Devices and their profiles for a set of DevEUIs (lower-case), in one query. */
+  /**
+   * Devices and their profiles for a set of DevEUIs (lower-case), in one query. Kept (unknown DevEUIs
+   * too) while the registry version (`dev_registry_changes`, appended to by triggers on every change of
+   * what is looked up, in any process) stays the same, so a steady stream of uplinks costs one small read a batch.
+   */
   async ingestTargets(devEuis: string[], on?: Executor): Promise<Map<string, IngestTarget>> {
     const found = new Map<string, IngestTarget>();
     if (!devEuis.length) return found;
-    const rows = await this.db.rows<IngestTarget>(
-      sql`SELECT d.id AS "deviceId", d.dev_eui AS "devEui", d.name, ST_X(d.location) AS lon, ST_Y(d.location) AS lat,
-          p.decoder, p.quantities, p.entity_type AS "entityType"
-        FROM dev_devices d JOIN dev_profiles p ON p.id = d.profile_id
-        WHERE d.dev_eui IN (SELECT jsonb_array_elements_text(${JSON.stringify(devEuis)}::jsonb))`,
+    const [{ version }] = await this.db.rows<{ version: string }>(
+      sql`SELECT COALESCE(max(id), 0)::text AS version FROM dev_registry_changes`,
       on,
     );
-    for (const r of rows) found.set(r.devEui, r);
+    if (version !== this.targetsVersion || this.targets.size > maxCachedTargets) {
+      this.targets.clear();
+      this.targetsVersion = version;
+    }
+    const missing = devEuis.filter((e) => !this.targets.has(e));
+    if (missing.length) {
+      const rows = await this.db.rows<IngestTarget>(
+        sql`SELECT d.id AS "deviceId", d.dev_eui AS "devEui", d.name, ST_X(d.location) AS lon, ST_Y(d.location) AS lat,
+            p.decoder, p.quantities, p.entity_type AS "entityType"
+          FROM dev_devices d JOIN dev_profiles p ON p.id = d.profile_id
+          WHERE d.dev_eui IN (SELECT jsonb_array_elements_text(${JSON.stringify(missing)}::jsonb))`,
+        on,
+      );
+      for (const e of missing) this.targets.set(e, null);
+      for (const r of rows) this.targets.set(r.devEui, r);
+    }
+    for (const e of devEuis) {
+      const t = this.targets.get(e);
+      if (t) found.set(e, t);
+    }
     return found;
   }
 
@@ -227,8 +257,12 @@ export class DeviceRepository {
   async insertReadings(on: Executor, rows: ReadingRow[]): Promise<{ count: number; keys: Set<string> }> {
     let count = 0;
     const keys = new Set<string>();
-    for (let i = 0; i < rows.length; i += 5000) {
-      const part = rows.slice(i, i + 5000);
+    // Sorted by device first, so that a batch split into several statements still locks the 5-minute
+    // rollup rows in the order every other writer and the rollup fold lock them (by device, then
+    // quantity and bucket within each statement), not in several interleaved runs.
+    const sorted = rows.length > 5000 ? [...rows].sort(byDevice) : rows;
+    for (let i = 0; i < sorted.length; i += 5000) {
+      const part = sorted.slice(i, i + 5000);
       const result = await this.db.rows<{ deviceId: string; ms: number; n: number }>(
         sql`WITH r AS (
             INSERT INTO dev_readings (device_id, observed_at, quantity, value, f_cnt)

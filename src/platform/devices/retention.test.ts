@@ -5,6 +5,7 @@ import { seedOrganisation } from '../../core/org/seed.ts';
 import { freshDatabase, type TestDb } from '../../core/testing/index.ts';
 import { DeviceRepository, type ReadingRow } from './repository.ts';
 import { applyRetention } from './retention.ts';
+import { foldRollups } from './rollup-fold.ts';
 
 let testDb: TestDb;
 let db: Db;
@@ -85,6 +86,7 @@ describe('retention', () => {
         reading(forever.deviceId, '2019-06-01T00:00:00Z'),
       ]),
     );
+    await foldRollups(db);
     expect(await count('dev_rollups_1d', short.deviceId)).toBe(4);
 
     const first = await applyRetention(db, now);

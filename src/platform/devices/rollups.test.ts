@@ -4,7 +4,8 @@ import type { Db } from '../../core/db/index.ts';
 import { seedOrganisation } from '../../core/org/seed.ts';
 import { freshDatabase, type TestDb } from '../../core/testing/index.ts';
 import { DeviceRepository, type ReadingRow } from './repository.ts';
-import { chooseResolution, type Level, levelNames, levels, targetPoints } from './rollups.ts';
+import { foldOnce, foldRollups } from './rollup-fold.ts';
+import { chooseResolution, type Level, levelNames, levels, rollupSeries, targetPoints } from './rollups.ts';
 
 let testDb: TestDb;
 let db: Db;
@@ -119,6 +120,7 @@ async function recomputed(level: Level, deviceIds: string[]) {
 }
 
 async function expectRollupsMatchRaw(deviceIds: string[]) {
+  await foldRollups(db);
   for (const level of levelNames) {
     const stored = await rollupsOf(level, deviceIds);
     const expected = await recomputed(level, deviceIds);
@@ -202,6 +204,7 @@ describe('rollups', () => {
     const at = (m: number) => new Date(Date.UTC(2026, 10, 25, 3, m)).toISOString();
     await insert([{ deviceId, observedAt: at(2), quantity: 'q', value: 2, fCnt: 2 }]);
     await insert([{ deviceId, observedAt: at(1), quantity: 'q', value: 1, fCnt: 1 }]);
+    await foldRollups(db);
     for (const level of levelNames) {
       const [r] = await rollupsOf(level, [deviceId]);
       expect(r, level).toMatchObject({ count: 2, min: 1, max: 2, sum: 3, last_value: 2 });
@@ -216,6 +219,7 @@ describe('rollups', () => {
       { deviceId, observedAt: '2026-11-24T17:00:00.000Z', quantity: 'q', value: 2, fCnt: 2 },
       { deviceId, observedAt: '2026-11-25T16:59:59Z', quantity: 'q', value: 3, fCnt: 3 },
     ]);
+    await foldRollups(db);
     const days = await rollupsOf('1d', [deviceId]);
     expect(days.map((d) => [Date.parse(d.bucket), d.count, d.sum])).toEqual([
       [Date.parse('2026-11-23T17:00:00Z'), 1, 1],
@@ -229,6 +233,93 @@ describe('rollups', () => {
     expect(fives.map((h) => Date.parse(h.bucket))).toEqual(
       ['2026-11-24T16:55:00Z', '2026-11-24T17:00:00Z', '2026-11-25T16:55:00Z'].map(Date.parse),
     );
+  });
+});
+
+describe('rollup fold', () => {
+  const series = (deviceId: string, level: Level) =>
+    rollupSeries(db, deviceId, level, {
+      from: '2026-11-20T00:00:00Z',
+      to: '2026-11-30T00:00:00Z',
+      limit: 1000,
+    });
+  const dirty = async (deviceId: string) =>
+    (
+      await db.rows<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM dev_rollups_5m WHERE device_id = ${deviceId} AND dirty`,
+      )
+    )[0].n;
+
+  it('writes only the 5-minute level per batch; reads fold what is pending, the fold stores it', async () => {
+    const { deviceId } = await newDevice();
+    await insert([
+      { deviceId, observedAt: '2026-11-24T03:01:00Z', quantity: 'q', value: 1, fCnt: 1 },
+      { deviceId, observedAt: '2026-11-24T03:12:00Z', quantity: 'q', value: 5, fCnt: 2 },
+    ]);
+    expect(await rollupsOf('5m', [deviceId])).toHaveLength(2);
+    expect(await rollupsOf('1h', [deviceId])).toHaveLength(0);
+    expect(await rollupsOf('1d', [deviceId])).toHaveLength(0);
+    // Not folded yet, and still answered.
+    const pendingHours = await series(deviceId, '1h');
+    const pendingDays = await series(deviceId, '1d');
+    expect(pendingHours).toMatchObject([
+      { observedAt: '2026-11-24T03:00:00+00:00', count: 2, min: 1, max: 5, last: 5, value: 3 },
+    ]);
+    expect(pendingDays).toMatchObject([{ count: 2, min: 1, max: 5, last: 5 }]);
+    expect(await foldRollups(db)).toBe(2);
+    expect(await dirty(deviceId)).toBe(0);
+    await expectRollupsMatchRaw([deviceId]);
+    // Folded or not, the answers are the same.
+    expect(await series(deviceId, '1h')).toEqual(pendingHours);
+    expect(await series(deviceId, '1d')).toEqual(pendingDays);
+    // Nothing to fold: a fold changes nothing.
+    expect(await foldRollups(db)).toBe(0);
+  });
+
+  it('folds a late reading into an hour and a day already folded', async () => {
+    const { deviceId } = await newDevice();
+    await insert([{ deviceId, observedAt: '2026-11-24T03:01:00Z', quantity: 'q', value: 4, fCnt: 1 }]);
+    await foldRollups(db);
+    // Late: earlier in the same 5 minutes, and in another 5 minutes of the same hour and day.
+    await insert([
+      { deviceId, observedAt: '2026-11-24T03:00:30Z', quantity: 'q', value: 10, fCnt: 0 },
+      { deviceId, observedAt: '2026-11-24T03:40:00Z', quantity: 'q', value: -2, fCnt: 2 },
+    ]);
+    const [hour] = await series(deviceId, '1h');
+    expect(hour).toMatchObject({ count: 3, min: -2, max: 10, last: -2 });
+    expect((await rollupsOf('1h', [deviceId]))[0].count).toBe(1);
+    expect(await foldRollups(db)).toBe(2);
+    await expectRollupsMatchRaw([deviceId]);
+    expect((await series(deviceId, '1h'))[0]).toEqual(hour);
+  });
+
+  it('leaves everything to fold again when a fold does not commit (a crash), and limits a fold', async () => {
+    const { deviceId } = await newDevice();
+    const rows: ReadingRow[] = [];
+    for (let i = 0; i < 30; i++)
+      rows.push({
+        deviceId,
+        observedAt: new Date(Date.parse('2026-11-24T10:00:00Z') + i * 7 * 60_000).toISOString(),
+        quantity: i % 2 ? 'a' : 'b',
+        value: i,
+        fCnt: i,
+      });
+    await insert(rows);
+    const before = await dirty(deviceId);
+    expect(before).toBeGreaterThan(10);
+    const crash = new Error('crash');
+    await expect(
+      db.transaction(async (tx) => {
+        expect(await foldOnce(db, tx)).toBe(before);
+        throw crash;
+      }),
+    ).rejects.toBe(crash);
+    expect(await dirty(deviceId)).toBe(before);
+    expect(await rollupsOf('1h', [deviceId])).toHaveLength(0);
+    // A new job (a restarted process) finds the work in the table; a small limit takes several folds.
+    expect(await foldRollups(db, 7)).toBe(before);
+    expect(await dirty(deviceId)).toBe(0);
+    await expectRollupsMatchRaw([deviceId]);
   });
 });
 

@@ -5,40 +5,48 @@ import type { Db } from '../../core/db/index.ts';
 export type Resolution = 'raw' | '5m' | '1h' | '1d';
 export type Level = Exclude<Resolution, 'raw'>;
 
-/** The rollup levels, finest first: table, bucket length and how a time maps to its bucket's start. */
-export const levels: Record<Level, { table: SQL; ms: number; bucket: (t: SQL) => SQL }> = {
+/**
+ * The rollup levels, finest first: table, bucket length (`span` as SQL), and how a time maps to its
+ * bucket's start. Every level's buckets are whole buckets of the level below (5-minute buckets within an
+ * hour, hours within a Bangkok day: UTC+7, no daylight saving).
+ */
+export const levels: Record<Level, { table: SQL; ms: number; span: SQL; bucket: (t: SQL) => SQL }> = {
   '5m': {
     table: sql.raw('dev_rollups_5m'),
     ms: 5 * 60_000,
+    span: sql.raw(`interval '5 minutes'`),
     bucket: (t) => sql`date_bin('5 minutes', ${t}, timestamptz '2000-01-01 00:00:00+00')`,
   },
   '1h': {
     table: sql.raw('dev_rollups_1h'),
     ms: 3600_000,
+    span: sql.raw(`interval '1 hour'`),
     bucket: (t) => sql`date_trunc('hour', ${t}, 'UTC')`,
   },
   // The city's day: Bangkok midnight, whatever the session's time zone.
   '1d': {
     table: sql.raw('dev_rollups_1d'),
     ms: 86_400_000,
+    span: sql.raw(`interval '24 hours'`),
     bucket: (t) => sql`date_trunc('day', ${t}, 'Asia/Bangkok')`,
   },
 };
 export const levelNames = Object.keys(levels) as Level[];
 
 /**
- * Data-modifying CTEs that fold the rows of CTE `source` (device_id, quantity, observed_at, value: the
- * rows an INSERT … RETURNING actually inserted, so a dropped duplicate never counts) into every rollup
- * level, one set-based upsert per level. Groups are sorted so that concurrent writers lock rollup rows
+ * A data-modifying CTE that folds the rows of CTE `source` (device_id, quantity, observed_at, value: the
+ * rows an INSERT … RETURNING actually inserted, so a dropped duplicate never counts) into the 5-minute
+ * rollups, one set-based upsert, and marks each bucket it touches `dirty`: the hour and day levels are
+ * recomputed from it by the fold (rollup-fold.ts), not here, so a batch writes one rollup row per
+ * reading group, not three. Groups are sorted so that concurrent writers (and the fold) lock rollup rows
  * in the same order. `last` moves only to a later observed time, so a late reading cannot overwrite it.
  */
 export function rollupUpserts(source: string): SQL {
   const from = sql.raw(source);
-  const parts = levelNames.map(
-    (name) => sql`${sql.raw(`rollup_${name}`)} AS (
-      INSERT INTO ${levels[name].table} AS t (device_id, quantity, bucket, count, min, max, sum, last_value, last_at)
-      SELECT device_id, quantity, ${levels[name].bucket(sql`observed_at`)}, count(*), min(value), max(value), sum(value),
-        (array_agg(value ORDER BY observed_at DESC))[1], max(observed_at)
+  return sql`rollup_5m AS (
+      INSERT INTO dev_rollups_5m AS t (device_id, quantity, bucket, count, min, max, sum, last_value, last_at, dirty)
+      SELECT device_id, quantity, ${levels['5m'].bucket(sql`observed_at`)}, count(*), min(value), max(value), sum(value),
+        (array_agg(value ORDER BY observed_at DESC))[1], max(observed_at), true
       FROM ${from} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
       ON CONFLICT (device_id, quantity, bucket) DO UPDATE SET
         count = t.count + EXCLUDED.count,
@@ -46,10 +54,13 @@ export function rollupUpserts(source: string): SQL {
         max = GREATEST(t.max, EXCLUDED.max),
         sum = t.sum + EXCLUDED.sum,
         last_value = CASE WHEN EXCLUDED.last_at > t.last_at THEN EXCLUDED.last_value ELSE t.last_value END,
-        last_at = GREATEST(t.last_at, EXCLUDED.last_at))`,
-  );
-  return sql.join(parts, sql`, `);
+        last_at = GREATEST(t.last_at, EXCLUDED.last_at),
+        dirty = true)`;
 }
+
+/** The aggregate of rollup rows `m` of a finer level, as the columns of one coarser bucket. */
+export const foldColumns = sql`sum(m.count) AS count, min(m.min) AS min, max(m.max) AS max, sum(m.sum) AS sum,
+  (array_agg(m.last_value ORDER BY m.last_at DESC))[1] AS last_value, max(m.last_at) AS last_at`;
 
 /** One bucket of a rollup series; `value` is the average, so a client that only knows raw points still draws a line. */
 export interface Bucket {
@@ -71,16 +82,34 @@ interface Range {
 
 const inQuantity = (q?: string) => (q ? sql`AND quantity = ${q}` : sql``);
 
-/** A device's buckets at `level` overlapping [from, to), oldest first. */
+/**
+ * A device's buckets at `level` overlapping [from, to), oldest first. An hour or day bucket that holds a
+ * 5-minute bucket not folded yet (`dirty`) is aggregated here from the 5-minute rows, so an answer is
+ * never older than the readings stored; the stored row is used for every other bucket.
+ */
 export function rollupSeries(db: Db, deviceId: string, level: Level, r: Range & { limit: number }) {
   const l = levels[level];
+  const start = l.bucket(sql`${r.from}::timestamptz`);
+  const stored = sql`SELECT quantity, bucket, count, min, max, sum, last_value, last_at FROM ${l.table}
+    WHERE device_id = ${deviceId} AND bucket >= ${start} AND bucket < ${r.to}::timestamptz ${inQuantity(r.quantity)}`;
+  const rows =
+    level === '5m'
+      ? stored
+      : sql`WITH pending AS (
+            SELECT DISTINCT quantity, ${l.bucket(sql`bucket`)} AS b FROM dev_rollups_5m
+            WHERE device_id = ${deviceId} AND dirty AND bucket >= ${start}
+              AND bucket < ${r.to}::timestamptz + ${l.span} ${inQuantity(r.quantity)}),
+          fresh AS (
+            SELECT m.quantity, p.b AS bucket, ${foldColumns}
+            FROM pending p JOIN dev_rollups_5m m ON m.device_id = ${deviceId} AND m.quantity = p.quantity
+              AND m.bucket >= p.b AND m.bucket < p.b + ${l.span}
+            WHERE p.b < ${r.to}::timestamptz GROUP BY 1, 2)
+          SELECT * FROM (${stored}) s WHERE NOT EXISTS (SELECT 1 FROM pending p WHERE p.quantity = s.quantity AND p.b = s.bucket)
+          UNION ALL SELECT * FROM fresh`;
   return db.rows<Bucket>(
     sql`SELECT quantity, to_json(bucket)#>>'{}' AS "observedAt", sum / count AS value, min, max,
         count::int AS count, last_value AS last, to_json(last_at)#>>'{}' AS "lastAt"
-      FROM ${l.table}
-      WHERE device_id = ${deviceId} AND bucket >= ${l.bucket(sql`${r.from}::timestamptz`)} AND bucket < ${r.to}::timestamptz
-        ${inQuantity(r.quantity)}
-      ORDER BY bucket, quantity LIMIT ${r.limit}`,
+      FROM (${rows}) x ORDER BY bucket, quantity LIMIT ${r.limit}`,
   );
 }
 
