@@ -8,14 +8,20 @@ import type { Db } from './index.ts';
 const format = 'mueang-backup';
 const pageSize = 500;
 
-/** Our tables, parents before children (by foreign keys), so a restore never breaks a reference. */
+/**
+ * Our tables, parents before children (by foreign keys), so a restore never breaks a reference. A
+ * table whose comment starts `mueang:no-backup` holds only what the database derives (a cache's
+ * version signal) and is left out of backups.
+ */
 export async function tablesInOrder(db: Db): Promise<string[]> {
   const tables = (
     await db.rows<{
       name: string;
     }>(sql`SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-        AND c.relname NOT IN ('spatial_ref_sys', 'core_migrations') ORDER BY c.relname`)
+        AND c.relname NOT IN ('spatial_ref_sys', 'core_migrations')
+        AND COALESCE(obj_description(c.oid, 'pg_class'), '') NOT LIKE 'mueang:no-backup%'
+      ORDER BY c.relname`)
   ).map((r) => r.name);
   const deps = await db.rows<{
     child: string;
@@ -73,13 +79,24 @@ export async function restore(db: Db, file: string): Promise<number> {
         `Restore needs an empty database, but ${table} has rows (start with DEMO=false on a new DATA_DIR or database)`,
       );
   }
-  const input = createInterface({
-    input: createReadStream(file).pipe(createGunzip()),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
+  // Generated columns are computed by the database and refuse a value: a backup carries them (it is
+  // every column's value), a restore leaves them out and lets them be computed again.
+  const stored = await db.rows<{ tbl: string; cols: string[] }>(
+    sql`SELECT c.relname AS tbl, array_agg(a.attname::text ORDER BY a.attnum) AS cols
+      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = current_schema() AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+      GROUP BY c.relname`,
+  );
+  const columns = new Map(stored.map((r) => [r.tbl, r.cols]));
   let header: { format?: string } | null = null;
   let count = 0;
   await db.transaction(async (tx) => {
+    // Opened right before it is read: readline emits lines as soon as it exists, and lines emitted
+    // while something else is awaited would be lost.
+    const input = createInterface({
+      input: createReadStream(file).pipe(createGunzip()),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
     for await (const line of input) {
       if (!line.trim()) continue;
       const record = JSON.parse(line);
@@ -91,8 +108,12 @@ export async function restore(db: Db, file: string): Promise<number> {
       const { table, rows } = record as { table: string; rows: unknown[] };
       if (!tables.includes(table))
         throw new Error(`Backup has table ${table}, which this version does not know`);
+      const cols = sql.join(
+        (columns.get(table) ?? []).map((c) => sql.identifier(c)),
+        sql`, `,
+      );
       await tx.execute(
-        sql`INSERT INTO ${sql.identifier(table)} SELECT * FROM json_populate_recordset(NULL::${sql.identifier(table)}, ${JSON.stringify(rows)}::json)`,
+        sql`INSERT INTO ${sql.identifier(table)} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${sql.identifier(table)}, ${JSON.stringify(rows)}::json)`,
       );
       count += rows.length;
     }
