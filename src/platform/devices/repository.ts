@@ -222,8 +222,11 @@ export class DeviceRepository {
   async ingestTargets(devEuis: string[], on?: Executor): Promise<Map<string, IngestTarget>> {
     const found = new Map<string, IngestTarget>();
     if (!devEuis.length) return found;
+    // How many changes have committed, not the highest id: a bigserial id taken earlier can commit
+    // later, so a reader that saw the later one first would keep the earlier change's stale lookups
+    // under an unchanged max(id). Every commit adds to the count (rows are never deleted).
     const [{ version }] = await this.db.rows<{ version: string }>(
-      sql`SELECT COALESCE(max(id), 0)::text AS version FROM dev_registry_changes`,
+      sql`SELECT count(*)::text AS version FROM dev_registry_changes`,
       on,
     );
     if (version !== this.targetsVersion || this.targets.size > maxCachedTargets) {

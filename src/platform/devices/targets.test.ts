@@ -36,7 +36,7 @@ it('keeps device lookups until the registry changes, in this process or another'
   );
   const a = await db.transaction((tx) => other.insertDevice(tx, device('00000000000000a1', profile.id, 'A')));
   const version = async () =>
-    (await db.rows<{ v: number }>(sql`SELECT COALESCE(max(id), 0)::int AS v FROM dev_registry_changes`))[0].v;
+    (await db.rows<{ v: number }>(sql`SELECT count(*)::int AS v FROM dev_registry_changes`))[0].v;
 
   const first = await repo.ingestTargets(['00000000000000a1', '00000000000000b2']);
   expect(first.get('00000000000000a1')?.name).toBe('A');
@@ -69,3 +69,47 @@ it('keeps device lookups until the registry changes, in this process or another'
   await db.transaction((tx) => other.deleteDevice(tx, a.id));
   expect((await repo.ingestTargets(['00000000000000a1'])).has('00000000000000a1')).toBe(false);
 });
+
+// Two writers at once need two connections: PostgreSQL only (PGlite has one).
+it.skipIf(!process.env.DATABASE_URL)(
+  'sees a change that commits after a later one (ids are not taken in commit order)',
+  async () => {
+    const repo = new DeviceRepository(db);
+    const other = new DeviceRepository(db);
+    const profile = await db.transaction((tx) =>
+      other.insertProfile(tx, { name: 'q', decoder: { kind: 'json' }, quantities: [], entityType: 'Device' }),
+    );
+    const point = { officeId, lon: 102.83, lat: 16.43, zoneCode: null, installedOn: null, tags: [] };
+    const a = await db.transaction((tx) =>
+      other.insertDevice(tx, { devEui: '00000000000000d4', name: 'D', profileId: profile.id, ...point }),
+    );
+    let release!: () => void;
+    const hold = new Promise<void>((r) => {
+      release = r;
+    });
+    let inserted!: () => void;
+    const didInsert = new Promise<void>((r) => {
+      inserted = r;
+    });
+    // The first writer takes its change's id, then waits before committing.
+    const first = db.transaction(async (tx) => {
+      await other.insertDevice(tx, {
+        devEui: '00000000000000c3',
+        name: 'C',
+        profileId: profile.id,
+        ...point,
+      });
+      inserted();
+      await hold;
+    });
+    await didInsert;
+    // A second writer takes a later id and commits first.
+    await db.transaction((tx) =>
+      other.updateDevice(tx, a.id, { name: 'D2', profileId: profile.id, ...point }),
+    );
+    expect((await repo.ingestTargets(['00000000000000c3'])).has('00000000000000c3')).toBe(false);
+    release();
+    await first;
+    expect((await repo.ingestTargets(['00000000000000c3'])).get('00000000000000c3')?.name).toBe('C');
+  },
+);
