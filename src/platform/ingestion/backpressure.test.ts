@@ -81,6 +81,7 @@ describe('back-pressure', () => {
       embedded: broker.embedded,
       shareGroup: `${app}-g`,
       clientId: `${app}-worker`,
+      application: app,
       batchSize: 50,
       maxPending,
       afterCommit: async () => {

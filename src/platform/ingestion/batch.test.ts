@@ -43,6 +43,7 @@ const worker = (over: { db?: Db; context?: ContextService; clientId?: string; sh
     embedded: broker.embedded,
     shareGroup: group,
     clientId: `test-batch-${randomBytes(4).toString('hex')}`,
+    application: app,
     ...over,
   });
 
@@ -143,14 +144,19 @@ describe('ingest batches', () => {
         await w.drain();
         return w.stats.messages >= euis.length;
       });
-      expect(received).toBe(euis.length);
+      // At least: other test files publish on the shared broker at the same time.
+      expect(received).toBeGreaterThanOrEqual(euis.length);
       const rows = await stored('2026-11-20T01:00:00Z', '2026-11-20T02:00:00Z');
       expect(rows.map((r) => r.eui).sort()).toEqual(euis.filter((e) => e !== poison).sort());
       const [letter] = await db.rows<{ reason: string; detail: string }>(
         sql`SELECT reason, detail FROM dev_dead_letters WHERE topic = ${topicOf(poison)}`,
       );
       expect(letter).toEqual({ reason: 'store-failed', detail: 'entity refused' });
-      expect(w.stats.deadLetters).toBe(1);
+      const [own] = await db.rows<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM dev_dead_letters
+          WHERE topic IN (SELECT jsonb_array_elements_text(${JSON.stringify(euis.map(topicOf))}::jsonb))`,
+      );
+      expect(own.n).toBe(1);
       // One by one would take 1 + 32 + 1 writes; halving finds the one in about 2·log2(32) more.
       expect(calls).toBeLessThan(20);
       // The good ones' entities are there.

@@ -119,6 +119,7 @@ beforeAll(async () => {
     embedded: broker.embedded,
     shareGroup,
     clientId: `test-ingest-${randomBytes(4).toString('hex')}`,
+    application: app,
   });
   await worker.start();
   publisher = await mqtt.connectAsync(broker.url, { protocolVersion: broker.embedded ? 4 : 5 });
@@ -272,6 +273,7 @@ describe('ingest', () => {
       embedded: broker.embedded,
       shareGroup: `${shareGroup}-crash`,
       clientId,
+      application: app,
     };
     // First life: the database is down, so nothing received may be acknowledged.
     const down: Db = { ...db, transaction: () => Promise.reject(new Error('database down')) };

@@ -47,10 +47,12 @@ const device = async (id: string) =>
       FROM dev_devices WHERE id = ${id}`,
     )
   )[0];
-const lastDeadLetter = async () =>
+/** The newest dead letter of a topic: other test files publish on the shared broker at the same time. */
+const lastDeadLetter = async (topic: string) =>
   (
     await db.rows<{ reason: string; detail: string; topic: string }>(
-      sql`SELECT reason, detail, topic FROM dev_dead_letters ORDER BY received_at DESC LIMIT 1`,
+      sql`SELECT reason, detail, topic FROM dev_dead_letters WHERE topic = ${topic}
+        ORDER BY received_at DESC LIMIT 1`,
     )
   )[0];
 
@@ -112,6 +114,7 @@ beforeAll(async () => {
     embedded: broker.embedded,
     shareGroup: `test-${randomBytes(4).toString('hex')}`,
     clientId: `test-link-${randomBytes(4).toString('hex')}`,
+    application: app,
   });
   await worker.start();
   publisher = await mqtt.connectAsync(broker.url, { protocolVersion: broker.embedded ? 4 : 5 });
@@ -160,13 +163,13 @@ describe('status and join events', () => {
 
   it('sends a malformed status and an unknown device to the dead letters with the reason', async () => {
     await send(chirp(lora, 'status'), { deviceInfo: info(lora), batteryLevel: 'full' });
-    expect(await lastDeadLetter()).toMatchObject({
+    expect(await lastDeadLetter(chirp(lora, 'status'))).toMatchObject({
       reason: 'unparseable',
       detail: 'batteryLevel is not a percentage',
     });
     const stranger = randomBytes(8).toString('hex');
     await send(chirp(stranger, 'join'), { deviceInfo: info(stranger) });
-    expect(await lastDeadLetter()).toMatchObject({ reason: 'unknown-device' });
+    expect(await lastDeadLetter(chirp(stranger, 'join'))).toMatchObject({ reason: 'unknown-device' });
   });
 });
 
@@ -194,14 +197,14 @@ describe('generic JSON topic', () => {
 
   it('refuses a quantity the profile does not measure, and wrong types, as dead letters', async () => {
     await send(topic(), { values: { noise: 70 } });
-    expect(await lastDeadLetter()).toMatchObject({
+    expect(await lastDeadLetter(topic())).toMatchObject({
       reason: 'unmapped',
       detail: 'the profile measures no noise',
     });
     await send(topic(), { values: { pm25: '41' } });
-    expect(await lastDeadLetter()).toMatchObject({ reason: 'unparseable' });
+    expect(await lastDeadLetter(topic())).toMatchObject({ reason: 'unparseable' });
     await send(topic(), 'not json at all');
-    expect(await lastDeadLetter()).toMatchObject({ reason: 'unparseable' });
+    expect(await lastDeadLetter(topic())).toMatchObject({ reason: 'unparseable' });
   });
 });
 

@@ -57,6 +57,11 @@ export interface IngestOptions {
   clientId: string;
   /** The shared-subscription group (several platform processes share the load); `mueang` by default. */
   shareGroup?: string;
+  /**
+   * Only this ChirpStack application's topics (default: every application's). Keeps processes that
+   * share one broker apart, such as test files running at the same time.
+   */
+  application?: string;
   /** At most this many messages per transaction. */
   batchSize?: number;
   /**
@@ -169,8 +174,12 @@ export class IngestWorker {
     this.batchSize = options.batchSize ?? 5000;
     this.maxPending = options.maxPending ?? 10_000;
     const shared = (t: string) => (options.embedded ? t : `$share/${options.shareGroup ?? shareGroup}/${t}`);
-    this.topic = shared(uplinkTopic);
-    this.topics = [uplinkTopic, statusTopic, joinTopic, genericTopic, txackTopic, ackTopic].map(shared);
+    const app = options.application;
+    const own = (t: string) => (app ? t.replace('application/+/', `application/${app}/`) : t);
+    this.topic = shared(own(uplinkTopic));
+    this.topics = [uplinkTopic, statusTopic, joinTopic, genericTopic, txackTopic, ackTopic].map((t) =>
+      shared(own(t)),
+    );
     this.links = new LinkRepository(options.db);
     this.downlinks = new DownlinkRepository(options.db);
   }

@@ -92,6 +92,7 @@ beforeAll(async () => {
     embedded: broker.embedded,
     shareGroup: `test-${randomBytes(4).toString('hex')}`,
     clientId: `test-rules-${randomBytes(4).toString('hex')}`,
+    application: app,
     afterCommit: (rows) => {
       if (failing) throw new Error('rules are broken');
       return evaluator.enqueue(rows);
