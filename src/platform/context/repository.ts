@@ -208,17 +208,7 @@ export class ContextRepository {
             (e->>'createdAt')::timestamptz, (e->>'modifiedAt')::timestamptz
           FROM jsonb_array_elements(${JSON.stringify(payload)}::jsonb) AS e
           ${conflict} RETURNING id`;
-      const hist = entries.length
-        ? historyInsert(tenant, entries, history.at, sql`WHERE h->>'id' IN (SELECT id FROM w)`)
-        : null;
-      const rows = await this.db.rows<{ id: string; subs: string }>(
-        writeStatement(tenant, insert, hist, n === 0 ? also : []),
-        on,
-      );
-      for (const r of rows) {
-        out.ids.add(r.id);
-        out.subscriptions = r.subs;
-      }
+      await this.runWrite(on, tenant, insert, { entries, at: history.at }, n === 0 ? also : [], out);
     }
     return out;
   }
@@ -275,19 +265,34 @@ export class ContextRepository {
           AS x(id text, set jsonb, removed jsonb, modified timestamptz, types jsonb, relocate boolean, geo text)
         WHERE e.tenant = ${tenant} AND e.id = x.id RETURNING e.id`;
       const entries = part.flatMap((c) => byId.get(c.before.id) ?? []);
-      const hist = entries.length
-        ? historyInsert(tenant, entries, history.at, sql`WHERE h->>'id' IN (SELECT id FROM w)`)
-        : null;
-      const rows = await this.db.rows<{ id: string; subs: string }>(
-        writeStatement(tenant, update, hist, n === 0 ? also : []),
-        on,
-      );
-      for (const r of rows) {
-        out.ids.add(r.id);
-        out.subscriptions = r.subs;
-      }
+      await this.runWrite(on, tenant, update, { entries, at: history.at }, n === 0 ? also : [], out);
     }
     return out;
+  }
+
+  /**
+   * Runs one write statement (`write`'s INSERT or `update`'s UPDATE) with the history of the ids it
+   * wrote and `also`, adding what it wrote to `out`.
+   */
+  private async runWrite(
+    on: Executor,
+    tenant: string,
+    write: SQL,
+    history: { entries: HistoryEntry[]; at: string },
+    also: SQL[],
+    out: Written,
+  ): Promise<void> {
+    const hist = history.entries.length
+      ? historyInsert(tenant, history.entries, history.at, sql`WHERE h->>'id' IN (SELECT id FROM w)`)
+      : null;
+    const rows = await this.db.rows<{ id: string; subs: string }>(
+      writeStatement(tenant, write, hist, also),
+      on,
+    );
+    for (const r of rows) {
+      out.ids.add(r.id);
+      out.subscriptions = r.subs;
+    }
   }
 
   async remove(on: Executor, tenant: string, ids: string[]): Promise<Set<string>> {
