@@ -3,7 +3,8 @@ import type { Db, Executor } from '../../core/db/index.ts';
 import { type Attr, type AttrSlot, type Entity, instances, locationIri, personalIri } from './model.ts';
 import type { SubscriptionBody } from './subscriptions.ts';
 
-const iso = (column: string) =>
+/** A timestamp column as ISO 8601 UTC text with microseconds, as the broker shows times. */
+export const iso = (column: string) =>
   sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
 const entityColumns = sql`id, types, attrs, ${iso('created_at')} AS "createdAt", ${iso('modified_at')} AS "modifiedAt"`;
 const chunkSize = 1000;

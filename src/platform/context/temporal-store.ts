@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
 import type { Attr } from './model.ts';
+import { iso } from './repository.ts';
 
 /** Which time of an instance `timerel`, `lastN` and the order use (`timeproperty`). */
 export type TimeProperty = 'observedAt' | 'createdAt' | 'modifiedAt';
@@ -12,9 +13,6 @@ export function timeColumn(p: TimeProperty): SQL {
   if (p === 'createdAt') return sql.raw('COALESCE(created_at, modified_at)');
   return sql.raw('observed_at');
 }
-
-const iso = (column: string) =>
-  sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
 
 /** How an instance's id is shown: a URI, as the spec wants, around the row's UUID. */
 const instancePrefix = 'urn:ngsi-ld:attribute:instance:';
@@ -77,16 +75,21 @@ export async function historyPage(
   return { rows: truncated ? rows.slice(0, q.limit) : rows, truncated };
 }
 
+type InstanceKey = { tenant: string; id: string; attr: string; uuid: string };
+
+/** The one history row of an instance. */
+const instanceRow = (k: InstanceKey) =>
+  sql`tenant = ${k.tenant} AND entity_id = ${k.id} AND attr = ${k.attr} AND instance_id = ${k.uuid}::uuid`;
+
 /** One stored instance of an entity's attribute, locked for a change, or undefined. */
 export async function loadInstance(
   on: Executor,
   db: Db,
-  k: { tenant: string; id: string; attr: string; uuid: string },
+  k: InstanceKey,
 ): Promise<{ instance: Attr; observedAt: string } | undefined> {
   const [row] = await db.rows<{ instance: Attr; observedAt: string }>(
     sql`SELECT instance, ${iso('observed_at')} AS "observedAt" FROM ctx_attr_history
-      WHERE tenant = ${k.tenant} AND entity_id = ${k.id} AND attr = ${k.attr} AND instance_id = ${k.uuid}::uuid
-      FOR UPDATE`,
+      WHERE ${instanceRow(k)} FOR UPDATE`,
     on,
   );
   return row;
@@ -98,32 +101,20 @@ export async function loadInstance(
  */
 export async function replaceInstance(
   on: Executor,
-  db: Db,
-  k: { tenant: string; id: string; attr: string; uuid: string },
+  k: InstanceKey,
   instance: Attr,
   at: string,
 ): Promise<void> {
-  await db.rows(
+  await on.execute(
     sql`UPDATE ctx_attr_history SET instance = ${JSON.stringify(instance)}::jsonb,
         observed_at = COALESCE((${JSON.stringify(instance)}::jsonb->>'observedAt')::timestamptz, observed_at),
         created_at = COALESCE(created_at, modified_at), modified_at = ${at}::timestamptz
-      WHERE tenant = ${k.tenant} AND entity_id = ${k.id} AND attr = ${k.attr} AND instance_id = ${k.uuid}::uuid
-      RETURNING 1`,
-    on,
+      WHERE ${instanceRow(k)}`,
   );
 }
 
 /** Deletes one instance; whether it was there. */
-export async function deleteInstance(
-  on: Executor,
-  db: Db,
-  k: { tenant: string; id: string; attr: string; uuid: string },
-): Promise<boolean> {
-  const rows = await db.rows(
-    sql`DELETE FROM ctx_attr_history
-      WHERE tenant = ${k.tenant} AND entity_id = ${k.id} AND attr = ${k.attr} AND instance_id = ${k.uuid}::uuid
-      RETURNING 1`,
-    on,
-  );
+export async function deleteInstance(on: Executor, db: Db, k: InstanceKey): Promise<boolean> {
+  const rows = await db.rows(sql`DELETE FROM ctx_attr_history WHERE ${instanceRow(k)} RETURNING 1`, on);
   return rows.length > 0;
 }

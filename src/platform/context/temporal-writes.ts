@@ -7,12 +7,10 @@ import { type Attr, entityMembers } from './model.ts';
 import type { HistoryEntry } from './repository.ts';
 import type { ContextService } from './service.ts';
 import { deleteInstance, instanceUuid, loadInstance, replaceInstance } from './temporal-store.ts';
-import { checkEntityId, checkName, isUri, readFragment, readInstances } from './validate.ts';
+import { checkEntityId, checkName, isObject, isUri, readFragment, readInstances } from './validate.ts';
 
 const maxInstances = 10_000;
 const now = () => new Date().toISOString();
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The index of the newest instance of each datasetId (no observedAt: observed now, so newest). */
 function newestByDataset(list: Attr[]): Set<number> {
@@ -126,7 +124,7 @@ export async function patchInstance(
         `the instance is a ${stored.instance.type}; its type cannot change`,
       );
     const [instance] = readInstances({ ...stored.instance, ...members }, k.name, ctx);
-    await replaceInstance(tx, service.db, key, instance, now());
+    await replaceInstance(tx, key, instance, now());
     await audit(tx, actor, {
       action: 'ngsi-ld.temporal.instance.update',
       resourceType: 'ngsi-ld.entity',
