@@ -206,21 +206,7 @@ export class AlertService {
    */
   async raiseManyFromRule(inputs: RuleAlert[], on: Executor): Promise<BriefAlert[]> {
     const created = await this.repo.insertMany(on, inputs.map(ruleRow));
-    await auditMany(
-      on,
-      systemActor,
-      created.map((a) => ({
-        action: 'alerts.rule.raise',
-        resourceType: 'alert',
-        resourceId: a.id,
-        detail: { ruleId: a.ruleId, subject: a.subject },
-      })),
-    );
-    await this.events.publishMany(
-      on,
-      'alert.raised',
-      created.map((a) => this.event(a)),
-    );
+    await this.announceRuleAlerts(on, 'raise', created);
     return created;
   }
 
@@ -238,11 +224,17 @@ export class AlertService {
       open.filter((x) => !x.public).map((x) => x.id),
       'auto-resolved: the rule condition cleared',
     );
+    await this.announceRuleAlerts(on, 'resolve', resolved);
+    return moved + resolved.length;
+  }
+
+  /** The audit rows and events of a batch of rule alerts raised or resolved, in two statements. */
+  private async announceRuleAlerts(on: Executor, what: 'raise' | 'resolve', alerts: BriefAlert[]) {
     await auditMany(
       on,
       systemActor,
-      resolved.map((a) => ({
-        action: 'alerts.rule.resolve',
+      alerts.map((a) => ({
+        action: `alerts.rule.${what}`,
         resourceType: 'alert',
         resourceId: a.id,
         detail: { ruleId: a.ruleId, subject: a.subject },
@@ -250,10 +242,9 @@ export class AlertService {
     );
     await this.events.publishMany(
       on,
-      'alert.resolved',
-      resolved.map((a) => this.event(a)),
+      what === 'raise' ? 'alert.raised' : 'alert.resolved',
+      alerts.map((a) => this.event(a)),
     );
-    return moved + resolved.length;
   }
 
   /** Office-bound staff see and act on their own office's alerts only. */
