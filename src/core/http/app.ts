@@ -163,7 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // No origins configured means same-origin only: no CORS headers, so no hook on every request either.
   if (origins.length) await app.register(cors, { origin: origins, credentials: true });
   await app.register(rateLimit, {
-    global: true,
+    global: false,
     max: config.RATE_LIMIT_ANON,
     timeWindow: '1 minute',
     hook: 'preHandler',
@@ -174,6 +174,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       code: 'request.rate_limited',
       message: `retry in ${context.after}`,
     }),
+  });
+  // The global limit, applied here rather than by the plugin on every route: the plugin's handler
+  // works out the caller's key (an IPv6 test) and awaits the allow list before it can let a signed-in
+  // caller through; this hook lets them through with no promise. Routes with a `rateLimit` of their
+  // own (or `false`) keep the plugin's per-route hook.
+  const anonymousLimit = app.rateLimit();
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.principal !== null || request.is404 || request.routeOptions.config.rateLimit != null)
+      return done();
+    anonymousLimit.call(app, request, reply).then(() => done(), done);
   });
   await app.register(authPlugin);
   await app.register(swagger, {
