@@ -1,23 +1,19 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { RequestMetrics } from './request-metrics.ts';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'mueang_' });
 
-export const httpMetrics = {
-  requests: new Counter({
-    name: 'mueang_http_requests_total',
-    help: 'HTTP requests by method, route and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [registry],
-  }),
-  duration: new Histogram({
-    name: 'mueang_http_request_duration_seconds',
-    help: 'HTTP request duration by method and route',
-    labelNames: ['method', 'route'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  }),
-};
+export const httpMetrics = new RequestMetrics(
+  'mueang_http_requests_total',
+  'mueang_http_request_duration_seconds',
+  [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+);
+httpMetrics.register(
+  registry,
+  'HTTP requests by method, route and status',
+  'HTTP request duration by method and route',
+);
 
 export const dbMetrics = {
   queryDuration: new Histogram({
