@@ -33,6 +33,7 @@ import { healthRoutes } from './health.ts';
 import { metaRoutes } from './meta.ts';
 import { httpMetrics } from './metrics.ts';
 import { registerProblemHandlers } from './problems.ts';
+import { requestLogger } from './request-logger.ts';
 import { securityHeadersPlugin } from './security-headers.ts';
 import { webApp } from './static.ts';
 import type { RouteInfo } from './types.ts';
@@ -47,7 +48,11 @@ export interface AppDeps {
   logger?: boolean | object;
 }
 
-/** One access line per request, written when it completes, where Fastify writes two. */
+/**
+ * One access line per request, written when it completes, where Fastify writes two. It goes through
+ * the server's logger with the request id as a field (the line is the same as through the request's
+ * child logger), so a request that logs nothing else never makes that child (request-logger.ts).
+ */
 class AccessLog extends LogController {
   override incomingRequest(): void {}
   override requestCompleted(
@@ -55,12 +60,17 @@ class AccessLog extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
+    const log = request.server.log;
     if (error)
-      reply.log.error(
-        { req: request, res: reply, err: error, responseTime: reply.elapsedTime },
+      log.error(
+        { reqId: request.id, req: request, res: reply, err: error, responseTime: reply.elapsedTime },
         'request errored',
       );
-    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    else if ((log as Partial<pino.Logger>).isLevelEnabled?.('info') ?? true)
+      log.info(
+        { reqId: request.id, req: request, res: reply, responseTime: reply.elapsedTime },
+        'request completed',
+      );
   }
 }
 
@@ -80,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: (deps.logger ?? defaultLogger(config)) as FastifyServerOptions['logger'],
     logController: new AccessLog(),
+    childLoggerFactory: requestLogger,
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.PUBLIC_URL ? 'loopback' : false,
     requestIdHeader: false,
@@ -133,8 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    httpMetrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
-    httpMetrics.duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    httpMetrics.record(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 
