@@ -18,6 +18,10 @@ import { withPglite } from './pglite.ts';
 import { cpuSeconds, loadAverage, machine, printTable, verdict } from './report.ts';
 
 const CONNECTIONS = 100;
+// The platform logs at warn by default here (no access lines); `--log-level info` measures it with
+// its access log on, as `npm start` runs by default (lines go to this process's pipe).
+const logAt = process.argv.indexOf('--log-level');
+const LOG_LEVEL = logAt > 0 ? (process.argv[logAt + 1] ?? 'warn') : 'warn';
 const DURATION_S = 10;
 const WARMUP_S = 2;
 const TARGET_SHARE = 0.5; // the authenticated route should reach half the bare server's requests/s
@@ -66,7 +70,8 @@ async function main(): Promise<void> {
   );
   console.log("others' CPU: what other processes on the machine used during a target, % of one core");
   const dataDir = tempDir('mueang-bench-http-');
-  const env = { RATE_LIMIT_ANON: '100000000' };
+  const env = { RATE_LIMIT_ANON: '100000000', LOG_LEVEL };
+  console.log(`platform LOG_LEVEL=${LOG_LEVEL}${LOG_LEVEL === 'info' ? ' (one access line a request)' : ''}`);
   console.log(`warming ${dataDir} (one untimed start + stop: migrations and demo seed) …`);
   await (await startPlatform(dataDir, env)).stop();
   const platform = await startPlatform(dataDir, env);

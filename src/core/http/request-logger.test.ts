@@ -35,7 +35,7 @@ describe('requestLogger', () => {
     const strip = ({ time: _t, ...rest }: Record<string, unknown>) => rest;
     expect(strip(lines[0] as Record<string, unknown>)).toEqual(strip(lines[1] as Record<string, unknown>));
     expect(lines[2]).toMatchObject({ reqId: 'r-2', job: 'j', msg: 'nested' });
-    expect(log.bindings()).toEqual({ reqId: 'r-2' });
+    expect((log as unknown as pino.Logger).bindings()).toEqual({ reqId: 'r-2' });
   });
 
   it('honours a level set on the request logger', () => {
