@@ -6,7 +6,7 @@ import { readDegrees } from './complaint.ts';
  * Errors are i18n keys under `register.errors`, by field.
  */
 export type Errors<F extends string> = Partial<Record<F, string>>;
-type Checked<B, F extends string> = { body: B } | { errors: Errors<F> };
+export type Checked<B, F extends string> = { body: B } | { errors: Errors<F> };
 
 const maxName = 200;
 /** A plain decimal, as typed (comma or point); NaN otherwise. */

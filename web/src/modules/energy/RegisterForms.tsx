@@ -1,25 +1,20 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, type Me } from '../../api.ts';
-import { fieldMessage } from '../../forms/field-error.ts';
 import {
   type BuildingBody,
   type BuildingValues,
   checkBuilding,
   checkInstallation,
-  type Errors,
   type InstallationBody,
   type InstallationValues,
 } from '../../forms/register-places.ts';
+import { RegisterActions, useRegisterForm } from '../../forms/useRegisterForm.tsx';
 import { localName } from '../../i18n.ts';
-import { Button } from '../../ui/Button.tsx';
 import { NameFields } from '../../ui/NameFields.tsx';
 import { PointFields } from '../../ui/PointFields.tsx';
-import { ErrorState } from '../../ui/States.tsx';
 import { Select, TextField } from '../../ui/TextField.tsx';
 import { useToast } from '../../ui/Toast.tsx';
-import { useFocusOnOpen } from '../../ui/useFocusOnOpen.ts';
 import { DeviceSelect } from '../devices/DeviceSelect.tsx';
 import { useOffices } from '../devices/shared.tsx';
 import type { Building, Installation } from './types.ts';
@@ -45,50 +40,40 @@ export function BuildingForm({
   const { t, i18n } = useTranslation();
   const toast = useToast();
   const client = useQueryClient();
-  const heading = useFocusOnOpen<HTMLHeadingElement>();
-  const headingId = useId();
   const needsOffice = !officeBound.includes(me.role);
   const offices = useOffices();
-  const [v, setV] = useState<BuildingValues>(() => ({
-    nameTh: building?.nameTh ?? '',
-    nameEn: building?.nameEn ?? '',
-    kind: building?.kind ?? 'municipal',
-    floorAreaM2: building ? String(building.floorAreaM2) : '',
-    lat: building ? String(building.location.lat) : '',
-    lon: building ? String(building.location.lon) : '',
-    officeId: building?.officeId ?? me.officeId ?? '',
-  }));
-  const [errors, setErrors] = useState<Errors<keyof BuildingValues>>({});
-  const save = useMutation({
-    mutationFn: (body: BuildingBody) =>
+  const {
+    values: v,
+    set,
+    err,
+    save,
+    form,
+    title,
+  } = useRegisterForm({
+    initial: (): BuildingValues => ({
+      nameTh: building?.nameTh ?? '',
+      nameEn: building?.nameEn ?? '',
+      kind: building?.kind ?? 'municipal',
+      floorAreaM2: building ? String(building.floorAreaM2) : '',
+      lat: building ? String(building.location.lat) : '',
+      lon: building ? String(building.location.lon) : '',
+      officeId: building?.officeId ?? me.officeId ?? '',
+    }),
+    check: (values) => checkBuilding(values, { needsOffice }),
+    send: (body: BuildingBody) =>
       building
         ? api<Building>('PATCH', `/api/energy/buildings/${building.id}`, body)
         : api<Building>('POST', '/api/energy/buildings', body),
-    onSuccess: (b) => {
+    saved: (b) => {
       toast(t('register.saved', { name: localName(b, i18n.language) }));
       void client.invalidateQueries({ queryKey: ['energy-buildings'] });
       void client.invalidateQueries({ queryKey: ['energy-building', b.id] });
       onDone(b);
     },
   });
-  const set = (k: keyof BuildingValues) => (e: { target: { value: string } }) =>
-    setV((x) => ({ ...x, [k]: e.target.value }));
-  const err = (field: keyof BuildingValues, path?: string) =>
-    fieldMessage(t, errors, save.error, field, path);
   return (
-    <form
-      noValidate
-      aria-labelledby={headingId}
-      data-testid="building-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const checked = checkBuilding(v, { needsOffice });
-        if ('errors' in checked) return setErrors(checked.errors);
-        setErrors({});
-        save.mutate(checked.body);
-      }}
-    >
-      <h2 id={headingId} ref={heading} tabIndex={-1}>
+    <form {...form} data-testid="building-form">
+      <h2 {...title}>
         {building
           ? t('register.energy.editBuilding', { name: localName(building, i18n.language) })
           : t('register.energy.addBuilding')}
@@ -121,15 +106,7 @@ export function BuildingForm({
         />
       )}
       <PointFields values={v} set={set} err={err} />
-      {save.isError && <ErrorState error={save.error} />}
-      <div className="actions">
-        <Button type="submit" disabled={save.isPending}>
-          {building ? t('register.save') : t('register.add')}
-        </Button>
-        <Button variant="secondary" onClick={onCancel}>
-          {t('register.cancel')}
-        </Button>
-      </div>
+      <RegisterActions editing={!!building} save={save} onCancel={onCancel} />
     </form>
   );
 }
@@ -149,45 +126,36 @@ export function InstallationForm({
   const { t } = useTranslation();
   const toast = useToast();
   const client = useQueryClient();
-  const heading = useFocusOnOpen<HTMLHeadingElement>();
-  const headingId = useId();
-  const [v, setV] = useState<InstallationValues>(() => ({
-    kind: installation?.kind ?? 'pv',
-    name: installation?.name ?? '',
-    kwp: installation?.kwp == null ? '' : String(installation.kwp),
-    installedOn: installation?.installedOn ?? '',
-    deviceId: installation?.deviceId ?? '',
-  }));
-  const [errors, setErrors] = useState<Errors<keyof InstallationValues>>({});
-  const save = useMutation({
-    mutationFn: (body: InstallationBody) =>
+  const {
+    values: v,
+    set,
+    err,
+    save,
+    form,
+    title,
+  } = useRegisterForm({
+    initial: (): InstallationValues => ({
+      kind: installation?.kind ?? 'pv',
+      name: installation?.name ?? '',
+      kwp: installation?.kwp == null ? '' : String(installation.kwp),
+      installedOn: installation?.installedOn ?? '',
+      deviceId: installation?.deviceId ?? '',
+    }),
+    check: (values) => checkInstallation(values, { editing: !!installation }),
+    send: (body: InstallationBody) =>
       installation
         ? api<Installation>('PATCH', `/api/energy/installations/${installation.id}`, body)
         : api<Installation>('POST', `/api/energy/buildings/${buildingId}/installations`, body),
-    onSuccess: (i) => {
+    saved: (i) => {
       toast(t('register.saved', { name: i.name }));
       void client.invalidateQueries({ queryKey: ['energy-building', buildingId] });
       void client.invalidateQueries({ queryKey: ['energy-buildings'] });
       onDone();
     },
   });
-  const set = (k: keyof InstallationValues) => (e: { target: { value: string } }) =>
-    setV((x) => ({ ...x, [k]: e.target.value }));
-  const err = (field: keyof InstallationValues) => fieldMessage(t, errors, save.error, field);
   return (
-    <form
-      noValidate
-      aria-labelledby={headingId}
-      data-testid="installation-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const checked = checkInstallation(v, { editing: !!installation });
-        if ('errors' in checked) return setErrors(checked.errors);
-        setErrors({});
-        save.mutate(checked.body);
-      }}
-    >
-      <h3 id={headingId} ref={heading} tabIndex={-1}>
+    <form {...form} data-testid="installation-form">
+      <h3 {...title}>
         {installation
           ? t('register.energy.editInstallation', { name: installation.name })
           : t('register.energy.addInstallation')}
@@ -233,15 +201,7 @@ export function InstallationForm({
         onChange={set('deviceId')}
         error={err('deviceId')}
       />
-      {save.isError && <ErrorState error={save.error} />}
-      <div className="actions">
-        <Button type="submit" disabled={save.isPending}>
-          {installation ? t('register.save') : t('register.add')}
-        </Button>
-        <Button variant="secondary" onClick={onCancel}>
-          {t('register.cancel')}
-        </Button>
-      </div>
+      <RegisterActions editing={!!installation} save={save} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,25 +1,20 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, type Me } from '../../api.ts';
-import { fieldMessage } from '../../forms/field-error.ts';
 import {
   checkShelter,
   checkStation,
-  type Errors,
   type ShelterBody,
   type ShelterValues,
   type StationBody,
   type StationValues,
 } from '../../forms/register-places.ts';
+import { RegisterActions, useRegisterForm } from '../../forms/useRegisterForm.tsx';
 import { localName } from '../../i18n.ts';
-import { Button } from '../../ui/Button.tsx';
 import { NameFields } from '../../ui/NameFields.tsx';
 import { PointFields } from '../../ui/PointFields.tsx';
-import { ErrorState } from '../../ui/States.tsx';
 import { Checkbox, Select, TextField } from '../../ui/TextField.tsx';
 import { useToast } from '../../ui/Toast.tsx';
-import { useFocusOnOpen } from '../../ui/useFocusOnOpen.ts';
 import { DeviceSelect } from '../devices/DeviceSelect.tsx';
 import { useOffices } from '../devices/shared.tsx';
 import type { Shelter, Station } from './shared.tsx';
@@ -57,34 +52,36 @@ export function StationForm({
   const { t, i18n } = useTranslation();
   const toast = useToast();
   const client = useQueryClient();
-  const heading = useFocusOnOpen<HTMLHeadingElement>();
-  const headingId = useId();
-  const [v, setV] = useState<StationValues>(() => ({
-    deviceId: '',
-    nameTh: station?.nameTh ?? '',
-    nameEn: station?.nameEn ?? '',
-    datum: station?.datum ?? '',
-    watch: text(station?.watch),
-    warning: text(station?.warning),
-    critical: text(station?.critical),
-    bankFull: text(station?.bankFull),
-  }));
-  const [errors, setErrors] = useState<Errors<keyof StationValues>>({});
-  const save = useMutation({
-    mutationFn: (body: StationBody) =>
+  const {
+    values: v,
+    set,
+    err,
+    save,
+    form,
+    title,
+  } = useRegisterForm({
+    initial: (): StationValues => ({
+      deviceId: '',
+      nameTh: station?.nameTh ?? '',
+      nameEn: station?.nameEn ?? '',
+      datum: station?.datum ?? '',
+      watch: text(station?.watch),
+      warning: text(station?.warning),
+      critical: text(station?.critical),
+      bankFull: text(station?.bankFull),
+    }),
+    check: (values) => checkStation(values, { editing: !!station }),
+    send: (body: StationBody) =>
       station
         ? api<Station>('PATCH', `/api/flood/stations/${station.id}`, body)
         : api<Station>('POST', '/api/flood/stations', body),
-    onSuccess: (s) => {
+    saved: (s) => {
       toast(t('register.saved', { name: localName(s, i18n.language) }));
       void client.invalidateQueries({ queryKey: ['flood-stations'] });
       void client.invalidateQueries({ queryKey: ['flood-station', s.id] });
       onDone();
     },
   });
-  const set = (k: keyof StationValues) => (e: { target: { value: string } }) =>
-    setV((x) => ({ ...x, [k]: e.target.value }));
-  const err = (field: keyof StationValues) => fieldMessage(t, errors, save.error, field);
   const unit = station
     ? station.unit === 'm'
       ? t('register.flood.unitM')
@@ -101,19 +98,8 @@ export function StationForm({
     />
   );
   return (
-    <form
-      noValidate
-      aria-labelledby={headingId}
-      data-testid="station-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const checked = checkStation(v, { editing: !!station });
-        if ('errors' in checked) return setErrors(checked.errors);
-        setErrors({});
-        save.mutate(checked.body);
-      }}
-    >
-      <h3 id={headingId} ref={heading} tabIndex={-1}>
+    <form {...form} data-testid="station-form">
+      <h3 {...title}>
         {station
           ? t('register.flood.editStation', { name: localName(station, i18n.language) })
           : t('register.flood.addStation')}
@@ -143,15 +129,7 @@ export function StationForm({
         {level('critical', t('flood.status.critical'))}
         {level('bankFull', t('register.flood.bankFull'))}
       </fieldset>
-      {save.isError && <ErrorState error={save.error} />}
-      <div className="actions">
-        <Button type="submit" disabled={save.isPending}>
-          {station ? t('register.save') : t('register.add')}
-        </Button>
-        <Button variant="secondary" onClick={onCancel}>
-          {t('register.cancel')}
-        </Button>
-      </div>
+      <RegisterActions editing={!!station} save={save} onCancel={onCancel} />
     </form>
   );
 }
@@ -171,36 +149,39 @@ export function ShelterForm({
   const { t, i18n } = useTranslation();
   const toast = useToast();
   const client = useQueryClient();
-  const heading = useFocusOnOpen<HTMLHeadingElement>();
-  const headingId = useId();
   const needsOffice = !officeBound.includes(me.role);
   const offices = useOffices();
-  const [v, setV] = useState<ShelterValues>(() => ({
-    kind: shelter?.kind ?? 'shelter',
-    nameTh: shelter?.nameTh ?? '',
-    nameEn: shelter?.nameEn ?? '',
-    lat: text(shelter?.location.lat),
-    lon: text(shelter?.location.lon),
-    capacity: text(shelter?.capacity),
-    facilities: shelter?.facilities ?? [],
-    contact: shelter?.contact ?? '',
-    officeId: me.officeId ?? '',
-  }));
-  const [errors, setErrors] = useState<Errors<keyof ShelterValues>>({});
-  const save = useMutation({
-    mutationFn: (body: ShelterBody) =>
+  const {
+    values: v,
+    setValues: setV,
+    set,
+    err,
+    save,
+    form,
+    title,
+  } = useRegisterForm({
+    initial: (): ShelterValues => ({
+      kind: shelter?.kind ?? 'shelter',
+      nameTh: shelter?.nameTh ?? '',
+      nameEn: shelter?.nameEn ?? '',
+      lat: text(shelter?.location.lat),
+      lon: text(shelter?.location.lon),
+      capacity: text(shelter?.capacity),
+      facilities: shelter?.facilities ?? [],
+      contact: shelter?.contact ?? '',
+      officeId: me.officeId ?? '',
+    }),
+    check: (values) => checkShelter(values, { editing: !!shelter, needsOffice }),
+    send: (body: ShelterBody) =>
       shelter
         ? api<Shelter>('PATCH', `/api/flood/shelters/${shelter.id}`, body)
         : api<Shelter>('POST', '/api/flood/shelters', body),
-    onSuccess: (s) => {
+    saved: (s) => {
       toast(t('register.saved', { name: localName(s, i18n.language) }));
       void client.invalidateQueries({ queryKey: ['flood-shelters'] });
       onDone();
     },
   });
-  const set = (k: keyof ShelterValues) => (e: { target: { value: string } }) =>
-    setV((x) => ({ ...x, [k]: e.target.value }));
-  const err = (field: keyof ShelterValues, path?: string) => fieldMessage(t, errors, save.error, field, path);
   const toggle = (f: string, on: boolean) =>
     setV((x) => ({
       ...x,
@@ -209,19 +190,8 @@ export function ShelterForm({
         : x.facilities.filter((g) => g !== f),
     }));
   return (
-    <form
-      noValidate
-      aria-labelledby={headingId}
-      data-testid="shelter-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const checked = checkShelter(v, { editing: !!shelter, needsOffice });
-        if ('errors' in checked) return setErrors(checked.errors);
-        setErrors({});
-        save.mutate(checked.body);
-      }}
-    >
-      <h3 id={headingId} ref={heading} tabIndex={-1}>
+    <form {...form} data-testid="shelter-form">
+      <h3 {...title}>
         {shelter
           ? t('register.flood.editShelter', { name: localName(shelter, i18n.language) })
           : t('register.flood.addShelter')}
@@ -274,15 +244,7 @@ export function ShelterForm({
         onChange={set('contact')}
         error={err('contact')}
       />
-      {save.isError && <ErrorState error={save.error} />}
-      <div className="actions">
-        <Button type="submit" disabled={save.isPending}>
-          {shelter ? t('register.save') : t('register.add')}
-        </Button>
-        <Button variant="secondary" onClick={onCancel}>
-          {t('register.cancel')}
-        </Button>
-      </div>
+      <RegisterActions editing={!!shelter} save={save} onCancel={onCancel} />
     </form>
   );
 }
