@@ -129,12 +129,4 @@ export class Open311Repository {
     );
     return jsonArray(row);
   }
-
-  /** `byReference` as a JSON array of one, or undefined. */
-  async byReferenceJson(reference: string, locale: 'th' | 'en'): Promise<string | undefined> {
-    const [row] = await this.db.prepared<{ page: string; masks: string | null }>(
-      jsonPage(sql`SELECT ${jsonColumns(locale)} ${from} WHERE r.reference = ${reference}`),
-    );
-    return row.page === '[]' ? undefined : jsonArray(row);
-  }
 }
