@@ -58,7 +58,8 @@ export const maskable = (column: SQL) =>
  * Each request as compact JSON text (`j`), the fields and order of `requestFields` (open311.ts), with
  * `"address":null` where the address has to be masked in Node; that raw address is `a`, never in `j`.
  * to_json escapes free text as JSON.stringify does; the reference, status and category code are held
- * to plain characters by their CHECKs and need none; floats print as in to_json (shortest exact).
+ * to plain characters by their CHECKs and need none; the point's floats print by float8out, as the
+ * rows node-postgres parsed did.
  * concat builds the text in one allocation.
  */
 const jsonColumns = (locale: 'th' | 'en') => {

@@ -139,8 +139,8 @@ function w3cParam(name: string, value: string | undefined): string | undefined {
 }
 
 /**
- * One request as Open311 shows it (XML; JSON is built to the same fields by PostgreSQL,
- * open311-repository.ts `pageJson`, and a test holds the two equal).
+ * One request as Open311 shows it, for XML and one request by id; a JSON list is built to the same
+ * fields by PostgreSQL (open311-repository.ts `pageJson`), and open311-json.test.ts holds the two equal.
  */
 export const requestFields = (locale: 'th' | 'en', r: Open311Row) => ({
   service_request_id: r.reference,
@@ -225,7 +225,7 @@ async function open311Routes(app: FastifyInstance) {
   const localeOf = (request: FastifyRequest) => (request.locale === 'en' ? 'en' : 'th');
 
   const sendRequests = (request: FastifyRequest, reply: FastifyReply, format: Format, rows: Open311Row[]) => {
-    const items = rows.map((r) => requestFields(request.locale === 'en' ? 'en' : 'th', r));
+    const items = rows.map((r) => requestFields(localeOf(request), r));
     return send(reply, format, 200, items, () =>
       xmlDocument(
         el(
