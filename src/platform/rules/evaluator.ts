@@ -4,12 +4,12 @@ import type { Db, Executor } from '../../core/db/index.ts';
 import type { Polygon } from '../alerts/model.ts';
 import type { AlertService, RuleAlert } from '../alerts/service.ts';
 import type { ReadingRow } from '../devices/repository.ts';
-import { advance, quiet, silent, type Transition } from './engine.ts';
+import { advance, durable, silent, type Transition } from './engine.ts';
 import type { Rule } from './model.ts';
 import { ReadingQueue, type ReadingQueueOptions } from './reading-queue.ts';
 import { type DeviceFacts, RuleRepository, stateJson } from './repository.ts';
 import { RuleIndex } from './rule-index.ts';
-import { type Entry, StateCache, stored } from './state-cache.ts';
+import { type Entry, StateCache, stored, type Wanted } from './state-cache.ts';
 
 const deviceTtlMs = 60_000;
 
@@ -27,6 +27,8 @@ export function around(lon: number, lat: number, metres: number): Polygon {
 }
 
 const key = (ruleId: string, subject: string) => `${ruleId}|${subject}`;
+
+type Point = { t: number; v: number };
 const clip = (s: string) => (s.length > 200 ? `${s.slice(0, 199)}…` : s);
 
 interface Change {
@@ -63,6 +65,12 @@ export class RuleEvaluator {
   private noData: Rule[] = [];
   private readonly states: StateCache;
   private devices = new Map<string, { facts: DeviceFacts; at: number }>();
+  /** (device, quantity) → the rules matching it and their entries, in the same order. */
+  private groupCache = new Map<
+    string,
+    { index: RuleIndex; device: DeviceFacts; rules: Rule[]; entries: Entry[] }
+  >();
+  private groupsGeneration = -1;
   /** Readings, sweeps and checkpoints run one at a time, so two never step the same state at once. */
   private chain: Promise<unknown> = Promise.resolve();
   private checkpoints: Promise<unknown> = Promise.resolve();
@@ -146,33 +154,67 @@ export class RuleEvaluator {
         if (g) g.points.push(point);
         else groups.set(k, { device, quantity: r.quantity, points: [point] });
       }
-      const items: { rule: Rule; device: DeviceFacts; points: { t: number; v: number }[] }[] = [];
-      for (const g of groups.values()) {
+      // Each group's rules and entries are kept from batch to batch (until the index, the device's
+      // facts or the cache's entries change): a warm group costs no lookup per (rule, device) pair.
+      if (this.groupsGeneration !== this.states.generation) {
+        this.groupCache.clear();
+        this.groupsGeneration = this.states.generation;
+      }
+      const items: { rules: Rule[]; entries: Entry[]; device: DeviceFacts; points: Point[] }[] = [];
+      const cold: { k: string; item: (typeof items)[number] }[] = [];
+      for (const [k, g] of groups) {
         if (g.points.length > 1) g.points.sort((a, b) => a.t - b.t);
-        for (const rule of index.matching(g.quantity, g.device))
-          items.push({ rule, device: g.device, points: g.points });
-      }
-      if (!items.length) return 0;
-      const now = Date.now();
-      const entries = await this.states.load(
-        items.map((w) => ({ rule: w.rule, subject: w.device.id })),
-        now,
-      );
-      const changes: (Change & { entry: Entry; at: number })[] = [];
-      for (let i = 0; i < items.length; i++) {
-        const w = items[i];
-        const e = entries[i];
-        for (const p of w.points) {
-          const transition = advance(w.rule.params, e.state, p.t, p.v);
-          if (transition)
-            changes.push({ rule: w.rule, device: w.device, transition, value: p.v, entry: e, at: p.t });
+        const c = this.groupCache.get(k);
+        if (c && c.index === index && c.device === g.device) {
+          items.push({ rules: c.rules, entries: c.entries, device: g.device, points: g.points });
+          continue;
         }
-        // A quiet state over a quiet durable copy differs from it only in the last reading's time:
-        // not worth a row at the checkpoint (see docs/rules.md, "Durability").
-        e.quiet = quiet(w.rule.params, e.state);
-        if (!e.quiet || !e.quietOnDisk) e.dirty = true;
+        const item = {
+          rules: index.matching(g.quantity, g.device),
+          entries: [],
+          device: g.device,
+          points: g.points,
+        };
+        items.push(item);
+        cold.push({ k, item });
       }
-      await this.commit(entries, changes);
+      const now = Date.now();
+      const wanted: Wanted[] = [];
+      const owner: { item: (typeof items)[number]; rule: Rule }[] = [];
+      for (const { item } of cold)
+        for (const rule of item.rules) {
+          wanted.push({ rule, subject: item.device.id, quantity: rule.quantity, before: item.points[0].t });
+          owner.push({ item, rule });
+        }
+      const { entries, replayed } = await this.states.load(wanted, now);
+      for (let i = 0; i < entries.length; i++) owner[i].item.entries.push(entries[i]);
+      if (this.groupsGeneration === this.states.generation)
+        for (const { k, item } of cold)
+          this.groupCache.set(k, { index, device: item.device, rules: item.rules, entries: item.entries });
+      const changes: (Change & { entry: Entry; at: number })[] = replayed.map((r) => ({
+        rule: owner[r.index].rule,
+        device: owner[r.index].item.device,
+        transition: r.transition,
+        value: r.value,
+        entry: entries[r.index],
+        at: r.at,
+      }));
+      const touched: Entry[] = [];
+      for (const w of items)
+        for (let j = 0; j < w.rules.length; j++) {
+          const rule = w.rules[j];
+          const e = w.entries[j];
+          e.usedAt = now;
+          touched.push(e);
+          for (const p of w.points) {
+            const transition = advance(rule.params, e.state, p.t, p.v);
+            if (transition)
+              changes.push({ rule, device: w.device, transition, value: p.v, entry: e, at: p.t });
+          }
+          // Only what the stored readings cannot rebuild needs a row (see docs/rules.md, "Durability").
+          e.dirty = durable(e.params, e.state) !== e.mark;
+        }
+      await this.commit(touched, changes);
       return changes.length;
     });
   }
@@ -186,7 +228,7 @@ export class RuleEvaluator {
       for (const rule of this.noData) {
         if (rule.params.kind !== 'noData') continue;
         const devices = await this.repo.devicesIn(rule.scope);
-        const entries = await this.states.load(
+        const { entries } = await this.states.load(
           devices.map((d) => ({ rule, subject: d.id })),
           Date.now(),
         );
@@ -196,7 +238,6 @@ export class RuleEvaluator {
           touched.push(e);
           if (e.state.firing || !silent(rule.params.minutes, e.state.lastAt, since, now)) continue;
           e.state.firing = true;
-          e.quiet = false;
           e.dirty = true;
           changes.push({ rule, device: d, transition: 'fire', value: null, entry: e, at: now });
         }
@@ -226,7 +267,7 @@ export class RuleEvaluator {
     }
     for (const e of withAlerts) {
       e.dirty = false;
-      e.quietOnDisk = e.quiet;
+      e.mark = durable(e.params, e.state);
     }
     this.options.onCommitted?.(
       changes.map((c) => ({ ruleId: c.rule.id, subject: c.device.id, transition: c.transition, at: c.at })),
@@ -244,7 +285,7 @@ export class RuleEvaluator {
         const dirty = this.states.dirty();
         for (const e of dirty) {
           e.dirty = false;
-          e.quietOnDisk = e.quiet;
+          e.mark = durable(e.params, e.state);
         }
         this.states.evict(Date.now() - (this.options.idleMs ?? 3_600_000));
         // Serialised here, in the turn, as the snapshot (cheaper than a deep copy serialised later), in
