@@ -39,7 +39,7 @@ interface Change {
 }
 
 export interface EvaluatorOptions {
-  /** How often states changed without an alert change are written to `rule_state` (ms). */
+  /** How often firing flags changed without an alert change are written to `rule_state` (ms). */
   checkpointMs?: number;
   /** States not used for this long are dropped from memory after a checkpoint (ms). */
   idleMs?: number;
@@ -55,9 +55,10 @@ export interface EvaluatorOptions {
  * Runs the enabled rules on readings as they are committed, and the no-data rules on a timer. Rules
  * are indexed in memory by quantity and scope (refreshed whenever a rule changes), so a reading meets
  * only the rules that can match its device. Each (rule, subject) state is kept in memory and stepped
- * in place; `rule_state` holds its durable copy, written in the same transaction as every alert the
+ * in place; `rule_state` holds its firing flags, written in the same transaction as every alert the
  * state raises or resolves, and otherwise at checkpoints (every `checkpointMs` once started, and on
- * stop), so a restart resumes where the last write left it. A subject is a device.
+ * stop); the rest is rebuilt from the stored readings when a state is first loaded (`StateCache`),
+ * so a restart resumes where the readings left it. A subject is a device.
  */
 export class RuleEvaluator {
   readonly repo: RuleRepository;
