@@ -7,8 +7,10 @@ export interface ReadingQueueOptions {
   /** At most this many readings are handed to one evaluation (default 10,000). */
   batch?: number;
   /**
-   * Aim for evaluations of about this long (default 1,000 ms): each takes as many readings as the last
-   * ones took per reading fit in it (at least 50), so an alert does not wait behind a large batch.
+   * Aim for evaluations of about this long: each takes as many readings as the last ones took per
+   * reading fit in it (at least 50). Off by default (`Infinity`): with many rules per device, a batch
+   * costs a step per (rule, device) pair it touches whatever its readings, so smaller batches cost more
+   * in all and the alerts waited longer in the benchmark (`docs/benchmarks.md`, branch `rulesstate`).
    */
   batchMs?: number;
 }
@@ -16,8 +18,8 @@ export interface ReadingQueueOptions {
 /**
  * Committed readings on their way to the rules. The ingestion worker pushes each batch it stored and
  * goes on to its next one while a single consumer evaluates them, in arrival order, as many at once as
- * have arrived (up to `batch`, fewer when evaluations would last much beyond `batchMs`), so evaluation
- * overlaps ingestion. `push` waits only while `limit`
+ * have arrived (up to `batch`, fewer when evaluations would last much beyond `batchMs` if set), so
+ * evaluation overlaps ingestion. `push` waits only while `limit`
  * readings are already waiting: memory stays bounded (at most `limit` waiting plus the batch pushed
  * last plus the one being evaluated) and a slower evaluator slows ingestion rather than falling ever
  * further behind. Pushes are taken one after another (the worker awaits each), so readings keep their
@@ -44,7 +46,7 @@ export class ReadingQueue {
   ) {
     this.limit = Math.max(1, options.limit ?? 20_000);
     this.batch = Math.max(1, options.batch ?? 10_000);
-    this.batchMs = options.batchMs ?? 1000;
+    this.batchMs = options.batchMs ?? Number.POSITIVE_INFINITY;
   }
 
   /** Readings waiting, not yet handed to an evaluation. */
