@@ -1,35 +1,21 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, Executor } from '../../core/db/index.ts';
-import type { Polygon } from '../alerts/model.ts';
 import type { AlertService, RuleAlert } from '../alerts/service.ts';
 import type { ReadingRow } from '../devices/repository.ts';
 import { advance, durable, silent, type Transition } from './engine.ts';
 import type { Rule } from './model.ts';
 import { ReadingQueue, type ReadingQueueOptions } from './reading-queue.ts';
 import { type DeviceFacts, RuleRepository, stateJson } from './repository.ts';
+import { ruleAlert } from './rule-alert.ts';
 import { RuleIndex } from './rule-index.ts';
 import { type Entry, StateCache, stored, type Wanted } from './state-cache.ts';
 
 const deviceTtlMs = 60_000;
 
-/** A closed octagon of about `metres` radius around a point, as a GeoJSON polygon. */
-export function around(lon: number, lat: number, metres: number): Polygon {
-  const dLat = metres / 111_320;
-  const dLon = dLat / Math.max(Math.cos((lat * Math.PI) / 180), 0.01);
-  const ring: [number, number][] = [];
-  for (let i = 0; i < 8; i++) {
-    const a = (i * Math.PI) / 4;
-    ring.push([+(lon + dLon * Math.cos(a)).toFixed(6), +(lat + dLat * Math.sin(a)).toFixed(6)]);
-  }
-  ring.push(ring[0]);
-  return { type: 'Polygon', coordinates: [ring] };
-}
-
 const key = (ruleId: string, subject: string) => `${ruleId}|${subject}`;
 
 type Point = { t: number; v: number };
-const clip = (s: string) => (s.length > 200 ? `${s.slice(0, 199)}…` : s);
 
 interface Change {
   rule: Rule;
@@ -332,7 +318,9 @@ export class RuleEvaluator {
     }
     for (const round of rounds) {
       const raises: RuleAlert[] = [];
-      for (const c of round) if (c.transition === 'fire') raises.push(await this.alertOf(tx, c));
+      for (const c of round)
+        if (c.transition === 'fire')
+          raises.push(await ruleAlert(tx, c.rule, c.device, c.value, this.repo, this.alerts));
       await this.alerts.raiseManyFromRule(raises, tx);
       await this.alerts.resolveManyFromRule(
         round
@@ -341,49 +329,6 @@ export class RuleEvaluator {
         tx,
       );
     }
-  }
-
-  private async alertOf(tx: Executor, c: Change): Promise<RuleAlert> {
-    const shown = c.value === null ? '' : ` = ${c.value}`;
-    const where = c.rule.public ? await this.publicArea(tx, c.device) : null;
-    return {
-      ruleId: c.rule.id,
-      subject: c.device.id,
-      officeId: c.rule.officeId,
-      category: c.rule.category,
-      urgency: c.rule.urgency,
-      severity: c.rule.severity,
-      certainty: c.rule.certainty,
-      event: c.rule.name,
-      headline: {
-        th: clip(`${c.rule.name.th} · ${c.device.name}`),
-        en: clip(`${c.rule.name.en} · ${c.device.name}`),
-      },
-      description: {
-        th: clip(`${c.rule.quantity}${shown} (${c.device.name})`),
-        en: clip(`${c.rule.quantity}${shown} (${c.device.name})`),
-      },
-      ...(where && {
-        public: true,
-        instruction: c.rule.instruction,
-        areaDesc: where.areaDesc,
-        area: where.area,
-        zoneId: where.zoneId,
-      }),
-    };
-  }
-
-  /**
-   * Where a public rule alert applies: the device's zone when it has one, else about a kilometre
-   * around it (CAP needs an area, and the device's own point says too little to residents).
-   */
-  private async publicArea(tx: Executor, device: DeviceFacts) {
-    const place = await this.repo.place(device.id, tx);
-    if (!place) return null;
-    const zoneId = place.zoneCode ? await this.alerts.repo.zoneId(place.zoneCode, tx) : null;
-    const near = { th: `บริเวณ ${device.name}`, en: `Around ${device.name}` };
-    if (zoneId) return { zoneId, area: null, areaDesc: near };
-    return { zoneId: null, area: around(place.lon, place.lat, 1000), areaDesc: near };
   }
 
   /**
