@@ -68,6 +68,24 @@ export async function auditMany(on: Executor, actor: Actor, entries: AuditEntry[
       AS x(action text, "resourceType" text, "resourceId" text, detail jsonb)`);
 }
 
+/**
+ * One audit row per row of `source` (a CTE of the same statement), as the body of another CTE: a batch
+ * of writes and their audit in one statement, the written rows never travelling to Node and back.
+ * `resourceId` and `detail` are SQL over the source's columns.
+ */
+export function auditFrom(
+  actor: Actor,
+  source: SQL,
+  row: { action: string; resourceType: string; resourceId: SQL; detail: SQL },
+): SQL {
+  return sql`INSERT INTO core_audit_log
+      (actor_id, actor_label, actor_role, action, resource_type, resource_id, office_id, ip, user_agent, request_id, detail)
+    SELECT ${actor.id}::uuid, ${actor.label}::text, ${actor.role}::text, ${row.action}::text, ${row.resourceType}::text,
+      ${row.resourceId}, ${actor.officeId}::uuid, ${actor.ip}::text, ${actor.userAgent?.slice(0, 500) ?? null}::text,
+      ${actor.requestId}::text, ${row.detail}
+    FROM ${source}`;
+}
+
 export interface AuditRow {
   id: string;
   at: string;

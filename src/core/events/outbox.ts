@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, Executor } from '../db/index.ts';
 
@@ -68,6 +68,14 @@ export class Events {
         ORDER BY n`,
     );
     this.kick();
+  }
+
+  /**
+   * One event per row of `source` (a CTE of the same statement), as the body of another CTE, `payload`
+   * SQL over the source's columns; call `kick()` once the statement has run.
+   */
+  publishFrom<K extends EventType>(type: K, payload: SQL, source: SQL): SQL {
+    return sql`INSERT INTO core_outbox (type, payload) SELECT ${type}::text, ${payload} FROM ${source}`;
   }
 
   start(): void {

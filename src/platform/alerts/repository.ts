@@ -112,6 +112,14 @@ const brief = sql.raw(
   `id, source, rule_id AS "ruleId", subject, office_id AS "officeId", severity, public, status`,
 );
 
+/** Writes run in the statement that changes alerts, over its changed rows (`source`): one CTE each. */
+export type Also = (source: SQL) => SQL[];
+const withAlso = (parts: SQL[]) =>
+  sql.join(
+    parts.map((p, i) => sql`${sql.raw(`also${i}`)} AS (${p})`),
+    sql`, `,
+  );
+
 /** The only place with SQL for alerts; the table is `alert_alerts`. */
 export class AlertRepository {
   constructor(private readonly db: Db) {}
@@ -146,11 +154,14 @@ export class AlertRepository {
    * Inserts many rules' alerts in one statement; as with `insert`, an open alert of the same rule and
    * subject wins (that row is skipped). Returns what the events need of the inserted ones.
    */
-  async insertMany(on: Executor, alerts: NewAlertRow[]): Promise<BriefAlert[]> {
+  /**
+   * Inserts alerts (an open one per rule and subject: a duplicate is skipped); `also` gives further
+   * writes over the inserted rows (`changed`, in brief), run in the same statement (audit, events).
+   */
+  async insertMany(on: Executor, alerts: NewAlertRow[], also?: Also): Promise<BriefAlert[]> {
     if (!alerts.length) return [];
     const rows = alerts.map((a) => ({ ...a, area: a.area ? JSON.stringify(a.area) : null }));
-    return this.db.rows<BriefAlert>(
-      sql`INSERT INTO alert_alerts (source, rule_id, subject, office_id, public, category, urgency, severity,
+    const insert = sql`INSERT INTO alert_alerts (source, rule_id, subject, office_id, public, category, urgency, severity,
           certainty, event_th, event_en, headline_th, headline_en, description_th, description_en,
           instruction_th, instruction_en, area_desc_th, area_desc_en, area, zone_id, raised_by, expires_at)
         SELECT x.source, x."ruleId", x.subject, x."officeId", x.public, x.category, x.urgency, x.severity,
@@ -164,32 +175,40 @@ export class AlertRepository {
           certainty text, event jsonb, headline jsonb, description jsonb, instruction jsonb, "areaDesc" jsonb,
           area text, "zoneId" uuid, "raisedBy" uuid, "expiresAt" timestamptz)
         ON CONFLICT (rule_id, subject) WHERE rule_id IS NOT NULL AND status <> 'resolved' DO NOTHING
-        RETURNING ${brief}`,
+        RETURNING ${brief}`;
+    if (!also) return this.db.rows<BriefAlert>(insert, on);
+    return this.db.rows<BriefAlert>(
+      sql`WITH changed AS (${insert}), ${withAlso(also(sql`changed`))} SELECT * FROM changed`,
       on,
     );
   }
 
-  /** The open alerts of some (rule, subject) pairs, in brief. */
-  openForRules(pairs: { ruleId: string; subject: string }[], on?: Executor): Promise<BriefAlert[]> {
+  /**
+   * Resolves by the system the open alerts of some (rule, subject) pairs that carry no CAP message (not
+   * public), in one statement with `also`'s writes over the resolved rows (`changed`, in brief).
+   * Returns those and the public ones left open (each needs its own CAP Cancel).
+   */
+  resolveManyForRules(
+    on: Executor,
+    pairs: { ruleId: string; subject: string }[],
+    note: string,
+    also: Also,
+  ): Promise<BriefAlert[]> {
     if (!pairs.length) return Promise.resolve([]);
+    const json = JSON.stringify(pairs.map((p) => ({ r: p.ruleId, s: p.subject })));
     return this.db.rows<BriefAlert>(
-      sql`SELECT ${brief} FROM alert_alerts
-        JOIN jsonb_to_recordset(${JSON.stringify(pairs.map((p) => ({ r: p.ruleId, s: p.subject })))}::jsonb)
-          AS p(r text, s text) ON rule_id = p.r AND subject = p.s
-        WHERE status <> 'resolved'`,
-      on,
-    );
-  }
-
-  /** Resolves open alerts that carry no CAP message (not public) by the system, in one statement. */
-  async resolveMany(on: Executor, ids: string[], note: string): Promise<BriefAlert[]> {
-    if (!ids.length) return [];
-    return this.db.rows<BriefAlert>(
-      sql`UPDATE alert_alerts SET status = 'resolved', resolved_at = now(), resolved_by = NULL,
-          resolution_note = ${note}
-        WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)
-          AND status IN ('raised', 'acknowledged') AND NOT public
-        RETURNING ${brief}`,
+      sql`WITH open AS (
+          SELECT a.id, a.public FROM alert_alerts a
+          JOIN jsonb_to_recordset(${json}::jsonb) AS p(r text, s text) ON a.rule_id = p.r AND a.subject = p.s
+          WHERE a.status <> 'resolved'
+        ), changed AS (
+          UPDATE alert_alerts SET status = 'resolved', resolved_at = now(), resolved_by = NULL,
+            resolution_note = ${note}
+          WHERE id IN (SELECT id FROM open WHERE NOT public) AND status IN ('raised', 'acknowledged') AND NOT public
+          RETURNING ${brief}
+        ), ${withAlso(also(sql`changed`))}
+        SELECT * FROM changed
+        UNION ALL SELECT ${brief} FROM alert_alerts WHERE id IN (SELECT id FROM open WHERE public)`,
       on,
     );
   }

@@ -1,11 +1,12 @@
-import { type Actor, audit, auditMany, systemActor } from '../../core/audit/audit.ts';
+import { sql } from 'drizzle-orm';
+import { type Actor, audit, auditFrom, systemActor } from '../../core/audit/audit.ts';
 import { officeBoundRoles, type Role } from '../../core/auth/roles.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Events } from '../../core/events/outbox.ts';
 import { type CapAlert, type CapInfo, capCategory, capDocument, capTime, type Ring } from './cap.ts';
 import type { Alert, AlertStatus, NewAlertRow, NewWarning, Polygon, UpdateWarning } from './model.ts';
-import { AlertRepository, type BriefAlert, type StoredAlert } from './repository.ts';
+import { AlertRepository, type Also, type BriefAlert, type StoredAlert } from './repository.ts';
 
 /** One event per change, so delivery (webhooks, SSE, email, NGSI-LD) can hang off the outbox. */
 export interface AlertEvent {
@@ -205,8 +206,8 @@ export class AlertService {
    * already are skipped. Returns the alerts created.
    */
   async raiseManyFromRule(inputs: RuleAlert[], on: Executor): Promise<BriefAlert[]> {
-    const created = await this.repo.insertMany(on, inputs.map(ruleRow));
-    await this.announceRuleAlerts(on, 'raise', created);
+    const created = await this.repo.insertMany(on, inputs.map(ruleRow), this.announce('raise'));
+    if (created.length) this.events.kick();
     return created;
   }
 
@@ -215,36 +216,41 @@ export class AlertService {
    * its CAP Cancel referencing its last message); the others in one statement. Returns how many moved.
    */
   async resolveManyFromRule(pairs: { ruleId: string; subject: string }[], on: Executor): Promise<number> {
-    const open = await this.repo.openForRules(pairs, on);
-    let moved = 0;
-    for (const a of open.filter((x) => x.public))
-      if (await this.resolveFromRule(a.ruleId!, a.subject, on)) moved++;
-    const resolved = await this.repo.resolveMany(
+    const rows = await this.repo.resolveManyForRules(
       on,
-      open.filter((x) => !x.public).map((x) => x.id),
+      pairs,
       'auto-resolved: the rule condition cleared',
+      this.announce('resolve'),
     );
-    await this.announceRuleAlerts(on, 'resolve', resolved);
-    return moved + resolved.length;
+    let moved = 0;
+    for (const a of rows) {
+      if (!a.public) moved++;
+      else if (await this.resolveFromRule(a.ruleId!, a.subject, on)) moved++;
+    }
+    if (moved) this.events.kick();
+    return moved;
   }
 
-  /** The audit rows and events of a batch of rule alerts raised or resolved, in two statements. */
-  private async announceRuleAlerts(on: Executor, what: 'raise' | 'resolve', alerts: BriefAlert[]) {
-    await auditMany(
-      on,
-      systemActor,
-      alerts.map((a) => ({
+  /**
+   * The audit rows and events of a batch of rule alerts raised or resolved, written by the statement
+   * that changes them (the rows need not come back to Node and go out again).
+   */
+  private announce(what: 'raise' | 'resolve'): Also {
+    return (changed) => [
+      auditFrom(systemActor, changed, {
         action: `alerts.rule.${what}`,
         resourceType: 'alert',
-        resourceId: a.id,
-        detail: { ruleId: a.ruleId, subject: a.subject },
-      })),
-    );
-    await this.events.publishMany(
-      on,
-      what === 'raise' ? 'alert.raised' : 'alert.resolved',
-      alerts.map((a) => this.event(a)),
-    );
+        resourceId: sql`id::text`,
+        detail: sql`jsonb_build_object('ruleId', "ruleId", 'subject', subject)`,
+      }),
+      // the fields of `event()`
+      this.events.publishFrom(
+        what === 'raise' ? 'alert.raised' : 'alert.resolved',
+        sql`jsonb_build_object('alertId', id, 'source', source, 'ruleId', "ruleId", 'subject', subject,
+          'officeId', "officeId", 'severity', severity, 'public', public, 'status', status)`,
+        changed,
+      ),
+    ];
   }
 
   /** Office-bound staff see and act on their own office's alerts only. */

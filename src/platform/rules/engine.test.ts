@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, initialState, quiet, type SubjectState, silent } from './engine.ts';
+import { durable, evaluate, forget, initialState, restore, type SubjectState, silent } from './engine.ts';
 import type { RuleParams } from './model.ts';
 
 const min = 60_000;
@@ -169,35 +169,72 @@ describe('no data', () => {
   });
 });
 
-describe('quiet states (not written at checkpoints)', () => {
+describe('durable marks and rebuilds (what rule_state must hold, what readings rebuild)', () => {
   const rate = { kind: 'rate', op: 'rise', perMinute: 1, windowMinutes: 10 } as const;
-  it('is quiet only while no threshold is under way or firing, and never for a rate or no-data rule', () => {
-    expect(quiet(pm, initialState())).toBe(true);
-    expect(quiet(pm, run(pm, [[0, 20]]).state)).toBe(true);
-    expect(quiet(pm, run(pm, [[0, 40]]).state)).toBe(false); // under way: since is kept
-    expect(
-      quiet(
-        pm,
-        run(pm, [
-          [0, 40],
-          [60, 40],
-        ]).state,
-      ),
-    ).toBe(false); // firing
-    expect(
-      quiet(
-        pm,
-        run(pm, [
-          [0, 40],
-          [60, 40],
-          [70, 20],
-        ]).state,
-      ),
-    ).toBe(true); // cleared
-    expect(quiet(rate, run(rate, [[0, 1]]).state)).toBe(false);
-    expect(quiet({ kind: 'noData', minutes: 60 }, initialState())).toBe(false);
+  it('marks only firing flags: a threshold under way or a moving rate window needs no row', () => {
+    const calm = durable(pm, initialState());
+    expect(durable(pm, run(pm, [[0, 20]]).state)).toBe(calm);
+    expect(durable(pm, run(pm, [[0, 40]]).state)).toBe(calm); // under way: rebuilt from readings
+    const firing = run(pm, [
+      [0, 40],
+      [60, 40],
+    ]).state;
+    expect(durable(pm, firing)).not.toBe(calm);
+    expect(durable(rate, run(rate, [[0, 1]]).state)).toBe(durable(rate, initialState()));
+    // no data: the last reading's time is what the sweep decides on
+    const silentRule = { kind: 'noData', minutes: 60 } as const;
+    expect(durable(silentRule, run(silentRule, [[0, 1]]).state)).not.toBe(
+      durable(silentRule, initialState()),
+    );
+    // a combination's threshold firing while the rule does not (mode all): a flag the readings cannot give
     const both: RuleParams = { kind: 'combination', mode: 'all', conditions: [pm, { ...pm, value: 50 }] };
-    expect(quiet(both, run(both, [[0, 20]]).state)).toBe(true);
-    expect(quiet(both, run(both, [[0, 45]]).state)).toBe(false);
+    const one = run(both, [
+      [0, 45],
+      [60, 45],
+    ]);
+    expect(one.out).toEqual([]);
+    expect(durable(both, one.state)).not.toBe(durable(both, initialState()));
+  });
+
+  it('rebuilds windows and starts from readings, keeping the stored firing flags', () => {
+    const series: [number, number][] = [
+      [0, 40],
+      [20, 42],
+      [40, 20],
+      [50, 45],
+      [55, 46],
+    ];
+    const live = run(pm, series).state;
+    const rebuilt = structuredClone(live);
+    forget(pm, rebuilt);
+    expect(rebuilt.conditions).toEqual([{ since: null, firing: false }]);
+    for (const [m, v] of series) restore(pm, rebuilt, t0 + m * min, v);
+    expect(rebuilt.conditions).toEqual(live.conditions);
+    // a firing threshold stays firing through a rebuild, whatever the readings (hysteresis)
+    const fired = run(pm, [
+      [0, 40],
+      [60, 40],
+      [70, 35],
+    ]).state;
+    forget(pm, fired);
+    restore(pm, fired, t0 + 70 * min, 35);
+    expect(fired.conditions[0].firing).toBe(true);
+    expect(fired.firing).toBe(true);
+    // a rate's window comes back as it was, so the next reading gives the same answer
+    const rising: [number, number][] = [
+      [0, 1],
+      [5, 3],
+      [9, 6],
+    ];
+    const rateLive = run(rate, rising).state;
+    const rateRebuilt = {
+      ...initialState(),
+      firing: rateLive.firing,
+      conditions: [{ window: [], firing: true }],
+    };
+    for (const [m, v] of rising) restore(rate, rateRebuilt, t0 + m * min, v);
+    expect(rateRebuilt.conditions).toEqual(rateLive.conditions);
+    rateRebuilt.lastAt = rateLive.lastAt;
+    expect(run(rate, [[12, 20]], rateRebuilt).out).toEqual(run(rate, [[12, 20]], rateLive).out);
   });
 });

@@ -35,12 +35,12 @@ export type Transition = 'fire' | 'clear' | null;
 
 const minute = 60_000;
 
-function threshold(p: ThresholdParams, s: ThresholdState, r: Point): void {
+function threshold(p: ThresholdParams, s: ThresholdState, t: number, v: number): void {
   const above = p.op === 'above';
-  const holds = above ? r.v > p.value : r.v < p.value;
+  const holds = above ? v > p.value : v < p.value;
   // Hysteresis: once firing, only crossing the clear level ends it (not merely leaving the threshold).
   if (s.firing) {
-    const clears = above ? r.v < p.clearAt : r.v > p.clearAt;
+    const clears = above ? v < p.clearAt : v > p.clearAt;
     if (clears) {
       s.firing = false;
       s.since = null;
@@ -51,36 +51,45 @@ function threshold(p: ThresholdParams, s: ThresholdState, r: Point): void {
     s.since = null;
     return;
   }
-  s.since ??= r.t;
-  if (r.t - s.since >= p.forMinutes * minute) s.firing = true;
+  s.since ??= t;
+  if (t - s.since >= p.forMinutes * minute) s.firing = true;
 }
 
-function rate(p: RateParams, s: RateState, r: Point): void {
+function rate(p: RateParams, s: RateState, t: number, v: number): void {
   const span = p.windowMinutes * minute;
-  s.window.push(r);
-  while (s.window.length > 1 && r.t - s.window[0].t > span) s.window.shift();
+  s.window.push({ t, v });
+  while (s.window.length > 1 && t - s.window[0].t > span) s.window.shift();
   // Bounded even if a device reports many times a second.
   if (s.window.length > 1000) s.window.splice(0, s.window.length - 1000);
   const first = s.window[0];
-  const minutes = (r.t - first.t) / minute;
+  const minutes = (t - first.t) / minute;
   if (minutes <= 0) return;
-  const perMinute = (r.v - first.v) / minutes;
+  const perMinute = (v - first.v) / minutes;
   s.firing = p.op === 'rise' ? perMinute >= p.perMinute : perMinute <= -p.perMinute;
 }
 
-function step(c: Condition, s: ConditionState, r: Point): void {
-  if (c.kind === 'threshold') threshold(c, s as ThresholdState, r);
-  else rate(c, s as RateState, r);
+function step(c: Condition, s: ConditionState, t: number, v: number): void {
+  if (c.kind === 'threshold') threshold(c, s as ThresholdState, t, v);
+  else rate(c, s as RateState, t, v);
 }
 
 const fresh = (c: Condition): ConditionState =>
   c.kind === 'threshold' ? { since: null, firing: false } : { window: [], firing: false };
 
+const single = new WeakMap<RuleParams, Condition[]>();
+const none: Condition[] = [];
+
 /** The conditions a rule evaluates per reading (none for no-data, which the sweep decides). */
 export function conditionsOf(params: RuleParams): Condition[] {
-  if (params.kind === 'threshold' || params.kind === 'rate') return [params];
   if (params.kind === 'combination') return params.conditions;
-  return [];
+  if (params.kind === 'noData') return none;
+  // the same array each time: this runs once per rule per reading
+  let list = single.get(params);
+  if (!list) {
+    list = [params];
+    single.set(params, list);
+  }
+  return list;
 }
 
 /**
@@ -92,7 +101,7 @@ export function advance(params: RuleParams, state: SubjectState, t: number, v: n
   if (state.lastAt !== null && t <= state.lastAt) return null;
   const conditions = conditionsOf(params);
   if (state.conditions.length !== conditions.length) state.conditions = conditions.map(fresh);
-  for (let i = 0; i < conditions.length; i++) step(conditions[i], state.conditions[i], { t, v });
+  for (let i = 0; i < conditions.length; i++) step(conditions[i], state.conditions[i], t, v);
   let firing: boolean;
   if (params.kind === 'noData')
     firing = false; // data arrived: the subject is not silent
@@ -109,20 +118,65 @@ export function advance(params: RuleParams, state: SubjectState, t: number, v: n
 }
 
 /**
- * Whether a state holds nothing a restart would need but the time of its last reading: not firing,
- * every condition a threshold not under way. Such a state is not written at checkpoints when its
- * durable copy is quiet too (most pairs, most of the time, in a city whose readings stay normal). A
- * rate's window and a no-data rule's last reading always count.
+ * What of a state a restart cannot rebuild from stored readings, as a number to compare: whether the
+ * rule and each threshold fire (hysteresis: a threshold fires until its clear level is crossed,
+ * however long ago it started). A rate's window and a threshold's start are rebuilt from
+ * `dev_readings` when a state is first loaded (`restore`), so only a change of this needs a row. A
+ * no-data rule's last reading counts too (the sweep decides on it without readings).
  */
-export function quiet(params: RuleParams, s: SubjectState): boolean {
-  if (s.firing || params.kind === 'noData') return false;
+export function durable(params: RuleParams, s: SubjectState): number {
+  if (params.kind === 'noData') return (s.lastAt ?? -1) * 2 + (s.firing ? 1 : 0);
+  let mark = s.firing ? 1 : 0;
+  for (let i = 0; i < s.conditions.length; i++) {
+    const c = s.conditions[i];
+    if (!('window' in c) && c.firing) mark += 2 ** (i + 1);
+  }
+  return mark;
+}
+
+/** The longest stretch of readings a rule's state depends on besides its firing flags (minutes). */
+export function lookback(params: RuleParams): number {
+  let m = 0;
+  for (const c of conditionsOf(params)) m = Math.max(m, c.kind === 'rate' ? c.windowMinutes : c.forMinutes);
+  return m;
+}
+
+/**
+ * A loaded state before its rebuild: rate windows emptied and threshold starts forgotten, the firing
+ * flags kept (they are what `rule_state` holds for sure).
+ */
+export function forget(params: RuleParams, state: SubjectState): void {
+  const conditions = conditionsOf(params);
+  if (state.conditions.length !== conditions.length) {
+    state.conditions = conditions.map(fresh);
+    return;
+  }
+  for (const s of state.conditions) {
+    if ('window' in s) s.window = [];
+    else s.since = null;
+  }
+}
+
+/**
+ * Takes one stored reading into a state being rebuilt (oldest first): rate windows and a threshold's
+ * start move as `advance` would move them, but no threshold and not the rule change whether they fire
+ * (those flags come from `rule_state`, written with every change of them), and the last reading's time
+ * is left to the caller. A threshold whose start is old enough fires on its next live reading.
+ */
+export function restore(params: RuleParams, state: SubjectState, t: number, v: number): void {
   const conditions = conditionsOf(params);
   for (let i = 0; i < conditions.length; i++) {
-    if (conditions[i].kind !== 'threshold') return false;
-    const c = s.conditions[i] as ThresholdState | undefined;
-    if (c && (c.firing || c.since !== null)) return false;
+    const c = conditions[i];
+    const s = state.conditions[i];
+    if (c.kind === 'rate') rate(c, s as RateState, t, v);
+    else {
+      const th = s as ThresholdState;
+      if (th.firing) continue;
+      const holds = c.op === 'above' ? v > c.value : v < c.value;
+      if (!holds) th.since = null;
+      else th.since ??= t;
+    }
   }
-  return true;
 }
 
 /** Takes one reading; returns the new state (the prior one is left as it was) and the transition. */

@@ -1,33 +1,21 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, Executor } from '../../core/db/index.ts';
-import type { Polygon } from '../alerts/model.ts';
 import type { AlertService, RuleAlert } from '../alerts/service.ts';
 import type { ReadingRow } from '../devices/repository.ts';
-import { advance, quiet, silent, type Transition } from './engine.ts';
+import { advance, durable, silent, type Transition } from './engine.ts';
 import type { Rule } from './model.ts';
 import { ReadingQueue, type ReadingQueueOptions } from './reading-queue.ts';
 import { type DeviceFacts, RuleRepository, stateJson } from './repository.ts';
+import { ruleAlert } from './rule-alert.ts';
 import { RuleIndex } from './rule-index.ts';
-import { type Entry, StateCache, stored } from './state-cache.ts';
+import { type Entry, StateCache, stored, type Wanted } from './state-cache.ts';
 
 const deviceTtlMs = 60_000;
 
-/** A closed octagon of about `metres` radius around a point, as a GeoJSON polygon. */
-export function around(lon: number, lat: number, metres: number): Polygon {
-  const dLat = metres / 111_320;
-  const dLon = dLat / Math.max(Math.cos((lat * Math.PI) / 180), 0.01);
-  const ring: [number, number][] = [];
-  for (let i = 0; i < 8; i++) {
-    const a = (i * Math.PI) / 4;
-    ring.push([+(lon + dLon * Math.cos(a)).toFixed(6), +(lat + dLat * Math.sin(a)).toFixed(6)]);
-  }
-  ring.push(ring[0]);
-  return { type: 'Polygon', coordinates: [ring] };
-}
-
 const key = (ruleId: string, subject: string) => `${ruleId}|${subject}`;
-const clip = (s: string) => (s.length > 200 ? `${s.slice(0, 199)}…` : s);
+
+type Point = { t: number; v: number };
 
 interface Change {
   rule: Rule;
@@ -37,7 +25,7 @@ interface Change {
 }
 
 export interface EvaluatorOptions {
-  /** How often states changed without an alert change are written to `rule_state` (ms). */
+  /** How often firing flags changed without an alert change are written to `rule_state` (ms). */
   checkpointMs?: number;
   /** States not used for this long are dropped from memory after a checkpoint (ms). */
   idleMs?: number;
@@ -53,9 +41,10 @@ export interface EvaluatorOptions {
  * Runs the enabled rules on readings as they are committed, and the no-data rules on a timer. Rules
  * are indexed in memory by quantity and scope (refreshed whenever a rule changes), so a reading meets
  * only the rules that can match its device. Each (rule, subject) state is kept in memory and stepped
- * in place; `rule_state` holds its durable copy, written in the same transaction as every alert the
+ * in place; `rule_state` holds its firing flags, written in the same transaction as every alert the
  * state raises or resolves, and otherwise at checkpoints (every `checkpointMs` once started, and on
- * stop), so a restart resumes where the last write left it. A subject is a device.
+ * stop); the rest is rebuilt from the stored readings when a state is first loaded (`StateCache`),
+ * so a restart resumes where the readings left it. A subject is a device.
  */
 export class RuleEvaluator {
   readonly repo: RuleRepository;
@@ -63,6 +52,12 @@ export class RuleEvaluator {
   private noData: Rule[] = [];
   private readonly states: StateCache;
   private devices = new Map<string, { facts: DeviceFacts; at: number }>();
+  /** (device, quantity) → the rules matching it and their entries, in the same order. */
+  private groupCache = new Map<
+    string,
+    { index: RuleIndex; device: DeviceFacts; rules: Rule[]; entries: Entry[] }
+  >();
+  private groupsGeneration = -1;
   /** Readings, sweeps and checkpoints run one at a time, so two never step the same state at once. */
   private chain: Promise<unknown> = Promise.resolve();
   private checkpoints: Promise<unknown> = Promise.resolve();
@@ -146,33 +141,67 @@ export class RuleEvaluator {
         if (g) g.points.push(point);
         else groups.set(k, { device, quantity: r.quantity, points: [point] });
       }
-      const items: { rule: Rule; device: DeviceFacts; points: { t: number; v: number }[] }[] = [];
-      for (const g of groups.values()) {
+      // Each group's rules and entries are kept from batch to batch (until the index, the device's
+      // facts or the cache's entries change): a warm group costs no lookup per (rule, device) pair.
+      if (this.groupsGeneration !== this.states.generation) {
+        this.groupCache.clear();
+        this.groupsGeneration = this.states.generation;
+      }
+      const items: { rules: Rule[]; entries: Entry[]; device: DeviceFacts; points: Point[] }[] = [];
+      const cold: { k: string; item: (typeof items)[number] }[] = [];
+      for (const [k, g] of groups) {
         if (g.points.length > 1) g.points.sort((a, b) => a.t - b.t);
-        for (const rule of index.matching(g.quantity, g.device))
-          items.push({ rule, device: g.device, points: g.points });
-      }
-      if (!items.length) return 0;
-      const now = Date.now();
-      const entries = await this.states.load(
-        items.map((w) => ({ rule: w.rule, subject: w.device.id })),
-        now,
-      );
-      const changes: (Change & { entry: Entry; at: number })[] = [];
-      for (let i = 0; i < items.length; i++) {
-        const w = items[i];
-        const e = entries[i];
-        for (const p of w.points) {
-          const transition = advance(w.rule.params, e.state, p.t, p.v);
-          if (transition)
-            changes.push({ rule: w.rule, device: w.device, transition, value: p.v, entry: e, at: p.t });
+        const c = this.groupCache.get(k);
+        if (c && c.index === index && c.device === g.device) {
+          items.push({ rules: c.rules, entries: c.entries, device: g.device, points: g.points });
+          continue;
         }
-        // A quiet state over a quiet durable copy differs from it only in the last reading's time:
-        // not worth a row at the checkpoint (see docs/rules.md, "Durability").
-        e.quiet = quiet(w.rule.params, e.state);
-        if (!e.quiet || !e.quietOnDisk) e.dirty = true;
+        const item = {
+          rules: index.matching(g.quantity, g.device),
+          entries: [],
+          device: g.device,
+          points: g.points,
+        };
+        items.push(item);
+        cold.push({ k, item });
       }
-      await this.commit(entries, changes);
+      const now = Date.now();
+      const wanted: Wanted[] = [];
+      const owner: { item: (typeof items)[number]; rule: Rule }[] = [];
+      for (const { item } of cold)
+        for (const rule of item.rules) {
+          wanted.push({ rule, subject: item.device.id, quantity: rule.quantity, before: item.points[0].t });
+          owner.push({ item, rule });
+        }
+      const { entries, replayed } = await this.states.load(wanted, now);
+      for (let i = 0; i < entries.length; i++) owner[i].item.entries.push(entries[i]);
+      if (this.groupsGeneration === this.states.generation)
+        for (const { k, item } of cold)
+          this.groupCache.set(k, { index, device: item.device, rules: item.rules, entries: item.entries });
+      const changes: (Change & { entry: Entry; at: number })[] = replayed.map((r) => ({
+        rule: owner[r.index].rule,
+        device: owner[r.index].item.device,
+        transition: r.transition,
+        value: r.value,
+        entry: entries[r.index],
+        at: r.at,
+      }));
+      const touched: Entry[] = [];
+      for (const w of items)
+        for (let j = 0; j < w.rules.length; j++) {
+          const rule = w.rules[j];
+          const e = w.entries[j];
+          e.usedAt = now;
+          touched.push(e);
+          for (const p of w.points) {
+            const transition = advance(rule.params, e.state, p.t, p.v);
+            if (transition)
+              changes.push({ rule, device: w.device, transition, value: p.v, entry: e, at: p.t });
+          }
+          // Only what the stored readings cannot rebuild needs a row (see docs/rules.md, "Durability").
+          e.dirty = durable(e.params, e.state) !== e.mark;
+        }
+      await this.commit(touched, changes);
       return changes.length;
     });
   }
@@ -186,7 +215,7 @@ export class RuleEvaluator {
       for (const rule of this.noData) {
         if (rule.params.kind !== 'noData') continue;
         const devices = await this.repo.devicesIn(rule.scope);
-        const entries = await this.states.load(
+        const { entries } = await this.states.load(
           devices.map((d) => ({ rule, subject: d.id })),
           Date.now(),
         );
@@ -196,7 +225,6 @@ export class RuleEvaluator {
           touched.push(e);
           if (e.state.firing || !silent(rule.params.minutes, e.state.lastAt, since, now)) continue;
           e.state.firing = true;
-          e.quiet = false;
           e.dirty = true;
           changes.push({ rule, device: d, transition: 'fire', value: null, entry: e, at: now });
         }
@@ -226,7 +254,7 @@ export class RuleEvaluator {
     }
     for (const e of withAlerts) {
       e.dirty = false;
-      e.quietOnDisk = e.quiet;
+      e.mark = durable(e.params, e.state);
     }
     this.options.onCommitted?.(
       changes.map((c) => ({ ruleId: c.rule.id, subject: c.device.id, transition: c.transition, at: c.at })),
@@ -244,7 +272,7 @@ export class RuleEvaluator {
         const dirty = this.states.dirty();
         for (const e of dirty) {
           e.dirty = false;
-          e.quietOnDisk = e.quiet;
+          e.mark = durable(e.params, e.state);
         }
         this.states.evict(Date.now() - (this.options.idleMs ?? 3_600_000));
         // Serialised here, in the turn, as the snapshot (cheaper than a deep copy serialised later), in
@@ -290,7 +318,9 @@ export class RuleEvaluator {
     }
     for (const round of rounds) {
       const raises: RuleAlert[] = [];
-      for (const c of round) if (c.transition === 'fire') raises.push(await this.alertOf(tx, c));
+      for (const c of round)
+        if (c.transition === 'fire')
+          raises.push(await ruleAlert(tx, c.rule, c.device, c.value, this.repo, this.alerts));
       await this.alerts.raiseManyFromRule(raises, tx);
       await this.alerts.resolveManyFromRule(
         round
@@ -299,49 +329,6 @@ export class RuleEvaluator {
         tx,
       );
     }
-  }
-
-  private async alertOf(tx: Executor, c: Change): Promise<RuleAlert> {
-    const shown = c.value === null ? '' : ` = ${c.value}`;
-    const where = c.rule.public ? await this.publicArea(tx, c.device) : null;
-    return {
-      ruleId: c.rule.id,
-      subject: c.device.id,
-      officeId: c.rule.officeId,
-      category: c.rule.category,
-      urgency: c.rule.urgency,
-      severity: c.rule.severity,
-      certainty: c.rule.certainty,
-      event: c.rule.name,
-      headline: {
-        th: clip(`${c.rule.name.th} · ${c.device.name}`),
-        en: clip(`${c.rule.name.en} · ${c.device.name}`),
-      },
-      description: {
-        th: clip(`${c.rule.quantity}${shown} (${c.device.name})`),
-        en: clip(`${c.rule.quantity}${shown} (${c.device.name})`),
-      },
-      ...(where && {
-        public: true,
-        instruction: c.rule.instruction,
-        areaDesc: where.areaDesc,
-        area: where.area,
-        zoneId: where.zoneId,
-      }),
-    };
-  }
-
-  /**
-   * Where a public rule alert applies: the device's zone when it has one, else about a kilometre
-   * around it (CAP needs an area, and the device's own point says too little to residents).
-   */
-  private async publicArea(tx: Executor, device: DeviceFacts) {
-    const place = await this.repo.place(device.id, tx);
-    if (!place) return null;
-    const zoneId = place.zoneCode ? await this.alerts.repo.zoneId(place.zoneCode, tx) : null;
-    const near = { th: `บริเวณ ${device.name}`, en: `Around ${device.name}` };
-    if (zoneId) return { zoneId, area: null, areaDesc: near };
-    return { zoneId: null, area: around(place.lon, place.lat, 1000), areaDesc: near };
   }
 
   /**

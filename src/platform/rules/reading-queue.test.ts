@@ -64,6 +64,24 @@ describe('reading queue', () => {
     expect(queue.size).toBe(0);
   });
 
+  it('takes fewer readings at a time when evaluations run long, in order', async () => {
+    const taken: number[][] = [];
+    const queue = new ReadingQueue(
+      async (rows) => {
+        taken.push(rows.map((r) => r.value));
+        // far beyond batchMs per reading: the next evaluations take the least, 50
+        await new Promise((ok) => setTimeout(ok, 20));
+      },
+      log,
+      { batch: 10_000, batchMs: 1 },
+    );
+    await queue.push([reading('d', 0, 0)]);
+    await queue.push(Array.from({ length: 120 }, (_, i) => reading('d', i + 1, i + 1)));
+    await queue.idle();
+    expect(taken.map((t) => t.length)).toEqual([1, 50, 50, 20]);
+    expect(taken.flat()).toEqual(Array.from({ length: 121 }, (_, i) => i));
+  });
+
   it('goes on after a failed evaluation, and idle() waits for everything pushed', async () => {
     const taken: number[] = [];
     const queue = new ReadingQueue(
@@ -166,36 +184,80 @@ describe('queued readings through the evaluator', () => {
     expect(n).toBe(40);
   });
 
-  it('writes at a checkpoint only the states that hold more than the time of their last reading', async () => {
+  it('writes at a checkpoint only firing flags that changed without an alert', async () => {
     const offices = await seedOrganisation(testDb.db);
-    await testDb.db.transaction((tx) =>
-      new RuleRepository(testDb.db).insert(
+    const common = {
+      scope: { kind: 'device', deviceId },
+      quantity: 'waterLevel',
+      category: 'met',
+      urgency: 'immediate',
+      severity: 'severe',
+      certainty: 'observed',
+    } as const;
+    await testDb.db.transaction(async (tx) => {
+      const rules = new RuleRepository(testDb.db);
+      const office = offices.get('engineering')!;
+      // a duration under way: rebuilt from stored readings, never a row of its own
+      await rules.insert(
         tx,
         {
+          ...common,
           name: { th: 'ระดับน้ำสูงนาน', en: 'Water high for a while' },
-          scope: { kind: 'device', deviceId },
-          quantity: 'waterLevel',
           params: { kind: 'threshold', op: 'above', value: 5, forMinutes: 10, clearAt: 4 },
-          category: 'met',
-          urgency: 'immediate',
-          severity: 'severe',
-          certainty: 'observed',
         },
-        offices.get('engineering')!,
-      ),
-    );
+        office,
+      );
+      // both levels at once: the first may fire (hysteresis) while the rule does not
+      await rules.insert(
+        tx,
+        {
+          ...common,
+          name: { th: 'ระดับน้ำสองระดับ', en: 'Water at both levels' },
+          params: {
+            kind: 'combination',
+            mode: 'all',
+            conditions: [
+              { kind: 'threshold', op: 'above', value: 5, forMinutes: 0, clearAt: 4 },
+              { kind: 'threshold', op: 'above', value: 8, forMinutes: 0, clearAt: 7 },
+            ],
+          },
+        },
+        office,
+      );
+    });
     const evaluator = new RuleEvaluator(testDb.db, alerts, log);
     const step = async (m: number, v: number) => {
       await evaluator.onReadings([reading(deviceId, m, v)]);
       return evaluator.checkpoint();
     };
-    // both rules normal, as on disk: nothing to write
+    // all normal, as on disk: nothing to write
     expect(await step(100, 1.0)).toBe(0);
-    // the first fires (its state written with the alert), the second's duration is under way
+    // the first rule fires (its state written with the alert), the duration is under way (nothing),
+    // the combination's first level fires without an alert: its flag is the one row
     expect(await step(101, 6)).toBe(1);
-    // both back to normal: the first's state goes with its resolution, the second's duration ends
+    // back to normal: the first rule's state goes with its resolution, the combination's flag is a row
     expect(await step(102, 1.0)).toBe(1);
     expect(await step(103, 1.1)).toBe(0);
     await evaluator.stop();
+  });
+
+  it('after a restart, evaluates stored readings the old process never took (a crash with readings queued)', async () => {
+    const stored = [reading(deviceId, 200, 2.5), reading(deviceId, 201, 2.6)];
+    await testDb.db.transaction((tx) => new DeviceRepository(testDb.db).insertReadings(tx, stored));
+    // the reading at 200 was committed, but its process died before the rules took it
+    const fired: number[] = [];
+    const restarted = new RuleEvaluator(testDb.db, alerts, log, {
+      onCommitted: (changes) => {
+        for (const c of changes) if (c.ruleId === ruleId && c.transition === 'fire') fired.push(c.at);
+      },
+    });
+    await restarted.onReadings([stored[1]]);
+    await restarted.stop();
+    expect(fired).toEqual([Date.parse(stored[0].observedAt)]);
+    const rows = await testDb.db.rows<{ status: string; description: string }>(
+      sql`SELECT status, description_en AS description FROM alert_alerts WHERE rule_id = ${ruleId}
+        AND status <> 'resolved'`,
+    );
+    expect(rows).toEqual([{ status: 'raised', description: 'waterLevel = 2.5 (Canal gauge)' }]);
   });
 });

@@ -6,12 +6,20 @@ export interface ReadingQueueOptions {
   limit?: number;
   /** At most this many readings are handed to one evaluation (default 10,000). */
   batch?: number;
+  /**
+   * Aim for evaluations of about this long: each takes as many readings as the last ones took per
+   * reading fit in it (at least 50). Off by default (`Infinity`): with many rules per device, a batch
+   * costs a step per (rule, device) pair it touches whatever its readings, so smaller batches cost more
+   * in all and the alerts waited longer in the benchmark (`docs/benchmarks.md`, branch `rulesstate`).
+   */
+  batchMs?: number;
 }
 
 /**
  * Committed readings on their way to the rules. The ingestion worker pushes each batch it stored and
  * goes on to its next one while a single consumer evaluates them, in arrival order, as many at once as
- * have arrived (up to `batch`), so evaluation overlaps ingestion. `push` waits only while `limit`
+ * have arrived (up to `batch`, fewer when evaluations would last much beyond `batchMs` if set), so
+ * evaluation overlaps ingestion. `push` waits only while `limit`
  * readings are already waiting: memory stays bounded (at most `limit` waiting plus the batch pushed
  * last plus the one being evaluated) and a slower evaluator slows ingestion rather than falling ever
  * further behind. Pushes are taken one after another (the worker awaits each), so readings keep their
@@ -25,6 +33,9 @@ export class ReadingQueue {
   private space: (() => void)[] = [];
   private readonly limit: number;
   private readonly batch: number;
+  private readonly batchMs: number;
+  /** Recent evaluation time per reading (ms), a moving average. */
+  private perReading = 0;
   /** Times a push had to wait for room (the evaluator was behind). */
   waits = 0;
 
@@ -35,6 +46,7 @@ export class ReadingQueue {
   ) {
     this.limit = Math.max(1, options.limit ?? 20_000);
     this.batch = Math.max(1, options.batch ?? 10_000);
+    this.batchMs = options.batchMs ?? Number.POSITIVE_INFINITY;
   }
 
   /** Readings waiting, not yet handed to an evaluation. */
@@ -67,11 +79,14 @@ export class ReadingQueue {
     this.running = (async () => {
       while (this.waiting.length) {
         const rows = this.take();
+        const start = performance.now();
         try {
           await this.evaluate(rows);
         } catch (err) {
           this.log.error({ err, readings: rows.length }, 'rules: evaluating queued readings failed');
         }
+        const per = (performance.now() - start) / rows.length;
+        this.perReading = this.perReading ? (this.perReading + per) / 2 : per;
       }
     })().finally(() => {
       this.running = null;
@@ -80,12 +95,29 @@ export class ReadingQueue {
     });
   }
 
-  /** The oldest waiting batches, whole, up to `batch` readings (at least one batch). */
+  /** How many readings the next evaluation takes: `batch`, or fewer to stay near `batchMs`. */
+  private takeSize(): number {
+    if (!this.perReading || !Number.isFinite(this.batchMs)) return this.batch;
+    return Math.max(
+      Math.min(50, this.batch),
+      Math.min(this.batch, Math.floor(this.batchMs / this.perReading)),
+    );
+  }
+
+  /** The oldest waiting readings, in order, up to `takeSize()` (a pushed batch may be split). */
   private take(): ReadingRow[] {
+    const max = this.takeSize();
     const out: ReadingRow[] = [];
-    while (this.waiting.length && (!out.length || out.length + this.waiting[0].length <= this.batch)) {
-      const rows = this.waiting.shift()!;
-      for (const r of rows) out.push(r);
+    while (this.waiting.length && out.length < max) {
+      const rows = this.waiting[0];
+      const room = max - out.length;
+      if (rows.length <= room) {
+        this.waiting.shift();
+        for (const r of rows) out.push(r);
+      } else {
+        for (let i = 0; i < room; i++) out.push(rows[i]);
+        this.waiting[0] = rows.slice(room);
+      }
     }
     this.count -= out.length;
     for (const wake of this.space.splice(0)) wake();

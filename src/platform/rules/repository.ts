@@ -168,16 +168,24 @@ export class RuleRepository {
     );
   }
 
+  /**
+   * The stored states of these pairs. Asked for by their rules and subjects (two short lists, not one
+   * JSON row per pair: a cold batch asks for a hundred thousand pairs), the extra rows dropped here.
+   */
   async states(pairs: { ruleId: string; subject: string }[], on?: Executor): Promise<StoredState[]> {
     if (!pairs.length) return [];
-    return this.db.rows<StoredState>(
+    const rules = JSON.stringify([...new Set(pairs.map((p) => p.ruleId))]);
+    const subjects = JSON.stringify([...new Set(pairs.map((p) => p.subject))]);
+    const rows = await this.db.rows<StoredState>(
       sql`SELECT s.rule_id AS "ruleId", s.subject, s.firing,
           (extract(epoch FROM s.last_at) * 1000)::float8 AS "lastAt", s.state -> 'conditions' AS conditions
         FROM rule_state s
-        JOIN jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) AS p("ruleId" uuid, subject text)
-          ON s.rule_id = p."ruleId" AND s.subject = p.subject`,
+        WHERE s.rule_id IN (SELECT jsonb_array_elements_text(${rules}::jsonb)::uuid)
+          AND s.subject IN (SELECT jsonb_array_elements_text(${subjects}::jsonb))`,
       on,
     );
+    const wanted = new Set(pairs.map((p) => `${p.ruleId}|${p.subject}`));
+    return rows.filter((r) => wanted.has(`${r.ruleId}|${r.subject}`));
   }
 
   /**
@@ -202,6 +210,34 @@ export class RuleRepository {
         ON CONFLICT (rule_id, subject) DO UPDATE SET firing = EXCLUDED.firing, last_at = EXCLUDED.last_at,
           state = EXCLUDED.state, updated_at = now()
         ${onlyNewer ? sql`WHERE rule_state.last_at IS NULL OR rule_state.last_at < EXCLUDED.last_at` : sql``}`,
+    );
+  }
+
+  /**
+   * Stored readings of some (device, quantity) pairs in `[from, to)`, oldest first, at most `limit` (the
+   * latest) per pair, with when each was received (state rebuilds, `StateCache.load`).
+   */
+  recent(groups: { deviceId: string; quantity: string; from: number; to: number }[], limit: number) {
+    if (!groups.length) return Promise.resolve([]);
+    const json = JSON.stringify(
+      groups.map((g) => ({
+        d: g.deviceId,
+        q: g.quantity,
+        f: new Date(g.from).toISOString(),
+        t: new Date(g.to).toISOString(),
+      })),
+    );
+    return this.db.rows<{ deviceId: string; quantity: string; t: number; v: number; receivedAt: number }>(
+      sql`SELECT p.d AS "deviceId", p.q AS quantity, r.t, r.v, r."receivedAt"
+        FROM jsonb_to_recordset(${json}::jsonb) AS p(d uuid, q text, f timestamptz, t timestamptz)
+        CROSS JOIN LATERAL (
+          SELECT (extract(epoch FROM observed_at) * 1000)::float8 AS t, value AS v,
+            (extract(epoch FROM received_at) * 1000)::float8 AS "receivedAt"
+          FROM dev_readings
+          WHERE device_id = p.d AND quantity = p.q AND observed_at >= p.f AND observed_at < p.t
+          ORDER BY observed_at DESC LIMIT ${limit}
+        ) r
+        ORDER BY 1, 2, r.t`,
     );
   }
 
