@@ -57,6 +57,11 @@ describe('config', () => {
     );
   });
 
+  it('writes 2 ingest batches at once by default; INGEST_BATCHES_IN_FLIGHT changes it', () => {
+    expect(loadConfig({}, empty).INGEST_BATCHES_IN_FLIGHT).toBe(2);
+    expect(loadConfig({ INGEST_BATCHES_IN_FLIGHT: '4' }, empty).INGEST_BATCHES_IN_FLIGHT).toBe(4);
+  });
+
   it('takes the PostgreSQL pool size from the environment, 10 by default, and refuses 0', () => {
     expect(loadConfig({}, empty).DATABASE_POOL_SIZE).toBe(10);
     expect(loadConfig({ DATABASE_POOL_SIZE: '40' }, empty).DATABASE_POOL_SIZE).toBe(40);
@@ -83,6 +88,8 @@ describe('config', () => {
     ['MQTT_SHARE_GROUP', 'a/b'],
     ['MQTT_SHARE_GROUP', 'a+'],
     ['MQTT_SHARE_GROUP', '#'],
+    ['INGEST_BATCHES_IN_FLIGHT', '0'],
+    ['INGEST_BATCHES_IN_FLIGHT', '17'],
     ['DEMO', 'maybe'],
     ['DEMO_SIMULATOR', 'sometimes'],
     ['DEMO_SIMULATOR_INTERVAL', '10'],

@@ -34,7 +34,13 @@ const until = async (done: () => boolean | Promise<boolean>) => {
   while (!(await done())) await new Promise((r) => setTimeout(r, 20));
 };
 
-const worker = (over: { db?: Db; context?: ContextService; clientId?: string; shareGroup?: string }) =>
+const worker = (over: {
+  db?: Db;
+  context?: ContextService;
+  clientId?: string;
+  shareGroup?: string;
+  batchesInFlight?: number;
+}) =>
   new IngestWorker({
     db,
     context: contextService(db),
@@ -121,6 +127,8 @@ describe('ingest batches', () => {
     const real = contextService(db);
     const w = worker({
       shareGroup: `${group}-split`,
+      // One batch at a time, so the 32 messages that arrive while the first is held make one batch.
+      batchesInFlight: 1,
       context: contextWith(async (tx: Executor, entities) => {
         calls++;
         // The first batch (one message) waits until the other 32 have arrived, so they make one batch.

@@ -72,6 +72,12 @@ export interface IngestOptions {
    */
   maxPending?: number;
   /**
+   * Batches written at once, each in its own transaction on its own connection (PostgreSQL; PGlite has
+   * one connection, so there it is always 1): Node decodes the next batch while PostgreSQL writes one.
+   * 2 by default. Acknowledgements and `afterCommit` still follow the order the batches were taken in.
+   */
+  batchesInFlight?: number;
+  /**
    * Called with the readings a batch newly stored, after its transaction commits (the rules engine).
    * Its errors are logged and swallowed: ingestion never fails because of a listener.
    */
@@ -163,7 +169,15 @@ export class IngestWorker {
   private resume: (() => void) | null = null;
   private readonly maxPending: number;
   private scheduled = false;
-  private running: Promise<void> | null = null;
+  /** Batches being written or waiting for their turn to acknowledge. */
+  private readonly running = new Set<Promise<void>>();
+  /** Batches being written: at most `batchesInFlight`. */
+  private writing = 0;
+  private readonly batchesInFlight: number;
+  /** The last batch taken, settled once it has acknowledged: the next one acknowledges after it. */
+  private ackTurn: Promise<void> = Promise.resolve();
+  /** The last `afterCommit` call: each waits for the one before, so listeners see batches in commit order. */
+  private listenerTurn: Promise<unknown> = Promise.resolve();
   private readonly repo: DeviceRepository;
   private readonly links: LinkRepository;
   private readonly downlinks: DownlinkRepository;
@@ -173,6 +187,7 @@ export class IngestWorker {
     this.repo = new DeviceRepository(options.db);
     this.batchSize = options.batchSize ?? 5000;
     this.maxPending = options.maxPending ?? 10_000;
+    this.batchesInFlight = options.db.kind === 'pglite' ? 1 : Math.max(1, options.batchesInFlight ?? 2);
     const shared = (t: string) => (options.embedded ? t : `$share/${options.shareGroup ?? shareGroup}/${t}`);
     const app = options.application;
     const own = (t: string) => (app ? t.replace('application/+/', `application/${app}/`) : t);
@@ -243,7 +258,7 @@ export class IngestWorker {
 
   /** Waits until everything received so far is written. For tests and shutdown. */
   async drain(): Promise<void> {
-    while (this.queue.length || this.running) await (this.running ?? this.flush());
+    while (this.queue.length || this.running.size) await this.flush();
   }
 
   async stop(): Promise<void> {
@@ -286,7 +301,7 @@ export class IngestWorker {
    * the gate stops reading at `maxPending` (Aedes), which bounds the queue.
    */
   private schedule() {
-    if (this.running || this.scheduled) return;
+    if (this.writing >= this.batchesInFlight || this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -294,33 +309,46 @@ export class IngestWorker {
     });
   }
 
-  /** Writes the waiting messages, then acknowledges them to the broker. */
+  /**
+   * Takes the waiting messages as batches (while fewer than `batchesInFlight` are being written), writes
+   * each, then acknowledges it to the broker. Resolves when every batch taken so far is acknowledged.
+   */
   flush(): Promise<void> {
-    if (this.running) return this.running;
-    if (!this.queue.length) return Promise.resolve();
+    while (this.queue.length && this.writing < this.batchesInFlight) this.take();
+    return Promise.all(this.running).then(() => {});
+  }
+
+  private take() {
     const batch = this.queue.splice(0, this.batchSize);
     pendingGauge.set(this.queue.length);
     // Room again: read on while this batch is written (its last message gets its PUBACK made now).
     this.openGate();
-    this.running = (async () => {
-      const durable = await this.writeSafely(batch);
-      const client = this.client;
-      if (durable && client?.connected)
-        for (const m of batch)
-          if (m.ack !== undefined && m.conn === this.conn) sendAck(client, m.ack);
-          else if (!durable && client) {
-            // Not stored: no acknowledgement, and a new connection makes the broker send them again.
-            this.options.log.error(
-              { messages: batch.length },
-              'ingest: batch not stored; reconnecting for redelivery',
-            );
-            client.stream?.destroy();
-          }
-    })().finally(() => {
-      this.running = null;
+    this.writing++;
+    const written = this.writeSafely(batch).finally(() => {
+      this.writing--;
       if (this.queue.length) this.schedule();
     });
-    return this.running;
+    const turn = this.ackTurn;
+    const done = (async () => {
+      const durable = await written;
+      // PUBACKs go out in the order the messages came in (MQTT 4.6), so after the batch taken before.
+      await turn;
+      const client = this.client;
+      if (!client) return;
+      if (!durable) {
+        // Not stored: no acknowledgement, and a new connection makes the broker send them again.
+        this.options.log.error(
+          { messages: batch.length },
+          'ingest: batch not stored; reconnecting for redelivery',
+        );
+        client.stream?.destroy();
+        return;
+      }
+      if (client.connected)
+        for (const m of batch) if (m.ack !== undefined && m.conn === this.conn) sendAck(client, m.ack);
+    })().finally(() => this.running.delete(done));
+    this.running.add(done);
+    this.ackTurn = done.catch(() => {});
   }
 
   /**
@@ -392,7 +420,11 @@ export class IngestWorker {
         dead.push({ topic: m.topic, payload: m.payload, reason: r.reason, detail: r.detail, devEui: null });
     }
     const targets = await this.repo.ingestTargets([
-      ...new Set([...parsed.map((p) => p.uplink.devEui), ...linkEvents.map((l) => l.event.devEui)]),
+      ...new Set([
+        ...parsed.map((p) => p.uplink.devEui),
+        ...linkEvents.map((l) => l.event.devEui),
+        ...downEvents.map((d) => d.event.devEui),
+      ]),
     ]);
     const knownEvents: (LinkEvent & { deviceId: string })[] = [];
     for (const { m, event } of linkEvents) {
@@ -450,7 +482,18 @@ export class IngestWorker {
       }))
       .sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
 
+    // Two batches written at once (or two processes) that share a device take its row first, in id
+    // order, before anything else of it (readings, rollups, link state, events, entity): the second
+    // waits for the first's commit instead of the two locking each other's rows in turn (a deadlock).
+    const devices = [
+      ...new Set([
+        ...links.map((l) => l.deviceId),
+        ...knownEvents.map((e) => e.deviceId),
+        ...downEvents.flatMap((d) => targets.get(d.event.devEui)?.deviceId ?? []),
+      ]),
+    ];
     const stored = await this.options.db.transaction(async (tx) => {
+      if (this.options.db.kind === 'postgres') await this.repo.lockDevices(tx, devices);
       const fresh = await this.repo.insertReadings(tx, rows);
       const newest = await this.repo.updateLinks(tx, links);
       await this.links.sawGateways(
@@ -493,8 +536,11 @@ export class IngestWorker {
     });
     if (this.options.afterCommit && stored.count) {
       const fresh = rows.filter((r) => stored.keys.has(readingKey(r.deviceId, Date.parse(r.observedAt))));
+      const listener = this.options.afterCommit;
+      const call = this.listenerTurn.then(() => listener(fresh));
+      this.listenerTurn = call.catch(() => {});
       try {
-        await this.options.afterCommit(fresh);
+        await call;
       } catch (err) {
         this.options.log.error({ err }, 'ingest: afterCommit listener failed');
       }
