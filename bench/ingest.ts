@@ -35,6 +35,7 @@ const { values } = parseArgs({
     devices: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '30' },
     window: { type: 'string' },
+    connections: { type: 'string', default: '1' },
   },
 });
 const DEVICES = Number(values.devices);
@@ -42,7 +43,10 @@ const SECONDS = Number(values.seconds);
 // Mosquitto by default queues 1000 messages per session beyond those in flight and drops the rest; the
 // worker takes up to 10,000 in flight (its MQTT 5 receive-maximum), so a window of 10,000 is never
 // queued. The window is also what bounds each group commit: every message in it waits for its batch.
-const WINDOW = Number(values.window ?? 1_000);
+// The platform's MQTT connections (INGEST_MQTT_CONNECTIONS): each has its own queue at the broker, so
+// the window that stays clear of drops grows with them.
+const CONNECTIONS = Number(values.connections);
+const WINDOW = Number(values.window ?? 1_000 * CONNECTIONS);
 const TARGETS = { readings: 50_000, ofBulk: 50, rssMb: 500 };
 const app = `bench-${randomBytes(4).toString('hex')}`;
 const eui = (i: number) => `a84041bb${i.toString(16).padStart(8, '0')}`;
@@ -146,7 +150,9 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   const mqttUrl = process.env.MQTT_URL;
   const kind = `${databaseUrl ? 'PostgreSQL' : 'PGlite'} + ${mqttUrl ? 'Mosquitto' : 'Aedes (embedded)'}`;
-  console.log(`Ingest benchmark — ${kind}, ${DEVICES} devices, 3 readings/message, ${SECONDS} s`);
+  console.log(
+    `Ingest benchmark — ${kind}, ${DEVICES} devices, 3 readings/message, ${SECONDS} s, window ${WINDOW}, ${CONNECTIONS} MQTT connection(s)`,
+  );
   console.log(machine());
   const dataDir = tempDir('mueang-bench-ingest-');
   let scratch: { url: string; drop(): Promise<void> } | null = null;
@@ -170,6 +176,7 @@ async function main(): Promise<void> {
       MQTT_URL: mqttUrl ?? '',
       // A share group of its own, so no other process on a shared broker takes (or strands) its messages.
       MQTT_SHARE_GROUP: app,
+      INGEST_MQTT_CONNECTIONS: `${CONNECTIONS}`,
     });
     try {
       // The banner, printed just after /readyz answers, names the embedded broker's address.

@@ -78,6 +78,13 @@ export interface IngestOptions {
    */
   batchesInFlight?: number;
   /**
+   * MQTT connections in the share group (external broker; the embedded one has no shared
+   * subscriptions, so 1). The broker queues a bounded number of messages per connection (Mosquitto:
+   * `max_queued_messages`, 1,000 by default, beyond the in-flight ones) and drops the rest; each
+   * connection has its own queue, so more connections hold more unacknowledged messages. 1 by default.
+   */
+  connections?: number;
+  /**
    * Called with the readings a batch newly stored, after its transaction commits (the rules engine).
    * Its errors are logged and swallowed: ingestion never fails because of a listener.
    */
@@ -108,8 +115,20 @@ interface Incoming {
   messageId?: number;
   /** The PUBACK mqtt.js made for it, held until its batch is committed. */
   ack?: unknown;
-  /** The connection it came on: an acknowledgement is only good on that one. */
-  conn: number;
+  /** The connection it came on, and which life of it: an acknowledgement is only good on that one. */
+  link: Conn;
+  life: number;
+}
+
+/** One MQTT connection of the worker (it may open several in its share group). */
+interface Conn {
+  client: MqttClient;
+  /** Counts the connection's drops: after one the broker sends unacknowledged messages again. */
+  life: number;
+  /** The last message it delivered: mqtt.js makes its PUBACK next. */
+  last: Incoming | null;
+  /** Lets mqtt.js read this connection's next packet; set while the queue is full. */
+  resume: (() => void) | null;
 }
 
 interface DeadLetter {
@@ -160,13 +179,8 @@ export class IngestWorker {
   readonly topic: string;
   /** Uplinks, status and join events, and the generic JSON topic, all in the same share group. */
   readonly topics: string[];
-  private client: MqttClient | null = null;
+  private conns: Conn[] = [];
   private queue: Incoming[] = [];
-  /** Counts connections: after a drop the broker sends unacknowledged messages again. */
-  private conn = 0;
-  private last: Incoming | null = null;
-  /** Lets mqtt.js read the next packet; set while the queue is full. */
-  private resume: (() => void) | null = null;
   private readonly maxPending: number;
   private scheduled = false;
   /** Batches being written or waiting for their turn to acknowledge. */
@@ -201,8 +215,17 @@ export class IngestWorker {
 
   async start(): Promise<void> {
     await this.repo.ensurePartitions();
+    const n = this.options.embedded ? 1 : Math.max(1, this.options.connections ?? 1);
+    // The first keeps the configured client id (and with it the session of earlier versions).
+    const ids = Array.from({ length: n }, (_, i) =>
+      i === 0 ? this.options.clientId : `${this.options.clientId}-${i + 1}`,
+    );
+    await Promise.all(ids.map((id) => this.connect(id)));
+  }
+
+  private async connect(clientId: string): Promise<void> {
     const client = mqtt.connect(this.options.brokerUrl, {
-      clientId: this.options.clientId,
+      clientId,
       // A persistent session: what was sent and not acknowledged is sent again after a reconnect or a restart.
       clean: false,
       protocolVersion: this.options.embedded ? 4 : 5,
@@ -219,10 +242,11 @@ export class IngestWorker {
       reconnectPeriod: 2000,
       connectTimeout: 5000,
     });
-    this.client = client;
+    const link: Conn = { client, life: 0, last: null, resume: null };
+    this.conns.push(link);
     // mqtt.js makes a message's PUBACK right after emitting it (or when the gate below lets it go on).
     holdAcks(client, (packet) => {
-      const m = this.last;
+      const m = link.last;
       if (m && m.ack === undefined && m.messageId === (packet as { messageId?: number }).messageId)
         m.ack = packet;
     });
@@ -231,14 +255,14 @@ export class IngestWorker {
       () => this.queue.length >= this.maxPending,
       (resume) => {
         this.stats.pauses++;
-        this.resume = resume;
+        link.resume = resume;
       },
     );
     client.on('error', (err) => this.options.log.warn({ err }, 'ingest MQTT client error'));
-    client.on('message', (topic, payload, packet) => this.receive(topic, payload, packet.messageId));
+    client.on('message', (topic, payload, packet) => this.receive(link, topic, payload, packet.messageId));
     // Acknowledgements belong to their connection; after a drop the broker sends those messages again.
     client.on('close', () => {
-      this.conn++;
+      link.life++;
       this.openGate();
     });
     client.on('connect', () => {
@@ -263,25 +287,28 @@ export class IngestWorker {
 
   async stop(): Promise<void> {
     await this.drain();
-    await this.client?.endAsync().catch(() => {});
-    this.client = null;
+    const conns = this.conns;
+    this.conns = [];
+    await Promise.all(conns.map((l) => l.client.endAsync().catch(() => {})));
   }
 
   /** Drops the connection at once, writing and acknowledging nothing more: what a crash does. */
   async abort(): Promise<void> {
-    const client = this.client;
-    this.client = null;
+    const conns = this.conns;
+    this.conns = [];
     this.queue = [];
-    this.conn++;
-    this.resume = null;
-    await client?.endAsync(true).catch(() => {});
+    for (const l of conns) {
+      l.life++;
+      l.resume = null;
+    }
+    await Promise.all(conns.map((l) => l.client.endAsync(true).catch(() => {})));
   }
 
-  private receive(topic: string, payload: Buffer, messageId?: number) {
-    if (!this.client) return;
+  private receive(link: Conn, topic: string, payload: Buffer, messageId?: number) {
+    if (!this.conns.includes(link)) return;
     this.stats.received++;
-    const m: Incoming = { topic, payload, receivedAt: new Date(), messageId, conn: this.conn };
-    this.last = m;
+    const m: Incoming = { topic, payload, receivedAt: new Date(), messageId, link, life: link.life };
+    link.last = m;
     this.queue.push(m);
     pendingGauge.set(this.queue.length);
     if (this.queue.length > this.stats.peakPending) this.stats.peakPending = this.queue.length;
@@ -289,10 +316,12 @@ export class IngestWorker {
   }
 
   private openGate() {
-    const resume = this.resume;
-    if (!resume || (this.queue.length >= this.maxPending && this.client?.connected)) return;
-    this.resume = null;
-    resume();
+    for (const link of this.conns) {
+      const resume = link.resume;
+      if (!resume || (this.queue.length >= this.maxPending && link.client.connected)) continue;
+      link.resume = null;
+      resume();
+    }
   }
 
   /**
@@ -333,19 +362,24 @@ export class IngestWorker {
       const durable = await written;
       // PUBACKs go out in the order the messages came in (MQTT 4.6), so after the batch taken before.
       await turn;
-      const client = this.client;
-      if (!client) return;
       if (!durable) {
         // Not stored: no acknowledgement, and a new connection makes the broker send them again.
         this.options.log.error(
           { messages: batch.length },
           'ingest: batch not stored; reconnecting for redelivery',
         );
-        client.stream?.destroy();
+        for (const link of new Set(batch.map((m) => m.link)))
+          if (this.conns.includes(link)) link.client.stream?.destroy();
         return;
       }
-      if (client.connected)
-        for (const m of batch) if (m.ack !== undefined && m.conn === this.conn) sendAck(client, m.ack);
+      for (const m of batch)
+        if (
+          m.ack !== undefined &&
+          m.life === m.link.life &&
+          m.link.client.connected &&
+          this.conns.includes(m.link)
+        )
+          sendAck(m.link.client, m.ack);
     })().finally(() => this.running.delete(done));
     this.running.add(done);
     this.ackTurn = done.catch(() => {});
