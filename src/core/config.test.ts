@@ -57,11 +57,11 @@ describe('config', () => {
     );
   });
 
-  it('writes 2 ingest batches at once on 1 MQTT connection by default; the environment changes both', () => {
+  it('writes 2 ingest batches at once on 4 MQTT connections by default; the environment changes both', () => {
     expect(loadConfig({}, empty).INGEST_BATCHES_IN_FLIGHT).toBe(2);
     expect(loadConfig({ INGEST_BATCHES_IN_FLIGHT: '4' }, empty).INGEST_BATCHES_IN_FLIGHT).toBe(4);
-    expect(loadConfig({}, empty).INGEST_MQTT_CONNECTIONS).toBe(1);
-    expect(loadConfig({ INGEST_MQTT_CONNECTIONS: '4' }, empty).INGEST_MQTT_CONNECTIONS).toBe(4);
+    expect(loadConfig({}, empty).INGEST_MQTT_CONNECTIONS).toBe(4);
+    expect(loadConfig({ INGEST_MQTT_CONNECTIONS: '1' }, empty).INGEST_MQTT_CONNECTIONS).toBe(1);
   });
 
   it('takes the PostgreSQL pool size from the environment, 10 by default, and refuses 0', () => {

@@ -100,8 +100,9 @@ const defaults = {
   MQTT_SHARE_GROUP: 'mueang',
   // Ingest batches written at once on PostgreSQL, each on its own connection (PGlite: always one).
   INGEST_BATCHES_IN_FLIGHT: 2,
-  // MQTT connections of the ingest worker in its share group (external broker; each has its own queue there).
-  INGEST_MQTT_CONNECTIONS: 1,
+  // MQTT connections of the ingest worker in its share group (external broker): each has its own queue
+  // there (a stock Mosquitto drops beyond ~1,000 a session), so 4 hold about 4,000 unacknowledged messages.
+  INGEST_MQTT_CONNECTIONS: 4,
   CORS_ORIGINS: '',
   BODY_LIMIT: 1048576,
   RATE_LIMIT_ANON: 300,

@@ -81,7 +81,8 @@ export interface IngestOptions {
    * MQTT connections in the share group (external broker; the embedded one has no shared
    * subscriptions, so 1). The broker queues a bounded number of messages per connection (Mosquitto:
    * `max_queued_messages`, 1,000 by default, beyond the in-flight ones) and drops the rest; each
-   * connection has its own queue, so more connections hold more unacknowledged messages. 1 by default.
+   * connection has its own queue, so more connections hold more unacknowledged messages. 1 unless given
+   * (`INGEST_MQTT_CONNECTIONS`, 4 by default, is what `npm start` passes).
    */
   connections?: number;
   /**
