@@ -6,12 +6,14 @@
 // device up and inserts each reading in its own statement, one message at a time.
 // PGlite + embedded Aedes by default; PostgreSQL with DATABASE_URL (a scratch database on that server,
 // dropped afterwards) and Mosquitto with MQTT_URL. Publishers stay at most --window messages ahead of
-// what is committed, so a broker never has to drop: 1,000 by default, because Mosquitto 2.0 with its
-// default settings dropped messages for the worker at a window of 10,000 (its log: "Outgoing messages are
-// being dropped"), although the worker announces a receive-maximum of 10,000. The platform subscribes in a share group of its own (MQTT_SHARE_GROUP),
+// what is committed, so a broker never has to drop: 1,000 for each of the platform's MQTT connections
+// (--connections, INGEST_MQTT_CONNECTIONS, 4 by default; the embedded broker takes one), because Mosquitto
+// 2.0 with its default settings queues about 1,000 a session and drops the rest (its log: "Outgoing
+// messages are being dropped"; seen with one connection at a window of 10,000), whatever receive-maximum
+// the worker announces. The platform subscribes in a share group of its own (MQTT_SHARE_GROUP),
 // so other processes on a shared Mosquitto cannot take its messages. Messages that never arrive mark
 // the row INCOMPLETE after 60 s without progress.
-// Run: npx tsx bench/ingest.ts [--devices 10000] [--seconds 30] [--window 1000]
+// Run: npx tsx bench/ingest.ts [--devices 10000] [--seconds 30] [--connections 4] [--window 4000]
 // Informational: never exits non-zero because a target is missed.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -35,14 +37,17 @@ const { values } = parseArgs({
     devices: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '30' },
     window: { type: 'string' },
+    connections: { type: 'string', default: '4' },
   },
 });
 const DEVICES = Number(values.devices);
 const SECONDS = Number(values.seconds);
-// Mosquitto by default queues 1000 messages per session beyond those in flight and drops the rest; the
-// worker takes up to 10,000 in flight (its MQTT 5 receive-maximum), so a window of 10,000 is never
-// queued. The window is also what bounds each group commit: every message in it waits for its batch.
-const WINDOW = Number(values.window ?? 1_000);
+// A stock Mosquitto keeps about 1,000 unacknowledged messages a session and drops the rest, whatever
+// receive-maximum the worker announces; each of the platform's MQTT connections (INGEST_MQTT_CONNECTIONS)
+// is a session with its own queue, so the window that stays clear of drops grows with them. The window
+// also bounds each group commit: every message in it waits for its batch.
+const CONNECTIONS = Number(values.connections);
+const WINDOW = Number(values.window ?? 1_000 * (process.env.MQTT_URL ? CONNECTIONS : 1));
 const TARGETS = { readings: 50_000, ofBulk: 50, rssMb: 500 };
 const app = `bench-${randomBytes(4).toString('hex')}`;
 const eui = (i: number) => `a84041bb${i.toString(16).padStart(8, '0')}`;
@@ -146,7 +151,9 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   const mqttUrl = process.env.MQTT_URL;
   const kind = `${databaseUrl ? 'PostgreSQL' : 'PGlite'} + ${mqttUrl ? 'Mosquitto' : 'Aedes (embedded)'}`;
-  console.log(`Ingest benchmark — ${kind}, ${DEVICES} devices, 3 readings/message, ${SECONDS} s`);
+  console.log(
+    `Ingest benchmark — ${kind}, ${DEVICES} devices, 3 readings/message, ${SECONDS} s, window ${WINDOW}, ${CONNECTIONS} MQTT connection(s)`,
+  );
   console.log(machine());
   const dataDir = tempDir('mueang-bench-ingest-');
   let scratch: { url: string; drop(): Promise<void> } | null = null;
@@ -170,6 +177,7 @@ async function main(): Promise<void> {
       MQTT_URL: mqttUrl ?? '',
       // A share group of its own, so no other process on a shared broker takes (or strands) its messages.
       MQTT_SHARE_GROUP: app,
+      INGEST_MQTT_CONNECTIONS: `${CONNECTIONS}`,
     });
     try {
       // The banner, printed just after /readyz answers, names the embedded broker's address.

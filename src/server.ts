@@ -126,6 +126,8 @@ export async function startPlatform(config: Config, options: StartOptions = {}):
         brokerUrl: broker.url,
         embedded: broker.embedded,
         shareGroup: config.MQTT_SHARE_GROUP,
+        batchesInFlight: config.INGEST_BATCHES_IN_FLIGHT,
+        connections: config.INGEST_MQTT_CONNECTIONS,
         // One persistent MQTT session per host and HTTP port, kept across restarts.
         clientId: `mueang-ingest-${hostname()}-${port}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64),
         // Queued: the worker goes on ingesting while the rules evaluate (it waits only when the queue is full).

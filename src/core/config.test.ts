@@ -57,6 +57,13 @@ describe('config', () => {
     );
   });
 
+  it('writes 2 ingest batches at once on 4 MQTT connections by default; the environment changes both', () => {
+    expect(loadConfig({}, empty).INGEST_BATCHES_IN_FLIGHT).toBe(2);
+    expect(loadConfig({ INGEST_BATCHES_IN_FLIGHT: '4' }, empty).INGEST_BATCHES_IN_FLIGHT).toBe(4);
+    expect(loadConfig({}, empty).INGEST_MQTT_CONNECTIONS).toBe(4);
+    expect(loadConfig({ INGEST_MQTT_CONNECTIONS: '1' }, empty).INGEST_MQTT_CONNECTIONS).toBe(1);
+  });
+
   it('takes the PostgreSQL pool size from the environment, 10 by default, and refuses 0', () => {
     expect(loadConfig({}, empty).DATABASE_POOL_SIZE).toBe(10);
     expect(loadConfig({ DATABASE_POOL_SIZE: '40' }, empty).DATABASE_POOL_SIZE).toBe(40);
@@ -83,6 +90,9 @@ describe('config', () => {
     ['MQTT_SHARE_GROUP', 'a/b'],
     ['MQTT_SHARE_GROUP', 'a+'],
     ['MQTT_SHARE_GROUP', '#'],
+    ['INGEST_BATCHES_IN_FLIGHT', '0'],
+    ['INGEST_BATCHES_IN_FLIGHT', '17'],
+    ['INGEST_MQTT_CONNECTIONS', '0'],
     ['DEMO', 'maybe'],
     ['DEMO_SIMULATOR', 'sometimes'],
     ['DEMO_SIMULATOR_INTERVAL', '10'],

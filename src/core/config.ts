@@ -16,6 +16,8 @@ export const ConfigSchema = Type.Object(
     MQTT_URL: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?)://' })),
     MQTT_PORT: Type.Optional(Port),
     MQTT_SHARE_GROUP: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+    INGEST_BATCHES_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 16 }),
+    INGEST_MQTT_CONNECTIONS: Type.Integer({ minimum: 1, maximum: 16 }),
     PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
     DEMO: Type.Optional(Type.Boolean()),
     DEMO_SIMULATOR: Type.Optional(Type.Boolean()),
@@ -96,6 +98,11 @@ const defaults = {
   LOG_LEVEL: 'info',
   // The MQTT 5 shared-subscription group of the ingest workers: processes in one group share the uplinks.
   MQTT_SHARE_GROUP: 'mueang',
+  // Ingest batches written at once on PostgreSQL, each on its own connection (PGlite: always one).
+  INGEST_BATCHES_IN_FLIGHT: 2,
+  // MQTT connections of the ingest worker in its share group (external broker): each has its own queue
+  // there (a stock Mosquitto drops beyond ~1,000 a session), so 4 hold about 4,000 unacknowledged messages.
+  INGEST_MQTT_CONNECTIONS: 4,
   CORS_ORIGINS: '',
   BODY_LIMIT: 1048576,
   RATE_LIMIT_ANON: 300,

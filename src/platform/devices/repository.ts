@@ -287,6 +287,15 @@ export class DeviceRepository {
     return { count, keys };
   }
 
+  /** Locks these devices' rows in id order (a writer that touches a device waits for the one before). */
+  async lockDevices(on: Executor, ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await on.execute(
+      sql`SELECT id FROM dev_devices WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)
+        ORDER BY id FOR UPDATE`,
+    );
+  }
+
   /**
    * Keeps each device's latest link state (a late, older message does not move it back). Returns the
    * devices whose state this moved (or kept, at the same time): their uplink is their newest news.

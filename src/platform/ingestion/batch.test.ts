@@ -34,7 +34,14 @@ const until = async (done: () => boolean | Promise<boolean>) => {
   while (!(await done())) await new Promise((r) => setTimeout(r, 20));
 };
 
-const worker = (over: { db?: Db; context?: ContextService; clientId?: string; shareGroup?: string }) =>
+const worker = (over: {
+  db?: Db;
+  context?: ContextService;
+  clientId?: string;
+  shareGroup?: string;
+  batchesInFlight?: number;
+  connections?: number;
+}) =>
   new IngestWorker({
     db,
     context: contextService(db),
@@ -121,6 +128,8 @@ describe('ingest batches', () => {
     const real = contextService(db);
     const w = worker({
       shareGroup: `${group}-split`,
+      // One batch at a time, so the 32 messages that arrive while the first is held make one batch.
+      batchesInFlight: 1,
       context: contextWith(async (tx: Executor, entities) => {
         calls++;
         // The first batch (one message) waits until the other 32 have arrived, so they make one batch.
@@ -167,63 +176,70 @@ describe('ingest batches', () => {
     }
   }, 60_000);
 
-  it('a crash in the middle of a batch loses nothing: what was acknowledged stays, the rest comes again', async () => {
-    const euis = [...devices.keys()].slice(0, 10);
-    const clientId = `test-batch-crash-${randomBytes(4).toString('hex')}`;
-    const shareGroup = `${group}-crash`;
-    let crashed = false;
-    const gone: Db = {
-      ...db,
-      transaction: ((fn: Parameters<Db['transaction']>[0]) =>
-        crashed ? Promise.reject(new Error('process gone')) : db.transaction(fn)) as Db['transaction'],
-    };
-    const real = contextService(db);
-    // First life: batch A commits (acknowledged); batch B stores its readings, then the process dies
-    // before the commit.
-    const first = worker({
-      db: gone,
-      clientId,
-      shareGroup,
-      context: contextWith(async (tx: Executor, entities) => {
-        if (entities.some((e) => JSON.stringify(e).includes('2026-11-21T02'))) {
-          crashed = true;
-          await first.abort();
-          throw new Error('crashed mid-batch');
-        }
-        return real.publishMany(tx, entities);
-      }),
-    });
-    await first.start();
-    for (const devEui of euis) await send(devEui, '2026-11-21T01:00:00.000Z', 200);
-    await until(async () => {
-      await first.drain();
-      return first.stats.messages >= euis.length;
-    });
-    for (const [i, devEui] of euis.entries()) await send(devEui, '2026-11-21T02:00:00.000Z', 300 + i);
-    await until(() => crashed);
-    await first.drain();
-    expect(await stored('2026-11-21T02:00:00Z', '2026-11-21T03:00:00Z')).toEqual([]);
-
-    // Second life, same session: only batch B comes again, and every reading is stored once.
-    const second = worker({ clientId, shareGroup });
-    await second.start();
-    try {
-      await until(async () => {
-        await second.drain();
-        return (await stored('2026-11-21T02:00:00Z', '2026-11-21T03:00:00Z')).length >= euis.length;
+  // With two connections (an external broker) each message's acknowledgement must go back on its own.
+  it.each([1, 2])(
+    'a crash in the middle of a batch loses nothing: what was acknowledged stays, the rest comes again (%i connection(s))',
+    async (connections) => {
+      const euis = [...devices.keys()].slice(connections === 1 ? 0 : 10, connections === 1 ? 10 : 20);
+      const day = connections === 1 ? '2026-11-21' : '2026-11-24';
+      const clientId = `test-batch-crash-${randomBytes(4).toString('hex')}`;
+      const shareGroup = `${group}-crash-${connections}`;
+      let crashed = false;
+      const gone: Db = {
+        ...db,
+        transaction: ((fn: Parameters<Db['transaction']>[0]) =>
+          crashed ? Promise.reject(new Error('process gone')) : db.transaction(fn)) as Db['transaction'],
+      };
+      const real = contextService(db);
+      // First life: batch A commits (acknowledged); batch B stores its readings, then the process dies
+      // before the commit.
+      const first = worker({
+        db: gone,
+        clientId,
+        shareGroup,
+        connections,
+        context: contextWith(async (tx: Executor, entities) => {
+          if (entities.some((e) => JSON.stringify(e).includes(`${day}T02`))) {
+            crashed = true;
+            await first.abort();
+            throw new Error('crashed mid-batch');
+          }
+          return real.publishMany(tx, entities);
+        }),
       });
-      await second.drain();
-      expect(await stored('2026-11-21T01:00:00Z', '2026-11-21T02:00:00Z')).toHaveLength(euis.length);
-      expect((await stored('2026-11-21T02:00:00Z', '2026-11-21T03:00:00Z')).map((r) => r.mm).sort()).toEqual(
-        euis.map((_, i) => 300 + i).sort(),
-      );
-      expect(second.stats.duplicates).toBe(0);
-      const entity = await real.get('', `urn:ngsi-ld:WaterObserved:${euis[3]}`);
-      expect(JSON.stringify(entity)).toContain('"value":303');
-    } finally {
-      await second.stop();
-    }
-  }, 60_000);
+      await first.start();
+      for (const devEui of euis) await send(devEui, `${day}T01:00:00.000Z`, 200);
+      await until(async () => {
+        await first.drain();
+        return first.stats.messages >= euis.length;
+      });
+      for (const [i, devEui] of euis.entries()) await send(devEui, `${day}T02:00:00.000Z`, 300 + i);
+      await until(() => crashed);
+      await first.drain();
+      expect(await stored(`${day}T02:00:00Z`, `${day}T03:00:00Z`)).toEqual([]);
+
+      // Second life, same session: only batch B comes again, and every reading is stored once.
+      const second = worker({ clientId, shareGroup, connections });
+      await second.start();
+      try {
+        await until(async () => {
+          await second.drain();
+          return (await stored(`${day}T02:00:00Z`, `${day}T03:00:00Z`)).length >= euis.length;
+        });
+        await second.drain();
+        expect(await stored(`${day}T01:00:00Z`, `${day}T02:00:00Z`)).toHaveLength(euis.length);
+        expect((await stored(`${day}T02:00:00Z`, `${day}T03:00:00Z`)).map((r) => r.mm).sort()).toEqual(
+          euis.map((_, i) => 300 + i).sort(),
+        );
+        expect(second.stats.duplicates).toBe(0);
+        const entity = await real.get('', `urn:ngsi-ld:WaterObserved:${euis[3]}`);
+        expect(JSON.stringify(entity)).toContain('"value":303');
+      } finally {
+        await second.stop();
+      }
+    },
+    60_000,
+  );
 
   it('a late, older uplink is stored but does not roll the device’s entity back', async () => {
     const devEui = [...devices.keys()][39];

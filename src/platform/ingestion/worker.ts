@@ -72,6 +72,20 @@ export interface IngestOptions {
    */
   maxPending?: number;
   /**
+   * Batches written at once, each in its own transaction on its own connection (PostgreSQL; PGlite has
+   * one connection, so there it is always 1): Node decodes the next batch while PostgreSQL writes one.
+   * 2 by default. Acknowledgements and `afterCommit` still follow the order the batches were taken in.
+   */
+  batchesInFlight?: number;
+  /**
+   * MQTT connections in the share group (external broker; the embedded one has no shared
+   * subscriptions, so 1). The broker queues a bounded number of messages per connection (Mosquitto:
+   * `max_queued_messages`, 1,000 by default, beyond the in-flight ones) and drops the rest; each
+   * connection has its own queue, so more connections hold more unacknowledged messages. 1 unless given
+   * (`INGEST_MQTT_CONNECTIONS`, 4 by default, is what `npm start` passes).
+   */
+  connections?: number;
+  /**
    * Called with the readings a batch newly stored, after its transaction commits (the rules engine).
    * Its errors are logged and swallowed: ingestion never fails because of a listener.
    */
@@ -102,8 +116,20 @@ interface Incoming {
   messageId?: number;
   /** The PUBACK mqtt.js made for it, held until its batch is committed. */
   ack?: unknown;
-  /** The connection it came on: an acknowledgement is only good on that one. */
-  conn: number;
+  /** The connection it came on, and which life of it: an acknowledgement is only good on that one. */
+  link: Conn;
+  life: number;
+}
+
+/** One MQTT connection of the worker (it may open several in its share group). */
+interface Conn {
+  client: MqttClient;
+  /** Counts the connection's drops: after one the broker sends unacknowledged messages again. */
+  life: number;
+  /** The last message it delivered: mqtt.js makes its PUBACK next. */
+  last: Incoming | null;
+  /** Lets mqtt.js read this connection's next packet; set while the queue is full. */
+  resume: (() => void) | null;
 }
 
 interface DeadLetter {
@@ -154,16 +180,19 @@ export class IngestWorker {
   readonly topic: string;
   /** Uplinks, status and join events, and the generic JSON topic, all in the same share group. */
   readonly topics: string[];
-  private client: MqttClient | null = null;
+  private conns: Conn[] = [];
   private queue: Incoming[] = [];
-  /** Counts connections: after a drop the broker sends unacknowledged messages again. */
-  private conn = 0;
-  private last: Incoming | null = null;
-  /** Lets mqtt.js read the next packet; set while the queue is full. */
-  private resume: (() => void) | null = null;
   private readonly maxPending: number;
   private scheduled = false;
-  private running: Promise<void> | null = null;
+  /** Batches being written or waiting for their turn to acknowledge. */
+  private readonly running = new Set<Promise<void>>();
+  /** Batches being written: at most `batchesInFlight`. */
+  private writing = 0;
+  private readonly batchesInFlight: number;
+  /** The last batch taken, settled once it has acknowledged: the next one acknowledges after it. */
+  private ackTurn: Promise<void> = Promise.resolve();
+  /** The last `afterCommit` call: each waits for the one before, so listeners see batches in commit order. */
+  private listenerTurn: Promise<unknown> = Promise.resolve();
   private readonly repo: DeviceRepository;
   private readonly links: LinkRepository;
   private readonly downlinks: DownlinkRepository;
@@ -173,6 +202,7 @@ export class IngestWorker {
     this.repo = new DeviceRepository(options.db);
     this.batchSize = options.batchSize ?? 5000;
     this.maxPending = options.maxPending ?? 10_000;
+    this.batchesInFlight = options.db.kind === 'pglite' ? 1 : Math.max(1, options.batchesInFlight ?? 2);
     const shared = (t: string) => (options.embedded ? t : `$share/${options.shareGroup ?? shareGroup}/${t}`);
     const app = options.application;
     const own = (t: string) => (app ? t.replace('application/+/', `application/${app}/`) : t);
@@ -186,8 +216,17 @@ export class IngestWorker {
 
   async start(): Promise<void> {
     await this.repo.ensurePartitions();
+    const n = this.options.embedded ? 1 : Math.max(1, this.options.connections ?? 1);
+    // The first keeps the configured client id (and with it the session of earlier versions).
+    const ids = Array.from({ length: n }, (_, i) =>
+      i === 0 ? this.options.clientId : `${this.options.clientId}-${i + 1}`,
+    );
+    await Promise.all(ids.map((id) => this.connect(id)));
+  }
+
+  private async connect(clientId: string): Promise<void> {
     const client = mqtt.connect(this.options.brokerUrl, {
-      clientId: this.options.clientId,
+      clientId,
       // A persistent session: what was sent and not acknowledged is sent again after a reconnect or a restart.
       clean: false,
       protocolVersion: this.options.embedded ? 4 : 5,
@@ -204,10 +243,11 @@ export class IngestWorker {
       reconnectPeriod: 2000,
       connectTimeout: 5000,
     });
-    this.client = client;
+    const link: Conn = { client, life: 0, last: null, resume: null };
+    this.conns.push(link);
     // mqtt.js makes a message's PUBACK right after emitting it (or when the gate below lets it go on).
     holdAcks(client, (packet) => {
-      const m = this.last;
+      const m = link.last;
       if (m && m.ack === undefined && m.messageId === (packet as { messageId?: number }).messageId)
         m.ack = packet;
     });
@@ -216,14 +256,14 @@ export class IngestWorker {
       () => this.queue.length >= this.maxPending,
       (resume) => {
         this.stats.pauses++;
-        this.resume = resume;
+        link.resume = resume;
       },
     );
     client.on('error', (err) => this.options.log.warn({ err }, 'ingest MQTT client error'));
-    client.on('message', (topic, payload, packet) => this.receive(topic, payload, packet.messageId));
+    client.on('message', (topic, payload, packet) => this.receive(link, topic, payload, packet.messageId));
     // Acknowledgements belong to their connection; after a drop the broker sends those messages again.
     client.on('close', () => {
-      this.conn++;
+      link.life++;
       this.openGate();
     });
     client.on('connect', () => {
@@ -243,30 +283,33 @@ export class IngestWorker {
 
   /** Waits until everything received so far is written. For tests and shutdown. */
   async drain(): Promise<void> {
-    while (this.queue.length || this.running) await (this.running ?? this.flush());
+    while (this.queue.length || this.running.size) await this.flush();
   }
 
   async stop(): Promise<void> {
     await this.drain();
-    await this.client?.endAsync().catch(() => {});
-    this.client = null;
+    const conns = this.conns;
+    this.conns = [];
+    await Promise.all(conns.map((l) => l.client.endAsync().catch(() => {})));
   }
 
   /** Drops the connection at once, writing and acknowledging nothing more: what a crash does. */
   async abort(): Promise<void> {
-    const client = this.client;
-    this.client = null;
+    const conns = this.conns;
+    this.conns = [];
     this.queue = [];
-    this.conn++;
-    this.resume = null;
-    await client?.endAsync(true).catch(() => {});
+    for (const l of conns) {
+      l.life++;
+      l.resume = null;
+    }
+    await Promise.all(conns.map((l) => l.client.endAsync(true).catch(() => {})));
   }
 
-  private receive(topic: string, payload: Buffer, messageId?: number) {
-    if (!this.client) return;
+  private receive(link: Conn, topic: string, payload: Buffer, messageId?: number) {
+    if (!this.conns.includes(link)) return;
     this.stats.received++;
-    const m: Incoming = { topic, payload, receivedAt: new Date(), messageId, conn: this.conn };
-    this.last = m;
+    const m: Incoming = { topic, payload, receivedAt: new Date(), messageId, link, life: link.life };
+    link.last = m;
     this.queue.push(m);
     pendingGauge.set(this.queue.length);
     if (this.queue.length > this.stats.peakPending) this.stats.peakPending = this.queue.length;
@@ -274,10 +317,12 @@ export class IngestWorker {
   }
 
   private openGate() {
-    const resume = this.resume;
-    if (!resume || (this.queue.length >= this.maxPending && this.client?.connected)) return;
-    this.resume = null;
-    resume();
+    for (const link of this.conns) {
+      const resume = link.resume;
+      if (!resume || (this.queue.length >= this.maxPending && link.client.connected)) continue;
+      link.resume = null;
+      resume();
+    }
   }
 
   /**
@@ -286,7 +331,7 @@ export class IngestWorker {
    * the gate stops reading at `maxPending` (Aedes), which bounds the queue.
    */
   private schedule() {
-    if (this.running || this.scheduled) return;
+    if (this.writing >= this.batchesInFlight || this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -294,33 +339,51 @@ export class IngestWorker {
     });
   }
 
-  /** Writes the waiting messages, then acknowledges them to the broker. */
+  /**
+   * Takes the waiting messages as batches (while fewer than `batchesInFlight` are being written), writes
+   * each, then acknowledges it to the broker. Resolves when every batch taken so far is acknowledged.
+   */
   flush(): Promise<void> {
-    if (this.running) return this.running;
-    if (!this.queue.length) return Promise.resolve();
+    while (this.queue.length && this.writing < this.batchesInFlight) this.take();
+    return Promise.all(this.running).then(() => {});
+  }
+
+  private take() {
     const batch = this.queue.splice(0, this.batchSize);
     pendingGauge.set(this.queue.length);
     // Room again: read on while this batch is written (its last message gets its PUBACK made now).
     this.openGate();
-    this.running = (async () => {
-      const durable = await this.writeSafely(batch);
-      const client = this.client;
-      if (durable && client?.connected)
-        for (const m of batch)
-          if (m.ack !== undefined && m.conn === this.conn) sendAck(client, m.ack);
-          else if (!durable && client) {
-            // Not stored: no acknowledgement, and a new connection makes the broker send them again.
-            this.options.log.error(
-              { messages: batch.length },
-              'ingest: batch not stored; reconnecting for redelivery',
-            );
-            client.stream?.destroy();
-          }
-    })().finally(() => {
-      this.running = null;
+    this.writing++;
+    const written = this.writeSafely(batch).finally(() => {
+      this.writing--;
       if (this.queue.length) this.schedule();
     });
-    return this.running;
+    const turn = this.ackTurn;
+    const done = (async () => {
+      const durable = await written;
+      // PUBACKs go out in the order the messages came in (MQTT 4.6), so after the batch taken before.
+      await turn;
+      if (!durable) {
+        // Not stored: no acknowledgement, and a new connection makes the broker send them again.
+        this.options.log.error(
+          { messages: batch.length },
+          'ingest: batch not stored; reconnecting for redelivery',
+        );
+        for (const link of new Set(batch.map((m) => m.link)))
+          if (this.conns.includes(link)) link.client.stream?.destroy();
+        return;
+      }
+      for (const m of batch)
+        if (
+          m.ack !== undefined &&
+          m.life === m.link.life &&
+          m.link.client.connected &&
+          this.conns.includes(m.link)
+        )
+          sendAck(m.link.client, m.ack);
+    })().finally(() => this.running.delete(done));
+    this.running.add(done);
+    this.ackTurn = done.catch(() => {});
   }
 
   /**
@@ -392,7 +455,11 @@ export class IngestWorker {
         dead.push({ topic: m.topic, payload: m.payload, reason: r.reason, detail: r.detail, devEui: null });
     }
     const targets = await this.repo.ingestTargets([
-      ...new Set([...parsed.map((p) => p.uplink.devEui), ...linkEvents.map((l) => l.event.devEui)]),
+      ...new Set([
+        ...parsed.map((p) => p.uplink.devEui),
+        ...linkEvents.map((l) => l.event.devEui),
+        ...downEvents.map((d) => d.event.devEui),
+      ]),
     ]);
     const knownEvents: (LinkEvent & { deviceId: string })[] = [];
     for (const { m, event } of linkEvents) {
@@ -450,7 +517,18 @@ export class IngestWorker {
       }))
       .sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
 
+    // Two batches written at once (or two processes) that share a device take its row first, in id
+    // order, before anything else of it (readings, rollups, link state, events, entity): the second
+    // waits for the first's commit instead of the two locking each other's rows in turn (a deadlock).
+    const devices = [
+      ...new Set([
+        ...links.map((l) => l.deviceId),
+        ...knownEvents.map((e) => e.deviceId),
+        ...downEvents.flatMap((d) => targets.get(d.event.devEui)?.deviceId ?? []),
+      ]),
+    ];
     const stored = await this.options.db.transaction(async (tx) => {
+      if (this.options.db.kind === 'postgres') await this.repo.lockDevices(tx, devices);
       const fresh = await this.repo.insertReadings(tx, rows);
       const newest = await this.repo.updateLinks(tx, links);
       await this.links.sawGateways(
@@ -493,8 +571,11 @@ export class IngestWorker {
     });
     if (this.options.afterCommit && stored.count) {
       const fresh = rows.filter((r) => stored.keys.has(readingKey(r.deviceId, Date.parse(r.observedAt))));
+      const listener = this.options.afterCommit;
+      const call = this.listenerTurn.then(() => listener(fresh));
+      this.listenerTurn = call.catch(() => {});
       try {
-        await this.options.afterCommit(fresh);
+        await call;
       } catch (err) {
         this.options.log.error({ err }, 'ingest: afterCommit listener failed');
       }
