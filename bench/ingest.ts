@@ -118,7 +118,10 @@ async function drive(
   while (performance.now() < until) {
     if (k - done >= window) {
       done = await committed();
-      if (k - done >= window) await sleep(5);
+      // Every 20 ms, not 5: each poll renders the platform's whole /metrics, and at 5 ms that was
+      // ~13 % of the platform's CPU (a cost of measuring, not of ingesting); 20 ms of refill delay is
+      // a few percent of a 4,000-message window.
+      if (k - done >= window) await sleep(20);
       continue;
     }
     for (const end = Math.min(k + 500, done + window); k < end; k++) {
