@@ -37,14 +37,16 @@ export async function audit(on: Executor, actor: Actor, entry: AuditEntry): Prom
 /**
  * The INSERT of one audit row, for a caller that joins it to its own write statement (a data-modifying
  * `WITH`), which saves a round trip on hot write paths; the row lands in the same transaction either way.
+ * `when`: a condition (e.g. that the statement's write touched a row) without which no row is written.
  */
-export function auditInsert(actor: Actor, entry: AuditEntry): SQL {
+export function auditInsert(actor: Actor, entry: AuditEntry, when?: SQL): SQL {
   return sql`
     INSERT INTO core_audit_log
       (actor_id, actor_label, actor_role, action, resource_type, resource_id, office_id, ip, user_agent, request_id, detail)
-    VALUES (${actor.id}, ${actor.label}, ${actor.role}, ${entry.action}, ${entry.resourceType},
-      ${entry.resourceId ?? null}, ${actor.officeId}, ${actor.ip}, ${actor.userAgent?.slice(0, 500) ?? null},
-      ${actor.requestId}, ${JSON.stringify(entry.detail ?? {})}::jsonb)`;
+    SELECT ${actor.id}::uuid, ${actor.label}::text, ${actor.role}::text, ${entry.action}::text,
+      ${entry.resourceType}::text, ${entry.resourceId ?? null}::text, ${actor.officeId}::uuid, ${actor.ip}::text,
+      ${actor.userAgent?.slice(0, 500) ?? null}::text, ${actor.requestId}::text, ${JSON.stringify(entry.detail ?? {})}::jsonb
+    ${when ? sql`WHERE ${when}` : sql``}`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { type Change, contextService } from '../../platform/context/service.ts';
 import type { FloodRepository, StationRow } from './repository.ts';
@@ -48,11 +49,15 @@ const hooked = new WeakSet<Db>();
 export function followReadings(db: Db, repoOf: (db: Db) => FloodRepository) {
   if (hooked.has(db)) return;
   hooked.add(db);
-  contextService(db).onChange(async (tx, tenant, changes: Change[]) => {
-    if (tenant !== '') return;
-    const euis = changes.flatMap((c) => deviceEntity.exec(c.id)?.[1] ?? []);
+  const euisOf = (tenant: string, changes: Change[]) =>
+    tenant === '' ? changes.flatMap((c) => deviceEntity.exec(c.id)?.[1] ?? []) : [];
+  const listener = async (tx: Executor, tenant: string, changes: Change[]) => {
+    const euis = euisOf(tenant, changes);
     if (!euis.length) return;
     const repo = repoOf(db);
     for (const s of await repo.stationsOfDevices(euis, tx)) await publishStation(tx, repo, s);
-  });
+  };
+  // Changes of other entities than devices' need no transaction for this listener.
+  const idle = (tenant: string, changes: Change[]) => (euisOf(tenant, changes).length ? null : sql`true`);
+  contextService(db).onChange(Object.assign(listener, { idle }));
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import type { SQL } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Db, Executor } from '../../core/db/index.ts';
@@ -98,10 +99,16 @@ export class SubscriptionCompiler {
    * resolved any more): then it is paused with the reason, so one broken subscription neither fails
    * every write of its tenant nor loses notifications without a word.
    */
+  /** The compiled subscription if it was compiled at this version, else undefined (no work done). */
+  cached(tenant: string, row: LiveSubscription): CompiledSubscription | undefined {
+    const hit = this.cache.get(`${tenant}\u0000${row.id}`);
+    return hit && hit.version === row.version ? hit.compiled : undefined;
+  }
+
   async compile(tenant: string, row: LiveSubscription, on?: Executor): Promise<CompiledSubscription | null> {
     const key = `${tenant}\u0000${row.id}`;
-    const hit = this.cache.get(key);
-    if (hit && hit.version === row.version) return hit.compiled;
+    const hit = this.cached(tenant, row);
+    if (hit) return hit;
     try {
       const compiled = compileSubscription(row.body, row.context);
       if (this.cache.size >= 10_000) this.cache.clear();
@@ -126,7 +133,12 @@ export function matcher(
   compiler: SubscriptionCompiler,
   queued: () => void = () => {},
 ) {
-  return async (tx: Executor, tenant: string, changes: Change[], info?: CommitInfo): Promise<void> => {
+  const listener = async (
+    tx: Executor,
+    tenant: string,
+    changes: Change[],
+    info?: CommitInfo,
+  ): Promise<void> => {
     if (changes.length === 0) return;
     const subs = await repo.liveSubscriptions(tx, tenant, info?.subscriptions ?? null);
     if (subs.length === 0) return;
@@ -163,6 +175,21 @@ export function matcher(
       queued();
     }
   };
+  /**
+   * Idle for changes that no live subscription (as last read, each compiled) is triggered by, as long as
+   * the stored subscriptions are still the ones read; unsure (null) when the list or a subscription's
+   * compiled form is not at hand.
+   */
+  const idle = (tenant: string, changes: Change[]): SQL | null => {
+    const kept = repo.keptSubscriptions(tenant);
+    if (!kept) return null;
+    for (const stored of kept.rows) {
+      const s = compiler.cached(tenant, stored);
+      if (!s || changes.some((c) => triggers(s, c))) return null;
+    }
+    return repo.subscriptionsAre(tenant, kept.version);
+  };
+  return Object.assign(listener, { idle });
 }
 
 /** Entities a periodic notification carries at most (the first by id). */

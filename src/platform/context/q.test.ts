@@ -4,6 +4,7 @@ import type { NgsiError } from './errors.ts';
 import { activeContext } from './jsonld.ts';
 import { parseQ, type QNode } from './q.ts';
 import { qToSql } from './qsql.ts';
+import { compileQuery } from './query.ts';
 
 const problem = (f: () => unknown) => {
   try {
@@ -112,5 +113,30 @@ describe('the q parser', () => {
     expect(params).toContain('"x\'); DROP TABLE ctx_entities; --"');
     expect(params).toContain('^K');
     expect(params).toContain('city');
+  });
+});
+
+describe('compiled queries kept per context', () => {
+  const dialect = new PgDialect();
+  const params = (where: Parameters<PgDialect['sqlToQuery']>[0]) => dialect.sqlToQuery(where).params;
+  it('reuses the compiled query for the same parameters, context and caller', () => {
+    const ctx = activeContext({ level: 'https://example.org/kept/level' });
+    const p = { type: 'Lamp', q: 'level>3' };
+    const c = compileQuery(p, ctx, true);
+    expect(compileQuery({ ...p }, ctx, true)).toBe(c);
+    expect(params(c.where)).toContain('https://example.org/kept/level');
+    // Another caller kind, other parameters or another context compile anew, with their own meaning.
+    const staff = compileQuery(p, ctx, false);
+    expect(staff).not.toBe(c);
+    expect(staff.render.anonymous).toBe(false);
+    expect(compileQuery({ ...p, q: 'level>4' }, ctx, true)).not.toBe(c);
+    const other = compileQuery(p, activeContext({ level: 'https://example.org/other/level' }), true);
+    expect(params(other.where)).toContain('https://example.org/other/level');
+    expect(params(other.where)).not.toContain('https://example.org/kept/level');
+  });
+
+  it('keeps no failure: a bad query is refused every time', () => {
+    const ctx = activeContext(undefined);
+    for (let i = 0; i < 2; i++) expect(() => compileQuery({ q: 'level>' }, ctx, true)).toThrow();
   });
 });

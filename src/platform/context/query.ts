@@ -106,12 +106,40 @@ function options(value: string | undefined): Set<string> {
   return new Set(list(value));
 }
 
-/** Compiles GET /entities parameters into a parameterised WHERE, paging and rendering choices. */
+/** Per active context (a new one whenever a stored @context changes), compiled queries by their parameters. */
+const compiled = new WeakMap<ActiveContext, Map<string, CompiledQuery>>();
+const maxCompiled = 1000;
+
+/**
+ * Compiles GET /entities parameters into a parameterised WHERE, paging and rendering choices. The result
+ * depends on nothing else, so it is kept per context and reused for the same parameters (dashboards
+ * repeat the same queries); callers must not change it.
+ */
 export function compileQuery(
   p: EntityQueryParams,
   ctx: ActiveContext,
   anonymous: boolean,
   opts: { requireFilter: boolean } = { requireFilter: true },
+): CompiledQuery {
+  let kept = compiled.get(ctx);
+  if (!kept) {
+    kept = new Map();
+    compiled.set(ctx, kept);
+  }
+  const key = `${anonymous ? 'a' : 's'}${opts.requireFilter ? 'r' : 'o'}${JSON.stringify(p)}`;
+  const hit = kept.get(key);
+  if (hit) return hit;
+  const c = compile(p, ctx, anonymous, opts);
+  if (kept.size >= maxCompiled) kept.clear();
+  kept.set(key, c);
+  return c;
+}
+
+function compile(
+  p: EntityQueryParams,
+  ctx: ActiveContext,
+  anonymous: boolean,
+  opts: { requireFilter: boolean },
 ): CompiledQuery {
   const conds: SQL[] = [];
   const ids = list(p.id);

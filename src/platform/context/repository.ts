@@ -152,6 +152,24 @@ export class ContextRepository {
     return found;
   }
 
+  /**
+   * One entity unlocked, with its row version (`xmin`, which every committed change of the row changes),
+   * for a write that checks nobody changed the row since (`update`'s `unchanged`) instead of locking it.
+   */
+  async loadVersioned(
+    on: Executor,
+    tenant: string,
+    id: string,
+  ): Promise<{ entity: Entity; version: string } | null> {
+    const [row] = await this.db.rows<Entity & { version: string }>(
+      sql`SELECT xmin::text AS version, ${entityColumns} FROM ctx_entities WHERE tenant = ${tenant} AND id = ${id}`,
+      on,
+    );
+    if (!row) return null;
+    const { version, ...entity } = row;
+    return { entity, version };
+  }
+
   /** Indexes of the GeoJSON texts that PostGIS finds invalid (e.g. self-intersecting polygons). */
   async invalidGeometries(on: Executor, geometries: string[]): Promise<Set<number>> {
     const bad = new Set<number>();
@@ -220,6 +238,8 @@ export class ContextRepository {
    * types and location only when they changed. The stored rows end up exactly as `write` would leave
    * them, with less to send and parse than whole entities (a device's unchanged name and location are
    * not sent). One statement per 1,000 entities. History and `also` as in `write`.
+   * `unchanged`: for one entity loaded unlocked (`loadVersioned`), its row version then and a condition
+   * that must still hold; the row is written only if both do (else nothing is, and no id is returned).
    */
   async update(
     on: Executor,
@@ -227,6 +247,7 @@ export class ContextRepository {
     changes: { before: Entity; after: Entity }[],
     history: { entries: HistoryEntry[]; at: string },
     also: SQL[] = [],
+    unchanged?: { version: string; guard: SQL },
   ): Promise<Written> {
     const out: Written = { ids: new Set<string>(), subscriptions: null };
     const byId = new Map<string, HistoryEntry[]>();
@@ -264,7 +285,9 @@ export class ContextRepository {
             WHEN x.geo IS NOT NULL THEN ST_SetSRID(ST_GeomFromGeoJSON(x.geo), 4326) END
         FROM jsonb_to_recordset(${JSON.stringify(payload)}::jsonb)
           AS x(id text, set jsonb, removed jsonb, modified timestamptz, types jsonb, relocate boolean, geo text)
-        WHERE e.tenant = ${tenant} AND e.id = x.id RETURNING e.id`;
+        WHERE e.tenant = ${tenant} AND e.id = x.id
+          ${unchanged ? sql`AND e.xmin::text = ${unchanged.version} AND ${unchanged.guard}` : sql``}
+        RETURNING e.id`;
       const entries = part.flatMap((c) => byId.get(c.before.id) ?? []);
       await this.runWrite(on, tenant, update, { entries, at: history.at }, n === 0 ? also : [], out);
     }
@@ -515,10 +538,29 @@ export class ContextRepository {
       if (this.live.size >= 1000) this.live.clear();
       this.live.set(tenant, kept);
     }
+    return this.keptSubscriptions(tenant)?.rows ?? [];
+  }
+
+  /**
+   * The tenant's live subscriptions as last read by `liveSubscriptions`, without a query (undefined if
+   * never read), with the version they were read at: a write that relies on them being current adds
+   * `subscriptionsAre(tenant, version)` to its statement.
+   */
+  keptSubscriptions(tenant: string): { version: string; rows: LiveSubscription[] } | undefined {
+    const kept = this.live.get(tenant);
+    if (!kept) return undefined;
     const now = Date.now();
-    return kept.rows
-      .filter((r) => r.expires === null || r.expires > now)
-      .map(({ id, body, context, version }) => ({ id, body, context, version }));
+    return {
+      version: kept.version,
+      rows: kept.rows
+        .filter((r) => r.expires === null || r.expires > now)
+        .map(({ id, body, context, version }) => ({ id, body, context, version })),
+    };
+  }
+
+  /** A condition that the tenant's live subscriptions are still at `version`. */
+  subscriptionsAre(tenant: string, version: string): SQL {
+    return sql`${subscriptionsVersion(tenant)} = ${version}`;
   }
 
   /** Periodic subscriptions whose period has passed: their turn is taken (noted now) and they are returned. */

@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Actor } from '../../core/audit/audit.ts';
 import { audit, auditInsert } from '../../core/audit/audit.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
@@ -32,13 +32,18 @@ export interface CommitInfo {
   subscriptions: string | null;
 }
 
-/** Called inside the writing transaction for every committed batch of changes (subscriptions hook here). */
-export type ChangeListener = (
+/**
+ * Called inside the writing transaction for every committed batch of changes (subscriptions hook here).
+ * `idle`, if given, tells before a change is written that the listener would do nothing for it: it
+ * returns the condition (SQL) under which that holds when the change is written, or null when the
+ * listener may act. A change every listener is idle for may be written without a transaction.
+ */
+export type ChangeListener = ((
   tx: Executor,
   tenant: string,
   changes: Change[],
   info: CommitInfo,
-) => Promise<void> | void;
+) => Promise<void> | void) & { idle?: (tenant: string, changes: Change[]) => SQL | null };
 
 export type BatchOp = 'create' | 'upsert' | 'update' | 'delete' | 'merge';
 
@@ -273,6 +278,8 @@ export class ContextService {
     fn: (before: Entity, at: string, tx: Executor) => Promise<Plan> | Plan,
   ): Promise<Plan> {
     checkEntityId(id);
+    const quick = await this.changeUnlocked(tenant, id, action, actor, fn);
+    if (quick) return quick;
     return this.db.transaction(async (tx) => {
       const before = (await this.repo.load(tx, tenant, [id], true)).get(id);
       if (!before) throw notFound(`no entity ${id}`);
@@ -287,6 +294,53 @@ export class ContextService {
       await this.commit(tx, tenant, [{ id, before, ...plan }], 'upsert', at, { locked: true, also: [row] });
       return plan;
     });
+  }
+
+  /**
+   * `change` in two statements and no transaction, when it can be: the entity is loaded unlocked with its
+   * row version, and the change is written (with its history and audit row) by one statement that does
+   * nothing unless the row is still that version and every listener's `idle` condition still holds.
+   * Null when that was not possible (a removal, a listener that may act, a concurrent change): then
+   * `change` does it the locked way, planning again. Errors of `fn` are the caller's, as in `change`.
+   */
+  private async changeUnlocked(
+    tenant: string,
+    id: string,
+    action: string,
+    actor: Actor,
+    fn: (before: Entity, at: string, tx: Executor) => Promise<Plan> | Plan,
+  ): Promise<Plan | null> {
+    const loaded = await this.repo.loadVersioned(this.db.orm, tenant, id);
+    if (!loaded) throw notFound(`no entity ${id}`);
+    const before = loaded.entity;
+    const at = now();
+    const plan = await fn(before, at, this.db.orm);
+    if (plan.after === null) return null;
+    const change: Change = { id, before, ...plan };
+    const guards: SQL[] = [];
+    for (const l of this.listeners) {
+      const guard = l.idle?.(tenant, [change]);
+      if (!guard) return null;
+      guards.push(guard);
+    }
+    const row = auditInsert(
+      actor,
+      { action, resourceType: 'ngsi-ld.entity', resourceId: id, detail: tenant ? { tenant } : {} },
+      sql`EXISTS (SELECT 1 FROM w)`,
+    );
+    const history = {
+      entries: plan.written.map(([attr, instance]) => ({ id, attr, instance })),
+      at,
+    };
+    const written = await this.repo.update(
+      this.db.orm,
+      tenant,
+      [{ before, after: plan.after }],
+      history,
+      [row],
+      { version: loaded.version, guard: guards.length ? sql.join(guards, sql` AND `) : sql`true` },
+    );
+    return written.ids.has(id) ? plan : null;
   }
 
   /** Validates a fragment for `change`, including PostGIS validity of its geometries. */

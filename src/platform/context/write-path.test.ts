@@ -1,10 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { systemActor } from '../../core/audit/audit.ts';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
 import { sdmLink } from './fixtures.ts';
+import { planPatchAttr } from './merge.ts';
+import { contextService } from './service.ts';
 
 // The single-entity write path: one UPDATE of what differs (with history and audit in the same
 // statement), and the live subscriptions kept in process while the write statement reports them unchanged.
+// A change no listener acts on is written without a transaction: loaded unlocked with its row version,
+// then one statement that writes only if the row and the subscriptions are still as loaded.
 
 let t: TestApp;
 let staff: Record<string, string>;
@@ -29,6 +34,9 @@ beforeAll(async () => {
     },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
+  [{ no2Iri }] = await t.db.rows<{ no2Iri: string }>(
+    sql`SELECT k AS "no2Iri" FROM ctx_entities, jsonb_object_keys(attrs) k WHERE id = ${id} AND k LIKE '%no2'`,
+  );
 });
 afterAll(() => t?.close());
 
@@ -41,6 +49,19 @@ const patchNo2 = async (value: number) => {
   });
   expect(res.status, JSON.stringify(res.body)).toBe(204);
 };
+/** The expanded name of no2 under the Environment @context, as stored. */
+let no2Iri: string;
+const count = async (query: ReturnType<typeof sql>) => (await t.db.rows<{ n: number }>(query))[0].n;
+const historyCount = () =>
+  count(sql`SELECT count(*)::int AS n FROM ctx_attr_history WHERE entity_id = ${id} AND attr LIKE '%no2'`);
+const auditCount = () => count(sql`SELECT count(*)::int AS n FROM core_audit_log WHERE resource_id = ${id}`);
+const storedNo2 = async () => {
+  const [row] = await t.db.rows<{ v: number }>(
+    sql`SELECT (attrs->${no2Iri}->>'value')::int AS v FROM ctx_entities WHERE id = ${id}`,
+  );
+  return row.v;
+};
+
 /** Whether a notification carrying no2 = `value` was queued for the subscription. */
 const notified = async (value: number) =>
   (
@@ -84,6 +105,64 @@ describe('single-entity write path', () => {
       sql`SELECT ST_X(location) AS x, ST_Y(location) AS y FROM ctx_entities WHERE id = ${id}`,
     );
     expect(row).toEqual({ x: 102.9, y: 16.5 });
+  });
+
+  it('writes a change no listener acts on without a transaction, with its history and audit row', async () => {
+    await patchNo2(6); // the process now knows the tenant's live subscriptions (none)
+    const [history, audit] = [await historyCount(), await auditCount()];
+    const spy = vi.spyOn(t.db, 'transaction');
+    try {
+      await patchNo2(7);
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await storedNo2()).toBe(7);
+    expect(await historyCount()).toBe(history + 1);
+    expect(await auditCount()).toBe(audit + 1);
+  });
+
+  it('writes nothing unlocked when the row changed since it was loaded', async () => {
+    const repo = contextService(t.db).repo;
+    const loaded = (await repo.loadVersioned(t.db.orm, '', id))!;
+    // Another writer changes the row after it was loaded.
+    await t.db.orm.execute(
+      sql`UPDATE ctx_entities SET attrs = jsonb_set(attrs, ARRAY[${no2Iri}, 'value'], '70') WHERE id = ${id}`,
+    );
+    const [history, audit] = [await historyCount(), await auditCount()];
+    const at = new Date().toISOString();
+    const plan = planPatchAttr(loaded.entity, no2Iri, { type: 'Property', value: 71 }, at);
+    const written = await repo.update(
+      t.db.orm,
+      '',
+      [{ before: loaded.entity, after: plan.after! }],
+      { entries: plan.written.map(([attr, instance]) => ({ id, attr, instance })), at },
+      [
+        sql`INSERT INTO core_audit_log (action, resource_type, resource_id) SELECT 'x', 'x', ${id} WHERE EXISTS (SELECT 1 FROM w)`,
+      ],
+      { version: loaded.version, guard: sql`true` },
+    );
+    expect(written.ids.size).toBe(0);
+    expect(await storedNo2()).toBe(70);
+    expect(await historyCount()).toBe(history);
+    expect(await auditCount()).toBe(audit);
+  });
+
+  it('plans a change again on the locked row when another writer got in between', async () => {
+    const service = contextService(t.db);
+    const calls: number[] = [];
+    await service.change('', id, 'ngsi-ld.entity.attribute.update', systemActor, async (before, at) => {
+      const seen = (before.attrs[no2Iri] as { value: number }).value;
+      calls.push(seen);
+      // The first (unlocked) attempt: another writer changes the row before this one writes.
+      if (calls.length === 1)
+        await t.db.orm.execute(
+          sql`UPDATE ctx_entities SET attrs = jsonb_set(attrs, ARRAY[${no2Iri}, 'value'], to_jsonb(${seen + 100}::int)) WHERE id = ${id}`,
+        );
+      return planPatchAttr(before, no2Iri, { type: 'Property', value: seen + 1 }, at);
+    });
+    expect(calls).toEqual([calls[0], calls[0] + 100]);
+    expect(await storedNo2()).toBe(calls[0] + 101);
   });
 
   it('sees subscriptions another process creates, pauses and deletes at the next write', async () => {
