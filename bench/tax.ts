@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { npmStart } from './lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -46,6 +47,8 @@ function run<T>(phase: Phase): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(new URL('./tax-phase.ts', import.meta.url)), [JSON.stringify(phase)], {
       stdio: 'inherit',
+      // The assessment runs in the server, so with the V8 flags `npm start` gives it (package.json).
+      execArgv: [...process.execArgv, ...startFlags],
     });
     let answer: T | undefined;
     child.on('message', (m) => {
@@ -59,6 +62,8 @@ function run<T>(phase: Phase): Promise<T> {
     );
   });
 }
+
+const startFlags = npmStart().args.filter((a) => a.startsWith('--'));
 
 const url = process.env.DATABASE_URL;
 let scratch: { url: string; drop(): Promise<void> } | null = null;
