@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasMessage, t } from './i18n.ts';
@@ -43,5 +43,29 @@ describe('problem titles', () => {
       (code) => t(code, 'en') === code || /[\u0E00-\u0E7F]/.test(t(code, 'en')),
     );
     expect(noEnglish).toEqual([]);
+  });
+
+  it('each module names itself in Thai and English alike (its locales have the same keys, none empty)', () => {
+    const keys = (o: object, prefix = ''): string[] =>
+      Object.entries(o).flatMap(([k, v]) =>
+        typeof v === 'object' && v !== null ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+      );
+    const values = (o: object): unknown[] =>
+      Object.values(o).flatMap((v) => (typeof v === 'object' && v !== null ? values(v) : [v]));
+    const dirs = ['modules', 'platform'].flatMap((area) =>
+      readdirSync(join(root, area), { withFileTypes: true })
+        .filter((e) => e.isDirectory() && existsSync(join(root, area, e.name, 'locales', 'en.json')))
+        .map((e) => join(root, area, e.name, 'locales')),
+    );
+    expect(dirs.length).toBeGreaterThan(3);
+    for (const dir of dirs) {
+      const en = JSON.parse(readFileSync(join(dir, 'en.json'), 'utf8'));
+      const th = JSON.parse(readFileSync(join(dir, 'th.json'), 'utf8'));
+      expect(keys(th).sort(), dir).toEqual(keys(en).sort());
+      expect(
+        values(th).filter((v) => typeof v !== 'string' || !/[\u0E00-\u0E7F]/.test(v)),
+        dir,
+      ).toEqual([]);
+    }
   });
 });
