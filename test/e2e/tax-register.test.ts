@@ -130,8 +130,10 @@ describe('finance staff correct the register in the browser', () => {
     // The detail shows the saved record only once its refetch lands; until then it is the old one
     // (and its bills are list items too). A form opened from the old record would start from the old
     // uses and version, so wait for the uses list itself to hold the new row.
+    // A locator wait (Playwright's own timeout), not a poll: the refetch can take seconds under load.
     const uses = detail.getByTestId('parcel-uses').locator('li');
-    await expect.poll(() => uses.count()).toBe(count + 1);
+    await uses.nth(count).waitFor();
+    expect(await uses.count()).toBe(count + 1);
 
     // Remove it again: the row goes, focus stays in the uses, and the first use takes its share back.
     await detail.getByRole('button', { name: 'แก้ไข', exact: true }).click();
@@ -145,7 +147,8 @@ describe('finance staff correct the register in the browser', () => {
     const body = (await (await removed).json()) as { version: number };
     expect(body.version).toBe(record.version + 2);
     await form.waitFor({ state: 'detached' });
-    await expect.poll(() => uses.count()).toBe(count);
+    await uses.nth(count).waitFor({ state: 'detached' });
+    expect(await uses.count()).toBe(count);
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });
