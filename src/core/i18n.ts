@@ -101,6 +101,10 @@ const messages: Messages = {
   'complaints.not_open': { th: 'เรื่องนี้ปิดไปแล้ว', en: 'This complaint is no longer open' },
   'tax.tax_id_invalid': { th: 'เลขประจำตัวผู้เสียภาษีไม่ถูกต้อง', en: 'The tax ID is not valid' },
   'tax.use_shares': { th: 'สัดส่วนการใช้ประโยชน์รวมกันต้องเท่ากับ 100%', en: 'Use shares must add up to 100%' },
+  'tax.use_duplicate': {
+    th: 'มีการใช้ประโยชน์เดียวกันซ้ำสองรายการ',
+    en: 'The same use is listed twice',
+  },
   'tax.edit_stale': {
     th: 'มีผู้อื่นแก้ไขรายการนี้หลังจากที่คุณเปิดอ่าน กรุณาเปิดใหม่แล้วแก้ไขอีกครั้ง',
     en: 'Someone else changed this record after you opened it; open it again and redo your change',

@@ -113,7 +113,11 @@ describe('You Pee: staff moderate the public text', () => {
     });
     await page.goto('/complaints/moderation');
     await page.getByTestId('moderation-count').waitFor();
+    const heading = page.getByRole('heading', { level: 1 });
+    expect(await heading.innerText()).toBe('ข้อความสาธารณะที่รอตรวจ');
     await page.getByRole('radio', { name: 'อนุมัติแล้ว' }).check();
+    // The heading follows the filter: the list is no longer what waits for review.
+    await expect.poll(() => heading.innerText()).toBe('ข้อความสาธารณะที่อนุมัติแล้ว');
     const item = page.getByRole('article', { name: new RegExp(reference) });
     await item.waitFor();
     expect(await item.getByTestId('moderated-public').innerText()).toBe('ป้ายบอกทางล้ม');
@@ -140,12 +144,14 @@ describe('You Pee: staff moderate the public text', () => {
     expect(publicView).toBe('');
     await page.getByRole('radio', { name: 'รอตรวจ' }).check();
     await page.getByRole('article', { name: new RegExp(reference) }).waitFor();
+    expect(await heading.innerText()).toBe('ข้อความสาธารณะที่รอตรวจ');
 
     // The same screen in English.
     await page.evaluate(() => localStorage.setItem('mueang.lang', 'en'));
     await page.reload();
     await page.getByRole('radio', { name: 'Hidden' }).check();
     await page.getByRole('group', { name: 'Show' }).waitFor();
+    await expect.poll(() => heading.innerText()).toBe('Hidden public text');
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });

@@ -108,8 +108,9 @@ describe('finance staff correct the register in the browser', () => {
     await detail.getByRole('button', { name: 'แก้ไข', exact: true }).click();
     const form = page.getByTestId('register-edit');
     await form.getByRole('button', { name: 'เพิ่มการใช้ประโยชน์' }).click();
-    // Focus is on the new row's use, and the editor is told the row is there.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe(`use${count}`);
+    // Focus is on the new row's use (moved by an effect after the render), and the editor is told.
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('name'));
+    await expect.poll(focused).toBe(`use${count}`);
     await form.getByRole('status').filter({ hasText: 'เพิ่มการใช้ประโยชน์ไว้ท้ายรายการแล้ว' }).waitFor();
     const kinds = ['agriculture', 'residential', 'other', 'vacant'];
     const free = kinds.find((k) => !record.uses.some((u) => u.use === k))!;
@@ -126,19 +127,28 @@ describe('finance staff correct the register in the browser', () => {
     await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
     expect((await added).status()).toBe(200);
     await form.waitFor({ state: 'detached' });
-    await expect.poll(() => detail.locator('li').count()).toBeGreaterThan(count);
+    // The detail shows the saved record only once its refetch lands; until then it is the old one
+    // (and its bills are list items too). A form opened from the old record would start from the old
+    // uses and version, so wait for the uses list itself to hold the new row.
+    // A locator wait (Playwright's own timeout), not a poll: the refetch can take seconds under load.
+    const uses = detail.getByTestId('parcel-uses').locator('li');
+    await uses.nth(count).waitFor();
+    expect(await uses.count()).toBe(count + 1);
 
     // Remove it again: the row goes, focus stays in the uses, and the first use takes its share back.
     await detail.getByRole('button', { name: 'แก้ไข', exact: true }).click();
+    expect(await form.locator(`[name="use${count}"]`).count()).toBe(1);
     await form.getByRole('button', { name: `ลบการใช้ประโยชน์ที่ ${count + 1}` }).click();
     expect(await form.locator(`[name="use${count}"]`).count()).toBe(0);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe(`use${count - 1}`);
+    await expect.poll(focused).toBe(`use${count - 1}`);
     await share0.fill(String(Number(await share0.inputValue()) + 10));
     const removed = page.waitForResponse((r) => r.request().method() === 'PATCH');
     await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
     const body = (await (await removed).json()) as { version: number };
     expect(body.version).toBe(record.version + 2);
     await form.waitFor({ state: 'detached' });
+    await uses.nth(count).waitFor({ state: 'detached' });
+    expect(await uses.count()).toBe(count);
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });

@@ -105,6 +105,36 @@ describe('local taxes on a phone', () => {
     await context.close();
   });
 
+  it('revenue staff upload a bank statement and read each row’s outcome in Thai', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await page.goto('/signin');
+    await page.getByLabel(/อีเมล/).fill('revenue@demo.local');
+    await page.getByLabel(/รหัสผ่าน/).fill('mueang-demo');
+    await page.locator('form button[type="submit"]').click();
+    await page.waitForURL('**/account');
+    await page.goto('/tax');
+    const stamp = Date.now();
+    const csv = [
+      'transactionId,billNumber,amount,paidAt',
+      `E2E-STM-${stamp}-1,LB2569999999,10.00,2026-11-20T10:00:00+07:00`,
+      `E2E-STM-${stamp}-2,LB2569999999,10.00,yesterday`,
+      `E2E-STM-${stamp}-3,too,few`,
+    ].join('\n');
+    await page
+      .getByTestId('statement-file')
+      .setInputFiles({ name: 'statement.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const status = page.getByTestId('statement-status');
+    await status.waitFor();
+    const text = await status.innerText();
+    expect(text).toContain('อ่านได้ 3 แถว ชำระใบแจ้งหรืองวดได้ 0 รายการ');
+    expect(text).toContain('ไม่พบใบแจ้งเลขนี้');
+    expect(text).toContain('paidAt: ไม่ใช่ date-time ที่ถูกต้อง');
+    expect(text).toContain('แถวของรายการเดินบัญชีต้องมี 4 คอลัมน์');
+    expect(text).not.toContain('expected 4 columns');
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  });
+
   it('a citizen declares a signboard on a phone, is told what is missing, and an officer accepts it', async () => {
     const { context, page } = await newPage(browser, phone);
     await page.goto('/signin');

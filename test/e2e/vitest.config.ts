@@ -10,5 +10,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 180_000,
+    // expect.poll gives up after 1 s by default; a refetch after a save can take longer on a loaded
+    // CI machine, and a poll that gives up early fails a test for no fault of the code.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

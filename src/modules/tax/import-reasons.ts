@@ -1,6 +1,7 @@
 /**
- * Why a register row was refused: a stable code with the values it names, and the English sentence
- * for integrators and logs. The web app says it in Thai or English from the code.
+ * Why a register row (or a bank statement row) was refused: a stable code with the values it names,
+ * and the English sentence for integrators and logs. The web app says it in Thai or English from the
+ * code.
  */
 export interface RowReason {
   code: string;
@@ -29,9 +30,12 @@ const sentences = {
   depreciation_repeated: () => 'the same building type and age appear earlier in this file',
   code_taken: (p) => `code: ${p.code} is already "${p.holder}" in this round`,
   building_cost_repeated: () => 'the same building type appears earlier in this file for this round',
+  statement_columns: (p) => `expected ${p.expected} columns, got ${p.got}`,
 } satisfies Record<string, (p: Params) => string>;
 
 export type ReasonCode = keyof typeof sentences;
+/** Every code a row can be refused with besides `required` and `invalid`: each needs its Thai words. */
+export const reasonCodes = Object.keys(sentences) as ReasonCode[];
 
 export function reason(code: ReasonCode, params?: Params): RowReason {
   const error = (sentences[code] as (p: Params) => string)(params ?? {});

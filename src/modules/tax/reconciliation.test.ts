@@ -162,9 +162,19 @@ describe('bank reconciliation', () => {
     const byLine = Object.fromEntries(res.body.results.map((r: { line: number }) => [r.line, r]));
     expect(byLine[2]).toMatchObject({ status: 'matched', duplicate: false });
     expect(byLine[3]).toMatchObject({ status: 'matched', duplicate: true });
+    // Each refused row: a code and its values for the screen's Thai, the English sentence for logs.
+    expect(byLine[4]).toMatchObject({
+      code: 'invalid',
+      params: { column: 'paidAt', rule: 'format', format: 'date-time' },
+    });
     expect(byLine[4].error).toContain('paidAt');
-    expect(byLine[5].error).toContain('columns');
-    expect(byLine[6].error).toContain('billNumber');
+    expect(byLine[5]).toEqual({
+      line: 5,
+      code: 'statement_columns',
+      params: { expected: 4, got: 3 },
+      error: 'expected 4 columns, got 3',
+    });
+    expect(byLine[6]).toMatchObject({ code: 'invalid', params: { column: 'billNumber', rule: 'pattern' } });
     const clerk = await t.json({
       method: 'POST',
       url: '/api/tax/payments/statement',

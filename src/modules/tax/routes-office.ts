@@ -88,7 +88,7 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
       }
       const results = [];
       for (const row of rows) {
-        if (!row.payment) results.push({ line: row.line, error: row.error });
+        if (!row.payment) results.push({ line: row.line, ...row.reason });
         else
           results.push({
             line: row.line,

@@ -1,11 +1,13 @@
 import { parse } from 'csv-parse/sync';
 import { Value } from 'typebox/value';
+import { type RowReason, reason, schemaReason } from './import-reasons.ts';
 import { PaymentBody, type PaymentInput } from './schemas.ts';
 
+/** A statement row: the payment it holds, or why it was refused (a code the screen says in Thai). */
 export interface StatementRow {
   line: number;
   payment?: PaymentInput;
-  error?: string;
+  reason?: RowReason;
 }
 
 const columns = ['transactionId', 'billNumber', 'amount', 'paidAt'] as const;
@@ -26,13 +28,21 @@ export function parseStatement(text: string): StatementRow[] {
     const line = i + 1;
     if (i === 0 && record[0]?.toLowerCase() === 'transactionid') return;
     if (record.length !== columns.length) {
-      rows.push({ line, error: `expected ${columns.length} columns, got ${record.length}` });
+      rows.push({
+        line,
+        reason: reason('statement_columns', { expected: columns.length, got: record.length }),
+      });
       return;
     }
     const candidate = Object.fromEntries(columns.map((c, k) => [c, record[k]]));
     if (!Value.Check(PaymentBody, candidate)) {
       const first = [...Value.Errors(PaymentBody, candidate)][0];
-      rows.push({ line, error: `${first?.instancePath || 'row'} ${first?.message ?? 'is not valid'}` });
+      rows.push({
+        line,
+        reason: first
+          ? schemaReason(first)
+          : { code: 'invalid', params: { column: '', rule: 'other' }, error: 'row: not valid' },
+      });
       return;
     }
     rows.push({ line, payment: candidate as PaymentInput });

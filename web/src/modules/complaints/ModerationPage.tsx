@@ -39,12 +39,19 @@ type State = (typeof states)[number];
  */
 export function ComplaintsModerationPage() {
   const { t } = useTranslation();
+  // The heading names the list the filter shows, not always the queue.
+  const [state, setState] = useState<State>('pending');
+  const title = {
+    pending: t('complaints.moderation.title'),
+    approved: t('complaints.moderation.titleApproved'),
+    hidden: t('complaints.moderation.titleHidden'),
+  }[state];
   return (
     <section>
-      <h1>{t('complaints.moderation.title')}</h1>
+      <h1>{title}</h1>
       <p>{t('complaints.moderation.lead')}</p>
       <RoleGate roles={moderators} refusal={t('complaints.moderation.forbidden')}>
-        {() => <Lists />}
+        {() => <Lists state={state} onState={setState} />}
       </RoleGate>
       <p>
         <Link to="/complaints/queue">{t('complaints.moderation.toQueue')}</Link>{' '}
@@ -55,10 +62,9 @@ export function ComplaintsModerationPage() {
 }
 
 /** The list chosen with radio buttons (a plain form control, announced with its group's name). */
-function Lists() {
+function Lists({ state, onState }: { state: State; onState: (s: State) => void }) {
   const { t } = useTranslation();
   const id = useId();
-  const [state, setState] = useState<State>('pending');
   return (
     <>
       <fieldset className="moderation-filter">
@@ -71,7 +77,7 @@ function Lists() {
               name={`${id}-state`}
               value={s}
               checked={state === s}
-              onChange={() => setState(s)}
+              onChange={() => onState(s)}
             />{' '}
             {t(`complaints.moderation.states.${s}`)}
           </label>

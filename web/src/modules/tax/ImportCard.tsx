@@ -1,9 +1,9 @@
-import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ProblemError } from '../../api.ts';
 import { Card, ErrorState } from '../../ui/States.tsx';
 import { Table } from '../../ui/Table.tsx';
+import { type RowError, reasonText } from './row-reasons.ts';
 
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -20,30 +20,6 @@ interface ImportStatus {
 /** What can be imported; each kind has its own columns (named in the hint). */
 const kinds = ['parcels', 'buildings', 'signs', 'appraisals', 'depreciation', 'building-costs'] as const;
 type Kind = (typeof kinds)[number];
-
-interface RowError {
-  line: number;
-  /** The English sentence; `code` and `params` say it in the reader's language (older imports lack them). */
-  error: string;
-  code?: string;
-  params?: Record<string, string | number>;
-}
-
-/** A refused row's reason in the reader's language, from its code; the English sentence otherwise. */
-function reasonText(t: TFunction, r: RowError): string {
-  if (!r.code) return r.error;
-  if (r.code === 'invalid') {
-    const type = r.params?.type;
-    const p = {
-      ...r.params,
-      ...(type === undefined ? {} : { type: t(`tax.import.types.${type}`, { defaultValue: String(type) }) }),
-      defaultValue: '',
-    };
-    const rule = t(`tax.import.invalid.${r.params?.rule}`, p);
-    return `${r.params?.column || t('tax.import.row')}: ${rule || t('tax.import.invalid.other', p)}`;
-  }
-  return t(`tax.import.codes.${r.code}`, { ...r.params, defaultValue: r.error });
-}
 
 /** Upload a register file (parcels, buildings or signs), then watch its progress and its row-by-row errors. */
 export function ImportCard() {

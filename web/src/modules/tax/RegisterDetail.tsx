@@ -166,7 +166,7 @@ export function Detail({
           ` · ${t('tax.register.appraisalArea', { zone: p.appraisalZone, block: p.appraisalBlock ?? '—' })}`}
         {` · ${t('tax.zone')}: ${p.zone ?? '—'}`}
       </p>
-      <ul>
+      <ul aria-label={t('tax.register.usesHeading')} data-testid="parcel-uses">
         {p.uses.map((u) => (
           <li key={`${u.use}-${u.mainHome ?? ''}-${u.sharePercent}`}>
             {t(`tax.register.uses.${u.use}`)} {u.sharePercent}%

@@ -171,8 +171,9 @@ export function RegisterEdit({
         </div>
       ) : (
         problem && (
+          // The title is in the reader's language; `detail` is the English sentence for integrators.
           <p className="field-error" role="alert">
-            {problem.detail ?? problem.title}
+            {problem.title}
           </p>
         )
       )}

@@ -9,6 +9,7 @@ import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.ts
 import { Table } from '../../ui/Table.tsx';
 import { DeclarationForm, DeclarationQueue, MyDeclarations } from './Declaration.tsx';
 import { ImportCard } from './ImportCard.tsx';
+import { StatementCard } from './StatementCard.tsx';
 
 interface Bill {
   id: string;
@@ -82,6 +83,7 @@ export function TaxPage() {
       )}
       {me.data?.kind === 'staff' && <Reports />}
       {finance && <DeclarationQueue canAccept={keepsRegister} />}
+      {keepsRegister && <StatementCard />}
       {keepsRegister && <ImportCard />}
     </section>
   );
