@@ -44,5 +44,12 @@ declare module 'autocannon' {
       };
     }[];
   }
-  export default function autocannon(options: Options): Promise<Result>;
+  /** The run, which is also an event emitter: 'response' gives each response's status and time (ms). */
+  export type Run = Promise<Result> & {
+    on(
+      event: 'response',
+      listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void,
+    ): Run;
+  };
+  export default function autocannon(options: Options): Run;
 }

@@ -2,12 +2,15 @@
 // (b) GET /entities?type=…&q=… and a `near` geo-query at 100,000 entities (1,000,000 with --million),
 // requests/s and p95, (c) batch upsert entities/s. Each against the same operation done by direct SQL
 // on the same database in the same run, after the platform has stopped (PGlite allows one connection).
+// HTTP load comes from autocannon; each operation's CPU per request is split into load generator, server
+// process and the scratch database's backends, so a rate can be read against where its CPU went.
 // PGlite by default (DATA_DIR in a temp dir, as `npm start`); PostgreSQL with DATABASE_URL (a scratch
 // database on that server, dropped afterwards).
 // Run: npx tsx bench/ngsi-ld.ts [--million] [--entities N] [--seconds 10] [--clients 50] [--batch 20000]
 // Informational: never exits non-zero because a target is missed.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../src/core/db/index.ts';
 import { activeContext } from '../src/platform/context/jsonld.ts';
@@ -18,7 +21,7 @@ import { ContextRepository } from '../src/platform/context/repository.ts';
 import { readFragment } from '../src/platform/context/validate.ts';
 import { openAndMigrate } from '../src/server.ts';
 import { demoToken, removeTempDir, startPlatform, tempDir } from './lib.ts';
-import { loadAverage, machine, printTable } from './report.ts';
+import { backendsOf, cpuSeconds, loadAverage, machine, printTable, processCpu } from './report.ts';
 
 const { values } = parseArgs({
   options: {
@@ -92,6 +95,42 @@ interface Measured {
   p95: number;
   errors: number;
   firstError?: string;
+  /** CPU µs per operation of the load generator, the platform's server process and the database's backends. */
+  cpu?: { client: number; server: number; database: number; machine: number };
+}
+
+/** Whose CPU `load` counts: the platform's server process (none for direct SQL) and the scratch database. */
+const counted: { server: number | null; database: string | null } = { server: null, database: null };
+
+function cpuSnapshot(): { procs: Map<number, number>; client: number; machine: number } {
+  const pids = [
+    ...(counted.server ? [counted.server] : []),
+    ...(counted.database ? backendsOf(counted.database) : []),
+  ];
+  const usage = process.cpuUsage();
+  return {
+    procs: processCpu(pids),
+    client: (usage.user + usage.system) / 1e6,
+    machine: cpuSeconds([]).machine,
+  };
+}
+
+/** CPU µs per operation between two snapshots; a backend started in between counts whole. */
+function cpuPerOp(a: ReturnType<typeof cpuSnapshot>, b: ReturnType<typeof cpuSnapshot>, ops: number) {
+  let server = 0;
+  let database = 0;
+  for (const [pid, s] of b.procs) {
+    const d = s - (a.procs.get(pid) ?? 0);
+    if (pid === counted.server) server += d;
+    else database += d;
+  }
+  const us = (x: number) => (1e6 * x) / Math.max(1, ops);
+  return {
+    client: us(b.client - a.client),
+    server: us(server),
+    database: us(database),
+    machine: us(b.machine - a.machine),
+  };
 }
 
 /** `clients` loops calling `op` back to back for `seconds` (after a warm-up); operations/s and latency. */
@@ -119,9 +158,11 @@ async function load(
   await run(performance.now() + WARMUP_S * 1000, null, []);
   const latencies: number[] = [];
   const errors: string[] = [];
+  const before = cpuSnapshot();
   const t0 = performance.now();
   await run(t0 + seconds * 1000, latencies, errors);
   const elapsed = (performance.now() - t0) / 1000;
+  const cpu = cpuPerOp(before, cpuSnapshot(), latencies.length);
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return {
@@ -130,7 +171,49 @@ async function load(
     p95: at(0.95),
     errors: errors.length,
     firstError: errors[0],
+    cpu,
   };
+}
+
+type Req = { method?: string; path?: string; body?: string };
+
+/**
+ * Like `load`, over HTTP with autocannon: `clients` connections each sending the request `next(n)` gives,
+ * back to back. autocannon, not fetch, because fetch took about as much CPU a request as the server
+ * it measured, on the same two cores.
+ */
+async function hammer(
+  url: string,
+  headers: Record<string, string>,
+  next: (n: number) => Req,
+): Promise<Measured> {
+  let n = 0;
+  const options = (duration: number) => ({
+    url,
+    connections: CLIENTS,
+    duration,
+    headers,
+    requests: [{ headers, setupRequest: (req: Req) => ({ ...req, ...next(n++) }) }],
+  });
+  await autocannon(options(WARMUP_S));
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  const before = cpuSnapshot();
+  const t0 = performance.now();
+  const result = await autocannon(options(SECONDS)).on('response', (_client, status, _bytes, ms) => {
+    if (status < 300) latencies.push(ms);
+    else {
+      errors++;
+      firstError ??= `HTTP ${status}`;
+    }
+  });
+  const elapsed = (performance.now() - t0) / 1000;
+  const cpu = cpuPerOp(before, cpuSnapshot(), latencies.length);
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  errors += result.errors + result.timeouts;
+  return { perS: latencies.length / elapsed, p50: at(0.5), p95: at(0.95), errors, firstError, cpu };
 }
 
 async function expectOk(res: Response): Promise<void> {
@@ -169,6 +252,7 @@ async function main(): Promise<void> {
   if (databaseUrl) {
     const { scratchDatabase } = await import('../src/core/testing/scratch.ts');
     scratch = await scratchDatabase(databaseUrl);
+    counted.database = new URL(scratch.url).pathname.slice(1);
   }
   const dataDir = tempDir('mueang-bench-ngsi-ld-');
   const config = { DATABASE_URL: scratch?.url, DATA_DIR: dataDir };
@@ -190,6 +274,7 @@ async function main(): Promise<void> {
       DATABASE_URL: scratch?.url ?? '',
       LOG_LEVEL: 'error',
     });
+    counted.server = platform.serverPid;
     try {
       const base = `${platform.url}/ngsi-ld/v1`;
       const token = await staffToken(platform.url);
@@ -211,28 +296,25 @@ async function main(): Promise<void> {
       console.log(`  http batch upsert: ${http.upsert.perS.toFixed(0)} entities/s`);
 
       // (a) single-attribute updates.
-      http.update = await load(async (n) =>
-        expectOk(
-          await fetch(`${base}/entities/${randomId(n)}/attrs/no2`, {
-            method: 'PATCH',
-            headers: staff,
-            body: JSON.stringify({ value: n % 200 }),
-          }),
-        ),
-      );
+      http.update = await hammer(platform.url, staff, (n) => ({
+        method: 'PATCH',
+        path: `/ngsi-ld/v1/entities/${randomId(n)}/attrs/no2`,
+        body: JSON.stringify({ value: n % 200 }),
+      }));
       console.log(`  http PATCH attrs/no2: ${http.update.perS.toFixed(0)}/s (errors ${http.update.errors})`);
 
       // (b) queries, anonymous.
-      const get = async (params: Record<string, string>) => {
-        const res = await fetch(`${base}/entities?${new URLSearchParams(params)}`, { headers: { link } });
-        await expectOk(res);
-      };
-      http.query = await load((n) => get(queryParams(n)));
+      const get = (params: Record<string, string>): Req => ({
+        method: 'GET',
+        path: `/ngsi-ld/v1/entities?${new URLSearchParams(params)}`,
+      });
+      http.query = await hammer(platform.url, { link }, (n) => get(queryParams(n)));
       console.log(`  http GET type+q: ${http.query.perS.toFixed(0)}/s p95 ${http.query.p95.toFixed(1)} ms`);
-      http.near = await load((n) => get({ type, ...nearParams(n) }));
+      http.near = await hammer(platform.url, { link }, (n) => get({ type, ...nearParams(n) }));
       console.log(`  http GET near: ${http.near.perS.toFixed(0)}/s p95 ${http.near.p95.toFixed(1)} ms`);
     } finally {
       await platform.stop();
+      counted.server = null;
     }
 
     // The same operations by direct SQL, on the same database, the platform stopped.
@@ -311,6 +393,22 @@ async function main(): Promise<void> {
     ]);
   console.log(`\n${kind}, ${ENTITIES.toLocaleString('en')} entities`);
   printTable(rows);
+  // Where the CPU of each operation went: on PGlite the database runs inside the server (or, for direct SQL,
+  // inside the bench's own process, counted as its client).
+  const cpuRows = [['CPU µs per operation', 'client', 'server', 'database', 'machine (all processes)']];
+  for (const [side, measured] of [
+    ['http', http],
+    ['SQL', direct],
+  ] as const)
+    for (const k of ['update', 'query', 'near'])
+      if (measured[k]?.cpu) {
+        const c = measured[k].cpu!;
+        cpuRows.push([
+          `${side} ${k}`,
+          ...[c.client, c.server, c.database, c.machine].map((x) => x.toFixed(0)),
+        ]);
+      }
+  printTable(cpuRows);
   for (const [k, m] of [...Object.entries(http), ...Object.entries(direct)])
     if (m.firstError) console.log(`first error of ${k}: ${m.firstError}`);
   console.log(`${loadAverage()} at the end (this run's own load included)`);

@@ -1,5 +1,5 @@
 // Small reporting helpers shared by the benchmarks.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 
 export const median = (xs: number[]): number => {
@@ -52,4 +52,37 @@ export function cpuSeconds(pids: number[]): { machine: number; ours: number } {
     ours += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
   }
   return { machine: (user + nice + system + irq + softirq + steal) / 100, ours: ours / 100 };
+}
+
+/** CPU seconds so far of each process (utime + stime from /proc/<pid>/stat; 0 when it is gone). */
+export function processCpu(pids: Iterable<number>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      out.set(pid, 0);
+    }
+  }
+  return out;
+}
+
+/**
+ * The PostgreSQL backends serving database `name` (their command line is `postgres: [cluster: ]user name host …`),
+ * so a bench can count its own database's CPU on a server other work shares.
+ */
+export function backendsOf(name: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (/^postgres: (?:\S+: )?\S+ (\S+) /.exec(cmd)?.[1] === name) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
 }
