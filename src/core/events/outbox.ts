@@ -78,6 +78,22 @@ export class Events {
     return sql`INSERT INTO core_outbox (type, payload) SELECT ${type}::text, ${payload} FROM ${source}`;
   }
 
+  /**
+   * `publishFrom` for several (type, payload, source) parts in one insert: every event of a part comes
+   * before those of the next (e.g. an alert's `alert.raised` before its `alert.resolved`, which two
+   * CTEs of one statement would not promise).
+   */
+  publishFromEach(parts: { type: EventType; payload: SQL; source: SQL }[]): SQL {
+    const rows = sql.join(
+      parts.map(
+        (p, i) =>
+          sql`SELECT ${i}::int AS n, ${p.type}::text AS type, ${p.payload} AS payload FROM ${p.source}`,
+      ),
+      sql` UNION ALL `,
+    );
+    return sql`INSERT INTO core_outbox (type, payload) SELECT e.type, e.payload FROM (${rows}) e ORDER BY e.n`;
+  }
+
   start(): void {
     this.stopped = false;
     this.schedule(0);

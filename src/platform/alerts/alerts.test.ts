@@ -402,6 +402,57 @@ describe('alerts raised by rules', () => {
     expect(third.alert.id).not.toBe(first.alert.id);
   });
 
+  it('writes an alert raised and resolved in one transaction once, with the audit and events of both', async () => {
+    const flash = { ...ruleAlert, ruleId: 'flash-rule', subject: 'flash-1' };
+    const open = await t.app.alerts.raiseFromRule({ ...flash, subject: 'flash-2' });
+    const moved = await t.db.transaction((tx) =>
+      t.app.alerts.raiseResolvedManyFromRule([flash, { ...flash, subject: 'flash-2' }], tx),
+    );
+    expect(moved).toBe(2);
+    const rows = await t.db.rows<{
+      id: string;
+      subject: string;
+      status: string;
+      same: boolean;
+      note: string;
+    }>(
+      sql`SELECT id, subject, status, raised_at = resolved_at AS same, resolution_note AS note
+        FROM alert_alerts WHERE rule_id = 'flash-rule' ORDER BY subject`,
+    );
+    // a new alert, already resolved; the open one resolved instead of a second alert beside it
+    expect(rows.map((r) => [r.subject, r.status])).toEqual([
+      ['flash-1', 'resolved'],
+      ['flash-2', 'resolved'],
+    ]);
+    expect(rows[1].id).toBe(open.alert.id);
+    expect(rows[0].same).toBe(true);
+    expect(rows[0].note).toBe('auto-resolved: the rule condition cleared');
+    const events = await t.db.rows<{ type: string; subject: string; status: string }>(
+      sql`SELECT type, payload->>'subject' AS subject, payload->>'status' AS status FROM core_outbox
+        WHERE payload->>'ruleId' = 'flash-rule' ORDER BY id`,
+    );
+    expect(events.filter((e) => e.subject === 'flash-1')).toEqual([
+      { type: 'alert.raised', subject: 'flash-1', status: 'raised' },
+      { type: 'alert.resolved', subject: 'flash-1', status: 'resolved' },
+    ]);
+    expect(events.filter((e) => e.subject === 'flash-2')).toEqual([
+      { type: 'alert.raised', subject: 'flash-2', status: 'raised' },
+      { type: 'alert.resolved', subject: 'flash-2', status: 'resolved' },
+    ]);
+    const audit = await t.db.rows<{ action: string; id: string }>(
+      sql`SELECT action, resource_id AS id FROM core_audit_log
+        WHERE detail->>'ruleId' = 'flash-rule' ORDER BY action, resource_id`,
+    );
+    expect(audit).toEqual(
+      [
+        { action: 'alerts.rule.raise', id: rows[0].id },
+        { action: 'alerts.rule.raise', id: rows[1].id },
+        { action: 'alerts.rule.resolve', id: rows[0].id },
+        { action: 'alerts.rule.resolve', id: rows[1].id },
+      ].sort((x, y) => x.action.localeCompare(y.action) || x.id.localeCompare(y.id)),
+    );
+  });
+
   it('keeps rule alerts out of the public CAP output', async () => {
     const { alert } = await t.app.alerts.raiseFromRule({ ...ruleAlert, subject: 'internal-only' });
     const { res } = await cap(alert.id);

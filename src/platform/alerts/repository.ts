@@ -184,6 +184,59 @@ export class AlertRepository {
   }
 
   /**
+   * Alerts raised and resolved by the system in the same transaction (a rule's condition held and
+   * cleared within one evaluation): each is inserted already resolved, raised and resolved at the
+   * transaction's time as an insert followed by a resolve in it would leave it, at the cost of one row
+   * write instead of two. A (rule, subject) with an open alert gets no new row: that alert is resolved
+   * instead (as a raise skipped for it and the clear would have done). `also` gives further writes over
+   * the inserted rows and over the open ones resolved (both in brief). Returns both, and the public open
+   * ones left open (each needs its own CAP Cancel).
+   */
+  async insertResolvedMany(
+    on: Executor,
+    alerts: NewAlertRow[],
+    note: string,
+    also: (inserted: SQL, resolved: SQL) => SQL[],
+  ): Promise<BriefAlert[]> {
+    if (!alerts.length) return [];
+    const rows = alerts.map((a) => ({ ...a, area: a.area ? JSON.stringify(a.area) : null }));
+    const parts = also(sql`inserted`, sql`resolved`);
+    return this.db.rows<BriefAlert>(
+      sql`WITH x AS (
+          SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(source text, "ruleId" text,
+            subject text, "officeId" uuid, public boolean, category text, urgency text, severity text,
+            certainty text, event jsonb, headline jsonb, description jsonb, instruction jsonb, "areaDesc" jsonb,
+            area text, "zoneId" uuid, "raisedBy" uuid, "expiresAt" timestamptz)
+        ), open AS (
+          SELECT a.id, a.public, a.rule_id, a.subject FROM alert_alerts a
+          JOIN x ON a.rule_id = x."ruleId" AND a.subject = x.subject
+          WHERE a.status <> 'resolved'
+        ), inserted AS (
+          INSERT INTO alert_alerts (source, rule_id, subject, office_id, public, category, urgency, severity,
+            certainty, event_th, event_en, headline_th, headline_en, description_th, description_en,
+            instruction_th, instruction_en, area_desc_th, area_desc_en, area, zone_id, raised_by, expires_at,
+            status, resolved_at, resolved_by, resolution_note)
+          SELECT x.source, x."ruleId", x.subject, x."officeId", x.public, x.category, x.urgency, x.severity,
+            x.certainty, x.event->>'th', x.event->>'en', x.headline->>'th', x.headline->>'en',
+            x.description->>'th', x.description->>'en', x.instruction->>'th', x.instruction->>'en',
+            x."areaDesc"->>'th', x."areaDesc"->>'en',
+            CASE WHEN x.area IS NULL THEN NULL ELSE ST_SetSRID(ST_GeomFromGeoJSON(x.area), 4326) END,
+            x."zoneId", x."raisedBy", x."expiresAt", 'resolved', now(), NULL, ${note}
+          FROM x WHERE NOT EXISTS (SELECT 1 FROM open o WHERE o.rule_id = x."ruleId" AND o.subject = x.subject)
+          RETURNING ${brief}
+        ), resolved AS (
+          UPDATE alert_alerts SET status = 'resolved', resolved_at = now(), resolved_by = NULL,
+            resolution_note = ${note}
+          WHERE id IN (SELECT id FROM open WHERE NOT public) AND status IN ('raised', 'acknowledged') AND NOT public
+          RETURNING ${brief}
+        ), ${withAlso(parts)}
+        SELECT * FROM inserted UNION ALL SELECT * FROM resolved
+        UNION ALL SELECT ${brief} FROM alert_alerts WHERE id IN (SELECT id FROM open WHERE public)`,
+      on,
+    );
+  }
+
+  /**
    * Resolves by the system the open alerts of some (rule, subject) pairs that carry no CAP message (not
    * public), in one statement with `also`'s writes over the resolved rows (`changed`, in brief).
    * Returns those and the public ones left open (each needs its own CAP Cancel).

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Actor, audit, auditFrom, systemActor } from '../../core/audit/audit.ts';
 import { officeBoundRoles, type Role } from '../../core/auth/roles.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
@@ -212,6 +212,38 @@ export class AlertService {
   }
 
   /**
+   * Rule alerts whose condition held and cleared within one evaluation (one transaction): each written
+   * once, already resolved, with the audit rows and events of a raise and a resolve
+   * (`alert.raised` before `alert.resolved`), what `raiseManyFromRule` then `resolveManyFromRule` would
+   * leave, in one statement. Where the rule and subject have an open alert it is resolved instead, as
+   * those two would do (a public one with its CAP Cancel). Not for public rules' alerts: a public alert
+   * carries a CAP message for its raise and one for its cancel. Returns how many were resolved.
+   */
+  async raiseResolvedManyFromRule(inputs: RuleAlert[], on: Executor): Promise<number> {
+    const note = 'auto-resolved: the rule condition cleared';
+    const rows = await this.repo.insertResolvedMany(on, inputs.map(ruleRow), note, (inserted, resolved) => {
+      const both = sql`(SELECT * FROM ${inserted} UNION ALL SELECT * FROM ${resolved}) AS changed`;
+      return [
+        auditFrom(systemActor, inserted, this.auditOf('raise')),
+        auditFrom(systemActor, both, this.auditOf('resolve')),
+        this.events.publishFromEach([
+          // raised: the event says so, as the row did before it was resolved in the same transaction
+          { type: 'alert.raised', payload: this.payloadOf(sql`'raised'`), source: inserted },
+          { type: 'alert.resolved', payload: this.payloadOf(sql`status`), source: inserted },
+          { type: 'alert.resolved', payload: this.payloadOf(sql`status`), source: resolved },
+        ]),
+      ];
+    });
+    let moved = 0;
+    for (const a of rows) {
+      if (!a.public) moved++;
+      else if (await this.resolveFromRule(a.ruleId!, a.subject, on)) moved++;
+    }
+    if (moved) this.events.kick();
+    return moved;
+  }
+
+  /**
    * `resolveFromRule` for many (rule, subject) pairs at once. Public alerts go one by one (each needs
    * its CAP Cancel referencing its last message); the others in one statement. Returns how many moved.
    */
@@ -237,20 +269,29 @@ export class AlertService {
    */
   private announce(what: 'raise' | 'resolve'): Also {
     return (changed) => [
-      auditFrom(systemActor, changed, {
-        action: `alerts.rule.${what}`,
-        resourceType: 'alert',
-        resourceId: sql`id::text`,
-        detail: sql`jsonb_build_object('ruleId', "ruleId", 'subject', subject)`,
-      }),
-      // the fields of `event()`
+      auditFrom(systemActor, changed, this.auditOf(what)),
       this.events.publishFrom(
         what === 'raise' ? 'alert.raised' : 'alert.resolved',
-        sql`jsonb_build_object('alertId', id, 'source', source, 'ruleId', "ruleId", 'subject', subject,
-          'officeId', "officeId", 'severity', severity, 'public', public, 'status', status)`,
+        this.payloadOf(sql`status`),
         changed,
       ),
     ];
+  }
+
+  /** The audit row of a rule alert raised or resolved by the system, over a row in brief. */
+  private auditOf(what: 'raise' | 'resolve') {
+    return {
+      action: `alerts.rule.${what}`,
+      resourceType: 'alert',
+      resourceId: sql`id::text`,
+      detail: sql`jsonb_build_object('ruleId', "ruleId", 'subject', subject)`,
+    };
+  }
+
+  /** An alert event's payload (the fields of `event()`) over a row in brief, with its `status`. */
+  private payloadOf(status: SQL): SQL {
+    return sql`jsonb_build_object('alertId', id, 'source', source, 'ruleId', "ruleId", 'subject', subject,
+      'officeId', "officeId", 'severity', severity, 'public', public, 'status', ${status})`;
   }
 
   /** Office-bound staff see and act on their own office's alerts only. */

@@ -304,28 +304,41 @@ export class RuleEvaluator {
 
   /**
    * Raises and resolves the batch's alerts a few statements at a time. A pair may fire and clear more
-   * than once in a batch: its n-th change goes in the n-th round, so each pair's changes keep their order.
+   * than once in a batch: its n-th write goes in the n-th round, so each pair's changes keep their
+   * order. A fire followed by a clear of the same pair (a private rule's) is one write, an alert
+   * inserted already resolved with the audit rows and events of both (`raiseResolvedManyFromRule`):
+   * the batch is one transaction, so no one could have seen it open between the two anyway.
    */
   private async apply(tx: Executor, changes: Change[]): Promise<void> {
-    const rounds: Change[][] = [];
-    const seen = new Map<string, number>();
+    const pairs = new Map<string, Change[]>();
     for (const c of changes) {
       const k = key(c.rule.id, c.device.id);
-      const n = seen.get(k) ?? 0;
-      seen.set(k, n + 1);
-      if (n === rounds.length) rounds.push([]);
-      rounds[n].push(c);
+      const list = pairs.get(k);
+      if (list) list.push(c);
+      else pairs.set(k, [c]);
     }
+    const rounds: { raise: Change[]; flash: Change[]; clear: Change[] }[] = [];
+    for (const list of pairs.values())
+      for (let i = 0, n = 0; i < list.length; i++, n++) {
+        rounds[n] ??= { raise: [], flash: [], clear: [] };
+        const c = list[i];
+        if (c.transition === 'clear') rounds[n].clear.push(c);
+        else if (!c.rule.public && list[i + 1]?.transition === 'clear') {
+          rounds[n].flash.push(c);
+          i++;
+        } else rounds[n].raise.push(c);
+      }
     for (const round of rounds) {
       const raises: RuleAlert[] = [];
-      for (const c of round)
-        if (c.transition === 'fire')
-          raises.push(await ruleAlert(tx, c.rule, c.device, c.value, this.repo, this.alerts));
+      for (const c of round.raise)
+        raises.push(await ruleAlert(tx, c.rule, c.device, c.value, this.repo, this.alerts));
+      const flashes: RuleAlert[] = [];
+      for (const c of round.flash)
+        flashes.push(await ruleAlert(tx, c.rule, c.device, c.value, this.repo, this.alerts));
       await this.alerts.raiseManyFromRule(raises, tx);
+      await this.alerts.raiseResolvedManyFromRule(flashes, tx);
       await this.alerts.resolveManyFromRule(
-        round
-          .filter((c) => c.transition === 'clear')
-          .map((c) => ({ ruleId: c.rule.id, subject: c.device.id })),
+        round.clear.map((c) => ({ ruleId: c.rule.id, subject: c.device.id })),
         tx,
       );
     }
