@@ -142,7 +142,7 @@ export class ContextRepository {
         part.length === 1
           ? sql`id = ${part[0]}`
           : sql`id IN (SELECT jsonb_array_elements_text(${JSON.stringify(part)}::jsonb))`;
-      const rows = await this.db.rows<Entity>(
+      const rows = await this.db.prepared<Entity>(
         sql`SELECT ${entityColumns} FROM ctx_entities WHERE tenant = ${tenant} AND ${match}
           ${lock ? sql`ORDER BY id FOR UPDATE` : sql``}`,
         on,
@@ -161,7 +161,7 @@ export class ContextRepository {
     tenant: string,
     id: string,
   ): Promise<{ entity: Entity; version: string } | null> {
-    const [row] = await this.db.rows<Entity & { version: string }>(
+    const [row] = await this.db.prepared<Entity & { version: string }>(
       sql`SELECT xmin::text AS version, ${entityColumns} FROM ctx_entities WHERE tenant = ${tenant} AND id = ${id}`,
       on,
     );
@@ -309,7 +309,7 @@ export class ContextRepository {
     const hist = history.entries.length
       ? historyInsert(tenant, history.entries, history.at, sql`WHERE h->>'id' IN (SELECT id FROM w)`)
       : null;
-    const rows = await this.db.rows<{ id: string; subs: string }>(
+    const rows = await this.db.prepared<{ id: string; subs: string }>(
       writeStatement(tenant, write, hist, also),
       on,
     );
