@@ -1,5 +1,5 @@
 import { type Actor, audit } from '../../core/audit/audit.ts';
-import type { Db } from '../../core/db/index.ts';
+import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { assessProperty, assessSign } from './assessment.ts';
 import { landBuildingRates2569, signRates2569 } from './rates.ts';
@@ -10,6 +10,7 @@ import type {
   ParcelForAssessment,
   TaxRepository,
 } from './repository.ts';
+import { billRecord } from './repository.ts';
 
 const rateTables = new Map([[2569, { landBuilding: landBuildingRates2569, sign: signRates2569 }]]);
 
@@ -92,63 +93,74 @@ export async function runAssessment(
       clock[part] += performance.now() - t;
     }
   };
-  const lines = (a: { lines: { text: { th: string; en: string }; satang: number }[] }) =>
-    a.lines.map((l) => ({ ...l.text, satang: l.satang }));
   const counts = { parcels: 0, signs: 0, issued: 0, unvalued: 0 };
   const unvalued: { parcelId: string; reason: string }[] = [];
+  // A page is read, assessed into the bills' JSON texts (`billRecord`, bill by bill) and let go before
+  // it is written: only the texts live through the write, and each bill's objects are garbage before
+  // the next one, which the young generation collects instead of the old (the peak RSS on PGlite is
+  // the old generation's garbage; docs/benchmarks.md, issue 7).
+  const assessParcels = async (on: Executor, after: string) => {
+    const page = await timed('loadMs', () => repo.parcelsForAssessment(year, after, chunk, on));
+    const t = performance.now();
+    const bills: string[] = [];
+    for (const p of page) {
+      const missing = unvaluedReason(p);
+      if (missing) {
+        counts.unvalued++;
+        if (unvalued.length < 100) unvalued.push({ parcelId: p.id, reason: missing });
+        continue;
+      }
+      const a = assessProperty(
+        {
+          ownerKind: p.ownerKind,
+          landAreaM2: p.areaM2,
+          landValuePerM2Baht: p.valuePerM2!,
+          landValueSource: p.appraisal ? appraisalNote(p.appraisal) : undefined,
+          buildings: p.buildings.map((b) => ({
+            ...b,
+            costPerM2Baht: b.costPerM2Baht!,
+            costSource: b.cost ? buildingCostNote(b.cost) : undefined,
+            depreciationPercent: b.depreciationPercent!,
+            source: b.depreciation ? depreciationNote(b.depreciation) : undefined,
+          })),
+          uses: p.uses,
+        },
+        rates.landBuilding,
+      );
+      bills.push(billRecord(p.ownerId, p.id, a.taxSatang, a.lines));
+    }
+    clock.computeMs += performance.now() - t;
+    return { bills, read: page.length, last: page.at(-1)?.id };
+  };
+  const assessSigns = async (on: Executor, after: string) => {
+    const page = await timed('loadMs', () => repo.signsForAssessment(after, chunk, on));
+    const t = performance.now();
+    const bills = page.map((s) => {
+      const a = assessSign(s, rates.sign);
+      return billRecord(s.ownerId, s.id, a.taxSatang, a.lines);
+    });
+    clock.computeMs += performance.now() - t;
+    return { bills, read: page.length, last: page.at(-1)?.id };
+  };
   await db.transaction(async (tx) => {
     for (let after = noId; ; ) {
-      const page = await timed('loadMs', () => repo.parcelsForAssessment(year, after, chunk, tx));
-      if (page.length === 0) break;
-      const bills = await timed('computeMs', () =>
-        page.flatMap((p) => {
-          const missing = unvaluedReason(p);
-          if (missing) {
-            counts.unvalued++;
-            if (unvalued.length < 100) unvalued.push({ parcelId: p.id, reason: missing });
-            return [];
-          }
-          const a = assessProperty(
-            {
-              ownerKind: p.ownerKind,
-              landAreaM2: p.areaM2,
-              landValuePerM2Baht: p.valuePerM2!,
-              landValueSource: p.appraisal ? appraisalNote(p.appraisal) : undefined,
-              buildings: p.buildings.map((b) => ({
-                ...b,
-                costPerM2Baht: b.costPerM2Baht!,
-                costSource: b.cost ? buildingCostNote(b.cost) : undefined,
-                depreciationPercent: b.depreciationPercent!,
-                source: b.depreciation ? depreciationNote(b.depreciation) : undefined,
-              })),
-              uses: p.uses,
-            },
-            rates.landBuilding,
-          );
-          return [{ ownerId: p.ownerId, subjectId: p.id, amountSatang: a.taxSatang, working: lines(a) }];
-        }),
-      );
+      const page = await assessParcels(tx, after);
+      if (page.last === undefined) break;
       counts.issued += await timed('writeMs', () =>
-        repo.insertBills(tx, { year, kind: 'land-building', prefix: 'LB', dueDate: due }, bills),
+        repo.insertBills(tx, { year, kind: 'land-building', prefix: 'LB', dueDate: due }, page.bills),
       );
-      counts.parcels += page.length;
-      after = page[page.length - 1].id;
+      counts.parcels += page.read;
+      after = page.last;
       clock.onPage?.();
     }
     for (let after = noId; ; ) {
-      const page = await timed('loadMs', () => repo.signsForAssessment(after, chunk, tx));
-      if (page.length === 0) break;
-      const bills = await timed('computeMs', () =>
-        page.map((s) => {
-          const a = assessSign(s, rates.sign);
-          return { ownerId: s.ownerId, subjectId: s.id, amountSatang: a.taxSatang, working: lines(a) };
-        }),
-      );
+      const page = await assessSigns(tx, after);
+      if (page.last === undefined) break;
       counts.issued += await timed('writeMs', () =>
-        repo.insertBills(tx, { year, kind: 'sign', prefix: 'SG', dueDate: due }, bills),
+        repo.insertBills(tx, { year, kind: 'sign', prefix: 'SG', dueDate: due }, page.bills),
       );
-      counts.signs += page.length;
-      after = page[page.length - 1].id;
+      counts.signs += page.read;
+      after = page.last;
       clock.onPage?.();
     }
     await audit(tx, actor, {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
-import type { Building, UsePart } from './assessment.ts';
+import type { Building, UsePart, WorkingLine } from './assessment.ts';
 import type { BuildingCostRowInput } from './import.ts';
 
 /** Where a value came from when the parcel or building has none of its own: the imported table's row. */
@@ -41,6 +41,16 @@ export interface ParcelForAssessment {
     depreciationPercent: number | null;
     depreciation: DepreciationSource | null;
   })[];
+}
+
+/** One bill for `insertBills`, as the JSON text of a row of its `json_to_recordset`. */
+export function billRecord(ownerId: string, subjectId: string, amountSatang: number, working: WorkingLine[]) {
+  return JSON.stringify({
+    owner_id: ownerId,
+    subject_id: subjectId,
+    amount: amountSatang,
+    working: working.map((l) => ({ th: l.text.th, en: l.text.en, satang: l.satang })),
+  });
 }
 
 /** The fields staff may correct, as the API names them. */
@@ -380,27 +390,26 @@ export class TaxRepository {
 
   /**
    * Adds the bills of one tax kind and year in one statement, skipping subjects that already have
-   * one; returns how many were added. Numbers are drawn only for the rows actually added.
+   * one; returns how many were added. Numbers are drawn only for the rows actually added. `rows` are
+   * the bills as JSON texts made by `billRecord`: a whole city's assessment builds them bill by bill,
+   * so that a page's assessments (objects and strings) are garbage before the next bill instead of
+   * living, with a copy as one large JSON text, until the page is written.
    */
   async insertBills(
     on: Executor,
     b: { year: number; kind: 'land-building' | 'sign'; prefix: string; dueDate: string },
-    items: { ownerId: string; subjectId: string; amountSatang: number; working: unknown }[],
+    rows: string[],
   ): Promise<number> {
-    if (items.length === 0) return 0;
+    if (rows.length === 0) return 0;
     const subject = b.kind === 'sign' ? sql.raw('sign_id') : sql.raw('parcel_id');
-    const records = items.map((i) => ({
-      owner_id: i.ownerId,
-      subject_id: i.subjectId,
-      amount: i.amountSatang,
-      working: i.working,
-    }));
-    const rows = await this.db.rows<{ n: number }>(
+    // One flat string (a join), bracketed by PostgreSQL: concatenating it here would make a rope that
+    // the driver flattens into another copy when it measures the parameter.
+    const [added] = await this.db.rows<{ n: number }>(
       sql`WITH added AS (
         INSERT INTO tax_bills (number, tax_year, tax_kind, owner_id, ${subject}, amount_satang, working, due_date, status)
         SELECT ${b.prefix} || ${String(b.year)} || lpad(nextval('tax_bill_seq')::text, 6, '0'), ${b.year}, ${b.kind}, r.owner_id,
           r.subject_id, r.amount, r.working, ${b.dueDate}::date, CASE WHEN r.amount > 0 THEN 'open' ELSE 'nothing_due' END
-        FROM json_to_recordset(${JSON.stringify(records)}::json) AS r(owner_id uuid, subject_id uuid, amount bigint, working jsonb)
+        FROM json_to_recordset(('[' || ${rows.join(',')}::text || ']')::json) AS r(owner_id uuid, subject_id uuid, amount bigint, working jsonb)
         -- Written as the unique index's expression, so the check is an index probe, not a scan.
         WHERE NOT EXISTS (SELECT 1 FROM tax_bills x WHERE x.tax_year = ${b.year} AND x.tax_kind = ${b.kind}
           AND x.status <> 'cancelled' AND COALESCE(x.parcel_id, x.sign_id) = r.subject_id)
@@ -408,7 +417,7 @@ export class TaxRepository {
       SELECT count(*)::int AS n FROM added`,
       on,
     );
-    return rows[0].n;
+    return added.n;
   }
 
   async bill(id: string, on?: Executor): Promise<BillRow | undefined> {
