@@ -10,7 +10,7 @@ import type {
   ParcelForAssessment,
   TaxRepository,
 } from './repository.ts';
-import { billRecord } from './repository.ts';
+import { BillBatch, billRecord } from './repository.ts';
 
 const rateTables = new Map([[2569, { landBuilding: landBuildingRates2569, sign: signRates2569 }]]);
 
@@ -95,14 +95,14 @@ export async function runAssessment(
   };
   const counts = { parcels: 0, signs: 0, issued: 0, unvalued: 0 };
   const unvalued: { parcelId: string; reason: string }[] = [];
-  // A page is read, assessed into the bills' JSON texts (`billRecord`, bill by bill) and let go before
-  // it is written: only the texts live through the write, and each bill's objects are garbage before
-  // the next one, which the young generation collects instead of the old (the peak RSS on PGlite is
-  // the old generation's garbage; docs/benchmarks.md, issue 7).
+  // A page is read, assessed into one JSON text (`BillBatch`, bill by bill, so each bill's objects
+  // are garbage before the next one and V8 collects them young) and let go before it is written: only
+  // the text lives through the write. The old generation's garbage sets the peak RSS on PGlite
+  // (docs/benchmarks.md, issue 7).
+  const batch = new BillBatch();
   const assessParcels = async (on: Executor, after: string) => {
     const page = await timed('loadMs', () => repo.parcelsForAssessment(year, after, chunk, on));
     const t = performance.now();
-    const bills: string[] = [];
     for (const p of page) {
       const missing = unvaluedReason(p);
       if (missing) {
@@ -127,18 +127,20 @@ export async function runAssessment(
         },
         rates.landBuilding,
       );
-      bills.push(billRecord(p.ownerId, p.id, a.taxSatang, a.lines));
+      batch.add(billRecord(p.ownerId, p.id, a.taxSatang, a.lines));
     }
+    const bills = { count: batch.count, json: batch.take() };
     clock.computeMs += performance.now() - t;
     return { bills, read: page.length, last: page.at(-1)?.id };
   };
   const assessSigns = async (on: Executor, after: string) => {
     const page = await timed('loadMs', () => repo.signsForAssessment(after, chunk, on));
     const t = performance.now();
-    const bills = page.map((s) => {
+    for (const s of page) {
       const a = assessSign(s, rates.sign);
-      return billRecord(s.ownerId, s.id, a.taxSatang, a.lines);
-    });
+      batch.add(billRecord(s.ownerId, s.id, a.taxSatang, a.lines));
+    }
+    const bills = { count: batch.count, json: batch.take() };
     clock.computeMs += performance.now() - t;
     return { bills, read: page.length, last: page.at(-1)?.id };
   };
@@ -147,7 +149,13 @@ export async function runAssessment(
       const page = await assessParcels(tx, after);
       if (page.last === undefined) break;
       counts.issued += await timed('writeMs', () =>
-        repo.insertBills(tx, { year, kind: 'land-building', prefix: 'LB', dueDate: due }, page.bills),
+        page.bills.count === 0
+          ? 0
+          : repo.insertBills(
+              tx,
+              { year, kind: 'land-building', prefix: 'LB', dueDate: due },
+              page.bills.json,
+            ),
       );
       counts.parcels += page.read;
       after = page.last;
@@ -157,7 +165,7 @@ export async function runAssessment(
       const page = await assessSigns(tx, after);
       if (page.last === undefined) break;
       counts.issued += await timed('writeMs', () =>
-        repo.insertBills(tx, { year, kind: 'sign', prefix: 'SG', dueDate: due }, page.bills),
+        repo.insertBills(tx, { year, kind: 'sign', prefix: 'SG', dueDate: due }, page.bills.json),
       );
       counts.signs += page.read;
       after = page.last;

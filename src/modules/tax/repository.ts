@@ -53,6 +53,40 @@ export function billRecord(ownerId: string, subjectId: string, amountSatang: num
   });
 }
 
+/**
+ * A page of bills for `insertBills` as one JSON array, written bill by bill as UTF-8 into a buffer
+ * kept from page to page (outside the JS heap): each bill's objects and text are garbage before the
+ * next bill, so V8 collects them young, and the page's bills reach the heap once, as the parameter's
+ * string, not also as a list of texts that outlives the page's computation (docs/benchmarks.md, issue 7).
+ */
+export class BillBatch {
+  #buffer = Buffer.allocUnsafeSlow(1 << 20);
+  #length = 0;
+  count = 0;
+
+  add(record: string): void {
+    // At most 3 bytes of UTF-8 per UTF-16 unit, and the separator.
+    const need = this.#length + record.length * 3 + 2;
+    if (need > this.#buffer.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.#buffer.length * 2));
+      this.#buffer.copy(bigger, 0, 0, this.#length);
+      this.#buffer = bigger;
+    }
+    this.#buffer[this.#length++] = this.count++ === 0 ? 0x5b : 0x2c; // "[" before the first, "," between
+    this.#length += this.#buffer.write(record, this.#length, 'utf8');
+  }
+
+  /** The JSON array of the bills added since the last call; the batch is empty again after it. */
+  take(): string {
+    if (this.count === 0) return '[]';
+    this.#buffer[this.#length++] = 0x5d; // "]"
+    const text = this.#buffer.toString('utf8', 0, this.#length);
+    this.#length = 0;
+    this.count = 0;
+    return text;
+  }
+}
+
 /** The fields staff may correct, as the API names them. */
 export interface ParcelEditable {
   ownerTaxId: string;
@@ -390,26 +424,21 @@ export class TaxRepository {
 
   /**
    * Adds the bills of one tax kind and year in one statement, skipping subjects that already have
-   * one; returns how many were added. Numbers are drawn only for the rows actually added. `rows` are
-   * the bills as JSON texts made by `billRecord`: a whole city's assessment builds them bill by bill,
-   * so that a page's assessments (objects and strings) are garbage before the next bill instead of
-   * living, with a copy as one large JSON text, until the page is written.
+   * one; returns how many were added. Numbers are drawn only for the rows actually added. `bills` is
+   * a JSON array of `billRecord`s (`BillBatch.take`).
    */
   async insertBills(
     on: Executor,
     b: { year: number; kind: 'land-building' | 'sign'; prefix: string; dueDate: string },
-    rows: string[],
+    bills: string,
   ): Promise<number> {
-    if (rows.length === 0) return 0;
     const subject = b.kind === 'sign' ? sql.raw('sign_id') : sql.raw('parcel_id');
-    // One flat string (a join), bracketed by PostgreSQL: concatenating it here would make a rope that
-    // the driver flattens into another copy when it measures the parameter.
     const [added] = await this.db.rows<{ n: number }>(
       sql`WITH added AS (
         INSERT INTO tax_bills (number, tax_year, tax_kind, owner_id, ${subject}, amount_satang, working, due_date, status)
         SELECT ${b.prefix} || ${String(b.year)} || lpad(nextval('tax_bill_seq')::text, 6, '0'), ${b.year}, ${b.kind}, r.owner_id,
           r.subject_id, r.amount, r.working, ${b.dueDate}::date, CASE WHEN r.amount > 0 THEN 'open' ELSE 'nothing_due' END
-        FROM json_to_recordset(('[' || ${rows.join(',')}::text || ']')::json) AS r(owner_id uuid, subject_id uuid, amount bigint, working jsonb)
+        FROM json_to_recordset(${bills}::json) AS r(owner_id uuid, subject_id uuid, amount bigint, working jsonb)
         -- Written as the unique index's expression, so the check is an index probe, not a scan.
         WHERE NOT EXISTS (SELECT 1 FROM tax_bills x WHERE x.tax_year = ${b.year} AND x.tax_kind = ${b.kind}
           AND x.status <> 'cancelled' AND COALESCE(x.parcel_id, x.sign_id) = r.subject_id)
