@@ -56,8 +56,8 @@ export function billRecord(ownerId: string, subjectId: string, amountSatang: num
 /**
  * A page of bills for `insertBills` as one JSON array, written bill by bill as UTF-8 into a buffer
  * kept from page to page (outside the JS heap): each bill's objects and text are garbage before the
- * next bill, so V8 collects them young, and the page's bills reach the heap once, as the parameter's
- * string, not also as a list of texts that outlives the page's computation (docs/benchmarks.md, issue 7).
+ * next bill, so V8 collects them young, and the page's bills never reach it as one string, nor as a list
+ * of texts that outlives the page's computation (docs/benchmarks.md, issue 7).
  */
 export class BillBatch {
   #buffer = Buffer.allocUnsafeSlow(1 << 20);
@@ -76,14 +76,18 @@ export class BillBatch {
     this.#length += this.#buffer.write(record, this.#length, 'utf8');
   }
 
-  /** The JSON array of the bills added since the last call; the batch is empty again after it. */
-  take(): string {
-    if (this.count === 0) return '[]';
+  /**
+   * The JSON array of the bills added since the last call, as UTF-8 (a view of the buffer, valid until
+   * the next `add`); the batch is empty again after it. Both drivers send bytes for a json parameter
+   * in the binary format, which for json is the text itself (src/core/db/index.ts for PGlite).
+   */
+  take(): Buffer {
+    if (this.count === 0) return Buffer.from('[]');
     this.#buffer[this.#length++] = 0x5d; // "]"
-    const text = this.#buffer.toString('utf8', 0, this.#length);
+    const json = this.#buffer.subarray(0, this.#length);
     this.#length = 0;
     this.count = 0;
-    return text;
+    return json;
   }
 }
 
@@ -425,12 +429,12 @@ export class TaxRepository {
   /**
    * Adds the bills of one tax kind and year in one statement, skipping subjects that already have
    * one; returns how many were added. Numbers are drawn only for the rows actually added. `bills` is
-   * a JSON array of `billRecord`s (`BillBatch.take`).
+   * a JSON array of `billRecord`s in UTF-8 (`BillBatch.take`).
    */
   async insertBills(
     on: Executor,
     b: { year: number; kind: 'land-building' | 'sign'; prefix: string; dueDate: string },
-    bills: string,
+    bills: Buffer,
   ): Promise<number> {
     const subject = b.kind === 'sign' ? sql.raw('sign_id') : sql.raw('parcel_id');
     const [added] = await this.db.rows<{ n: number }>(
