@@ -95,10 +95,10 @@ export async function runAssessment(
   };
   const counts = { parcels: 0, signs: 0, issued: 0, unvalued: 0 };
   const unvalued: { parcelId: string; reason: string }[] = [];
-  // A page is read, assessed into one JSON text (`BillBatch`, bill by bill, so each bill's objects
-  // are garbage before the next one and V8 collects them young) and let go before it is written: only
-  // the text lives through the write. The old generation's garbage sets the peak RSS on PGlite
-  // (docs/benchmarks.md, issue 7).
+  // A page is read, assessed into one JSON array in UTF-8 (`BillBatch`, bill by bill, so each bill's
+  // objects are garbage before the next one and V8 collects them young) and let go before it is
+  // written: only those bytes, outside the JS heap, live through the write. The old generation's
+  // garbage sets the peak RSS on PGlite (docs/benchmarks.md, issue 7).
   const batch = new BillBatch();
   const assessParcels = async (on: Executor, after: string) => {
     const page = await timed('loadMs', () => repo.parcelsForAssessment(year, after, chunk, on));
