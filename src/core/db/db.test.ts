@@ -40,6 +40,15 @@ describe('database', () => {
     expect(Number(row.d)).toBeLessThan(1800);
   });
 
+  it('takes a json parameter given as UTF-8 bytes as its text, and one given as a string as before', async () => {
+    const text = '[{"th":"ภาษีที่ต้องชำระ","en":"Tax due","satang":12345}]';
+    const [row] = await a.db.rows<{ bytes: unknown; string: unknown }>(
+      sql`SELECT ${Buffer.from(text)}::json AS bytes, ${text}::json AS string`,
+    );
+    expect(row.bytes).toEqual([{ th: 'ภาษีที่ต้องชำระ', en: 'Tax due', satang: 12345 }]);
+    expect(row.string).toEqual(row.bytes);
+  });
+
   it('commits a transaction together or not at all', async () => {
     await expect(
       a.db.transaction(async (tx) => {

@@ -47,7 +47,7 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
 }
 
 async function openPglite(options: OpenOptions): Promise<Db> {
-  const [{ PGlite }, postgis, { drizzle }] = await Promise.all([
+  const [{ PGlite, types }, postgis, { drizzle }] = await Promise.all([
     import('@electric-sql/pglite'),
     postgisExtension(),
     import('drizzle-orm/pglite'),
@@ -57,7 +57,14 @@ async function openPglite(options: OpenOptions): Promise<Db> {
     mkdirSync(options.dataDir, { recursive: true });
     dataDir = join(options.dataDir, 'pglite');
   }
+  // A json parameter given as UTF-8 bytes goes in the binary format, which for json is its text, as
+  // node-postgres sends a Buffer: the tax assessment's bills (a page's JSON) then never become a string
+  // in the JS heap. Any other value is serialized as before.
+  const json = types.serializers[types.JSON];
   const client: PGlite = await PGlite.create({
+    serializers: {
+      [types.JSON]: (x: unknown) => (x instanceof Uint8Array ? (x as unknown as string) : json(x)),
+    },
     dataDir,
     loadDataDir: options.loadDataDir,
     extensions: { postgis },

@@ -1,5 +1,5 @@
 import { type Actor, audit } from '../../core/audit/audit.ts';
-import type { Db } from '../../core/db/index.ts';
+import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { assessProperty, assessSign } from './assessment.ts';
 import { landBuildingRates2569, signRates2569 } from './rates.ts';
@@ -10,6 +10,7 @@ import type {
   ParcelForAssessment,
   TaxRepository,
 } from './repository.ts';
+import { BillBatch, billRecord } from './repository.ts';
 
 const rateTables = new Map([[2569, { landBuilding: landBuildingRates2569, sign: signRates2569 }]]);
 
@@ -92,63 +93,82 @@ export async function runAssessment(
       clock[part] += performance.now() - t;
     }
   };
-  const lines = (a: { lines: { text: { th: string; en: string }; satang: number }[] }) =>
-    a.lines.map((l) => ({ ...l.text, satang: l.satang }));
   const counts = { parcels: 0, signs: 0, issued: 0, unvalued: 0 };
   const unvalued: { parcelId: string; reason: string }[] = [];
+  // A page is read, assessed into one JSON array in UTF-8 (`BillBatch`, bill by bill, so each bill's
+  // objects are garbage before the next one and V8 collects them young) and let go before it is
+  // written: only those bytes, outside the JS heap, live through the write. The old generation's
+  // garbage sets the peak RSS on PGlite (docs/benchmarks.md, issue 7).
+  const batch = new BillBatch();
+  const assessParcels = async (on: Executor, after: string) => {
+    const page = await timed('loadMs', () => repo.parcelsForAssessment(year, after, chunk, on));
+    const t = performance.now();
+    for (const p of page) {
+      const missing = unvaluedReason(p);
+      if (missing) {
+        counts.unvalued++;
+        if (unvalued.length < 100) unvalued.push({ parcelId: p.id, reason: missing });
+        continue;
+      }
+      const a = assessProperty(
+        {
+          ownerKind: p.ownerKind,
+          landAreaM2: p.areaM2,
+          landValuePerM2Baht: p.valuePerM2!,
+          landValueSource: p.appraisal ? appraisalNote(p.appraisal) : undefined,
+          buildings: p.buildings.map((b) => ({
+            ...b,
+            costPerM2Baht: b.costPerM2Baht!,
+            costSource: b.cost ? buildingCostNote(b.cost) : undefined,
+            depreciationPercent: b.depreciationPercent!,
+            source: b.depreciation ? depreciationNote(b.depreciation) : undefined,
+          })),
+          uses: p.uses,
+        },
+        rates.landBuilding,
+      );
+      batch.add(billRecord(p.ownerId, p.id, a.taxSatang, a.lines));
+    }
+    const bills = { count: batch.count, json: batch.take() };
+    clock.computeMs += performance.now() - t;
+    return { bills, read: page.length, last: page.at(-1)?.id };
+  };
+  const assessSigns = async (on: Executor, after: string) => {
+    const page = await timed('loadMs', () => repo.signsForAssessment(after, chunk, on));
+    const t = performance.now();
+    for (const s of page) {
+      const a = assessSign(s, rates.sign);
+      batch.add(billRecord(s.ownerId, s.id, a.taxSatang, a.lines));
+    }
+    const bills = { count: batch.count, json: batch.take() };
+    clock.computeMs += performance.now() - t;
+    return { bills, read: page.length, last: page.at(-1)?.id };
+  };
   await db.transaction(async (tx) => {
     for (let after = noId; ; ) {
-      const page = await timed('loadMs', () => repo.parcelsForAssessment(year, after, chunk, tx));
-      if (page.length === 0) break;
-      const bills = await timed('computeMs', () =>
-        page.flatMap((p) => {
-          const missing = unvaluedReason(p);
-          if (missing) {
-            counts.unvalued++;
-            if (unvalued.length < 100) unvalued.push({ parcelId: p.id, reason: missing });
-            return [];
-          }
-          const a = assessProperty(
-            {
-              ownerKind: p.ownerKind,
-              landAreaM2: p.areaM2,
-              landValuePerM2Baht: p.valuePerM2!,
-              landValueSource: p.appraisal ? appraisalNote(p.appraisal) : undefined,
-              buildings: p.buildings.map((b) => ({
-                ...b,
-                costPerM2Baht: b.costPerM2Baht!,
-                costSource: b.cost ? buildingCostNote(b.cost) : undefined,
-                depreciationPercent: b.depreciationPercent!,
-                source: b.depreciation ? depreciationNote(b.depreciation) : undefined,
-              })),
-              uses: p.uses,
-            },
-            rates.landBuilding,
-          );
-          return [{ ownerId: p.ownerId, subjectId: p.id, amountSatang: a.taxSatang, working: lines(a) }];
-        }),
-      );
+      const page = await assessParcels(tx, after);
+      if (page.last === undefined) break;
       counts.issued += await timed('writeMs', () =>
-        repo.insertBills(tx, { year, kind: 'land-building', prefix: 'LB', dueDate: due }, bills),
+        page.bills.count === 0
+          ? 0
+          : repo.insertBills(
+              tx,
+              { year, kind: 'land-building', prefix: 'LB', dueDate: due },
+              page.bills.json,
+            ),
       );
-      counts.parcels += page.length;
-      after = page[page.length - 1].id;
+      counts.parcels += page.read;
+      after = page.last;
       clock.onPage?.();
     }
     for (let after = noId; ; ) {
-      const page = await timed('loadMs', () => repo.signsForAssessment(after, chunk, tx));
-      if (page.length === 0) break;
-      const bills = await timed('computeMs', () =>
-        page.map((s) => {
-          const a = assessSign(s, rates.sign);
-          return { ownerId: s.ownerId, subjectId: s.id, amountSatang: a.taxSatang, working: lines(a) };
-        }),
-      );
+      const page = await assessSigns(tx, after);
+      if (page.last === undefined) break;
       counts.issued += await timed('writeMs', () =>
-        repo.insertBills(tx, { year, kind: 'sign', prefix: 'SG', dueDate: due }, bills),
+        repo.insertBills(tx, { year, kind: 'sign', prefix: 'SG', dueDate: due }, page.bills.json),
       );
-      counts.signs += page.length;
-      after = page[page.length - 1].id;
+      counts.signs += page.read;
+      after = page.last;
       clock.onPage?.();
     }
     await audit(tx, actor, {

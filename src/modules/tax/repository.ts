@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
-import type { Building, UsePart } from './assessment.ts';
+import type { Building, UsePart, WorkingLine } from './assessment.ts';
 import type { BuildingCostRowInput } from './import.ts';
 
 /** Where a value came from when the parcel or building has none of its own: the imported table's row. */
@@ -41,6 +41,54 @@ export interface ParcelForAssessment {
     depreciationPercent: number | null;
     depreciation: DepreciationSource | null;
   })[];
+}
+
+/** One bill for `insertBills`, as the JSON text of a row of its `json_to_recordset`. */
+export function billRecord(ownerId: string, subjectId: string, amountSatang: number, working: WorkingLine[]) {
+  return JSON.stringify({
+    owner_id: ownerId,
+    subject_id: subjectId,
+    amount: amountSatang,
+    working: working.map((l) => ({ th: l.text.th, en: l.text.en, satang: l.satang })),
+  });
+}
+
+/**
+ * A page of bills for `insertBills` as one JSON array, written bill by bill as UTF-8 into a buffer
+ * kept from page to page (outside the JS heap): each bill's objects and text are garbage before the
+ * next bill, so V8 collects them young, and the page's bills never reach it as one string, nor as a list
+ * of texts that outlives the page's computation (docs/benchmarks.md, issue 7).
+ */
+export class BillBatch {
+  #buffer = Buffer.allocUnsafeSlow(1 << 20);
+  #length = 0;
+  count = 0;
+
+  add(record: string): void {
+    // At most 3 bytes of UTF-8 per UTF-16 unit, and the separator.
+    const need = this.#length + record.length * 3 + 2;
+    if (need > this.#buffer.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.#buffer.length * 2));
+      this.#buffer.copy(bigger, 0, 0, this.#length);
+      this.#buffer = bigger;
+    }
+    this.#buffer[this.#length++] = this.count++ === 0 ? 0x5b : 0x2c; // "[" before the first, "," between
+    this.#length += this.#buffer.write(record, this.#length, 'utf8');
+  }
+
+  /**
+   * The JSON array of the bills added since the last call, as UTF-8 (a view of the buffer, valid until
+   * the next `add`); the batch is empty again after it. Both drivers send bytes for a json parameter
+   * in the binary format, which for json is the text itself (src/core/db/index.ts for PGlite).
+   */
+  take(): Buffer {
+    if (this.count === 0) return Buffer.from('[]');
+    this.#buffer[this.#length++] = 0x5d; // "]"
+    const json = this.#buffer.subarray(0, this.#length);
+    this.#length = 0;
+    this.count = 0;
+    return json;
+  }
 }
 
 /** The fields staff may correct, as the API names them. */
@@ -380,27 +428,21 @@ export class TaxRepository {
 
   /**
    * Adds the bills of one tax kind and year in one statement, skipping subjects that already have
-   * one; returns how many were added. Numbers are drawn only for the rows actually added.
+   * one; returns how many were added. Numbers are drawn only for the rows actually added. `bills` is
+   * a JSON array of `billRecord`s in UTF-8 (`BillBatch.take`).
    */
   async insertBills(
     on: Executor,
     b: { year: number; kind: 'land-building' | 'sign'; prefix: string; dueDate: string },
-    items: { ownerId: string; subjectId: string; amountSatang: number; working: unknown }[],
+    bills: Buffer,
   ): Promise<number> {
-    if (items.length === 0) return 0;
     const subject = b.kind === 'sign' ? sql.raw('sign_id') : sql.raw('parcel_id');
-    const records = items.map((i) => ({
-      owner_id: i.ownerId,
-      subject_id: i.subjectId,
-      amount: i.amountSatang,
-      working: i.working,
-    }));
-    const rows = await this.db.rows<{ n: number }>(
+    const [added] = await this.db.rows<{ n: number }>(
       sql`WITH added AS (
         INSERT INTO tax_bills (number, tax_year, tax_kind, owner_id, ${subject}, amount_satang, working, due_date, status)
         SELECT ${b.prefix} || ${String(b.year)} || lpad(nextval('tax_bill_seq')::text, 6, '0'), ${b.year}, ${b.kind}, r.owner_id,
           r.subject_id, r.amount, r.working, ${b.dueDate}::date, CASE WHEN r.amount > 0 THEN 'open' ELSE 'nothing_due' END
-        FROM json_to_recordset(${JSON.stringify(records)}::json) AS r(owner_id uuid, subject_id uuid, amount bigint, working jsonb)
+        FROM json_to_recordset(${bills}::json) AS r(owner_id uuid, subject_id uuid, amount bigint, working jsonb)
         -- Written as the unique index's expression, so the check is an index probe, not a scan.
         WHERE NOT EXISTS (SELECT 1 FROM tax_bills x WHERE x.tax_year = ${b.year} AND x.tax_kind = ${b.kind}
           AND x.status <> 'cancelled' AND COALESCE(x.parcel_id, x.sign_id) = r.subject_id)
@@ -408,7 +450,7 @@ export class TaxRepository {
       SELECT count(*)::int AS n FROM added`,
       on,
     );
-    return rows[0].n;
+    return added.n;
   }
 
   async bill(id: string, on?: Executor): Promise<BillRow | undefined> {
