@@ -149,8 +149,30 @@ const messages: Messages = {
   'server.unavailable': { th: 'ระบบยังไม่พร้อมให้บริการ', en: 'The service is not ready' },
 };
 
-export function t(key: string, locale: Locale): string {
-  return messages[key]?.[locale] ?? messages[key]?.en ?? key;
+/** Values for a message's `{name}` placeholders. */
+export type MessageParams = Record<string, string | number>;
+
+/** The message `key` in `locale`, its `{name}` placeholders filled from `params`. */
+export function t(key: string, locale: Locale, params?: MessageParams): string {
+  const text = messages[key]?.[locale] ?? messages[key]?.en ?? key;
+  return params ? text.replace(/\{(\w+)\}/g, (all, name: string) => String(params[name] ?? all)) : text;
+}
+
+/** A message to be put in the reader's language later, when the response is written. */
+export interface Message {
+  key: string;
+  params?: MessageParams;
+}
+
+/** Text for a user: a message key (with its placeholders) or, for data and third-party text, a literal. */
+export type Text = string | Message;
+
+export function msg(key: string, params?: MessageParams): Message {
+  return params ? { key, params } : { key };
+}
+
+export function translate(text: Text, locale: Locale): string {
+  return typeof text === 'string' ? text : t(text.key, locale, text.params);
 }
 
 export function hasMessage(key: string): boolean {
