@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TValidationError } from 'typebox/error';
 import { AppError, toProblem } from '../errors.ts';
-import type { Locale } from '../i18n.ts';
+import { type Locale, msg } from '../i18n.ts';
 import { schemaFieldErrors } from './validation-messages.ts';
 
 /** Turns every error into RFC 9457 problem details; a 5xx never shows its internals. */
@@ -52,7 +52,7 @@ function toAppError(error: FastifyError, locale: Locale): AppError {
   if (pgCode === '23505') return new AppError(409, 'resource.conflict');
   if (pgCode === '23503') return new AppError(400, 'resource.reference_invalid');
   if (pgCode === '23514' || pgCode === '23502')
-    return new AppError(400, 'request.invalid', 'violates a data rule');
+    return new AppError(400, 'request.invalid', msg('request.data_rule'));
   if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008')
     return new AppError(400, 'request.invalid');
   if (error.statusCode === 429) return new AppError(429, 'request.rate_limited');
