@@ -255,8 +255,7 @@ main(process.argv.slice(2)).then(
   (err) => {
     if (err instanceof ConfigError) console.error(err.message);
     else if (err?.name === 'PromptPayError' || err instanceof TypeError) console.error(err.message);
-    else if (err?.code && typeof err.status === 'number')
-      console.error(`${err.code}: ${err.detail ?? err.message}`);
+    else if (err?.code && typeof err.status === 'number') console.error(`${err.code}: ${err.message}`);
     else console.error(err instanceof Error ? err.message : err);
     process.exit(1);
   },

@@ -45,6 +45,50 @@ describe('problem titles', () => {
     expect(noEnglish).toEqual([]);
   });
 
+  it('every detail and field message written with msg() has a Thai and an English text, with the same placeholders', async () => {
+    const files = sources(root);
+    for (const file of files)
+      if (readFileSync(file, 'utf8').includes('registerMessages(')) await import(file);
+    const used = new Map<string, string>();
+    for (const file of files) {
+      // The key, or each key of a conditional, before the parameters' object.
+      for (const call of readFileSync(file, 'utf8').matchAll(/\bmsg\(([^{)]*)/g))
+        for (const key of call[1].matchAll(/'([a-z][a-z0-9_-]*\.[a-z0-9_.]+)'/g))
+          used.set(key[1], file.slice(root.length + 1));
+    }
+    expect(used.size).toBeGreaterThan(50);
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    const wrong = [...used]
+      .filter(([key]) => {
+        const th = t(key, 'th');
+        const en = t(key, 'en');
+        return (
+          !hasMessage(key) ||
+          !/[\u0E00-\u0E7F]/.test(th) ||
+          /[\u0E00-\u0E7F]/.test(en) ||
+          placeholders(th).join() !== placeholders(en).join()
+        );
+      })
+      .map(([key, file]) => `${key} (${file})`);
+    expect(wrong).toEqual([]);
+  });
+
+  it("the web app's own problem titles (problems.<code>) say what the server's do", () => {
+    const web = (lang: 'th' | 'en') =>
+      JSON.parse(readFileSync(join(root, '..', 'web', 'src', 'locales', `${lang}.json`), 'utf8'))
+        .problems as Record<string, Record<string, string>>;
+    for (const lang of ['th', 'en'] as const) {
+      const titles = Object.entries(web(lang)).flatMap(([area, codes]) =>
+        Object.entries(codes).map(([code, title]) => [`${area}.${code}`, title]),
+      );
+      expect(titles.length).toBeGreaterThan(10);
+      for (const [code, title] of titles) {
+        expect(hasMessage(code), code).toBe(true);
+        expect(title, `${lang} ${code}`).toBe(t(code, lang));
+      }
+    }
+  });
+
   it('each module names itself in Thai and English alike (its locales have the same keys, none empty)', () => {
     const keys = (o: object, prefix = ''): string[] =>
       Object.entries(o).flatMap(([k, v]) =>

@@ -145,12 +145,114 @@ const messages: Messages = {
     en: 'The request timestamp is missing or too old',
   },
   'tax.webhook_signature': { th: 'ลายมือชื่อดิจิทัลไม่ถูกต้อง', en: 'The signature does not match' },
+  // Details and field messages (`msg()`), put in the reader's language when the problem is written.
+  'field.required': { th: 'กรุณาระบุ', en: 'required' },
+  'field.check_digit': { th: 'เลขตรวจสอบ (หลักสุดท้าย) ไม่ถูกต้อง', en: 'the check digit is wrong' },
+  'field.in_past': { th: 'เป็นเวลาที่ผ่านไปแล้ว', en: 'is in the past' },
+  'field.unknown_office': { th: 'ไม่มีสำนัก/กองนี้', en: 'unknown office' },
+  'field.unknown_device': { th: 'ไม่มีอุปกรณ์นี้', en: 'unknown device' },
+  'field.unknown_profile': { th: 'ไม่มีโปรไฟล์อุปกรณ์นี้', en: 'unknown device profile' },
+  'request.data_rule': { th: 'ข้อมูลขัดกับกฎของระบบ', en: 'violates a data rule' },
+  'request.malformed_path': { th: 'ที่อยู่ (path) ไม่ถูกต้อง', en: 'malformed path' },
+  'request.no_rows': { th: 'ไฟล์ไม่มีข้อมูลเลยสักแถว', en: 'the file has no rows' },
+  'request.too_many_rows': {
+    th: 'มีข้อมูลเกิน {max} แถว กรุณาแบ่งไฟล์',
+    en: 'more than {max} rows; split the file',
+  },
+  'request.send_csv': { th: 'กรุณาส่งเป็น text/csv', en: 'send it as text/csv' },
+  'request.send_csv_or_xlsx': {
+    th: 'กรุณาส่งเป็น text/csv หรือไฟล์ Excel .xlsx',
+    en: 'send it as text/csv or an Excel .xlsx file',
+  },
+  'request.expires_past': { th: 'เวลาหมดอายุ (expiresAt) ผ่านไปแล้ว', en: 'expiresAt is in the past' },
+  'request.from_after_to': {
+    th: 'เวลาเริ่มต้น (from) ต้องอยู่ก่อนเวลาสิ้นสุด (to)',
+    en: 'from must be before to',
+  },
+  'request.at_most_days': { th: 'ช่วงเวลาต้องไม่เกิน {days} วัน', en: 'at most {days} days' },
+  'request.empty_value': { th: 'ค่าของ {name} ว่างอยู่', en: '{name} is empty' },
+  'request.owner_office_required': { th: 'กรุณาระบุสำนัก/กองที่เป็นเจ้าของ', en: 'name the owner office' },
+  'org.point_in_no_zone': {
+    th: 'จุด ({lon}, {lat}) ไม่อยู่ในเขตใดของเทศบาล',
+    en: '({lon}, {lat}) is not inside any zone',
+  },
+  'url.not_url': { th: 'ไม่ใช่ URL', en: 'not a URL' },
+  'url.http_no_credentials': {
+    th: 'ต้องเป็น URL แบบ http(s) ที่ไม่มีชื่อผู้ใช้หรือรหัสผ่าน',
+    en: 'an http(s) URL without credentials',
+  },
+  'url.https_no_credentials': {
+    th: 'ต้องเป็น URL แบบ https ที่ไม่มีชื่อผู้ใช้ รหัสผ่าน หรือส่วนท้าย #',
+    en: 'an https URL without credentials or fragment',
+  },
+  'url.https_required': { th: 'ต้องเป็น https', en: 'the endpoint must be https' },
+  'url.unresolved': { th: 'หาที่อยู่ IP ของ {host} ไม่พบ', en: '{host} does not resolve' },
+  'url.not_public': { th: '{host} ไม่ใช่ที่อยู่สาธารณะบนอินเทอร์เน็ต', en: '{host} is not a public address' },
+  'push.p256dh_format': {
+    th: 'keys.p256dh ต้องเป็นจุดบนเส้นโค้ง P-256 แบบไม่บีบอัด ขนาด 65 ไบต์',
+    en: 'keys.p256dh must be a 65-byte uncompressed P-256 point',
+  },
+  'push.auth_length': { th: 'keys.auth ต้องมีขนาด 16 ไบต์', en: 'keys.auth must be 16 bytes' },
+  'push.p256dh_curve': { th: 'keys.p256dh ไม่ใช่จุดบนเส้นโค้ง P-256', en: 'keys.p256dh is not a point on P-256' },
+  'devices.payload_hex': { th: 'ต้องเป็นเลขฐานสิบหกจำนวนหลักคู่', en: 'not an even number of hex digits' },
+  'devices.payload_base64': { th: 'ไม่ใช่ base64', en: 'not base64' },
+  'devices.payload_size': { th: 'ข้อมูลต้องมี 1 ถึง {max} ไบต์', en: 'the payload must be 1 to {max} bytes' },
+  'complaints.no_such_category': { th: 'ไม่มีประเภทเรื่อง "{category}"', en: 'no category "{category}"' },
+  'complaints.point_outside': {
+    th: 'จุด {lat}, {lon} อยู่นอกเขตเทศบาลนครขอนแก่น',
+    en: '{lat}, {lon} is outside Khon Kaen City Municipality; report it to the local authority of that place',
+  },
+  'complaints.status_needs_note': {
+    th: 'การเปลี่ยนเป็นสถานะ {status} ต้องมีหมายเหตุที่ผู้แจ้งอ่านได้',
+    en: 'moving to {status} needs a public note',
+  },
+  'tax.use_shares_sum': {
+    th: 'สัดส่วนการใช้ประโยชน์รวมกันได้ {share}% (ต้องเท่ากับ 100%)',
+    en: 'use shares add up to {share}% (they must add up to 100%)',
+  },
+  'tax.main_home_residential': {
+    th: 'บ้านหลังหลักใช้ได้กับการใช้ประโยชน์เพื่ออยู่อาศัยเท่านั้น',
+    en: 'a main home is only for residential use',
+  },
+  'tax.vacant_years_vacant_only': {
+    th: 'จำนวนปีที่ทิ้งว่างใช้ได้กับที่ดินว่างเปล่าเท่านั้น',
+    en: 'years left vacant are only for vacant land',
+  },
+  'tax.use_listed_already': { th: 'มีการใช้ประโยชน์นี้อยู่ในรายการแล้ว', en: 'listed already' },
+  'tax.not_in_register': { th: 'ไม่มีเลขนี้ในทะเบียน', en: 'not in the register' },
+  'tax.area_positive': { th: 'เนื้อที่ต้องมากกว่า 0', en: 'the area must be more than 0' },
+  'tax.block_needs_zone': {
+    th: 'เมื่อระบุบล็อกราคาประเมิน ต้องระบุโซนด้วย',
+    en: 'an appraisal block needs its zone',
+  },
   'server.error': { th: 'ระบบขัดข้อง โปรดลองใหม่ภายหลัง', en: 'Something went wrong on our side' },
   'server.unavailable': { th: 'ระบบยังไม่พร้อมให้บริการ', en: 'The service is not ready' },
 };
 
-export function t(key: string, locale: Locale): string {
-  return messages[key]?.[locale] ?? messages[key]?.en ?? key;
+/** Values for a message's `{name}` placeholders. */
+export type MessageParams = Record<string, string | number>;
+
+/** The message `key` in `locale`, its `{name}` placeholders filled from `params`. */
+export function t(key: string, locale: Locale, params?: MessageParams): string {
+  const text = messages[key]?.[locale] ?? messages[key]?.en ?? key;
+  return params ? text.replace(/\{(\w+)\}/g, (all, name: string) => String(params[name] ?? all)) : text;
+}
+
+/** A message to be put in the reader's language later, when the response is written. */
+export interface Message {
+  key: string;
+  params?: MessageParams;
+}
+
+/** Text for a user: a message key (with its placeholders) or, for data and third-party text, a literal. */
+export type Text = string | Message;
+
+export function msg(key: string, params?: MessageParams): Message {
+  return params ? { key, params } : { key };
+}
+
+export function translate(text: Text, locale: Locale): string {
+  return typeof text === 'string' ? text : t(text.key, locale, text.params);
 }
 
 export function hasMessage(key: string): boolean {

@@ -11,6 +11,7 @@ import { Type } from 'typebox';
 import webpush from 'web-push';
 import type { Config } from './config.ts';
 import { AppError } from './errors.ts';
+import { msg } from './i18n.ts';
 import { isPublicAddress } from './public-address.ts';
 
 /** A browser's PushSubscription as `toJSON()` gives it (RFC 8030 endpoint, RFC 8291 keys). */
@@ -47,14 +48,14 @@ export function checkKeys(keys: PushTarget['keys']): void {
   const point = decode(keys.p256dh);
   const auth = decode(keys.auth);
   if (point?.length !== 65 || point[0] !== 4)
-    throw AppError.badRequest('push.bad_keys', 'keys.p256dh must be a 65-byte uncompressed P-256 point');
-  if (auth?.length !== 16) throw AppError.badRequest('push.bad_keys', 'keys.auth must be 16 bytes');
+    throw AppError.badRequest('push.bad_keys', msg('push.p256dh_format'));
+  if (auth?.length !== 16) throw AppError.badRequest('push.bad_keys', msg('push.auth_length'));
   try {
     const ecdh = createECDH('prime256v1');
     ecdh.generateKeys();
     ecdh.computeSecret(point);
   } catch {
-    throw AppError.badRequest('push.bad_keys', 'keys.p256dh is not a point on P-256');
+    throw AppError.badRequest('push.bad_keys', msg('push.p256dh_curve'));
   }
 }
 
@@ -156,24 +157,24 @@ export class WebPush {
     try {
       url = new URL(raw);
     } catch {
-      throw AppError.badRequest('push.endpoint', 'not a URL');
+      throw AppError.badRequest('push.endpoint', msg('url.not_url'));
     }
     const host = bare(url.hostname);
     const loopbackHost = host === 'localhost' || isLoopback(host);
     if (url.username || url.password || url.hash)
-      throw AppError.badRequest('push.endpoint', 'an https URL without credentials or fragment');
+      throw AppError.badRequest('push.endpoint', msg('url.https_no_credentials'));
     if (this.allowLoopback && loopbackHost && (url.protocol === 'http:' || url.protocol === 'https:'))
       return url;
-    if (url.protocol !== 'https:') throw AppError.badRequest('push.endpoint', 'the endpoint must be https');
+    if (url.protocol !== 'https:') throw AppError.badRequest('push.endpoint', msg('url.https_required'));
     const addresses = isIP(host)
       ? [host]
       : await lookup(host, { all: true }).then(
           (list) => list.map((a) => a.address),
           () => [] as string[],
         );
-    if (addresses.length === 0) throw AppError.badRequest('push.endpoint', `${host} does not resolve`);
+    if (addresses.length === 0) throw AppError.badRequest('push.endpoint', msg('url.unresolved', { host }));
     if (addresses.some((a) => !isPublicAddress(a)))
-      throw AppError.badRequest('push.endpoint', `${host} is not a public address`);
+      throw AppError.badRequest('push.endpoint', msg('url.not_public', { host }));
     return url;
   }
 

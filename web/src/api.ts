@@ -6,7 +6,22 @@ export interface Problem {
   status: number;
   detail?: string;
   code?: string;
-  errors?: { path: string; message: string }[];
+  /**
+   * Field errors, worded in the request's language (`Accept-Language`). `keyword` is stable: the JSON
+   * Schema keyword that failed (`type`, `required`, …) or the message code of a server check.
+   */
+  errors?: { path: string; message: string; keyword?: string; params?: Record<string, unknown> }[];
+}
+
+/**
+ * A problem's title in the UI's current language: the web app's own words for the platform's common codes
+ * (`problems.<code>`), else the server's title (in the language the request was sent in).
+ */
+export function problemTitle(
+  problem: Problem,
+  t: (key: string, options: { defaultValue: string }) => string,
+) {
+  return problem.code ? t(`problems.${problem.code}`, { defaultValue: problem.title }) : problem.title;
 }
 
 export class ProblemError extends Error {

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.ts';
+import { msg } from '../i18n.ts';
 import { officeBoundRoles, type Principal } from './roles.ts';
 
 /**
@@ -16,8 +17,8 @@ export function ownerOffice(
   }
   const office = requested ?? principal.officeId;
   if (!office)
-    throw AppError.badRequest('request.invalid', 'name the owner office', [
-      { path: '/officeId', message: 'required' },
+    throw AppError.badRequest('request.invalid', msg('request.owner_office_required'), [
+      { path: '/officeId', message: msg('field.required') },
     ]);
   return office;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { audit } from '../audit/audit.ts';
 import { AppError } from '../errors.ts';
+import { msg } from '../i18n.ts';
 import { sessionCookie } from './plugin.ts';
 import type { Role } from './roles.ts';
 import {
@@ -115,8 +116,8 @@ export async function authRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const { name, expiresAt } = request.body as Static<typeof TokenBody>;
       if (expiresAt && Date.parse(expiresAt) <= Date.now()) {
-        throw AppError.badRequest('request.invalid', 'expiresAt is in the past', [
-          { path: '/expiresAt', message: 'past' },
+        throw AppError.badRequest('request.invalid', msg('request.expires_past'), [
+          { path: '/expiresAt', message: msg('field.in_past') },
         ]);
       }
       const created = await app.auth.createToken(

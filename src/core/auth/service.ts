@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../errors.ts';
 import type { Events } from '../events/outbox.ts';
+import { msg } from '../i18n.ts';
 import { PrincipalCache } from './principal-cache.ts';
 import { AuthRepository, type UserRow } from './repository.ts';
 import type { Principal, Role } from './roles.ts';
@@ -72,7 +73,7 @@ export class AuthService {
   async signup(input: SignupInput, actor: Actor): Promise<Session> {
     if (!input.consent)
       throw AppError.badRequest('auth.consent_required', undefined, [
-        { path: '/consent', message: 'required' },
+        { path: '/consent', message: msg('field.required') },
       ]);
     return this.db.transaction(async (tx) => {
       const user = await this.insertAccount(tx, { ...input, role: 'citizen' }, true);
@@ -113,16 +114,18 @@ export class AuthService {
     if (input.phone) {
       phone = normaliseThaiMobile(input.phone);
       if (!phone)
-        throw AppError.badRequest('auth.phone_invalid', undefined, [{ path: '/phone', message: 'invalid' }]);
+        throw AppError.badRequest('auth.phone_invalid', undefined, [
+          { path: '/phone', message: msg('auth.phone_invalid') },
+        ]);
     }
     if (!email && !phone)
       throw AppError.badRequest('auth.contact_required', undefined, [
-        { path: '/email', message: 'required' },
+        { path: '/email', message: msg('auth.contact_required') },
       ]);
     const nationalId = input.nationalId || null;
     if (nationalId && !isValidThaiNationalId(nationalId)) {
       throw AppError.badRequest('auth.national_id_invalid', undefined, [
-        { path: '/nationalId', message: 'check digit' },
+        { path: '/nationalId', message: msg('field.check_digit') },
       ]);
     }
     if (await this.repo.contactTaken(tx, email, phone, nationalId))

@@ -208,6 +208,92 @@ describe('bad input is a problem+json 4xx and changes nothing', () => {
   });
 });
 
+describe('field errors in the request language', () => {
+  const signup = {
+    displayName: 'Lang',
+    email: 'lang@example.org',
+    password: 'a long password',
+    consent: true,
+  };
+  const post = (payload: object, language?: string) =>
+    t.json({
+      method: 'POST',
+      url: '/api/auth/signup',
+      payload,
+      headers: language ? { 'accept-language': language } : {},
+    });
+
+  it('words schema errors in Thai by default and in English on request, with path and keyword', async () => {
+    const { email: _e, ...noEmail } = signup;
+    const payload = { ...noEmail, displayName: 42, consent: 'yes', role: 'admin' };
+    const th = await post(payload);
+    const en = await post(payload, 'en-US,en;q=0.9,th;q=0.5');
+    for (const res of [th, en]) {
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('request.invalid');
+      const byPath = Object.fromEntries(
+        res.body.errors.map((e: { path: string; keyword: string }) => [e.path, e.keyword]),
+      );
+      expect(byPath).toMatchObject({
+        '/body/displayName': 'type',
+        '/body/consent': 'type',
+        '/body/role': 'additionalProperties',
+      });
+    }
+    const message = (res: typeof th, path: string) =>
+      res.body.errors.find((e: { path: string }) => e.path === path).message;
+    expect(th.body.title).toBe('ข้อมูลที่ส่งมาไม่ถูกต้อง');
+    expect(message(th, '/body/displayName')).toBe('ต้องเป็น ข้อความ');
+    expect(message(th, '/body/consent')).toBe('ต้องเป็น ค่าจริง/เท็จ');
+    expect(message(th, '/body/role')).toBe('ต้องไม่มีคุณสมบัติเพิ่มเติม');
+    expect(th.body.detail).toContain('/body/displayName ต้องเป็น ข้อความ');
+    expect(en.body.title).toBe('The request is not valid');
+    expect(message(en, '/body/displayName')).toBe('must be string');
+    expect(message(en, '/body/consent')).toBe('must be boolean');
+    expect(message(en, '/body/role')).toBe('must not have additional properties');
+    expect(en.body.detail).toContain('/body/displayName must be string');
+    expect(en.body.detail).not.toMatch(/[\u0E00-\u0E7F]/);
+  });
+
+  it("words the server's own checks in the request language, keyword = message code", async () => {
+    // 1234567890121 is a valid Thai ID; a different last digit fails the check digit.
+    const th = await post({ ...signup, nationalId: '1234567890123' });
+    expect(th.status).toBe(400);
+    expect(th.body).toMatchObject({
+      code: 'auth.national_id_invalid',
+      title: 'เลขประจำตัวประชาชนไม่ถูกต้อง',
+      errors: [
+        { path: '/nationalId', message: 'เลขตรวจสอบ (หลักสุดท้าย) ไม่ถูกต้อง', keyword: 'field.check_digit' },
+      ],
+    });
+    const en = await post({ ...signup, nationalId: '1234567890123' }, 'en');
+    expect(en.body).toMatchObject({
+      title: 'The Thai national ID is not valid',
+      errors: [{ path: '/nationalId', message: 'the check digit is wrong', keyword: 'field.check_digit' }],
+    });
+
+    const headers = await t.signIn('citizen');
+    const past = { name: 'old', expiresAt: '2020-01-01T00:00:00Z' };
+    const token = (language: string) =>
+      t.json({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: { ...headers, 'accept-language': language },
+        payload: past,
+      });
+    expect((await token('th')).body).toMatchObject({
+      code: 'request.invalid',
+      detail: 'เวลาหมดอายุ (expiresAt) ผ่านไปแล้ว',
+      errors: [{ path: '/expiresAt', message: 'เป็นเวลาที่ผ่านไปแล้ว', keyword: 'field.in_past' }],
+    });
+    expect((await token('en')).body).toMatchObject({
+      code: 'request.invalid',
+      detail: 'expiresAt is in the past',
+      errors: [{ path: '/expiresAt', message: 'is in the past', keyword: 'field.in_past' }],
+    });
+  });
+});
+
 describe('CORS', () => {
   it('allows only the configured origins, with credentials', async () => {
     const c = await testApp({ seed: false, env: { CORS_ORIGINS: 'https://portal.khonkaen.example' } });

@@ -1,10 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type FieldError, toProblem } from '../errors.ts';
+import type { TValidationError } from 'typebox/error';
+import { AppError, toProblem } from '../errors.ts';
+import { type Locale, msg } from '../i18n.ts';
+import { schemaFieldErrors } from './validation-messages.ts';
 
 /** Turns every error into RFC 9457 problem details; a 5xx never shows its internals. */
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const appError = toAppError(error);
+    const appError = toAppError(error, request.locale ?? 'th');
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ code: appError.code }, 'request rejected');
     return sendProblem(request, reply, appError);
@@ -22,23 +25,17 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
     .send(toProblem(error, request.locale ?? 'th', request.url.split('?')[0]));
 }
 
-function toAppError(error: FastifyError): AppError {
+function toAppError(error: FastifyError, locale: Locale): AppError {
   if (error instanceof AppError) return error;
   if (error.validation) {
-    const errors: FieldError[] = error.validation.map((v) => {
-      const params = v.params as
-        | { additionalProperties?: string[]; requiredProperties?: string[] }
-        | undefined;
-      const extra = params?.additionalProperties?.[0] ?? params?.requiredProperties?.[0];
-      const base = v.instancePath || '';
-      return {
-        path: `${error.validationContext ? `/${error.validationContext}` : ''}${base}${extra ? `/${extra}` : ''}`,
-        message: v.message ?? 'invalid',
-      };
-    });
+    const errors = schemaFieldErrors(
+      error.validation as unknown as TValidationError[],
+      error.validationContext,
+      locale,
+    );
     return AppError.badRequest(
       'request.invalid',
-      errors.map((e) => `${e.path} ${e.message}`).join('; '),
+      errors.map((e) => `${e.path} ${e.message as string}`).join('; '),
       errors,
     );
   }
@@ -55,7 +52,7 @@ function toAppError(error: FastifyError): AppError {
   if (pgCode === '23505') return new AppError(409, 'resource.conflict');
   if (pgCode === '23503') return new AppError(400, 'resource.reference_invalid');
   if (pgCode === '23514' || pgCode === '23502')
-    return new AppError(400, 'request.invalid', 'violates a data rule');
+    return new AppError(400, 'request.invalid', msg('request.data_rule'));
   if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008')
     return new AppError(400, 'request.invalid');
   if (error.statusCode === 429) return new AppError(429, 'request.rate_limited');

@@ -4,6 +4,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
+import { msg } from '../i18n.ts';
 
 export const webRoot = join(import.meta.dirname, '../../../dist/web');
 const apiPrefixes = ['/api/', '/ngsi-ld/', '/open311/', '/healthz', '/readyz', '/metrics', '/alerts/'];
@@ -31,7 +32,7 @@ export const webApp = fp(async (app: FastifyInstance) => {
     try {
       file = join(webRoot, decodeURIComponent(path));
     } catch {
-      throw AppError.badRequest('request.malformed', 'malformed path');
+      throw AppError.badRequest('request.malformed', msg('request.malformed_path'));
     }
     if (path !== '/' && file.startsWith(`${webRoot}/`) && existsSync(file) && !path.endsWith('/')) {
       return reply.sendFile(path.slice(1));

@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/index.ts';
 import { AppError } from '../errors.ts';
+import { msg } from '../i18n.ts';
 
 export interface Office {
   id: string;
@@ -114,8 +115,8 @@ export class OrgRepository {
   async zoneOf(lon: number, lat: number): Promise<string> {
     const place = await this.locate(lon, lat);
     if (!place)
-      throw AppError.badRequest('org.outside_municipality', `(${lon}, ${lat}) is not inside any zone`, [
-        { path: '/location', message: 'outside the municipality' },
+      throw AppError.badRequest('org.outside_municipality', msg('org.point_in_no_zone', { lon, lat }), [
+        { path: '/location', message: msg('org.outside_municipality') },
       ]);
     return place.zone.code;
   }

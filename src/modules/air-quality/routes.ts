@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/errors.ts';
-import { registerMessages } from '../../core/i18n.ts';
+import { msg, registerMessages } from '../../core/i18n.ts';
 import { airQualityIndex, BeyondTableError, pollutants } from './aqi.ts';
 import {
   AqiQuery,
@@ -17,6 +17,7 @@ import { monthSummary, stationHistory, stationsNow } from './station-service.ts'
 const tags = ['air-quality'];
 
 registerMessages({
+  'air_quality.give_one_of': { th: 'ระบุอย่างน้อยหนึ่งค่าจาก {names}', en: 'give one of {names}' },
   'air_quality.pollutant_required': {
     th: 'กรุณาระบุค่าความเข้มข้นของสารมลพิษอย่างน้อยหนึ่งชนิด',
     en: 'Give at least one pollutant concentration',
@@ -48,13 +49,19 @@ export async function airQualityRoutes(app: FastifyInstance) {
       // Query conversion would read `pm25=` as 0; an empty value is a mistake, not clean air.
       preValidation: async (request) => {
         for (const [key, value] of Object.entries(request.query as Record<string, unknown>))
-          if (value === '') throw AppError.badRequest('request.invalid', `${key} is empty`);
+          if (value === '')
+            throw AppError.badRequest('request.invalid', msg('request.empty_value', { name: key }), [
+              { path: `/querystring/${key}`, message: msg('request.empty_value', { name: key }) },
+            ]);
       },
     },
     async (request) => {
       const query = request.query as AqiQuery;
       if (!pollutants.some((p) => query[p] !== undefined))
-        throw AppError.badRequest('air_quality.pollutant_required', `give one of ${pollutants.join(', ')}`);
+        throw AppError.badRequest(
+          'air_quality.pollutant_required',
+          msg('air_quality.give_one_of', { names: pollutants.join(', ') }),
+        );
       try {
         return airQualityIndex(query.scale, query);
       } catch (e) {

@@ -323,7 +323,8 @@ describe('filing through Open311', () => {
       [{ ...valid, service_code: 'no-such' }, /not a service/],
       [{ ...valid, lat: '95' }, /WGS 84/],
       [{ ...valid, lat: 'north' }, /lat/],
-      [{ ...valid, lat: '13.75', long: '100.5' }, /outside Khon Kaen/],
+      // The point check's description is in the request's language, Thai by default.
+      [{ ...valid, lat: '13.75', long: '100.5' }, /นอกเขตเทศบาลนครขอนแก่น/],
       [{ ...valid, description: 'ก'.repeat(4001) }, /description/],
       [{ ...valid, email: 'not an email' }, /email/],
     ];
@@ -335,6 +336,13 @@ describe('filing through Open311', () => {
       expect(error.code).toBe(400);
       expect(error.description).toMatch(message);
     }
+    const english = await t.app.inject({
+      method: 'POST',
+      url: `${base}/requests.json`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en' },
+      payload: form({ ...valid, lat: '13.75', long: '100.5' }),
+    });
+    expect(english.json()[0].description).toMatch(/outside Khon Kaen/);
     const xml = await post('xml', { ...valid, lat: '95' });
     expect(xml.statusCode).toBe(400);
     expect(textOf(parseXml(xml.body).children[0], 'code')).toBe('400');

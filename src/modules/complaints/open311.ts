@@ -204,7 +204,7 @@ async function open311Routes(app: FastifyInstance) {
     if (error instanceof Open311Error) return sendErrors(request, reply, error.status, error.description);
     if (error instanceof AppError) {
       const status = error.status === 403 || error.status === 404 ? error.status : 400;
-      return sendErrors(request, reply, status, error.detail ?? error.code);
+      return sendErrors(request, reply, status, error.detailIn(localeOf(request)) ?? error.code);
     }
     if (error.validation) return sendErrors(request, reply, 400, error.message);
     if (error.statusCode && error.statusCode < 500) return sendErrors(request, reply, 400, error.message);

@@ -3,6 +3,7 @@ import { type Actor, audit, auditInsert } from '../../core/audit/audit.ts';
 import type { Principal } from '../../core/auth/roles.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import { mueangContextUrl } from '../../platform/context/contexts/index.ts';
 import { type ContextService, contextService } from '../../platform/context/service.ts';
@@ -109,13 +110,15 @@ export class ComplaintsService {
     const start = await this.filing.start(input.category, input.lon, input.lat, !contactMissing);
     const category = start.category;
     if (!category)
-      throw AppError.badRequest('complaints.category_unknown', `no category "${input.category}"`);
+      throw AppError.badRequest('complaints.category_unknown', undefined, [
+        { path: '/category', message: msg('complaints.no_such_category', { category: input.category }) },
+      ]);
     if (contactMissing) throw AppError.badRequest('complaints.contact_required');
     const place = start.place;
     if (!place || start.n === null)
       throw AppError.badRequest(
         'complaints.outside_municipality',
-        `${input.lat}, ${input.lon} is outside Khon Kaen City Municipality; report it to the local authority of that place`,
+        msg('complaints.point_outside', { lat: input.lat, lon: input.lon }),
       );
     const n = start.n;
     const created = reporter.createdAt ? new Date(reporter.createdAt) : new Date(start.now);
@@ -385,7 +388,10 @@ export class ComplaintsService {
             `cannot go from ${r.status} to ${to}; allowed: ${nextStatuses(r.status).join(', ') || 'none'}`,
           );
         if (needsPublicNote.includes(to) && (!input.note || !input.public))
-          throw AppError.badRequest('complaints.reason_required', `moving to ${to} needs a public note`);
+          throw AppError.badRequest(
+            'complaints.reason_required',
+            msg('complaints.status_needs_note', { status: to }),
+          );
         await this.repo.setStatus(tx, r.id, to);
         await this.holidays.onStatus(tx, r.id, r.status, to);
         const eventId = await this.repo.addEvent(tx, {

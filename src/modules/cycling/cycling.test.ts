@@ -100,6 +100,8 @@ describe('cycle lanes', () => {
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body.code).toBe('cycling.lanes_invalid');
     expect(res.body.title).toBe('The lane file has problems; nothing was imported');
+    expect(res.body.detail).toBe('3 problem(s) in the lane file; nothing was imported');
+    expect(res.body.errors[1].message).toBe('kind must be one of protected, painted, shared, path');
     expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual([
       '/features/1/properties',
       '/features/2/properties/kind',
@@ -119,10 +121,12 @@ describe('cycle lanes', () => {
       ),
     );
     expect(spatial.status).toBe(400);
+    // Asked without Accept-Language: Thai, each with the code of its message.
     expect(spatial.body.errors).toEqual([
-      { path: '/features/0/geometry', message: 'not a valid line' },
-      { path: '/features/1/geometry', message: 'not inside the municipality' },
+      { path: '/features/0/geometry', message: 'ไม่ใช่เส้นที่ถูกต้อง', keyword: 'cycling.line_invalid' },
+      { path: '/features/1/geometry', message: 'ไม่อยู่ในเขตเทศบาล', keyword: 'cycling.line_outside' },
     ]);
+    expect(spatial.body.detail).toBe('พบข้อผิดพลาด 2 รายการในไฟล์เส้นทาง จึงยังไม่ได้นำเข้าข้อมูลใด');
     expect((await lanes()).features).toHaveLength(before);
   });
 
@@ -143,7 +147,9 @@ describe('cycle lanes', () => {
       crs: { type: 'name', properties: { name: 'EPSG:3857' } },
     });
     expect(web.status).toBe(400);
-    expect(web.body.errors).toEqual([{ path: '/crs', message: expect.stringContaining('WGS 84') }]);
+    expect(web.body.errors).toEqual([
+      { path: '/crs', message: expect.stringContaining('WGS 84'), keyword: 'cycling.crs_wgs84' },
+    ]);
     const tooMany = collection(...Array.from({ length: 5001 }, () => lane({ name: 'x' }, inCity)));
     expect((await importLanes(tooMany)).status).toBe(400);
     expect((await lanes()).features).toHaveLength(before);

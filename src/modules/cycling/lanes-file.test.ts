@@ -21,7 +21,7 @@ const fc = (properties: Record<string, unknown>) => ({
 describe('reading a lane file', () => {
   it('refuses names with control characters and accepts Thai, tabs trimmed', () => {
     expect(readLanes(fc({ name: 'bad\u0007name' })).errors).toEqual([
-      { path: '/features/0/properties', message: expect.stringContaining('needs a name') },
+      { path: '/features/0/properties', message: { key: 'cycling.name_needed' } },
     ]);
     expect(readLanes(fc({ name: 'del\u007f' })).errors).toHaveLength(1);
     const ok = readLanes(fc({ name_th: '\tถนนมิตรภาพ ', name_en: 'Mittraphap' }));

@@ -1,10 +1,12 @@
+import { type Message, msg } from '../../core/i18n.ts';
 import type { NewLane } from './repository.ts';
 import { type LaneImport, laneKinds } from './schemas.ts';
 
 export interface FeatureError {
   /** JSON Pointer into the uploaded collection. */
   path: string;
-  message: string;
+  /** A message put in the reader's language when the problem is written. */
+  message: Message;
 }
 
 /** More positions than any city's lane network needs; a bound on the work one upload can cause. */
@@ -36,7 +38,7 @@ export function readLanes(file: LaneImport): { lanes: NewLane[]; errors: Feature
   const errors: FeatureError[] = [];
   const crs = file.crs as { properties?: { name?: unknown } } | undefined;
   if (crs !== undefined && !wgs84.includes(String(crs?.properties?.name)))
-    errors.push({ path: '/crs', message: 'coordinates must be WGS 84 longitude/latitude (RFC 7946)' });
+    errors.push({ path: '/crs', message: msg('cycling.crs_wgs84') });
   let positions = 0;
   const lanes: NewLane[] = [];
   file.features.forEach((f, i) => {
@@ -47,11 +49,14 @@ export function readLanes(file: LaneImport): { lanes: NewLane[]; errors: Feature
     if (!nameTh || !nameEn)
       errors.push({
         path: `${at}/properties`,
-        message: 'needs a name (name_th and name_en, or name), 1–200 characters',
+        message: msg('cycling.name_needed'),
       });
     const kind = p.kind ?? 'painted';
     if (typeof kind !== 'string' || !(laneKinds as readonly string[]).includes(kind))
-      errors.push({ path: `${at}/properties/kind`, message: `kind must be one of ${laneKinds.join(', ')}` });
+      errors.push({
+        path: `${at}/properties/kind`,
+        message: msg('cycling.kind_one_of', { kinds: laneKinds.join(', ') }),
+      });
     const lines = f.geometry.type === 'LineString' ? [f.geometry.coordinates] : f.geometry.coordinates;
     const flat: number[][][] = [];
     let bad = false;
@@ -64,12 +69,11 @@ export function readLanes(file: LaneImport): { lanes: NewLane[]; errors: Feature
         }),
       );
     }
-    if (bad)
-      errors.push({ path: `${at}/geometry`, message: 'positions must be [longitude, latitude] in range' });
+    if (bad) errors.push({ path: `${at}/geometry`, message: msg('cycling.positions_range') });
     if (nameTh && nameEn && !bad && typeof kind === 'string')
       lanes.push({ nameTh, nameEn, kind, geometry: { type: 'MultiLineString', coordinates: flat } });
   });
   if (positions > maxPositions)
-    errors.push({ path: '/features', message: `more than ${maxPositions} positions in one file` });
+    errors.push({ path: '/features', message: msg('cycling.too_many_positions', { max: maxPositions }) });
   return { lanes, errors };
 }

@@ -16,6 +16,29 @@ const tags = ['cycling'];
 const staff = { access: ['admin', 'office_manager', 'officer'] as const };
 
 registerMessages({
+  'cycling.problem_count': {
+    th: 'พบข้อผิดพลาด {n} รายการในไฟล์เส้นทาง จึงยังไม่ได้นำเข้าข้อมูลใด',
+    en: '{n} problem(s) in the lane file; nothing was imported',
+  },
+  'cycling.crs_wgs84': {
+    th: 'พิกัดต้องเป็นลองจิจูด/ละติจูดแบบ WGS 84 (RFC 7946)',
+    en: 'coordinates must be WGS 84 longitude/latitude (RFC 7946)',
+  },
+  'cycling.name_needed': {
+    th: 'ต้องมีชื่อ (name_th และ name_en หรือ name) ยาว 1–200 ตัวอักษร',
+    en: 'needs a name (name_th and name_en, or name), 1–200 characters',
+  },
+  'cycling.kind_one_of': { th: 'ประเภท (kind) ต้องเป็นหนึ่งใน {kinds}', en: 'kind must be one of {kinds}' },
+  'cycling.positions_range': {
+    th: 'ตำแหน่งต้องเป็น [ลองจิจูด, ละติจูด] ที่อยู่ในช่วงค่าที่ถูกต้อง',
+    en: 'positions must be [longitude, latitude] in range',
+  },
+  'cycling.line_invalid': { th: 'ไม่ใช่เส้นที่ถูกต้อง', en: 'not a valid line' },
+  'cycling.line_outside': { th: 'ไม่อยู่ในเขตเทศบาล', en: 'not inside the municipality' },
+  'cycling.too_many_positions': {
+    th: 'มีตำแหน่งเกิน {max} จุดในไฟล์เดียว',
+    en: 'more than {max} positions in one file',
+  },
   'cycling.lanes_invalid': {
     th: 'ไฟล์เส้นทางจักรยานมีข้อผิดพลาด จึงยังไม่ได้นำเข้าข้อมูลใด',
     en: 'The lane file has problems; nothing was imported',

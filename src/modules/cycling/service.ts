@@ -1,6 +1,7 @@
 import { type Actor, audit } from '../../core/audit/audit.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import { type FeatureError, readLanes } from './lanes-file.ts';
 import { CyclingRepository } from './repository.ts';
 import type { ImportQuery, LaneImport } from './schemas.ts';
@@ -37,9 +38,10 @@ export class CyclingService {
       const checks = await this.repo.checkLanes(tx, lanes);
       const spatial: FeatureError[] = [];
       for (const c of checks) {
-        if (!c.valid) spatial.push({ path: `/features/${c.i}/geometry`, message: 'not a valid line' });
+        if (!c.valid)
+          spatial.push({ path: `/features/${c.i}/geometry`, message: msg('cycling.line_invalid') });
         else if (!c.inside)
-          spatial.push({ path: `/features/${c.i}/geometry`, message: 'not inside the municipality' });
+          spatial.push({ path: `/features/${c.i}/geometry`, message: msg('cycling.line_outside') });
       }
       if (spatial.length) throw invalid(spatial);
       const replaced = query.mode === 'replace' ? await this.repo.deleteAllLanes(tx) : 0;
@@ -114,7 +116,7 @@ export class CyclingService {
 function invalid(errors: FeatureError[]): AppError {
   return AppError.badRequest(
     'cycling.lanes_invalid',
-    `${errors.length} problem(s) in the lane file; nothing was imported`,
+    msg('cycling.problem_count', { n: errors.length }),
     errors.slice(0, 100),
   );
 }

@@ -26,6 +26,10 @@ const tags = ['energy'];
 const writers = ['admin', 'office_manager', 'officer'] as ('admin' | 'office_manager' | 'officer')[];
 
 registerMessages({
+  'energy.meter_no_kwp': {
+    th: 'กำลังผลิตติดตั้ง (kWp) ใช้กับระบบโซลาร์เซลล์เท่านั้น มิเตอร์ไม่มีค่านี้',
+    en: 'a meter has no peak power (kWp): only for PV',
+  },
   'energy.building_not_found': { th: 'ไม่พบอาคารนี้', en: 'No such building' },
   'energy.installation_not_found': { th: 'ไม่พบระบบติดตั้งนี้', en: 'No such installation' },
   'energy.other_office': {

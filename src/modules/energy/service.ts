@@ -3,6 +3,7 @@ import { mustKeep, ownerOffice } from '../../core/auth/offices.ts';
 import type { Principal } from '../../core/auth/roles.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import { DeviceRepository } from '../../platform/devices/repository.ts';
 import { dailyEnergy } from './counters.ts';
@@ -78,9 +79,10 @@ export class EnergyService {
     const range = defaultRange(by);
     const fromDay = from ?? range.from;
     const toDay = to ?? (from ? addDays(fromDay, by === 'day' ? 29 : by === 'month' ? 364 : 1824) : range.to);
-    if (toDay < fromDay) throw AppError.badRequest('energy.bad_range', `${fromDay} is after ${toDay}`);
+    if (toDay < fromDay) throw AppError.badRequest('energy.bad_range', msg('request.from_after_to'));
     const days = (Date.parse(toDay) - Date.parse(fromDay)) / 86_400_000;
-    if (days > maxRangeDays) throw AppError.badRequest('energy.bad_range', `at most ${maxRangeDays} days`);
+    if (days > maxRangeDays)
+      throw AppError.badRequest('energy.bad_range', msg('request.at_most_days', { days: maxRangeDays }));
     if (buildingId) await this.building(buildingId);
     const feeds = feedsOf(await this.repo.installations(buildingId));
     const factor = gridFactor();
@@ -139,8 +141,8 @@ export class EnergyService {
   private async office(id: string) {
     const offices = await this.org.listOffices();
     if (!offices.some((o) => o.id === id))
-      throw AppError.badRequest('resource.reference_invalid', 'no such office', [
-        { path: '/officeId', message: 'unknown office' },
+      throw AppError.badRequest('resource.reference_invalid', msg('field.unknown_office'), [
+        { path: '/officeId', message: msg('field.unknown_office') },
       ]);
   }
 
@@ -205,8 +207,8 @@ export class EnergyService {
     this.mayKeep(principal, await this.building(buildingId));
     const deviceId = input.deviceId ?? null;
     if (deviceId && !(await this.devices.device(deviceId)))
-      throw AppError.badRequest('resource.reference_invalid', 'no such device', [
-        { path: '/deviceId', message: 'unknown device' },
+      throw AppError.badRequest('resource.reference_invalid', msg('field.unknown_device'), [
+        { path: '/deviceId', message: msg('field.unknown_device') },
       ]);
     return this.db.transaction(async (tx) => {
       if (deviceId && (await this.repo.deviceTaken(deviceId, tx)))
@@ -234,13 +236,13 @@ export class EnergyService {
     if (!current) throw AppError.notFound('energy.installation_not_found');
     this.mayKeep(principal, await this.building(current.buildingId));
     if (patch.kwp !== undefined && current.kind !== 'pv')
-      throw AppError.badRequest('request.invalid', 'a meter has no peak power', [
-        { path: '/kwp', message: 'only for PV' },
+      throw AppError.badRequest('request.invalid', msg('energy.meter_no_kwp'), [
+        { path: '/kwp', message: msg('energy.meter_no_kwp') },
       ]);
     const deviceId = patch.deviceId === undefined ? current.deviceId : patch.deviceId;
     if (patch.deviceId && !(await this.devices.device(patch.deviceId)))
-      throw AppError.badRequest('resource.reference_invalid', 'no such device', [
-        { path: '/deviceId', message: 'unknown device' },
+      throw AppError.badRequest('resource.reference_invalid', msg('field.unknown_device'), [
+        { path: '/deviceId', message: msg('field.unknown_device') },
       ]);
     return this.db.transaction(async (tx) => {
       if (deviceId && (await this.repo.deviceTaken(deviceId, tx, id)))

@@ -26,6 +26,14 @@ const keep = { access: [...shelterKeepers] };
 type Id = { id: string };
 
 registerMessages({
+  'flood.levels_rise': {
+    th: 'ระดับต้องสูงขึ้นตามลำดับ: เฝ้าระวัง < เตือนภัย < วิกฤต',
+    en: 'levels must rise: watch < warning < critical',
+  },
+  'flood.measures_neither': {
+    th: 'อุปกรณ์นี้ไม่ได้วัดระดับน้ำ (m) หรือปริมาณฝน (mm)',
+    en: 'the device measures neither water level (m) nor rainfall (mm)',
+  },
   'flood.other_office': {
     th: 'รายการนี้อยู่ในความรับผิดชอบของสำนัก/กองอื่น',
     en: 'This belongs to another office',

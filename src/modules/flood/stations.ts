@@ -2,6 +2,7 @@ import { type Actor, audit } from '../../core/audit/audit.ts';
 import { officeBoundRoles, type Principal } from '../../core/auth/roles.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import { rainTotal, rateOfRise, statusOf, trendOf } from './domain.ts';
 import { publishStation } from './entity.ts';
 import { FloodRepository, type StationRow, type StationValues } from './repository.ts';
@@ -76,8 +77,8 @@ export async function describe(
 
 function checkOrder(v: { watch: number; warning: number; critical: number; bankFull?: number | null }) {
   if (!(v.watch < v.warning && v.warning < v.critical))
-    throw AppError.badRequest('flood.thresholds_order', 'watch < warning < critical', [
-      { path: '/warning', message: 'levels must rise: watch < warning < critical' },
+    throw AppError.badRequest('flood.thresholds_order', msg('flood.levels_rise'), [
+      { path: '/warning', message: msg('flood.levels_rise') },
     ]);
 }
 
@@ -136,19 +137,17 @@ export class StationService {
     checkOrder(input);
     const device = await this.repo.deviceQuantities(input.deviceId);
     if (!device)
-      throw AppError.badRequest('resource.reference_invalid', 'no such device', [
-        { path: '/deviceId', message: 'unknown device' },
+      throw AppError.badRequest('resource.reference_invalid', msg('field.unknown_device'), [
+        { path: '/deviceId', message: msg('field.unknown_device') },
       ]);
     this.mayKeep(principal, device.officeId);
     const measured = stationQuantities.find((q) =>
       device.quantities.some((d) => d.quantity === q.quantity && (!d.unit || d.unit === q.unit)),
     );
     if (!measured)
-      throw AppError.badRequest(
-        'flood.not_a_station',
-        'the device measures neither water level nor rainfall',
-        [{ path: '/deviceId', message: 'measures neither waterLevel (m) nor rainfall (mm)' }],
-      );
+      throw AppError.badRequest('flood.not_a_station', msg('flood.measures_neither'), [
+        { path: '/deviceId', message: msg('flood.measures_neither') },
+      ]);
     const id = await this.db.transaction(async (tx) => {
       const created = await this.repo.insertStation(tx, {
         deviceId: input.deviceId,

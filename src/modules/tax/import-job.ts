@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { type Actor, audit } from '../../core/audit/audit.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import {
   type AppraisalRowInput,
@@ -208,7 +209,7 @@ export class RegisterImports {
     } catch (e) {
       throw AppError.badRequest('request.malformed', (e as Error).message);
     }
-    if (rows.length === 0) throw AppError.badRequest('request.invalid', 'the file has no rows');
+    if (rows.length === 0) throw AppError.badRequest('request.invalid', msg('request.no_rows'));
     const errors: ImportError[] = rows.flatMap((r) => (r.reason ? [{ line: r.line, ...r.reason }] : []));
     const [job] = await this.db.rows<{ id: string }>(
       sql`INSERT INTO tax_imports (kind, started_by, total, processed, errors)

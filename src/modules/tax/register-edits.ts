@@ -2,6 +2,7 @@ import { type Actor, audit } from '../../core/audit/audit.ts';
 import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import type { RegisterRepository } from './register-repository.ts';
 import type { TaxRepository } from './repository.ts';
 import type { BuildingPatchInput, ParcelInput, ParcelPatchInput, SignPatchInput } from './schemas.ts';
@@ -35,24 +36,24 @@ function merged<T extends object>(current: T, patch: Partial<T>): T {
 export function checkUses(uses: ParcelInput['uses']) {
   const share = uses.reduce((sum, u) => sum + u.sharePercent, 0);
   if (Math.abs(share - 100) > 1e-9)
-    throw AppError.badRequest('tax.use_shares', `use shares add up to ${share}%`, [
-      { path: '/uses', message: 'must add up to 100' },
+    throw AppError.badRequest('tax.use_shares', msg('tax.use_shares_sum', { share }), [
+      { path: '/uses', message: msg('tax.use_shares_sum', { share }) },
     ]);
   const wrongHome = uses.findIndex((u) => u.mainHome && u.use !== 'residential');
   if (wrongHome >= 0)
-    throw AppError.badRequest('request.invalid', 'a main home is only for residential use', [
-      { path: `/uses/${wrongHome}/mainHome`, message: 'only for residential use' },
+    throw AppError.badRequest('request.invalid', msg('tax.main_home_residential'), [
+      { path: `/uses/${wrongHome}/mainHome`, message: msg('tax.main_home_residential') },
     ]);
   const wrongVacant = uses.findIndex((u) => u.vacantYears !== undefined && u.use !== 'vacant');
   if (wrongVacant >= 0)
-    throw AppError.badRequest('request.invalid', 'years left vacant are only for vacant land', [
-      { path: `/uses/${wrongVacant}/vacantYears`, message: 'only for vacant land' },
+    throw AppError.badRequest('request.invalid', msg('tax.vacant_years_vacant_only'), [
+      { path: `/uses/${wrongVacant}/vacantYears`, message: msg('tax.vacant_years_vacant_only') },
     ]);
   const keys = uses.map((u) => `${u.use}/${u.mainHome ?? ''}`);
   const twice = keys.findIndex((k, i) => keys.indexOf(k) !== i);
   if (twice >= 0)
-    throw AppError.badRequest('tax.use_duplicate', 'the same use is listed twice', [
-      { path: `/uses/${twice}/use`, message: 'listed already' },
+    throw AppError.badRequest('tax.use_duplicate', undefined, [
+      { path: `/uses/${twice}/use`, message: msg('tax.use_listed_already') },
     ]);
 }
 
@@ -78,12 +79,12 @@ export class RegisterEditor {
   private async ownerFor(on: Executor, taxId: string) {
     if (!isValidThaiNationalId(taxId))
       throw AppError.badRequest('tax.tax_id_invalid', undefined, [
-        { path: '/ownerTaxId', message: 'check digit' },
+        { path: '/ownerTaxId', message: msg('field.check_digit') },
       ]);
     const id = await this.repo.ownerIdByTaxId(taxId, on);
     if (!id)
-      throw AppError.badRequest('tax.owner_unknown', 'no owner with this ID in the register', [
-        { path: '/ownerTaxId', message: 'not in the register' },
+      throw AppError.badRequest('tax.owner_unknown', undefined, [
+        { path: '/ownerTaxId', message: msg('tax.not_in_register') },
       ]);
     return id;
   }
@@ -103,13 +104,13 @@ export class RegisterEditor {
         : undefined;
       const after = merged(before, { ...patch, areaM2 });
       if (areaM2 !== undefined && areaM2 <= 0)
-        throw AppError.badRequest('request.invalid', 'the area must be more than 0', [
-          { path: '/area', message: 'more than 0' },
+        throw AppError.badRequest('request.invalid', msg('tax.area_positive'), [
+          { path: '/area', message: msg('tax.area_positive') },
         ]);
       checkUses(after.uses);
       if (after.appraisalBlock !== null && after.appraisalZone === null)
-        throw AppError.badRequest('request.invalid', 'an appraisal block needs its zone', [
-          { path: '/appraisalZone', message: 'needed with appraisalBlock' },
+        throw AppError.badRequest('request.invalid', msg('tax.block_needs_zone'), [
+          { path: '/appraisalZone', message: msg('tax.block_needs_zone') },
         ]);
       const ownerId = await this.ownerFor(tx, after.ownerTaxId);
       const diff = changes(before, after);

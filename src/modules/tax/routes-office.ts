@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import { maxPhotos, photosBodyLimit } from '../../core/media/schema.ts';
 import { storedName } from '../../core/media/store.ts';
 import { readers, revenue, tags, xlsxType } from './access.ts';
@@ -79,7 +80,7 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
     },
     async (request) => {
       if (typeof request.body !== 'string')
-        throw AppError.badRequest('request.unsupported_media_type', 'send the statement as text/csv');
+        throw AppError.badRequest('request.unsupported_media_type', msg('request.send_csv'));
       let rows: ReturnType<typeof parseStatement>;
       try {
         rows = parseStatement(request.body);
@@ -297,10 +298,7 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
       },
       async (request, reply) => {
         if (typeof request.body !== 'string' && !Buffer.isBuffer(request.body)) {
-          throw AppError.badRequest(
-            'request.unsupported_media_type',
-            'send the register as text/csv or an Excel .xlsx file',
-          );
+          throw AppError.badRequest('request.unsupported_media_type', msg('request.send_csv_or_xlsx'));
         }
         const job = await imports.start(kind, request.body, request.actor());
         return reply

@@ -2,6 +2,7 @@ import { type Actor, audit } from '../../core/audit/audit.ts';
 import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import { decodePhotos } from '../../core/media/schema.ts';
 import { removeImages, storeImages } from '../../core/media/store.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
@@ -55,7 +56,7 @@ export class TaxService {
   createOwner(input: OwnerInput, actor: Actor) {
     if (!isValidThaiNationalId(input.taxId))
       throw AppError.badRequest('tax.tax_id_invalid', undefined, [
-        { path: '/taxId', message: 'check digit' },
+        { path: '/taxId', message: msg('field.check_digit') },
       ]);
     return this.db.transaction(async (tx) => {
       if (await this.repo.ownerIdByTaxId(input.taxId, tx))

@@ -17,6 +17,14 @@ import { publicWarningRoutes } from './public-routes.ts';
 import { AlertService } from './service.ts';
 
 registerMessages({
+  'alerts.ring_ends': {
+    th: 'จุดแรกและจุดสุดท้ายของรูปหลายเหลี่ยมต้องเป็นจุดเดียวกัน',
+    en: 'the first and last positions must be equal',
+  },
+  'alerts.give_area': {
+    th: 'กรุณาระบุ area.polygon หรือ area.zoneCode',
+    en: 'give area.polygon or area.zoneCode',
+  },
   'alerts.not_found': { th: 'ไม่พบการแจ้งเตือนนี้', en: 'The alert was not found' },
   'alerts.invalid_transition': {
     th: 'เปลี่ยนสถานะการแจ้งเตือนนี้ไม่ได้ในขณะนี้',

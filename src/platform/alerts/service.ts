@@ -4,6 +4,7 @@ import { officeBoundRoles, type Role } from '../../core/auth/roles.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Events } from '../../core/events/outbox.ts';
+import { msg } from '../../core/i18n.ts';
 import { type CapAlert, type CapInfo, capCategory, capDocument, capTime, type Ring } from './cap.ts';
 import type { Alert, AlertStatus, NewAlertRow, NewWarning, Polygon, UpdateWarning } from './model.ts';
 import { AlertRepository, type Also, type BriefAlert, type StoredAlert } from './repository.ts';
@@ -109,12 +110,14 @@ export class AlertService {
     if (ring) {
       const [first, last] = [ring[0], ring[ring.length - 1]];
       if (first[0] !== last[0] || first[1] !== last[1])
-        throw AppError.badRequest('alerts.polygon_not_closed', 'the first and last positions must be equal');
+        throw AppError.badRequest('alerts.polygon_not_closed', msg('alerts.ring_ends'));
     }
     if (!ring && !input.area.zoneCode)
-      throw AppError.badRequest('alerts.area_required', 'give area.polygon or area.zoneCode');
+      throw AppError.badRequest('alerts.area_required', msg('alerts.give_area'));
     if (input.expiresAt && Date.parse(input.expiresAt) <= Date.now())
-      throw AppError.badRequest('request.invalid', 'expiresAt is in the past');
+      throw AppError.badRequest('request.invalid', msg('request.expires_past'), [
+        { path: '/expiresAt', message: msg('field.in_past') },
+      ]);
     return this.db.transaction(async (tx) => {
       const zoneId = input.area.zoneCode ? await this.repo.zoneId(input.area.zoneCode, tx) : null;
       if (input.area.zoneCode && !zoneId)
@@ -318,7 +321,9 @@ export class AlertService {
   /** Changes an open public warning: its next CAP message is an Update referencing the last one. */
   updateWarning(id: string, input: UpdateWarning, actor: Actor): Promise<StoredAlert> {
     if (input.expiresAt && Date.parse(input.expiresAt) <= Date.now())
-      throw AppError.badRequest('request.invalid', 'expiresAt is in the past');
+      throw AppError.badRequest('request.invalid', msg('request.expires_past'), [
+        { path: '/expiresAt', message: msg('field.in_past') },
+      ]);
     return this.db.transaction(async (tx) => {
       const before = this.reachable(await this.repo.get(id, tx), actor);
       if (!before.public || before.status === 'resolved')

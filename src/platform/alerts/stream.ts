@@ -6,7 +6,7 @@ import type { Actor } from '../../core/audit/audit.ts';
 import { officeBoundRoles, type Role } from '../../core/auth/roles.ts';
 import { AppError } from '../../core/errors.ts';
 import type { DomainEvent, EventType } from '../../core/events/outbox.ts';
-import { registerMessages } from '../../core/i18n.ts';
+import { msg, registerMessages } from '../../core/i18n.ts';
 import type { AlertEvent } from './service.ts';
 
 /** The alert events that travel to staff (and webhooks): raised, updated, acknowledged, resolved, escalated. */
@@ -20,6 +20,10 @@ export const alertEventTypes = [
 export type AlertEventType = (typeof alertEventTypes)[number];
 
 registerMessages({
+  'alerts.send_event_stream': {
+    th: 'กรุณาส่งส่วนหัว Accept: text/event-stream',
+    en: 'send Accept: text/event-stream',
+  },
   'alerts.stream_accept': {
     th: 'ช่องทางนี้ส่งข้อมูลแบบ text/event-stream เท่านั้น',
     en: 'This stream is sent as text/event-stream only',
@@ -107,7 +111,7 @@ export function streamRoutes(app: FastifyInstance, stream: AlertStream): void {
     async (request, reply) => {
       // EventSource always asks for text/event-stream; anything else would hang on a response that never ends.
       if (!request.headers.accept?.includes('text/event-stream'))
-        throw new AppError(406, 'alerts.stream_accept', 'send Accept: text/event-stream');
+        throw new AppError(406, 'alerts.stream_accept', msg('alerts.send_event_stream'));
       const actor = request.actor();
       const lastId = request.headers['last-event-id'] as string | undefined;
       // Missed events are read before the stream opens, so a resumed client has no gap to wait on.

@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { DomainEvent } from '../../core/events/outbox.ts';
+import { msg } from '../../core/i18n.ts';
 import { isPublicAddress, publicOnlyLookup } from '../../core/public-address.ts';
 import { sign } from './signing.ts';
 
@@ -65,10 +66,10 @@ export class Webhooks {
     try {
       url = new URL(raw);
     } catch {
-      throw AppError.badRequest('alerts.webhook_url', 'not a URL');
+      throw AppError.badRequest('alerts.webhook_url', msg('url.not_url'));
     }
     if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password)
-      throw AppError.badRequest('alerts.webhook_url', 'an http(s) URL without credentials');
+      throw AppError.badRequest('alerts.webhook_url', msg('url.http_no_credentials'));
     if (this.allowPrivate) return;
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const addresses = isIP(host)
@@ -77,9 +78,10 @@ export class Webhooks {
           (list) => list.map((a) => a.address),
           () => [] as string[],
         );
-    if (addresses.length === 0) throw AppError.badRequest('alerts.webhook_url', `${host} does not resolve`);
+    if (addresses.length === 0)
+      throw AppError.badRequest('alerts.webhook_url', msg('url.unresolved', { host }));
     if (addresses.some((a) => !isPublicAddress(a)))
-      throw AppError.badRequest('alerts.webhook_private', `${host} is not a public address`);
+      throw AppError.badRequest('alerts.webhook_private', msg('url.not_public', { host }));
   }
 
   async list(): Promise<Webhook[]> {

@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
+import { type Message, msg } from '../../core/i18n.ts';
 
 /** The LoRaWAN application payload maximum (at the fastest data rate; slower ones allow less). */
 export const maxPayloadBytes = 242;
@@ -49,7 +50,7 @@ export interface Downlink {
   reason: string | null;
 }
 
-const invalid = (field: string, message: string) =>
+const invalid = (field: string, message: Message) =>
   AppError.badRequest('request.invalid', message, [{ path: field, message }]);
 
 /** The bytes of a payload as lower-case hex; throws a 400 for what is not 1–242 bytes. */
@@ -57,12 +58,11 @@ export function encodePayload(p: PayloadInput): { hex: string; command: Command 
   let bytes: Buffer;
   let command: Command | null = null;
   if ('hex' in p) {
-    if (!/^(?:[0-9a-fA-F]{2})+$/.test(p.hex))
-      throw invalid('/payload/hex', 'not an even number of hex digits');
+    if (!/^(?:[0-9a-fA-F]{2})+$/.test(p.hex)) throw invalid('/payload/hex', msg('devices.payload_hex'));
     bytes = Buffer.from(p.hex, 'hex');
   } else if ('base64' in p) {
     if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(p.base64) || !p.base64)
-      throw invalid('/payload/base64', 'not base64');
+      throw invalid('/payload/base64', msg('devices.payload_base64'));
     bytes = Buffer.from(p.base64, 'base64');
   } else {
     command = p.command;
@@ -73,7 +73,7 @@ export function encodePayload(p: PayloadInput): { hex: string; command: Command 
     }
   }
   if (bytes.length < 1 || bytes.length > maxPayloadBytes)
-    throw invalid('/payload', `the payload must be 1 to ${maxPayloadBytes} bytes`);
+    throw invalid('/payload', msg('devices.payload_size', { max: maxPayloadBytes }));
   return { hex: bytes.toString('hex'), command };
 }
 

@@ -4,6 +4,7 @@ import { type Actor, audit } from '../../core/audit/audit.ts';
 import { officeBoundRoles, type Role } from '../../core/auth/roles.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import {
   checkRecord,
@@ -59,9 +60,9 @@ export class DeviceImports {
     } catch (e) {
       throw AppError.badRequest('request.malformed', (e as Error).message);
     }
-    if (records.length === 0) throw AppError.badRequest('request.invalid', 'the file has no rows');
+    if (records.length === 0) throw AppError.badRequest('request.invalid', msg('request.no_rows'));
     if (records.length > maxImportRows)
-      throw AppError.badRequest('request.invalid', `more than ${maxImportRows} rows; split the file`);
+      throw AppError.badRequest('request.invalid', msg('request.too_many_rows', { max: maxImportRows }));
 
     const profiles = new Map<string, string>();
     for (const p of await this.repo.listProfiles()) {

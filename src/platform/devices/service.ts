@@ -3,6 +3,7 @@ import { mustKeep, ownerOffice } from '../../core/auth/offices.ts';
 import type { Principal } from '../../core/auth/roles.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import { contextService } from '../context/service.ts';
 import type { DecoderConfig } from '../ingestion/decoders.ts';
@@ -117,8 +118,8 @@ export class DeviceService {
     const to = f.to ? new Date(f.to) : new Date();
     const from = f.from ? new Date(f.from) : new Date(to.getTime() - 24 * 3600_000);
     if (!(from < to))
-      throw AppError.badRequest('request.invalid', 'from must be before to', [
-        { path: '/from', message: 'after to' },
+      throw AppError.badRequest('request.invalid', msg('request.from_after_to'), [
+        { path: '/from', message: msg('request.from_after_to') },
       ]);
     const range = { from: from.toISOString(), to: to.toISOString(), quantity: f.quantity };
     let resolution: Resolution = f.resolution && f.resolution !== 'auto' ? f.resolution : 'raw';
@@ -155,8 +156,8 @@ export class DeviceService {
       if (await this.repo.deviceIdByEui(devEui, tx))
         throw AppError.conflict('devices.dev_eui_taken', `DevEUI ${devEui} is registered already`);
       if (!(await this.repo.profile(input.profileId, tx)))
-        throw AppError.badRequest('resource.reference_invalid', 'no such device profile', [
-          { path: '/profileId', message: 'unknown profile' },
+        throw AppError.badRequest('resource.reference_invalid', msg('field.unknown_profile'), [
+          { path: '/profileId', message: msg('field.unknown_profile') },
         ]);
       const created = await this.repo.insertDevice(tx, {
         devEui,
@@ -197,8 +198,8 @@ export class DeviceService {
     };
     return this.db.transaction(async (tx) => {
       if (patch.profileId && !(await this.repo.profile(patch.profileId, tx)))
-        throw AppError.badRequest('resource.reference_invalid', 'no such device profile', [
-          { path: '/profileId', message: 'unknown profile' },
+        throw AppError.badRequest('resource.reference_invalid', msg('field.unknown_profile'), [
+          { path: '/profileId', message: msg('field.unknown_profile') },
         ]);
       const updated = await this.repo.updateDevice(tx, id, next);
       if (!updated) throw AppError.notFound('resource.not_found', 'no such device');

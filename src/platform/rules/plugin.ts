@@ -13,6 +13,14 @@ import {
 import { RuleService } from './service.ts';
 
 registerMessages({
+  'rules.clear_at_most': {
+    th: 'ระดับยกเลิก (clearAt) ต้องไม่สูงกว่าค่าเกณฑ์',
+    en: 'clearAt must be at most the threshold value',
+  },
+  'rules.clear_at_least': {
+    th: 'ระดับยกเลิก (clearAt) ต้องไม่ต่ำกว่าค่าเกณฑ์',
+    en: 'clearAt must be at least the threshold value',
+  },
   'rules.not_found': { th: 'ไม่พบกฎนี้', en: 'The rule was not found' },
   'rules.bad_hysteresis': {
     th: 'ระดับยกเลิกการแจ้งเตือนต้องอยู่ฝั่งปกติของค่าเกณฑ์',

@@ -2,6 +2,7 @@ import { type Actor, audit } from '../../core/audit/audit.ts';
 import { officeBoundRoles, type Role } from '../../core/auth/roles.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import { evaluate, initialState, type SubjectState } from './engine.ts';
 import type { RuleEvaluator } from './evaluator.ts';
 import type { BacktestInput, Condition, Rule, RuleInput } from './model.ts';
@@ -21,7 +22,7 @@ function checkParams(r: Pick<RuleInput, 'params'>): void {
     if (c.op === 'above' ? c.clearAt > c.value : c.clearAt < c.value)
       throw AppError.badRequest(
         'rules.bad_hysteresis',
-        `clearAt must be ${c.op === 'above' ? 'at most' : 'at least'} the threshold value`,
+        msg(c.op === 'above' ? 'rules.clear_at_most' : 'rules.clear_at_least'),
       );
   }
 }
@@ -120,8 +121,9 @@ export class RuleService {
     checkParams(input.rule);
     const to = input.to ? Date.parse(input.to) : Date.now();
     const from = input.from ? Date.parse(input.from) : to - 7 * day;
-    if (!(from < to)) throw AppError.badRequest('rules.bad_range', 'from must be before to');
-    if (to - from > 31 * day) throw AppError.badRequest('rules.bad_range', 'at most 31 days');
+    if (!(from < to)) throw AppError.badRequest('rules.bad_range', msg('request.from_after_to'));
+    if (to - from > 31 * day)
+      throw AppError.badRequest('rules.bad_range', msg('request.at_most_days', { days: 31 }));
     const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
     const devices = await this.repo.devicesIn(input.rule.scope);
     const rows = devices.length

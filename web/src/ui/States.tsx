@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { ProblemError } from '../api.ts';
+import { ProblemError, problemTitle } from '../api.ts';
 import { Button } from './Button.tsx';
 
 export function Spinner() {
@@ -15,14 +15,19 @@ export function EmptyState({ children }: { children: React.ReactNode }) {
   return <div className="empty">{children}</div>;
 }
 
-/** Shows an RFC 9457 problem (title, detail, code) or any other error. */
+/**
+ * Shows an RFC 9457 problem (title, detail, field errors, code) or any other error. The title follows the
+ * UI language for the platform's common codes; detail and field messages are as the server worded them,
+ * in the language the request asked for (api.ts sends the UI language as Accept-Language).
+ */
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useTranslation();
   const problem = error instanceof ProblemError ? error.problem : null;
   return (
     <div className="error-state" role="alert">
-      <p className="error-title">{problem?.title ?? t('state.error')}</p>
-      {problem?.detail && <p>{problem.detail}</p>}
+      <p className="error-title">{problem ? problemTitle(problem, t) : t('state.error')}</p>
+      {/* A detail that only joins the field errors would say them twice. */}
+      {problem?.detail && !problem.errors?.length && <p>{problem.detail}</p>}
       {problem?.errors && problem.errors.length > 0 && (
         <ul>
           {problem.errors.map((e) => (

@@ -22,7 +22,7 @@ interface ImportStatus {
 
 /** Upload a CSV of devices, then watch its progress and its row-by-row errors (the tax import's pattern). */
 export function ImportDevices() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
   const [job, setJob] = useState<ImportStatus | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -51,7 +51,7 @@ export function ImportDevices() {
       const res = await fetch('/api/devices/import', {
         method: 'POST',
         credentials: 'same-origin',
-        headers: { 'content-type': 'text/csv', 'x-csrf-token': csrf },
+        headers: { 'content-type': 'text/csv', 'x-csrf-token': csrf, 'accept-language': i18n.language },
         body: await file.text(),
       });
       if (!res.ok) throw new ProblemError(await res.json());

@@ -23,7 +23,7 @@ type Kind = (typeof kinds)[number];
 
 /** Upload a register file (parcels, buildings or signs), then watch its progress and its row-by-row errors. */
 export function ImportCard() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [kind, setKind] = useState<Kind>('parcels');
   const [job, setJob] = useState<ImportStatus | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -49,7 +49,11 @@ export function ImportCard() {
       const res = await fetch(`/api/tax/imports/${kind}`, {
         method: 'POST',
         credentials: 'same-origin',
-        headers: { 'content-type': excel ? xlsxType : 'text/csv', 'x-csrf-token': csrf },
+        headers: {
+          'content-type': excel ? xlsxType : 'text/csv',
+          'x-csrf-token': csrf,
+          'accept-language': i18n.language,
+        },
         body: excel ? file : await file.text(),
       });
       if (!res.ok) throw new ProblemError(await res.json());

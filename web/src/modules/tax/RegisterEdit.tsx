@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ProblemError } from '../../api.ts';
+import { api, ProblemError, problemTitle } from '../../api.ts';
 import { type EditErrors, type EditResult, fieldOf, type Values } from '../../forms/register-edit.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Select, TextField } from '../../ui/TextField.tsx';
@@ -171,9 +171,9 @@ export function RegisterEdit({
         </div>
       ) : (
         problem && (
-          // The title is in the reader's language; `detail` is the English sentence for integrators.
+          // The title says what is wrong; the fields the server named show their own messages.
           <p className="field-error" role="alert">
-            {problem.title}
+            {problemTitle(problem, t)}
           </p>
         )
       )}

@@ -22,7 +22,7 @@ interface Reconciled {
 
 /** Upload the bank's statement (CSV); each row is reconciled like a webhook call and its outcome listed. */
 export function StatementCard() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [done, setDone] = useState<Reconciled | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -36,7 +36,7 @@ export function StatementCard() {
       const res = await fetch('/api/tax/payments/statement', {
         method: 'POST',
         credentials: 'same-origin',
-        headers: { 'content-type': 'text/csv', 'x-csrf-token': csrf },
+        headers: { 'content-type': 'text/csv', 'x-csrf-token': csrf, 'accept-language': i18n.language },
         body: await file.text(),
       });
       if (!res.ok) throw new ProblemError(await res.json());
