@@ -440,7 +440,8 @@ export class TaxRepository {
     const [added] = await this.db.rows<{ n: number }>(
       sql`WITH added AS (
         INSERT INTO tax_bills (number, tax_year, tax_kind, owner_id, ${subject}, amount_satang, working, due_date, status)
-        SELECT ${b.prefix} || ${String(b.year)} || lpad(nextval('tax_bill_seq')::text, 6, '0'), ${b.year}, ${b.kind}, r.owner_id,
+        -- The number: at least 6 digits, zero-padded, never cut (lpad would drop a 7th digit).
+        SELECT ${b.prefix} || ${String(b.year)} || regexp_replace('00000' || nextval('tax_bill_seq'), '^0*([0-9]{6,})$', '\\1'), ${b.year}, ${b.kind}, r.owner_id,
           r.subject_id, r.amount, r.working, ${b.dueDate}::date, CASE WHEN r.amount > 0 THEN 'open' ELSE 'nothing_due' END
         FROM json_to_recordset(${bills}::json) AS r(owner_id uuid, subject_id uuid, amount bigint, working jsonb)
         -- Written as the unique index's expression, so the check is an index probe, not a scan.

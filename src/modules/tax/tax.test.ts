@@ -128,8 +128,14 @@ describe('revenue staff: the register and assessment', () => {
       },
     });
     expect(parcel.body).toMatchObject({ areaM2: 1600 + 800 + 200, zone: 'zone-2' });
+    // Past a million bills the number grows a digit rather than losing one.
+    await t.db.rows(sql`SELECT setval('tax_bill_seq', 999999)`);
     const run = await t.json({ method: 'POST', url: '/api/tax/assessments/2569', headers: revenue });
     expect(run.body.billsIssued).toBe(1);
+    const [numbered] = await t.db.rows<{ number: string }>(
+      sql`SELECT number FROM tax_bills WHERE parcel_id = ${parcel.body.id}`,
+    );
+    expect(numbered.number).toMatch(/2569(1000000)$/);
     const again = await t.json({ method: 'POST', url: '/api/tax/assessments/2569', headers: revenue });
     expect(again.body.billsIssued).toBe(0);
     // 2,600 m² × 10,000 = 26,000,000 baht, commercial: × 0.3% = 78,000 baht.
