@@ -30,6 +30,7 @@ registerMessages({
     th: 'ค่าความเข้มข้นนี้อยู่นอกตารางของดัชนีที่เลือก',
     en: 'This concentration is outside the chosen index table',
   },
+  'air_quality.no_station': { th: 'ไม่พบสถานีตรวจวัดคุณภาพอากาศ {id}', en: 'no station {id}' },
 });
 
 /** Thin: validate, call the pure calculator, shape the reply. */
@@ -102,7 +103,8 @@ export async function airQualityRoutes(app: FastifyInstance) {
       const { id } = request.params as { id: string };
       const { days } = request.query as { days: number };
       const history = await stationHistory(app.db, id, days);
-      if (!history) throw AppError.notFound('air_quality.station_not_found', `no station ${id}`);
+      if (!history)
+        throw AppError.notFound('air_quality.station_not_found', msg('air_quality.no_station', { id }));
       return history;
     },
   );
