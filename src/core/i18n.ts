@@ -275,6 +275,21 @@ const messages: Messages = {
     th: 'มีเจ้าของที่ใช้เลขประจำตัวนี้อยู่ในทะเบียนแล้ว',
     en: 'an owner with this ID exists',
   },
+  'photo.nth': { th: 'ใช้รูปที่ {n} ไม่ได้', en: 'photo {n} cannot be used' },
+  'photo.heic_unreadable': { th: 'อ่านไฟล์ HEIC ไม่ได้', en: 'the HEIC file could not be read' },
+  'photo.heic_no_picture': { th: 'ไฟล์ HEIC ไม่มีรูปภาพอยู่ข้างใน', en: 'the HEIC file has no picture' },
+  'photo.heic_undecodable': { th: 'แปลงรูปภาพ HEIC ไม่ได้', en: 'the HEIC picture could not be decoded' },
+  'photo.more_pixels_than': {
+    th: 'รูปภาพมีความละเอียดเกิน {max} พิกเซล',
+    en: 'the picture has more than {max} pixels',
+  },
+  'photo.larger_than': { th: 'ไฟล์มีขนาดใหญ่กว่า {mb} MB', en: 'the file is larger than {mb} MB' },
+  'photo.not_supported': {
+    th: 'ไม่ใช่รูปภาพ JPEG, PNG, WebP หรือ HEIC',
+    en: 'not a JPEG, PNG, WebP or HEIC image',
+  },
+  'photo.file_damaged': { th: 'ไฟล์รูปภาพเสียหาย', en: 'the image file is damaged' },
+  'photo.no_size': { th: 'รูปภาพไม่มีขนาดกว้างยาว', en: 'the image has no size' },
   'server.error': { th: 'ระบบขัดข้อง โปรดลองใหม่ภายหลัง', en: 'Something went wrong on our side' },
   'server.unavailable': { th: 'ระบบยังไม่พร้อมให้บริการ', en: 'The service is not ready' },
 };
