@@ -290,6 +290,11 @@ const messages: Messages = {
   },
   'photo.file_damaged': { th: 'ไฟล์รูปภาพเสียหาย', en: 'the image file is damaged' },
   'photo.no_size': { th: 'รูปภาพไม่มีขนาดกว้างยาว', en: 'the image has no size' },
+  'request.missing_columns': {
+    th: 'ไฟล์ขาดคอลัมน์ที่จำเป็น: {columns}',
+    en: 'missing columns: {columns}',
+  },
+  'request.unreadable_file': { th: 'อ่านไฟล์ไม่ได้ ({reason})', en: 'the file cannot be read ({reason})' },
   'server.error': { th: 'ระบบขัดข้อง โปรดลองใหม่ภายหลัง', en: 'Something went wrong on our side' },
   'server.unavailable': { th: 'ระบบยังไม่พร้อมให้บริการ', en: 'The service is not ready' },
 };
