@@ -225,6 +225,76 @@ const messages: Messages = {
     th: 'เมื่อระบุบล็อกราคาประเมิน ต้องระบุโซนด้วย',
     en: 'an appraisal block needs its zone',
   },
+  'org.office_exists': { th: 'มีสำนัก/กองรหัส {code} อยู่แล้ว', en: 'office {code} exists' },
+  'devices.no_such_device': { th: 'ไม่พบอุปกรณ์นี้', en: 'no such device' },
+  'devices.no_such_profile': { th: 'ไม่พบโปรไฟล์อุปกรณ์นี้', en: 'no such device profile' },
+  'devices.profile_name_taken': { th: 'มีโปรไฟล์อุปกรณ์ชื่อนี้อยู่แล้ว', en: 'a profile with this name exists' },
+  'devices.profile_used_by': {
+    th: 'ยังมีอุปกรณ์ {count} เครื่องใช้โปรไฟล์นี้อยู่',
+    en: '{count} devices use this profile',
+  },
+  'devices.dev_eui_registered': {
+    th: 'DevEUI {devEui} ลงทะเบียนไว้แล้ว',
+    en: 'DevEUI {devEui} is registered already',
+  },
+  'devices.no_such_dead_letter': {
+    th: 'ไม่พบรายการข้อมูลที่ประมวลผลไม่สำเร็จนี้',
+    en: 'no such dead letter',
+  },
+  'devices.measures_no': {
+    th: 'โปรไฟล์ของอุปกรณ์ไม่ได้วัดค่า {quantity}',
+    en: 'the profile measures no {quantity}',
+  },
+  'complaints.cannot_move': {
+    th: 'เรื่องที่อยู่ในสถานะ {from} เปลี่ยนเป็น {to} ไม่ได้ (เปลี่ยนได้เป็น: {allowed})',
+    en: 'cannot go from {from} to {to}; allowed: {allowed}',
+  },
+  'complaints.cannot_move_any': {
+    th: 'เรื่องที่อยู่ในสถานะ {from} เปลี่ยนเป็น {to} ไม่ได้ และเปลี่ยนสถานะต่อไม่ได้อีกแล้ว',
+    en: 'cannot go from {from} to {to}; allowed: none',
+  },
+  'complaints.cannot_rate': {
+    th: 'เรื่องที่อยู่ในสถานะ {status} ยังให้คะแนนความพึงพอใจไม่ได้',
+    en: 'a {status} request cannot be rated',
+  },
+  'complaints.cannot_reopen': {
+    th: 'เรื่องที่อยู่ในสถานะ {status} ขอเปิดใหม่ไม่ได้',
+    en: 'a {status} request cannot be reopened',
+  },
+  'complaints.target_not_open': { th: 'เรื่อง {reference} ปิดไปแล้ว', en: '{reference} is not open' },
+  'complaints.push_at_most': {
+    th: 'เรื่องหนึ่งติดตามได้จากเบราว์เซอร์ไม่เกิน {max} เครื่อง',
+    en: 'at most {max} browsers follow one complaint',
+  },
+  'tax.no_rates_for_year': { th: 'ยังไม่มีอัตราภาษีของปี {year}', en: 'no rate table for {year}' },
+  'tax.changed_since_read': {
+    th: 'มีผู้อื่นแก้ไขรายการนี้หลังจากที่คุณเปิดอ่าน (ขณะนี้เป็นฉบับที่ {version}) กรุณาเปิดใหม่แล้วแก้ไขอีกครั้ง',
+    en: 'changed by someone else since it was read: now at version {version}; open it again',
+  },
+  'tax.owner_exists': {
+    th: 'มีเจ้าของที่ใช้เลขประจำตัวนี้อยู่ในทะเบียนแล้ว',
+    en: 'an owner with this ID exists',
+  },
+  'photo.nth': { th: 'ใช้รูปที่ {n} ไม่ได้', en: 'photo {n} cannot be used' },
+  'photo.heic_unreadable': { th: 'อ่านไฟล์ HEIC ไม่ได้', en: 'the HEIC file could not be read' },
+  'photo.heic_no_picture': { th: 'ไฟล์ HEIC ไม่มีรูปภาพอยู่ข้างใน', en: 'the HEIC file has no picture' },
+  'photo.heic_undecodable': { th: 'แปลงรูปภาพ HEIC ไม่ได้', en: 'the HEIC picture could not be decoded' },
+  'photo.more_pixels_than': {
+    th: 'รูปภาพมีความละเอียดเกิน {max} พิกเซล',
+    en: 'the picture has more than {max} pixels',
+  },
+  'photo.larger_than': { th: 'ไฟล์มีขนาดใหญ่กว่า {mb} MB', en: 'the file is larger than {mb} MB' },
+  'photo.not_supported': {
+    th: 'ไม่ใช่รูปภาพ JPEG, PNG, WebP หรือ HEIC',
+    en: 'not a JPEG, PNG, WebP or HEIC image',
+  },
+  'photo.file_damaged': { th: 'ไฟล์รูปภาพเสียหาย', en: 'the image file is damaged' },
+  'photo.no_size': { th: 'รูปภาพไม่มีขนาดกว้างยาว', en: 'the image has no size' },
+  'request.missing_columns': {
+    th: 'ไฟล์ขาดคอลัมน์ที่จำเป็น: {columns}',
+    en: 'missing columns: {columns}',
+  },
+  'request.unreadable_file': { th: 'อ่านไฟล์ไม่ได้ ({reason})', en: 'the file cannot be read ({reason})' },
   'server.error': { th: 'ระบบขัดข้อง โปรดลองใหม่ภายหลัง', en: 'Something went wrong on our side' },
   'server.unavailable': { th: 'ระบบยังไม่พร้อมให้บริการ', en: 'The service is not ready' },
 };

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Metadata, Sharp } from 'sharp';
+import { type Message, msg, translate } from '../i18n.ts';
 
 /**
  * One way in for every photo a person uploads (tax declarations, complaints): the type is decided
@@ -12,12 +13,13 @@ import type { Metadata, Sharp } from 'sharp';
 export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic';
 export type ImageErrorCode = 'not_image' | 'too_large' | 'too_many_pixels' | 'damaged';
 
+/** Why a photo was refused: `text` in the reader's language, the message in English for logs. */
 export class ImageError extends Error {
   constructor(
     readonly code: ImageErrorCode,
-    message: string,
+    readonly text: Message,
   ) {
-    super(message);
+    super(translate(text, 'en'));
   }
 }
 
@@ -78,18 +80,18 @@ async function decodeHeic(bytes: Buffer, limits: Limits) {
   try {
     images = await heicAll({ buffer: bytes });
   } catch {
-    throw new ImageError('damaged', 'the HEIC file could not be read');
+    throw new ImageError('damaged', msg('photo.heic_unreadable'));
   }
   try {
     const first = images[0];
-    if (!first?.width || !first.height) throw new ImageError('damaged', 'the HEIC file has no picture');
+    if (!first?.width || !first.height) throw new ImageError('damaged', msg('photo.heic_no_picture'));
     if (first.width * first.height > limits.maxPixels)
-      throw new ImageError('too_many_pixels', `the picture has more than ${limits.maxPixels} pixels`);
+      throw new ImageError('too_many_pixels', msg('photo.more_pixels_than', { max: limits.maxPixels }));
     let data: Uint8ClampedArray;
     try {
       ({ data } = await first.decode());
     } catch {
-      throw new ImageError('damaged', 'the HEIC picture could not be decoded');
+      throw new ImageError('damaged', msg('photo.heic_undecodable'));
     }
     const sharp = await loadSharp();
     return sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
@@ -102,9 +104,12 @@ async function decodeHeic(bytes: Buffer, limits: Limits) {
 
 export async function normalizeImage(bytes: Buffer, limits: Limits = imageLimits): Promise<NormalizedImage> {
   if (bytes.length > limits.maxBytes)
-    throw new ImageError('too_large', `the file is larger than ${Math.round(limits.maxBytes / 1048576)} MB`);
+    throw new ImageError(
+      'too_large',
+      msg('photo.larger_than', { mb: Math.round(limits.maxBytes / 1048576) }),
+    );
   const sourceType = detectImageType(bytes);
-  if (!sourceType) throw new ImageError('not_image', 'not a JPEG, PNG, WebP or HEIC image');
+  if (!sourceType) throw new ImageError('not_image', msg('photo.not_supported'));
 
   let pipeline: Sharp;
   const sharp = await loadSharp();
@@ -114,12 +119,12 @@ export async function normalizeImage(bytes: Buffer, limits: Limits = imageLimits
     try {
       meta = await sharp(bytes).metadata();
     } catch {
-      throw new ImageError('damaged', 'the image file is damaged');
+      throw new ImageError('damaged', msg('photo.file_damaged'));
     }
     // Read from the header, before any pixel is decoded.
-    if (!meta.width || !meta.height) throw new ImageError('damaged', 'the image has no size');
+    if (!meta.width || !meta.height) throw new ImageError('damaged', msg('photo.no_size'));
     if (meta.width * meta.height > limits.maxPixels)
-      throw new ImageError('too_many_pixels', `the picture has more than ${limits.maxPixels} pixels`);
+      throw new ImageError('too_many_pixels', msg('photo.more_pixels_than', { max: limits.maxPixels }));
     pipeline = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' });
   }
   try {
@@ -139,7 +144,7 @@ export async function normalizeImage(bytes: Buffer, limits: Limits = imageLimits
     };
   } catch (e) {
     if (/pixel limit/i.test(String(e)))
-      throw new ImageError('too_many_pixels', `the picture has more than ${limits.maxPixels} pixels`);
-    throw new ImageError('damaged', 'the image file is damaged');
+      throw new ImageError('too_many_pixels', msg('photo.more_pixels_than', { max: limits.maxPixels }));
+    throw new ImageError('damaged', msg('photo.file_damaged'));
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors.ts';
+import { msg } from '../i18n.ts';
 import { ImageError, imageLimits, type Limits, normalizeImage } from './images.ts';
 
 const statusOf = { not_image: 400, too_large: 413, too_many_pixels: 400, damaged: 400 } as const;
@@ -29,8 +30,8 @@ export async function storeImages(
       ready.push(await normalizeImage(bytes, limits));
     } catch (e) {
       if (!(e instanceof ImageError)) throw e;
-      throw new AppError(statusOf[e.code], `photo.${e.code}`, `photo ${i + 1}: ${e.message}`, [
-        { path: `/photos/${i}`, message: e.message },
+      throw new AppError(statusOf[e.code], `photo.${e.code}`, msg('photo.nth', { n: i + 1 }), [
+        { path: `/photos/${i}`, message: e.text },
       ]);
     }
   }

@@ -3,6 +3,7 @@ import { type Static, Type } from 'typebox';
 import { audit } from '../audit/audit.ts';
 import { Uuid } from '../auth/schemas.ts';
 import { AppError } from '../errors.ts';
+import { msg } from '../i18n.ts';
 import { type AreaWithGeometry, OrgRepository } from './repository.ts';
 
 const tags = ['organisation'];
@@ -96,7 +97,7 @@ export async function orgRoutes(app: FastifyInstance) {
       const body = request.body as Static<typeof NewOfficeBody>;
       const office = await app.db.transaction(async (tx) => {
         if (await repo.officeByCode(body.code, tx))
-          throw AppError.conflict('resource.conflict', `office ${body.code} exists`);
+          throw AppError.conflict('resource.conflict', msg('org.office_exists', { code: body.code }));
         const created = await repo.insertOffice(tx, {
           ...body,
           parentId: body.parentId ?? null,
@@ -155,7 +156,7 @@ export async function orgRoutes(app: FastifyInstance) {
       const { lon, lat } = request.query as Static<typeof LocateQuery>;
       const found = await repo.locate(lon, lat);
       if (!found)
-        throw AppError.notFound('org.outside_municipality', `(${lon}, ${lat}) is not inside any zone`);
+        throw AppError.notFound('org.outside_municipality', msg('org.point_in_no_zone', { lon, lat }));
       return found;
     },
   );

@@ -64,7 +64,11 @@ describe('GET /api/air-quality/aqi', () => {
     const res = await aqi('scale=us&o3=250');
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('air_quality.beyond_table');
-    expect(res.body.detail).toContain('O3');
+    expect(res.body.detail).toBe(
+      'ตาราง EPA ของสหรัฐฯ ไม่มีค่า O3 เฉลี่ย 8 ชั่วโมงที่เกิน 200 ppb (ต้องใช้ค่า O3 เฉลี่ย 1 ชั่วโมง)',
+    );
+    const en = await aqi('scale=us&o3=250', { 'accept-language': 'en' });
+    expect(en.body.detail).toBe('US 8-hour O3 above 200 ppb is not in the EPA table (1-hour O3 is needed)');
   });
 
   it('indexes a Thai value above the open-ended red band and says so', async () => {

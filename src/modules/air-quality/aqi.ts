@@ -21,6 +21,8 @@
  * US:   PM2.5, PM10 24-hour; O3, CO 8-hour; NO2, SO2 1-hour (the US table's 1-hour SO2 stops at 304 ppb).
  */
 
+import { type Message, msg, translate } from '../../core/i18n.ts';
+
 export type Scale = 'th' | 'us';
 export const pollutants = ['pm25', 'pm10', 'o3', 'co', 'no2', 'so2'] as const;
 export type Pollutant = (typeof pollutants)[number];
@@ -64,7 +66,7 @@ interface Table {
    */
   above:
     | { kind: 'extend'; from: Breakpoint; origin: { c: number; i: number } }
-    | { kind: 'refuse'; why: string };
+    | { kind: 'refuse'; why: Message };
 }
 
 const bp = (cLo: number, cHi: number, iLo: number, iHi: number): Breakpoint => ({ cLo, cHi, iLo, iHi });
@@ -155,7 +157,7 @@ export const usTables: Record<Pollutant, Table> = {
     ],
     above: {
       kind: 'refuse',
-      why: 'US 8-hour O3 above 200 ppb is not in the EPA table (1-hour O3 is needed)',
+      why: msg('air_quality.us_o3_8h_beyond'),
     },
   },
   co: usTable(1, [
@@ -181,7 +183,7 @@ export const usTables: Record<Pollutant, Table> = {
     rows: [bp(0, 35, 0, 50), bp(36, 75, 51, 100), bp(76, 185, 101, 150), bp(186, 304, 151, 200)],
     above: {
       kind: 'refuse',
-      why: 'US 1-hour SO2 above 304 ppb is not in the EPA table (24-hour SO2 is needed)',
+      why: msg('air_quality.us_so2_1h_beyond'),
     },
   },
 };
@@ -313,9 +315,9 @@ export const usBands: BandInfo[] = [
 export class BeyondTableError extends Error {
   constructor(
     readonly pollutant: Pollutant,
-    why: string,
+    readonly why: Message,
   ) {
-    super(why);
+    super(translate(why, 'en'));
   }
 }
 

@@ -30,6 +30,15 @@ registerMessages({
     th: 'ค่าความเข้มข้นนี้อยู่นอกตารางของดัชนีที่เลือก',
     en: 'This concentration is outside the chosen index table',
   },
+  'air_quality.no_station': { th: 'ไม่พบสถานีตรวจวัดคุณภาพอากาศ {id}', en: 'no station {id}' },
+  'air_quality.us_o3_8h_beyond': {
+    th: 'ตาราง EPA ของสหรัฐฯ ไม่มีค่า O3 เฉลี่ย 8 ชั่วโมงที่เกิน 200 ppb (ต้องใช้ค่า O3 เฉลี่ย 1 ชั่วโมง)',
+    en: 'US 8-hour O3 above 200 ppb is not in the EPA table (1-hour O3 is needed)',
+  },
+  'air_quality.us_so2_1h_beyond': {
+    th: 'ตาราง EPA ของสหรัฐฯ ไม่มีค่า SO2 เฉลี่ย 1 ชั่วโมงที่เกิน 304 ppb (ต้องใช้ค่า SO2 เฉลี่ย 24 ชั่วโมง)',
+    en: 'US 1-hour SO2 above 304 ppb is not in the EPA table (24-hour SO2 is needed)',
+  },
 });
 
 /** Thin: validate, call the pure calculator, shape the reply. */
@@ -65,7 +74,7 @@ export async function airQualityRoutes(app: FastifyInstance) {
       try {
         return airQualityIndex(query.scale, query);
       } catch (e) {
-        if (e instanceof BeyondTableError) throw AppError.badRequest('air_quality.beyond_table', e.message);
+        if (e instanceof BeyondTableError) throw AppError.badRequest('air_quality.beyond_table', e.why);
         throw e;
       }
     },
@@ -102,7 +111,8 @@ export async function airQualityRoutes(app: FastifyInstance) {
       const { id } = request.params as { id: string };
       const { days } = request.query as { days: number };
       const history = await stationHistory(app.db, id, days);
-      if (!history) throw AppError.notFound('air_quality.station_not_found', `no station ${id}`);
+      if (!history)
+        throw AppError.notFound('air_quality.station_not_found', msg('air_quality.no_station', { id }));
       return history;
     },
   );

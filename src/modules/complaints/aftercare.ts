@@ -4,8 +4,9 @@ import type { Principal } from '../../core/auth/roles.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Events } from '../../core/events/outbox.ts';
+import { msg } from '../../core/i18n.ts';
 import { AftercareRepository } from './aftercare-repository.ts';
-import { canTransition, isOpen, nextStatuses } from './domain.ts';
+import { canTransition, isOpen, transitionDetail } from './domain.ts';
 import type { RequestRow } from './repository.ts';
 import type { Holiday, RatingInput } from './schemas.ts';
 import type { ComplaintsService } from './service.ts';
@@ -62,7 +63,10 @@ export class ComplaintsAftercare {
   rate(reference: string, input: RatingInput, p: Principal, actor: Actor) {
     return this.asReporter(reference, p, async (tx, r) => {
       if (!r.resolvedAt || (r.status !== 'resolved' && r.status !== 'closed') || r.mergedInto)
-        throw AppError.conflict('complaints.not_resolved', `a ${r.status} request cannot be rated`);
+        throw AppError.conflict(
+          'complaints.not_resolved',
+          msg('complaints.cannot_rate', { status: r.status }),
+        );
       if (!(await this.repo.rate(tx, r.id, input.rating, input.comment ?? null, this.clock())))
         throw AppError.conflict('complaints.already_rated');
       // The comment is the reporter's own words: kept for staff, not put on the public timeline.
@@ -87,7 +91,10 @@ export class ComplaintsAftercare {
   reopen(reference: string, reason: string, p: Principal, actor: Actor) {
     return this.asReporter(reference, p, async (tx, r) => {
       if (r.status !== 'resolved' || !r.resolvedAt)
-        throw AppError.conflict('complaints.not_resolved', `a ${r.status} request cannot be reopened`);
+        throw AppError.conflict(
+          'complaints.not_resolved',
+          msg('complaints.cannot_reopen', { status: r.status }),
+        );
       const now = this.clock();
       if (now.getTime() - new Date(r.resolvedAt).getTime() > reopenWindowDays * dayMs)
         throw AppError.conflict('complaints.reopen_window_passed');
@@ -124,7 +131,11 @@ export class ComplaintsAftercare {
       if (into === reference) throw AppError.badRequest('complaints.merge_into_self');
       if (!isOpen(dup.status)) throw AppError.conflict('complaints.not_open');
       const kept = await this.service.load(into, tx, true);
-      if (!isOpen(kept.status)) throw AppError.conflict('complaints.not_open', `${into} is not open`);
+      if (!isOpen(kept.status))
+        throw AppError.conflict(
+          'complaints.not_open',
+          msg('complaints.target_not_open', { reference: into }),
+        );
       const moved = await this.repo.moveSupporters(tx, dup.id, kept.id);
       await this.repo.markMerged(tx, dup.id, kept.id);
       await this.service.repo.addEvent(tx, {
@@ -162,10 +173,7 @@ export class ComplaintsAftercare {
   forward(reference: string, agency: string, note: string, p: Principal, actor: Actor) {
     return this.asStaff(reference, p, async (tx, r) => {
       if (!canTransition(r.status, 'forwarded'))
-        throw AppError.conflict(
-          'complaints.illegal_transition',
-          `cannot go from ${r.status} to forwarded; allowed: ${nextStatuses(r.status).join(', ') || 'none'}`,
-        );
+        throw AppError.conflict('complaints.illegal_transition', transitionDetail(r.status, 'forwarded'));
       await this.repo.setForwarded(tx, r.id, agency);
       await this.service.holidays.onStatus(tx, r.id, r.status, 'forwarded', this.clock());
       await this.service.repo.addEvent(tx, {

@@ -269,6 +269,11 @@ describe('staff', () => {
     expect(skip.status).toBe(409);
     expect(skip.headers['content-type']).toMatch(/problem\+json/);
     expect(skip.body).toMatchObject({ code: 'complaints.illegal_transition', status: 409 });
+    expect(skip.body.detail).toBe(
+      'เรื่องที่อยู่ในสถานะ received เปลี่ยนเป็น resolved ไม่ได้ (เปลี่ยนได้เป็น: accepted, rejected)',
+    );
+    const skipEn = await move(ref, { to: 'resolved' }, { ...engineer, 'accept-language': 'en' });
+    expect(skipEn.body.detail).toBe('cannot go from received to resolved; allowed: accepted, rejected');
     expect((await move(ref, { to: 'accepted' })).status).toBe(200);
     expect((await move(ref, { to: 'accepted' })).status).toBe(409);
     expect((await move(ref, { to: 'in_progress', note: 'รับเรื่องแล้ว', public: true })).status).toBe(200);

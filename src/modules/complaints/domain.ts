@@ -1,5 +1,7 @@
 /** The rules of a complaint that need no database: its states, their order, its reference. */
 
+import { type Message, msg } from '../../core/i18n.ts';
+
 export const statuses = [
   'received',
   'accepted',
@@ -37,6 +39,14 @@ export function canTransition(from: Status, to: Status): boolean {
 
 export function nextStatuses(from: Status): readonly Status[] {
   return transitions[from];
+}
+
+/** Why a request in `from` cannot move to `to`, and where it can move instead. */
+export function transitionDetail(from: Status, to: Status): Message {
+  const allowed = transitions[from];
+  return allowed.length
+    ? msg('complaints.cannot_move', { from, to, allowed: allowed.join(', ') })
+    : msg('complaints.cannot_move_any', { from, to });
 }
 
 /** Moving to these states needs a reason the citizen can read (why rejected, to whom forwarded). */

@@ -149,7 +149,14 @@ describe('complaint photos', () => {
     const half = await report([{ data: jpeg }, { data: jpeg }, { data: jpeg.slice(0, 200) }]);
     expect(half.status).toBe(400);
     expect(half.body.code).toBe('photo.damaged');
-    expect(half.body.errors[0].path).toBe('/photos/2');
+    expect(half.body.detail).toBe('ใช้รูปที่ 3 ไม่ได้');
+    expect(half.body.errors[0]).toMatchObject({ path: '/photos/2', message: 'ไฟล์รูปภาพเสียหาย' });
+    const halfEn = await report([{ data: jpeg }, { data: jpeg }, { data: jpeg.slice(0, 200) }], {
+      ...citizen,
+      'accept-language': 'en',
+    });
+    expect(halfEn.body.detail).toBe('photo 3 cannot be used');
+    expect(halfEn.body.errors[0]).toMatchObject({ path: '/photos/2', message: 'the image file is damaged' });
 
     const six = await report(Array(6).fill({ data: jpeg }));
     expect(six.status).toBe(400);

@@ -4,7 +4,7 @@ import { type Actor, audit, systemActor } from '../../core/audit/audit.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { DomainEvent, Events } from '../../core/events/outbox.ts';
-import type { Locale } from '../../core/i18n.ts';
+import { type Locale, msg } from '../../core/i18n.ts';
 import { checkKeys, type PushTarget, type WebPush } from '../../core/push.ts';
 import { pushText } from './notify-text.ts';
 
@@ -70,7 +70,7 @@ export class ComplaintsPush {
       if (!r.known && r.n >= maxFollowers)
         throw AppError.conflict(
           'complaints.push_limit',
-          `at most ${maxFollowers} browsers follow one complaint`,
+          msg('complaints.push_at_most', { max: maxFollowers }),
         );
       const [s] = await this.db.rows<{ id: string }>(
         sql`

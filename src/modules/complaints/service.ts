@@ -15,6 +15,7 @@ import {
   nextStatuses,
   type Priority,
   type Status,
+  transitionDetail,
 } from './domain.ts';
 import { FilingRepository } from './filing-repository.ts';
 import { HolidaysRepository } from './holidays.ts';
@@ -383,10 +384,7 @@ export class ComplaintsService {
       this.change(reference, p, async (tx, r) => {
         const to = input.to as Status;
         if (!canTransition(r.status, to))
-          throw AppError.conflict(
-            'complaints.illegal_transition',
-            `cannot go from ${r.status} to ${to}; allowed: ${nextStatuses(r.status).join(', ') || 'none'}`,
-          );
+          throw AppError.conflict('complaints.illegal_transition', transitionDetail(r.status, to));
         if (needsPublicNote.includes(to) && (!input.note || !input.public))
           throw AppError.badRequest(
             'complaints.reason_required',

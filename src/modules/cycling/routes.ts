@@ -44,6 +44,7 @@ registerMessages({
     en: 'The lane file has problems; nothing was imported',
   },
   'cycling.lane_not_found': { th: 'ไม่พบเส้นทางจักรยานนี้', en: 'No such cycle lane' },
+  'cycling.no_lane': { th: 'ไม่พบเส้นทางจักรยาน {id}', en: 'no lane {id}' },
 });
 
 /** Thin: validate, authorise (declared access), call one service method, shape the reply. */

@@ -58,7 +58,7 @@ export class CyclingService {
   deleteLane(id: string, actor: Actor) {
     return this.db.transaction(async (tx) => {
       const gone = await this.repo.deleteLane(tx, id);
-      if (!gone) throw AppError.notFound('cycling.lane_not_found', `no lane ${id}`);
+      if (!gone) throw AppError.notFound('cycling.lane_not_found', msg('cycling.no_lane', { id }));
       await audit(tx, actor, {
         action: 'cycling.lane.delete',
         resourceType: 'cycling.lane',

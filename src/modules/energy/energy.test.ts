@@ -131,6 +131,17 @@ describe('energy register', () => {
       payload: { kind: 'meter', name: 'Twice', deviceId: meterDevice },
     });
     expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      code: 'energy.device_taken',
+      detail: `อุปกรณ์ ${meterDevice} ผูกกับระบบติดตั้งอื่นอยู่แล้ว`,
+    });
+    const againEn = await t.json({
+      method: 'POST',
+      url: `/api/energy/buildings/${id}/installations`,
+      headers: { ...headers, 'accept-language': 'en' },
+      payload: { kind: 'meter', name: 'Twice', deviceId: meterDevice },
+    });
+    expect(againEn.body.detail).toBe(`device ${meterDevice} already feeds an installation`);
     const res = await t.json({
       method: 'GET',
       url: `/api/energy/figures?by=day&from=2026-02-01&to=2026-02-01&building=${id}`,

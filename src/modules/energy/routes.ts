@@ -41,6 +41,11 @@ registerMessages({
     en: 'This device already feeds another installation',
   },
   'energy.bad_range': { th: 'ช่วงวันที่ไม่ถูกต้อง', en: 'The date range is not valid' },
+  'energy.no_building': { th: 'ไม่พบอาคาร {id}', en: 'no building {id}' },
+  'energy.device_feeds': {
+    th: 'อุปกรณ์ {device} ผูกกับระบบติดตั้งอื่นอยู่แล้ว',
+    en: 'device {device} already feeds an installation',
+  },
 });
 
 /** Thin: validate, authorise (declared access), call one service method, shape the reply. */

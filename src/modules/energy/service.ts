@@ -70,7 +70,7 @@ export class EnergyService {
 
   async building(id: string): Promise<Building> {
     const b = await this.repo.building(id);
-    if (!b) throw AppError.notFound('energy.building_not_found', `no building ${id}`);
+    if (!b) throw AppError.notFound('energy.building_not_found', msg('energy.no_building', { id }));
     return b;
   }
 
@@ -212,7 +212,7 @@ export class EnergyService {
       ]);
     return this.db.transaction(async (tx) => {
       if (deviceId && (await this.repo.deviceTaken(deviceId, tx)))
-        throw AppError.conflict('energy.device_taken', `device ${deviceId} already feeds an installation`);
+        throw AppError.conflict('energy.device_taken', msg('energy.device_feeds', { device: deviceId }));
       const created = await this.repo.insertInstallation(tx, {
         buildingId,
         kind: input.kind,
@@ -246,7 +246,7 @@ export class EnergyService {
       ]);
     return this.db.transaction(async (tx) => {
       if (deviceId && (await this.repo.deviceTaken(deviceId, tx, id)))
-        throw AppError.conflict('energy.device_taken', `device ${deviceId} already feeds an installation`);
+        throw AppError.conflict('energy.device_taken', msg('energy.device_feeds', { device: deviceId }));
       const updated = await this.repo.updateInstallation(tx, id, {
         name: patch.name ?? current.name,
         kwp: patch.kwp ?? current.kwp,

@@ -352,6 +352,14 @@ describe('shelters', () => {
       payload: name,
     });
     expect(dup.status).toBe(409);
+    expect(dup.body.detail).toBe('มีศูนย์พักพิงชื่อนี้อยู่แล้ว');
+    const dupEn = await t.json({
+      method: 'POST',
+      url: '/api/flood/shelters',
+      headers: { ...engineer, 'accept-language': 'en' },
+      payload: name,
+    });
+    expect(dupEn.body.detail).toBe('a shelter with this name exists');
   });
 
   it('computes its KPIs', async () => {

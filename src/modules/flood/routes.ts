@@ -47,6 +47,13 @@ registerMessages({
     en: 'This device measures neither water level (m) nor rainfall (mm)',
   },
   'flood.station_exists': { th: 'อุปกรณ์นี้เป็นสถานีอยู่แล้ว', en: 'This device is a station already' },
+  'flood.no_shelter': { th: 'ไม่พบศูนย์พักพิงนี้', en: 'no such shelter' },
+  'flood.shelter_name_taken': { th: 'มีศูนย์พักพิงชื่อนี้อยู่แล้ว', en: 'a shelter with this name exists' },
+  'flood.no_station': { th: 'ไม่พบสถานีวัดระดับน้ำนี้', en: 'no such station' },
+  'flood.device_is_station': {
+    th: 'อุปกรณ์นี้เป็นสถานีวัดระดับน้ำอยู่แล้ว',
+    en: 'this device is a station already',
+  },
 });
 
 const GeoJson = Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Any()) });

@@ -4,6 +4,7 @@ import { mustKeep, ownerOffice } from '../../core/auth/offices.ts';
 import type { Principal } from '../../core/auth/roles.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import { FloodRepository } from './repository.ts';
 import type { Shelter, ShelterInput, ShelterPatchInput } from './schemas.ts';
@@ -37,7 +38,7 @@ export class ShelterService {
 
   async get(id: string): Promise<Shelter> {
     const s = await this.repo.shelter(id);
-    if (!s) throw AppError.notFound('resource.not_found', 'no such shelter');
+    if (!s) throw AppError.notFound('resource.not_found', msg('flood.no_shelter'));
     return s;
   }
 
@@ -58,7 +59,7 @@ export class ShelterService {
     const zoneCode = await this.place(input.location.lon, input.location.lat);
     return this.db.transaction(async (tx) => {
       if (await this.repo.shelterIdByName(input.nameEn, tx))
-        throw AppError.conflict('resource.conflict', 'a shelter with this name exists');
+        throw AppError.conflict('resource.conflict', msg('flood.shelter_name_taken'));
       const created = await this.repo.insertShelter(tx, {
         kind: input.kind,
         nameTh: input.nameTh,
@@ -89,7 +90,7 @@ export class ShelterService {
       const nameEn = patch.nameEn ?? current.nameEn;
       const other = await this.repo.shelterIdByName(nameEn, tx);
       if (other && other !== id)
-        throw AppError.conflict('resource.conflict', 'a shelter with this name exists');
+        throw AppError.conflict('resource.conflict', msg('flood.shelter_name_taken'));
       const updated = await this.repo.updateShelter(tx, id, {
         kind: patch.kind ?? current.kind,
         nameTh: patch.nameTh ?? current.nameTh,
@@ -102,7 +103,7 @@ export class ShelterService {
         contact: patch.contact === undefined ? current.contact : patch.contact,
         officeId: current.officeId,
       });
-      if (!updated) throw AppError.notFound('resource.not_found', 'no such shelter');
+      if (!updated) throw AppError.notFound('resource.not_found', msg('flood.no_shelter'));
       await audit(tx, actor, {
         action: 'flood.shelter.update',
         resourceType: 'flood.shelter',
@@ -118,7 +119,7 @@ export class ShelterService {
     this.mayKeep(principal, current);
     await this.db.transaction(async (tx) => {
       if (!(await this.repo.deleteShelter(tx, id)))
-        throw AppError.notFound('resource.not_found', 'no such shelter');
+        throw AppError.notFound('resource.not_found', msg('flood.no_shelter'));
       await audit(tx, actor, {
         action: 'flood.shelter.delete',
         resourceType: 'flood.shelter',

@@ -119,7 +119,7 @@ export class StationService {
 
   async get(id: string, hours = 24, now = new Date()) {
     const s = await this.repo.station(id);
-    if (!s) throw AppError.notFound('resource.not_found', 'no such station');
+    if (!s) throw AppError.notFound('resource.not_found', msg('flood.no_station'));
     const from = new Date(now.getTime() - hours * 3600_000);
     const [station, series] = await Promise.all([
       describe(this.repo, s, now),
@@ -161,7 +161,7 @@ export class StationService {
         critical: input.critical,
         bankFull: input.bankFull ?? null,
       });
-      if (!created) throw AppError.conflict('flood.station_exists', 'this device is a station already');
+      if (!created) throw AppError.conflict('flood.station_exists', msg('flood.device_is_station'));
       await audit(tx, actor, {
         action: 'flood.station.create',
         resourceType: 'flood.station',
@@ -178,7 +178,7 @@ export class StationService {
 
   async update(id: string, patch: StationPatchInput, principal: Principal, actor: Actor) {
     const current = await this.repo.station(id);
-    if (!current) throw AppError.notFound('resource.not_found', 'no such station');
+    if (!current) throw AppError.notFound('resource.not_found', msg('flood.no_station'));
     this.mayKeep(principal, current.officeId);
     const next: StationValues = {
       nameTh: patch.nameTh ?? current.nameTh,
@@ -192,7 +192,7 @@ export class StationService {
     checkOrder(next);
     const changed = await this.db.transaction(async (tx) => {
       if (!(await this.repo.updateStation(tx, id, next)))
-        throw AppError.notFound('resource.not_found', 'no such station');
+        throw AppError.notFound('resource.not_found', msg('flood.no_station'));
       await audit(tx, actor, {
         action: 'flood.station.update',
         resourceType: 'flood.station',

@@ -1,6 +1,7 @@
 import { type Actor, audit } from '../../core/audit/audit.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import { assessProperty, assessSign } from './assessment.ts';
 import { landBuildingRates2569, signRates2569 } from './rates.ts';
 import type {
@@ -81,7 +82,7 @@ export async function runAssessment(
   timing?: AssessmentTiming,
 ) {
   const rates = rateTables.get(year);
-  if (!rates) throw AppError.notFound('tax.rates_missing', `no rate table for ${year}`);
+  if (!rates) throw AppError.notFound('tax.rates_missing', msg('tax.no_rates_for_year', { year }));
   const due = `${year - 543}-04-30`;
   const clock = timing ?? { loadMs: 0, computeMs: 0, writeMs: 0 };
   const chunk = clock.pageSize ?? defaultPage;

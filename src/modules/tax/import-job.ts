@@ -207,7 +207,12 @@ export class RegisterImports {
       const records = typeof file === 'string' ? csvRecords(file) : await xlsxRecords(file);
       rows = checkRecords(importer.spec, records);
     } catch (e) {
-      throw AppError.badRequest('request.malformed', (e as Error).message);
+      if (e instanceof AppError) throw e;
+      // The CSV or workbook reader's own words, in English, after a sentence in the reader's language.
+      throw AppError.badRequest(
+        'request.malformed',
+        msg('request.unreadable_file', { reason: (e as Error).message }),
+      );
     }
     if (rows.length === 0) throw AppError.badRequest('request.invalid', msg('request.no_rows'));
     const errors: ImportError[] = rows.flatMap((r) => (r.reason ? [{ line: r.line, ...r.reason }] : []));

@@ -61,7 +61,14 @@ describe('parcel register import', () => {
       payload: 'a,b\n1,2',
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.detail).toContain('missing columns');
+    expect(bad.body.detail).toMatch(/^ไฟล์ขาดคอลัมน์ที่จำเป็น: \w/);
+    const badEn = await tax.t.json({
+      method: 'POST',
+      url: '/api/tax/imports/parcels',
+      headers: { ...tax.revenue, 'content-type': 'text/csv', 'accept-language': 'en' },
+      payload: 'a,b\n1,2',
+    });
+    expect(badEn.body.detail).toMatch(/^missing columns: \w/);
     const clerk = await tax.t.json({
       method: 'POST',
       url: '/api/tax/imports/parcels',

@@ -3,6 +3,8 @@ import { readSheet } from 'read-excel-file/node';
 import { type Static, type TObject, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
+import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import { type RowReason, reason, schemaReason } from './import-reasons.ts';
 import { DeedKind, MainHome, OwnerKind, UseKind, ValuePerM2 } from './schemas.ts';
 
@@ -186,7 +188,11 @@ export function checkRecords<R>(spec: RowSpec<R>, records: Record<string, string
   const columns = columnsOf(spec.schema);
   const required = (spec.schema.required ?? []) as string[];
   const absent = records.length > 0 ? required.filter((c) => !(c in records[0])) : [];
-  if (absent.length) throw new Error(`missing columns: ${absent.join(', ')}`);
+  if (absent.length)
+    throw AppError.badRequest(
+      'request.malformed',
+      msg('request.missing_columns', { columns: absent.join(', ') }),
+    );
   return records.map((record, i) => {
     const line = i + 2;
     const cleaned = Object.fromEntries(

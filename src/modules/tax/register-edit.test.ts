@@ -120,7 +120,15 @@ describe('finance staff correct the register', () => {
     expect(res.status).toBe(409);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body.code).toBe('tax.edit_stale');
-    expect(res.body.detail).toContain('version 2');
+    expect(res.body.detail).toBe('มีผู้อื่นแก้ไขรายการนี้หลังจากที่คุณเปิดอ่าน (ขณะนี้เป็นฉบับที่ 2) กรุณาเปิดใหม่แล้วแก้ไขอีกครั้ง');
+    const en = await patch(
+      'parcels',
+      parcelId,
+      { version: 1, area: { rai: 9, ngan: 0, wa: 0 } },
+      { ...revenue, 'accept-language': 'en' },
+    );
+    expect(en.status).toBe(409);
+    expect(en.body.detail).toBe('changed by someone else since it was read: now at version 2; open it again');
     expect((await open('parcels', parcelId)).body.areaM2).toBe(1000);
   });
 

@@ -58,10 +58,7 @@ export function checkUses(uses: ParcelInput['uses']) {
 }
 
 function stale(version: number) {
-  return AppError.conflict(
-    'tax.edit_stale',
-    `changed by someone else since it was read: now at version ${version}; open it again`,
-  );
+  return AppError.conflict('tax.edit_stale', msg('tax.changed_since_read', { version }));
 }
 
 /**
@@ -138,7 +135,7 @@ export class RegisterEditor {
       if (after.buildingNo !== null && after.buildingNo !== before.buildingNo) {
         const other = await this.repo.buildingIdByNo(parcelId, after.buildingNo, tx);
         if (other && other !== id)
-          throw AppError.conflict('tax.building_no_taken', 'another building on this parcel has this number');
+          throw AppError.conflict('tax.building_no_taken', msg('tax.building_no_taken'));
       }
       const diff = changes(before, after);
       if (!diff) return { id, version };

@@ -85,7 +85,12 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
       try {
         rows = parseStatement(request.body);
       } catch (e) {
-        throw AppError.badRequest('request.malformed', (e as Error).message);
+        if (e instanceof AppError) throw e;
+        // The CSV or workbook reader's own words, in English, after a sentence in the reader's language.
+        throw AppError.badRequest(
+          'request.malformed',
+          msg('request.unreadable_file', { reason: (e as Error).message }),
+        );
       }
       const results = [];
       for (const row of rows) {

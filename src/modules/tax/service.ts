@@ -60,7 +60,7 @@ export class TaxService {
       ]);
     return this.db.transaction(async (tx) => {
       if (await this.repo.ownerIdByTaxId(input.taxId, tx))
-        throw AppError.conflict('resource.conflict', 'an owner with this ID exists');
+        throw AppError.conflict('resource.conflict', msg('tax.owner_exists'));
       const id = await this.repo.insertOwner(tx, input);
       await audit(tx, actor, { action: 'tax.owner.create', resourceType: 'tax.owner', resourceId: id });
       return { id };

@@ -299,6 +299,9 @@ describe('lifecycle: raised → acknowledged → resolved', () => {
     const late = await patch({ severity: 'minor' });
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('alerts.not_updatable');
+    expect(late.body.detail).toBe('แก้ไขได้เฉพาะประกาศเตือนภัยสาธารณะที่ยังไม่สิ้นสุดเท่านั้น');
+    const lateEn = await patch({ severity: 'minor' }, { ...manager, 'accept-language': 'en' });
+    expect(lateEn.body.detail).toBe('only an open public warning can be updated');
 
     const types = await t.db.rows<{ type: string }>(
       sql`SELECT type FROM core_outbox WHERE payload->>'alertId' = ${raised.id} ORDER BY id`,

@@ -40,6 +40,11 @@ registerMessages({
     en: 'Only an open public warning can be updated',
   },
   'alerts.zone_not_found': { th: 'ไม่พบเขตที่ระบุ', en: 'The zone does not exist' },
+  'alerts.only_open_updatable': {
+    th: 'แก้ไขได้เฉพาะประกาศเตือนภัยสาธารณะที่ยังไม่สิ้นสุดเท่านั้น',
+    en: 'only an open public warning can be updated',
+  },
+  'alerts.status_is': { th: 'การแจ้งเตือนนี้อยู่ในสถานะ {status} แล้ว', en: 'the alert is {status}' },
 });
 
 const tags = ['alerts'];

@@ -327,9 +327,9 @@ export class AlertService {
     return this.db.transaction(async (tx) => {
       const before = this.reachable(await this.repo.get(id, tx), actor);
       if (!before.public || before.status === 'resolved')
-        throw AppError.conflict('alerts.not_updatable', 'only an open public warning can be updated');
+        throw AppError.conflict('alerts.not_updatable', msg('alerts.only_open_updatable'));
       const ok = await this.repo.updateWarning(tx, id, input, this.capRef(before));
-      if (!ok) throw AppError.conflict('alerts.not_updatable', 'only an open public warning can be updated');
+      if (!ok) throw AppError.conflict('alerts.not_updatable', msg('alerts.only_open_updatable'));
       const after = (await this.repo.get(id, tx))!;
       await audit(tx, actor, {
         action: 'alerts.warning.update',
@@ -366,7 +366,11 @@ export class AlertService {
       // Resolving a public warning publishes a CAP Cancel that references the message it replaces.
       const capRef = before.public && change.to === 'resolved' ? this.capRef(before) : undefined;
       const moved = await this.repo.transition(tx, id, { ...change, by: actor.id, capRef });
-      if (!moved) throw AppError.conflict('alerts.invalid_transition', `the alert is ${before.status}`);
+      if (!moved)
+        throw AppError.conflict(
+          'alerts.invalid_transition',
+          msg('alerts.status_is', { status: before.status }),
+        );
       const after = (await this.repo.get(id, tx))!;
       await audit(tx, actor, {
         action: change.to === 'acknowledged' ? 'alerts.acknowledge' : 'alerts.resolve',

@@ -192,7 +192,16 @@ describe('POST /api/ingest/readings', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({
       code: 'devices.unknown_quantity',
-      errors: [{ path: '/readings/0/values' }],
+      detail: 'โปรไฟล์ของอุปกรณ์ไม่ได้วัดค่า noise',
+      errors: [{ path: '/readings/0/values', message: 'โปรไฟล์ของอุปกรณ์ไม่ได้วัดค่า noise' }],
+    });
+    const en = await post(
+      { readings: [{ values: { waterLevel: 2, noise: 70 } }] },
+      { 'x-device-token': token, 'accept-language': 'en' },
+    );
+    expect(en.body).toMatchObject({
+      detail: 'the profile measures no noise',
+      errors: [{ path: '/readings/0/values', message: 'the profile measures no noise' }],
     });
   });
 

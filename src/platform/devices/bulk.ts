@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type Actor, audit } from '../../core/audit/audit.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import type { ContextService } from '../context/service.ts';
 import type { Uplink } from '../ingestion/chirpstack.ts';
 import { knownValues } from '../ingestion/link-events.ts';
@@ -43,7 +44,7 @@ export class BulkIngest {
     return this.db.transaction(async (tx) => {
       const token = `mdt_${randomBytes(24).toString('base64url')}`;
       if (!(await this.links.setToken(tx, deviceId, hashToken(token))))
-        throw AppError.notFound('resource.not_found', 'no such device');
+        throw AppError.notFound('resource.not_found', msg('devices.no_such_device'));
       await audit(tx, actor, {
         action: 'devices.token.issue',
         resourceType: 'devices.device',
@@ -68,10 +69,15 @@ export class BulkIngest {
         Object.entries(values).map(([quantity, value]) => ({ quantity, value })),
         target.quantities,
       );
-      if (!r.ok)
-        throw AppError.badRequest('devices.unknown_quantity', r.detail, [
-          { path: `/readings/${i}/values`, message: r.detail },
+      if (!r.ok) {
+        // The one the profile does not list, named in the reader's language (r.detail is the log's English).
+        const quantity =
+          Object.keys(values).find((q) => !target.quantities.some((k) => k.quantity === q)) ?? '';
+        const message = msg('devices.measures_no', { quantity });
+        throw AppError.badRequest('devices.unknown_quantity', message, [
+          { path: `/readings/${i}/values`, message },
         ]);
+      }
       return r.values;
     };
     body.readings.forEach((reading, i) => {

@@ -254,6 +254,13 @@ describe('devices', () => {
     });
     expect(inUse.status).toBe(409);
     expect(inUse.body.code).toBe('devices.profile_in_use');
+    expect(inUse.body.detail).toBe('ยังมีอุปกรณ์ 1 เครื่องใช้โปรไฟล์นี้อยู่');
+    const inUseEn = await t.json({
+      method: 'DELETE',
+      url: `/api/device-profiles/${profileId}`,
+      headers: { ...manager, 'accept-language': 'en' },
+    });
+    expect(inUseEn.body.detail).toBe('1 devices use this profile');
     const [mine] = (await t.json({ method: 'GET', url: '/api/devices', headers: manager })).body;
     const entityId = `urn:ngsi-ld:AirQualityObserved:${mine.devEui}`;
     await t.db.transaction((tx) =>

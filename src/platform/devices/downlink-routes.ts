@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { officeBoundRoles } from '../../core/auth/roles.ts';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import {
   type DownlinkInput,
   DownlinkRepository,
@@ -108,7 +109,7 @@ export async function downlinkRoutes(app: FastifyInstance) {
       const principal = request.principal!;
       const body = request.body as DownlinkInput;
       const d = await devices.device(id);
-      if (!d) throw AppError.notFound('resource.not_found', 'no such device');
+      if (!d) throw AppError.notFound('resource.not_found', msg('devices.no_such_device'));
       if (officeBoundRoles.includes(principal.role) && d.officeId !== principal.officeId)
         throw AppError.forbidden('devices.other_office');
       const { hex, command } = encodePayload(body.payload);
@@ -157,7 +158,8 @@ export async function downlinkRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const { id } = request.params as Id;
-      if (!(await devices.device(id))) throw AppError.notFound('resource.not_found', 'no such device');
+      if (!(await devices.device(id)))
+        throw AppError.notFound('resource.not_found', msg('devices.no_such_device'));
       return downlinks.list(id);
     },
   );

@@ -58,7 +58,12 @@ export class DeviceImports {
     try {
       records = importRecords(text);
     } catch (e) {
-      throw AppError.badRequest('request.malformed', (e as Error).message);
+      if (e instanceof AppError) throw e;
+      // The CSV or workbook reader's own words, in English, after a sentence in the reader's language.
+      throw AppError.badRequest(
+        'request.malformed',
+        msg('request.unreadable_file', { reason: (e as Error).message }),
+      );
     }
     if (records.length === 0) throw AppError.badRequest('request.invalid', msg('request.no_rows'));
     if (records.length > maxImportRows)

@@ -1,4 +1,6 @@
 import { parse } from 'csv-parse/sync';
+import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 
 /** The columns of a device import, in the order the documentation and the web hint name them. */
 export const importColumns = [
@@ -88,7 +90,11 @@ export function importRecords(text: string): Record<string, string>[] {
   }) as Record<string, string>[];
   if (records.length) {
     const absent = required.filter((c) => !(c in records[0]));
-    if (absent.length) throw new Error(`missing columns: ${absent.join(', ')}`);
+    if (absent.length)
+      throw AppError.badRequest(
+        'request.malformed',
+        msg('request.missing_columns', { columns: absent.join(', ') }),
+      );
   }
   return records;
 }

@@ -193,7 +193,14 @@ describe('POST /api/devices/import', () => {
     expect((await importCsv(header)).start.status).toBe(400);
     const missing = await importCsv('devEui,name\nab00000000000001,x');
     expect(missing.start.status).toBe(400);
-    expect(missing.start.body.detail).toContain('missing columns');
+    expect(missing.start.body.detail).toMatch(/^ไฟล์ขาดคอลัมน์ที่จำเป็น: profile, /);
+    const missingEn = await t.json({
+      method: 'POST',
+      url: '/api/devices/import',
+      headers: { ...officer, 'content-type': 'text/csv', 'accept-language': 'en' },
+      payload: 'devEui,name\nab00000000000001,x',
+    });
+    expect(missingEn.body.detail).toMatch(/^missing columns: profile, /);
     const json = await t.json({
       method: 'POST',
       url: '/api/devices/import',

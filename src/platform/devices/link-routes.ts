@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { officeBoundRoles, type Principal } from '../../core/auth/roles.ts';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import { contextService } from '../context/service.ts';
 import { quantityPattern } from '../ingestion/link-events.ts';
 import { type BulkBody, BulkIngest } from './bulk.ts';
@@ -63,7 +64,7 @@ export async function linkRoutes(app: FastifyInstance) {
   /** Office-bound staff keep only their own office's devices. */
   async function mayKeep(id: string, principal: Principal) {
     const d = await devices.device(id);
-    if (!d) throw AppError.notFound('resource.not_found', 'no such device');
+    if (!d) throw AppError.notFound('resource.not_found', msg('devices.no_such_device'));
     if (officeBoundRoles.includes(principal.role) && d.officeId !== principal.officeId)
       throw AppError.forbidden('devices.other_office');
   }
@@ -170,7 +171,8 @@ export async function linkRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const { id } = request.params as Id;
-      if (!(await devices.device(id))) throw AppError.notFound('resource.not_found', 'no such device');
+      if (!(await devices.device(id)))
+        throw AppError.notFound('resource.not_found', msg('devices.no_such_device'));
       return links.events(id, 100);
     },
   );

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import { DeadLetterReplay } from '../ingestion/replay.ts';
 import { DeviceImports } from './import-job.ts';
 import { importColumns } from './import-rows.ts';
@@ -43,7 +44,7 @@ export async function operationRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       if (typeof request.body !== 'string')
-        throw AppError.badRequest('request.unsupported_media_type', 'send the devices as text/csv');
+        throw AppError.badRequest('request.unsupported_media_type', msg('request.send_csv'));
       const job = await imports.start(request.body, request.actor());
       return reply
         .code(202)
@@ -101,7 +102,7 @@ export async function operationRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const letter = await replay.letter((request.params as { id: string }).id);
-      if (!letter) throw AppError.notFound('resource.not_found', 'no such dead letter');
+      if (!letter) throw AppError.notFound('resource.not_found', msg('devices.no_such_dead_letter'));
       const result = await replay.replay(letter, request.actor());
       if (result.outcome === 'forbidden') throw AppError.forbidden('devices.other_office');
       return result;

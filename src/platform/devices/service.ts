@@ -37,14 +37,14 @@ export class DeviceService {
 
   async getProfile(id: string) {
     const p = await this.repo.profile(id);
-    if (!p) throw AppError.notFound('resource.not_found', 'no such device profile');
+    if (!p) throw AppError.notFound('resource.not_found', msg('devices.no_such_profile'));
     return p;
   }
 
   createProfile(input: ProfileInput, actor: Actor) {
     return this.db.transaction(async (tx) => {
       if (await this.repo.profileByName(input.name, tx))
-        throw AppError.conflict('resource.conflict', 'a profile with this name exists');
+        throw AppError.conflict('resource.conflict', msg('devices.profile_name_taken'));
       const created = await this.repo.insertProfile(tx, {
         name: input.name,
         decoder: input.decoder as DecoderConfig,
@@ -65,9 +65,9 @@ export class DeviceService {
   updateProfile(id: string, patch: ProfilePatchInput, actor: Actor) {
     return this.db.transaction(async (tx) => {
       const current = await this.repo.profile(id, tx);
-      if (!current) throw AppError.notFound('resource.not_found', 'no such device profile');
+      if (!current) throw AppError.notFound('resource.not_found', msg('devices.no_such_profile'));
       if (patch.name && patch.name !== current.name && (await this.repo.profileByName(patch.name, tx)))
-        throw AppError.conflict('resource.conflict', 'a profile with this name exists');
+        throw AppError.conflict('resource.conflict', msg('devices.profile_name_taken'));
       const updated = await this.repo.updateProfile(tx, id, {
         name: patch.name ?? current.name,
         decoder: (patch.decoder ?? current.decoder) as DecoderConfig,
@@ -91,9 +91,10 @@ export class DeviceService {
   deleteProfile(id: string, actor: Actor) {
     return this.db.transaction(async (tx) => {
       const using = await this.repo.devicesUsing(id, tx);
-      if (using > 0) throw AppError.conflict('devices.profile_in_use', `${using} devices use this profile`);
+      if (using > 0)
+        throw AppError.conflict('devices.profile_in_use', msg('devices.profile_used_by', { count: using }));
       if (!(await this.repo.deleteProfile(tx, id)))
-        throw AppError.notFound('resource.not_found', 'no such device profile');
+        throw AppError.notFound('resource.not_found', msg('devices.no_such_profile'));
       await audit(tx, actor, {
         action: 'devices.profile.delete',
         resourceType: 'devices.profile',
@@ -108,7 +109,7 @@ export class DeviceService {
 
   async get(id: string) {
     const d = await this.repo.device(id);
-    if (!d) throw AppError.notFound('resource.not_found', 'no such device');
+    if (!d) throw AppError.notFound('resource.not_found', msg('devices.no_such_device'));
     return d;
   }
 
@@ -154,7 +155,7 @@ export class DeviceService {
     const devEui = input.devEui.toLowerCase();
     return this.db.transaction(async (tx) => {
       if (await this.repo.deviceIdByEui(devEui, tx))
-        throw AppError.conflict('devices.dev_eui_taken', `DevEUI ${devEui} is registered already`);
+        throw AppError.conflict('devices.dev_eui_taken', msg('devices.dev_eui_registered', { devEui }));
       if (!(await this.repo.profile(input.profileId, tx)))
         throw AppError.badRequest('resource.reference_invalid', msg('field.unknown_profile'), [
           { path: '/profileId', message: msg('field.unknown_profile') },
@@ -202,7 +203,7 @@ export class DeviceService {
           { path: '/profileId', message: msg('field.unknown_profile') },
         ]);
       const updated = await this.repo.updateDevice(tx, id, next);
-      if (!updated) throw AppError.notFound('resource.not_found', 'no such device');
+      if (!updated) throw AppError.notFound('resource.not_found', msg('devices.no_such_device'));
       await audit(tx, actor, {
         action: 'devices.device.update',
         resourceType: 'devices.device',
@@ -219,7 +220,7 @@ export class DeviceService {
     const profile = await this.repo.profile(current.profileId);
     await this.db.transaction(async (tx) => {
       if (!(await this.repo.deleteDevice(tx, id)))
-        throw AppError.notFound('resource.not_found', 'no such device');
+        throw AppError.notFound('resource.not_found', msg('devices.no_such_device'));
       // Its entity in the context broker goes with it (the ingest path names it this way).
       if (profile)
         await contextService(this.db).remove(tx, deviceEntityId(profile.entityType, current.devEui));
