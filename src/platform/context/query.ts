@@ -150,8 +150,8 @@ function compile(
   if (p.type) conds.push(typeCondition(p.type, ctx));
   if (p.idPattern) conds.push(sql`id ~ ${checkPattern(p.idPattern)}`);
   const attrs = list(p.attrs).map((a) => ctx.expand(a));
-  // Spelt as the GIN index on the attribute names is (migration 0007); the same as `attrs ?| …`.
-  if (attrs.length) conds.push(sql`ctx_attr_names(attrs) && ${textArray(attrs)}`);
+  // The indexed column of the attribute names (migration 0009); the same as `attrs ?| …`.
+  if (attrs.length) conds.push(sql`attr_names && ${textArray(attrs)}`);
   if (p.q) conds.push(opaque(qToSql(parseQ(p.q), ctx, anonymous)));
   const geo = parseGeoQuery(p);
   if (geo) conds.push(geoToSql(geo, ctx));

@@ -93,6 +93,27 @@ describe('single-entity write path', () => {
     expect(audit[0].n).toBe(1);
   });
 
+  it('keeps a value-only change HOT-eligible: no index over attrs, the attribute names in their own column', async () => {
+    const defs = await t.db.rows<{ def: string }>(
+      sql`SELECT indexdef AS def FROM pg_indexes WHERE tablename = 'ctx_entities'`,
+    );
+    expect(defs.map((d) => d.def).filter((d) => /\battrs\b/.test(d))).toEqual([]);
+    expect(defs.some((d) => /gin \(attr_names\)/.test(d.def))).toBe(true);
+    const added = await t.json({
+      method: 'POST',
+      url: `${base}/entities/${id}/attrs`,
+      headers: staff,
+      payload: { so2: { type: 'Property', value: 3 } },
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(204);
+    const found = await t.json({ method: 'GET', url: `${base}/entities?attrs=so2`, headers: staff });
+    expect(found.body.map((e: { id: string }) => e.id)).toEqual([id]);
+    const [names] = await t.db.rows<{ n: string[] }>(
+      sql`SELECT attr_names AS n FROM ctx_entities WHERE id = ${id}`,
+    );
+    expect(names.n.some((n) => n.endsWith('so2'))).toBe(true);
+  });
+
   it('moves the location column when the location attribute changes', async () => {
     const res = await t.json({
       method: 'PATCH',

@@ -112,7 +112,7 @@ export async function discoveryRoutes(app: FastifyInstance, opts: { service: Con
       const iri = ctx.expand((request.params as { attrId: string }).attrId);
       const stats = await repo.attributeStats(
         tenantOf(request),
-        sql`${visible(request)} AND ctx_attr_names(e.attrs) @> ARRAY[${iri}]::text[]`,
+        sql`${visible(request)} AND e.attr_names @> ARRAY[${iri}]::text[]`,
       );
       const a = stats.find((s) => s.attr === iri);
       if (!a) throw notFound(`no attribute ${iri}`);
