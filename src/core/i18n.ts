@@ -300,12 +300,18 @@ const messages: Messages = {
 };
 
 /** Values for a message's `{name}` placeholders. */
-export type MessageParams = Record<string, string | number>;
+/** A placeholder's value: the same in both languages, or its own word in each (a status, say). */
+export type MessageParams = Record<string, string | number | Record<Locale, string>>;
 
 /** The message `key` in `locale`, its `{name}` placeholders filled from `params`. */
 export function t(key: string, locale: Locale, params?: MessageParams): string {
   const text = messages[key]?.[locale] ?? messages[key]?.en ?? key;
-  return params ? text.replace(/\{(\w+)\}/g, (all, name: string) => String(params[name] ?? all)) : text;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (all, name: string) => {
+    const value = params[name];
+    if (value === undefined) return all;
+    return typeof value === 'object' ? value[locale] : String(value);
+  });
 }
 
 /** A message to be put in the reader's language later, when the response is written. */

@@ -6,7 +6,7 @@ import { AppError } from '../../core/errors.ts';
 import type { Events } from '../../core/events/outbox.ts';
 import { msg } from '../../core/i18n.ts';
 import { AftercareRepository } from './aftercare-repository.ts';
-import { canTransition, isOpen, transitionDetail } from './domain.ts';
+import { canTransition, isOpen, statusWord, transitionDetail } from './domain.ts';
 import type { RequestRow } from './repository.ts';
 import type { Holiday, RatingInput } from './schemas.ts';
 import type { ComplaintsService } from './service.ts';
@@ -65,7 +65,7 @@ export class ComplaintsAftercare {
       if (!r.resolvedAt || (r.status !== 'resolved' && r.status !== 'closed') || r.mergedInto)
         throw AppError.conflict(
           'complaints.not_resolved',
-          msg('complaints.cannot_rate', { status: r.status }),
+          msg('complaints.cannot_rate', { status: statusWord(r.status) }),
         );
       if (!(await this.repo.rate(tx, r.id, input.rating, input.comment ?? null, this.clock())))
         throw AppError.conflict('complaints.already_rated');
@@ -93,7 +93,7 @@ export class ComplaintsAftercare {
       if (r.status !== 'resolved' || !r.resolvedAt)
         throw AppError.conflict(
           'complaints.not_resolved',
-          msg('complaints.cannot_reopen', { status: r.status }),
+          msg('complaints.cannot_reopen', { status: statusWord(r.status) }),
         );
       const now = this.clock();
       if (now.getTime() - new Date(r.resolvedAt).getTime() > reopenWindowDays * dayMs)

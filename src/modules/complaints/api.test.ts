@@ -270,7 +270,7 @@ describe('staff', () => {
     expect(skip.headers['content-type']).toMatch(/problem\+json/);
     expect(skip.body).toMatchObject({ code: 'complaints.illegal_transition', status: 409 });
     expect(skip.body.detail).toBe(
-      'เรื่องที่อยู่ในสถานะ received เปลี่ยนเป็น resolved ไม่ได้ (เปลี่ยนได้เป็น: accepted, rejected)',
+      'เรื่องที่อยู่ในสถานะ "รับเรื่องแล้ว" เปลี่ยนเป็น "แก้ไขแล้ว" ไม่ได้ (เปลี่ยนได้เป็น: "รับดำเนินการ", "ไม่รับเรื่อง")',
     );
     const skipEn = await move(ref, { to: 'resolved' }, { ...engineer, 'accept-language': 'en' });
     expect(skipEn.body.detail).toBe('cannot go from received to resolved; allowed: accepted, rejected');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { translate } from '../../core/i18n.ts';
 import {
   buddhistYear,
   canTransition,
@@ -7,6 +8,7 @@ import {
   nextStatuses,
   parseReference,
   statuses,
+  transitionDetail,
 } from './domain.ts';
 
 describe('the state machine', () => {
@@ -44,6 +46,19 @@ describe('the state machine', () => {
 
   it('counts only unfinished states as open', () => {
     expect(statuses.filter(isOpen)).toEqual(['received', 'accepted', 'in_progress', 'forwarded', 'on_hold']);
+  });
+});
+
+describe('why a move is refused', () => {
+  it('names the states in Thai words for a Thai reader and by their codes in English', () => {
+    const detail = transitionDetail('received', 'resolved');
+    expect(translate(detail, 'th')).toBe(
+      'เรื่องที่อยู่ในสถานะ "รับเรื่องแล้ว" เปลี่ยนเป็น "แก้ไขแล้ว" ไม่ได้ (เปลี่ยนได้เป็น: "รับดำเนินการ", "ไม่รับเรื่อง")',
+    );
+    expect(translate(detail, 'en')).toBe('cannot go from received to resolved; allowed: accepted, rejected');
+    expect(translate(transitionDetail('closed', 'accepted'), 'th')).toBe(
+      'เรื่องที่อยู่ในสถานะ "ปิดเรื่องแล้ว" เปลี่ยนเป็น "รับดำเนินการ" ไม่ได้ และเปลี่ยนสถานะต่อไม่ได้อีกแล้ว',
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 /** The rules of a complaint that need no database: its states, their order, its reference. */
 
-import { type Message, msg } from '../../core/i18n.ts';
+import { type Locale, type Message, msg } from '../../core/i18n.ts';
+import { statusWords } from './notify-text.ts';
 
 export const statuses = [
   'received',
@@ -44,9 +45,22 @@ export function nextStatuses(from: Status): readonly Status[] {
 /** Why a request in `from` cannot move to `to`, and where it can move instead. */
 export function transitionDetail(from: Status, to: Status): Message {
   const allowed = transitions[from];
+  const words = { from: statusWord(from), to: statusWord(to) };
   return allowed.length
-    ? msg('complaints.cannot_move', { from, to, allowed: allowed.join(', ') })
-    : msg('complaints.cannot_move_any', { from, to });
+    ? msg('complaints.cannot_move', {
+        ...words,
+        allowed: {
+          th: allowed.map((s) => statusWord(s).th).join(', '),
+          en: allowed.map((s) => statusWord(s).en).join(', '),
+        },
+      })
+    : msg('complaints.cannot_move_any', words);
+}
+
+/** A status as its reader says it, with its code beside it in English (integrators match on codes). */
+export function statusWord(status: Status): Record<Locale, string> {
+  const word = statusWords[status];
+  return word ? { th: `"${word.th}"`, en: status } : { th: status, en: status };
 }
 
 /** Moving to these states needs a reason the citizen can read (why rejected, to whom forwarded). */
