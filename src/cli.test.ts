@@ -21,7 +21,9 @@ function cli(args: string[], env: Record<string, string> = {}) {
       ...env,
     },
     encoding: 'utf8',
-    timeout: 60_000,
+    // Generous: each call starts tsx and often PGlite with PostGIS, which takes a minute and more on a
+    // loaded 2-core machine; a quiet one needs a few seconds.
+    timeout: 180_000,
   });
 }
 
@@ -86,7 +88,7 @@ describe('mueang CLI', () => {
     expect(rows(file)).toContain('clerk@example.org');
     // A second restore into a database with rows is refused.
     expect(cli(['restore', file], { DATA_DIR: b, DEMO: 'false' }).stderr).toContain('empty database');
-  }, 180_000);
+  }, 420_000);
 
   it('prints a PromptPay payload and writes its QR', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mueang-pp-'));
@@ -127,7 +129,7 @@ describe('mueang CLI', () => {
     const register = cli(['simulate', '--register']);
     expect(register.status).toBe(1);
     expect(register.stderr).toContain('--register needs DATABASE_URL');
-  });
+  }, 240_000);
 
   it('simulate publishes uplinks of the demo network to the broker and stops after --duration', async () => {
     const broker = await startBroker({

@@ -69,7 +69,7 @@ describe('npm start', () => {
     await hold(1883);
     const run = start({ DATA_DIR: mkdtempSync(join(tmpdir(), 'mueang-start-')) });
     try {
-      const url = await waitFor(() => /Web app\s+(http:\/\/\S+?)\/\s/.exec(run.output())?.[1], 90_000);
+      const url = await waitFor(() => /Web app\s+(http:\/\/\S+?)\/\s/.exec(run.output())?.[1], 180_000);
       const out = run.output();
       // Said in the banner itself, not only in the log.
       expect(out).toMatch(/⚠ Port 3000 is in use, using \d+ instead/);
@@ -91,7 +91,7 @@ describe('npm start', () => {
     } finally {
       run.child.kill('SIGKILL');
     }
-  }, 120_000);
+  }, 240_000);
 
   it('refuses an explicitly set port that is taken, naming it', async () => {
     const s = createServer();
