@@ -163,16 +163,20 @@ async function load(
   await run(t0 + seconds * 1000, latencies, errors);
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = cpuPerOp(before, cpuSnapshot(), latencies.length);
+  return measured(latencies, elapsed, errors.length, errors[0], cpu);
+}
+
+/** Operations/s and latency percentiles of a timed run. */
+function measured(
+  latencies: number[],
+  elapsed: number,
+  errors: number,
+  firstError: string | undefined,
+  cpu: Measured['cpu'],
+): Measured {
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return {
-    perS: latencies.length / elapsed,
-    p50: at(0.5),
-    p95: at(0.95),
-    errors: errors.length,
-    firstError: errors[0],
-    cpu,
-  };
+  return { perS: latencies.length / elapsed, p50: at(0.5), p95: at(0.95), errors, firstError, cpu };
 }
 
 type Req = { method?: string; path?: string; body?: string };
@@ -210,10 +214,7 @@ async function hammer(
   });
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = cpuPerOp(before, cpuSnapshot(), latencies.length);
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  errors += result.errors + result.timeouts;
-  return { perS: latencies.length / elapsed, p50: at(0.5), p95: at(0.95), errors, firstError, cpu };
+  return measured(latencies, elapsed, errors + result.errors + result.timeouts, firstError, cpu);
 }
 
 async function expectOk(res: Response): Promise<void> {

@@ -44,14 +44,10 @@ export function cpuSeconds(pids: number[]): { machine: number; ours: number } {
     .split(/\s+/)
     .slice(1)
     .map(Number);
-  let ours = 0;
   // Deduplicated: without tsx the platform's launched process is its server process.
-  for (const pid of new Set(pids)) {
-    const stat = read(`/proc/${pid}/stat`);
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[11], [12]: utime, stime
-    ours += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-  }
-  return { machine: (user + nice + system + irq + softirq + steal) / 100, ours: ours / 100 };
+  let ours = 0;
+  for (const seconds of processCpu(new Set(pids)).values()) ours += seconds;
+  return { machine: (user + nice + system + irq + softirq + steal) / 100, ours };
 }
 
 /** CPU seconds so far of each process (utime + stime from /proc/<pid>/stat; 0 when it is gone). */
@@ -60,8 +56,8 @@ export function processCpu(pids: Iterable<number>): Map<number, number> {
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[11], [12]: utime, stime
+      out.set(pid, (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100);
     } catch {
       out.set(pid, 0);
     }
