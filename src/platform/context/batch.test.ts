@@ -36,7 +36,7 @@ describe('batch operations', () => {
   it('creates 10,000 entities, reports the bad ones and stores no part of them', async () => {
     const entities: unknown[] = Array.from({ length: 10_000 }, (_, i) => reading(i));
     entities[10] = { ...reading(10), id: 'not a uri' };
-    entities[20] = { ...reading(20), pm25: { value: 3 } };
+    entities[20] = { ...reading(20), pm25: { value: 3, object: 'urn:a:b' } }; // two value members
     entities[30] = {
       ...reading(30),
       location: {

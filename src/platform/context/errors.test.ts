@@ -66,8 +66,9 @@ describe('bad input answers NGSI-LD ProblemDetails', () => {
   );
 
   it.each([
-    [{ no2: { value: 3 } }],
-    [{ no2: 3 }],
+    [{ no2: null }],
+    [{ no2: { value: 3, object: 'urn:a:b' } }],
+    [{ no2: { unitCode: 'GQ' } }],
     [{ no2: { type: 'string', value: 3 } }],
     [{ refDevice: { type: 'Relationship' } }],
     [{ refDevice: { type: 'Relationship', object: 'not a uri' } }],

@@ -248,8 +248,14 @@ export class ContextService {
   }
 
   /** POST /entities. */
-  async create(tenant: string, ctx: ActiveContext, body: unknown, actor: Actor): Promise<string> {
-    const f = readFragment(body, ctx, { needId: true, needType: true });
+  async create(
+    tenant: string,
+    ctx: ActiveContext,
+    body: unknown,
+    actor: Actor,
+    simplified = false,
+  ): Promise<string> {
+    const f = readFragment(body, ctx, { needId: true, needType: true, simplified });
     return this.db.transaction(async (tx) => {
       await this.checkGeometries(tx, [f]);
       const at = now();
@@ -350,8 +356,9 @@ export class ContextService {
     ctx: ActiveContext,
     id: string,
     needType = false,
+    simplified = false,
   ): Promise<Fragment> {
-    const f = readFragment(body, ctx, { needId: false, needType, id });
+    const f = readFragment(body, ctx, { needId: false, needType, id, simplified });
     await this.checkGeometries(tx, [f]);
     return f;
   }
@@ -371,7 +378,7 @@ export class ContextService {
     ctx: ActiveContext,
     bodies: unknown[],
     actor: Actor,
-    opts: { noOverwrite?: boolean; upsertUpdate?: boolean } = {},
+    opts: { noOverwrite?: boolean; upsertUpdate?: boolean; simplified?: boolean } = {},
   ): Promise<BatchResult> {
     const errors: BatchResult['errors'] = [];
     const fail = (entityId: unknown, e: unknown) => {
@@ -384,7 +391,13 @@ export class ContextService {
         if (op === 'delete') {
           items.push({ id: checkEntityId(body), types: null, attrs: {} });
         } else {
-          items.push(readFragment(body, ctx, { needId: true, needType: op === 'create' || op === 'upsert' }));
+          items.push(
+            readFragment(body, ctx, {
+              needId: true,
+              needType: op === 'create' || op === 'upsert',
+              simplified: opts.simplified,
+            }),
+          );
         }
       } catch (e) {
         fail(op === 'delete' ? body : (body as { id?: unknown } | null)?.id, e);

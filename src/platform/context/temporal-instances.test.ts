@@ -80,7 +80,14 @@ describe('POST /temporal/entities', () => {
       { type: 'AirQualityObserved', no2: { type: 'Property', value: 1 } },
       { id: 'not a uri', type: 'AirQualityObserved', no2: { type: 'Property', value: 1 } },
       { id: fresh, no2: { type: 'Property', value: 1 } },
-      { id: fresh, type: 'AirQualityObserved', no2: [{ type: 'Property', value: 1 }, { value: 2 }] },
+      {
+        id: fresh,
+        type: 'AirQualityObserved',
+        no2: [
+          { type: 'Property', value: 1 },
+          { value: 2, object: 'urn:a:b' },
+        ],
+      },
       {
         id: fresh,
         type: 'AirQualityObserved',

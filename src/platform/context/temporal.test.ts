@@ -262,7 +262,7 @@ describe('temporal writes', () => {
   it('refuses bad instances and writes none of a request that has one', async () => {
     const good = { type: 'Property', value: 11, observedAt: at('04:00') };
     const bad: [object, number][] = [
-      [{ no2: [good, { value: 12 }] }, 400],
+      [{ no2: [good, { value: 12, object: 'urn:a:b' }] }, 400],
       [{ no2: [good, { type: 'Property', value: 12, observedAt: 'yesterday' }] }, 400],
       [{ no2: [good, { type: 'string', value: 12 }] }, 400],
       [{ no2: [] }, 400],

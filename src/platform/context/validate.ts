@@ -52,7 +52,7 @@ export function expandTypes(value: unknown, ctx: ActiveContext): string[] {
 export function readFragment(
   body: unknown,
   ctx: ActiveContext,
-  opts: { needId: boolean; needType: boolean; id?: string },
+  opts: { needId: boolean; needType: boolean; id?: string; simplified?: boolean },
 ): Fragment {
   if (!isObject(body)) throw badData('the body must be a JSON object');
   const id = opts.needId ? checkEntityId(body.id) : opts.id!;
@@ -67,14 +67,109 @@ export function readFragment(
     if (entityMembers.has(name)) continue;
     if (++count > maxAttributes) throw badData(`an entity may have at most ${maxAttributes} attributes`);
     checkName(name);
-    attrs[ctx.expand(name)] = readSlot(raw, name, ctx);
+    attrs[ctx.expand(name)] = opts.simplified ? readSimplified(raw, name, ctx) : readSlot(raw, name, ctx);
   }
   return { id, types, attrs };
 }
 
+/** The members that tell a concise attribute's type, each with the type it tells. */
+const typeKeys: [string, string][] = [
+  ['value', 'Property'],
+  ['object', 'Relationship'],
+  ['languageMap', 'LanguageProperty'],
+  ['vocab', 'VocabProperty'],
+  ['json', 'JsonProperty'],
+  ['valueList', 'ListProperty'],
+  ['objectList', 'ListRelationship'],
+];
+const geometryTypes = new Set([
+  'Point',
+  'MultiPoint',
+  'LineString',
+  'MultiLineString',
+  'Polygon',
+  'MultiPolygon',
+  'GeometryCollection',
+]);
+
+/** A JSON object whose `type` is a GeoJSON geometry type: a GeoProperty's value (checked later). */
+function looksLikeGeometry(v: unknown): boolean {
+  return isObject(v) && typeof v.type === 'string' && geometryTypes.has(v.type);
+}
+
+/** An attribute in the normalized form already: its `type` is one of the attribute types. */
+function isNormalized(v: Record<string, unknown>): boolean {
+  return typeof v.type === 'string' && (attributeTypes as readonly string[]).includes(v.type);
+}
+
+/** An array element that is an attribute instance (concise or normalized), not a plain value. */
+function isInstanceForm(v: unknown): boolean {
+  return isObject(v) && (isNormalized(v) || typeKeys.some(([k]) => k in v));
+}
+
+/** Whether an attribute's array holds instances (all elements attribute objects) or is a value (none). */
+function arrayOfInstances(list: unknown[], name: string): boolean {
+  const n = list.filter(isInstanceForm).length;
+  if (n > 0 && n < list.length)
+    throw badData(`attribute ${name} mixes attribute instances and plain values in one array`);
+  return n > 0;
+}
+
+/**
+ * The concise representation of one attribute (instance) turned normalized: the `type` is inferred
+ * from the member that carries the value (`value` → Property, or GeoProperty when it is a GeoJSON
+ * geometry; `object` → Relationship; `languageMap`, `vocab`, `json`, `valueList`, `objectList` → their
+ * types). A GeoJSON geometry alone is a GeoProperty; any other JSON value alone (string, number, boolean,
+ * array, an object without NGSI-LD members) is a Property with that value. Sub-attributes stay concise;
+ * `readAttr` infers them in turn. Anything else is refused: JSON null, two value members at once, a
+ * `type` that is neither an attribute type nor a geometry type, members without a value.
+ */
+function inferConcise(raw: unknown, name: string): unknown {
+  if (raw === null || raw === undefined)
+    throw badData(`attribute ${name} is null (the NGSI-LD Null is "urn:ngsi-ld:null", and only in a merge)`);
+  if (!isObject(raw)) return { type: 'Property', value: raw };
+  if (isNormalized(raw)) return raw;
+  if (looksLikeGeometry(raw)) return { type: 'GeoProperty', value: raw };
+  if (raw.type !== undefined)
+    throw badData(
+      `attribute ${name} has type ${JSON.stringify(raw.type).slice(0, 60)}: not an attribute type`,
+    );
+  const present = typeKeys.filter(([k]) => k in raw);
+  if (present.length > 1)
+    throw badData(`attribute ${name} has ${present.map(([k]) => k).join(' and ')}: only one may be given`);
+  if (present.length === 1) {
+    const [key, type] = present[0];
+    return { type: key === 'value' && looksLikeGeometry(raw.value) ? 'GeoProperty' : type, ...raw };
+  }
+  if (Object.keys(raw).some((k) => attributeMembers.has(k)))
+    throw badData(`attribute ${name} has NGSI-LD members but no value, object, languageMap, vocab or json`);
+  return { type: 'Property', value: raw };
+}
+
+/**
+ * One attribute in the simplified (keyValues) representation: only its value, so only the value's shape
+ * tells the type. A GeoJSON geometry is a GeoProperty; `{languageMap}`, `{vocab}` and `{json}` (as the
+ * simplified form renders those types) are a LanguageProperty, VocabProperty and JsonProperty; any other
+ * value, arrays and objects included, is a Property with that value. A Relationship cannot be told from a
+ * string here (use the concise or normalized form). JSON null is refused.
+ */
+export function readSimplified(raw: unknown, name: string, ctx: ActiveContext): Attr {
+  if (raw === null || raw === undefined) throw badData(`attribute ${name} is null`);
+  let attr: Record<string, unknown> = { type: 'Property', value: raw };
+  if (looksLikeGeometry(raw)) attr = { type: 'GeoProperty', value: raw };
+  else if (isObject(raw) && Object.keys(raw).length === 1) {
+    const [key] = Object.keys(raw);
+    const type = { languageMap: 'LanguageProperty', vocab: 'VocabProperty', json: 'JsonProperty' }[key];
+    if (type) attr = { type, [key]: raw[key] };
+  }
+  return readAttr(attr, name, ctx, 0, false);
+}
+
 /** One attribute from a request: an instance or an array of instances with distinct datasetIds. */
 export function readSlot(raw: unknown, name: string, ctx: ActiveContext): AttrSlot {
-  if (Array.isArray(raw)) {
+  // An array is several instances when its elements are attribute objects; otherwise (concise) the
+  // value of one Property. Half and half cannot be told apart.
+  if (Array.isArray(raw) && (raw.length === 0 || arrayOfInstances(raw, name))) {
     if (raw.length === 0) throw badData(`attribute ${name} is an empty array`);
     const list = raw.map((a) => readAttr(a, name, ctx, 0));
     const ids = new Set(list.map((a) => a.datasetId ?? ''));
@@ -89,12 +184,13 @@ export function readSlot(raw: unknown, name: string, ctx: ActiveContext): AttrSl
  * of them; unlike an entity's attribute, instances may repeat a datasetId (they differ in time).
  */
 export function readInstances(raw: unknown, name: string, ctx: ActiveContext): Attr[] {
-  const list = Array.isArray(raw) ? raw : [raw];
+  const list = Array.isArray(raw) && (raw.length === 0 || arrayOfInstances(raw, name)) ? raw : [raw];
   if (list.length === 0) throw badData(`attribute ${name} is an empty array`);
   return list.map((a) => readAttr(a, name, ctx, 0));
 }
 
-function readAttr(raw: unknown, name: string, ctx: ActiveContext, depth: number): Attr {
+function readAttr(raw: unknown, name: string, ctx: ActiveContext, depth: number, concise = true): Attr {
+  if (concise) raw = inferConcise(raw, name);
   if (!isObject(raw)) throw badData(`attribute ${name} must be an object with a type (normalized form)`);
   const type = raw.type;
   if (typeof type !== 'string' || !(attributeTypes as readonly string[]).includes(type))

@@ -3,7 +3,7 @@ import { badData } from '../errors.ts';
 import { compileQuery, type EntityQueryParams } from '../query.ts';
 import { renderEntity } from '../render.ts';
 import type { BatchOp, ContextService } from '../service.ts';
-import { contextOf, negotiate, sendData, tenantOf } from './http.ts';
+import { contextOf, negotiate, sendData, simplifiedInput, tenantOf } from './http.ts';
 import { EntityQuery, tags } from './schemas.ts';
 
 const batchBodyLimit = 50 * 1024 * 1024;
@@ -31,6 +31,7 @@ export async function batchRoutes(app: FastifyInstance, opts: { service: Context
         const result = await service.batch(op, tenantOf(request), ctx, body, request.actor(), {
           noOverwrite: options.has('noOverwrite'),
           upsertUpdate: options.has('update'),
+          simplified: simplifiedInput(request),
         });
         if (result.errors.length === 0) {
           if (op === 'create' || (op === 'upsert' && result.success.length)) {

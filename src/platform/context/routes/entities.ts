@@ -7,7 +7,7 @@ import { compileQuery, type EntityQueryParams } from '../query.ts';
 import { renderEntity, toFeature } from '../render.ts';
 import type { ContextService } from '../service.ts';
 import { readSlot } from '../validate.ts';
-import { contextOf, negotiate, sendData, tenantOf } from './http.ts';
+import { contextOf, negotiate, sendData, simplifiedInput, tenantOf } from './http.ts';
 import { AttrParams, EntityQuery, IdParams, tags } from './schemas.ts';
 
 type Q = EntityQueryParams & Record<string, string | undefined>;
@@ -26,7 +26,13 @@ export async function entityRoutes(app: FastifyInstance, opts: { service: Contex
     { config: write, schema: { tags, summary: 'Create an entity' } },
     async (request, reply) => {
       const ctx = contextOf(request, request.body);
-      const id = await service.create(tenantOf(request), ctx, request.body, request.actor());
+      const id = await service.create(
+        tenantOf(request),
+        ctx,
+        request.body,
+        request.actor(),
+        simplifiedInput(request),
+      );
       return reply
         .code(201)
         .header('location', `/ngsi-ld/v1/entities/${encodeURIComponent(id)}`)
@@ -143,7 +149,12 @@ export async function entityRoutes(app: FastifyInstance, opts: { service: Contex
         'ngsi-ld.entity.append',
         request.actor(),
         async (before, at, tx) =>
-          planAppend(before, await service.fragment(tx, request.body, ctx, id), at, noOverwrite),
+          planAppend(
+            before,
+            await service.fragment(tx, request.body, ctx, id, false, simplifiedInput(request)),
+            at,
+            noOverwrite,
+          ),
       );
       if (plan.notUpdated.length === 0) return reply.code(204).send();
       return reply
@@ -170,7 +181,12 @@ export async function entityRoutes(app: FastifyInstance, opts: { service: Contex
         id,
         'ngsi-ld.entity.update',
         request.actor(),
-        async (before, at, tx) => planUpdate(before, await service.fragment(tx, request.body, ctx, id), at),
+        async (before, at, tx) =>
+          planUpdate(
+            before,
+            await service.fragment(tx, request.body, ctx, id, false, simplifiedInput(request)),
+            at,
+          ),
       );
       if (plan.notUpdated.length === 0) return reply.code(204).send();
       return reply
@@ -248,7 +264,11 @@ export async function entityRoutes(app: FastifyInstance, opts: { service: Contex
         'ngsi-ld.entity.replace',
         request.actor(),
         async (before, at, tx) =>
-          planReplace(before, await service.fragment(tx, request.body, ctx, id, true), at),
+          planReplace(
+            before,
+            await service.fragment(tx, request.body, ctx, id, true, simplifiedInput(request)),
+            at,
+          ),
       );
       return reply.code(204).send();
     },
@@ -265,7 +285,12 @@ export async function entityRoutes(app: FastifyInstance, opts: { service: Contex
         id,
         'ngsi-ld.entity.merge',
         request.actor(),
-        async (before, at, tx) => planMerge(before, await service.fragment(tx, request.body, ctx, id), at),
+        async (before, at, tx) =>
+          planMerge(
+            before,
+            await service.fragment(tx, request.body, ctx, id, false, simplifiedInput(request)),
+            at,
+          ),
       );
       return reply.code(204).send();
     },

@@ -40,6 +40,21 @@ export function contextOf(request: FastifyRequest, body?: unknown): ActiveContex
   return activeContext(link);
 }
 
+/**
+ * Whether a write's body is in the simplified representation: `options=keyValues` (or `simplified`), or
+ * `format=keyValues|simplified`. Without it a body may be normalized or concise, attribute by attribute.
+ */
+export function simplifiedInput(request: FastifyRequest): boolean {
+  const q = request.query as { options?: unknown; format?: unknown };
+  const options = typeof q.options === 'string' ? q.options.split(',') : [];
+  return (
+    options.includes('keyValues') ||
+    options.includes('simplified') ||
+    q.format === 'keyValues' ||
+    q.format === 'simplified'
+  );
+}
+
 export type Representation = 'json' | 'ld' | 'geo';
 
 /** What the caller accepts: application/json (default), application/ld+json or application/geo+json. */
