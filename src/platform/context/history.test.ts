@@ -171,9 +171,15 @@ it('publishing many stored entities writes each as the whole published state (mo
     { id: ids[1], type: expect.stringMatching(/Thing$/), lon: 102.9, attrs: ['location', 'pm25'] },
     { id: ids[2], type: expect.stringMatching(/Sensor$/), lon: 102.8, attrs: ['location', 'pm25'] },
   ]);
-  // Only the moved location is new history; pm25 is the same observation.
+  // Only the moved location is new history, and the mark of the noise attribute that is gone (NGSI-LD
+  // Null and deletedAt); pm25 is the same observation.
   const [h] = await t.db.rows<{ n: number }>(
     sql`SELECT count(*)::int AS n FROM ctx_attr_history WHERE entity_id LIKE 'urn:ngsi-ld:Thing:m%'`,
   );
-  expect(h.n).toBe(7 + 1);
+  expect(h.n).toBe(7 + 1 + 1);
+  const marks = await t.db.rows<{ id: string; value: string }>(
+    sql`SELECT entity_id AS id, instance->>'value' AS value FROM ctx_attr_history
+      WHERE entity_id LIKE 'urn:ngsi-ld:Thing:m%' AND instance ? 'deletedAt'`,
+  );
+  expect(marks).toEqual([{ id: ids[0], value: 'urn:ngsi-ld:null' }]);
 });

@@ -1,5 +1,5 @@
 import { badData, notFound } from './errors.ts';
-import { type Attr, type AttrSlot, type Entity, type Fragment, instances } from './model.ts';
+import { type Attr, type AttrSlot, type Entity, type Fragment, instances, personalIri } from './model.ts';
 
 /**
  * How each NGSI-LD operation changes an entity, as pure functions: the service loads the entity,
@@ -12,7 +12,49 @@ export interface Plan {
   notUpdated: { attributeName: string; reason: string }[];
 }
 
-const nullValue = 'urn:ngsi-ld:null';
+export const nullValue = 'urn:ngsi-ld:null';
+
+/** The NGSI-LD Null in the member that carries each attribute type's value. */
+const nullMembers: Record<string, Record<string, unknown>> = {
+  Property: { value: nullValue },
+  GeoProperty: { value: nullValue },
+  Relationship: { object: nullValue },
+  LanguageProperty: { languageMap: { '@none': nullValue } },
+  VocabProperty: { vocab: nullValue },
+  JsonProperty: { json: nullValue },
+  ListProperty: { valueList: [nullValue] },
+  ListRelationship: { objectList: [nullValue] },
+};
+
+/**
+ * The history's mark of a deleted attribute instance: its type and datasetId, the NGSI-LD Null as its
+ * value and `deletedAt`. The `personal` flag is kept, so anonymous callers do not see that a personal
+ * attribute existed.
+ */
+export function deletionMarker(old: Attr, at: string): Attr {
+  const mark: Attr = { type: old.type, ...(nullMembers[old.type] ?? { value: nullValue }), deletedAt: at };
+  if (old.datasetId !== undefined) mark.datasetId = old.datasetId;
+  if (old[personalIri] !== undefined) mark[personalIri] = old[personalIri];
+  return mark;
+}
+
+/**
+ * The deletion marks of a change that keeps the entity: every attribute instance (attribute and
+ * datasetId) the entity had before and has no longer. An entity deleted as a whole is marked once, as
+ * an entity (ctx_deleted_entities), not attribute by attribute.
+ */
+export function deletionMarkers(before: Entity | null, after: Entity | null, at: string): [string, Attr][] {
+  if (!before || !after) return [];
+  const out: [string, Attr][] = [];
+  for (const [name, slot] of Object.entries(before.attrs)) {
+    const now = after.attrs[name];
+    if (now === slot) continue;
+    const left = new Set(instances(now).map((a) => a.datasetId ?? ''));
+    for (const a of instances(slot))
+      if (!left.has(a.datasetId ?? '')) out.push([name, deletionMarker(a, at)]);
+  }
+  return out;
+}
 
 function stamp(slot: AttrSlot, previous: AttrSlot | undefined, now: string): AttrSlot {
   const old = instances(previous);

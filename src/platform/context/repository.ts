@@ -319,12 +319,19 @@ export class ContextRepository {
     }
   }
 
-  async remove(on: Executor, tenant: string, ids: string[]): Promise<Set<string>> {
+  /** Deletes entities, recording each one's deletion (ctx_deleted_entities) in the same statement. */
+  async remove(on: Executor, tenant: string, ids: string[], at: string): Promise<Set<string>> {
     const removed = new Set<string>();
     for (const part of chunks(ids)) {
       const rows = await this.db.rows<{ id: string }>(
-        sql`DELETE FROM ctx_entities WHERE tenant = ${tenant}
-          AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(part)}::jsonb)) RETURNING id`,
+        sql`WITH d AS (DELETE FROM ctx_entities WHERE tenant = ${tenant}
+            AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(part)}::jsonb))
+            RETURNING id, types, created_at)
+          INSERT INTO ctx_deleted_entities (tenant, id, types, created_at, deleted_at)
+          SELECT ${tenant}, id, types, created_at, ${at}::timestamptz FROM d
+          ON CONFLICT (tenant, id) DO UPDATE SET types = EXCLUDED.types, created_at = EXCLUDED.created_at,
+            deleted_at = EXCLUDED.deleted_at
+          RETURNING id`,
         on,
       );
       for (const r of rows) removed.add(r.id);
@@ -356,6 +363,24 @@ export class ContextRepository {
       on,
     );
     return rows[0].n;
+  }
+
+  /** A deleted entity as the temporal API shows it: its types and times, no attributes; or undefined. */
+  async loadDeleted(tenant: string, id: string): Promise<(Entity & { deletedAt: string }) | undefined> {
+    const [row] = await this.db.rows<Entity & { deletedAt: string }>(
+      sql`SELECT id, types, ${iso('created_at')} AS "createdAt", ${iso('deleted_at')} AS "deletedAt"
+        FROM ctx_deleted_entities WHERE tenant = ${tenant} AND id = ${id}`,
+    );
+    return row ? { ...row, attrs: {} } : undefined;
+  }
+
+  /** Forgets an entity's deletion (its whole history went). Whether there was one. */
+  async forgetDeleted(on: Executor, tenant: string, id: string): Promise<boolean> {
+    const rows = await this.db.rows(
+      sql`DELETE FROM ctx_deleted_entities WHERE tenant = ${tenant} AND id = ${id} RETURNING 1`,
+      on,
+    );
+    return rows.length > 0;
   }
 
   async query(
@@ -423,7 +448,8 @@ export class ContextRepository {
       : sql``;
     const hist = sql`SELECT attr, instance->>'type' AS "attrType", COALESCE(instance->'value', instance->'object') AS v,
         ${q.column ?? sql.raw('observed_at')} AS observed_at FROM ctx_attr_history
-      WHERE tenant = ${tenant} AND entity_id = ${id} ${attrFilter} ${personal} AND ${q.time}`;
+      WHERE tenant = ${tenant} AND entity_id = ${id} ${attrFilter} ${personal} AND ${q.time}
+        AND (instance->'deletedAt') IS NULL`;
     const bounds = sql`SELECT COALESCE(${q.from}::timestamptz, min(observed_at)) AS lo,
         COALESCE(${q.to}::timestamptz, max(observed_at) + interval '1 microsecond') AS hi FROM h`;
     // Counted arithmetically first (months as 30 days): generate_series in FROM materialises all its

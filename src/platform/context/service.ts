@@ -7,6 +7,7 @@ import type { ActiveContext } from './jsonld.ts';
 import { activeContext } from './jsonld.ts';
 import {
   canonical,
+  deletionMarkers,
   keepUnchanged,
   type Plan,
   planAppend,
@@ -109,9 +110,8 @@ export class ContextService {
   ) {
     const also = opts.also ?? [];
     const removed = changes.filter((c) => c.after === null).map((c) => c.id);
-    const gone = removed.length ? await this.repo.remove(tx, tenant, removed) : new Set<string>();
-    const entries = (list: Change[]): HistoryEntry[] =>
-      list.flatMap((c) => c.written.map(([attr, instance]) => ({ id: c.id, attr, instance })));
+    const gone = removed.length ? await this.repo.remove(tx, tenant, removed, at) : new Set<string>();
+    const entries = (list: Change[]): HistoryEntry[] => list.flatMap((c) => historyOf(c, at));
     const writes = changes.filter((c) => c.after !== null);
     // The entities, their history (only of the ids actually written) and `also` in one statement.
     const history = { entries: entries(writes), at };
@@ -334,10 +334,7 @@ export class ContextService {
       { action, resourceType: 'ngsi-ld.entity', resourceId: id, detail: tenant ? { tenant } : {} },
       sql`EXISTS (SELECT 1 FROM w)`,
     );
-    const history = {
-      entries: plan.written.map(([attr, instance]) => ({ id, attr, instance })),
-      at,
-    };
+    const history = { entries: historyOf(change, at), at };
     const written = await this.repo.update(
       this.db.orm,
       tenant,
@@ -500,7 +497,9 @@ export class ContextService {
         target?.attr ?? null,
         target?.datasetId ?? null,
       );
-      if (n === 0) {
+      // The whole history gone: so is the record of the entity's deletion, if it was deleted.
+      const forgotten = target ? false : await this.repo.forgetDeleted(tx, tenant, id);
+      if (n === 0 && !forgotten) {
         if (target) throw notFound(`entity ${id} has no history of that attribute`);
         if (!(await this.repo.load(tx, tenant, [id], false)).has(id)) throw notFound(`no entity ${id}`);
       }
@@ -546,6 +545,15 @@ export class ContextService {
         return { after: null, written: [], notUpdated: [] };
     }
   }
+}
+
+/** What a change appends to the history: the instances written and the marks of those deleted. */
+function historyOf(c: Change, at: string): HistoryEntry[] {
+  return [...c.written, ...deletionMarkers(c.before, c.after, at)].map(([attr, instance]) => ({
+    id: c.id,
+    attr,
+    instance,
+  }));
 }
 
 const services = new WeakMap<Db, ContextService>();

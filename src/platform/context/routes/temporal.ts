@@ -94,6 +94,8 @@ export async function temporalRoutes(
     const values =
       (query.options ?? '').split(',').includes('temporalValues') || query.format === 'temporalValues';
     const out = renderEntity({ ...e, attrs: {} }, ctx, { ...defaultRender, pickId: true, pickType: true });
+    const deletedAt = (e as { deletedAt?: string }).deletedAt;
+    if (deletedAt !== undefined) out.deletedAt = deletedAt;
     const byAttr = new Map<string, (Attr & { at: string })[]>();
     // Oldest first in the answer, whichever end the page was taken from.
     const rows = lastN === null ? page.rows : [...page.rows].reverse();
@@ -104,9 +106,12 @@ export async function temporalRoutes(
         (r.instance['https://mueang.dev/ngsi-ld/personal'] as Attr | undefined)?.value === true
       )
         continue;
+      // A deletion mark (value NGSI-LD Null, `deletedAt`) was not observed: it has no observedAt.
+      const observed =
+        r.instance.deletedAt === undefined ? { observedAt: r.instance.observedAt ?? r.observedAt } : {};
       const instance = {
         ...r.instance,
-        observedAt: r.instance.observedAt ?? r.observedAt,
+        ...observed,
         instanceId: instanceUri(r.instanceId),
         createdAt: r.createdAt,
         modifiedAt: r.modifiedAt,
@@ -155,7 +160,12 @@ export async function temporalRoutes(
       const tenant = tenantOf(request);
       const { id } = request.params as { id: string };
       const anonymous = request.principal === null;
-      const e = await service.get(tenant, id);
+      // An entity deleted through the API still has its history: it is answered with `deletedAt`.
+      const e = await service.get(tenant, id).catch(async (err) => {
+        const deleted = await service.repo.loadDeleted(tenant, id);
+        if (!deleted) throw err;
+        return deleted;
+      });
       if (anonymous && e.types.some((t) => personalTypes.includes(t))) throw notFound(`no entity ${id}`);
       const query = request.query as TQ;
       const page = await temporal(tenant, e, query, ctx, anonymous);
