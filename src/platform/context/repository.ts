@@ -49,6 +49,16 @@ function writeStatement(tenant: string, write: SQL, history: SQL | null, also: S
   return sql`WITH ${sql.join(ctes, sql`, `)} SELECT id, ${subscriptionsVersion(tenant)} AS subs FROM w`;
 }
 
+/** The current entities of `where` and the deleted ones (whose id does not exist now), as one relation. */
+function withDeleted(tenant: string, where: SQL): SQL {
+  return sql`SELECT id, types, attrs, created_at, modified_at, NULL::timestamptz AS deleted_at
+      FROM ctx_entities WHERE tenant = ${tenant} AND ${where}
+    UNION ALL
+    SELECT id, types, '{}'::jsonb AS attrs, created_at, deleted_at AS modified_at, deleted_at
+      FROM ctx_deleted_entities d WHERE tenant = ${tenant} AND ${where}
+        AND NOT EXISTS (SELECT 1 FROM ctx_entities e WHERE e.tenant = d.tenant AND e.id = d.id)`;
+}
+
 /** What a write reports: the ids written and the version of the tenant's live subscriptions it saw. */
 export interface Written {
   ids: Set<string>;
@@ -390,6 +400,30 @@ export class ContextRepository {
   ): Promise<Entity[]> {
     return this.db.rows<Entity>(sql`SELECT ${entityColumns} FROM ctx_entities WHERE tenant = ${tenant} AND ${where}
       ORDER BY ${page.orderBy} LIMIT ${page.limit} OFFSET ${page.offset}`);
+  }
+
+  /**
+   * The entities of `where` together with the deleted ones it matches (ctx_deleted_entities, ids that do
+   * not exist now), each deleted one with no attributes and its `deletedAt`, in one order and page. For
+   * the temporal query; `where` may only test `id` and `types` (a condition on attributes or the location
+   * cannot be asked of a deleted entity, and `!attr` would match every one).
+   */
+  async queryWithDeleted(
+    tenant: string,
+    where: SQL,
+    page: { limit: number; offset: number; orderBy: SQL },
+  ): Promise<(Entity & { deletedAt?: string })[]> {
+    return this.db.rows<Entity & { deletedAt?: string }>(sql`SELECT id, types, attrs,
+        ${iso('created_at')} AS "createdAt", ${iso('modified_at')} AS "modifiedAt", ${iso('deleted_at')} AS "deletedAt"
+      FROM (${withDeleted(tenant, where)}) u
+      ORDER BY ${page.orderBy} LIMIT ${page.limit} OFFSET ${page.offset}`);
+  }
+
+  async countWithDeleted(tenant: string, where: SQL): Promise<number> {
+    const [r] = await this.db.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM (${withDeleted(tenant, where)}) u`,
+    );
+    return r.n;
   }
 
   async count(tenant: string, where: SQL): Promise<number> {

@@ -175,6 +175,40 @@ describe('deleted entities in the history', () => {
     expect(h.so2[0].value).toBe(3);
   });
 
+  it('finds deleted entities in temporal queries by id, type and idPattern, not by attributes', async () => {
+    const pattern = encodeURIComponent('deletions-2$');
+    const res = await get(
+      `/temporal/entities?type=AirQualityObserved&idPattern=${pattern}&count=true&attrs=`,
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.map((e: { id: string }) => e.id)).toEqual([id]);
+    expect(res.body[0].deletedAt).toMatch(iso);
+    expect(res.body[0].no2[0].value).toBe(10);
+    expect(res.headers['ngsild-results-count']).toBe('1');
+    // A live entity of the same query has no deletedAt.
+    const both = await get(
+      `/temporal/entities?type=AirQualityObserved&idPattern=${encodeURIComponent('deletions-[12]$')}`,
+    );
+    expect(
+      both.body.map((e: { id: string; deletedAt?: string }) => [e.id, e.deletedAt === undefined]),
+    ).toEqual([
+      ['urn:ngsi-ld:AirQualityObserved:deletions-1', true],
+      [id, false],
+    ]);
+    // Conditions on attributes cannot be asked of a deleted entity: q (even a negation) and attrs skip it.
+    for (const q of ['q=no2==10', 'q=!so2', 'attrs=no2'])
+      expect(
+        (await get(`/temporal/entities?type=AirQualityObserved&idPattern=${pattern}&${q}`)).body,
+      ).toEqual([]);
+    // Person entities stay hidden from anonymous callers; other tenants see nothing.
+    const people = `/temporal/entities?id=${encodeURIComponent(person)}`;
+    expect((await get(people)).body).toEqual([]);
+    expect((await get(people, { ...staff })).body.map((e: { id: string }) => e.id)).toEqual([person]);
+    expect((await get(`/temporal/entities?id=${id}`, { ...staff, 'ngsild-tenant': 'other' })).body).toEqual(
+      [],
+    );
+  });
+
   it('forgets a deleted entity when its whole history is deleted', async () => {
     expect((await send('DELETE', `/temporal/entities/${id}`)).status).toBe(204);
     expect((await get(`/temporal/entities/${id}`)).status).toBe(404);

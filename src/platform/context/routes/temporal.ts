@@ -94,8 +94,8 @@ export async function temporalRoutes(
     const values =
       (query.options ?? '').split(',').includes('temporalValues') || query.format === 'temporalValues';
     const out = renderEntity({ ...e, attrs: {} }, ctx, { ...defaultRender, pickId: true, pickType: true });
-    const deletedAt = (e as { deletedAt?: string }).deletedAt;
-    if (deletedAt !== undefined) out.deletedAt = deletedAt;
+    const deletedAt = (e as { deletedAt?: string | null }).deletedAt;
+    if (deletedAt) out.deletedAt = deletedAt;
     const byAttr = new Map<string, (Attr & { at: string })[]>();
     // Oldest first in the answer, whichever end the page was taken from.
     const rows = lastN === null ? page.rows : [...page.rows].reverse();
@@ -187,10 +187,23 @@ export async function temporalRoutes(
       const anonymous = request.principal === null;
       const c = compileQuery(entityParams(p), ctx, anonymous);
       if (c.limit > 100) throw badData('temporal queries return at most 100 entities a page');
-      const rows = await service.repo.query(tenant, c.where, c);
+      // Entities deleted through the API are found too when the query asks only about ids and types
+      // (a deleted entity has no attributes or location to test).
+      const withDeleted = !p.q && !p.attrs && !p.georel && !p.geometry && !p.coordinates;
+      const rows = withDeleted
+        ? ((await service.repo.queryWithDeleted(tenant, c.where, c)) as Entity[])
+        : await service.repo.query(tenant, c.where, c);
       const pages: Page[] = [];
       for (const e of rows) pages.push(await temporal(tenant, e, p, ctx, anonymous));
-      if (c.count) reply.header('NGSILD-Results-Count', String(await service.repo.count(tenant, c.where)));
+      if (c.count)
+        reply.header(
+          'NGSILD-Results-Count',
+          String(
+            await (withDeleted
+              ? service.repo.countWithDeleted(tenant, c.where)
+              : service.repo.count(tenant, c.where)),
+          ),
+        );
       sendPaged(
         reply,
         pages.map((x) => x.range),
