@@ -31,6 +31,8 @@ declare module 'autocannon' {
     method?: string;
     headers?: Record<string, string>;
     body?: string;
+    /** Requests per second from all connections together (open-loop pacing); unlimited without it. */
+    overallRate?: number;
     /** Cycled through in order; setupRequest may rewrite each request before it is sent. */
     requests?: {
       method?: string;
