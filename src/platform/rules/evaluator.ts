@@ -228,7 +228,7 @@ export class RuleEvaluator {
           e.usedAt = now;
           touched.push(e);
           for (const p of w.points) {
-            const transition = advance(rule.params, e.state, p.t, p.v);
+            const transition = advance(rule.params, e.state, p.t, p.v, p);
             if (transition)
               changes.push({ rule, device: w.device, transition, value: p.v, entry: e, at: p.t });
           }
