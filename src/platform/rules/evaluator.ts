@@ -69,7 +69,7 @@ export class RuleEvaluator {
   /** Counts failed alert transactions: a batch stepped before one failed is not written (`commit`). */
   private failures = 0;
   /** Time spent stepping batches (loads included) and in their alert transactions, ms (benchmarks). */
-  readonly stats = { steppingMs: 0, committingMs: 0 };
+  readonly stats = { steppingMs: 0, committingMs: 0, batches: 0 };
   private timers: NodeJS.Timeout[] = [];
   private loaded: Promise<void> | null = null;
   /** Readings committed by the ingestion worker, waiting for `onReadings` (`enqueue`). */
@@ -243,6 +243,7 @@ export class RuleEvaluator {
         lastAt: w.points[w.points.length - 1].t,
       }));
       this.stats.steppingMs += performance.now() - started;
+      this.stats.batches++;
       return { committed: this.commit(touched, changes, failures, progress) };
     });
   }
