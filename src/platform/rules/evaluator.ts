@@ -134,8 +134,9 @@ export class RuleEvaluator {
 
   /**
    * Steps the states with the readings in the evaluation's turn, and resolves once that is done with
-   * the promise of their alert transaction (`committed`, resolving with the number of changes), which runs after the batches stepped before it: the queue
-   * steps the next readings in Node while PostgreSQL commits these alerts.
+   * the promise of their alert transaction (`committed`, resolving with the number of changes), which
+   * runs after those of the batches stepped before it: the queue steps the next readings in Node
+   * while PostgreSQL commits these alerts.
    */
   private step(rows: ReadingRow[]): Promise<{ committed: Promise<number> }> {
     return this.serial(async () => {
