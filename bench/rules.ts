@@ -15,6 +15,8 @@
 // kept, as a platform that has been running a while would evaluate. Both are reported, each with its
 // ratio to the no-rules run and its reading → alert times. `--warmup N` first sends N uplinks that are
 // not timed, before the no-rules run (the ingestion path warmed too: JIT, connections, device cache).
+// Per run also: the evaluator's busy time (stepping plus alert transactions, which overlap), its
+// batches, and the CPU seconds of this process and of the scratch database's PostgreSQL backends.
 // Run: npx tsx bench/rules.ts [--devices 200] [--uplinks 5000] [--rules 1000] [--swing low|worst]
 //   [--warmup 0] [--batch-ms 1000] (the evaluator's time cap per batch; Infinity for none)
 // Informational: never exits non-zero because a target is missed.
