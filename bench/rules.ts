@@ -15,6 +15,8 @@
 // kept, as a platform that has been running a while would evaluate. Both are reported, each with its
 // ratio to the no-rules run and its reading → alert times. `--warmup N` first sends N uplinks that are
 // not timed, before the no-rules run (the ingestion path warmed too: JIT, connections, device cache).
+// Per run also: the evaluator's busy time (stepping plus alert transactions, which overlap), its
+// batches, and the CPU seconds of this process and of the scratch database's PostgreSQL backends.
 // Run: npx tsx bench/rules.ts [--devices 200] [--uplinks 5000] [--rules 1000] [--swing low|worst]
 //   [--warmup 0] [--batch-ms 1000] (the evaluator's time cap per batch; Infinity for none)
 // Informational: never exits non-zero because a target is missed.
@@ -38,7 +40,7 @@ import type { RuleInput } from '../src/platform/rules/model.ts';
 import { RuleRepository } from '../src/platform/rules/repository.ts';
 import { openAndMigrate } from '../src/server.ts';
 import { removeTempDir, tempDir } from './lib.ts';
-import { machine, printTable } from './report.ts';
+import { backendsOf, machine, printTable, processCpu } from './report.ts';
 
 const { values } = parseArgs({
   options: {
@@ -128,17 +130,9 @@ async function main() {
       },
     });
     evaluator.start();
-    // The evaluator's busy time (its evaluations, their alert transactions included), per run.
-    let busy = 0;
-    const evaluate = evaluator.onReadings.bind(evaluator);
-    evaluator.onReadings = async (rows) => {
-      const t = performance.now();
-      try {
-        return await evaluate(rows);
-      } finally {
-        busy += performance.now() - t;
-      }
-    };
+    // The evaluator's busy time per run: stepping its batches (state loads included) plus their alert
+    // transactions (the two overlap: a batch is stepped while the one before commits).
+    const busyNow = () => evaluator.stats.steppingMs + evaluator.stats.committingMs;
     let rulesOn = false;
     /** Which timed run a reading with rules belongs to (its alerts' times are reported per run). */
     let phase = 0;
@@ -194,9 +188,21 @@ async function main() {
       }
     };
 
+    // CPU seconds of this process and of the scratch database's PostgreSQL backends (each backend
+    // counted from its first sight in a run; one that ends within the run loses what it used).
+    const database = scratch ? new URL(scratch.url).pathname.slice(1) : null;
+    const cpuNow = (pids: number[]) => {
+      let backends = 0;
+      for (const s of processCpu(pids).values()) backends += s;
+      const u = process.cpuUsage();
+      return { node: (u.user + u.system) / 1e6, backends };
+    };
     async function run(label: string, uplinks = UPLINKS) {
       commitLag.length = 0;
-      busy = 0;
+      const busyBefore = busyNow();
+      const batchesBefore = evaluator.stats.batches;
+      const pids = database ? backendsOf(database) : [];
+      const cpuBefore = cpuNow(pids);
       const before = worker.stats.readings;
       const start = performance.now();
       // In windows of 200 in flight, as gateways would send them: the worker commits them in batches.
@@ -242,7 +248,24 @@ async function main() {
       await evaluator.settled();
       const seconds = (performance.now() - start) / 1000;
       const n = worker.stats.readings - before;
-      return { label, rate: n / seconds, ingestRate: n / ingested, commit: [...commitLag], busy };
+      // Backends that appeared during the run count from zero.
+      const later = database ? backendsOf(database).filter((p) => !pids.includes(p)) : [];
+      const cpuAfter = cpuNow(pids);
+      const cpu = {
+        node: cpuAfter.node - cpuBefore.node,
+        backends: cpuAfter.backends - cpuBefore.backends + cpuNow(later).backends,
+      };
+      const busy = busyNow() - busyBefore;
+      const batches = evaluator.stats.batches - batchesBefore;
+      return {
+        label,
+        rate: n / seconds,
+        ingestRate: n / ingested,
+        commit: [...commitLag],
+        busy,
+        cpu,
+        batches,
+      };
     }
 
     if (WARMUP > 0) await run('warm-up', WARMUP);
@@ -342,7 +365,17 @@ async function main() {
         ` (${(n / (UPLINKS * 4)).toFixed(2)} per reading)\n`,
     );
     printTable([
-      ['run', 'readings/s', 'stored/s', 'receive→commit p50', 'p99', 'evaluating'],
+      [
+        'run',
+        'readings/s',
+        'stored/s',
+        'receive→commit p50',
+        'p99',
+        'evaluating',
+        'batches',
+        'CPU: node',
+        'PostgreSQL',
+      ],
       ...[base, withRules, warm].map((r) => [
         r.label,
         r.rate.toFixed(0),
@@ -350,6 +383,9 @@ async function main() {
         ms(pct(r.commit, 50)),
         ms(pct(r.commit, 99)),
         r.busy ? `${(r.busy / 1000).toFixed(2)} s` : '',
+        r.batches ? String(r.batches) : '',
+        `${r.cpu.node.toFixed(2)} s`,
+        database ? `${r.cpu.backends.toFixed(2)} s` : '',
       ]),
     ]);
     const matched = toCommitted[0].length + toCommitted[1].length;

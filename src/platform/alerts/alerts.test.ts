@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Executor } from '../../core/db/index.ts';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
 import { validateCap } from './cap-check.ts';
 import { parseXml, type XmlElement } from './xml-check.ts';
@@ -454,6 +455,56 @@ describe('alerts raised by rules', () => {
         { action: 'alerts.rule.resolve', id: rows[1].id },
       ].sort((x, y) => x.action.localeCompare(y.action) || x.id.localeCompare(y.id)),
     );
+  });
+
+  it('lists every alert newest first across statuses, page by page, each status through its index', async () => {
+    const listed = { ...ruleAlert, ruleId: 'list-rule' };
+    // one transaction's alerts share their raised_at: ties go by id
+    await t.db.transaction((tx) =>
+      t.app.alerts.raiseManyFromRule(
+        ['l-1', 'l-2', 'l-3'].map((subject) => ({ ...listed, subject })),
+        tx,
+      ),
+    );
+    await t.db.transaction((tx) =>
+      t.app.alerts.raiseResolvedManyFromRule([{ ...listed, subject: 'l-4' }], tx),
+    );
+    const [open] = await t.db.rows<{ id: string }>(
+      sql`SELECT id FROM alert_alerts WHERE rule_id = 'list-rule' AND subject = 'l-2'`,
+    );
+    const headers = await t.tokenFor('admin');
+    const ack = await t.json({ method: 'POST', url: `/api/alerts/${open.id}/acknowledge`, headers });
+    expect(ack.status).toBe(200);
+    const expected = await t.db.rows<{ id: string }>(
+      sql`SELECT id FROM alert_alerts ORDER BY raised_at DESC, id`,
+    );
+    expect(expected.length).toBeGreaterThan(4);
+    const seen: string[] = [];
+    for (let offset = 0; offset < expected.length + 3; offset += 3) {
+      const res = await t.json({ method: 'GET', url: `/api/alerts?limit=3&offset=${offset}`, headers });
+      expect(res.status).toBe(200);
+      seen.push(...(res.body as { id: string }[]).map((a) => a.id));
+    }
+    expect(seen).toEqual(expected.map((r) => r.id));
+    // the plan: each status's newest through the status index, not the whole table sorted
+    const rows = t.db.rows.bind(t.db);
+    let query: SQL | null = null;
+    t.db.rows = ((q: SQL, on?: Executor) => {
+      query ??= q;
+      return rows(q, on);
+    }) as typeof t.db.rows;
+    try {
+      await t.app.alerts.repo.list({ limit: 20, offset: 0 });
+    } finally {
+      t.db.rows = rows;
+    }
+    const plan = await t.db.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+      return t.db.rows<Record<string, string>>(sql`EXPLAIN ${query!}`, tx);
+    });
+    const text = plan.map((r) => Object.values(r)[0]).join('\n');
+    for (const status of ['raised', 'acknowledged', 'resolved'])
+      expect(text).toContain(`Index Cond: (status = '${status}'::text)`);
   });
 
   it('keeps rule alerts out of the public CAP output', async () => {

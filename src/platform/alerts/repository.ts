@@ -1,6 +1,12 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
-import type { Alert, AlertStatus, NewAlertRow, UpdateWarning } from './model.ts';
+import {
+  type Alert,
+  type AlertStatus,
+  alertStatuses,
+  type NewAlertRow,
+  type UpdateWarning,
+} from './model.ts';
 
 interface Row {
   id: string;
@@ -288,6 +294,22 @@ export class AlertRepository {
     const where = [sql`true`];
     if (q.status) where.push(sql`a.status = ${q.status}`);
     if (q.officeId) where.push(sql`a.office_id = ${q.officeId}`);
+    if (!q.status && !q.officeId) {
+      // Every alert, newest first: no index orders the whole table by raised_at (one would cost every
+      // alert write an entry), so the page is taken from each status's newest through the status index
+      // (status, raised_at), at most limit + offset of each, and merged.
+      const n = q.limit + q.offset;
+      const newest = (status: AlertStatus) =>
+        sql`(SELECT id, raised_at FROM alert_alerts WHERE status = ${status} ORDER BY raised_at DESC, id LIMIT ${n})`;
+      const rows = await this.db.rows<Row>(
+        sql`WITH page AS (
+            SELECT id FROM (${sql.join(alertStatuses.map(newest), sql` UNION ALL `)}) x
+            ORDER BY raised_at DESC, id LIMIT ${q.limit} OFFSET ${q.offset})
+          SELECT ${columns} FROM ${from} WHERE a.id IN (SELECT id FROM page)
+          ORDER BY a.raised_at DESC, a.id`,
+      );
+      return rows.map(toAlert);
+    }
     const rows = await this.db.rows<Row>(
       sql`SELECT ${columns} FROM ${from} WHERE ${sql.join(where, sql` AND `)}
         ORDER BY a.raised_at DESC, a.id LIMIT ${q.limit} OFFSET ${q.offset}`,

@@ -55,9 +55,11 @@ function threshold(p: ThresholdParams, s: ThresholdState, t: number, v: number):
   if (t - s.since >= p.forMinutes * minute) s.firing = true;
 }
 
-function rate(p: RateParams, s: RateState, t: number, v: number): void {
+function rate(p: RateParams, s: RateState, t: number, v: number, point?: Point): void {
   const span = p.windowMinutes * minute;
-  s.window.push({ t, v });
+  // the caller's point when given: the windows of every rule on the device hold the same objects
+  // (never changed), instead of an object per rule per reading for the garbage collector
+  s.window.push(point ?? { t, v });
   while (s.window.length > 1 && t - s.window[0].t > span) s.window.shift();
   // Bounded even if a device reports many times a second.
   if (s.window.length > 1000) s.window.splice(0, s.window.length - 1000);
@@ -68,9 +70,9 @@ function rate(p: RateParams, s: RateState, t: number, v: number): void {
   s.firing = p.op === 'rise' ? perMinute >= p.perMinute : perMinute <= -p.perMinute;
 }
 
-function step(c: Condition, s: ConditionState, t: number, v: number): void {
+function step(c: Condition, s: ConditionState, t: number, v: number, point?: Point): void {
   if (c.kind === 'threshold') threshold(c, s as ThresholdState, t, v);
-  else rate(c, s as RateState, t, v);
+  else rate(c, s as RateState, t, v, point);
 }
 
 const fresh = (c: Condition): ConditionState =>
@@ -95,13 +97,20 @@ export function conditionsOf(params: RuleParams): Condition[] {
 /**
  * Takes one reading into `state`, changing it in place (the live evaluator keeps one state object per
  * rule and subject in memory, so copying it per reading would be the main cost); returns whether the
- * rule fired or cleared on it.
+ * rule fired or cleared on it. `point`, if given, is `{ t, v }` as an object that is never changed,
+ * kept in rate windows as it is.
  */
-export function advance(params: RuleParams, state: SubjectState, t: number, v: number): Transition {
+export function advance(
+  params: RuleParams,
+  state: SubjectState,
+  t: number,
+  v: number,
+  point?: Readonly<Point>,
+): Transition {
   if (state.lastAt !== null && t <= state.lastAt) return null;
   const conditions = conditionsOf(params);
   if (state.conditions.length !== conditions.length) state.conditions = conditions.map(fresh);
-  for (let i = 0; i < conditions.length; i++) step(conditions[i], state.conditions[i], t, v);
+  for (let i = 0; i < conditions.length; i++) step(conditions[i], state.conditions[i], t, v, point);
   let firing: boolean;
   if (params.kind === 'noData')
     firing = false; // data arrived: the subject is not silent

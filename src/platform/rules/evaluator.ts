@@ -61,6 +61,15 @@ export class RuleEvaluator {
   /** Readings, sweeps and checkpoints run one at a time, so two never step the same state at once. */
   private chain: Promise<unknown> = Promise.resolve();
   private checkpoints: Promise<unknown> = Promise.resolve();
+  /**
+   * The alert transactions, one after another in the order their batches were stepped; the next batch
+   * is stepped while one is under way. Never rejects (each caller gets its own outcome).
+   */
+  private commits: Promise<unknown> = Promise.resolve();
+  /** Counts failed alert transactions: a batch stepped before one failed is not written (`commit`). */
+  private failures = 0;
+  /** Time spent stepping batches (loads included) and in their alert transactions, ms (benchmarks). */
+  readonly stats = { steppingMs: 0, committingMs: 0, batches: 0 };
   private timers: NodeJS.Timeout[] = [];
   private loaded: Promise<void> | null = null;
   /** Readings committed by the ingestion worker, waiting for `onReadings` (`enqueue`). */
@@ -74,7 +83,7 @@ export class RuleEvaluator {
   ) {
     this.repo = new RuleRepository(db);
     this.states = new StateCache(this.repo);
-    this.queue = new ReadingQueue((rows) => this.onReadings(rows), log, options.queue);
+    this.queue = new ReadingQueue((rows) => this.step(rows), log, options.queue);
   }
 
   /**
@@ -119,12 +128,25 @@ export class RuleEvaluator {
    * Evaluates freshly committed readings (the ingestion worker's afterCommit); resolves once the
    * alerts they raise or resolve are committed.
    */
-  onReadings(rows: ReadingRow[]): Promise<number> {
+  async onReadings(rows: ReadingRow[]): Promise<number> {
+    return await (await this.step(rows)).committed;
+  }
+
+  /**
+   * Steps the states with the readings in the evaluation's turn, and resolves once that is done with
+   * the promise of their alert transaction (`committed`, resolving with the number of changes), which
+   * runs after those of the batches stepped before it: the queue steps the next readings in Node
+   * while PostgreSQL commits these alerts.
+   */
+  private step(rows: ReadingRow[]): Promise<{ committed: Promise<number> }> {
     return this.serial(async () => {
+      const started = performance.now();
+      // A batch stepped while an earlier one's transaction fails is not written (see `commit`).
+      const failures = this.failures;
       await (this.loaded ?? this.refresh());
       const index = this.index;
       const relevant = rows.filter((r) => index.has(r.quantity));
-      if (!relevant.length) return 0;
+      if (!relevant.length) return { committed: this.commit([], [], failures) };
       const facts = await this.facts([...new Set(relevant.map((r) => r.deviceId))]);
       // (device, quantity) → its readings in time order; the rules matching it are looked up once per
       // batch, and their (rule, device) pairs share the sorted readings.
@@ -147,19 +169,32 @@ export class RuleEvaluator {
         this.groupCache.clear();
         this.groupsGeneration = this.states.generation;
       }
-      const items: { rules: Rule[]; entries: Entry[]; device: DeviceFacts; points: Point[] }[] = [];
+      const items: {
+        rules: Rule[];
+        entries: Entry[];
+        device: DeviceFacts;
+        quantity: string;
+        points: Point[];
+      }[] = [];
       const cold: { k: string; item: (typeof items)[number] }[] = [];
       for (const [k, g] of groups) {
         if (g.points.length > 1) g.points.sort((a, b) => a.t - b.t);
         const c = this.groupCache.get(k);
         if (c && c.index === index && c.device === g.device) {
-          items.push({ rules: c.rules, entries: c.entries, device: g.device, points: g.points });
+          items.push({
+            rules: c.rules,
+            entries: c.entries,
+            device: g.device,
+            quantity: g.quantity,
+            points: g.points,
+          });
           continue;
         }
         const item = {
           rules: index.matching(g.quantity, g.device),
           entries: [],
           device: g.device,
+          quantity: g.quantity,
           points: g.points,
         };
         items.push(item);
@@ -194,21 +229,30 @@ export class RuleEvaluator {
           e.usedAt = now;
           touched.push(e);
           for (const p of w.points) {
-            const transition = advance(rule.params, e.state, p.t, p.v);
+            const transition = advance(rule.params, e.state, p.t, p.v, p);
             if (transition)
               changes.push({ rule, device: w.device, transition, value: p.v, entry: e, at: p.t });
           }
           // Only what the stored readings cannot rebuild needs a row (see docs/rules.md, "Durability").
           e.dirty = durable(e.params, e.state) !== e.mark;
         }
-      await this.commit(touched, changes);
-      return changes.length;
+      // How far each device's readings were taken, written with the alerts: a rebuild does not replay
+      // them (so a pair whose alert was raised and resolved here needs no row of its own).
+      const progress = items.map((w) => ({
+        subject: w.device.id,
+        quantity: w.quantity,
+        lastAt: w.points[w.points.length - 1].t,
+      }));
+      this.stats.steppingMs += performance.now() - started;
+      this.stats.batches++;
+      return { committed: this.commit(touched, changes, failures, progress) };
     });
   }
 
   /** Raises no-data alerts for subjects silent too long; the timer calls it, tests call it with `now`. */
   sweep(now = Date.now()): Promise<number> {
     return this.serial(async () => {
+      const failures = this.failures;
       await (this.loaded ?? this.refresh());
       const touched: Entry[] = [];
       const changes: (Change & { entry: Entry; at: number })[] = [];
@@ -229,36 +273,64 @@ export class RuleEvaluator {
           changes.push({ rule, device: d, transition: 'fire', value: null, entry: e, at: now });
         }
       }
-      await this.commit(touched, changes);
-      return changes.length;
+      return await this.commit(touched, changes, failures);
     });
   }
 
   /**
-   * Writes the states whose alerts change together with those alerts, in one transaction; other
-   * states stay dirty for the next checkpoint. If the write fails, the batch's states are forgotten,
-   * so the next readings start again from their durable copy rather than from a state whose alert
-   * never landed.
+   * Writes the states whose alerts change together with those alerts, in one transaction, after the
+   * transactions of the batches stepped before (the rows are taken now: the states move on while it
+   * waits); other states stay dirty for the next checkpoint. Resolves with the number of changes once
+   * committed. If the write fails, every state in memory is forgotten (the batch stepped meanwhile
+   * built on this one's), so the next readings start again from the durable copies and the stored
+   * readings, which raise what was lost (`StateCache.load`); a batch stepped before that failure
+   * (`failures` as it was when its stepping began) is not written and its states are forgotten too.
    */
-  private async commit(touched: Entry[], changes: (Change & { entry: Entry; at: number })[]): Promise<void> {
-    if (!changes.length) return;
-    const withAlerts = [...new Set(changes.map((c) => c.entry))];
-    try {
-      await this.db.transaction(async (tx) => {
-        await this.repo.saveStates(tx, withAlerts.map(stored));
-        await this.apply(tx, changes);
-      });
-    } catch (err) {
-      this.states.drop(touched);
-      throw err;
-    }
-    for (const e of withAlerts) {
-      e.dirty = false;
-      e.mark = durable(e.params, e.state);
-    }
-    this.options.onCommitted?.(
-      changes.map((c) => ({ ruleId: c.rule.id, subject: c.device.id, transition: c.transition, at: c.at })),
+  private commit(
+    touched: Entry[],
+    changes: (Change & { entry: Entry; at: number })[],
+    failures: number,
+    progress: { subject: string; quantity: string; lastAt: number }[] = [],
+  ): Promise<number> {
+    // Rows for the pairs whose firing flags changed; one that fired and cleared (or cleared and fired)
+    // here is as its row says, and `progress` keeps its readings from being replayed.
+    const withAlerts = [...new Set(changes.map((c) => c.entry))].filter(
+      (e) => durable(e.params, e.state) !== e.mark,
     );
+    const rows = withAlerts.length ? stateJson(withAlerts.map(stored)) : '';
+    const marks = withAlerts.map((e) => durable(e.params, e.state));
+    const run = this.commits.then(async () => {
+      if (failures !== this.failures) {
+        this.states.drop(touched);
+        if (!changes.length) return 0;
+        throw new Error('rules: not written, an alert transaction before this batch failed');
+      }
+      if (!changes.length) return 0;
+      const started = performance.now();
+      try {
+        await this.db.transaction(async (tx) => {
+          if (rows) await this.repo.saveStatesJson(tx, rows);
+          await this.repo.saveProgress(tx, progress);
+          await this.apply(tx, changes);
+        });
+      } catch (err) {
+        this.failures++;
+        this.states.clear();
+        throw err;
+      } finally {
+        this.stats.committingMs += performance.now() - started;
+      }
+      for (const [i, e] of withAlerts.entries()) {
+        e.mark = marks[i];
+        e.dirty = durable(e.params, e.state) !== e.mark;
+      }
+      this.options.onCommitted?.(
+        changes.map((c) => ({ ruleId: c.rule.id, subject: c.device.id, transition: c.transition, at: c.at })),
+      );
+      return changes.length;
+    });
+    this.commits = run.catch(() => {});
+    return run;
   }
 
   /**
@@ -269,6 +341,9 @@ export class RuleEvaluator {
   checkpoint(): Promise<number> {
     const run = this.checkpoints.then(async () => {
       const snapshot = await this.serial(async () => {
+        // Only what committed batches left: a flag a batch in flight changed builds on alerts that
+        // may yet fail to land.
+        await this.commits;
         const dirty = this.states.dirty();
         for (const e of dirty) {
           e.dirty = false;
@@ -372,6 +447,7 @@ export class RuleEvaluator {
     this.timers = [];
     await this.queue.idle();
     await this.chain;
+    await this.commits;
     await this.checkpoints;
     try {
       await this.checkpoint();

@@ -96,6 +96,65 @@ describe('reading queue', () => {
     await queue.idle();
     expect(taken).toEqual([2, 3]);
   });
+
+  it('steps the next readings while the last ones are written, one write outstanding; idle() waits for writes', async () => {
+    const seen: string[] = [];
+    const writes = new Map<number, () => void>();
+    const queue = new ReadingQueue(
+      async (rows) => {
+        const v = rows[0].value;
+        seen.push(`step ${v}`);
+        // evaluated now; written when the test says so (an alert transaction under way)
+        return {
+          committed: new Promise<void>((ok) => writes.set(v, ok)).then(() => {
+            seen.push(`written ${v}`);
+          }),
+        };
+      },
+      log,
+      { batch: 1 },
+    );
+    await queue.push([reading('d', 1, 1)]);
+    await turns();
+    // 1 stepped, its write under way: 2 arrives and is stepped meanwhile
+    await queue.push([reading('d', 2, 2)]);
+    await turns();
+    expect(seen).toEqual(['step 1', 'step 2']);
+    // 3 waits: 1's write is still outstanding and 2's would be the second
+    await queue.push([reading('d', 3, 3)]);
+    await turns();
+    expect(seen).toEqual(['step 1', 'step 2']);
+    let idle = false;
+    const settled = queue.idle().then(() => {
+      idle = true;
+    });
+    writes.get(1)!();
+    await turns();
+    expect(seen).toEqual(['step 1', 'step 2', 'written 1', 'step 3']);
+    writes.get(2)!();
+    await turns();
+    expect(idle).toBe(false); // 3's write is still under way
+    writes.get(3)!();
+    await settled;
+    expect(seen).toEqual(['step 1', 'step 2', 'written 1', 'step 3', 'written 2', 'written 3']);
+  });
+
+  it('logs a failed write and goes on with the next readings', async () => {
+    const written: number[] = [];
+    const queue = new ReadingQueue(
+      async (rows) => ({
+        committed: (async () => {
+          if (rows[0].value === 1) throw new Error('database gone');
+          written.push(rows[0].value);
+        })(),
+      }),
+      log,
+      { batch: 1 },
+    );
+    for (const v of [1, 2, 3]) await queue.push([reading('d', v, v)]);
+    await queue.idle();
+    expect(written).toEqual([2, 3]);
+  });
 });
 
 describe('queued readings through the evaluator', () => {
@@ -259,5 +318,77 @@ describe('queued readings through the evaluator', () => {
         AND status <> 'resolved'`,
     );
     expect(rows).toEqual([{ status: 'raised', description: 'waterLevel = 2.5 (Canal gauge)' }]);
+  });
+  it('writes no state row for an alert raised and resolved within a batch, and a restart does not raise it again', async () => {
+    const devices = new DeviceRepository(testDb.db);
+    const store = (rows: ReadingRow[]) => testDb.db.transaction((tx) => devices.insertReadings(tx, rows));
+    // whatever the tests before left: firing, then not (the row written with its resolution)
+    const first = [reading(deviceId, 299, 3.3), reading(deviceId, 300, 1.0)];
+    const flash = [reading(deviceId, 301, 3.4), reading(deviceId, 302, 1.0)];
+    await store([...first, ...flash]);
+    const evaluator = new RuleEvaluator(testDb.db, alerts, log);
+    await evaluator.onReadings(first.slice(0, 1));
+    await evaluator.onReadings(first.slice(1));
+    await evaluator.onReadings(flash); // raised and resolved in one batch
+    await evaluator.stop();
+    const [row] = await testDb.db.rows<{ lastAt: number; firing: boolean }>(
+      sql`SELECT (extract(epoch FROM last_at) * 1000)::float8 AS "lastAt", firing FROM rule_state
+        WHERE rule_id = ${ruleId} AND subject = ${deviceId}`,
+    );
+    // as the first batch left it: the flags did not change in the second
+    expect(row).toEqual({ lastAt: Date.parse(first[1].observedAt), firing: false });
+    const progress = await new RuleRepository(testDb.db).progress([{ deviceId, quantity: 'waterLevel' }]);
+    expect(progress.get(`${deviceId}|waterLevel`)).toBe(Date.parse(flash[1].observedAt));
+    const flashed = sql`SELECT status FROM alert_alerts WHERE rule_id = ${ruleId}
+      AND description_en = 'waterLevel = 3.4 (Canal gauge)'`;
+    expect(await testDb.db.rows(flashed)).toEqual([{ status: 'resolved' }]);
+    // a new process: the rebuild does not take 301 and 302 as readings never evaluated
+    const next = [reading(deviceId, 303, 1.1)];
+    await store(next);
+    const restarted = new RuleEvaluator(testDb.db, alerts, log);
+    expect(await restarted.onReadings(next)).toBe(0);
+    await restarted.stop();
+    expect(await testDb.db.rows(flashed)).toEqual([{ status: 'resolved' }]);
+  });
+
+  it('does not write a batch stepped while the alerts before it failed; its readings raise them later', async () => {
+    const devices = new DeviceRepository(testDb.db);
+    const store = (rows: ReadingRow[]) => testDb.db.transaction((tx) => devices.insertReadings(tx, rows));
+    let fail: (() => void) | null = null;
+    // the first raise waits, then fails (its transaction rolls back)
+    const flaky = Object.create(alerts) as AlertService;
+    flaky.raiseManyFromRule = async (inputs, on) => {
+      if (inputs.length && fail === null) {
+        await new Promise<void>((ok) => {
+          fail = ok;
+        });
+        throw new Error('database gone');
+      }
+      return alerts.raiseManyFromRule(inputs, on);
+    };
+    const high = [reading(deviceId, 400, 3.55)];
+    const low = [reading(deviceId, 401, 1.0)];
+    await store([...high, ...low]);
+    const evaluator = new RuleEvaluator(testDb.db, flaky, log);
+    await evaluator.enqueue(high);
+    for (let i = 0; i < 500 && !fail; i++) await new Promise((ok) => setTimeout(ok, 10));
+    expect(fail).not.toBeNull();
+    // stepped while the raise is under way: the clear it finds builds on an alert not yet written
+    const stepped = evaluator.stats.steppingMs;
+    await evaluator.enqueue(low);
+    for (let i = 0; i < 500 && evaluator.stats.steppingMs === stepped; i++)
+      await new Promise((ok) => setTimeout(ok, 10));
+    expect(evaluator.stats.steppingMs).toBeGreaterThan(stepped);
+    (fail as unknown as () => void)();
+    await evaluator.settled();
+    const raised = sql`SELECT status FROM alert_alerts WHERE rule_id = ${ruleId}
+      AND description_en = 'waterLevel = 3.55 (Canal gauge)'`;
+    expect(await testDb.db.rows(raised)).toEqual([]);
+    // the next reading: the states start again from the stored readings, which raise and resolve it
+    const next = [reading(deviceId, 402, 1.1)];
+    await store(next);
+    expect(await evaluator.onReadings(next)).toBe(2);
+    await evaluator.stop();
+    expect(await testDb.db.rows(raised)).toEqual([{ status: 'resolved' }]);
   });
 });

@@ -1,6 +1,18 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ReadingRow } from '../devices/repository.ts';
 
+/**
+ * What an evaluation may resolve to: evaluated, its writes still under way. The queue then takes and
+ * starts the next evaluation while they finish (at most one such write outstanding: the evaluation after
+ * that waits for it), and `idle()` waits for them too.
+ */
+export interface Evaluated {
+  committed: Promise<unknown>;
+}
+
+const isEvaluated = (x: unknown): x is Evaluated =>
+  typeof x === 'object' && x !== null && 'committed' in x && x.committed instanceof Promise;
+
 export interface ReadingQueueOptions {
   /** `push` waits while this many readings are waiting (default 20,000). */
   limit?: number;
@@ -24,6 +36,8 @@ export interface ReadingQueueOptions {
  * last plus the one being evaluated) and a slower evaluator slows ingestion rather than falling ever
  * further behind. Pushes are taken one after another (the worker awaits each), so readings keep their
  * order. A failed evaluation is logged and the next one goes on, as the worker did with its listener.
+ * An evaluation may hand back its writes still under way (`Evaluated`): the next one then starts while
+ * they finish (the rules step the next readings in Node while PostgreSQL commits the last alerts).
  */
 export class ReadingQueue {
   private waiting: ReadingRow[][] = [];
@@ -31,6 +45,8 @@ export class ReadingQueue {
   private running: Promise<void> | null = null;
   private pushes: Promise<void> = Promise.resolve();
   private space: (() => void)[] = [];
+  /** Wakes the consumer waiting for writes when readings arrive, so it steps them meanwhile. */
+  private arrived: (() => void) | null = null;
   private readonly limit: number;
   private readonly batch: number;
   private readonly batchMs: number;
@@ -40,7 +56,7 @@ export class ReadingQueue {
   waits = 0;
 
   constructor(
-    private readonly evaluate: (rows: ReadingRow[]) => Promise<unknown>,
+    private readonly evaluate: (rows: ReadingRow[]) => Promise<unknown | Evaluated>,
     private readonly log: FastifyBaseLogger,
     options: ReadingQueueOptions = {},
   ) {
@@ -63,6 +79,7 @@ export class ReadingQueue {
       this.waiting.push(rows);
       this.count += rows.length;
       this.pump();
+      this.arrived?.();
     });
     this.pushes = run;
     return run;
@@ -77,14 +94,37 @@ export class ReadingQueue {
   private pump(): void {
     if (this.running) return;
     this.running = (async () => {
-      while (this.waiting.length) {
+      // The writes of the evaluation before, if it handed them back (`Evaluated`): the next evaluation
+      // runs while they finish, the one after it waits for them, so at most one is outstanding.
+      let writing: Promise<unknown> | null = null;
+      for (;;) {
+        if (!this.waiting.length) {
+          if (!writing) break;
+          // until the writes are done, or readings arrive to be stepped meanwhile
+          const done = await Promise.race([
+            writing.then(() => true),
+            new Promise<false>((ok) => {
+              this.arrived = () => ok(false);
+            }),
+          ]);
+          this.arrived = null;
+          if (done) writing = null;
+          continue;
+        }
         const rows = this.take();
         const start = performance.now();
+        let committed: Promise<unknown> | null = null;
         try {
-          await this.evaluate(rows);
+          const result = await this.evaluate(rows);
+          if (isEvaluated(result))
+            committed = result.committed.catch((err) =>
+              this.log.error({ err, readings: rows.length }, 'rules: writing evaluated readings failed'),
+            );
         } catch (err) {
           this.log.error({ err, readings: rows.length }, 'rules: evaluating queued readings failed');
         }
+        if (writing) await writing;
+        writing = committed;
         const per = (performance.now() - start) / rows.length;
         this.perReading = this.perReading ? (this.perReading + per) / 2 : per;
       }

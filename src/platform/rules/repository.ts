@@ -214,6 +214,38 @@ export class RuleRepository {
   }
 
   /**
+   * Records how far the readings of these (device, quantity) pairs have been evaluated (the observed
+   * time of the latest, ms), in the transaction of the alerts they raised; never moves back.
+   */
+  async saveProgress(
+    on: Executor,
+    rows: { subject: string; quantity: string; lastAt: number }[],
+  ): Promise<void> {
+    if (!rows.length) return;
+    const json = JSON.stringify(
+      rows.map((r) => ({ s: r.subject, q: r.quantity, t: new Date(r.lastAt).toISOString() })),
+    );
+    await on.execute(
+      sql`INSERT INTO rule_progress (subject, quantity, last_at)
+        SELECT x.s, x.q, x.t FROM jsonb_to_recordset(${json}::jsonb) AS x(s text, q text, t timestamptz)
+        ON CONFLICT (subject, quantity) DO UPDATE SET last_at = greatest(rule_progress.last_at, EXCLUDED.last_at),
+          updated_at = now()`,
+    );
+  }
+
+  /** `saveProgress`'s times (ms) of these (device, quantity) pairs, keyed `device|quantity`. */
+  async progress(groups: { deviceId: string; quantity: string }[]): Promise<Map<string, number>> {
+    if (!groups.length) return new Map();
+    const json = JSON.stringify(groups.map((g) => ({ s: g.deviceId, q: g.quantity })));
+    const rows = await this.db.rows<{ subject: string; quantity: string; t: number }>(
+      sql`SELECT p.subject, p.quantity, (extract(epoch FROM p.last_at) * 1000)::float8 AS t
+        FROM jsonb_to_recordset(${json}::jsonb) AS x(s text, q text)
+        JOIN rule_progress p ON p.subject = x.s AND p.quantity = x.q`,
+    );
+    return new Map(rows.map((r) => [`${r.subject}|${r.quantity}`, r.t]));
+  }
+
+  /**
    * Stored readings of some (device, quantity) pairs in `[from, to)`, oldest first, at most `limit` (the
    * latest) per pair, with when each was received (state rebuilds, `StateCache.load`).
    */

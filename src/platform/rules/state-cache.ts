@@ -160,7 +160,11 @@ export class StateCache {
       }
     }
     const series = new Map<string, { t: number; v: number; receivedAt: number }[]>();
-    for (const r of await this.repo.recent([...groups.values()], replayLimit)) {
+    const [readings, progress] = await Promise.all([
+      this.repo.recent([...groups.values()], replayLimit),
+      this.repo.progress([...groups.values()]),
+    ]);
+    for (const r of readings) {
       const k = `${r.deviceId}|${r.quantity}`;
       const list = series.get(k);
       if (list) list.push(r);
@@ -174,7 +178,13 @@ export class StateCache {
       const s = e.state;
       const { back, since } = spans.get(p.rule)!;
       const from = p.before! - back;
-      const live = Math.max(s.lastAt ?? Number.NEGATIVE_INFINITY, p.before! - replayMinutes * minute);
+      // Readings up to the pair's row, or up to how far its device's readings were evaluated (written
+      // with every batch's alerts), were evaluated live: they only rebuild.
+      const live = Math.max(
+        s.lastAt ?? Number.NEGATIVE_INFINITY,
+        progress.get(`${p.subject}|${p.quantity}`) ?? Number.NEGATIVE_INFINITY,
+        p.before! - replayMinutes * minute,
+      );
       let last = s.lastAt;
       for (const r of points) {
         if (r.t < from || r.t >= p.before! || r.receivedAt < since) continue;
@@ -199,6 +209,12 @@ export class StateCache {
   /** Forgets entries (after a failed write: their durable copy and the stored readings are what stand). */
   drop(entries: Entry[]): void {
     for (const e of entries) this.entries.delete(key(e.ruleId, e.subject));
+    this.generation++;
+  }
+
+  /** Forgets every entry (after a failed alert transaction: batches stepped since built on it). */
+  clear(): void {
+    this.entries.clear();
     this.generation++;
   }
 
