@@ -54,8 +54,8 @@ const rand = (i: number, s: number) => (((i * 2654435761 + s * 40503) >>> 0) % 1
  * Bulk-load style: the secondary indexes are dropped first and built again at the end (one sort each
  * instead of a million random inserts), and the foreign-key triggers are off while the rows go in
  * (`session_replication_role = replica`; the rows are built from the very tables they refer to). The
- * table's own triggers (the stored Open311 JSON, migrations/0009) must still fire, so they are set to
- * ENABLE ALWAYS while the rows go in and back to ENABLE after. These are the bench's shortcuts, never
+ * table's own triggers, if it has any, must still fire, so they are set to ENABLE ALWAYS while the rows
+ * go in and back to ENABLE after. These are the bench's shortcuts, never
  * the platform's.
  */
 async function generate(db: Db, n: number): Promise<string[]> {
