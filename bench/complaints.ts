@@ -9,9 +9,11 @@
 // bench/http.ts) hammered in the same run, and the CPU time per request of the platform process,
 // (PostgreSQL) its database backends and the autocannon client (this process), from /proc.
 // Each target runs twice: closed loop (every connection sends its next request as soon as the last is
-// answered: the maximum rate, with 100 requests always in flight), then rate-limited at the target's
-// rate (autocannon `overallRate`: 2,000 reads/s or 500 creates/s over the same connections), which
-// gives the p99 at the target rate and the rate actually achieved.
+// answered: the maximum rate, with 100 requests always in flight), then open loop at the target's rate
+// (bench/paced.ts: 2,000 reads/s or 500 creates/s, each request sent when due on at most 100 keep-alive
+// connections, its latency counted from when it was due), which gives the p99 at the target rate and the
+// rate actually achieved. (Not autocannon's `overallRate`: it sends in bursts each second and pads
+// its histogram; see paced.ts.)
 // PostgreSQL with DATABASE_URL (a scratch database on that server, dropped afterwards); PGlite
 // otherwise (DATA_DIR in a temp dir; use a smaller --requests there).
 // Run: npx tsx bench/complaints.ts [--requests 1000000] [--seconds 10] [--connections 100] [--keep]
@@ -24,6 +26,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../src/core/db/index.ts';
 import { openAndMigrate } from '../src/server.ts';
 import { freePort, launch, type Proc, removeTempDir, startPlatform, tempDir, waitFor200 } from './lib.ts';
+import { type PacedResult, paced } from './paced.ts';
 import { backendsOf, loadAverage, machine, printTable, processCpu, verdict } from './report.ts';
 
 const { values } = parseArgs({
@@ -120,23 +123,42 @@ async function bareServer(): Promise<{ proc: Proc; url: string }> {
 }
 
 type Req = { method?: string; path?: string; body?: string };
+/** What a run reports: autocannon's Result (closed loop) or paced.ts's (at a rate) share these fields. */
+type Run = Result | PacedResult;
+
+/**
+ * Closed loop with autocannon, or, with `rate`, open loop at that rate (paced.ts); each after a warm-up
+ * of the same kind, then `measure` (the CPU snapshot).
+ */
 async function hammer(
   url: string,
   setup?: (i: number) => Req,
   method = 'GET',
   measure?: () => void,
   rate?: number,
-): Promise<Result> {
+): Promise<Run> {
   let i = 0;
   const headers: Record<string, string> =
     method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {};
+  if (rate) {
+    const run = (seconds: number) =>
+      paced({
+        url,
+        rate,
+        seconds,
+        connections: CONNECTIONS,
+        request: () => ({ method, headers, path: new URL(url).pathname, ...setup?.(i++) }),
+      });
+    await run(WARMUP_S);
+    measure?.();
+    return run(SECONDS);
+  }
   const options = (duration: number) => ({
     url,
     connections: CONNECTIONS,
     duration,
     method,
     headers,
-    ...(rate ? { overallRate: rate } : {}),
     ...(setup
       ? { requests: [{ method, headers, setupRequest: (req: Req) => ({ ...req, ...setup(i++) }) }] }
       : {}),
@@ -173,8 +195,8 @@ async function main(): Promise<void> {
     DEMO_SIMULATOR: 'false',
   };
   /** Closed-loop runs by target name, and the rate-limited run of each target (at its target rate). */
-  const results: Record<string, Result> = {};
-  const paced: Record<string, Result> = {};
+  const results: Record<string, Run> = {};
+  const atRate: Record<string, Run> = {};
   /** Per run: CPU ms per request of the platform process, its PostgreSQL backends and autocannon. */
   const cpu: Record<string, string> = {};
   let kind = '';
@@ -239,7 +261,7 @@ async function main(): Promise<void> {
           email: `bench-post-${i}@example.org`,
         }).toString(),
       });
-      const targets: [string, (rate?: number) => Promise<Result>, number][] = [
+      const targets: [string, (rate?: number) => Promise<Run>, number][] = [
         ['bare GET', () => hammer(`${bare.url}/healthz`), 0],
         [
           '(a) GET requests.json service+day',
@@ -249,7 +271,7 @@ async function main(): Promise<void> {
         ['(b) GET requests/{id}.json', (rate) => hammer(base, byId, 'GET', snapshot, rate), TARGETS.reads],
         ['(c) POST requests.json', (rate) => hammer(base, create, 'POST', snapshot, rate), TARGETS.creates],
       ];
-      const cpuPerRequest = (r: Result) => {
+      const cpuPerRequest = (r: Run) => {
         const after = cpuNow();
         const n = Math.max(1, r.requests.total ?? r.requests.average * SECONDS);
         let pg = 0;
@@ -257,7 +279,7 @@ async function main(): Promise<void> {
         const ms = (s: number) => ((1000 * s) / n).toFixed(2);
         return `${ms(after.node - before.node)} + ${ms(pg)} + ${ms(after.client - before.client)}`;
       };
-      const line = (name: string, r: Result) =>
+      const line = (name: string, r: Run) =>
         console.log(
           `  ${name}: ${r.requests.average.toFixed(0)} req/s, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`,
         );
@@ -266,9 +288,9 @@ async function main(): Promise<void> {
         if (rate) cpu[name] = cpuPerRequest(results[name]);
         line(name, results[name]);
         if (!rate) continue;
-        paced[name] = await run(rate);
-        cpu[`${name} @rate`] = cpuPerRequest(paced[name]);
-        line(`${name} at ${rate}/s`, paced[name]);
+        atRate[name] = await run(rate);
+        cpu[`${name} @rate`] = cpuPerRequest(atRate[name]);
+        line(`${name} at ${rate}/s`, atRate[name]);
       }
     } finally {
       await platform.stop();
@@ -293,7 +315,7 @@ async function main(): Promise<void> {
       'target',
     ],
   ];
-  const row = (name: string, r: Result, cpuKey: string, target: string) =>
+  const row = (name: string, r: Run, cpuKey: string, target: string) =>
     rows.push([
       name,
       r.requests.average.toFixed(0),
@@ -311,7 +333,7 @@ async function main(): Promise<void> {
       continue;
     }
     const rate = name.startsWith('(c)') ? TARGETS.creates : TARGETS.reads;
-    const ok = (x: Result) => x.latency.p99 <= TARGETS.p99 && !x.non2xx && !x.errors;
+    const ok = (x: Run) => x.latency.p99 <= TARGETS.p99 && !x.non2xx && !x.errors;
     // Closed loop: the maximum rate, and its p99 with 100 requests always in flight.
     row(
       `${name}, closed loop (max)`,
@@ -321,7 +343,7 @@ async function main(): Promise<void> {
     );
     // At the target rate: did it keep up (≥ 98 % of the rate, allowing for the pacing's granularity) and
     // with what p99.
-    const p = paced[name];
+    const p = atRate[name];
     if (p)
       row(
         `${name}, at ${rate}/s`,
@@ -334,7 +356,7 @@ async function main(): Promise<void> {
   printTable(rows);
   console.log(
     'closed loop: each connection sends as soon as its last answer came (maximum rate, 100 in flight); ' +
-      'at N/s: autocannon overallRate, the same connections',
+      'at N/s: open loop (bench/paced.ts), each request sent when due on ≤ 100 connections, latency from when it was due',
   );
   console.log(`${loadAverage()} at the end (this run's own load included)`);
 }
