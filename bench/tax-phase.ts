@@ -1,4 +1,5 @@
 // One phase of bench/tax.ts in its own process: generate the synthetic register, or assess it.
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { systemActor } from '../src/core/audit/audit.ts';
@@ -13,23 +14,75 @@ const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 /**
+ * Resident memory by kind, from /proc/self/smaps (Linux; zeros elsewhere): PGlite's WebAssembly memory
+ * (the read-write mapping of `wasmBytes` that V8 follows with its guard region) and glibc's main malloc
+ * heap (`[heap]`). The WebAssembly memory's size (128 MB) never changes in a run, but only the pages
+ * PostgreSQL has touched are resident: 49 MB when opened, more as shared_buffers and its memory
+ * contexts fill.
+ */
+function resident(wasmBytes: number): { wasmRes: number; malloc: number } {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/smaps', 'utf8');
+  } catch {
+    return { wasmRes: 0, malloc: 0 };
+  }
+  const maps: { start: bigint; end: bigint; perms: string; name: string; rssKb: number }[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (m)
+      maps.push({ start: BigInt(`0x${m[1]}`), end: BigInt(`0x${m[2]}`), perms: m[3], name: m[4], rssKb: 0 });
+    else if (line.startsWith('Rss:') && maps.length)
+      maps[maps.length - 1].rssKb = Number(line.split(/\s+/)[1]);
+  }
+  let wasmKb = 0;
+  let mallocKb = 0;
+  maps.forEach((x, i) => {
+    if (x.name === '[heap]') mallocKb += x.rssKb;
+    const next = maps[i + 1];
+    if (
+      wasmBytes > 0 &&
+      x.perms.startsWith('rw') &&
+      x.name === '' &&
+      x.end - x.start === BigInt(wasmBytes) &&
+      next?.start === x.end &&
+      next.perms.startsWith('---') &&
+      next.end - next.start >= 1n << 30n
+    )
+      wasmKb += x.rssKb;
+  });
+  return { wasmRes: Math.round(wasmKb / 1024), malloc: Math.round(mallocKb / 1024) };
+}
+
+/**
  * Where the memory is while the assessment runs, sampled after each page: the process's RSS, the JS
- * heap, Node's buffers outside it, and PGlite's WebAssembly memory (which only grows). A figure that
- * climbs with the pages read is held per record; one that levels off is a working set.
+ * heap, Node's buffers outside it, PGlite's WebAssembly memory (its size, which only grows, and how
+ * much of it is resident) and glibc's main malloc heap. A figure that climbs with the pages read is
+ * held per record; one that levels off is a working set.
  */
 function memorySampler(wasmBytes: () => number) {
-  const samples: { s: number; rss: number; heap: number; buffers: number; wasm: number }[] = [];
+  const samples: {
+    s: number;
+    rss: number;
+    heap: number;
+    buffers: number;
+    wasm: number;
+    wasmRes: number;
+    malloc: number;
+  }[] = [];
   // ArrayBuffers only: `external` includes them and PGlite's WebAssembly memory (sampled apart), so
   // adding the two (as this did) showed 441 MB of "buffers" after opening for ~90 MB held.
   const t0 = performance.now();
   const take = () => {
     const m = process.memoryUsage();
+    const bytes = wasmBytes();
     samples.push({
       s: Math.round((performance.now() - t0) / 100) / 10,
       rss: mb(m.rss),
       heap: mb(m.heapUsed),
       buffers: mb(m.arrayBuffers),
-      wasm: mb(wasmBytes()),
+      wasm: mb(bytes),
+      ...resident(bytes),
     });
   };
   take();
@@ -48,7 +101,11 @@ function memorySampler(wasmBytes: () => number) {
 // (which never shrinks) grow by hundreds of MB for its sorts and hash joins.
 const slice = 10_000;
 
-const db = await openDatabase({ databaseUrl: phase.databaseUrl, dataDir: phase.dataDir });
+const db = await openDatabase({
+  databaseUrl: phase.databaseUrl,
+  dataDir: phase.dataDir,
+  heapGrowingPercent: phase.heapGrowingPercent,
+});
 try {
   if (phase.phase === 'generate') {
     const { parcels, buildings, signs } = phase.size;

@@ -35,13 +35,14 @@ export function migrationSources(modules: ModuleManifest[] = registered): Migrat
 
 export async function openAndMigrate(
   config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'> &
-    Partial<Pick<Config, 'PGLITE_SHARED_BUFFERS' | 'DATABASE_POOL_SIZE'>>,
+    Partial<Pick<Config, 'PGLITE_SHARED_BUFFERS' | 'PGLITE_HEAP_GROWING_PERCENT' | 'DATABASE_POOL_SIZE'>>,
   modules = registered,
 ): Promise<Db> {
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     sharedBuffers: config.PGLITE_SHARED_BUFFERS,
+    heapGrowingPercent: config.PGLITE_HEAP_GROWING_PERCENT,
     poolSize: config.DATABASE_POOL_SIZE,
   });
   try {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
+import { defaultHeapGrowingPercent } from './db/index.ts';
 
 const empty = mkdtempSync(join(tmpdir(), 'mueang-config-'));
 
@@ -68,6 +69,16 @@ describe('config', () => {
     expect(loadConfig({}, empty).DATABASE_POOL_SIZE).toBe(10);
     expect(loadConfig({ DATABASE_POOL_SIZE: '40' }, empty).DATABASE_POOL_SIZE).toBe(40);
     expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' }, empty)).toThrow(ConfigError);
+  });
+
+  it("takes PGlite's heap growing percent from the environment, the database's default (30) otherwise", () => {
+    expect(loadConfig({}, empty).PGLITE_HEAP_GROWING_PERCENT).toBe(defaultHeapGrowingPercent);
+    expect(defaultHeapGrowingPercent).toBe(30);
+    expect(loadConfig({ PGLITE_HEAP_GROWING_PERCENT: '0' }, empty).PGLITE_HEAP_GROWING_PERCENT).toBe(0);
+    expect(loadConfig({ PGLITE_HEAP_GROWING_PERCENT: '100' }, empty).PGLITE_HEAP_GROWING_PERCENT).toBe(100);
+    // (As for every whole-number setting, the loader's conversion takes "1.5" as 1 and "true" as 1.)
+    for (const bad of ['-1', '-7', '1001', '1e12', 'abc', '30 --expose-gc', "30'; DROP TABLE x"])
+      expect(() => loadConfig({ PGLITE_HEAP_GROWING_PERCENT: bad }, empty)).toThrow(ConfigError);
   });
 
   it('converts and marks explicit values', () => {

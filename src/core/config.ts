@@ -13,6 +13,7 @@ export const ConfigSchema = Type.Object(
     DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
     DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 1000 }),
     PGLITE_SHARED_BUFFERS: Type.String({ pattern: '^[1-9][0-9]{0,5}(kB|MB|GB)$' }),
+    PGLITE_HEAP_GROWING_PERCENT: Type.Integer({ minimum: 0, maximum: 1000 }),
     MQTT_URL: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?)://' })),
     MQTT_PORT: Type.Optional(Port),
     MQTT_SHARE_GROUP: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
@@ -93,6 +94,8 @@ const defaults = {
   DATA_DIR: './data',
   // PostgreSQL's 128 MB default costs ~120 MB of resident memory in PGlite; the embedded city fits in less.
   PGLITE_SHARED_BUFFERS: '32MB',
+  // With PGlite, V8 collects the JS heap's garbage at 1.3× the live heap instead of up to 4× (docs/benchmarks.md, issue 7).
+  PGLITE_HEAP_GROWING_PERCENT: 30,
   // Connections to PostgreSQL; requests beyond it wait in Node for a free one.
   DATABASE_POOL_SIZE: 10,
   LOG_LEVEL: 'info',

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgDialect, PgQueryResultHKT, PgSession } from 'drizzle-orm/pg-core';
@@ -38,6 +39,12 @@ export interface OpenOptions {
   loadDataDir?: Blob;
   /** PGlite's `shared_buffers` (e.g. `32MB`); PostgreSQL servers keep their own setting. */
   sharedBuffers?: string;
+  /**
+   * PGlite only: how far V8 lets the JS heap grow past what a full collection left live, in percent
+   * (`--heap-growing-percent`; 0 leaves V8's own factor, up to 4×). Set for the whole process when
+   * PGlite opens. See `limitHeapGrowth`.
+   */
+  heapGrowingPercent?: number;
   /** PostgreSQL only: connections in the pool (10 unless given). */
   poolSize?: number;
 }
@@ -46,7 +53,29 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize) : openPglite(options);
 }
 
+/** `PGLITE_HEAP_GROWING_PERCENT`'s default (docs/configuration.md, docs/benchmarks.md issue 7). */
+export const defaultHeapGrowingPercent = 30;
+
+/**
+ * Caps how far V8 grows the JS heap between full collections: the next collection comes when the
+ * heap reaches (1 + percent/100) × what the last one left live. V8's own factor goes up to 4× on a
+ * machine with much memory, so garbage that outlives the young generation (a page of rows read
+ * through PGlite, say) piles up to several times the live heap before it is collected; with PGlite
+ * in the same process, and its ~450 MB already resident, that pile is what takes the process over
+ * its memory budget (the whole-city tax assessment: +150 MB of JS heap). Unlike a heap size cap
+ * (`--max-old-space-size`) it never ends the process: a heap that needs more still grows, with
+ * more frequent collections. 0 leaves V8's default. Process-wide: V8 reads the flag at each full
+ * collection, so it holds from here on for everything the process runs.
+ */
+export function limitHeapGrowth(percent: number): void {
+  if (!Number.isInteger(percent) || percent < 0 || percent > 1000)
+    throw new RangeError(`heap growing percent must be a whole number from 0 to 1000, not ${percent}`);
+  setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
 async function openPglite(options: OpenOptions): Promise<Db> {
+  // Before the import: PGlite's bundle and the opening's garbage are collected under the same rule.
+  limitHeapGrowth(options.heapGrowingPercent ?? defaultHeapGrowingPercent);
   const [{ PGlite, types }, postgis, { drizzle }] = await Promise.all([
     import('@electric-sql/pglite'),
     postgisExtension(),
