@@ -76,8 +76,17 @@ describe('config', () => {
     expect(defaultHeapGrowingPercent).toBe(30);
     expect(loadConfig({ PGLITE_HEAP_GROWING_PERCENT: '0' }, empty).PGLITE_HEAP_GROWING_PERCENT).toBe(0);
     expect(loadConfig({ PGLITE_HEAP_GROWING_PERCENT: '100' }, empty).PGLITE_HEAP_GROWING_PERCENT).toBe(100);
-    // (As for every whole-number setting, the loader's conversion takes "1.5" as 1 and "true" as 1.)
-    for (const bad of ['-1', '-7', '1001', '1e12', 'abc', '30 --expose-gc', "30'; DROP TABLE x"])
+    for (const bad of [
+      '-1',
+      '-7',
+      '1001',
+      '1e12',
+      'abc',
+      '30 --expose-gc',
+      "30'; DROP TABLE x",
+      '1.5',
+      '0x1e',
+    ])
       expect(() => loadConfig({ PGLITE_HEAP_GROWING_PERCENT: bad }, empty)).toThrow(ConfigError);
   });
 
@@ -114,6 +123,14 @@ describe('config', () => {
     ['ROLLUP_FOLD_INTERVAL', '10ms'],
     ['LOG_LEVEL', 'loud'],
     ['PUBLIC_URL', 'ftp://x'],
+    // What TypeBox's conversion alone would bend into a number (1, 1, 30, 0, 1000).
+    ['DATABASE_POOL_SIZE', '1.5'],
+    ['DATABASE_POOL_SIZE', 'true'],
+    ['PORT', '0x1e'],
+    ['BODY_LIMIT', '1e6'],
+    ['GRID_EMISSION_FACTOR', 'true'],
+    ['GRID_EMISSION_FACTOR', '0x1'],
+    ['GRID_EMISSION_FACTOR', '0.4.7'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value }, empty)).toThrowError(ConfigError);
     expect(() => loadConfig({ [name]: value }, empty)).toThrowError(
@@ -130,6 +147,21 @@ describe('config', () => {
     expect(() => loadConfig({}, dir)).toThrowError(/PROT/);
     writeFileSync(join(dir, 'mueang.config.json'), '{not json');
     expect(() => loadConfig({}, dir)).toThrowError(/MUEANG_CONFIG/);
+  });
+
+  it("takes whole numbers and decimals as written, spaces around them too, and a file's fraction for a whole-number setting is refused", () => {
+    expect(loadConfig({ DATABASE_POOL_SIZE: ' 12 ', GRID_EMISSION_FACTOR: '0.5' }, empty)).toMatchObject({
+      DATABASE_POOL_SIZE: 12,
+      GRID_EMISSION_FACTOR: 0.5,
+    });
+    expect(loadConfig({ GRID_EMISSION_FACTOR: '5e-1' }, empty).GRID_EMISSION_FACTOR).toBe(0.5);
+    const dir = mkdtempSync(join(tmpdir(), 'mueang-config-'));
+    writeFileSync(join(dir, 'mueang.config.json'), JSON.stringify({ DATABASE_POOL_SIZE: 1.5 }));
+    expect(() => loadConfig({}, dir)).toThrowError(
+      /^Invalid configuration: DATABASE_POOL_SIZE must be a whole number/,
+    );
+    writeFileSync(join(dir, 'mueang.config.json'), JSON.stringify({ DATABASE_POOL_SIZE: true }));
+    expect(() => loadConfig({}, dir)).toThrowError(/DATABASE_POOL_SIZE/);
   });
 
   it('names a missing config file given explicitly', () => {

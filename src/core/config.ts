@@ -138,6 +138,34 @@ const defaults = {
 
 const names = Object.keys(ConfigSchema.properties);
 
+const integerText = /^[+-]?\d+$/;
+const numberText = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Refuses what TypeBox's Value.Convert would quietly bend into a number: it truncates "1.5" (and a
+ * file's 1.5) to 1 for a whole-number setting, reads "true" as 1, "0x1e" as 30. A number setting takes
+ * decimal text (or a JSON number) and a whole-number setting only whole ones.
+ */
+function checkNumbers(merged: Record<string, unknown>): void {
+  for (const name of names) {
+    const kind = (ConfigSchema.properties[name as keyof typeof ConfigSchema.properties] as { type?: unknown })
+      .type;
+    if (kind !== 'integer' && kind !== 'number') continue;
+    const v = merged[name];
+    if (v === undefined) continue;
+    const whole = kind === 'integer';
+    const ok =
+      typeof v === 'string'
+        ? (whole ? integerText : numberText).test(v.trim())
+        : typeof v === 'number' && Number.isFinite(v) && (!whole || Number.isInteger(v));
+    if (!ok)
+      throw new ConfigError(
+        name,
+        `must be ${whole ? 'a whole number' : 'a number'} (got ${JSON.stringify(v)})`,
+      );
+  }
+}
+
 /** Reads `mueang.config.json` (or MUEANG_CONFIG) then the environment, which wins. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const fromFile = readConfigFile(env, cwd);
@@ -146,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const v = env[name];
     if (v !== undefined && v !== '') merged[name] = v;
   }
+  checkNumbers(merged);
   const converted = Value.Convert(ConfigSchema, merged) as Record<string, unknown>;
   for (const error of Value.Errors(ConfigSchema, converted)) {
     const variable = error.instancePath.split('/')[1] || errorProperty(error) || 'config';
