@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { TaxRepository } from './repository.ts';
-import { taxTestApp, thaiId } from './testing.ts';
+import { byLine, taxTestApp, thaiId } from './testing.ts';
 
 /**
  * Building kinds in the register match the depreciation table's and the Treasury building
@@ -84,5 +84,58 @@ describe('building type keys', () => {
     });
     expect(cost('b7')?.costPerM2Baht).toBe(6000);
     expect(cost('ตาล')?.costPerM2Baht).toBeNull();
+  });
+});
+
+describe('one table row per building type key', () => {
+  const rows = (table: 'tax_depreciation' | 'tax_building_costs', type: string) =>
+    tax.t.db.rows<{ type: string; value: number }>(
+      table === 'tax_depreciation'
+        ? sql`SELECT building_type AS type, depreciation_percent::float8 AS value FROM tax_depreciation
+            WHERE type_key = tax_type_key(${type}) AND age_from = 7`
+        : sql`SELECT building_type AS type, cost_per_m2::float8 AS value FROM tax_building_costs
+            WHERE type_key = tax_type_key(${type}) AND first_year = 2566 AND last_year = 2569`,
+    );
+
+  it('replaces a depreciation row typed differently instead of adding a second one', async () => {
+    const first = await tax.importFile(
+      'depreciation',
+      'buildingType,ageFrom,depreciationPercent\nโรงทำ ขนม,7,20',
+    );
+    expect(first).toMatchObject({ status: 'done', imported: 1 });
+    // SARA AM in two characters and extra spaces: the same type.
+    const again = await tax.importFile(
+      'depreciation',
+      'buildingType,ageFrom,depreciationPercent\n"โรงท\u0E4D\u0E32  ขนม",7,25',
+    );
+    expect(again).toMatchObject({ status: 'done', imported: 1 });
+    expect(await rows('tax_depreciation', 'โรงทำ ขนม')).toEqual([
+      { type: 'โรงท\u0E4D\u0E32  ขนม', value: 25 },
+    ]);
+    // Twice in one file: the second is reported, not a second row.
+    const twice = await tax.importFile(
+      'depreciation',
+      'buildingType,ageFrom,depreciationPercent\nโรงทำ ขนม,7,30\n"โรงทำ   ขนม",7,31',
+    );
+    expect(twice).toMatchObject({ status: 'done', imported: 1 });
+    expect(byLine(twice)[3]).toContain('earlier in this file');
+    expect(await rows('tax_depreciation', 'โรงทำ ขนม')).toEqual([{ type: 'โรงทำ ขนม', value: 30 }]);
+  });
+
+  it('replaces a building cost row typed differently, and a code taken by another type is refused by key', async () => {
+    const header = 'roundFrom,roundTo,buildingType,code,costPerM2Baht';
+    expect(await tax.importFile('building-costs', `${header}\n2566,2569,ตึกแถว ๒ ชั้น,R2,7000`)).toMatchObject({
+      status: 'done',
+      imported: 1,
+    });
+    expect(await tax.importFile('building-costs', `${header}\n2566,2569,ตึกแถว 2 ชั้น,R2,7200`)).toMatchObject({
+      status: 'done',
+      imported: 1,
+    });
+    expect(await rows('tax_building_costs', 'ตึกแถว 2 ชั้น')).toEqual([{ type: 'ตึกแถว 2 ชั้น', value: 7200 }]);
+    // "r2" is R2's key: another type may not take it in the round.
+    const taken = await tax.importFile('building-costs', `${header}\n2566,2569,ตึกแถว 3 ชั้น,r2,9000`);
+    expect(taken).toMatchObject({ status: 'done', imported: 0 });
+    expect(byLine(taken)[2]).toContain('ตึกแถว 2 ชั้น');
   });
 });

@@ -281,8 +281,9 @@ export class TaxRepository {
     const [row] = await this.db.rows<{ id: string }>(
       sql`INSERT INTO tax_depreciation (building_type, age_from, depreciation_percent, import_id)
         VALUES (${d.buildingType}, ${d.ageFrom}, ${d.depreciationPercent}, ${importId})
-        ON CONFLICT (building_type, age_from)
-        DO UPDATE SET depreciation_percent = EXCLUDED.depreciation_percent, import_id = EXCLUDED.import_id
+        ON CONFLICT (type_key, age_from)
+        DO UPDATE SET building_type = EXCLUDED.building_type, depreciation_percent = EXCLUDED.depreciation_percent,
+          import_id = EXCLUDED.import_id
         WHERE tax_depreciation.import_id IS DISTINCT FROM EXCLUDED.import_id
         RETURNING id`,
       on,
@@ -290,12 +291,16 @@ export class TaxRepository {
     return row?.id;
   }
 
-  /** The type that already holds `code` in the round, if another one does (a code names one type). */
+  /**
+   * The type that already holds `code` in the round, if another one does (a code names one type); codes
+   * and types compare by their normalised keys, as the assessment matches them.
+   */
   async buildingCostCodeHolder(on: Executor, c: BuildingCostRowInput): Promise<string | undefined> {
     if (c.code === undefined) return undefined;
     const [row] = await this.db.rows<{ type: string }>(
       sql`SELECT building_type AS type FROM tax_building_costs WHERE first_year = ${c.roundFrom}
-        AND last_year = ${c.roundTo} AND code = ${c.code} AND building_type <> ${c.buildingType}`,
+        AND last_year = ${c.roundTo} AND code_key = tax_type_key(${c.code})
+          AND type_key <> tax_type_key(${c.buildingType})`,
       on,
     );
     return row?.type;
@@ -310,8 +315,8 @@ export class TaxRepository {
       sql`INSERT INTO tax_building_costs (first_year, last_year, building_type, code, cost_per_m2, building_type_en, note, import_id)
         VALUES (${c.roundFrom}, ${c.roundTo}, ${c.buildingType}, ${c.code ?? null}, ${c.costPerM2Baht},
           ${c.buildingTypeEn ?? null}, ${c.note ?? null}, ${importId})
-        ON CONFLICT (first_year, last_year, building_type)
-        DO UPDATE SET code = EXCLUDED.code, cost_per_m2 = EXCLUDED.cost_per_m2, building_type_en = EXCLUDED.building_type_en,
+        ON CONFLICT (first_year, last_year, type_key)
+        DO UPDATE SET building_type = EXCLUDED.building_type, code = EXCLUDED.code, cost_per_m2 = EXCLUDED.cost_per_m2, building_type_en = EXCLUDED.building_type_en,
           note = EXCLUDED.note, import_id = EXCLUDED.import_id
         WHERE tax_building_costs.import_id IS DISTINCT FROM EXCLUDED.import_id
         RETURNING id`,
@@ -404,7 +409,7 @@ export class TaxRepository {
               AND (t.type_key = b.kind_key OR t.code_key = b.kind_key)
               AND t.first_year <= ${year} AND t.last_year >= ${year}
             -- A kind that is one row's code and another's type takes the code's row.
-            ORDER BY t.first_year DESC, (t.code_key = b.kind_key) DESC NULLS LAST LIMIT 1) c ON true
+            ORDER BY t.first_year DESC, (t.code_key = b.kind_key) DESC NULLS LAST, t.last_year DESC, t.id LIMIT 1) c ON true
           WHERE b.parcel_id = p.id), '[]'::json) AS buildings
       FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id
       LEFT JOIN LATERAL (SELECT t.* FROM tax_appraisals t
