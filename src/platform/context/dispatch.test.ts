@@ -112,6 +112,43 @@ describe('NGSI-LD notification dispatcher', () => {
     expect(again).toEqual(['urn:n:urn:sub:down:1', 'urn:n:urn:sub:down:2']);
   });
 
+  it('drains a subscription whose head was delivered while the next claim was looking', async () => {
+    await queue('urn:sub:race', 1);
+    await queue('urn:sub:race', 2);
+    const release = signal();
+    const delivered = signal();
+    const arrived: string[] = [];
+    let claims = 0;
+    // The second claim finds the first row still there (its delivery is under way), and its answer comes
+    // back only after that delivery has finished: the order two pool connections can take on PostgreSQL.
+    const db = Object.create(t.db, {
+      rows: {
+        value: async (query: Parameters<typeof t.db.rows>[0]) => {
+          const rows = await t.db.rows(query);
+          if (++claims === 2) {
+            release.resolve();
+            await delivered.promise;
+          }
+          return rows;
+        },
+      },
+    }) as typeof t.db;
+    const d = new NotificationDispatcher(
+      db,
+      async (q) => {
+        await release.promise;
+        arrived.push(q.notificationId);
+      },
+      log,
+    );
+    const drained = d.drain();
+    // The first delivery's row is deleted and its run has ended before the second claim answers.
+    while (arrived.length === 0 || d.pending > 0) await new Promise((ok) => setTimeout(ok, 5));
+    delivered.resolve();
+    expect(await drained).toBe(2);
+    expect(arrived).toEqual(['urn:n:urn:sub:race:1', 'urn:n:urn:sub:race:2']);
+  });
+
   it('does not take a row another process holds (a lease), and takes it when the lease has run out', async () => {
     await queue('urn:sub:a', 1);
     await t.db.orm.execute(

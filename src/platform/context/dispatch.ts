@@ -40,6 +40,8 @@ export class NotificationDispatcher {
   private filling: Promise<number> = Promise.resolve(0);
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
+  /** Deliveries finished (delivered or backed off), so `drain` can tell whether one ended during a claim. */
+  private finished = 0;
 
   constructor(
     private readonly db: Db,
@@ -75,10 +77,14 @@ export class NotificationDispatcher {
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
+      const finished = this.finished;
       const n = await this.fill();
       total += n;
-      if (n === 0 && this.inFlight.size === 0) return total;
-      if (n === 0) await Promise.race(this.inFlight.values());
+      if (n > 0) continue;
+      if (this.inFlight.size > 0) await Promise.race(this.inFlight.values());
+      // A delivery that ended while the claim ran (another connection) may have made its subscription's
+      // next row the head after the claim looked: claim once more before calling the queue drained.
+      else if (this.finished === finished) return total;
     }
   }
 
@@ -121,6 +127,7 @@ export class NotificationDispatcher {
         notification_id AS "notificationId", data, attempts`);
     for (const row of rows) {
       const run = this.run(row).finally(() => {
+        this.finished++;
         this.inFlight.delete(row.id);
         // The subscription's next notification is its queue's head now.
         this.kick(0);
