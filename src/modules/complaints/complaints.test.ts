@@ -124,16 +124,20 @@ describe('data and routing', () => {
       anonymous,
       actor,
     );
+    // Each filed only when its turn comes: a refusal started earlier would be rejected before anything
+    // awaits it (an unhandled rejection).
     const refusals = [
-      service.create({ category: 'nope', description: 'x', lat: 16.4, lon: 102.86 }, anonymous, actor),
-      service.create({ category: 'garbage', description: 'x', lat: 13.75, lon: 100.5 }, anonymous, actor),
-      service.create(
-        { category: 'garbage', description: 'x', lat: 16.4, lon: 102.86 },
-        { userId: null },
-        actor,
-      ),
+      () => service.create({ category: 'nope', description: 'x', lat: 16.4, lon: 102.86 }, anonymous, actor),
+      () =>
+        service.create({ category: 'garbage', description: 'x', lat: 13.75, lon: 100.5 }, anonymous, actor),
+      () =>
+        service.create(
+          { category: 'garbage', description: 'x', lat: 16.4, lon: 102.86 },
+          { userId: null },
+          actor,
+        ),
     ];
-    for (const refused of refusals) await expect(refused).rejects.toMatchObject({ status: 400 });
+    for (const refuse of refusals) await expect(refuse()).rejects.toMatchObject({ status: 400 });
     // An entity already stored under the next reference (left by hand, or a restored backup) is replaced.
     const next = formatReference(buddhistYear(new Date()), number(first.reference) + 1);
     const context = contextService(t.db);
