@@ -18,6 +18,7 @@ import type {
   BuildingPatchInput,
   DeclarationInput,
   OwnerInput,
+  OwnerPatchInput,
   ParcelInput,
   ParcelPatchInput,
   PaymentInput,
@@ -95,6 +96,10 @@ export class TaxService {
 
   editSign(id: string, patch: SignPatchInput, actor: Actor) {
     return this.editor.editSign(id, patch, actor);
+  }
+
+  editOwner(id: string, patch: OwnerPatchInput, actor: Actor) {
+    return this.editor.editOwner(id, patch, actor);
   }
 
   createSign(input: SignInput, actor: Actor) {
