@@ -92,6 +92,14 @@ export function RegisterEdit({
     },
   });
   const problem = save.error instanceof ProblemError ? save.error.problem : null;
+  // A field the server refused (e.g. an ID another owner has) gets the focus, like a local mistake;
+  // only when an answer comes back, not as the fields change while the user types.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: fields change as the user types
+  useEffect(() => {
+    const named = problem?.errors?.map((e) => fieldOf(e.path)) ?? [];
+    const first = fields.find((f) => named.includes(f.name));
+    if (first) formRef.current?.querySelector<HTMLElement>(`[name="${first.name}"]`)?.focus();
+  }, [problem]);
   const stale = problem?.status === 409 && problem.code === 'tax.edit_stale';
   const serverErrors: EditErrors = {};
   for (const e of problem?.errors ?? []) serverErrors[fieldOf(e.path)] = e.message;
