@@ -211,6 +211,28 @@ describe('finance staff correct an owner', () => {
     expect(await audited('tax.owner.update', companyId)).toHaveLength(1);
   });
 
+  it('two owners corrected to one new ID at once: one is saved, the other is a 409, never a 500', async () => {
+    const ids: string[] = [];
+    for (const stem of ['310990088010', '310990088011']) {
+      const res = await tax.t.json({
+        method: 'POST',
+        url: '/api/tax/owners',
+        headers: tax.revenue,
+        payload: { kind: 'person', taxId: thaiId(stem), name: `คู่แข่ง ${stem}` },
+      });
+      ids.push(res.body.id);
+    }
+    const target = thaiId('310990088012');
+    const answers = await Promise.all(ids.map((id) => patch(id, { version: 1, taxId: target })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    // Whichever way the second lost (the service's check, or the unique index under PostgreSQL's
+    // concurrency), it is a conflict problem.
+    const lost = answers.find((a) => a.status === 409);
+    expect(['tax.tax_id_taken', 'resource.conflict']).toContain(lost?.body.code);
+    const holders = await tax.t.db.rows(sql`SELECT id FROM tax_owners WHERE tax_id = ${target}`);
+    expect(holders).toHaveLength(1);
+  });
+
   it('is for finance staff: executives only read, other offices and citizens are refused', async () => {
     const executive = await tax.t.signIn('executive');
     expect((await open(ownerId, executive)).status).toBe(200);
