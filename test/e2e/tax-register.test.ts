@@ -154,6 +154,63 @@ describe('finance staff correct the register in the browser', () => {
     await context.close();
   });
 
+  it('registers a new owner from the register page and gives them a sign', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await signedInRegister(page);
+    await page.getByRole('button', { name: 'เพิ่มเจ้าของในทะเบียน', exact: true }).click();
+    const form = page.getByTestId('register-edit');
+    const save = form.getByRole('button', { name: 'บันทึกเจ้าของ' });
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('name'));
+    // Nothing filled in: each mistake beside its field, the first focused.
+    await save.click();
+    await form.getByRole('alert').filter({ hasText: 'เลขประจำตัวมี 13 หลัก' }).waitFor();
+    expect(await form.getByLabel('ชื่อ', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await focused()).toBe('taxId');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // An ID the register has already: the server's 409 is shown beside the ID, which takes the focus.
+    const parcels = await call(page, 'GET', '/api/tax/register/parcels?limit=1');
+    const parcel = await call(page, 'GET', `/api/tax/register/parcels/${parcels.body.items[0].id}`);
+    const taxId = form.getByLabel('เลขประจำตัว 13 หลัก', { exact: true });
+    await taxId.fill(parcel.body.owner.taxId);
+    await form.getByLabel('ชื่อ', { exact: true }).fill('นางทะเบียน ใหม่ (สังเคราะห์)');
+    await save.click();
+    const exists = form.getByRole('alert').filter({ hasText: 'มีเจ้าของที่ใช้เลขประจำตัวนี้อยู่ในทะเบียนแล้ว' });
+    await exists.waitFor();
+    expect(await taxId.getAttribute('aria-describedby')).toContain(await exists.getAttribute('id'));
+    await expect.poll(focused).toBe('taxId');
+
+    const newId = thaiId('310990099003');
+    await taxId.fill(newId);
+    const created = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && r.url().endsWith('/owners'),
+    );
+    await save.click();
+    expect((await created).status()).toBe(201);
+    await page.getByRole('status').filter({ hasText: 'เพิ่มเจ้าของในทะเบียนแล้ว' }).waitFor();
+    expect(await form.count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // The sign is moved to the new owner by its own correction, and moved back through the API.
+    const { record, detail } = await openFirst<{ id: string; version: number; owner: { taxId: string } }>(
+      page,
+      'ป้าย',
+      'signs',
+    );
+    await detail.getByRole('button', { name: 'แก้ไข', exact: true }).click();
+    await form.getByLabel('เลขประจำตัว 13 หลักของเจ้าของ', { exact: true }).fill(newId);
+    const moved = page.waitForResponse((r) => r.request().method() === 'PATCH');
+    await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
+    expect((await moved).status()).toBe(200);
+    await expect.poll(() => detail.getByTestId('register-owner').innerText()).toContain('นางทะเบียน ใหม่');
+    const back = await call(page, 'PATCH', `/api/tax/register/signs/${record.id}`, {
+      version: record.version + 1,
+      ownerTaxId: record.owner.taxId,
+    });
+    expect(back.status).toBe(200);
+    await context.close();
+  });
+
   it('corrects a building: a floor area of 0 is shown and focused, a good one is saved', async () => {
     const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
     await signedInRegister(page);

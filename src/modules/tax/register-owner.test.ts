@@ -211,6 +211,20 @@ describe('finance staff correct an owner', () => {
     expect(await audited('tax.owner.update', companyId)).toHaveLength(1);
   });
 
+  it('registering an owner whose ID is in the register already is a 409 beside the ID', async () => {
+    const res = await tax.t.json({
+      method: 'POST',
+      url: '/api/tax/owners',
+      headers: { ...tax.revenue, 'accept-language': 'en' },
+      payload: { kind: 'juristic', taxId: company, name: 'ซ้ำ' },
+    });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({
+      code: 'resource.conflict',
+      errors: [{ path: '/taxId', message: 'an owner with this ID exists' }],
+    });
+  });
+
   it('two owners corrected to one new ID at once: one is saved, the other is a 409, never a 500', async () => {
     const ids: string[] = [];
     for (const stem of ['310990088010', '310990088011']) {

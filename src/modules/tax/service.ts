@@ -61,7 +61,9 @@ export class TaxService {
       ]);
     return this.db.transaction(async (tx) => {
       if (await this.repo.ownerIdByTaxId(input.taxId, tx))
-        throw AppError.conflict('resource.conflict', msg('tax.owner_exists'));
+        throw new AppError(409, 'resource.conflict', msg('tax.owner_exists'), [
+          { path: '/taxId', message: msg('tax.owner_exists') },
+        ]);
       const id = await this.repo.insertOwner(tx, input);
       await audit(tx, actor, { action: 'tax.owner.create', resourceType: 'tax.owner', resourceId: id });
       return { id };

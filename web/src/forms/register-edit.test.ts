@@ -5,6 +5,7 @@ import {
   buildingValues,
   countUses,
   fieldOf,
+  ownerNew,
   ownerPatch,
   ownerValues,
   type ParcelNow,
@@ -298,6 +299,19 @@ describe('correcting an owner', () => {
     });
     expect(ownerPatch(now, { ...ownerValues(now), name: 'ก'.repeat(10_000) }, 1)).toEqual({
       errors: { name: 'tax.edit.errors.long' },
+    });
+  });
+
+  it('registers a new owner with everything checked, an empty address left out', () => {
+    expect(ownerNew({ kind: 'juristic', taxId: other, name: ' บริษัท ใหม่ จำกัด ', address: '' })).toEqual({
+      patch: { kind: 'juristic', taxId: other, name: 'บริษัท ใหม่ จำกัด' },
+    });
+    expect(ownerNew({ kind: '', taxId: '12345', name: '', address: '' })).toEqual({
+      errors: {
+        kind: 'tax.edit.errors.ownerKind',
+        taxId: 'tax.edit.errors.taxId.length',
+        name: 'form.errors.required',
+      },
     });
   });
 

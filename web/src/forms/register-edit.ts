@@ -301,6 +301,18 @@ export function ownerPatch(now: OwnerNow, v: Values, version: number): EditResul
   return diff({ ...now }, next, version);
 }
 
+/** A new owner: the same checks as a correction; an empty address is left out. */
+export function ownerNew(v: Values): EditResult {
+  const errors: EditErrors = {};
+  const r = reader(v, errors);
+  if (v.kind !== 'person' && v.kind !== 'juristic') errors.kind = 'tax.edit.errors.ownerKind';
+  const taxId = r.taxId('taxId');
+  const name = r.label('name', 300, false);
+  const address = r.label('address', 1000, true);
+  if (Object.keys(errors).length) return { errors };
+  return { patch: { kind: v.kind, taxId, name, ...(address ? { address } : {}) } };
+}
+
 /** A server error's path (`/uses/0/sharePercent`, `/area`) → the form field to show it beside. */
 export function fieldOf(bodyPath: string): string {
   // Schema errors name the field in the body (`/body/name`), the server's own checks the field (`/name`).
