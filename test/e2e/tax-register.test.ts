@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, newPage, seriousViolations } from './browser.ts';
+import { launch, newPage, phone, seriousViolations } from './browser.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -30,7 +30,187 @@ async function openFirst<T>(page: Page, tab: string, kind: string) {
   return { record, detail };
 }
 
+/** A 13-digit ID with a valid mod-11 check digit, from a 12-digit stem. */
+function thaiId(stem: string) {
+  const sum = [...stem].reduce((s, d, i) => s + Number(d) * (13 - i), 0);
+  return stem + String((11 - (sum % 11)) % 10);
+}
+
+/** A call to the API as the signed-in user (with the CSRF token the session needs). */
+function call(page: Page, method: string, url: string, body?: object) {
+  return page.evaluate(
+    async ({ method, url, body }) => {
+      const { csrfToken } = (await (await fetch('/api/me')).json()) as { csrfToken: string };
+      const res = await fetch(url, {
+        method,
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: the test reads what the API answered.
+      return { status: res.status, body: (await res.json()) as any };
+    },
+    { method, url, body },
+  );
+}
+
 describe('finance staff correct the register in the browser', () => {
+  it("corrects a parcel's owner on a phone: a bad ID and another owner's ID are refused beside the field", async () => {
+    const { context, page } = await newPage(browser, phone);
+    await signedInRegister(page);
+    // Another owner, whose ID this owner must not take.
+    const otherId = thaiId('010555099001');
+    const other = await call(page, 'POST', '/api/tax/owners', {
+      kind: 'juristic',
+      taxId: otherId,
+      name: 'บริษัท เจ้าของอีกราย (ทดสอบหน้าจอ) จำกัด',
+    });
+    expect([201, 409]).toContain(other.status);
+    const { record, detail } = await openFirst<{ owner: { id: string; name: string; taxId: string } }>(
+      page,
+      '',
+      'parcels',
+    );
+    const opened = page.waitForResponse((r) =>
+      r.url().endsWith(`/api/tax/register/owners/${record.owner.id}`),
+    );
+    await detail.getByRole('button', { name: 'แก้ไขข้อมูลเจ้าของ', exact: true }).click();
+    const owner = (await (await opened).json()) as { version: number; address: string | null };
+    const form = page.getByTestId('register-edit');
+    const taxId = form.getByLabel('เลขประจำตัว 13 หลัก', { exact: true });
+    const name = form.getByLabel('ชื่อ', { exact: true });
+    expect(await taxId.inputValue()).toBe(record.owner.taxId);
+    expect(await name.inputValue()).toBe(record.owner.name);
+    // The form fits the phone's width.
+    const box = await form.boundingBox();
+    expect(box && box.x + box.width).toBeLessThanOrEqual(375);
+
+    // A mistyped check digit is caught before sending, shown beside the field and focused.
+    const last = Number(record.owner.taxId[12]);
+    await taxId.fill(record.owner.taxId.slice(0, 12) + String((last + 1) % 10));
+    await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
+    const digit = form.getByRole('alert').filter({ hasText: 'เลขตรวจสอบหลักสุดท้ายไม่ตรง' });
+    await digit.waitFor();
+    expect(await taxId.getAttribute('aria-invalid')).toBe('true');
+    expect(await taxId.getAttribute('aria-describedby')).toContain(await digit.getAttribute('id'));
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('name'));
+    expect(await focused()).toBe('taxId');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Another owner's ID passes the check digit; the server refuses it (409) beside the field.
+    await taxId.fill(otherId);
+    await name.focus();
+    const refused = page.waitForResponse((r) => r.request().method() === 'PATCH');
+    await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
+    expect((await refused).status()).toBe(409);
+    const taken = form.getByRole('alert').filter({ hasText: 'เป็นเลขของเจ้าของอีกรายในทะเบียน' });
+    await taken.waitFor();
+    expect(await taxId.getAttribute('aria-describedby')).toContain(await taken.getAttribute('id'));
+    await expect.poll(focused).toBe('taxId');
+    expect(await form.innerText()).toContain('เลขประจำตัวนี้เป็นของเจ้าของอีกรายในทะเบียนแล้ว');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // The ID put back, a corrected name and address are saved and shown.
+    const newName = `${record.owner.name} (แก้ไขจากหน้าจอ)`;
+    await taxId.fill(record.owner.taxId);
+    await name.fill(newName);
+    await form.getByLabel('ที่อยู่', { exact: true }).fill('99 ถนนศรีจันทร์ (สังเคราะห์)');
+    const saved = page.waitForResponse((r) => r.request().method() === 'PATCH');
+    await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
+    const response = await saved;
+    expect(response.status()).toBe(200);
+    expect(response.request().postDataJSON()).toEqual({
+      version: owner.version,
+      name: newName,
+      address: '99 ถนนศรีจันทร์ (สังเคราะห์)',
+    });
+    await form.waitFor({ state: 'detached' });
+    await expect.poll(() => detail.getByTestId('register-owner').innerText()).toContain(newName);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // In English, the same form with English labels, holding the saved values.
+    await page.evaluate(() => localStorage.setItem('mueang.lang', 'en'));
+    await page.reload();
+    await page.getByRole('table').waitFor();
+    await page
+      .getByRole('button', { name: /^Open / })
+      .first()
+      .click();
+    await detail.waitFor();
+    await detail.getByRole('button', { name: 'Correct the owner', exact: true }).click();
+    expect(await form.getByLabel('Name', { exact: true }).inputValue()).toBe(newName);
+    expect(await form.getByLabel('Address', { exact: true }).inputValue()).toBe('99 ถนนศรีจันทร์ (สังเคราะห์)');
+    expect(await form.getByLabel('Person or juristic person').inputValue()).toBe(
+      (await call(page, 'GET', `/api/tax/register/owners/${record.owner.id}`)).body.kind,
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Put the owner back as it was for the other tests.
+    const back = await call(page, 'PATCH', `/api/tax/register/owners/${record.owner.id}`, {
+      version: owner.version + 1,
+      name: record.owner.name,
+      address: owner.address,
+    });
+    expect(back.status).toBe(200);
+    await context.close();
+  });
+
+  it('registers a new owner from the register page and gives them a sign', async () => {
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await signedInRegister(page);
+    await page.getByRole('button', { name: 'เพิ่มเจ้าของในทะเบียน', exact: true }).click();
+    const form = page.getByTestId('register-edit');
+    const save = form.getByRole('button', { name: 'บันทึกเจ้าของ' });
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('name'));
+    // Nothing filled in: each mistake beside its field, the first focused.
+    await save.click();
+    await form.getByRole('alert').filter({ hasText: 'เลขประจำตัวมี 13 หลัก' }).waitFor();
+    expect(await form.getByLabel('ชื่อ', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await focused()).toBe('taxId');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // An ID the register has already: the server's 409 is shown beside the ID, which takes the focus.
+    const parcels = await call(page, 'GET', '/api/tax/register/parcels?limit=1');
+    const parcel = await call(page, 'GET', `/api/tax/register/parcels/${parcels.body.items[0].id}`);
+    const taxId = form.getByLabel('เลขประจำตัว 13 หลัก', { exact: true });
+    await taxId.fill(parcel.body.owner.taxId);
+    await form.getByLabel('ชื่อ', { exact: true }).fill('นางทะเบียน ใหม่ (สังเคราะห์)');
+    await save.click();
+    const exists = form.getByRole('alert').filter({ hasText: 'มีเจ้าของที่ใช้เลขประจำตัวนี้อยู่ในทะเบียนแล้ว' });
+    await exists.waitFor();
+    expect(await taxId.getAttribute('aria-describedby')).toContain(await exists.getAttribute('id'));
+    await expect.poll(focused).toBe('taxId');
+
+    const newId = thaiId('310990099003');
+    await taxId.fill(newId);
+    const created = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && r.url().endsWith('/owners'),
+    );
+    await save.click();
+    expect((await created).status()).toBe(201);
+    await page.getByRole('status').filter({ hasText: 'เพิ่มเจ้าของในทะเบียนแล้ว' }).waitFor();
+    expect(await form.count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // The sign is moved to the new owner by its own correction, and moved back through the API.
+    const { record, detail } = await openFirst<{ id: string; version: number; owner: { taxId: string } }>(
+      page,
+      'ป้าย',
+      'signs',
+    );
+    await detail.getByRole('button', { name: 'แก้ไข', exact: true }).click();
+    await form.getByLabel('เลขประจำตัว 13 หลักของเจ้าของ', { exact: true }).fill(newId);
+    const moved = page.waitForResponse((r) => r.request().method() === 'PATCH');
+    await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
+    expect((await moved).status()).toBe(200);
+    await expect.poll(() => detail.getByTestId('register-owner').innerText()).toContain('นางทะเบียน ใหม่');
+    const back = await call(page, 'PATCH', `/api/tax/register/signs/${record.id}`, {
+      version: record.version + 1,
+      ownerTaxId: record.owner.taxId,
+    });
+    expect(back.status).toBe(200);
+    await context.close();
+  });
+
   it('corrects a building: a floor area of 0 is shown and focused, a good one is saved', async () => {
     const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
     await signedInRegister(page);

@@ -2,10 +2,28 @@ import { type Actor, audit } from '../../core/audit/audit.ts';
 import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
-import { msg } from '../../core/i18n.ts';
+import { msg, registerMessages } from '../../core/i18n.ts';
 import type { RegisterRepository } from './register-repository.ts';
 import type { TaxRepository } from './repository.ts';
-import type { BuildingPatchInput, ParcelInput, ParcelPatchInput, SignPatchInput } from './schemas.ts';
+import type {
+  BuildingPatchInput,
+  OwnerPatchInput,
+  ParcelInput,
+  ParcelPatchInput,
+  SignPatchInput,
+} from './schemas.ts';
+
+registerMessages({
+  'tax.tax_id_taken': {
+    th: 'เลขประจำตัวนี้เป็นของเจ้าของอีกรายในทะเบียนแล้ว',
+    en: 'Another owner in the register has this ID',
+  },
+  'tax.tax_id_other_owner': {
+    th: 'เป็นเลขของเจ้าของอีกรายในทะเบียน ให้โอนแปลงหรือป้ายไปยังเจ้าของรายนั้นแทน',
+    en: "another owner's ID: move the parcels or signs to that owner instead",
+  },
+  'tax.name_blank': { th: 'ชื่อต้องมีตัวอักษร ไม่ใช่เว้นวรรคอย่างเดียว', en: 'the name must not be only spaces' },
+});
 
 /** The fields an edit changed, before and after (for the audit), or undefined when it changed none. */
 function changes<T extends object>(before: T, after: T) {
@@ -146,6 +164,51 @@ export class RegisterEditor {
         resourceType: 'tax.building',
         resourceId: id,
         detail: { ...diff, parcelId, version: next },
+      });
+      return { id, version: next };
+    });
+  }
+
+  /**
+   * Staff correct an owner: name, address, kind, or a mistyped tax ID. A new ID must pass the check
+   * digit and must not be another owner's (409 `tax.tax_id_taken`: two records of one person are merged
+   * by moving their parcels and signs, not by giving both the same ID). Bills read the owner's name and
+   * ID from the owner, so open bills show the correction, and a citizen sees the bills of the owner
+   * whose ID is now theirs.
+   */
+  editOwner(id: string, patch: OwnerPatchInput, actor: Actor) {
+    return this.db.transaction(async (tx) => {
+      const current = await this.register.ownerForEdit(tx, id);
+      if (!current) throw AppError.notFound();
+      if (current.version !== patch.version) throw stale(current.version);
+      const { version, ...before } = current;
+      const after = merged(before, patch);
+      after.name = after.name.trim();
+      if (!after.name)
+        throw AppError.badRequest('request.invalid', msg('tax.name_blank'), [
+          { path: '/name', message: msg('tax.name_blank') },
+        ]);
+      after.address = after.address?.trim() || null;
+      if (after.taxId !== before.taxId) {
+        if (!isValidThaiNationalId(after.taxId))
+          throw AppError.badRequest('tax.tax_id_invalid', undefined, [
+            { path: '/taxId', message: msg('field.check_digit') },
+          ]);
+        const other = await this.repo.ownerIdByTaxId(after.taxId, tx);
+        if (other && other !== id)
+          throw new AppError(409, 'tax.tax_id_taken', msg('tax.tax_id_taken'), [
+            { path: '/taxId', message: msg('tax.tax_id_other_owner') },
+          ]);
+      }
+      const diff = changes(before, after);
+      if (!diff) return { id, version };
+      const next = await this.register.updateOwner(tx, id, version, after);
+      if (next === undefined) throw stale(version);
+      await audit(tx, actor, {
+        action: 'tax.owner.update',
+        resourceType: 'tax.owner',
+        resourceId: id,
+        detail: { ...diff, version: next },
       });
       return { id, version: next };
     });

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
-import type { BuildingEditable, ParcelEditable, SignEditable } from './repository.ts';
+import type { BuildingEditable, OwnerEditable, ParcelEditable, SignEditable } from './repository.ts';
 
 /** A search text as a LIKE pattern that matches it anywhere, its own % and _ taken literally. */
 const like = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -76,6 +76,36 @@ export class RegisterRepository {
       on,
     );
     return row?.version;
+  }
+
+  /** An owner's editable fields, locked for the edit's transaction. */
+  async ownerForEdit(on: Executor, id: string) {
+    const [row] = await this.db.rows<OwnerEditable & { version: number }>(
+      sql`SELECT o.version, o.kind, o.tax_id AS "taxId", o.name, o.address FROM tax_owners o WHERE o.id = ${id} FOR UPDATE`,
+      on,
+    );
+    return row;
+  }
+
+  async updateOwner(on: Executor, id: string, version: number, o: OwnerEditable) {
+    const [row] = await this.db.rows<{ version: number }>(
+      sql`UPDATE tax_owners SET kind = ${o.kind}, tax_id = ${o.taxId}, name = ${o.name}, address = ${o.address},
+          version = version + 1
+        WHERE id = ${id} AND version = ${version} RETURNING version`,
+      on,
+    );
+    return row?.version;
+  }
+
+  /** One owner with their address and how many parcels and signs the register holds for them. */
+  async registerOwner(id: string) {
+    const [row] = await this.db.rows(
+      sql`SELECT o.id, o.version, o.kind, o.tax_id AS "taxId", o.name, o.address,
+          (SELECT count(*)::int FROM tax_parcels p WHERE p.owner_id = o.id) AS parcels,
+          (SELECT count(*)::int FROM tax_signs s WHERE s.owner_id = o.id) AS signs
+        FROM tax_owners o WHERE o.id = ${id}`,
+    );
+    return row;
   }
 
   /** A page of the parcel register, searched by deed number, owner name or owner tax ID. */

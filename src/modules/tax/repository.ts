@@ -108,6 +108,12 @@ export interface BuildingEditable {
   ageYears: number;
   depreciationPercent: number | null;
 }
+export interface OwnerEditable {
+  kind: 'person' | 'juristic';
+  taxId: string;
+  name: string;
+  address: string | null;
+}
 export interface SignEditable {
   ownerTaxId: string;
   widthCm: number;

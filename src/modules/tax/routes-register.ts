@@ -7,6 +7,8 @@ import {
   BuildingPatch,
   type BuildingPatchInput,
   IdParam,
+  OwnerPatch,
+  type OwnerPatchInput,
   ParcelPatch,
   type ParcelPatchInput,
   SignPatch,
@@ -32,7 +34,8 @@ type RegisterQueryInput = { q?: string; limit: number; offset: number };
 
 /**
  * The register as finance staff browse it: parcels, buildings and signs, searched and paged, and one
- * parcel or sign with its owner, buildings and bills. Every read of owners' records is audited.
+ * parcel, building, sign or owner with its owner, buildings and bills. Every read of owners' records is
+ * audited, and so is every correction.
  */
 export async function registerRoutes(app: FastifyInstance, service: TaxService) {
   const lists = {
@@ -67,6 +70,7 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
     parcels: { read: (id: string) => service.register.registerParcel(id), type: 'tax.parcel' },
     buildings: { read: (id: string) => service.register.registerBuilding(id), type: 'tax.building' },
     signs: { read: (id: string) => service.register.registerSign(id), type: 'tax.sign' },
+    owners: { read: (id: string) => service.register.registerOwner(id), type: 'tax.owner' },
   };
   for (const [kind, { read, type }] of Object.entries(one)) {
     app.get(
@@ -75,7 +79,10 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
         config: readers,
         schema: {
           tags,
-          summary: `One of the register's ${kind}, with its owner and bills (a building's are its parcel's)`,
+          summary:
+            kind === 'owners'
+              ? 'One owner with their address and how many parcels and signs they hold'
+              : `One of the register's ${kind}, with its owner and bills (a building's are its parcel's)`,
           params: IdParam,
         },
       },
@@ -116,6 +123,13 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
       what: "a sign's owner, size, type, moving and text",
       edit: (id: string, b: unknown, actor: Parameters<TaxService['editParcel']>[2]) =>
         service.editSign(id, b as SignPatchInput, actor),
+    },
+    {
+      kind: 'owners',
+      body: OwnerPatch,
+      what: "an owner's name, address, kind or mistyped tax ID (another owner's ID answers 409)",
+      edit: (id: string, b: unknown, actor: Parameters<TaxService['editParcel']>[2]) =>
+        service.editOwner(id, b as OwnerPatchInput, actor),
     },
   ];
   for (const { kind, body, what, edit } of edits) {

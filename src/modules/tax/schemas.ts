@@ -223,3 +223,19 @@ export const SignPatch = Type.Object(
   { additionalProperties: false, minProperties: 2 },
 );
 export type SignPatchInput = Static<typeof SignPatch>;
+
+/**
+ * Staff correct an owner: name, address (null clears it), kind, or a mistyped tax ID (checked with the
+ * mod-11 check digit, and not another owner's).
+ */
+export const OwnerPatch = Type.Object(
+  {
+    version: Version,
+    kind: Type.Optional(OwnerKind),
+    taxId: Type.Optional(TaxId),
+    name: Type.Optional(Label(300)),
+    address: OrNull(Label(1000)),
+  },
+  { additionalProperties: false, minProperties: 2 },
+);
+export type OwnerPatchInput = Static<typeof OwnerPatch>;

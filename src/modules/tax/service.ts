@@ -18,6 +18,7 @@ import type {
   BuildingPatchInput,
   DeclarationInput,
   OwnerInput,
+  OwnerPatchInput,
   ParcelInput,
   ParcelPatchInput,
   PaymentInput,
@@ -60,7 +61,9 @@ export class TaxService {
       ]);
     return this.db.transaction(async (tx) => {
       if (await this.repo.ownerIdByTaxId(input.taxId, tx))
-        throw AppError.conflict('resource.conflict', msg('tax.owner_exists'));
+        throw new AppError(409, 'resource.conflict', msg('tax.owner_exists'), [
+          { path: '/taxId', message: msg('tax.owner_exists') },
+        ]);
       const id = await this.repo.insertOwner(tx, input);
       await audit(tx, actor, { action: 'tax.owner.create', resourceType: 'tax.owner', resourceId: id });
       return { id };
@@ -95,6 +98,10 @@ export class TaxService {
 
   editSign(id: string, patch: SignPatchInput, actor: Actor) {
     return this.editor.editSign(id, patch, actor);
+  }
+
+  editOwner(id: string, patch: OwnerPatchInput, actor: Actor) {
+    return this.editor.editOwner(id, patch, actor);
   }
 
   createSign(input: SignInput, actor: Actor) {

@@ -5,6 +5,9 @@ import {
   buildingValues,
   countUses,
   fieldOf,
+  ownerNew,
+  ownerPatch,
+  ownerValues,
   type ParcelNow,
   parcelPatch,
   parcelValues,
@@ -260,5 +263,61 @@ describe('register edit form', () => {
     expect(v).not.toHaveProperty('home2');
     const added = addUse(parcelValues(parcel));
     expect(added).toMatchObject({ use2: '', home2: '', vacant2: '' });
+  });
+});
+
+describe('correcting an owner', () => {
+  const now = { kind: 'person', taxId: owner, name: 'นางแก้ไข หนึ่ง', address: null };
+
+  it('sends only what changed: a name trimmed, an address, a corrected ID typed with dashes', () => {
+    const v = { ...ownerValues(now), name: ' นางแก้ไข สอง ', address: '1 ถนนมิตรภาพ' };
+    expect(ownerPatch(now, v, 3)).toEqual({
+      patch: { version: 3, name: 'นางแก้ไข สอง', address: '1 ถนนมิตรภาพ' },
+    });
+    const id = { ...ownerValues(now), taxId: '0-1055-50770-02-3', kind: 'juristic' };
+    expect(ownerPatch(now, id, 3)).toEqual({ patch: { version: 3, kind: 'juristic', taxId: other } });
+    expect(ownerPatch(now, ownerValues(now), 3)).toEqual({ unchanged: true });
+  });
+
+  it('clears an address left empty, and refuses a blank name, a bad ID, an unknown kind, a huge name', () => {
+    const withAddress = { ...now, address: 'เดิม' };
+    expect(ownerPatch(withAddress, { ...ownerValues(withAddress), address: '  ' }, 1)).toEqual({
+      patch: { version: 1, address: null },
+    });
+    const bad = ownerPatch(
+      now,
+      { kind: 'robot', taxId: '3109900770018', name: '   ', address: 'x'.repeat(1001) },
+      1,
+    );
+    expect(bad).toEqual({
+      errors: {
+        kind: 'tax.edit.errors.ownerKind',
+        taxId: 'tax.edit.errors.taxId.checkDigit',
+        name: 'form.errors.required',
+        address: 'tax.edit.errors.long',
+      },
+    });
+    expect(ownerPatch(now, { ...ownerValues(now), name: 'ก'.repeat(10_000) }, 1)).toEqual({
+      errors: { name: 'tax.edit.errors.long' },
+    });
+  });
+
+  it('registers a new owner with everything checked, an empty address left out', () => {
+    expect(ownerNew({ kind: 'juristic', taxId: other, name: ' บริษัท ใหม่ จำกัด ', address: '' })).toEqual({
+      patch: { kind: 'juristic', taxId: other, name: 'บริษัท ใหม่ จำกัด' },
+    });
+    expect(ownerNew({ kind: '', taxId: '12345', name: '', address: '' })).toEqual({
+      errors: {
+        kind: 'tax.edit.errors.ownerKind',
+        taxId: 'tax.edit.errors.taxId.length',
+        name: 'form.errors.required',
+      },
+    });
+  });
+
+  it('puts a server error beside its field, whether the schema or the editor named it', () => {
+    expect(fieldOf('/taxId')).toBe('taxId');
+    expect(fieldOf('/body/name')).toBe('name');
+    expect(fieldOf('/body/uses/1/use')).toBe('use1');
   });
 });

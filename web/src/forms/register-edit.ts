@@ -1,5 +1,5 @@
 /**
- * Finance staff correct a parcel, a building or a sign. The form holds text as typed; `editPatch`
+ * Finance staff correct a parcel, a building, a sign or an owner. The form holds text as typed; `editPatch`
  * checks it and builds the PATCH body with only the fields that changed (the server checks again).
  */
 import { readCentimetres } from './declaration.ts';
@@ -39,6 +39,13 @@ export interface SignNow {
   type: number;
   moving: boolean;
   text: string | null;
+}
+
+export interface OwnerNow {
+  kind: string;
+  taxId: string;
+  name: string;
+  address: string | null;
 }
 
 export const uses = ['agriculture', 'residential', 'other', 'vacant'] as const;
@@ -117,6 +124,12 @@ export const signValues = (s: SignNow): Values => ({
   type: String(s.type),
   moving: String(s.moving),
   text: text(s.text),
+});
+export const ownerValues = (o: OwnerNow): Values => ({
+  kind: o.kind,
+  taxId: o.taxId,
+  name: o.name,
+  address: text(o.address),
 });
 
 /** Checks typed values; each reader answers the value, or records an error and answers undefined. */
@@ -273,8 +286,37 @@ export function signPatch(now: SignNow, v: Values, version: number): EditResult 
   return diff({ ...now }, next, version);
 }
 
+/** An owner: person or juristic person, a 13-digit ID with its check digit, a name, an address or none. */
+export function ownerPatch(now: OwnerNow, v: Values, version: number): EditResult {
+  const errors: EditErrors = {};
+  const r = reader(v, errors);
+  if (v.kind !== 'person' && v.kind !== 'juristic') errors.kind = 'tax.edit.errors.ownerKind';
+  const next = {
+    kind: v.kind,
+    taxId: r.taxId('taxId'),
+    name: r.label('name', 300, false),
+    address: r.label('address', 1000, true),
+  };
+  if (Object.keys(errors).length) return { errors };
+  return diff({ ...now }, next, version);
+}
+
+/** A new owner: the same checks as a correction; an empty address is left out. */
+export function ownerNew(v: Values): EditResult {
+  const errors: EditErrors = {};
+  const r = reader(v, errors);
+  if (v.kind !== 'person' && v.kind !== 'juristic') errors.kind = 'tax.edit.errors.ownerKind';
+  const taxId = r.taxId('taxId');
+  const name = r.label('name', 300, false);
+  const address = r.label('address', 1000, true);
+  if (Object.keys(errors).length) return { errors };
+  return { patch: { kind: v.kind, taxId, name, ...(address ? { address } : {}) } };
+}
+
 /** A server error's path (`/uses/0/sharePercent`, `/area`) → the form field to show it beside. */
-export function fieldOf(path: string): string {
+export function fieldOf(bodyPath: string): string {
+  // Schema errors name the field in the body (`/body/name`), the server's own checks the field (`/name`).
+  const path = bodyPath.replace(/^\/body(?=\/)/, '');
   const use = /^\/uses\/(\d+)\/use$/.exec(path);
   if (use) return `use${use[1]}`;
   const status = /^\/uses\/(\d+)\/(mainHome|vacantYears)$/.exec(path);

@@ -5,6 +5,8 @@ import { api } from '../../api.ts';
 import {
   buildingPatch,
   buildingValues,
+  ownerPatch,
+  ownerValues,
   parcelPatch,
   parcelValues,
   signPatch,
@@ -14,15 +16,49 @@ import { Button } from '../../ui/Button.tsx';
 import { Badge, Card, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Table } from '../../ui/Table.tsx';
 import { RegisterEdit } from './RegisterEdit.tsx';
-import { addUseAction, buildingFields, parcelFields, signFields } from './register-fields.ts';
+import { addUseAction, buildingFields, ownerFields, parcelFields, signFields } from './register-fields.ts';
 import {
   type BuildingDetail,
   baht,
   num,
   type Opened,
+  type OwnerDetail,
   type ParcelDetail,
   type SignDetail,
 } from './register-types.ts';
+
+/**
+ * The owner's correction form: the owner is read afresh (with the address and version, audited) when
+ * the form opens, so the edit is made from the owner as stored, not from the parcel's copy.
+ */
+function OwnerEdit({ id, onDone }: { id: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const queryKey = ['tax', 'register', 'owners', 'one', id];
+  const owner = useQuery({
+    queryKey,
+    queryFn: () => api<OwnerDetail>('GET', `/api/tax/register/owners/${id}`),
+    // Always the stored owner when the form opens (after a stale edit, the current one).
+    staleTime: 0,
+    gcTime: 0,
+  });
+  if (owner.isPending) return <Spinner />;
+  if (owner.isError) return <ErrorState error={owner.error} />;
+  const o = owner.data;
+  return (
+    <>
+      <p>{t('tax.edit.ownerHolds', { parcels: o.parcels, signs: o.signs })}</p>
+      <RegisterEdit
+        title={t('tax.edit.ownerTitle', { name: o.name })}
+        url={`/api/tax/register/owners/${o.id}`}
+        fields={ownerFields(t)}
+        initial={ownerValues(o)}
+        check={(v) => ownerPatch(o, v, o.version)}
+        queryKey={queryKey}
+        onDone={onDone}
+      />
+    </>
+  );
+}
 
 /** One opened parcel, building or sign with its owner and bills, and (for finance staff) its correction form. */
 export function Detail({
@@ -36,7 +72,8 @@ export function Detail({
 }) {
   const { t, i18n } = useTranslation();
   const heading = useRef<HTMLHeadingElement>(null);
-  // What is being corrected: the parcel or sign itself ('self'), or one of the parcel's buildings by id.
+  // What is being corrected: the parcel or sign itself ('self'), its owner ('owner'), or one of the
+  // parcel's buildings by id.
   const [editing, setEditing] = useState<string | null>(null);
   const queryKey = ['tax', 'register', opened.kind, 'one', opened.id];
   const item = useQuery({
@@ -52,10 +89,18 @@ export function Detail({
   if (item.isError) return <ErrorState error={item.error} />;
   const d = item.data;
   const owner = (
-    <p>
-      {t('tax.declarations.owner')}: {d.owner.name} ({t(`tax.register.ownerKinds.${d.owner.kind}`)}{' '}
-      <code>{d.owner.taxId}</code>)
-    </p>
+    <>
+      <p data-testid="register-owner">
+        {t('tax.declarations.owner')}: {d.owner.name} ({t(`tax.register.ownerKinds.${d.owner.kind}`)}{' '}
+        <code>{d.owner.taxId}</code>){' '}
+        {canEdit && editing !== 'owner' && (
+          <Button variant="link" onClick={() => setEditing('owner')}>
+            {t('tax.edit.correctOwner')}
+          </Button>
+        )}
+      </p>
+      {canEdit && editing === 'owner' && <OwnerEdit id={d.owner.id} onDone={() => setEditing(null)} />}
+    </>
   );
   const bills = (
     <>

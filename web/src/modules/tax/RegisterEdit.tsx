@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Fragment, useEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ProblemError, problemTitle } from '../../api.ts';
 import { type EditErrors, type EditResult, fieldOf, type Values } from '../../forms/register-edit.ts';
@@ -40,9 +40,14 @@ export function RegisterEdit({
   check,
   queryKey,
   onDone,
+  method = 'PATCH',
+  submitLabel,
 }: {
   title: string;
   url: string;
+  /** PATCH corrects a record (the body names its version); POST registers a new one. */
+  method?: 'PATCH' | 'POST';
+  submitLabel?: string;
   /** The fields, which may depend on the values (a parcel's use rows). */
   fields: EditField[] | ((values: Values) => EditField[]);
   /** Buttons before "save" that add rows. */
@@ -50,7 +55,8 @@ export function RegisterEdit({
   initial: Values;
   check: (values: Values) => EditResult;
   queryKey: unknown[];
-  onDone: () => void;
+  /** Called with what the server answered once saved; without it on cancel or reload. */
+  onDone: (saved?: { id: string }) => void;
 }) {
   const { t } = useTranslation();
   const client = useQueryClient();
@@ -61,6 +67,7 @@ export function RegisterEdit({
   const [local, setLocal] = useState<EditErrors>({});
   const [note, setNote] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
+  const titleId = useId();
   const fields = typeof fieldsOf === 'function' ? fieldsOf(values) : fieldsOf;
   // After a row is added or removed, focus goes where the editor continues (the button may be gone).
   const [focusNext, setFocusNext] = useState<string | null>(null);
@@ -85,13 +92,21 @@ export function RegisterEdit({
       </Button>
     );
   const save = useMutation({
-    mutationFn: (body: Record<string, unknown>) => api<{ id: string; version: number }>('PATCH', url, body),
-    onSuccess: () => {
+    mutationFn: (body: Record<string, unknown>) => api<{ id: string; version?: number }>(method, url, body),
+    onSuccess: (saved) => {
       void client.invalidateQueries({ queryKey: ['tax', 'register'] });
-      onDone();
+      onDone(saved);
     },
   });
   const problem = save.error instanceof ProblemError ? save.error.problem : null;
+  // A field the server refused (e.g. an ID another owner has) gets the focus, like a local mistake;
+  // only when an answer comes back, not as the fields change while the user types.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: fields change as the user types
+  useEffect(() => {
+    const named = problem?.errors?.map((e) => fieldOf(e.path)) ?? [];
+    const first = fields.find((f) => named.includes(f.name));
+    if (first) formRef.current?.querySelector<HTMLElement>(`[name="${first.name}"]`)?.focus();
+  }, [problem]);
   const stale = problem?.status === 409 && problem.code === 'tax.edit_stale';
   const serverErrors: EditErrors = {};
   for (const e of problem?.errors ?? []) serverErrors[fieldOf(e.path)] = e.message;
@@ -140,14 +155,8 @@ export function RegisterEdit({
   }
 
   return (
-    <form
-      ref={formRef}
-      onSubmit={submit}
-      noValidate
-      aria-labelledby="register-edit-title"
-      data-testid="register-edit"
-    >
-      <h3 id="register-edit-title">{title}</h3>
+    <form ref={formRef} onSubmit={submit} noValidate aria-labelledby={titleId} data-testid="register-edit">
+      <h3 id={titleId}>{title}</h3>
       {fields.map((f) => (
         <Fragment key={f.name}>
           {field(f)}
@@ -178,9 +187,9 @@ export function RegisterEdit({
         )
       )}
       <Button type="submit" disabled={save.isPending}>
-        {save.isPending ? t('tax.edit.saving') : t('tax.edit.save')}
+        {save.isPending ? t('tax.edit.saving') : (submitLabel ?? t('tax.edit.save'))}
       </Button>{' '}
-      <Button type="button" onClick={onDone}>
+      <Button type="button" onClick={() => onDone()}>
         {t('tax.edit.cancel')}
       </Button>
     </form>

@@ -3,12 +3,15 @@ import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
+import { ownerNew } from '../../forms/register-edit.ts';
 import { useMe } from '../../session.ts';
 import { Button } from '../../ui/Button.tsx';
 import { EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { type Column, Table } from '../../ui/Table.tsx';
 import { TextField } from '../../ui/TextField.tsx';
 import { Detail } from './RegisterDetail.tsx';
+import { RegisterEdit } from './RegisterEdit.tsx';
+import { ownerFields } from './register-fields.ts';
 import {
   type AppraisalRow,
   type BuildingCostRow,
@@ -32,7 +35,10 @@ export function RegisterPage() {
   const [q, setQ] = useState('');
   const [page, setPage] = useState(0);
   const [opened, setOpened] = useState<Opened>(null);
+  // Registering a new owner: the form is open, or the last one was registered.
+  const [newOwner, setNewOwner] = useState<'form' | 'done' | null>(null);
   if (me.isPending) return <Spinner />;
+  const canEdit = me.data?.role !== 'executive';
   const finance =
     me.data?.kind === 'staff' &&
     (me.data.role === 'admin' ||
@@ -86,12 +92,33 @@ export function RegisterPage() {
             />
             <Button type="submit">{t('tax.register.find')}</Button>
           </form>
+          {canEdit &&
+            (newOwner === 'form' ? (
+              <RegisterEdit
+                title={t('tax.edit.newOwnerTitle')}
+                url="/api/tax/owners"
+                method="POST"
+                submitLabel={t('tax.edit.newOwnerSave')}
+                fields={ownerFields(t)}
+                initial={{ kind: 'person', taxId: '', name: '', address: '' }}
+                check={ownerNew}
+                queryKey={['tax', 'register']}
+                onDone={(saved) => setNewOwner(saved ? 'done' : null)}
+              />
+            ) : (
+              <p>
+                <Button variant="secondary" onClick={() => setNewOwner('form')}>
+                  {t('tax.edit.newOwner')}
+                </Button>
+              </p>
+            ))}
+          {newOwner === 'done' && <p role="status">{t('tax.edit.newOwnerDone')}</p>}
           <RegisterList kind={kind} q={q} page={page} onPage={setPage} onOpen={setOpened} />
           {opened && (
             <Detail
               key={`${opened.kind}-${opened.id}`}
               opened={opened}
-              canEdit={me.data?.role !== 'executive'}
+              canEdit={canEdit}
               onOpen={setOpened}
             />
           )}

@@ -1,4 +1,4 @@
-/** The correction form's fields for a parcel, a building and a sign (checked by forms/register-edit.ts). */
+/** The correction form's fields for a parcel, a building, a sign and an owner (checked by forms/register-edit.ts). */
 import type { useTranslation } from 'react-i18next';
 import {
   addUse,
@@ -128,5 +128,21 @@ export function signFields(t: T): EditField[] {
       ],
     },
     { name: 'text', label: t('tax.declare.text') },
+  ];
+}
+
+export function ownerFields(t: T): EditField[] {
+  return [
+    {
+      name: 'kind',
+      label: t('tax.edit.ownerKind'),
+      options: (['person', 'juristic'] as const).map((k) => ({
+        value: k,
+        label: t(`tax.register.ownerKinds.${k}`),
+      })),
+    },
+    { name: 'taxId', label: t('tax.edit.taxId'), hint: t('tax.edit.taxIdHint'), inputMode: 'numeric' },
+    { name: 'name', label: t('tax.edit.ownerName') },
+    { name: 'address', label: t('tax.edit.ownerAddress'), hint: t('tax.edit.ownerAddressHint') },
   ];
 }

@@ -77,6 +77,13 @@ export interface Owner {
   name: string;
   taxId: string;
 }
+/** An owner opened for a correction, with how much of the register is theirs. */
+export interface OwnerDetail extends Owner {
+  version: number;
+  address: string | null;
+  parcels: number;
+  signs: number;
+}
 export interface BillRef {
   id: string;
   number: string;
