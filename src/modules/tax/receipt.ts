@@ -71,7 +71,8 @@ export async function receiptPdf(bill: BillRow, verifyUrl: string): Promise<Buff
     `เลขที่ใบเสร็จ ${bill.number}R   วันที่ชำระ ${bill.paidAt ? thaiDate(new Date(bill.paidAt)) : '-'}`,
     12,
   );
-  write(doc, `ผู้ชำระภาษี ${bill.ownerName}`, 12);
+  // The name the bill was paid under: a later correction of the owner's record does not rewrite a receipt.
+  write(doc, `ผู้ชำระภาษี ${bill.payerName ?? bill.ownerName}`, 12);
   write(
     doc,
     `${bill.taxKind === 'sign' ? 'ภาษีป้าย' : 'ภาษีที่ดินและสิ่งปลูกสร้าง'} ปีภาษี ${bill.taxYear}   เลขที่ใบแจ้ง ${bill.number}`,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,6 +81,39 @@ describe('bank reconciliation', () => {
     const verify = await t.json({ method: 'GET', url: `/api/tax/verify/${bill.id}` });
     expect(verify.body).toMatchObject({ number: bill.number, status: 'paid', amountBaht: bill.amountBaht });
     expect(JSON.stringify(verify.body)).not.toContain('บริษัท');
+  });
+
+  it("keeps on a receipt the name the bill was paid under when the owner's record is corrected later", async () => {
+    const bill = await openBill('sign');
+    const paid = await t.json(
+      signed({
+        transactionId: 'BANK-NAME-1',
+        billNumber: bill.number,
+        amount: bill.amountBaht,
+        paidAt: new Date().toISOString(),
+      }),
+    );
+    expect(paid.body.status).toBe('matched');
+    const [owner] = await t.db.rows<{ id: string; name: string }>(
+      sql`SELECT o.id, o.name FROM tax_bills b JOIN tax_owners o ON o.id = b.owner_id WHERE b.id = ${bill.id}`,
+    );
+    await t.db.orm.execute(sql`UPDATE tax_owners SET name = 'บริษัท ชื่อใหม่ จำกัด' WHERE id = ${owner.id}`);
+    const receipt = await t.app.inject({
+      method: 'GET',
+      url: `/api/tax/bills/${bill.id}/receipt.pdf`,
+      headers: revenue,
+    });
+    expect(receipt.statusCode).toBe(200);
+    const file = join(tmpdir(), `mueang-receipt-name-${process.pid}.pdf`);
+    writeFileSync(file, receipt.rawPayload);
+    // pdftotext reads SARA AM (ำ) back as ำา from the shaped glyphs.
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replaceAll('ำา', 'ำ');
+    expect(text).toContain(owner.name);
+    expect(text).not.toContain('ชื่อใหม่');
+    // The bill itself shows the owner as the register has them now.
+    const now = await t.json({ method: 'GET', url: `/api/tax/bills/${bill.id}`, headers: revenue });
+    expect(now.body.ownerName).toBe('บริษัท ชื่อใหม่ จำกัด');
+    await t.db.orm.execute(sql`UPDATE tax_owners SET name = ${owner.name} WHERE id = ${owner.id}`);
   });
 
   it('refuses a wrong signature, another secret and a stale call, and records nothing', async () => {

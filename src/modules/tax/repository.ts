@@ -150,6 +150,8 @@ export interface BillRow {
   ownerId: string;
   ownerName: string;
   ownerTaxId: string;
+  /** The owner's name when the bill was paid (its receipt's); null until then. */
+  payerName: string | null;
   amountSatang: number;
   status: 'open' | 'nothing_due' | 'paid' | 'cancelled';
   dueDate: string;
@@ -158,7 +160,7 @@ export interface BillRow {
 }
 
 const billColumns = sql`b.id, b.number, b.tax_year AS "taxYear", b.tax_kind AS "taxKind", b.owner_id AS "ownerId",
-  o.name AS "ownerName", o.tax_id AS "ownerTaxId", b.amount_satang::float8 AS "amountSatang", b.status,
+  o.name AS "ownerName", o.tax_id AS "ownerTaxId", b.payer_name AS "payerName", b.amount_satang::float8 AS "amountSatang", b.status,
   to_char(b.due_date, 'YYYY-MM-DD') AS "dueDate", b.paid_at AS "paidAt", b.working`;
 
 const point = (p?: { lon: number; lat: number }) =>
@@ -524,9 +526,11 @@ export class TaxRepository {
     return { inserted: false, status: earlier.status };
   }
 
+  /** Marks the bill paid, keeping the owner's name as it is now for the receipt (payer_name). */
   async markPaid(on: Executor, billId: string, paidAt: string) {
     await on.execute(
-      sql`UPDATE tax_bills SET status = 'paid', paid_at = ${paidAt}::timestamptz WHERE id = ${billId} AND status = 'open'`,
+      sql`UPDATE tax_bills b SET status = 'paid', paid_at = ${paidAt}::timestamptz, payer_name = o.name
+        FROM tax_owners o WHERE o.id = b.owner_id AND b.id = ${billId} AND b.status = 'open'`,
     );
   }
 
