@@ -64,6 +64,20 @@ describe('Land and Building Tax assessment', () => {
     expect(tax(property(60 * M, [{ use: 'agriculture', sharePercent: 100 }], 'juristic'))).toBe(6_000);
   });
 
+  it("applies the farmland bands to an individual's value above the 50 million exemption", () => {
+    const farm = (value: number, kind?: 'juristic') =>
+      tax(property(value, [{ use: 'agriculture', sharePercent: 100 }], kind));
+    // 50–125 million at 0.01 %, 125–150 at 0.03 %, 150–550 at 0.05 % (the decree's 0–75, 75–100, 100–500
+    // million bands on the value after the exemption).
+    expect(farm(100 * M)).toBe(5_000);
+    expect(farm(125 * M)).toBe(7_500);
+    expect(farm(150 * M)).toBe(7_500 + 7_500);
+    expect(farm(200 * M)).toBe(7_500 + 7_500 + 25_000);
+    // A juristic person has no exemption: the decree's bands on the whole value.
+    expect(farm(100 * M, 'juristic')).toBe(7_500 + 7_500);
+    expect(farm(200 * M, 'juristic')).toBe(7_500 + 7_500 + 50_000);
+  });
+
   it('taxes commercial use by bands', () => {
     expect(tax(property(10 * M, [{ use: 'other', sharePercent: 100 }]))).toBe(30_000);
     expect(tax(property(60 * M, [{ use: 'other', sharePercent: 100 }]))).toBe(150_000 + 40_000);

@@ -206,6 +206,11 @@ export function assessProperty(p: Property, r: LandBuildingRates): Assessment {
   return { taxSatang: tax, lines };
 }
 
+/** `bands` moved up by `byBaht` (the bands of a value after an exemption of that much), untaxed below it. */
+function shiftBands(bands: Band[], byBaht: number): Band[] {
+  return [{ fromBaht: 0, ratePercent: 0 }, ...bands.map((b) => ({ ...b, fromBaht: b.fromBaht + byBaht }))];
+}
+
 function assessPart(
   value: number,
   part: UsePart,
@@ -215,10 +220,14 @@ function assessPart(
 ): Assessment {
   const person = ownerKind === 'person';
   switch (part.use) {
-    case 'agriculture':
-      return progressive(value, r.agriculture, label, {
-        exemptSatang: person ? r.exemptions.agricultureIndividual * 100 : 0,
-      });
+    case 'agriculture': {
+      if (!person) return progressive(value, r.agriculture, label);
+      // An individual's first 50 million is exempt (s.40) and the decree's bands apply to the value
+      // above it: 50–125 million at the first band's rate, and so on (the main-home tables in rates.ts
+      // are written already shifted; the agriculture table is the decree's, so it is shifted here).
+      const exempt = r.exemptions.agricultureIndividual;
+      return progressive(value, shiftBands(r.agriculture, exempt), label, { exemptSatang: exempt * 100 });
+    }
     case 'residential':
       if (person && part.mainHome === 'land-and-building') {
         return progressive(value, r.residentialMainHome, label, {
