@@ -2,7 +2,7 @@ import { type Actor, audit } from '../../core/audit/audit.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { msg } from '../../core/i18n.ts';
-import { assessProperty, assessSign } from './assessment.ts';
+import { assessProperty, assessSign, checkRates } from './assessment.ts';
 import { landBuildingRates2569, signRates2569 } from './rates.ts';
 import type {
   AppraisalSource,
@@ -14,6 +14,8 @@ import type {
 import { BillBatch, billRecord } from './repository.ts';
 
 const rateTables = new Map([[2569, { landBuilding: landBuildingRates2569, sign: signRates2569 }]]);
+// A year's table above the statutory ceilings stops the module loading, so it can never assess.
+for (const t of rateTables.values()) checkRates(t.landBuilding);
 
 /** Where an assessment run spends its time, for the benchmark: database reads, computation, writes. */
 export interface AssessmentTiming {
