@@ -60,16 +60,19 @@ function resident(wasmBytes: number): { wasmRes: number; malloc: number } {
  * much of it is resident) and glibc's main malloc heap. A figure that climbs with the pages read is
  * held per record; one that levels off is a working set.
  */
+/** One memory sample (MB, and seconds since the run began), as tax.ts prints it. */
+export interface MemorySample {
+  s: number;
+  rss: number;
+  heap: number;
+  buffers: number;
+  wasm: number;
+  wasmRes: number;
+  malloc: number;
+}
+
 function memorySampler(wasmBytes: () => number) {
-  const samples: {
-    s: number;
-    rss: number;
-    heap: number;
-    buffers: number;
-    wasm: number;
-    wasmRes: number;
-    malloc: number;
-  }[] = [];
+  const samples: MemorySample[] = [];
   // ArrayBuffers only: `external` includes them and PGlite's WebAssembly memory (sampled apart), so
   // adding the two (as this did) showed 441 MB of "buffers" after opening for ~90 MB held.
   const t0 = performance.now();

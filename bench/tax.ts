@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultHeapGrowingPercent } from '../src/core/db/index.ts';
 import { npmStart } from './lib.ts';
+import type { MemorySample } from './tax-phase.ts';
 
 const { values } = parseArgs({
   options: {
@@ -103,15 +104,7 @@ try {
     heapMb: number;
     cpuMs: number;
     collectedAtOpen: boolean;
-    memory: {
-      s: number;
-      rss: number;
-      heap: number;
-      buffers: number;
-      wasm: number;
-      wasmRes: number;
-      malloc: number;
-    }[];
+    memory: MemorySample[];
   }>({ phase: 'assess', ...common });
   const records = size.parcels + size.buildings + size.signs;
   const db = a.loadMs + a.writeMs;
