@@ -30,6 +30,18 @@ async function openFirst<T>(page: Page, tab: string, kind: string) {
   return { record, detail };
 }
 
+/** Switches the screens to English, reloads the register and opens its first record again. */
+async function reopenFirstInEnglish(page: Page) {
+  await page.evaluate(() => localStorage.setItem('mueang.lang', 'en'));
+  await page.reload();
+  await page.getByRole('table').waitFor();
+  await page
+    .getByRole('button', { name: /^Open / })
+    .first()
+    .click();
+  await page.getByTestId('register-detail').waitFor();
+}
+
 /** A 13-digit ID with a valid mod-11 check digit, from a 12-digit stem. */
 function thaiId(stem: string) {
   const sum = [...stem].reduce((s, d, i) => s + Number(d) * (13 - i), 0);
@@ -128,14 +140,7 @@ describe('finance staff correct the register in the browser', () => {
     expect(await seriousViolations(page)).toEqual([]);
 
     // In English, the same form with English labels, holding the saved values.
-    await page.evaluate(() => localStorage.setItem('mueang.lang', 'en'));
-    await page.reload();
-    await page.getByRole('table').waitFor();
-    await page
-      .getByRole('button', { name: /^Open / })
-      .first()
-      .click();
-    await detail.waitFor();
+    await reopenFirstInEnglish(page);
     await detail.getByRole('button', { name: 'Correct the owner', exact: true }).click();
     expect(await form.getByLabel('Name', { exact: true }).inputValue()).toBe(newName);
     expect(await form.getByLabel('Address', { exact: true }).inputValue()).toBe('99 ถนนศรีจันทร์ (สังเคราะห์)');
@@ -401,14 +406,7 @@ describe('finance staff correct the register in the browser', () => {
     expect(await seriousViolations(page)).toEqual([]);
 
     // English labels for the same form.
-    await page.evaluate(() => localStorage.setItem('mueang.lang', 'en'));
-    await page.reload();
-    await page.getByRole('table').waitFor();
-    await page
-      .getByRole('button', { name: /^Open / })
-      .first()
-      .click();
-    await detail.waitFor();
+    await reopenFirstInEnglish(page);
     await expect.poll(() => detail.innerText()).toContain('years vacant in a row: 4');
     await detail.getByRole('button', { name: 'Correct', exact: true }).click();
     expect(await form.getByLabel('Main home? (use 1)').inputValue()).toBe('land-and-building');
