@@ -79,6 +79,13 @@ function stale(version: number) {
   return AppError.conflict('tax.edit_stale', msg('tax.changed_since_read', { version }));
 }
 
+/** The record an edit was made from: 404 when there is none, 409 when it changed since `version`. */
+function asRead<T extends { version: number }>(current: T | undefined, version: number): T {
+  if (!current) throw AppError.notFound();
+  if (current.version !== version) throw stale(current.version);
+  return current;
+}
+
 /**
  * Finance staff correct the register. An edit names the version it was made from; if the record
  * changed since, it is refused (409) rather than overwriting the newer values.
@@ -105,14 +112,41 @@ export class RegisterEditor {
   }
 
   /**
+   * The end of every correction: nothing written when no field changed; else `write` (which answers the
+   * new version, or undefined when another edit came first: 409) and the audit entry with the fields
+   * before and after.
+   */
+  private async save<T extends object>(
+    tx: Executor,
+    actor: Actor,
+    kind: 'parcel' | 'building' | 'sign' | 'owner',
+    id: string,
+    version: number,
+    before: T,
+    after: T,
+    write: () => Promise<number | undefined>,
+    detail: Record<string, unknown> = {},
+  ) {
+    const diff = changes(before, after);
+    if (!diff) return { id, version };
+    const next = await write();
+    if (next === undefined) throw stale(version);
+    await audit(tx, actor, {
+      action: `tax.${kind}.update`,
+      resourceType: `tax.${kind}`,
+      resourceId: id,
+      detail: { ...diff, ...detail, version: next },
+    });
+    return { id, version: next };
+  }
+
+  /**
    * Staff correct a parcel. The edit names the version it was made from; if the parcel changed since,
    * it is refused (409) rather than overwriting the newer values. Audited with the fields before and after.
    */
   editParcel(id: string, patch: ParcelPatchInput, actor: Actor) {
     return this.db.transaction(async (tx) => {
-      const current = await this.register.parcelForEdit(tx, id);
-      if (!current) throw AppError.notFound();
-      if (current.version !== patch.version) throw stale(current.version);
+      const current = asRead(await this.register.parcelForEdit(tx, id), patch.version);
       const { version, ...before } = current;
       const areaM2 = patch.area
         ? patch.area.rai * 1600 + patch.area.ngan * 400 + patch.area.wa * 4
@@ -128,26 +162,16 @@ export class RegisterEditor {
           { path: '/appraisalZone', message: msg('tax.block_needs_zone') },
         ]);
       const ownerId = await this.ownerFor(tx, after.ownerTaxId);
-      const diff = changes(before, after);
-      if (!diff) return { id, version };
-      const next = await this.register.updateParcel(tx, id, version, { ...after, ownerId });
-      if (next === undefined) throw stale(version);
-      await audit(tx, actor, {
-        action: 'tax.parcel.update',
-        resourceType: 'tax.parcel',
-        resourceId: id,
-        detail: { ...diff, version: next },
-      });
-      return { id, version: next };
+      return this.save(tx, actor, 'parcel', id, version, before, after, () =>
+        this.register.updateParcel(tx, id, version, { ...after, ownerId }),
+      );
     });
   }
 
   /** Staff correct a building (same versioning and audit as a parcel); its number stays unique on the parcel. */
   editBuilding(id: string, patch: BuildingPatchInput, actor: Actor) {
     return this.db.transaction(async (tx) => {
-      const current = await this.register.buildingForEdit(tx, id);
-      if (!current) throw AppError.notFound();
-      if (current.version !== patch.version) throw stale(current.version);
+      const current = asRead(await this.register.buildingForEdit(tx, id), patch.version);
       const { version, parcelId, ...before } = current;
       const after = merged(before, patch);
       if (after.buildingNo !== null && after.buildingNo !== before.buildingNo) {
@@ -155,17 +179,17 @@ export class RegisterEditor {
         if (other && other !== id)
           throw AppError.conflict('tax.building_no_taken', msg('tax.building_no_taken'));
       }
-      const diff = changes(before, after);
-      if (!diff) return { id, version };
-      const next = await this.register.updateBuilding(tx, id, version, after);
-      if (next === undefined) throw stale(version);
-      await audit(tx, actor, {
-        action: 'tax.building.update',
-        resourceType: 'tax.building',
-        resourceId: id,
-        detail: { ...diff, parcelId, version: next },
-      });
-      return { id, version: next };
+      return this.save(
+        tx,
+        actor,
+        'building',
+        id,
+        version,
+        before,
+        after,
+        () => this.register.updateBuilding(tx, id, version, after),
+        { parcelId },
+      );
     });
   }
 
@@ -178,9 +202,7 @@ export class RegisterEditor {
    */
   editOwner(id: string, patch: OwnerPatchInput, actor: Actor) {
     return this.db.transaction(async (tx) => {
-      const current = await this.register.ownerForEdit(tx, id);
-      if (!current) throw AppError.notFound();
-      if (current.version !== patch.version) throw stale(current.version);
+      const current = asRead(await this.register.ownerForEdit(tx, id), patch.version);
       const { version, ...before } = current;
       const after = merged(before, patch);
       after.name = after.name.trim();
@@ -200,39 +222,21 @@ export class RegisterEditor {
             { path: '/taxId', message: msg('tax.tax_id_other_owner') },
           ]);
       }
-      const diff = changes(before, after);
-      if (!diff) return { id, version };
-      const next = await this.register.updateOwner(tx, id, version, after);
-      if (next === undefined) throw stale(version);
-      await audit(tx, actor, {
-        action: 'tax.owner.update',
-        resourceType: 'tax.owner',
-        resourceId: id,
-        detail: { ...diff, version: next },
-      });
-      return { id, version: next };
+      return this.save(tx, actor, 'owner', id, version, before, after, () =>
+        this.register.updateOwner(tx, id, version, after),
+      );
     });
   }
 
   editSign(id: string, patch: SignPatchInput, actor: Actor) {
     return this.db.transaction(async (tx) => {
-      const current = await this.register.signForEdit(tx, id);
-      if (!current) throw AppError.notFound();
-      if (current.version !== patch.version) throw stale(current.version);
+      const current = asRead(await this.register.signForEdit(tx, id), patch.version);
       const { version, ...before } = current;
       const after = merged(before, patch);
       const ownerId = await this.ownerFor(tx, after.ownerTaxId);
-      const diff = changes(before, after);
-      if (!diff) return { id, version };
-      const next = await this.register.updateSign(tx, id, version, { ...after, ownerId });
-      if (next === undefined) throw stale(version);
-      await audit(tx, actor, {
-        action: 'tax.sign.update',
-        resourceType: 'tax.sign',
-        resourceId: id,
-        detail: { ...diff, version: next },
-      });
-      return { id, version: next };
+      return this.save(tx, actor, 'sign', id, version, before, after, () =>
+        this.register.updateSign(tx, id, version, { ...after, ownerId }),
+      );
     });
   }
 }
