@@ -286,31 +286,33 @@ export function signPatch(now: SignNow, v: Values, version: number): EditResult 
   return diff({ ...now }, next, version);
 }
 
-/** An owner: person or juristic person, a 13-digit ID with its check digit, a name, an address or none. */
-export function ownerPatch(now: OwnerNow, v: Values, version: number): EditResult {
+/** An owner's typed fields: person or juristic person, a 13-digit ID with its check digit, a name, an address or none. */
+function readOwner(v: Values) {
   const errors: EditErrors = {};
   const r = reader(v, errors);
   if (v.kind !== 'person' && v.kind !== 'juristic') errors.kind = 'tax.edit.errors.ownerKind';
-  const next = {
+  const owner = {
     kind: v.kind,
     taxId: r.taxId('taxId'),
     name: r.label('name', 300, false),
     address: r.label('address', 1000, true),
   };
+  return { errors, owner };
+}
+
+/** A correction of an owner: the fields that changed. */
+export function ownerPatch(now: OwnerNow, v: Values, version: number): EditResult {
+  const { errors, owner } = readOwner(v);
   if (Object.keys(errors).length) return { errors };
-  return diff({ ...now }, next, version);
+  return diff({ ...now }, owner, version);
 }
 
 /** A new owner: the same checks as a correction; an empty address is left out. */
 export function ownerNew(v: Values): EditResult {
-  const errors: EditErrors = {};
-  const r = reader(v, errors);
-  if (v.kind !== 'person' && v.kind !== 'juristic') errors.kind = 'tax.edit.errors.ownerKind';
-  const taxId = r.taxId('taxId');
-  const name = r.label('name', 300, false);
-  const address = r.label('address', 1000, true);
+  const { errors, owner } = readOwner(v);
   if (Object.keys(errors).length) return { errors };
-  return { patch: { kind: v.kind, taxId, name, ...(address ? { address } : {}) } };
+  const { address, ...rest } = owner;
+  return { patch: { ...rest, ...(address ? { address } : {}) } };
 }
 
 /** A server error's path (`/uses/0/sharePercent`, `/area`) → the form field to show it beside. */
