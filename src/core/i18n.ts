@@ -136,6 +136,24 @@ const messages: Messages = {
     en: 'Add your national ID to your account before filing',
   },
   'tax.bill_not_paid': { th: 'ใบแจ้งภาษีนี้ยังไม่ได้ชำระ', en: 'This bill is not paid yet' },
+  'tax.payment_resolved': {
+    th: 'รายการชำระเงินนี้ได้รับการจัดการไปแล้ว',
+    en: 'This payment has already been resolved',
+  },
+  'tax.payment_matched': {
+    th: 'รายการชำระเงินนี้ตรงกับใบแจ้งภาษีแล้ว ไม่ต้องจัดการ',
+    en: 'This payment was matched to its bill by the bank and needs nothing',
+  },
+  'tax.bill_already_paid': { th: 'ใบแจ้งภาษีนี้ชำระแล้ว', en: 'This bill is already paid' },
+  'tax.bill_unknown': { th: 'ไม่พบใบแจ้งภาษีเลขที่นี้', en: 'There is no bill with this number' },
+  'tax.payment_amount': {
+    th: 'จำนวนเงินที่ชำระไม่ตรงกับยอดที่ต้องชำระ',
+    en: 'The amount paid is not the amount due',
+  },
+  'tax.payment_amount_detail': {
+    th: 'ชำระ {paid} บาท ยอดที่ต้องชำระ {due} บาท: บันทึกเป็นการชำระขาดหรือเกินที่ต้องคืนเงิน หรือปิดรายการ',
+    en: 'paid {paid} baht, due {due} baht: record it as a partial or over payment to refund, or close it',
+  },
   'tax.webhook_disabled': {
     th: 'ยังไม่ได้ตั้งค่ารับแจ้งการชำระเงินจากธนาคาร',
     en: 'The bank webhook is not configured',

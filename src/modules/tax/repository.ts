@@ -655,13 +655,6 @@ export class TaxRepository {
     );
   }
 
-  unmatchedPayments() {
-    return this.db.rows(
-      sql`SELECT id, bank_txn_id AS "transactionId", bill_number AS "billNumber", amount_satang::float8 AS "amountSatang",
-          paid_at AS "paidAt", source, status FROM tax_payments WHERE status <> 'matched' ORDER BY created_at DESC LIMIT 500`,
-    );
-  }
-
   report(year: number) {
     return this.db.rows<{
       taxKind: string;

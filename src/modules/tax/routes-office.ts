@@ -18,6 +18,7 @@ import {
   SignRow,
 } from './import.ts';
 import { type ImportKind, RegisterImports } from './import-job.ts';
+import { PaymentQueue, ResolveBody, type ResolveInput } from './payment-resolve.ts';
 import {
   DeclarationBody,
   type DeclarationInput,
@@ -324,13 +325,48 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
     },
   );
 
+  const queue = new PaymentQueue(app.db, service.repo);
   app.get(
     '/payments/unmatched',
     {
       config: readers,
-      schema: { tags, summary: 'Payments that need a person: unknown bill, wrong amount, already paid' },
+      schema: {
+        tags,
+        summary:
+          'Payments that need a person: unknown bill, wrong amount, already paid (state=resolved: those settled); the read is audited',
+        querystring: Type.Object(
+          { state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved')])) },
+          { additionalProperties: false },
+        ),
+      },
     },
-    () => service.repo.unmatchedPayments(),
+    async (request) => {
+      const state = (request.query as { state?: 'open' | 'resolved' }).state ?? 'open';
+      const list = await queue.list(state);
+      // The rows name the likely payer (the owner of the bill the bank's reference names).
+      await audit(app.db.orm, request.actor(), {
+        action: 'tax.payment.queue.read',
+        resourceType: 'tax.payment',
+        detail: { state, count: list.length },
+      });
+      return list;
+    },
+  );
+
+  app.post(
+    '/payments/:id/resolve',
+    {
+      config: revenue,
+      schema: {
+        tags,
+        summary:
+          'Settle a queued payment once: match it to a bill (a different amount only with difference "refund"), or close it as "refund" or "not_ours" with a reason',
+        params: IdParam,
+        body: ResolveBody,
+      },
+    },
+    async (request) =>
+      queue.resolve((request.params as { id: string }).id, request.body as ResolveInput, request.actor()),
   );
 
   app.get(
