@@ -23,6 +23,11 @@ export interface Kpi {
   id: string;
   names: Names;
   unit: string;
+  /**
+   * The dimension this KPI feeds, when it is not its module's (e.g. tax revenue, from a Governance
+   * module, is an Economy figure). Read it through `kpiDimension`.
+   */
+  dimension?: Dimension;
   /** Computes the current value; null when there is no data yet. */
   compute(db: Db): Promise<number | null>;
 }
@@ -64,5 +69,27 @@ export function checkManifests(modules: ModuleManifest[]): void {
     if (seen.has(m.id)) throw new Error(`Module "${m.id}" is listed twice`);
     if (!dimensions.includes(m.dimension)) throw new Error(`Module "${m.id}" has unknown dimension`);
     seen.add(m.id);
+    const kpis = new Set<string>();
+    for (const k of m.kpis ?? []) {
+      if (kpis.has(k.id)) throw new Error(`Module "${m.id}" lists KPI "${k.id}" twice`);
+      if (k.dimension !== undefined && !dimensions.includes(k.dimension))
+        throw new Error(`KPI "${k.id}" of module "${m.id}" has unknown dimension`);
+      kpis.add(k.id);
+    }
   }
+}
+
+/** The dimension a KPI is counted under: its own if it names one, else its module's. */
+export function kpiDimension(module: ModuleManifest, kpi: Kpi): Dimension {
+  return kpi.dimension ?? module.dimension;
+}
+
+/** Every module's KPIs grouped by the dimension they feed (a dashboard's view of them). */
+export function kpisByDimension(
+  modules: ModuleManifest[],
+): Map<Dimension, { module: ModuleManifest; kpi: Kpi }[]> {
+  const grouped = new Map<Dimension, { module: ModuleManifest; kpi: Kpi }[]>(dimensions.map((d) => [d, []]));
+  for (const module of modules)
+    for (const kpi of module.kpis ?? []) grouped.get(kpiDimension(module, kpi))!.push({ module, kpi });
+  return grouped;
 }

@@ -29,6 +29,19 @@ export const taxModule: ModuleManifest = {
         return row?.rate ?? null;
       },
     },
+    {
+      // Local revenue is an Economy figure too (issue 7: the reports feed Governance and Economy).
+      id: 'tax-revenue-collected',
+      names: { th: th.kpiRevenue, en: en.kpiRevenue },
+      unit: 'THB',
+      dimension: 'economy',
+      async compute(db) {
+        const [row] = await db.rows<{ baht: number | null }>(sql`
+          SELECT (sum(amount_satang) / 100.0)::float8 AS baht
+          FROM tax_bills WHERE tax_year = ${currentYear()} AND status = 'paid'`);
+        return row?.baht ?? null;
+      },
+    },
   ],
   seed,
   webPath: '/tax',

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { testWebhookSecret } from '../../core/testing/index.ts';
+import { taxModule } from './module.ts';
 import { taxTestApp, thaiId } from './testing.ts';
 
 const tax = taxTestApp();
@@ -359,5 +360,15 @@ describe('unmatched payments: the queue and resolving it', () => {
     const none = await resolve('00000000-0000-4000-8000-000000000000', { action: 'not_ours', reason: 'x' });
     expect(none.status).toBe(404);
     expect((await resolve('not-a-uuid', { action: 'not_ours', reason: 'x' })).status).toBe(400);
+  });
+
+  it('counts a resolved payment in the Economy KPI of revenue collected', async () => {
+    const kpi = taxModule.kpis!.find((k) => k.id === 'tax-revenue-collected')!;
+    expect(kpi.dimension).toBe('economy');
+    const bill = await newBill(12_000);
+    const before = (await kpi.compute(tax.t.db)) ?? 0;
+    const id = await queued('LB2569777013', bill.amountBaht);
+    expect((await resolve(id, { action: 'match', billNumber: bill.number })).status).toBe(200);
+    expect(await kpi.compute(tax.t.db)).toBeCloseTo(before + bill.amountSatang / 100, 2);
   });
 });
