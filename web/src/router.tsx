@@ -12,6 +12,8 @@ const CityPage = lazyRouteComponent(() => import('./pages/City.tsx'), 'CityPage'
 const AuditPage = lazyRouteComponent(() => import('./pages/Audit.tsx'), 'AuditPage');
 const TaxPage = lazyRouteComponent(() => import('./modules/tax/TaxPage.tsx'), 'TaxPage');
 const TaxRegisterPage = lazyRouteComponent(() => import('./modules/tax/RegisterPage.tsx'), 'RegisterPage');
+const TaxPaymentsPage = lazyRouteComponent(() => import('./modules/tax/PaymentsPage.tsx'), 'PaymentsPage');
+const TaxArrearsPage = lazyRouteComponent(() => import('./modules/tax/ArrearsPage.tsx'), 'ArrearsPage');
 const ComplaintsPage = lazyRouteComponent(
   () => import('./modules/complaints/ReportPage.tsx'),
   'ComplaintsPage',
@@ -84,6 +86,8 @@ const routeTree = root.addChildren([
   page('/admin/audit', AuditPage),
   page('/tax', TaxPage),
   page('/tax/register', TaxRegisterPage),
+  page('/tax/payments', TaxPaymentsPage),
+  page('/tax/arrears', TaxArrearsPage),
   page('/complaints', ComplaintsPage),
   page('/complaints/queue', ComplaintsQueuePage),
   page('/complaints/moderation', ComplaintsModerationPage),

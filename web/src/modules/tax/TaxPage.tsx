@@ -5,10 +5,10 @@ import { api } from '../../api.ts';
 import { formatDate } from '../../dates.ts';
 import { useMe } from '../../session.ts';
 import { Button } from '../../ui/Button.tsx';
-import { Badge, Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
-import { Table } from '../../ui/Table.tsx';
+import { Badge, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { DeclarationForm, DeclarationQueue, MyDeclarations } from './Declaration.tsx';
 import { ImportCard } from './ImportCard.tsx';
+import { Reports } from './Reports.tsx';
 import { StatementCard } from './StatementCard.tsx';
 
 interface Bill {
@@ -30,25 +30,8 @@ interface Bill {
   }[];
 }
 
-interface Report {
-  year: number;
-  billedSatang: number;
-  collectedSatang: number;
-  outstandingSatang: number;
-  collectionRate: number | null;
-  rows: {
-    taxKind: string;
-    zone: string | null;
-    bills: number;
-    billedSatang: number;
-    collectedSatang: number;
-    outstandingSatang: number;
-  }[];
-}
-
 const money = (satang: number, lang: string) =>
   (satang / 100).toLocaleString(lang === 'th' ? 'th-TH' : 'en-GB', { minimumFractionDigits: 2 });
-const thaiYear = () => new Date().getFullYear() + 543;
 
 export function TaxPage() {
   const { t } = useTranslation();
@@ -77,9 +60,17 @@ export function TaxPage() {
         </>
       )}
       {finance && (
-        <p>
-          <Link to="/tax/register">{t('tax.register.link')}</Link>
-        </p>
+        <ul>
+          <li>
+            <Link to="/tax/register">{t('tax.register.link')}</Link>
+          </li>
+          <li>
+            <Link to="/tax/payments">{t('taxOffice.payments.link')}</Link>
+          </li>
+          <li>
+            <Link to="/tax/arrears">{t('taxOffice.arrears.link')}</Link>
+          </li>
+        </ul>
       )}
       {me.data?.kind === 'staff' && <Reports />}
       {finance && <DeclarationQueue canAccept={keepsRegister} />}
@@ -185,59 +176,5 @@ function MyBills() {
         ))}
       </ul>
     </>
-  );
-}
-
-function Reports() {
-  const { t, i18n } = useTranslation();
-  const year = thaiYear();
-  const report = useQuery({
-    queryKey: ['tax', 'report', year],
-    queryFn: () => api<Report>('GET', `/api/tax/reports/${year}`),
-  });
-  if (report.isPending) return <Spinner />;
-  if (report.isError) return <ErrorState error={report.error} />;
-  const r = report.data;
-  return (
-    <Card>
-      <h2>{t('tax.report', { year })}</h2>
-      <p>
-        {t('tax.billed')} {money(r.billedSatang, i18n.language)} · {t('tax.collected')}{' '}
-        {money(r.collectedSatang, i18n.language)} · {t('tax.collectionRate')}{' '}
-        {r.collectionRate === null ? '—' : `${(r.collectionRate * 100).toFixed(1)}%`}
-      </p>
-      <Table
-        caption={t('tax.report', { year })}
-        rows={r.rows}
-        rowKey={(row) => `${row.taxKind}-${row.zone}`}
-        columns={[
-          {
-            key: 'kind',
-            header: t('tax.kindLabel'),
-            cell: (row) => t(`tax.kind.${row.taxKind}`),
-            sortValue: (row) => row.taxKind,
-          },
-          {
-            key: 'zone',
-            header: t('tax.zone'),
-            cell: (row) => row.zone ?? '—',
-            sortValue: (row) => row.zone ?? '',
-          },
-          { key: 'bills', header: t('tax.bills'), cell: (row) => row.bills, sortValue: (row) => row.bills },
-          {
-            key: 'billed',
-            header: t('tax.billed'),
-            cell: (row) => money(row.billedSatang, i18n.language),
-            sortValue: (row) => row.billedSatang,
-          },
-          {
-            key: 'out',
-            header: t('tax.outstanding'),
-            cell: (row) => money(row.outstandingSatang, i18n.language),
-            sortValue: (row) => row.outstandingSatang,
-          },
-        ]}
-      />
-    </Card>
   );
 }

@@ -1,0 +1,174 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api.ts';
+import { formatDate } from '../../dates.ts';
+import { useMe } from '../../session.ts';
+import { Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
+import { Table } from '../../ui/Table.tsx';
+import { TextField } from '../../ui/TextField.tsx';
+import { baht, financeAccess } from './finance-access.ts';
+
+interface Arrear {
+  id: string;
+  number: string;
+  taxYear: number;
+  taxKind: 'land-building' | 'sign';
+  ownerName: string;
+  dueDate: string;
+  monthsLate: number;
+  amountSatang: number;
+  surchargeSatang: number;
+  penaltySatang: number;
+  totalSatang: number;
+}
+
+/** Today in Thailand, as the API's `asOf` (YYYY-MM-DD). */
+const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Bangkok' });
+const day = (iso: string, lang: string) => formatDate(`${iso}T00:00:00+07:00`, lang, false);
+
+/** Finance staff list the bills past due with what the law adds by a chosen day, and the totals. */
+export function ArrearsPage() {
+  const { t, i18n } = useTranslation();
+  const me = useMe();
+  const [asOf, setAsOf] = useState(today());
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(asOf);
+  const reads = financeAccess(me.data).reads;
+  const arrears = useQuery({
+    queryKey: ['tax', 'arrears', asOf],
+    queryFn: () => api<{ asOf: string; bills: Arrear[] }>('GET', `/api/tax/arrears?asOf=${asOf}`),
+    enabled: reads && valid,
+    placeholderData: keepPreviousData,
+  });
+  if (me.isPending) return <Spinner />;
+  const lang = i18n.language;
+  const bills = arrears.data?.bills ?? [];
+  const sum = (pick: (b: Arrear) => number) => bills.reduce((s, b) => s + pick(b), 0);
+  return (
+    <section>
+      <p>
+        <Link to="/tax">{t('taxOffice.back')}</Link>
+      </p>
+      <h1>{t('taxOffice.arrears.title')}</h1>
+      {!reads ? (
+        <EmptyState>{t('taxOffice.financeOnly')}</EmptyState>
+      ) : (
+        <>
+          <p>{t('taxOffice.arrears.lead')}</p>
+          <TextField
+            type="date"
+            label={t('taxOffice.arrears.asOf')}
+            hint={valid ? t('taxOffice.arrears.asOfHint', { day: day(asOf, lang) }) : undefined}
+            error={valid ? undefined : t('taxOffice.arrears.dateInvalid')}
+            value={asOf}
+            onChange={(e) => setAsOf(e.target.value)}
+          />
+          {arrears.isError && <ErrorState error={arrears.error} />}
+          {arrears.isPending && valid && <Spinner />}
+          {arrears.data && (
+            <Card>
+              <h2>{t('taxOffice.arrears.heading', { day: day(arrears.data.asOf, lang) })}</h2>
+              <dl className="totals" data-testid="arrears-totals">
+                <dt>{t('taxOffice.arrears.count')}</dt>
+                <dd>{bills.length.toLocaleString(lang === 'th' ? 'th-TH' : 'en-GB')}</dd>
+                <dt>{t('taxOffice.arrears.tax')}</dt>
+                <dd>
+                  {baht(
+                    sum((b) => b.amountSatang),
+                    lang,
+                  )}
+                </dd>
+                <dt>{t('taxOffice.arrears.surcharge')}</dt>
+                <dd>
+                  {baht(
+                    sum((b) => b.surchargeSatang),
+                    lang,
+                  )}
+                </dd>
+                <dt>{t('taxOffice.arrears.penalty')}</dt>
+                <dd>
+                  {baht(
+                    sum((b) => b.penaltySatang),
+                    lang,
+                  )}
+                </dd>
+                <dt>{t('taxOffice.arrears.total')}</dt>
+                <dd>
+                  <strong>
+                    {baht(
+                      sum((b) => b.totalSatang),
+                      lang,
+                    )}
+                  </strong>
+                </dd>
+              </dl>
+              <Table
+                caption={t('taxOffice.arrears.caption', { day: day(arrears.data.asOf, lang) })}
+                rows={bills}
+                rowKey={(b) => b.id}
+                empty={t('taxOffice.arrears.none')}
+                columns={[
+                  {
+                    key: 'number',
+                    header: t('tax.number'),
+                    cell: (b) => <code>{b.number}</code>,
+                    sortValue: (b) => b.number,
+                  },
+                  {
+                    key: 'owner',
+                    header: t('taxOffice.arrears.owner'),
+                    cell: (b) => b.ownerName,
+                    sortValue: (b) => b.ownerName,
+                  },
+                  {
+                    key: 'kind',
+                    header: t('tax.kindLabel'),
+                    cell: (b) => `${t(`tax.kind.${b.taxKind}`)} ${b.taxYear}`,
+                    sortValue: (b) => b.taxKind,
+                  },
+                  {
+                    key: 'due',
+                    header: t('taxOffice.arrears.due'),
+                    cell: (b) => day(b.dueDate, lang),
+                    sortValue: (b) => b.dueDate,
+                  },
+                  {
+                    key: 'months',
+                    header: t('taxOffice.arrears.monthsLate'),
+                    cell: (b) => b.monthsLate,
+                    sortValue: (b) => b.monthsLate,
+                  },
+                  {
+                    key: 'amount',
+                    header: t('taxOffice.arrears.tax'),
+                    cell: (b) => baht(b.amountSatang, lang),
+                    sortValue: (b) => b.amountSatang,
+                  },
+                  {
+                    key: 'surcharge',
+                    header: t('taxOffice.arrears.surcharge'),
+                    cell: (b) => baht(b.surchargeSatang, lang),
+                    sortValue: (b) => b.surchargeSatang,
+                  },
+                  {
+                    key: 'penalty',
+                    header: t('taxOffice.arrears.penalty'),
+                    cell: (b) => baht(b.penaltySatang, lang),
+                    sortValue: (b) => b.penaltySatang,
+                  },
+                  {
+                    key: 'total',
+                    header: t('taxOffice.arrears.total'),
+                    cell: (b) => baht(b.totalSatang, lang),
+                    sortValue: (b) => b.totalSatang,
+                  },
+                ]}
+              />
+            </Card>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
