@@ -3,7 +3,7 @@ import type { Db, Executor } from '../../core/db/index.ts';
 import type { BuildingEditable, OwnerEditable, ParcelEditable, SignEditable } from './repository.ts';
 
 /** A search text as a LIKE pattern that matches it anywhere, its own % and _ taken literally. */
-const like = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+export const like = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 const billsOf = (match: ReturnType<typeof sql>) =>
   sql`COALESCE((SELECT json_agg(json_build_object('id', x.id, 'number', x.number, 'taxYear', x.tax_year,

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
 import { readers, revenue, tags } from './access.ts';
+import { registerOwners } from './owner-list.ts';
 import {
   BuildingPatch,
   type BuildingPatchInput,
@@ -22,7 +23,8 @@ const RegisterQuery = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: 100,
-        description: 'part of a deed number, owner name, sign text or building number; or an exact tax ID',
+        description:
+          'part of a deed number, owner name, sign text or building number; or an exact tax ID (owners: part of a name or a whole ID)',
       }),
     ),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
@@ -45,6 +47,7 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
     appraisals: (q: RegisterQueryInput) => service.register.appraisalRows(q.q, q.limit, q.offset),
     depreciation: (q: RegisterQueryInput) => service.register.depreciationRows(q.q, q.limit, q.offset),
     'building-costs': (q: RegisterQueryInput) => service.register.buildingCostRows(q.q, q.limit, q.offset),
+    owners: (q: RegisterQueryInput) => registerOwners(app.db, q.q, q.limit, q.offset),
   };
   for (const [kind, list] of Object.entries(lists)) {
     app.get(
