@@ -205,4 +205,34 @@ describe('finance staff screens', () => {
     await page.getByRole('table', { name: /2569/ }).waitFor();
     await context.close();
   });
+
+  it('lists and searches owners on the register screen, IDs masked until one is opened', async () => {
+    const { context, page } = await newPage(browser);
+    await signIn(page);
+    const taxId = thaiId(`3209${String(Date.now()).slice(-8)}`);
+    const made = await call(page, 'POST', '/api/tax/owners', {
+      kind: 'person',
+      taxId,
+      name: 'นางค้นหา รายชื่อเจ้าของ',
+    });
+    expect(made.status).toBe(201);
+    await page.goto('/tax/register');
+    await page.getByRole('table').waitFor();
+    await page.getByRole('button', { name: 'เจ้าของ', exact: true }).click();
+    await page.getByRole('table', { name: /เจ้าของ/ }).waitFor();
+    await page.getByRole('searchbox', { name: 'ค้นหา' }).fill('ค้นหา รายชื่อ');
+    await page.getByRole('button', { name: 'ค้นหา', exact: true }).click();
+    const row = page.getByRole('row').filter({ hasText: 'นางค้นหา รายชื่อเจ้าของ' });
+    await row.waitFor();
+    expect(await page.getByRole('table').innerText()).not.toContain(taxId);
+    expect(await row.innerText()).toContain(`*********${taxId.slice(-4)}`);
+    expect(await seriousViolations(page)).toEqual([]);
+    await row.getByRole('button', { name: 'เปิด นางค้นหา รายชื่อเจ้าของ' }).click();
+    const card = page.getByTestId('owner-card');
+    await card.getByRole('heading', { name: 'นางค้นหา รายชื่อเจ้าของ' }).waitFor();
+    expect(await card.innerText()).toContain(taxId);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H2');
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  });
 });

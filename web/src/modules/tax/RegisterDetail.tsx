@@ -31,7 +31,7 @@ import {
  * The owner's correction form: the owner is read afresh (with the address and version, audited) when
  * the form opens, so the edit is made from the owner as stored, not from the parcel's copy.
  */
-function OwnerEdit({ id, onDone }: { id: string; onDone: () => void }) {
+export function OwnerEdit({ id, onDone }: { id: string; onDone: () => void }) {
   const { t } = useTranslation();
   const queryKey = ['tax', 'register', 'owners', 'one', id];
   const owner = useQuery({

@@ -9,6 +9,7 @@ import { Button } from '../../ui/Button.tsx';
 import { EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { type Column, Table } from '../../ui/Table.tsx';
 import { TextField } from '../../ui/TextField.tsx';
+import { OwnerCard } from './OwnerCard.tsx';
 import { Detail } from './RegisterDetail.tsx';
 import { RegisterEdit } from './RegisterEdit.tsx';
 import { ownerFields } from './register-fields.ts';
@@ -21,6 +22,7 @@ import {
   kinds,
   num,
   type Opened,
+  type OwnerRow,
   type Page,
   type ParcelRow,
   pageSize,
@@ -35,6 +37,7 @@ export function RegisterPage() {
   const [q, setQ] = useState('');
   const [page, setPage] = useState(0);
   const [opened, setOpened] = useState<Opened>(null);
+  const [openedOwner, setOpenedOwner] = useState<string | null>(null);
   // Registering a new owner: the form is open, or the last one was registered.
   const [newOwner, setNewOwner] = useState<'form' | 'done' | null>(null);
   if (me.isPending) return <Spinner />;
@@ -66,6 +69,7 @@ export function RegisterPage() {
                   setKind(k);
                   setPage(0);
                   setOpened(null);
+                  setOpenedOwner(null);
                 }}
               >
                 {t(`tax.register.kinds.${k}`)}
@@ -80,6 +84,7 @@ export function RegisterPage() {
               setQ(String(new FormData(e.currentTarget).get('q') ?? '').trim());
               setPage(0);
               setOpened(null);
+              setOpenedOwner(null);
             }}
           >
             <TextField
@@ -113,7 +118,22 @@ export function RegisterPage() {
               </p>
             ))}
           {newOwner === 'done' && <p role="status">{t('tax.edit.newOwnerDone')}</p>}
-          <RegisterList kind={kind} q={q} page={page} onPage={setPage} onOpen={setOpened} />
+          <RegisterList
+            kind={kind}
+            q={q}
+            page={page}
+            onPage={setPage}
+            onOpen={setOpened}
+            onOpenOwner={setOpenedOwner}
+          />
+          {openedOwner && (
+            <OwnerCard
+              key={openedOwner}
+              id={openedOwner}
+              canEdit={canEdit}
+              onClose={() => setOpenedOwner(null)}
+            />
+          )}
           {opened && (
             <Detail
               key={`${opened.kind}-${opened.id}`}
@@ -134,12 +154,14 @@ function RegisterList({
   page,
   onPage,
   onOpen,
+  onOpenOwner,
 }: {
   kind: Kind;
   q: string;
   page: number;
   onPage: (p: number) => void;
   onOpen: (o: Opened) => void;
+  onOpenOwner: (id: string) => void;
 }) {
   const { t, i18n } = useTranslation();
   const list = useQuery({
@@ -147,10 +169,9 @@ function RegisterList({
     queryFn: () => {
       const params = new URLSearchParams({ limit: String(pageSize), offset: String(page * pageSize) });
       if (q) params.set('q', q);
-      return api<Page<ParcelRow | BuildingRow | SignRow | AppraisalRow | DepreciationRow | BuildingCostRow>>(
-        'GET',
-        `/api/tax/register/${kind}?${params}`,
-      );
+      return api<
+        Page<ParcelRow | BuildingRow | SignRow | OwnerRow | AppraisalRow | DepreciationRow | BuildingCostRow>
+      >('GET', `/api/tax/register/${kind}?${params}`);
     },
     // Keep the last page on screen while the next loads, but never another kind's rows under this
     // kind's columns (switching from parcels to buildings crashed on the parcels' missing fields).
@@ -223,6 +244,29 @@ function RegisterList({
       },
     ];
     return table<BuildingRow>(columns);
+  }
+  if (kind === 'owners') {
+    const columns: Column<OwnerRow>[] = [
+      { key: 'name', header: t('tax.edit.ownerName'), cell: (r) => r.name },
+      { key: 'kind', header: t('tax.edit.ownerKind'), cell: (r) => t(`tax.register.ownerKinds.${r.kind}`) },
+      { key: 'id', header: t('tax.edit.taxId'), cell: (r) => <code>{r.taxIdMasked}</code> },
+      { key: 'parcels', header: t('tax.register.kinds.parcels'), cell: (r) => r.parcels },
+      { key: 'signs', header: t('tax.register.kinds.signs'), cell: (r) => r.signs },
+      {
+        key: 'open',
+        header: t('tax.declarations.action'),
+        cell: (r) => (
+          <Button
+            variant="link"
+            onClick={() => onOpenOwner(r.id)}
+            aria-label={t('tax.register.openLabel', { what: r.name })}
+          >
+            {t('tax.register.open')}
+          </Button>
+        ),
+      },
+    ];
+    return table<OwnerRow>(columns);
   }
   if (kind === 'appraisals') {
     const columns: Column<AppraisalRow>[] = [

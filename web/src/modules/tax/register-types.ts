@@ -1,9 +1,17 @@
 /** The register's records as the API answers them, and how the screens show numbers. */
-export type Kind = 'parcels' | 'buildings' | 'signs' | 'appraisals' | 'depreciation' | 'building-costs';
+export type Kind =
+  | 'parcels'
+  | 'buildings'
+  | 'signs'
+  | 'owners'
+  | 'appraisals'
+  | 'depreciation'
+  | 'building-costs';
 export const kinds: Kind[] = [
   'parcels',
   'buildings',
   'signs',
+  'owners',
   'appraisals',
   'depreciation',
   'building-costs',
@@ -78,6 +86,15 @@ export interface Owner {
   taxId: string;
 }
 /** An owner opened for a correction, with how much of the register is theirs. */
+/** An owner as the owners list gives it: the ID masked (the opened owner has it whole, audited). */
+export interface OwnerRow {
+  id: string;
+  kind: 'person' | 'juristic';
+  name: string;
+  taxIdMasked: string;
+  parcels: number;
+  signs: number;
+}
 export interface OwnerDetail extends Owner {
   version: number;
   address: string | null;
