@@ -298,6 +298,14 @@ describe('unmatched payments: the queue and resolving it', () => {
       }),
     );
     expect(first.body.status).toBe('matched');
+    // A wrong amount for an instalment names its bill's owner in the queue.
+    const onInstalment = await queued(parts[1].number, '1.00');
+    const queue = await t.json({ method: 'GET', url: '/api/tax/payments/unmatched', headers: revenue });
+    expect(queue.body.find((p: { id: string }) => p.id === onInstalment)).toMatchObject({
+      status: 'amount_mismatch',
+      ownerName: expect.stringContaining('นายคิว'),
+      billAmountSatang: bill.amountSatang,
+    });
     const rest = Math.round((Number(parts[1].amountBaht) + Number(parts[2].amountBaht)) * 100);
     const whole = await queued('LB2569777008', bill.amountBaht);
     expect((await resolve(whole, { action: 'match', billNumber: bill.number })).body.code).toBe(

@@ -81,7 +81,14 @@ export class PaymentQueue {
         p.resolution, rb.number AS "resolvedBillNumber", p.refund_satang::float8 AS "refundSatang",
         p.resolution_reason AS reason, p.resolved_at AS "resolvedAt"
       FROM tax_payments p
-        LEFT JOIN tax_bills b ON b.number = p.bill_number
+        -- The reference may be a bill's number or one of its instalments'.
+        LEFT JOIN LATERAL (
+          SELECT x.owner_id, x.amount_satang, x.status FROM tax_bills x WHERE x.number = p.bill_number
+          UNION ALL
+          SELECT x.owner_id, x.amount_satang, x.status
+          FROM tax_instalments i JOIN tax_bills x ON x.id = i.bill_id WHERE i.number = p.bill_number
+          LIMIT 1
+        ) b ON true
         LEFT JOIN tax_owners o ON o.id = b.owner_id
         LEFT JOIN tax_bills rb ON rb.id = p.resolved_bill_id
       WHERE p.status <> 'matched'
