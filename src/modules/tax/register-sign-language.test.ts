@@ -145,7 +145,8 @@ describe('photos of registered and imported signs', () => {
     const made = await newSign({ textLanguage: 'thai-only' });
     const id = made.body.id;
     const url = `/api/tax/register/signs/${id}/photos`;
-    const add = (payload: object, headers = en()) => app.t.json({ method: 'POST', url, headers, payload });
+    const add = (payload: object, headers: Record<string, string> = en()) =>
+      app.t.json({ method: 'POST', url, headers, payload });
     const ok = await add({ version: 1, photos: [{ contentType: 'image/png', data: png }] });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ id, version: 2, photos: 1 });
