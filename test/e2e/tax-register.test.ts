@@ -248,7 +248,7 @@ describe('finance staff correct the register in the browser', () => {
     await context.close();
   });
 
-  it('corrects a sign: a width that is no number is refused beside it; type and text are saved', async () => {
+  it('corrects a sign: a width that is no number is refused beside it; text language (so type) and text are saved', async () => {
     const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
     await signedInRegister(page);
     const { record, detail } = await openFirst<{ id: string; version: number; type: number }>(
@@ -267,9 +267,12 @@ describe('finance staff correct the register in the browser', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('widthCm');
     expect(await seriousViolations(page)).toEqual([]);
 
+    // The form asks for the text language; the type follows from it.
     const type = record.type === 3 ? '1' : '3';
     await width.fill('250');
-    await form.getByLabel('ประเภทป้าย', { exact: true }).selectOption(type);
+    await form
+      .getByLabel('ภาษาของข้อความบนป้าย', { exact: true })
+      .selectOption(type === '1' ? 'thai-only' : 'no-thai-or-thai-below');
     await form.getByLabel('ข้อความบนป้าย', { exact: true }).fill('ร้านแก้ไขจากหน้าจอ (สังเคราะห์)');
     await form.getByRole('button', { name: 'บันทึกการแก้ไข' }).click();
     await form.waitFor({ state: 'detached' });

@@ -5,6 +5,7 @@ import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { msg } from '../../core/i18n.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
+import { BoundaryError, type CheckedBoundary, validBoundary } from './boundary.ts';
 import {
   type AppraisalRowInput,
   appraisalSpec,
@@ -26,6 +27,7 @@ import {
 } from './import.ts';
 import { type RowReason, reason } from './import-reasons.ts';
 import { TaxRepository } from './repository.ts';
+import { signTypeFrom } from './sign-language.ts';
 
 const batch = 250;
 
@@ -96,9 +98,19 @@ export class RegisterImports {
       write: async (tx, row) => {
         if (await this.repo.parcelIdByDeed(row.deedKind, row.deedNo, tx))
           return { error: reason('deed_registered', { deedKind: row.deedKind, deedNo: row.deedNo }) };
+        let outline: CheckedBoundary | undefined;
+        try {
+          outline = row.polygons && (await validBoundary(this.db, tx, row.polygons));
+        } catch (e) {
+          if (!(e instanceof BoundaryError)) throw e;
+          return { error: reason('boundary_invalid', e.params) };
+        }
         const ownerId = await this.owner(tx, row);
+        // Given only an outline, the parcel's point is a point surely inside it.
         const location =
-          row.lon !== undefined && row.lat !== undefined ? { lon: row.lon, lat: row.lat } : undefined;
+          row.lon !== undefined && row.lat !== undefined
+            ? { lon: row.lon, lat: row.lat }
+            : outline?.pointOnSurface;
         // Inside the batch's transaction: PGlite has one connection, so a query beside it would wait forever.
         const place = location ? await this.org.locate(location.lon, location.lat, tx) : null;
         const id = await this.repo.insertParcel(tx, {
@@ -111,6 +123,7 @@ export class RegisterImports {
           appraisalBlock: row.appraisalBlock,
           uses: [{ use: row.use, sharePercent: 100, mainHome: row.mainHome, vacantYears: row.vacantYears }],
           location,
+          boundary: outline?.geojson.coordinates,
           zoneCode: place?.zone.code ?? null,
         });
         return { id };
@@ -141,7 +154,7 @@ export class RegisterImports {
         const ownerId = await this.owner(tx, row);
         const location =
           row.lon !== undefined && row.lat !== undefined ? { lon: row.lon, lat: row.lat } : undefined;
-        const sign = { ownerId, ...row, location };
+        const sign = { ownerId, ...row, type: signTypeFrom(row), location };
         if (await this.repo.sameSignExists(tx, sign)) return { error: reason('sign_registered') };
         return { id: await this.repo.insertSign(tx, sign) };
       },

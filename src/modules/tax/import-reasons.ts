@@ -30,6 +30,17 @@ const sentences = {
   depreciation_repeated: () => 'the same building type and age appear earlier in this file',
   code_taken: (p) => `code: ${p.code} is already "${p.holder}" in this round`,
   building_cost_repeated: () => 'the same building type appears earlier in this file for this round',
+  boundary_unreadable: () =>
+    'boundary: not GeoJSON (Polygon or MultiPolygon) nor WKT (POLYGON or MULTIPOLYGON)',
+  boundary_shape: () => 'boundary: must be a Polygon or MultiPolygon whose positions are [lon, lat]',
+  boundary_ring_short: () => 'boundary: each ring needs at least 4 positions (the last repeating the first)',
+  boundary_ring_open: () => 'boundary: a ring is not closed (its last position must be its first)',
+  boundary_outside: () => 'boundary: a position lies outside the Khon Kaen area',
+  boundary_too_many_points: (p) => `boundary: too many positions (at most ${p.max})`,
+  boundary_invalid: (p) => `boundary: not a valid shape (${p.reason})`,
+  sign_language_required: () => 'textLanguage: give the text language or the type',
+  sign_type_language: (p) =>
+    `type: a sign whose text language is ${p.textLanguage} is type ${p.expected}, not type ${p.type}`,
   statement_columns: (p) => `expected ${p.expected} columns, got ${p.got}`,
 } satisfies Record<string, (p: Params) => string>;
 

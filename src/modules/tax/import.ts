@@ -5,8 +5,10 @@ import { Value } from 'typebox/value';
 import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
 import { AppError } from '../../core/errors.ts';
 import { msg } from '../../core/i18n.ts';
+import { BoundaryError, type Polygons, readBoundaryText } from './boundary.ts';
 import { type RowReason, reason, schemaReason } from './import-reasons.ts';
-import { DeedKind, MainHome, OwnerKind, UseKind, ValuePerM2 } from './schemas.ts';
+import { DeedKind, MainHome, OwnerKind, SignTypeSchema, UseKind, ValuePerM2 } from './schemas.ts';
+import { TextLanguageSchema, typeOf } from './sign-language.ts';
 
 const Lon = Type.Number({ minimum: 102.7, maximum: 102.95 });
 const Lat = Type.Number({ minimum: 16.3, maximum: 16.55 });
@@ -30,8 +32,13 @@ export const ParcelRow = Type.Object({
   vacantYears: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
   lon: Type.Optional(Lon),
   lat: Type.Optional(Lat),
+  /** The outline: GeoJSON (Polygon or MultiPolygon, or a Feature of one) or WKT; the point defaults to inside it. */
+  boundary: Type.Optional(Type.String({ maxLength: 200_000 })),
 });
-export type ParcelRowInput = Static<typeof ParcelRow>;
+export type ParcelRowInput = Static<typeof ParcelRow> & {
+  /** The outline read from `boundary`, set by the row's check. */
+  polygons?: Polygons;
+};
 
 /** One row of a building import: the parcel it stands on (by deed) and the building. */
 export const BuildingRow = Type.Object({
@@ -55,7 +62,9 @@ export const SignRow = Type.Object({
   ownerName: Type.String({ minLength: 1, maxLength: 300 }),
   widthCm: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
   heightCm: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
-  type: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)]),
+  /** The text language (the type follows from it), the type, or both when they agree. */
+  textLanguage: Type.Optional(TextLanguageSchema),
+  type: Type.Optional(SignTypeSchema),
   moving: Type.Boolean(),
   text: Type.Optional(Type.String({ maxLength: 1000 })),
   lon: Type.Optional(Lon),
@@ -123,11 +132,35 @@ const ownerCheck = (row: { ownerTaxId: string }) =>
 const pointCheck = (row: { lon?: number; lat?: number }) =>
   (row.lon === undefined) !== (row.lat === undefined) ? reason('point_pair') : undefined;
 
+/** Reads the row's outline into `polygons`; a bad one is the row's reason (PostGIS's check comes on writing). */
+const boundaryCheck = (row: ParcelRowInput) => {
+  if (row.boundary === undefined) return undefined;
+  try {
+    row.polygons = readBoundaryText(row.boundary);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof BoundaryError)) throw e;
+    return reason(`boundary_${e.problem}`, Object.keys(e.params).length ? e.params : undefined);
+  }
+};
+
+/** The row's type from its text language or type; both given must agree. */
+const signTypeCheck = (row: SignRowInput) => {
+  if (row.textLanguage === undefined && row.type === undefined) return reason('sign_language_required');
+  if (row.textLanguage === undefined) return undefined;
+  const expected = typeOf(row.textLanguage);
+  if (row.type !== undefined && row.type !== expected)
+    return reason('sign_type_language', { textLanguage: row.textLanguage, expected, type: row.type });
+  row.type = expected;
+  return undefined;
+};
+
 export const parcelSpec: RowSpec<ParcelRowInput> = {
   schema: ParcelRow,
   check: (row) =>
     ownerCheck(row) ??
     pointCheck(row) ??
+    boundaryCheck(row) ??
     (row.use !== 'residential' && row.mainHome ? reason('main_home_use') : undefined) ??
     (row.use !== 'vacant' && row.vacantYears !== undefined ? reason('vacant_years_use') : undefined) ??
     (row.appraisalBlock && !row.appraisalZone ? reason('appraisal_block_zone') : undefined),
@@ -135,7 +168,7 @@ export const parcelSpec: RowSpec<ParcelRowInput> = {
 export const buildingSpec: RowSpec<BuildingRowInput> = { schema: BuildingRow };
 export const signSpec: RowSpec<SignRowInput> = {
   schema: SignRow,
-  check: (row) => ownerCheck(row) ?? pointCheck(row),
+  check: (row) => ownerCheck(row) ?? pointCheck(row) ?? signTypeCheck(row),
 };
 export const appraisalSpec: RowSpec<AppraisalRowInput> = {
   schema: AppraisalRow,

@@ -172,7 +172,7 @@ describe('finance staff correct the register', () => {
         code,
       ]);
     }
-    const huge = await patch('parcels', parcelId, { version: 2, appraisalZone: 'Z'.repeat(20_000) });
+    const huge = await patch('parcels', parcelId, { version: 2, appraisalZone: 'Z'.repeat(300_000) });
     expect(huge.status).toBe(413);
     expect((await open('parcels', parcelId)).body).toEqual(current);
   });

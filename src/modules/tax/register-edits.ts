@@ -3,6 +3,8 @@ import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { msg, registerMessages } from '../../core/i18n.ts';
+import { OrgRepository } from '../../core/org/repository.ts';
+import { apiBoundary } from './boundary.ts';
 import type { RegisterRepository } from './register-repository.ts';
 import type { TaxRepository } from './repository.ts';
 import type {
@@ -12,6 +14,7 @@ import type {
   ParcelPatchInput,
   SignPatchInput,
 } from './schemas.ts';
+import { languageOf, signTypeFrom } from './sign-language.ts';
 
 registerMessages({
   'tax.tax_id_taken': {
@@ -91,11 +94,15 @@ function asRead<T extends { version: number }>(current: T | undefined, version: 
  * changed since, it is refused (409) rather than overwriting the newer values.
  */
 export class RegisterEditor {
+  private readonly org: OrgRepository;
+
   constructor(
     private readonly db: Db,
     private readonly repo: TaxRepository,
     private readonly register: RegisterRepository,
-  ) {}
+  ) {
+    this.org = new OrgRepository(db);
+  }
 
   /** An owner's id from a checked tax ID; an edit links to an owner already in the register. */
   private async ownerFor(on: Executor, taxId: string) {
@@ -147,11 +154,14 @@ export class RegisterEditor {
   editParcel(id: string, patch: ParcelPatchInput, actor: Actor) {
     return this.db.transaction(async (tx) => {
       const current = asRead(await this.register.parcelForEdit(tx, id), patch.version);
-      const { version, ...before } = current;
+      const { version, hasPoint, ...before } = current;
       const areaM2 = patch.area
         ? patch.area.rai * 1600 + patch.area.ngan * 400 + patch.area.wa * 4
         : undefined;
-      const after = merged(before, { ...patch, areaM2 });
+      // An outline is checked (422) and kept as stored, so an unchanged one compares equal.
+      const outline = patch.boundary ? await apiBoundary(this.db, tx, patch.boundary) : undefined;
+      const boundary = patch.boundary === undefined ? undefined : (outline?.geojson ?? null);
+      const after = merged(before, { ...patch, areaM2, boundary });
       if (areaM2 !== undefined && areaM2 <= 0)
         throw AppError.badRequest('request.invalid', msg('tax.area_positive'), [
           { path: '/area', message: msg('tax.area_positive') },
@@ -162,8 +172,22 @@ export class RegisterEditor {
           { path: '/appraisalZone', message: msg('tax.block_needs_zone') },
         ]);
       const ownerId = await this.ownerFor(tx, after.ownerTaxId);
-      return this.save(tx, actor, 'parcel', id, version, before, after, () =>
-        this.register.updateParcel(tx, id, version, { ...after, ownerId }),
+      // A parcel that had no point takes the outline's point-on-surface, and the zone it lies in.
+      const surface = !hasPoint && outline ? outline.pointOnSurface : undefined;
+      const point = surface && {
+        ...surface,
+        zoneCode: (await this.org.locate(surface.lon, surface.lat, tx))?.zone.code ?? null,
+      };
+      return this.save(
+        tx,
+        actor,
+        'parcel',
+        id,
+        version,
+        before,
+        after,
+        () => this.register.updateParcel(tx, id, version, { ...after, ownerId, point }),
+        point ? { location: point } : {},
       );
     });
   }
@@ -232,7 +256,12 @@ export class RegisterEditor {
     return this.db.transaction(async (tx) => {
       const current = asRead(await this.register.signForEdit(tx, id), patch.version);
       const { version, ...before } = current;
-      const after = merged(before, patch);
+      // The type follows from the text language; given both, they must agree (422).
+      const type =
+        patch.type === undefined && patch.textLanguage === undefined
+          ? before.type
+          : signTypeFrom({ type: patch.type, textLanguage: patch.textLanguage });
+      const after = merged(before, { ...patch, type, textLanguage: languageOf(type) });
       const ownerId = await this.ownerFor(tx, after.ownerTaxId);
       return this.save(tx, actor, 'sign', id, version, before, after, () =>
         this.register.updateSign(tx, id, version, { ...after, ownerId }),

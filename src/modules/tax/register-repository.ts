@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
+import { boundarySql } from './boundary.ts';
 import type { BuildingEditable, OwnerEditable, ParcelEditable, SignEditable } from './repository.ts';
 
 /** A search text as a LIKE pattern that matches it anywhere, its own % and _ taken literally. */
@@ -16,20 +17,33 @@ export class RegisterRepository {
 
   /** A parcel's editable fields as the API names them, locked for the edit's transaction. */
   async parcelForEdit(on: Executor, id: string) {
-    const [row] = await this.db.rows<ParcelEditable & { version: number }>(
+    const [row] = await this.db.rows<ParcelEditable & { version: number; hasPoint: boolean }>(
       sql`SELECT p.version, o.tax_id AS "ownerTaxId", p.area_m2::float8 AS "areaM2", p.value_per_m2::float8 AS "valuePerM2Baht",
-          p.appraisal_zone AS "appraisalZone", p.appraisal_block AS "appraisalBlock", p.uses
+          p.appraisal_zone AS "appraisalZone", p.appraisal_block AS "appraisalBlock", p.uses,
+          ST_AsGeoJSON(p.boundary, 7)::json AS boundary, p.location IS NOT NULL AS "hasPoint"
         FROM tax_parcels p JOIN tax_owners o ON o.id = p.owner_id WHERE p.id = ${id} FOR UPDATE OF p`,
       on,
     );
     return row;
   }
 
-  /** Writes an edit if the parcel is still at `version`; answers the new version, or nothing when it is not. */
-  async updateParcel(on: Executor, id: string, version: number, p: ParcelEditable & { ownerId: string }) {
+  /**
+   * Writes an edit if the parcel is still at `version`; answers the new version, or nothing when it is not.
+   * `point` (with its zone) is given when a parcel without a point gets an outline.
+   */
+  async updateParcel(
+    on: Executor,
+    id: string,
+    version: number,
+    p: ParcelEditable & { ownerId: string; point?: { lon: number; lat: number; zoneCode: string | null } },
+  ) {
+    const located = p.point
+      ? sql`, location = ST_SetSRID(ST_MakePoint(${p.point.lon}, ${p.point.lat}), 4326), zone_code = ${p.point.zoneCode}`
+      : sql``;
     const [row] = await this.db.rows<{ version: number }>(
       sql`UPDATE tax_parcels SET owner_id = ${p.ownerId}, area_m2 = ${p.areaM2}, value_per_m2 = ${p.valuePerM2Baht},
           appraisal_zone = ${p.appraisalZone}, appraisal_block = ${p.appraisalBlock}, uses = ${JSON.stringify(p.uses)}::jsonb,
+          boundary = ${p.boundary ? boundarySql(p.boundary.coordinates) : sql`NULL`}${located},
           version = version + 1
         WHERE id = ${id} AND version = ${version} RETURNING version`,
       on,
@@ -61,7 +75,7 @@ export class RegisterRepository {
   async signForEdit(on: Executor, id: string) {
     const [row] = await this.db.rows<SignEditable & { version: number }>(
       sql`SELECT s.version, o.tax_id AS "ownerTaxId", s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",
-          s.sign_type AS type, s.moving, s.text_content AS text
+          s.sign_type AS type, s.text_language AS "textLanguage", s.moving, s.text_content AS text
         FROM tax_signs s JOIN tax_owners o ON o.id = s.owner_id WHERE s.id = ${id} FOR UPDATE OF s`,
       on,
     );
@@ -150,7 +164,7 @@ export class RegisterRepository {
     const [count] = await this.db.rows<{ n: number }>(sql`SELECT count(*)::int AS n ${from} WHERE ${where}`);
     const items = await this.db.rows(
       sql`SELECT s.id, o.name AS "ownerName", s.text_content AS text, s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",
-          s.sign_type AS type, s.moving, s.status
+          s.sign_type AS type, s.text_language AS "textLanguage", s.moving, s.status
         ${from} WHERE ${where}
         ORDER BY o.name, s.created_at, s.id LIMIT ${limit} OFFSET ${offset}`,
     );
@@ -214,6 +228,7 @@ export class RegisterRepository {
           p.value_per_m2::float8 AS "valuePerM2", p.appraisal_zone AS "appraisalZone", p.appraisal_block AS "appraisalBlock",
           p.zone_code AS zone, p.uses,
           CASE WHEN p.location IS NULL THEN NULL ELSE json_build_object('lon', ST_X(p.location), 'lat', ST_Y(p.location)) END AS location,
+          ST_AsGeoJSON(p.boundary, 7)::json AS boundary,
           json_build_object('id', o.id, 'kind', o.kind, 'name', o.name, 'taxId', o.tax_id) AS owner,
           COALESCE((SELECT json_agg(json_build_object('id', b.id, 'version', b.version, 'buildingNo', b.building_no, 'kind', b.kind,
             'floorAreaM2', b.floor_area_m2::float8, 'costPerM2Baht', b.cost_per_m2::float8, 'ageYears', b.age_years,
@@ -242,11 +257,30 @@ export class RegisterRepository {
   async registerSign(id: string) {
     const [row] = await this.db.rows(
       sql`SELECT s.id, s.version, s.text_content AS text, s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",
-          s.sign_type AS type, s.moving, s.status, s.declared_at AS "declaredAt", jsonb_array_length(s.photos) AS photos,
+          s.sign_type AS type, s.text_language AS "textLanguage", s.moving, s.status, s.declared_at AS "declaredAt",
+          jsonb_array_length(s.photos) AS photos,
           CASE WHEN s.location IS NULL THEN NULL ELSE json_build_object('lon', ST_X(s.location), 'lat', ST_Y(s.location)) END AS location,
           json_build_object('id', o.id, 'kind', o.kind, 'name', o.name, 'taxId', o.tax_id) AS owner,
           ${billsOf(sql`x.sign_id = s.id`)} AS bills
         FROM tax_signs s JOIN tax_owners o ON o.id = s.owner_id WHERE s.id = ${id}`,
+    );
+    return row;
+  }
+
+  /** A sign's stored photo names (a citizen's ภ.ป.1 photos first, then those staff added). */
+  async signPhotos(id: string): Promise<string[] | undefined> {
+    const [row] = await this.db.rows<{ photos: string[] }>(
+      sql`SELECT photos FROM tax_signs WHERE id = ${id}`,
+    );
+    return row?.photos;
+  }
+
+  /** Adds stored photos to a sign still at `version`; answers the new version and count, or nothing. */
+  async addSignPhotos(on: Executor, id: string, version: number, names: string[]) {
+    const [row] = await this.db.rows<{ version: number; photos: number }>(
+      sql`UPDATE tax_signs SET photos = photos || ${JSON.stringify(names)}::jsonb, version = version + 1
+        WHERE id = ${id} AND version = ${version} RETURNING version, jsonb_array_length(photos) AS photos`,
+      on,
     );
     return row;
   }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
 import type { Building, UsePart, WorkingLine } from './assessment.ts';
+import { boundarySql, type Polygons } from './boundary.ts';
 import type { BuildingCostRowInput } from './import.ts';
 
 /** Where a value came from when the parcel or building has none of its own: the imported table's row. */
@@ -99,6 +100,8 @@ export interface ParcelEditable {
   appraisalZone: string | null;
   appraisalBlock: string | null;
   uses: UsePart[];
+  /** The outline as stored (GeoJSON MultiPolygon), or null. */
+  boundary: { type: 'MultiPolygon'; coordinates: Polygons } | null;
 }
 export interface BuildingEditable {
   buildingNo: string | null;
@@ -119,6 +122,7 @@ export interface SignEditable {
   widthCm: number;
   heightCm: number;
   type: 1 | 2 | 3;
+  textLanguage: 'thai-only' | 'thai-mixed' | 'no-thai-or-thai-below';
   moving: boolean;
   text: string | null;
 }
@@ -202,14 +206,17 @@ export class TaxRepository {
       appraisalBlock?: string;
       uses: UsePart[];
       location?: { lon: number; lat: number };
+      /** An outline that passed boundary.ts's checks. */
+      boundary?: Polygons;
       zoneCode: string | null;
       synthetic?: boolean;
     },
   ) {
     const [row] = await this.db.rows<{ id: string }>(
-      sql`INSERT INTO tax_parcels (owner_id, deed_kind, deed_no, area_m2, value_per_m2, appraisal_zone, appraisal_block, uses, location, zone_code, synthetic)
+      sql`INSERT INTO tax_parcels (owner_id, deed_kind, deed_no, area_m2, value_per_m2, appraisal_zone, appraisal_block, uses, location, zone_code, synthetic, boundary)
         VALUES (${p.ownerId}, ${p.deedKind}, ${p.deedNo}, ${p.areaM2}, ${p.valuePerM2}, ${p.appraisalZone ?? null}, ${p.appraisalBlock ?? null},
-          ${JSON.stringify(p.uses)}::jsonb, ${point(p.location)}, ${p.zoneCode}, ${p.synthetic ?? false})
+          ${JSON.stringify(p.uses)}::jsonb, ${point(p.location)}, ${p.zoneCode}, ${p.synthetic ?? false},
+          ${p.boundary ? boundarySql(p.boundary) : sql`NULL`})
         RETURNING id`,
       on,
     );

@@ -1,7 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
+import { maxPhotos, photosBodyLimit } from '../../core/media/schema.ts';
+import { storedName } from '../../core/media/store.ts';
 import { readers, revenue, tags } from './access.ts';
 import { registerOwners } from './owner-list.ts';
 import {
@@ -14,6 +18,8 @@ import {
   type ParcelPatchInput,
   SignPatch,
   type SignPatchInput,
+  SignPhotosBody,
+  type SignPhotosInput,
 } from './schemas.ts';
 import type { TaxService } from './service.ts';
 
@@ -105,11 +111,19 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
 
   // Corrections by finance staff (not executives): the body names the version that was read.
   const Edited = Type.Object({ id: Type.String(), version: Type.Integer() });
-  const edits = [
+  const edits: {
+    kind: string;
+    body: unknown;
+    what: string;
+    bodyLimit?: number;
+    edit: (id: string, b: unknown, actor: Parameters<TaxService['editParcel']>[2]) => Promise<unknown>;
+  }[] = [
     {
       kind: 'parcels',
       body: ParcelPatch,
-      what: "a parcel's owner, area, value, appraisal zone and uses (with a main home's status and vacant land's years)",
+      what: "a parcel's owner, area, value, appraisal zone, uses (with a main home's status and vacant land's years) and outline",
+      // An outline may have up to 2,000 vertices.
+      bodyLimit: 256 * 1024,
       edit: (id: string, b: unknown, actor: Parameters<TaxService['editParcel']>[2]) =>
         service.editParcel(id, b as ParcelPatchInput, actor),
     },
@@ -123,7 +137,7 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
     {
       kind: 'signs',
       body: SignPatch,
-      what: "a sign's owner, size, type, moving and text",
+      what: "a sign's owner, size, text language (which gives the type), type, moving and text",
       edit: (id: string, b: unknown, actor: Parameters<TaxService['editParcel']>[2]) =>
         service.editSign(id, b as SignPatchInput, actor),
     },
@@ -135,12 +149,12 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
         service.editOwner(id, b as OwnerPatchInput, actor),
     },
   ];
-  for (const { kind, body, what, edit } of edits) {
+  for (const { kind, body, what, edit, bodyLimit } of edits) {
     app.patch(
       `/register/${kind}/:id`,
       {
         config: revenue,
-        bodyLimit: 16_384,
+        bodyLimit: bodyLimit ?? 16_384,
         schema: {
           tags,
           summary: `Correct ${what}; a stale version answers 409`,
@@ -152,4 +166,65 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
       async (request) => edit((request.params as { id: string }).id, request.body, request.actor()),
     );
   }
+
+  // Photos of registered and imported signs, stored and checked like a ภ.ป.1's (core/media).
+  const uploads = join(app.config.DATA_DIR, 'uploads', 'tax');
+  app.post(
+    '/register/signs/:id/photos',
+    {
+      config: revenue,
+      bodyLimit: photosBodyLimit,
+      schema: {
+        tags,
+        summary: `Add photos to a sign (JPEG, PNG, WebP or HEIC, at most ${maxPhotos} in all); a stale version answers 409`,
+        params: IdParam,
+        body: SignPhotosBody,
+        response: {
+          200: Type.Object({ id: Type.String(), version: Type.Integer(), photos: Type.Integer() }),
+        },
+      },
+    },
+    async (request) =>
+      service.addSignPhotos(
+        (request.params as { id: string }).id,
+        request.body as SignPhotosInput,
+        uploads,
+        request.actor(),
+      ),
+  );
+
+  const photoTypes: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+  app.get(
+    '/register/signs/:id/photos/:n',
+    {
+      config: readers,
+      schema: {
+        tags,
+        summary: "A photo of a sign in the register (a citizen's ภ.ป.1 photos first); the read is audited",
+        params: Type.Object(
+          { id: Type.String({ format: 'uuid' }), n: Type.Integer({ minimum: 1, maximum: maxPhotos }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { id, n } = request.params as { id: string; n: number };
+      const name = (await service.register.signPhotos(id))?.[n - 1];
+      // Stored names are random UUIDs made by storeImages; anything else is not served.
+      const match = name ? storedName.exec(name) : null;
+      if (!name || !match) throw AppError.notFound();
+      await audit(app.db.orm, request.actor(), {
+        action: 'tax.sign.photo.read',
+        resourceType: 'tax.sign',
+        resourceId: id,
+        detail: { n },
+      });
+      return reply
+        .type(photoTypes[match[1]])
+        .header('cache-control', 'private, no-store')
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', 'inline')
+        .send(await readFile(join(uploads, name)));
+    },
+  );
 }

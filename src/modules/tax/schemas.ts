@@ -1,5 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Photos } from '../../core/media/schema.ts';
+import { BoundarySchema } from './boundary.ts';
+import { TextLanguageSchema } from './sign-language.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const TaxId = Type.String({
@@ -13,6 +15,8 @@ const Point = Type.Object(
   },
   { additionalProperties: false, description: 'WGS 84, inside the Khon Kaen area' },
 );
+
+export const SignTypeSchema = Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)]);
 
 export const OwnerKind = Type.Union([Type.Literal('person'), Type.Literal('juristic')]);
 export const DeedKind = Type.Union([
@@ -85,6 +89,8 @@ export const ParcelBody = Type.Object(
     uses: Type.Array(UseSchema, { minItems: 1, maxItems: 4 }),
     buildings: Type.Optional(Type.Array(BuildingSchema, { maxItems: 50 })),
     location: Type.Optional(Point),
+    /** The parcel's outline; without `location` the point is the outline's point-on-surface. */
+    boundary: Type.Optional(BoundarySchema),
   },
   { additionalProperties: false },
 );
@@ -95,7 +101,9 @@ export const SignBody = Type.Object(
     ownerId: Uuid,
     widthCm: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
     heightCm: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
-    type: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)]),
+    /** Give the text language (the type follows from it), the type, or both when they agree. */
+    textLanguage: Type.Optional(TextLanguageSchema),
+    type: Type.Optional(SignTypeSchema),
     moving: Type.Boolean(),
     text: Type.Optional(Type.String({ maxLength: 1000 })),
     location: Type.Optional(Point),
@@ -153,7 +161,9 @@ export const DeclarationBody = Type.Object(
   {
     widthCm: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
     heightCm: Type.Number({ exclusiveMinimum: 0, maximum: 100_000 }),
-    type: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)]),
+    /** The citizen says the text's language; the type follows from it (or is given, and must agree). */
+    textLanguage: Type.Optional(TextLanguageSchema),
+    type: Type.Optional(SignTypeSchema),
     moving: Type.Boolean(),
     text: Type.String({ minLength: 1, maxLength: 1000 }),
     location: Type.Optional(Point),
@@ -191,6 +201,8 @@ export const ParcelPatch = Type.Object(
     appraisalZone: OrNull(Label(50)),
     appraisalBlock: OrNull(Label(50)),
     uses: Type.Optional(Type.Array(UseSchema, { minItems: 1, maxItems: 4 })),
+    /** The outline; null removes it (the point stays). */
+    boundary: OrNull(BoundarySchema),
   },
   { additionalProperties: false, minProperties: 2 },
 );
@@ -216,7 +228,8 @@ export const SignPatch = Type.Object(
     ownerTaxId: Type.Optional(TaxId),
     widthCm: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000 })),
     heightCm: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000 })),
-    type: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)])),
+    type: Type.Optional(SignTypeSchema),
+    textLanguage: Type.Optional(TextLanguageSchema),
     moving: Type.Optional(Type.Boolean()),
     text: OrNull(Type.String({ maxLength: 1000 })),
   },
@@ -239,3 +252,10 @@ export const OwnerPatch = Type.Object(
   { additionalProperties: false, minProperties: 2 },
 );
 export type OwnerPatchInput = Static<typeof OwnerPatch>;
+
+/** Staff add photos to a sign (a registered or imported one), naming the version they read. */
+export const SignPhotosBody = Type.Object(
+  { version: Version, photos: Photos(1) },
+  { additionalProperties: false },
+);
+export type SignPhotosInput = Static<typeof SignPhotosBody>;

@@ -2,12 +2,13 @@ import { type Actor, audit } from '../../core/audit/audit.ts';
 import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
-import { msg } from '../../core/i18n.ts';
-import { decodePhotos } from '../../core/media/schema.ts';
+import { msg, registerMessages } from '../../core/i18n.ts';
+import { decodePhotos, maxPhotos } from '../../core/media/schema.ts';
 import { removeImages, storeImages } from '../../core/media/store.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import { lateCharges } from './assessment.ts';
 import { type AssessmentTiming, runAssessment } from './assessment-run.ts';
+import { apiBoundary } from './boundary.ts';
 import { Payments } from './payments.ts';
 import { billPaymentPayload } from './promptpay.ts';
 import { instalmentRule, landBuildingLate, signLate } from './rates.ts';
@@ -24,9 +25,19 @@ import type {
   PaymentInput,
   SignInput,
   SignPatchInput,
+  SignPhotosInput,
 } from './schemas.ts';
+import { signTypeFrom } from './sign-language.ts';
 
 export type { AssessmentTiming } from './assessment-run.ts';
+
+registerMessages({
+  'tax.sign_photos_full': { th: 'ป้ายนี้มีรูปถ่ายครบแล้ว', en: 'This sign has all the photos it can hold' },
+  'tax.sign_photos_at_most': {
+    th: 'ป้ายหนึ่งมีรูปถ่ายได้ไม่เกิน {max} รูป (ขณะนี้มี {now} รูป)',
+    en: 'a sign holds at most {max} photos (it has {now})',
+  },
+});
 
 export interface TaxSettings {
   billerId: string;
@@ -73,10 +84,15 @@ export class TaxService {
   async createParcel(input: ParcelInput, actor: Actor) {
     checkUses(input.uses);
     const areaM2 = input.area.rai * 1600 + input.area.ngan * 400 + input.area.wa * 4;
-    const place = input.location ? await this.org.locate(input.location.lon, input.location.lat) : null;
+    const outline = input.boundary ? await apiBoundary(this.db, undefined, input.boundary) : undefined;
+    // Given only an outline, the parcel's point is a point surely inside it.
+    const location = input.location ?? outline?.pointOnSurface;
+    const place = location ? await this.org.locate(location.lon, location.lat) : null;
     return this.db.transaction(async (tx) => {
       const id = await this.repo.insertParcel(tx, {
         ...input,
+        location,
+        boundary: outline?.geojson.coordinates,
         areaM2,
         valuePerM2: input.valuePerM2Baht ?? null,
         zoneCode: place?.zone.code ?? null,
@@ -105,8 +121,9 @@ export class TaxService {
   }
 
   createSign(input: SignInput, actor: Actor) {
+    const type = signTypeFrom(input);
     return this.db.transaction(async (tx) => {
-      const id = await this.repo.insertSign(tx, input);
+      const id = await this.repo.insertSign(tx, { ...input, type });
       await audit(tx, actor, { action: 'tax.sign.create', resourceType: 'tax.sign', resourceId: id });
       return { id };
     });
@@ -124,6 +141,7 @@ export class TaxService {
   ) {
     if (!who.nationalId) throw AppError.badRequest('tax.national_id_required');
     const nationalId = who.nationalId;
+    const type = signTypeFrom(input);
     const photos = (await storeImages(uploadsDir, decodePhotos(input.photos))).map((s) => s.name);
     // Photos first, so the row never names a file that is not there; gone again if the row is not.
     return this.db
@@ -133,6 +151,7 @@ export class TaxService {
           (await this.repo.insertOwner(tx, { kind: 'person', taxId: nationalId, name: who.displayName }));
         const id = await this.repo.insertDeclaredSign(tx, {
           ...input,
+          type,
           ownerId,
           declaredBy: who.userId,
           photos,
@@ -144,6 +163,43 @@ export class TaxService {
           detail: { photos: photos.length },
         });
         return { id, status: 'declared' as const };
+      })
+      .catch(async (e) => {
+        await removeImages(uploadsDir, photos);
+        throw e;
+      });
+  }
+
+  /**
+   * Staff add photos to a registered or imported sign (a citizen's ภ.ป.1 photos stay first): checked
+   * and stored like a declaration's, at most `maxPhotos` in all, versioned and audited like an edit.
+   */
+  async addSignPhotos(id: string, input: SignPhotosInput, uploadsDir: string, actor: Actor) {
+    const now = await this.register.signPhotos(id);
+    if (!now) throw AppError.notFound();
+    if (now.length + input.photos.length > maxPhotos)
+      throw new AppError(
+        422,
+        'tax.sign_photos_full',
+        msg('tax.sign_photos_at_most', { max: maxPhotos, now: now.length }),
+        [{ path: '/photos', message: msg('tax.sign_photos_at_most', { max: maxPhotos, now: now.length }) }],
+      );
+    const photos = (await storeImages(uploadsDir, decodePhotos(input.photos))).map((s) => s.name);
+    return this.db
+      .transaction(async (tx) => {
+        const saved = await this.register.addSignPhotos(tx, id, input.version, photos);
+        if (!saved)
+          throw AppError.conflict(
+            'tax.edit_stale',
+            msg('tax.changed_since_read', { version: input.version }),
+          );
+        await audit(tx, actor, {
+          action: 'tax.sign.photos.add',
+          resourceType: 'tax.sign',
+          resourceId: id,
+          detail: { added: photos.length, photos: saved.photos, version: saved.version },
+        });
+        return { id, version: saved.version, photos: saved.photos };
       })
       .catch(async (e) => {
         await removeImages(uploadsDir, photos);

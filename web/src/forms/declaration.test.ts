@@ -4,7 +4,7 @@ import { checkDeclaration, type DeclarationInput, maxPhotoBytes, readCentimetres
 const good: DeclarationInput = {
   widthCm: '300',
   heightCm: '1,250.5',
-  type: '2',
+  textLanguage: 'thai-mixed',
   moving: 'false',
   text: ' ร้านข้าวมันไก่ KHON KAEN ',
   photos: [{ name: 'sign.jpg', type: 'image/jpeg', size: 200_000 }],
@@ -21,12 +21,12 @@ describe('signboard declaration form check', () => {
     expect(readCentimetres('1e3')).toBeNull();
   });
 
-  it('sends the numbers, the type and a trimmed text', () => {
+  it('sends the numbers, the text language and a trimmed text', () => {
     expect(checkDeclaration(good)).toEqual({
       fields: {
         widthCm: 300,
         heightCm: 1250.5,
-        type: 2,
+        textLanguage: 'thai-mixed',
         moving: false,
         text: 'ร้านข้าวมันไก่ KHON KAEN',
         location: { lon: 102.83, lat: 16.43 },
@@ -42,7 +42,7 @@ describe('signboard declaration form check', () => {
       checkDeclaration({
         widthCm: '',
         heightCm: 'tall',
-        type: '4',
+        textLanguage: '2',
         moving: '',
         text: '   ',
         photos: [],
@@ -52,7 +52,7 @@ describe('signboard declaration form check', () => {
       errors: {
         '/widthCm': 'form.errors.required',
         '/heightCm': 'tax.declare.errors.number',
-        '/type': 'tax.declare.errors.type',
+        '/textLanguage': 'tax.declare.errors.language',
         '/moving': 'tax.declare.errors.moving',
         '/text': 'form.errors.required',
         '/photos': 'tax.declare.errors.photoRequired',

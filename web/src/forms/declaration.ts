@@ -9,10 +9,19 @@ const photoErrors: Record<PhotoProblem, string> = {
 };
 /** The signboard declaration (ภ.ป.1) form, checked before it is sent. The server checks everything again. */
 
+/**
+ * What the sign's text is written in, as the Signboard Tax Act sorts signs: Thai only (type 1), Thai
+ * mixed with foreign script, pictures or marks (type 2), no Thai or Thai below the foreign script
+ * (type 3). The citizen says the language; the server derives the type from it.
+ */
+export const textLanguages = ['thai-only', 'thai-mixed', 'no-thai-or-thai-below'] as const;
+export type TextLanguage = (typeof textLanguages)[number];
+export const typeOfLanguage = (l: TextLanguage) => textLanguages.indexOf(l) + 1;
+
 export interface DeclarationInput {
   widthCm: string;
   heightCm: string;
-  type: string;
+  textLanguage: string;
   moving: string;
   text: string;
   photos: { name: string; type: string; size: number }[];
@@ -22,7 +31,7 @@ export interface DeclarationInput {
 export type DeclarationField =
   | '/widthCm'
   | '/heightCm'
-  | '/type'
+  | '/textLanguage'
   | '/moving'
   | '/text'
   | '/photos'
@@ -34,7 +43,7 @@ export type DeclarationErrors = Partial<Record<DeclarationField, string>>;
 export interface DeclarationFields {
   widthCm: number;
   heightCm: number;
-  type: 1 | 2 | 3;
+  textLanguage: TextLanguage;
   moving: boolean;
   text: string;
   location?: { lon: number; lat: number };
@@ -73,7 +82,8 @@ export function checkDeclaration(
   };
   const widthCm = size('/widthCm', input.widthCm);
   const heightCm = size('/heightCm', input.heightCm);
-  if (!['1', '2', '3'].includes(input.type)) errors['/type'] = 'tax.declare.errors.type';
+  if (!(textLanguages as readonly string[]).includes(input.textLanguage))
+    errors['/textLanguage'] = 'tax.declare.errors.language';
   if (input.moving !== 'true' && input.moving !== 'false') errors['/moving'] = 'tax.declare.errors.moving';
   const text = input.text.trim();
   if (!text) errors['/text'] = 'form.errors.required';
@@ -89,7 +99,7 @@ export function checkDeclaration(
     fields: {
       widthCm,
       heightCm,
-      type: Number(input.type) as 1 | 2 | 3,
+      textLanguage: input.textLanguage as TextLanguage,
       moving: input.moving === 'true',
       text,
       ...(input.location ? { location: input.location } : {}),

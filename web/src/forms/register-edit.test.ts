@@ -107,13 +107,64 @@ describe('register edit form', () => {
     });
   });
 
-  it('corrects a sign', () => {
-    const s = { ownerTaxId: owner, widthCm: 200, heightCm: 100, type: 1, moving: false, text: 'ร้าน' };
-    expect(signPatch(s, { ...signValues(s), text: '', type: '3', widthCm: '1,250.5' }, 3)).toEqual({
-      patch: { version: 3, widthCm: 1250.5, type: 3, text: null },
+  it('corrects a sign: the text language is sent, the server gives the type from it', () => {
+    const s = {
+      ownerTaxId: owner,
+      widthCm: 200,
+      heightCm: 100,
+      type: 1,
+      textLanguage: 'thai-only',
+      moving: false,
+      text: 'ร้าน',
+    };
+    expect(signPatch(s, signValues(s), 3)).toEqual({ unchanged: true });
+    expect(
+      signPatch(
+        s,
+        { ...signValues(s), text: '', textLanguage: 'no-thai-or-thai-below', widthCm: '1,250.5' },
+        3,
+      ),
+    ).toEqual({
+      patch: { version: 3, widthCm: 1250.5, textLanguage: 'no-thai-or-thai-below', text: null },
     });
-    expect(signPatch(s, { ...signValues(s), type: '4', ownerTaxId: '123' }, 3)).toEqual({
-      errors: { type: 'tax.declare.errors.type', ownerTaxId: 'tax.edit.errors.taxId.length' },
+    expect(signPatch(s, { ...signValues(s), textLanguage: '3', ownerTaxId: '123' }, 3)).toEqual({
+      errors: { textLanguage: 'tax.declare.errors.language', ownerTaxId: 'tax.edit.errors.taxId.length' },
+    });
+  });
+
+  it("sends a parcel's outline only when it changed; empty removes it; unreadable text is caught", () => {
+    const square = [
+      [
+        [
+          [102.83, 16.43],
+          [102.831, 16.43],
+          [102.831, 16.431],
+          [102.83, 16.43],
+        ],
+      ],
+    ];
+    const withOutline = { ...parcel, boundary: { type: 'MultiPolygon', coordinates: square } };
+    expect(parcelPatch(withOutline, parcelValues(withOutline), 2)).toEqual({ unchanged: true });
+    expect(parcelPatch(withOutline, { ...parcelValues(withOutline), boundary: '  ' }, 2)).toEqual({
+      patch: { version: 2, boundary: null },
+    });
+    const polygon = JSON.stringify({
+      type: 'Feature',
+      geometry: { type: 'Polygon', coordinates: square[0] },
+    });
+    expect(parcelPatch(parcel, { ...parcelValues(parcel), boundary: polygon }, 2)).toEqual({
+      patch: { version: 2, boundary: { type: 'Polygon', coordinates: square[0] } },
+    });
+    expect(parcelPatch(parcel, { ...parcelValues(parcel), boundary: '{"type": "Polygon", ' }, 2)).toEqual({
+      errors: { boundary: 'tax.edit.errors.boundaryJson' },
+    });
+    expect(
+      parcelPatch(parcel, { ...parcelValues(parcel), boundary: '{"type":"Point","coordinates":[1,2]}' }, 2),
+    ).toEqual({
+      errors: { boundary: 'tax.edit.errors.boundaryType' },
+    });
+    expect(parcelPatch(parcel, { ...parcelValues(parcel), boundary: 'null' }, 2)).toEqual({
+      errors: { boundary: 'tax.edit.errors.boundaryType' },
     });
   });
 

@@ -2,7 +2,7 @@
  * Finance staff correct a parcel, a building, a sign or an owner. The form holds text as typed; `editPatch`
  * checks it and builds the PATCH body with only the fields that changed (the server checks again).
  */
-import { readCentimetres } from './declaration.ts';
+import { readCentimetres, type TextLanguage, textLanguages } from './declaration.ts';
 import { checkThaiNationalId } from './thai-id.ts';
 
 export type Values = Record<string, string>;
@@ -23,6 +23,12 @@ export interface ParcelNow {
   appraisalZone: string | null;
   appraisalBlock: string | null;
   uses: Use[];
+  /** The outline as stored (GeoJSON MultiPolygon), or none. */
+  boundary?: Outline | null;
+}
+export interface Outline {
+  type: string;
+  coordinates: unknown;
 }
 export interface BuildingNow {
   buildingNo: string | null;
@@ -37,6 +43,7 @@ export interface SignNow {
   widthCm: number;
   heightCm: number;
   type: number;
+  textLanguage: string;
   moving: boolean;
   text: string | null;
 }
@@ -74,6 +81,7 @@ export function parcelValues(p: ParcelNow): Values {
     valuePerM2Baht: text(p.valuePerM2),
     appraisalZone: text(p.appraisalZone),
     appraisalBlock: text(p.appraisalBlock),
+    boundary: p.boundary ? JSON.stringify(p.boundary) : '',
   };
   p.uses.forEach((u, i) => {
     values[`use${i}`] = u.use;
@@ -121,7 +129,7 @@ export const signValues = (s: SignNow): Values => ({
   ownerTaxId: s.ownerTaxId,
   widthCm: String(s.widthCm),
   heightCm: String(s.heightCm),
-  type: String(s.type),
+  textLanguage: s.textLanguage,
   moving: String(s.moving),
   text: text(s.text),
 });
@@ -242,10 +250,19 @@ export function parcelPatch(now: ParcelNow, v: Values, version: number): EditRes
   const areaM2 = (rai ?? 0) * 1600 + (ngan ?? 0) * 400 + (wa ?? 0) * 4;
   if (rai !== undefined && ngan !== undefined && wa !== undefined && areaM2 <= 0)
     errors.rai = 'tax.edit.errors.area';
+  const boundary = readOutline(v.boundary, errors);
   if (Object.keys(errors).length) return { errors };
   const result = diff(
-    { ...now, valuePerM2Baht: now.valuePerM2 },
-    { ownerTaxId, valuePerM2Baht, appraisalZone, appraisalBlock, uses: nextUses },
+    { ...now, valuePerM2Baht: now.valuePerM2, boundary: now.boundary ?? null },
+    {
+      ownerTaxId,
+      valuePerM2Baht,
+      appraisalZone,
+      appraisalBlock,
+      uses: nextUses,
+      // Untouched (or never shown), the outline is not sent.
+      ...(boundary === undefined ? {} : { boundary }),
+    },
     version,
   );
   if (Math.abs(areaM2 - now.areaM2) < 0.005) return result;
@@ -268,17 +285,46 @@ export function buildingPatch(now: BuildingNow, v: Values, version: number): Edi
   return diff({ ...now }, next, version);
 }
 
+/**
+ * A parcel's outline as typed: GeoJSON (a Polygon or MultiPolygon, or a Feature of one); empty removes
+ * it; undefined when the field is not in the form. The server checks the rings, the area and validity.
+ */
+function readOutline(typed: string | undefined, errors: EditErrors): Outline | null | undefined {
+  if (typed === undefined) return undefined;
+  const raw = typed.trim();
+  if (!raw) return null;
+  let g: unknown;
+  try {
+    g = JSON.parse(raw);
+  } catch {
+    errors.boundary = 'tax.edit.errors.boundaryJson';
+    return undefined;
+  }
+  const geometry =
+    (g as { type?: string; geometry?: unknown })?.type === 'Feature'
+      ? (g as { geometry: unknown }).geometry
+      : g;
+  const type = (geometry as { type?: unknown } | null)?.type;
+  if (type !== 'Polygon' && type !== 'MultiPolygon') {
+    errors.boundary = 'tax.edit.errors.boundaryType';
+    return undefined;
+  }
+  const { coordinates } = geometry as Outline;
+  return { type, coordinates };
+}
+
 export function signPatch(now: SignNow, v: Values, version: number): EditResult {
   const errors: EditErrors = {};
   const r = reader(v, errors);
-  const type = Number(v.type);
-  if (![1, 2, 3].includes(type)) errors.type = 'tax.declare.errors.type';
+  const textLanguage = v.textLanguage as TextLanguage;
+  if (!textLanguages.includes(textLanguage)) errors.textLanguage = 'tax.declare.errors.language';
   if (v.moving !== 'true' && v.moving !== 'false') errors.moving = 'tax.declare.errors.moving';
   const next = {
     ownerTaxId: r.taxId('ownerTaxId'),
     widthCm: r.number('widthCm', { above: 0, max: 100_000 }),
     heightCm: r.number('heightCm', { above: 0, max: 100_000 }),
-    type,
+    // The type follows from the language on the server.
+    textLanguage,
     moving: v.moving === 'true',
     text: r.label('text', 1000, true),
   };

@@ -9,6 +9,8 @@ import {
   type DeclarationField,
   insideArea,
   photoAccept,
+  textLanguages,
+  typeOfLanguage,
 } from '../../forms/declaration.ts';
 import { photoPayload } from '../../forms/photos.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -34,7 +36,7 @@ export interface DeclaredSign {
 const fields: DeclarationField[] = [
   '/widthCm',
   '/heightCm',
-  '/type',
+  '/textLanguage',
   '/moving',
   '/text',
   '/photos',
@@ -113,7 +115,7 @@ export function DeclarationForm() {
     const checked = checkDeclaration({
       widthCm: text('widthCm'),
       heightCm: text('heightCm'),
-      type: text('type'),
+      textLanguage: text('textLanguage'),
       moving: text('moving'),
       text: text('text'),
       photos: files.map((f) => ({ name: f.name, type: f.type, size: f.size })),
@@ -155,10 +157,16 @@ export function DeclarationForm() {
           error={fieldError('/heightCm')}
         />
         <RadioGroup
-          legend={t('tax.declare.type')}
-          name="type"
-          error={fieldError('/type')}
-          options={[1, 2, 3].map((n) => ({ value: String(n), label: t(`tax.declare.types.${n}`) }))}
+          legend={t('tax.declare.language')}
+          name="textLanguage"
+          error={fieldError('/textLanguage') ?? server?.fieldError('/type')}
+          options={textLanguages.map((l) => ({
+            value: l,
+            label: t('tax.declare.languageOption', {
+              language: t(`tax.declare.languages.${l}`),
+              type: typeOfLanguage(l),
+            }),
+          }))}
         />
         <RadioGroup
           legend={t('tax.declare.moving')}

@@ -16,6 +16,7 @@ import { Button } from '../../ui/Button.tsx';
 import { Badge, Card, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Table } from '../../ui/Table.tsx';
 import { RegisterEdit } from './RegisterEdit.tsx';
+import { ParcelPlace, SignPhotos } from './RegisterPlace.tsx';
 import { addUseAction, buildingFields, ownerFields, parcelFields, signFields } from './register-fields.ts';
 import {
   type BuildingDetail,
@@ -173,10 +174,12 @@ export function Detail({
         {owner}
         <p>
           {t('tax.declarations.size', { width: s.widthCm, height: s.heightCm })} · {t('tax.declare.type')}{' '}
-          {s.type} · {s.moving ? t('tax.declare.movingYes') : t('tax.declare.static')} ·{' '}
-          {t(`tax.declarations.status.${s.status}`)} · {t('tax.register.photos', { count: s.photos })}
+          {s.type} · {t(`tax.declare.languages.${s.textLanguage}`)} ·{' '}
+          {s.moving ? t('tax.declare.movingYes') : t('tax.declare.static')} ·{' '}
+          {t(`tax.declarations.status.${s.status}`)}
         </p>
         {s.location && <p>{t('tax.declare.located', { lat: s.location.lat, lon: s.location.lon })}</p>}
+        <SignPhotos s={s} canEdit={canEdit} queryKey={queryKey} />
         {canEdit &&
           (editing === 'self' ? (
             <RegisterEdit
@@ -221,6 +224,7 @@ export function Detail({
           </li>
         ))}
       </ul>
+      <ParcelPlace p={p} />
       {canEdit &&
         (editing === 'self' ? (
           <RegisterEdit

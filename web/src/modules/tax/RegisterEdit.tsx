@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ProblemError, problemTitle } from '../../api.ts';
 import { type EditErrors, type EditResult, fieldOf, type Values } from '../../forms/register-edit.ts';
 import { Button } from '../../ui/Button.tsx';
-import { Select, TextField } from '../../ui/TextField.tsx';
+import { Select, TextArea, TextField } from '../../ui/TextField.tsx';
 
 export interface EditField {
   name: string;
@@ -12,6 +12,8 @@ export interface EditField {
   hint?: string;
   options?: { value: string; label: string }[];
   inputMode?: 'numeric' | 'decimal' | 'text';
+  /** Several lines (a GeoJSON outline). */
+  multiline?: boolean;
   /** A button after the field that reshapes the form (e.g. removes a use row). */
   action?: FormAction;
 }
@@ -118,6 +120,17 @@ export function RegisterEdit({
         name={f.name}
         label={f.label}
         options={f.options}
+        value={values[f.name] ?? ''}
+        error={errorOf(f.name)}
+        onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
+      />
+    ) : f.multiline ? (
+      <TextArea
+        name={f.name}
+        label={f.label}
+        hint={f.hint}
+        rows={4}
+        spellCheck={false}
         value={values[f.name] ?? ''}
         error={errorOf(f.name)}
         onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}

@@ -1,5 +1,6 @@
 /** The correction form's fields for a parcel, a building, a sign and an owner (checked by forms/register-edit.ts). */
 import type { useTranslation } from 'react-i18next';
+import { textLanguages, typeOfLanguage } from '../../forms/declaration.ts';
 import {
   addUse,
   countUses,
@@ -58,6 +59,7 @@ export function parcelFields(t: T, values: Values): EditField[] {
     },
     { name: 'appraisalZone', label: t('tax.edit.appraisalZone') },
     { name: 'appraisalBlock', label: t('tax.edit.appraisalBlock') },
+    { name: 'boundary', label: t('tax.edit.boundary'), hint: t('tax.edit.boundaryHint'), multiline: true },
     ...Array.from({ length: count }, (_, i) => [
       { name: `use${i}`, label: t('tax.edit.use', { n: i + 1 }), options: useOptions },
       ...status(i),
@@ -115,9 +117,15 @@ export function signFields(t: T): EditField[] {
     { name: 'widthCm', label: t('tax.edit.widthCm'), inputMode: 'decimal' },
     { name: 'heightCm', label: t('tax.edit.heightCm'), inputMode: 'decimal' },
     {
-      name: 'type',
-      label: t('tax.declare.type'),
-      options: ['1', '2', '3'].map((v) => ({ value: v, label: v })),
+      name: 'textLanguage',
+      label: t('tax.edit.textLanguage'),
+      options: textLanguages.map((l) => ({
+        value: l,
+        label: t('tax.declare.languageOption', {
+          language: t(`tax.declare.languages.${l}`),
+          type: typeOfLanguage(l),
+        }),
+      })),
     },
     {
       name: 'moving',

@@ -120,6 +120,8 @@ export interface ParcelDetail {
   zone: string | null;
   uses: { use: string; sharePercent: number; mainHome?: string; vacantYears?: number }[];
   location: { lon: number; lat: number } | null;
+  /** The outline as stored: a GeoJSON MultiPolygon (polygons → rings → [lon, lat]). */
+  boundary: { type: 'MultiPolygon'; coordinates: [number, number][][][] } | null;
   owner: Owner;
   buildings: {
     id: string;
@@ -153,6 +155,7 @@ export interface SignDetail {
   widthCm: number;
   heightCm: number;
   type: number;
+  textLanguage: string;
   moving: boolean;
   status: string;
   photos: number;
