@@ -62,7 +62,7 @@ export async function noticePdf(bill: BillRow, view: BillView, municipality: Mun
   );
   write(
     doc,
-    `Paid after the due date, a surcharge of ${rule.surchargePercentPerMonth}% a month${rule.penaltyPercent ? ` and a ${rule.penaltyPercent}% penalty` : ''} are added, so the amount depends on the day of payment.`,
+    `Paid after the due date, a surcharge of ${rule.surchargePercentPerMonth}% a month${rule.penaltyPercent ? ` and a ${rule.penaltyPercent}% penalty are` : ' is'} added, so the amount depends on the day of payment.`,
     9,
   );
   doc.moveDown();
