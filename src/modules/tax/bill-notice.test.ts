@@ -265,6 +265,9 @@ describe('late charges reach the payer', () => {
       city.MUNICIPALITY_TAX_ID,
     ])
       expect(text).toContain(part);
+    // The receipt's QR opens the municipality's record: tax and what was paid with the charges.
+    const verify = await t.json({ method: 'GET', url: `/api/tax/verify/${late.id}` });
+    expect(verify.body).toMatchObject({ amountBaht: late.amountBaht, paidBaht: late.amountDueBaht });
     // A paid bill has a receipt, not a notice.
     expect((await notice(late.id, revenue)).statusCode).toBe(409);
   });

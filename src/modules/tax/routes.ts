@@ -314,6 +314,9 @@ export async function taxRoutes(app: FastifyInstance) {
             amountBaht: Type.String(),
             status: Type.String(),
             paidAt: Type.Union([Type.String(), Type.Null()]),
+            paidBaht: Type.Union([Type.String(), Type.Null()], {
+              description: 'What was paid: the tax and any late charges (null until paid)',
+            }),
           }),
         },
       },
@@ -329,6 +332,7 @@ export async function taxRoutes(app: FastifyInstance) {
         amountBaht: v.amountBaht,
         status: v.status,
         paidAt: v.paidAt,
+        paidBaht: v.status === 'paid' ? v.amountDueBaht : null,
       };
     },
   );
