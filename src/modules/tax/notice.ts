@@ -47,12 +47,8 @@ export async function noticePdf(bill: BillRow, view: BillView, municipality: Mun
     doc.end();
     return done;
   }
-  write(
-    doc,
-    `ยอดที่ต้องชำระ ณ วันที่ ${thaiDay(view.asOf)} ${bahtFigure(view.amountDueSatang)} บาท (${bahtText(view.amountDueSatang)})`,
-    14,
-    true,
-  );
+  write(doc, `ยอดที่ต้องชำระ ณ วันที่ ${thaiDay(view.asOf)}  ${bahtFigure(view.amountDueSatang)} บาท`, 14, true);
+  write(doc, `(${bahtText(view.amountDueSatang)})`, 12);
   write(doc, `Amount due on ${view.asOf}: ${view.amountDueBaht} baht`, 10);
   const rule = lateRuleOf(bill.taxKind);
   write(
@@ -72,7 +68,7 @@ export async function noticePdf(bill: BillRow, view: BillView, municipality: Mun
     for (const i of view.instalments)
       write(
         doc,
-        `งวดที่ ${i.seq} (${i.number}) กำหนด ${thaiDay(i.dueDate)}  ${bahtFigure(Math.round(Number(i.amountDueBaht) * 100))} บาท  ${i.status === 'paid' ? 'ชำระแล้ว (paid)' : 'ยังไม่ชำระ (open)'}`,
+        `งวดที่ ${i.seq} (${i.number}) กำหนด ${thaiDay(i.dueDate)}  ${bahtFigure(i.amountDueSatang)} บาท  ${i.status === 'paid' ? 'ชำระแล้ว (paid)' : 'ยังไม่ชำระ (open)'}`,
         11,
       );
     doc.moveDown();

@@ -134,6 +134,7 @@ export const BillSchema = Type.Object({
       amountBaht: Type.String(),
       surchargeSatang: Type.Integer(),
       penaltySatang: Type.Integer(),
+      amountDueSatang: Type.Integer(),
       amountDueBaht: Type.String(),
       dueDate: Type.String(),
       status: Type.String(),

@@ -233,6 +233,7 @@ export class TaxService {
           amountBaht: baht(i.amountSatang),
           surchargeSatang: part.surchargeSatang,
           penaltySatang: part.penaltySatang,
+          amountDueSatang: part.totalSatang,
           amountDueBaht: baht(part.totalSatang),
           dueDate: i.dueDate,
           status: i.status,
