@@ -19,6 +19,34 @@ describe('config', () => {
     expect(c.DEMO).toBe(true);
   });
 
+  it("names Khon Kaen on tax documents by default, takes another municipality's details, and refuses a malformed tax ID or phone", () => {
+    const c = loadConfig({}, empty);
+    expect(c.MUNICIPALITY_NAME_TH).toBe('เทศบาลนครขอนแก่น');
+    expect(c.MUNICIPALITY_NAME_EN).toBe('Khon Kaen City Municipality');
+    expect(c.MUNICIPALITY_ADDRESS_TH).toContain('ขอนแก่น 40000');
+    expect(c.MUNICIPALITY_TAX_ID).toBeUndefined();
+    expect(c.MUNICIPALITY_PHONE).toBeUndefined();
+    const other = loadConfig(
+      {
+        MUNICIPALITY_NAME_TH: 'เทศบาลนครอุดรธานี',
+        MUNICIPALITY_TAX_ID: '0994000123456',
+        MUNICIPALITY_PHONE: '+66 42 000 000',
+      },
+      empty,
+    );
+    expect(other).toMatchObject({
+      MUNICIPALITY_NAME_TH: 'เทศบาลนครอุดรธานี',
+      MUNICIPALITY_PHONE: '+66 42 000 000',
+    });
+    for (const [name, value] of [
+      ['MUNICIPALITY_TAX_ID', '12345'],
+      ['MUNICIPALITY_TAX_ID', '099400012345x'],
+      ['MUNICIPALITY_PHONE', '043<script>'],
+      ['MUNICIPALITY_NAME_EN', 'x'.repeat(201)],
+    ])
+      expect(() => loadConfig({ [name]: value }, empty)).toThrow(name);
+  });
+
   it('turns demo off by default on an external database, unless asked', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }, empty).DEMO).toBe(false);
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', DEMO: 'true' }, empty).DEMO).toBe(true);

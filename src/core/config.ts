@@ -40,6 +40,13 @@ export const ConfigSchema = Type.Object(
     NGSI_LD_NOTIFY_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256 }),
     TAX_BILLER_ID: Type.String({ pattern: '^[0-9]{13,15}$' }),
     TAX_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+    // The municipality as its tax bills and receipts name it.
+    MUNICIPALITY_NAME_TH: Type.String({ minLength: 1, maxLength: 200 }),
+    MUNICIPALITY_NAME_EN: Type.String({ minLength: 1, maxLength: 200 }),
+    MUNICIPALITY_ADDRESS_TH: Type.String({ minLength: 1, maxLength: 500 }),
+    MUNICIPALITY_ADDRESS_EN: Type.String({ minLength: 1, maxLength: 500 }),
+    MUNICIPALITY_TAX_ID: Type.Optional(Type.String({ pattern: '^[0-9]{13}$' })),
+    MUNICIPALITY_PHONE: Type.Optional(Type.String({ pattern: '^\\+?[0-9][0-9 ,-]{2,60}$' })),
     SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
     MAIL_FROM: Type.String({ minLength: 3, maxLength: 300 }),
     ALERT_ESCALATE_MINUTES: Type.String({
@@ -118,6 +125,12 @@ const defaults = {
   NGSI_LD_NOTIFY_CONCURRENCY: 8,
   // A placeholder biller ID (the municipality's tax ID plus suffix comes from its bank).
   TAX_BILLER_ID: '099400000000000',
+  // Khon Kaen City Municipality, the reference city. Its tax ID and phone have no default: a made-up
+  // number would be printed on real bills.
+  MUNICIPALITY_NAME_TH: 'เทศบาลนครขอนแก่น',
+  MUNICIPALITY_NAME_EN: 'Khon Kaen City Municipality',
+  MUNICIPALITY_ADDRESS_TH: 'เลขที่ 1 ถนนประชาสโมสร ตำบลในเมือง อำเภอเมืองขอนแก่น จังหวัดขอนแก่น 40000',
+  MUNICIPALITY_ADDRESS_EN: '1 Pracha Samosorn Road, Nai Mueang, Mueang Khon Kaen, Khon Kaen 40000',
   MAIL_FROM: 'Mueang <no-reply@localhost>',
   // Minutes an alert may stay raised (unacknowledged) before its office's managers are called in.
   ALERT_ESCALATE_MINUTES: 'extreme:5,severe:15,moderate:60,minor:240,unknown:60',

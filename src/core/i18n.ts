@@ -127,8 +127,8 @@ const messages: Messages = {
   'tax.rates_missing': { th: 'ยังไม่มีอัตราภาษีของปีนี้', en: 'There is no rate table for this tax year' },
   'tax.bill_not_payable': { th: 'ใบแจ้งภาษีนี้ไม่ต้องชำระแล้ว', en: 'This bill is not payable' },
   'tax.instalments_not_allowed': {
-    th: 'ใบแจ้งนี้ผ่อนชำระไม่ได้ (เฉพาะภาษีที่ดินและสิ่งปลูกสร้างตั้งแต่ 3,000 บาทที่ยังไม่ได้ชำระ)',
-    en: 'This bill cannot be paid in instalments (only unpaid land and building tax of 3,000 baht or more)',
+    th: 'ใบแจ้งนี้ผ่อนชำระไม่ได้ (เฉพาะภาษีที่ดินและสิ่งปลูกสร้างหรือภาษีป้ายตั้งแต่ 3,000 บาทที่ยังไม่ได้ชำระ)',
+    en: 'This bill cannot be paid in instalments (only unpaid land and building tax or signboard tax of 3,000 baht or more)',
   },
   'tax.instalments_exist': { th: 'ใบแจ้งนี้แบ่งงวดไว้แล้ว', en: 'This bill already has instalments' },
   'tax.national_id_required': {

@@ -29,16 +29,33 @@ describe('local taxes on a phone', () => {
     await expect
       .poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
       .toBeGreaterThan(100);
-    expect(await qr.getAttribute('alt')).toContain('200.00');
+    // Due 30 April 2026, so by now late: the screen, the QR and the bill PDF ask for tax + surcharge.
+    const mine = await (await context.request.get(`${baseUrl()}/api/tax/mine`)).json();
+    const due = mine.find((b: { taxKind: string }) => b.taxKind === 'sign').amountDueBaht as string;
+    expect(Number(due)).toBeGreaterThan(200);
+    expect(await qr.getAttribute('alt')).toContain(due);
+    await expect.poll(() => bill.getByTestId('late-charges').innerText()).toContain('ยอดที่ต้องชำระวันนี้');
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: 'test-results/tax-phone.png', fullPage: true });
+    const dir = mkdtempSync(join(tmpdir(), 'mueang-e2e-pdf-'));
+    const notice = await context.request.get(
+      `${baseUrl()}${await bill.getByTestId('notice').getAttribute('href')}`,
+    );
+    expect(notice.headers()['content-type']).toBe('application/pdf');
+    writeFileSync(join(dir, 'bill.pdf'), await notice.body());
+    // pdftotext reads SARA AM (ำ) back as ำา from the shaped glyphs.
+    const billText = execFileSync('pdftotext', ['-layout', join(dir, 'bill.pdf'), '-'], {
+      encoding: 'utf8',
+    }).replaceAll('ำา', 'ำ');
+    for (const words of ['เทศบาลนครขอนแก่น', 'ใบแจ้งการประเมินและชำระภาษี', '30 เมษายน 2569', due])
+      expect(billText).toContain(words);
 
     // The bank reports the payment through the signed webhook.
     const number = (await bill.locator('code').innerText()).trim();
     const body = JSON.stringify({
       transactionId: `E2E-${Date.now()}`,
       billNumber: number,
-      amount: '200.00',
+      amount: due,
       paidAt: new Date().toISOString(),
     });
     const at = Math.floor(Date.now() / 1000);
@@ -58,11 +75,10 @@ describe('local taxes on a phone', () => {
     await receipt.waitFor();
     const pdf = await context.request.get(`${baseUrl()}${await receipt.getAttribute('href')}`);
     expect(pdf.headers()['content-type']).toBe('application/pdf');
-    const dir = mkdtempSync(join(tmpdir(), 'mueang-e2e-pdf-'));
     writeFileSync(join(dir, 'receipt.pdf'), await pdf.body());
     // Thai text is in the PDF as text, and the page renders to an image.
     const text = execFileSync('pdftotext', ['-layout', join(dir, 'receipt.pdf'), '-'], { encoding: 'utf8' });
-    for (const words of ['เทศบาลนครขอนแก่น', 'ใบเสร็จรับเงิน', 'สองร้อยบาทถ้วน', '2569'])
+    for (const words of ['เทศบาลนครขอนแก่น', 'ใบเสร็จรับเงิน', 'Surcharge', 'บาทถ้วน', due, '2569'])
       expect(text).toContain(words);
     execFileSync('pdftoppm', [
       '-png',

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { testWebhookSecret } from '../../core/testing/index.ts';
+import { amountDue } from './late.ts';
 import { taxModule } from './module.ts';
 import { taxTestApp, thaiId } from './testing.ts';
 
@@ -69,10 +70,10 @@ async function newBill(valuePerM2Baht = 10_000): Promise<Bill> {
 }
 
 /** A payment the bank reported that lands in the queue; answers its id. */
-async function queued(billNumber: string, amount: string) {
+async function queued(billNumber: string, amount: string, paidAt = '2026-04-20T03:00:00Z') {
   const { t } = tax;
   const transactionId = `Q-${Math.random().toString(36).slice(2)}`;
-  const res = await t.json(signed({ transactionId, billNumber, amount, paidAt: '2026-11-20T03:00:00Z' }));
+  const res = await t.json(signed({ transactionId, billNumber, amount, paidAt }));
   expect(res.body.status).not.toBe('matched');
   const [row] = await t.db.rows<{ id: string }>(
     sql`SELECT id FROM tax_payments WHERE bank_txn_id = ${transactionId}`,
@@ -153,7 +154,7 @@ describe('unmatched payments: the queue and resolving it', () => {
     expect(res.body).toEqual({ id, resolution: 'matched', billNumber: bill.number, refundSatang: null });
     const paid = await t.json({ method: 'GET', url: `/api/tax/bills/${bill.id}`, headers: revenue });
     expect(paid.body.status).toBe('paid');
-    expect(new Date(paid.body.paidAt).toISOString()).toBe('2026-11-20T03:00:00.000Z');
+    expect(new Date(paid.body.paidAt).toISOString()).toBe('2026-04-20T03:00:00.000Z');
     const receipt = await t.app.inject({
       method: 'GET',
       url: `/api/tax/bills/${bill.id}/receipt.pdf`,
@@ -194,7 +195,7 @@ describe('unmatched payments: the queue and resolving it', () => {
         transactionId: `LATE-${id}`,
         billNumber: bill.number,
         amount: bill.amountBaht,
-        paidAt: '2026-11-21T03:00:00Z',
+        paidAt: '2026-04-21T03:00:00Z',
       }),
     );
     expect(late.body.status).toBe('already_paid');
@@ -227,7 +228,7 @@ describe('unmatched payments: the queue and resolving it', () => {
         transactionId: `PAID-${bill.number}`,
         billNumber: bill.number,
         amount: bill.amountBaht,
-        paidAt: '2026-11-19T03:00:00Z',
+        paidAt: '2026-04-19T03:00:00Z',
       }),
     );
     expect(bank.body.status).toBe('matched');
@@ -294,7 +295,7 @@ describe('unmatched payments: the queue and resolving it', () => {
         transactionId: `I1-${bill.number}`,
         billNumber: parts[0].number,
         amount: parts[0].amountBaht,
-        paidAt: '2026-11-19T03:00:00Z',
+        paidAt: '2026-04-19T03:00:00Z',
       }),
     );
     expect(first.body.status).toBe('matched');
@@ -357,6 +358,35 @@ describe('unmatched payments: the queue and resolving it', () => {
         refundSatang: 7025,
       },
     );
+  });
+
+  it('asks a payment made after the due date for the late charges of its day, and records them', async () => {
+    const { t, revenue } = tax;
+    const bill = await newBill();
+    const paidAt = '2026-11-20T03:00:00Z';
+    const owed = amountDue(
+      { amountSatang: bill.amountSatang, dueDate: '2026-04-30', taxKind: 'land-building' },
+      '2026-11-20',
+    );
+    expect(owed.surchargeSatang).toBeGreaterThan(0);
+    const taxOnly = await queued('LB2569777014', bill.amountBaht, paidAt);
+    const refused = await resolve(taxOnly, { action: 'match', billNumber: bill.number });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('tax.payment_amount');
+    const full = await queued('LB2569777015', (owed.totalSatang / 100).toFixed(2), paidAt);
+    const res = await resolve(full, { action: 'match', billNumber: bill.number });
+    expect(res.status).toBe(200);
+    expect(res.body.resolution).toBe('matched');
+    const [payment] = await t.db.rows<{ surcharge: number; penalty: number }>(
+      sql`SELECT surcharge_satang::int AS surcharge, penalty_satang::int AS penalty FROM tax_payments WHERE id = ${full}`,
+    );
+    expect(payment).toEqual({ surcharge: owed.surchargeSatang, penalty: owed.penaltySatang });
+    const paid = await t.json({ method: 'GET', url: `/api/tax/bills/${bill.id}`, headers: revenue });
+    expect(paid.body).toMatchObject({
+      status: 'paid',
+      surchargeSatang: owed.surchargeSatang,
+      penaltySatang: owed.penaltySatang,
+    });
   });
 
   it('answers 404 for an unknown payment or bill, 400 for a malformed id', async () => {

@@ -4,6 +4,7 @@ import { type Actor, audit } from '../../core/audit/audit.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { msg } from '../../core/i18n.ts';
+import { amountDue, bangkokDay } from './late.ts';
 import type { BillRow, InstalmentRow, TaxRepository } from './repository.ts';
 
 const BillNumber = Type.String({
@@ -54,13 +55,22 @@ export interface QueuedPayment {
 }
 
 /**
- * What an open bill still asks for: its amount, or what its open instalments add up to.
- * Kept apart from the bank's matching (payments.ts) so the rule for late amounts can change in one place.
+ * What an open bill still asks for on the day the bank was paid: its amount, or what its open
+ * instalments add up to, each with its late charges of that day (late.ts, as the bank's matching).
  */
-export function amountDueSatang(bill: Pick<BillRow, 'amountSatang'>, plan: InstalmentRow[]) {
-  return plan.length
-    ? plan.filter((i) => i.status === 'open').reduce((s, i) => s + i.amountSatang, 0)
-    : bill.amountSatang;
+export function amountDueSatang(
+  bill: Pick<BillRow, 'amountSatang' | 'dueDate' | 'taxKind'>,
+  plan: InstalmentRow[],
+  day: string,
+) {
+  const parts = plan.length ? plan.filter((i) => i.status === 'open') : [bill];
+  const dues = parts.map((part) => amountDue({ ...part, taxKind: bill.taxKind }, day));
+  const sum = (pick: (d: (typeof dues)[number]) => number) => dues.reduce((s, d) => s + pick(d), 0);
+  return {
+    totalSatang: sum((d) => d.totalSatang),
+    surchargeSatang: sum((d) => d.surchargeSatang),
+    penaltySatang: sum((d) => d.penaltySatang),
+  };
 }
 
 const baht = (satang: number) => (satang / 100).toFixed(2);
@@ -120,7 +130,7 @@ export class PaymentQueue {
       if (payment.resolution) throw AppError.conflict('tax.payment_resolved');
       const outcome =
         input.action === 'match'
-          ? await this.matchToBill(tx, payment, input)
+          ? await this.matchToBill(tx, paymentId, payment, input)
           : {
               resolution: input.action,
               billId: null,
@@ -156,6 +166,7 @@ export class PaymentQueue {
 
   private async matchToBill(
     tx: Executor,
+    paymentId: string,
     payment: { amountSatang: number; paidAt: string },
     input: Extract<ResolveInput, { action: 'match' }>,
   ) {
@@ -167,7 +178,8 @@ export class PaymentQueue {
     if (bill.status === 'paid') throw AppError.conflict('tax.bill_already_paid');
     if (bill.status !== 'open') throw AppError.conflict('tax.bill_not_payable');
     const plan = await this.repo.instalments(bill.id, tx);
-    const due = amountDueSatang(bill, plan);
+    const owed = amountDueSatang(bill, plan, bangkokDay(new Date(payment.paidAt)));
+    const due = owed.totalSatang;
     const paid = payment.amountSatang;
     if (paid !== due && input.difference !== 'refund')
       throw AppError.conflict(
@@ -181,6 +193,10 @@ export class PaymentQueue {
         plan.filter((i) => i.status === 'open').map((i) => i.id),
         payment.paidAt,
       );
+      await this.repo.addPaidCharges(tx, bill.id, owed.surchargeSatang, owed.penaltySatang);
+      await tx.execute(sql`
+        UPDATE tax_payments SET surcharge_satang = ${owed.surchargeSatang}, penalty_satang = ${owed.penaltySatang}
+        WHERE id = ${paymentId}`);
       await this.repo.markPaid(tx, bill.id, payment.paidAt);
     }
     return {

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type Actor, audit } from '../../core/audit/audit.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
+import { amountDue, bangkokDay } from './late.ts';
 import type { TaxRepository } from './repository.ts';
 import type { PaymentInput } from './schemas.ts';
 
@@ -31,7 +32,8 @@ export class Payments {
 
   /**
    * Records a payment exactly once per bank transaction and pays what it matches: a whole bill, or one
-   * of its instalments (the bill is paid with its last instalment).
+   * of its instalments (the bill is paid with its last instalment). The amount expected is what was
+   * due on the day it was paid in Bangkok (late.ts): after the due date the tax alone is a mismatch.
    */
   recordPayment(p: PaymentInput, source: 'webhook' | 'statement', actor: Actor) {
     const amountSatang = Math.round(Number(p.amount) * 100);
@@ -42,12 +44,18 @@ export class Payments {
       const bill = instalment
         ? await this.repo.bill(instalment.billId, tx)
         : await this.repo.billByNumberForUpdate(tx, p.billNumber);
-      const expected = instalment ? instalment.amountSatang : bill?.amountSatang;
+      const due = bill
+        ? amountDue({ ...(instalment ?? bill), taxKind: bill.taxKind }, bangkokDay(new Date(p.paidAt)))
+        : undefined;
       let status: string;
-      if (!bill) status = 'unknown_bill';
+      if (!bill || !due) status = 'unknown_bill';
       else if (bill.status !== 'open' || instalment?.status === 'paid') status = 'already_paid';
-      else if (expected !== amountSatang) status = 'amount_mismatch';
+      else if (due.totalSatang !== amountSatang) status = 'amount_mismatch';
       else status = 'matched';
+      const charges =
+        status === 'matched' && due
+          ? { surchargeSatang: due.surchargeSatang, penaltySatang: due.penaltySatang }
+          : { surchargeSatang: 0, penaltySatang: 0 };
       const result = await this.repo.insertPayment(tx, {
         txnId: p.transactionId,
         billNumber: p.billNumber,
@@ -56,12 +64,14 @@ export class Payments {
         paidAt: p.paidAt,
         source,
         status,
+        ...charges,
       });
       if (!result.inserted) return { status: result.status, duplicate: true };
       if (status === 'matched' && bill) {
         const plan = await this.repo.instalments(bill.id, tx);
         const settled = instalment ? [instalment.id] : plan.map((i) => i.id);
         await this.repo.markInstalmentsPaid(tx, settled, p.paidAt);
+        await this.repo.addPaidCharges(tx, bill.id, charges.surchargeSatang, charges.penaltySatang);
         if (!instalment || plan.every((i) => i.status === 'paid' || i.id === instalment.id))
           await this.repo.markPaid(tx, bill.id, p.paidAt);
       }
@@ -69,7 +79,7 @@ export class Payments {
         action: 'tax.payment.record',
         resourceType: 'tax.payment',
         resourceId: p.transactionId,
-        detail: { status, billNumber: p.billNumber },
+        detail: { status, billNumber: p.billNumber, ...charges },
       });
       return { status, duplicate: false };
     });

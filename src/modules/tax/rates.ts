@@ -68,3 +68,9 @@ export const signLate: LateRule = { surchargePercentPerMonth: 2, penaltyPercent:
 
 /** Land and building tax of at least 3,000 baht may be paid in three monthly instalments. */
 export const instalmentRule = { minimumBaht: 3_000, count: 3 };
+/**
+ * Signboard tax of at least 3,000 baht may be paid in three equal instalments (Signboard Tax Act
+ * B.E. 2510, section 14 bis, added by the Act (No. 2) B.E. 2534): the first by the bill's due date,
+ * each of the others within a month of the one before.
+ */
+export const signInstalmentRule = { minimumBaht: 3_000, count: 3 };

@@ -50,7 +50,7 @@ describe('bank reconciliation', () => {
     });
     return bills.body.find(
       (b: { taxKind: string; ownerName: string }) => b.taxKind === kind && b.ownerName.startsWith('บริษัท'),
-    ) as { id: string; number: string; amountBaht: string };
+    ) as { id: string; number: string; amountBaht: string; amountDueBaht: string };
   }
 
   it('pays a bill exactly once even when the bank calls twice', async () => {
@@ -58,7 +58,8 @@ describe('bank reconciliation', () => {
     const notice = {
       transactionId: 'BANK-0001',
       billNumber: bill.number,
-      amount: bill.amountBaht,
+      // Today, with the late charges of a bill due 30 April 2026 (late.ts).
+      amount: bill.amountDueBaht,
       paidAt: new Date().toISOString(),
     };
     const first = await t.json(signed(notice));
@@ -89,7 +90,7 @@ describe('bank reconciliation', () => {
       signed({
         transactionId: 'BANK-NAME-1',
         billNumber: bill.number,
-        amount: bill.amountBaht,
+        amount: bill.amountDueBaht,
         paidAt: new Date().toISOString(),
       }),
     );
@@ -177,10 +178,12 @@ describe('bank reconciliation', () => {
       headers: revenue,
     });
     const bill = bills.body.find((b: { amountSatang: number }) => b.amountSatang > 0);
+    // Paid now, so with what is due today (the view's amountDueBaht).
+    const now = new Date().toISOString();
     const csv = [
       'transactionId,billNumber,amount,paidAt',
-      `STM-1,${bill.number},${bill.amountBaht},2026-11-20T10:00:00+07:00`,
-      `STM-1,${bill.number},${bill.amountBaht},2026-11-20T10:00:00+07:00`,
+      `STM-1,${bill.number},${bill.amountDueBaht},${now}`,
+      `STM-1,${bill.number},${bill.amountDueBaht},${now}`,
       'STM-2,LB2569000999,12.00,not-a-date',
       'STM-3,too,few',
       '"STM-4","=cmd|\' /C calc\'!A0","5.00","2026-11-20T10:00:00Z"',
@@ -288,6 +291,7 @@ describe('bank reconciliation', () => {
       seq: number;
       number: string;
       amountBaht: string;
+      amountDueBaht: string;
       dueDate: string;
       promptpay: string;
     }[];
@@ -305,7 +309,7 @@ describe('bank reconciliation', () => {
         signed({
           transactionId: id,
           billNumber: p.number,
-          amount: p.amountBaht,
+          amount: p.amountDueBaht,
           paidAt: new Date().toISOString(),
         }),
       );

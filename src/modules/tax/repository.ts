@@ -161,11 +161,15 @@ export interface BillRow {
   dueDate: string;
   paidAt: string | null;
   working: { th: string; en: string; satang: number }[];
+  /** Late charges paid with the bill (its instalments' together); 0 until then. */
+  surchargePaidSatang: number;
+  penaltyPaidSatang: number;
 }
 
 const billColumns = sql`b.id, b.number, b.tax_year AS "taxYear", b.tax_kind AS "taxKind", b.owner_id AS "ownerId",
   o.name AS "ownerName", o.tax_id AS "ownerTaxId", b.payer_name AS "payerName", b.amount_satang::float8 AS "amountSatang", b.status,
-  to_char(b.due_date, 'YYYY-MM-DD') AS "dueDate", b.paid_at AS "paidAt", b.working`;
+  to_char(b.due_date, 'YYYY-MM-DD') AS "dueDate", b.paid_at AS "paidAt", b.working,
+  b.surcharge_paid_satang::float8 AS "surchargePaidSatang", b.penalty_paid_satang::float8 AS "penaltyPaidSatang"`;
 
 const point = (p?: { lon: number; lat: number }) =>
   p ? sql`ST_SetSRID(ST_MakePoint(${p.lon}, ${p.lat}), 4326)` : sql`NULL`;
@@ -517,11 +521,15 @@ export class TaxRepository {
       paidAt: string;
       source: string;
       status: string;
+      /** The late charges in a matched amount (0 otherwise). */
+      surchargeSatang: number;
+      penaltySatang: number;
     },
   ): Promise<{ inserted: boolean; status: string }> {
     const inserted = await this.db.rows<{ status: string }>(
-      sql`INSERT INTO tax_payments (bank_txn_id, bill_number, bill_id, amount_satang, paid_at, source, status)
-        VALUES (${p.txnId}, ${p.billNumber}, ${p.billId}, ${p.amountSatang}, ${p.paidAt}::timestamptz, ${p.source}, ${p.status})
+      sql`INSERT INTO tax_payments (bank_txn_id, bill_number, bill_id, amount_satang, paid_at, source, status, surcharge_satang, penalty_satang)
+        VALUES (${p.txnId}, ${p.billNumber}, ${p.billId}, ${p.amountSatang}, ${p.paidAt}::timestamptz, ${p.source}, ${p.status},
+          ${p.surchargeSatang}, ${p.penaltySatang})
         ON CONFLICT (bank_txn_id) DO NOTHING RETURNING status`,
       on,
     );
@@ -538,6 +546,14 @@ export class TaxRepository {
     await on.execute(
       sql`UPDATE tax_bills b SET status = 'paid', paid_at = ${paidAt}::timestamptz, payer_name = o.name
         FROM tax_owners o WHERE o.id = b.owner_id AND b.id = ${billId} AND b.status = 'open'`,
+    );
+  }
+
+  /** Adds the late charges of a matched payment (the whole bill or one instalment) to the bill's. */
+  async addPaidCharges(on: Executor, billId: string, surchargeSatang: number, penaltySatang: number) {
+    await on.execute(
+      sql`UPDATE tax_bills SET surcharge_paid_satang = surcharge_paid_satang + ${surchargeSatang},
+        penalty_paid_satang = penalty_paid_satang + ${penaltySatang} WHERE id = ${billId}`,
     );
   }
 

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
 import { readers, revenue, tags } from './access.ts';
+import { municipalityOf } from './municipality.ts';
 import { qrPng } from './promptpay.ts';
 import { officeRoutes } from './routes-office.ts';
 import { registerRoutes } from './routes-register.ts';
@@ -255,10 +256,43 @@ export async function taxRoutes(app: FastifyInstance) {
       const base = app.config.PUBLIC_URL ?? `${request.protocol}://${request.host}`;
       // pdfkit is loaded on the first receipt, not at start-up.
       const { receiptPdf } = await import('./receipt.ts');
-      const pdf = await receiptPdf(bill, `${base}/api/tax/verify/${bill.id}`);
+      const pdf = await receiptPdf(bill, `${base}/api/tax/verify/${bill.id}`, municipalityOf(app.config));
       return reply
         .type('application/pdf')
         .header('content-disposition', `inline; filename="receipt-${bill.number}.pdf"`)
+        .send(pdf);
+    },
+  );
+
+  app.get(
+    '/bills/:id/notice.pdf',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary:
+          'The bill as a payment notice (PDF, Thai with English): working, due date, amount due today with any late charges, and its PromptPay QR',
+        params: IdParam,
+      },
+    },
+    async (request, reply) => {
+      const bill = await readableBill(request);
+      if (bill.status !== 'open' && bill.status !== 'nothing_due')
+        throw AppError.conflict('tax.bill_not_payable');
+      const view = service.view(bill, await service.repo.instalments(bill.id));
+      // The owner's own downloads are recorded too: the notice carries their name and what they owe.
+      await audit(app.db.orm, request.actor(), {
+        action: 'tax.bill.notice',
+        resourceType: 'tax.bill',
+        resourceId: bill.id,
+        detail: { asOf: view.asOf, amountDueSatang: view.amountDueSatang },
+      });
+      const { noticePdf } = await import('./notice.ts');
+      const pdf = await noticePdf(bill, view, municipalityOf(app.config));
+      return reply
+        .type('application/pdf')
+        .header('cache-control', 'private, no-store')
+        .header('content-disposition', `inline; filename="bill-${bill.number}.pdf"`)
         .send(pdf);
     },
   );
@@ -280,6 +314,9 @@ export async function taxRoutes(app: FastifyInstance) {
             amountBaht: Type.String(),
             status: Type.String(),
             paidAt: Type.Union([Type.String(), Type.Null()]),
+            paidBaht: Type.Union([Type.String(), Type.Null()], {
+              description: 'What was paid: the tax and any late charges (null until paid)',
+            }),
           }),
         },
       },
@@ -295,6 +332,7 @@ export async function taxRoutes(app: FastifyInstance) {
         amountBaht: v.amountBaht,
         status: v.status,
         paidAt: v.paidAt,
+        paidBaht: v.status === 'paid' ? v.amountDueBaht : null,
       };
     },
   );

@@ -6,12 +6,12 @@ import { msg, registerMessages } from '../../core/i18n.ts';
 import { decodePhotos, maxPhotos } from '../../core/media/schema.ts';
 import { removeImages, storeImages } from '../../core/media/store.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
-import { lateCharges } from './assessment.ts';
 import { type AssessmentTiming, runAssessment } from './assessment-run.ts';
 import { apiBoundary } from './boundary.ts';
+import { amountDue, bangkokDay, monthsAfter } from './late.ts';
 import { Payments } from './payments.ts';
 import { billPaymentPayload } from './promptpay.ts';
-import { instalmentRule, landBuildingLate, signLate } from './rates.ts';
+import { instalmentRule, signInstalmentRule } from './rates.ts';
 import { checkUses, RegisterEditor } from './register-edits.ts';
 import { RegisterRepository } from './register-repository.ts';
 import { type BillRow, type InstalmentRow, TaxRepository } from './repository.ts';
@@ -45,6 +45,8 @@ export interface TaxSettings {
 }
 
 export const baht = (satang: number) => (satang / 100).toFixed(2);
+
+const kindCode = (bill: BillRow) => (bill.taxKind === 'sign' ? 'SG' : 'LB');
 
 /** Rules of local taxes: the register, assessment runs, bills and bank reconciliation. */
 export class TaxService {
@@ -232,15 +234,29 @@ export class TaxService {
     return runAssessment(this.db, this.repo, year, actor, timing);
   }
 
-  /** A bill as its owner or staff sees it, with the PromptPay payload to pay it. */
-  view(bill: BillRow, instalments: InstalmentRow[] = []) {
+  /**
+   * A bill as its owner or staff sees it on a day (default today in Bangkok): an open bill past its
+   * due date is due with its late charges (late.ts), and its PromptPay QR asks for that amount; a paid
+   * bill shows the charges paid with it.
+   */
+  view(bill: BillRow, instalments: InstalmentRow[] = [], asOf = bangkokDay()) {
+    const due =
+      bill.status === 'open'
+        ? amountDue(bill, asOf)
+        : {
+            asOf,
+            monthsLate: 0,
+            surchargeSatang: bill.surchargePaidSatang,
+            penaltySatang: bill.penaltyPaidSatang,
+            totalSatang: bill.amountSatang + bill.surchargePaidSatang + bill.penaltyPaidSatang,
+          };
     const promptpay =
       bill.amountSatang > 0
         ? billPaymentPayload({
             billerId: this.settings.billerId,
             ref1: bill.number,
-            ref2: `${bill.taxYear}${bill.taxKind === 'sign' ? 'SG' : 'LB'}`,
-            amount: bill.amountSatang / 100,
+            ref2: `${bill.taxYear}${kindCode(bill)}`,
+            amount: due.totalSatang / 100,
           })
         : '';
     return {
@@ -255,48 +271,66 @@ export class TaxService {
       dueDate: bill.dueDate,
       paidAt: bill.paidAt ? new Date(bill.paidAt).toISOString() : null,
       working: bill.working,
+      asOf,
+      monthsLate: due.monthsLate,
+      surchargeSatang: due.surchargeSatang,
+      penaltySatang: due.penaltySatang,
+      amountDueSatang: due.totalSatang,
+      amountDueBaht: baht(due.totalSatang),
       promptpay,
-      instalments: instalments.map((i) => ({
-        seq: i.seq,
-        number: i.number,
-        amountBaht: baht(i.amountSatang),
-        dueDate: i.dueDate,
-        status: i.status,
-        promptpay: billPaymentPayload({
-          billerId: this.settings.billerId,
-          ref1: i.number,
-          ref2: `${bill.taxYear}LB${i.seq}`,
-          amount: i.amountSatang / 100,
-        }),
-      })),
+      instalments: instalments.map((i) => {
+        const part =
+          i.status === 'open'
+            ? amountDue({ ...i, taxKind: bill.taxKind }, asOf)
+            : { totalSatang: i.amountSatang, surchargeSatang: 0, penaltySatang: 0 };
+        return {
+          seq: i.seq,
+          number: i.number,
+          amountBaht: baht(i.amountSatang),
+          surchargeSatang: part.surchargeSatang,
+          penaltySatang: part.penaltySatang,
+          amountDueSatang: part.totalSatang,
+          amountDueBaht: baht(part.totalSatang),
+          dueDate: i.dueDate,
+          status: i.status,
+          promptpay: billPaymentPayload({
+            billerId: this.settings.billerId,
+            ref1: i.number,
+            ref2: `${bill.taxYear}${kindCode(bill)}${i.seq}`,
+            amount: part.totalSatang / 100,
+          }),
+        };
+      }),
     };
   }
 
   /**
-   * Splits an open land and building tax bill into monthly instalments when the rule allows it
-   * (the first takes any odd satang); each instalment then has its own number and Thai QR.
+   * Splits an open bill into instalments when its tax's rule allows it (the first takes any odd
+   * satang); each instalment then has its own number and Thai QR. Land and building tax falls due at
+   * the end of the bill's month and the two after; signboard tax on the bill's due date and a month
+   * and two months after it (rates.ts).
    */
   planInstalments(bill: BillRow, actor: Actor) {
-    if (
-      bill.taxKind !== 'land-building' ||
-      bill.status !== 'open' ||
-      bill.amountSatang < instalmentRule.minimumBaht * 100
-    ) {
+    const rule = bill.taxKind === 'sign' ? signInstalmentRule : instalmentRule;
+    if (bill.status !== 'open' || bill.amountSatang < rule.minimumBaht * 100) {
       throw AppError.conflict('tax.instalments_not_allowed');
     }
     return this.db.transaction(async (tx) => {
       if ((await this.repo.instalments(bill.id, tx)).length) throw AppError.conflict('tax.instalments_exist');
-      const n = instalmentRule.count;
+      const n = rule.count;
       const each = Math.floor(bill.amountSatang / n);
       const [y, m] = bill.dueDate.split('-').map(Number);
       for (let seq = 1; seq <= n; seq++) {
-        const lastDay = new Date(Date.UTC(y, m - 1 + seq, 0));
+        const dueDate =
+          bill.taxKind === 'sign'
+            ? monthsAfter(bill.dueDate, seq - 1)
+            : new Date(Date.UTC(y, m - 1 + seq, 0)).toISOString().slice(0, 10);
         await this.repo.insertInstalment(tx, {
           billId: bill.id,
           seq,
           number: `${bill.number}I${seq}`,
           amountSatang: seq === 1 ? bill.amountSatang - each * (n - 1) : each,
-          dueDate: lastDay.toISOString().slice(0, 10),
+          dueDate,
         });
       }
       await audit(tx, actor, {
@@ -322,21 +356,11 @@ export class TaxService {
     return this.payments.recordPayment(p, source, actor);
   }
 
-  /** Arrears as of a day, each with the surcharge and penalty the law adds by then. */
+  /** Arrears as of a day, each with the surcharge and penalty the law adds by then (late.ts). */
   async arrears(asOf: string) {
     const bills = await this.repo.arrears(asOf, 1000);
-    const day = new Date(`${asOf}T00:00:00+07:00`);
     return bills.map((b) => {
-      const due = new Date(`${b.dueDate}T00:00:00+07:00`);
-      const monthsLate =
-        (day.getFullYear() - due.getFullYear()) * 12 +
-        (day.getMonth() - due.getMonth()) +
-        (day.getDate() > due.getDate() ? 1 : 0);
-      const charges = lateCharges(
-        b.amountSatang,
-        monthsLate,
-        b.taxKind === 'sign' ? signLate : landBuildingLate,
-      );
+      const due = amountDue(b, asOf);
       return {
         id: b.id,
         number: b.number,
@@ -344,11 +368,11 @@ export class TaxService {
         taxKind: b.taxKind,
         ownerName: b.ownerName,
         dueDate: b.dueDate,
-        monthsLate,
+        monthsLate: due.monthsLate,
         amountSatang: b.amountSatang,
-        surchargeSatang: charges.surcharge,
-        penaltySatang: charges.penalty,
-        totalSatang: b.amountSatang + charges.surcharge + charges.penalty,
+        surchargeSatang: due.surchargeSatang,
+        penaltySatang: due.penaltySatang,
+        totalSatang: due.totalSatang,
       };
     });
   }

@@ -49,8 +49,10 @@ describe('citizen: my bills', () => {
     const sign = res.body.find((b: { taxKind: string }) => b.taxKind === 'sign');
     expect(sign.amountBaht).toBe('200.00'); // 120 × 80 cm, type 1, static: the minimum
     expect(sign.working.at(-1).th).toContain('ขั้นต่ำ');
+    // Due 30 April 2026: the QR asks for what is due today, the tax and its late charges (late.ts).
+    expect(sign.amountDueSatang).toBe(sign.amountSatang + sign.surchargeSatang + sign.penaltySatang);
     const fields = parsePayload(sign.promptpay);
-    expect(fields.get('54')).toBe('200.00');
+    expect(fields.get('54')).toBe(sign.amountDueBaht);
     expect(fields.get('30')).toContain(sign.number);
   });
 

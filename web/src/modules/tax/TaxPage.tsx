@@ -16,15 +16,22 @@ interface Bill {
   number: string;
   taxYear: number;
   taxKind: 'land-building' | 'sign';
+  amountSatang: number;
   amountBaht: string;
   status: 'open' | 'nothing_due' | 'paid' | 'cancelled';
   dueDate: string;
   paidAt: string | null;
   working: { th: string; en: string; satang: number }[];
+  monthsLate: number;
+  surchargeSatang: number;
+  penaltySatang: number;
+  amountDueSatang: number;
+  amountDueBaht: string;
   instalments: {
     seq: number;
     number: string;
     amountBaht: string;
+    amountDueBaht: string;
     dueDate: string;
     status: 'open' | 'paid';
   }[];
@@ -110,21 +117,19 @@ function MyBills() {
                 ` · ${t('tax.due')} ${formatDate(`${b.dueDate}T00:00:00+07:00`, i18n.language, false)}`}
               {b.paidAt && ` · ${t('tax.paidAt')} ${formatDate(b.paidAt, i18n.language)}`}
             </p>
-            {b.status === 'open' &&
-              b.instalments.length === 0 &&
-              b.taxKind === 'land-building' &&
-              Number(b.amountBaht) >= 3000 && (
-                <Button variant="secondary" onClick={() => plan.mutate(b.id)} disabled={plan.isPending}>
-                  {t('tax.instalments.plan')}
-                </Button>
-              )}
+            {b.amountDueSatang !== b.amountSatang && <LateCharges bill={b} lang={i18n.language} />}
+            {b.status === 'open' && b.instalments.length === 0 && Number(b.amountBaht) >= 3000 && (
+              <Button variant="secondary" onClick={() => plan.mutate(b.id)} disabled={plan.isPending}>
+                {t('tax.instalments.plan')}
+              </Button>
+            )}
             {b.instalments.length > 0 && (
               <ol className="instalments" aria-label={t('tax.instalments.title')}>
                 {b.instalments.map((i) => (
                   <li key={i.number} data-testid="instalment">
                     {t('tax.instalments.item', {
                       seq: i.seq,
-                      amount: i.amountBaht,
+                      amount: i.status === 'open' ? i.amountDueBaht : i.amountBaht,
                       due: formatDate(`${i.dueDate}T00:00:00+07:00`, i18n.language, false),
                     })}{' '}
                     <Badge tone={i.status === 'open' ? 'warn' : 'info'}>{t(`tax.status.${i.status}`)}</Badge>
@@ -133,7 +138,7 @@ function MyBills() {
                         src={`/api/tax/bills/${b.id}/qr.png?instalment=${i.seq}`}
                         width={200}
                         height={200}
-                        alt={t('tax.qrAlt', { amount: i.amountBaht, number: i.number })}
+                        alt={t('tax.qrAlt', { amount: i.amountDueBaht, number: i.number })}
                       />
                     )}
                   </li>
@@ -146,10 +151,20 @@ function MyBills() {
                   src={`/api/tax/bills/${b.id}/qr.png`}
                   width={240}
                   height={240}
-                  alt={t('tax.qrAlt', { amount: b.amountBaht, number: b.number })}
+                  alt={t('tax.qrAlt', { amount: b.amountDueBaht, number: b.number })}
                 />
                 <figcaption>{t('tax.qrHint')}</figcaption>
               </figure>
+            )}
+            {(b.status === 'open' || b.status === 'nothing_due') && (
+              <a
+                className="btn btn-secondary"
+                href={`/api/tax/bills/${b.id}/notice.pdf`}
+                download={`bill-${b.number}.pdf`}
+                data-testid="notice"
+              >
+                {t('tax.notice')}
+              </a>
             )}
             {b.status === 'paid' && (
               <a
@@ -176,5 +191,43 @@ function MyBills() {
         ))}
       </ul>
     </>
+  );
+}
+
+/** Tax, late charges and the total: due today for an open bill, paid with it for a paid one. */
+function LateCharges({ bill, lang }: { bill: Bill; lang: string }) {
+  const { t } = useTranslation();
+  return (
+    <div data-testid="late-charges">
+      {bill.status === 'open' && (
+        <p>{t('tax.late.note', { months: bill.monthsLate, count: bill.monthsLate })}</p>
+      )}
+      <dl className="late-charges">
+        <dt>{t('tax.late.tax')}</dt>
+        <dd>
+          {money(bill.amountSatang, lang)} {t('tax.baht')}
+        </dd>
+        {bill.surchargeSatang > 0 && (
+          <>
+            <dt>{t('tax.late.surcharge')}</dt>
+            <dd>
+              {money(bill.surchargeSatang, lang)} {t('tax.baht')}
+            </dd>
+          </>
+        )}
+        {bill.penaltySatang > 0 && (
+          <>
+            <dt>{t('tax.late.penalty')}</dt>
+            <dd>
+              {money(bill.penaltySatang, lang)} {t('tax.baht')}
+            </dd>
+          </>
+        )}
+        <dt>{t(bill.status === 'open' ? 'tax.late.dueToday' : 'tax.late.paid')}</dt>
+        <dd>
+          <strong>{money(bill.amountDueSatang, lang)}</strong> {t('tax.baht')}
+        </dd>
+      </dl>
+    </div>
   );
 }
