@@ -1,9 +1,11 @@
 import type { LandBuildingRates, LateRule, SignRates } from './assessment.ts';
+import { statutory } from './rate-rules.ts';
 
 /**
- * Rates held as data, one record per tax year. These are the Royal Decree rates for Land and
- * Building Tax (B.E. 2562) and the signboard rates of the Ministerial Regulation B.E. 2563, as a
- * municipality would adopt them; a real installation loads its own ordinance's table each year.
+ * The 2569 rates migration 0015 seeded into `tax_rate_years`, where the assessment reads them (and
+ * staff edit them, `PUT /api/tax/rates/{year}`): the Royal Decree rates for Land and Building Tax
+ * (B.E. 2562) and the signboard rates of the Ministerial Regulation B.E. 2563. Kept here as the pure
+ * functions' test fixtures; rate-years.test.ts checks the seeded row still equals them.
  */
 export const landBuildingRates2569: LandBuildingRates = {
   year: 2569,
@@ -40,7 +42,7 @@ export const landBuildingRates2569: LandBuildingRates = {
     { fromBaht: 1_000_000_000, ratePercent: 0.6 },
     { fromBaht: 5_000_000_000, ratePercent: 0.7 },
   ],
-  ceilings: { agriculture: 0.15, residential: 0.3, other: 1.2, vacant: 1.2 },
+  ceilings: statutory.ceilings,
   vacantSurchargePercentPer3Years: 0.3,
   vacantMaxPercent: 3,
   exemptions: {

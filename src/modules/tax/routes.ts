@@ -5,6 +5,7 @@ import { AppError } from '../../core/errors.ts';
 import { readers, revenue, tags } from './access.ts';
 import { qrPng } from './promptpay.ts';
 import { officeRoutes } from './routes-office.ts';
+import { rateRoutes } from './routes-rates.ts';
 import { registerRoutes } from './routes-register.ts';
 import {
   BillSchema,
@@ -301,4 +302,5 @@ export async function taxRoutes(app: FastifyInstance) {
 
   await officeRoutes(app, service);
   await registerRoutes(app, service);
+  await rateRoutes(app);
 }
