@@ -81,6 +81,11 @@ export function TaxPage() {
           <Link to="/tax/register">{t('tax.register.link')}</Link>
         </p>
       )}
+      {finance && (
+        <p>
+          <Link to="/tax/rates">{t('tax.rates.link')}</Link>
+        </p>
+      )}
       {me.data?.kind === 'staff' && <Reports />}
       {finance && <DeclarationQueue canAccept={keepsRegister} />}
       {keepsRegister && <StatementCard />}
