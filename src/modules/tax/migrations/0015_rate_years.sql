@@ -79,6 +79,6 @@ VALUES (
   }',
   '{"minimumBaht": 3000, "count": 3}',
   0,
-  'Royal Decree on Land and Building Tax rates (Act B.E. 2562); Ministerial Regulation on signboard tax rates B.E. 2563 (as rates.ts held them before migration 0015)',
+  'Royal Decree on Land and Building Tax rates (Act B.E. 2562); Ministerial Regulation on signboard tax rates B.E. 2563. Demo defaults: check them against the ordinance of the municipality',
   'migration 0015'
 );
