@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RateYearInput } from './rate-rules.ts';
+import { type RateYearInput, rateProblems } from './rate-rules.ts';
 import { lateRulesFor } from './rate-years.ts';
-import { landBuildingLate, landBuildingRates2569, signLate, signRates2569 } from './rates.ts';
+import { defaultRates, landBuildingLate, landBuildingRates2569, signLate, signRates2569 } from './rates.ts';
 import { taxTestApp, thaiId } from './testing.ts';
 
 const app = taxTestApp();
@@ -39,7 +39,7 @@ async function copyOf2569() {
 }
 
 describe('tax rates per year', () => {
-  it('holds 2569 as rates.ts had it, seeded by the migration, and lists it', async () => {
+  it('holds 2569 as the demo seed wrote it from the defaults of rates.ts, and offers those defaults', async () => {
     const res = await get(2569);
     expect(res.status).toBe(200);
     const { year: _y, ceilings: _c, reductionPercent, ...landBuilding } = landBuildingRates2569;
@@ -53,6 +53,16 @@ describe('tax rates per year', () => {
     expect(res.body.late.sign).toMatchObject(signLate);
     expect(res.body.late.sign).toMatchObject({ lateFilingPercent: 10, understatementPercent: 10 });
     expect(res.body.instalments).toEqual({ minimumBaht: 3000, count: 3 });
+    expect(res.body.updatedBy).toBe('defaults');
+    const defaults = await app.t.json({
+      method: 'GET',
+      url: '/api/tax/rates/defaults',
+      headers: app.revenue,
+    });
+    expect(defaults.body).toEqual(defaultRates());
+    const { taxYear, updatedAt, updatedBy, bills, ...stored } = res.body;
+    expect(stored).toEqual(defaultRates());
+    expect(rateProblems(defaultRates())).toEqual([]);
     expect(res.body.bills).toBeGreaterThan(0); // the demo seed assessed 2569
     const list = await app.t.json({ method: 'GET', url: '/api/tax/rates', headers: app.revenue });
     expect(list.body.map((y: { taxYear: number }) => y.taxYear)).toContain(2569);

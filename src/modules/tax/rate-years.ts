@@ -5,6 +5,7 @@ import { AppError } from '../../core/errors.ts';
 import { msg } from '../../core/i18n.ts';
 import type { LateRule } from './assessment.ts';
 import { assessmentRates, type RateYearInput, rateProblems, type SignLateRule } from './rate-rules.ts';
+import { defaultRates } from './rates.ts';
 
 /** A year's record as stored, with who changed it last and how many bills the year has. */
 export interface RateYear extends RateYearInput {
@@ -86,6 +87,19 @@ export async function instalmentRuleFor(on: Executor, year: number) {
     sql`SELECT instalments FROM tax_rate_years WHERE tax_year = ${year}`,
   );
   return row?.instalments;
+}
+
+/**
+ * Writes the defaults of rates.ts as `year`'s rates unless the year has some (the demo seed, the
+ * benchmark). Not a migration's row, since a restore needs every table empty (core/db/backup.ts).
+ */
+export async function seedDefaultRates(on: Executor, year = 2569) {
+  const r = defaultRates();
+  await on.execute(sql`
+    INSERT INTO tax_rate_years (tax_year, land_building, sign, late, instalments, reduction_percent, source, updated_by_label)
+    VALUES (${year}, ${JSON.stringify(r.landBuilding)}::jsonb, ${JSON.stringify(r.sign)}::jsonb, ${JSON.stringify(r.late)}::jsonb,
+      ${JSON.stringify(r.instalments)}::jsonb, ${r.reductionPercent}, ${r.source}, 'defaults')
+    ON CONFLICT (tax_year) DO NOTHING`);
 }
 
 const fields = (r: RateYearInput): RateYearInput => ({

@@ -1,11 +1,12 @@
 import type { LandBuildingRates, LateRule, SignRates } from './assessment.ts';
-import { statutory } from './rate-rules.ts';
+import { type RateYearInput, statutory } from './rate-rules.ts';
 
 /**
- * The 2569 rates migration 0015 seeded into `tax_rate_years`, where the assessment reads them (and
- * staff edit them, `PUT /api/tax/rates/{year}`): the Royal Decree rates for Land and Building Tax
- * (B.E. 2562) and the signboard rates of the Ministerial Regulation B.E. 2563. Kept here as the pure
- * functions' test fixtures; rate-years.test.ts checks the seeded row still equals them.
+ * Defaults only: the assessment reads a year's rates from `tax_rate_years` (rate-years.ts), which
+ * staff set (`PUT /api/tax/rates/{year}`, the screen /tax/rates). These are the Royal Decree rates
+ * for Land and Building Tax (B.E. 2562) and the signboard rates of the Ministerial Regulation
+ * B.E. 2563: the demo seed and the benchmark write them as 2569 (`seedDefaultRates`), the screen
+ * offers them to start a year from, and the pure functions' tests use them.
  */
 export const landBuildingRates2569: LandBuildingRates = {
   year: 2569,
@@ -70,3 +71,20 @@ export const signLate: LateRule = { surchargePercentPerMonth: 2, penaltyPercent:
 
 /** Land and building tax of at least 3,000 baht may be paid in three monthly instalments. */
 export const instalmentRule = { minimumBaht: 3_000, count: 3 };
+
+/** Signboard Tax Act s.25: 10 % of the tax for a ภ.ป.1 not filed in time, 10 % of the difference for an understated one. */
+export const signLateFiling = { lateFilingPercent: 10, understatementPercent: 10 };
+
+/** The defaults above as one year's record, as the API takes it. */
+export function defaultRates(): RateYearInput {
+  const { year: _y, ceilings: _c, reductionPercent, ...landBuilding } = landBuildingRates2569;
+  return structuredClone({
+    landBuilding,
+    sign: { per500cm2: signRates2569.per500cm2, minimumBaht: signRates2569.minimumBaht },
+    late: { landBuilding: landBuildingLate, sign: { ...signLate, ...signLateFiling } },
+    instalments: instalmentRule,
+    reductionPercent,
+    source:
+      'Royal Decree on Land and Building Tax rates (Act B.E. 2562); Ministerial Regulation on signboard tax rates B.E. 2563. Defaults: check them against the ordinance of the municipality.',
+  });
+}

@@ -3,6 +3,7 @@ import { AppError } from '../../core/errors.ts';
 import { readers, tags } from './access.ts';
 import { RateYearBody, type RateYearInput } from './rate-rules.ts';
 import { putRateYear, rateYear, rateYears } from './rate-years.ts';
+import { defaultRates } from './rates.ts';
 import { YearParam } from './schemas.ts';
 
 /**
@@ -14,6 +15,19 @@ export async function rateRoutes(app: FastifyInstance) {
     '/rates',
     { config: readers, schema: { tags, summary: 'The tax years that have rates, newest first' } },
     async () => rateYears(app.db.orm),
+  );
+
+  app.get(
+    '/rates/defaults',
+    {
+      config: readers,
+      schema: {
+        tags,
+        summary:
+          "Rates to start a year from: the Royal Decree's land and building bands and the Ministerial Regulation B.E. 2563's sign rates",
+      },
+    },
+    async () => defaultRates(),
   );
 
   app.get(

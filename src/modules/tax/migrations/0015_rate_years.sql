@@ -2,6 +2,9 @@
 -- rates, the late rules and the instalment rule, edited by finance staff (rate-years.ts checks them
 -- against the law). A year with bills is frozen by the API, not here, so a correction by hand stays possible.
 -- The JSON keys are the API's (camelCase), so a record travels to and from the screen unchanged.
+-- No row is written here: a restore needs every table empty after the migrations (core/db/backup.ts).
+-- The demo seed and the benchmark write 2569 from rates.ts (`seedDefaultRates`); an installation
+-- enters its ordinance's rates on /tax/rates, starting from those defaults.
 CREATE TABLE tax_rate_years (
   tax_year integer PRIMARY KEY CHECK (tax_year BETWEEN 2560 AND 2700),
   land_building jsonb NOT NULL CHECK (jsonb_typeof(land_building) = 'object'),
@@ -15,70 +18,4 @@ CREATE TABLE tax_rate_years (
   updated_at timestamptz NOT NULL DEFAULT now(),
   updated_by uuid REFERENCES core_users (id) ON DELETE SET NULL,
   updated_by_label text
-);
-
--- 2569 as rates.ts held it until now (the Royal Decree's bands for the Land and Building Tax Act
--- B.E. 2562, the signboard rates of the Ministerial Regulation B.E. 2563), so a fresh database, the
--- tests and the benchmark assess 2569 as before. rate-years.test.ts checks this row equals rates.ts.
-INSERT INTO tax_rate_years (tax_year, land_building, sign, late, instalments, reduction_percent, source, updated_by_label)
-VALUES (
-  2569,
-  '{
-    "agriculture": [
-      {"fromBaht": 0, "ratePercent": 0.01},
-      {"fromBaht": 75000000, "ratePercent": 0.03},
-      {"fromBaht": 100000000, "ratePercent": 0.05},
-      {"fromBaht": 500000000, "ratePercent": 0.07},
-      {"fromBaht": 1000000000, "ratePercent": 0.1}
-    ],
-    "residentialMainHome": [
-      {"fromBaht": 0, "ratePercent": 0},
-      {"fromBaht": 50000000, "ratePercent": 0.03},
-      {"fromBaht": 75000000, "ratePercent": 0.05},
-      {"fromBaht": 100000000, "ratePercent": 0.1}
-    ],
-    "residentialOther": [
-      {"fromBaht": 0, "ratePercent": 0.02},
-      {"fromBaht": 50000000, "ratePercent": 0.03},
-      {"fromBaht": 75000000, "ratePercent": 0.05},
-      {"fromBaht": 100000000, "ratePercent": 0.1}
-    ],
-    "other": [
-      {"fromBaht": 0, "ratePercent": 0.3},
-      {"fromBaht": 50000000, "ratePercent": 0.4},
-      {"fromBaht": 200000000, "ratePercent": 0.5},
-      {"fromBaht": 1000000000, "ratePercent": 0.6},
-      {"fromBaht": 5000000000, "ratePercent": 0.7}
-    ],
-    "vacant": [
-      {"fromBaht": 0, "ratePercent": 0.3},
-      {"fromBaht": 50000000, "ratePercent": 0.4},
-      {"fromBaht": 200000000, "ratePercent": 0.5},
-      {"fromBaht": 1000000000, "ratePercent": 0.6},
-      {"fromBaht": 5000000000, "ratePercent": 0.7}
-    ],
-    "vacantSurchargePercentPer3Years": 0.3,
-    "vacantMaxPercent": 3,
-    "exemptions": {
-      "mainHomeOwnerOfLandAndBuilding": 50000000,
-      "mainHomeBuildingOnly": 10000000,
-      "agricultureIndividual": 50000000
-    }
-  }',
-  '{
-    "per500cm2": {
-      "1": {"moving": 10, "static": 5},
-      "2": {"moving": 52, "static": 26},
-      "3": {"moving": 52, "static": 50}
-    },
-    "minimumBaht": 200
-  }',
-  '{
-    "landBuilding": {"surchargePercentPerMonth": 1, "penaltyPercent": 40},
-    "sign": {"surchargePercentPerMonth": 2, "penaltyPercent": 0, "lateFilingPercent": 10, "understatementPercent": 10}
-  }',
-  '{"minimumBaht": 3000, "count": 3}',
-  0,
-  'Royal Decree on Land and Building Tax rates (Act B.E. 2562); Ministerial Regulation on signboard tax rates B.E. 2563. Demo defaults: check them against the ordinance of the municipality',
-  'migration 0015'
 );

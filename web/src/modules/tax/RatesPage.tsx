@@ -1,23 +1,16 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ProblemError } from '../../api.ts';
+import { api } from '../../api.ts';
 import { formatDate } from '../../dates.ts';
 import { useMe } from '../../session.ts';
 import { Button } from '../../ui/Button.tsx';
 import { EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Select, TextField } from '../../ui/TextField.tsx';
-import { fieldId, RatesSheet } from './RatesSheet.tsx';
-import {
-  type Draft,
-  fromDraft,
-  getAt,
-  type RateYear,
-  type RateYearSummary,
-  setAt,
-  toDraft,
-} from './rate-draft.ts';
+import { RatesForm } from './RatesForm.tsx';
+import { RatesSheet } from './RatesSheet.tsx';
+import { type Draft, type RateRecord, type RateYear, type RateYearSummary, toDraft } from './rate-draft.ts';
 
 /** The rates of each tax year: finance staff read them; an admin or the finance manager edits or copies them. */
 export function RatesPage() {
@@ -72,7 +65,10 @@ export function RatesPage() {
           }}
         />
       ) : years.data.length === 0 ? (
-        <EmptyState>{t('tax.rates.none')}</EmptyState>
+        <>
+          <EmptyState>{t('tax.rates.none')}</EmptyState>
+          {canEdit && <StartFromDefaults onOpen={(target, draft) => setEditing({ year: target, draft })} />}
+        </>
       ) : (
         <>
           {saved !== undefined && <p role="status">{t('tax.rates.saved', { year: saved })}</p>}
@@ -121,8 +117,6 @@ function YearView({
   onEdit: (year: number) => void;
 }) {
   const { t, i18n } = useTranslation();
-  const [copyTo, setCopyTo] = useState('');
-  const [copyError, setCopyError] = useState<string>();
   const frozen = record.bills > 0;
   return (
     <>
@@ -142,157 +136,79 @@ function YearView({
       </p>
       {canEdit && !frozen && <Button onClick={() => onEdit(record.taxYear)}>{t('tax.rates.edit')}</Button>}
       {canEdit && (
-        <form
-          className="inline-form"
-          aria-label={t('tax.rates.copyForm')}
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            const n = Number(copyTo.trim());
-            if (!/^\d{4}$/.test(copyTo.trim()) || n < 2560 || n > 2700)
-              setCopyError(t('tax.rates.errors.year'));
-            else if (taken.includes(n)) setCopyError(t('tax.rates.errors.yearTaken', { year: n }));
-            else onEdit(n);
-          }}
-        >
-          <TextField
-            label={t('tax.rates.newYear')}
-            hint={t('tax.rates.newYearHint')}
-            inputMode="numeric"
-            value={copyTo}
-            error={copyError}
-            onChange={(e) => {
-              setCopyTo(e.target.value);
-              setCopyError(undefined);
-            }}
-          />
-          <Button type="submit" variant="secondary">
-            {t('tax.rates.copy', { year: record.taxYear })}
-          </Button>
-        </form>
+        <NewYearForm
+          label={t('tax.rates.copyForm')}
+          button={t('tax.rates.copy', { year: record.taxYear })}
+          taken={taken}
+          onOpen={onEdit}
+        />
       )}
       <RatesSheet draft={toDraft(record)} />
     </>
   );
 }
 
-function RatesForm({
-  year,
-  initial,
-  isNew,
-  onDone,
+/** Asks for a new tax year (B.E.) and opens the form for it. */
+function NewYearForm({
+  label,
+  button,
+  taken,
+  onOpen,
 }: {
-  year: number;
-  initial: Draft;
-  isNew: boolean;
-  onDone: (saved?: number) => void;
+  label: string;
+  button: string;
+  taken: number[];
+  onOpen: (year: number) => void;
 }) {
   const { t } = useTranslation();
-  const client = useQueryClient();
-  const [draft, setDraft] = useState(initial);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [server, setServer] = useState<Record<string, string>>({});
-  const [tried, setTried] = useState(0);
-  const heading = useRef<HTMLHeadingElement>(null);
-  const save = useMutation({
-    mutationFn: (body: unknown) => api<RateYear>('PUT', `/api/tax/rates/${year}`, body),
-    onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ['tax', 'rates'] });
-      onDone(year);
-    },
-    onError: (error) => {
-      const fields = error instanceof ProblemError ? (error.problem.errors ?? []) : [];
-      setServer(Object.fromEntries(fields.map((e) => [e.path, e.message])));
-      setTried((n) => n + 1);
-    },
-  });
-  useEffect(() => heading.current?.focus(), []);
-  // After a refused save, the keyboard goes to the first field in error (the summary is announced).
-  useEffect(() => {
-    if (tried) document.querySelector<HTMLElement>('.rates-form [aria-invalid="true"]')?.focus();
-  }, [tried]);
-  const errors: Record<string, string> = { ...server };
-  for (const [path, key] of Object.entries(local)) errors[path] = t(key);
-  const listed = Object.entries(errors);
-  const bands = (table: string) => `/landBuilding/${table}`;
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string>();
   return (
     <form
-      className="rates-form"
+      className="inline-form"
+      aria-label={label}
       noValidate
-      aria-labelledby="rates-form-heading"
       onSubmit={(e) => {
         e.preventDefault();
-        const { record, errors: found } = fromDraft(draft);
-        setLocal(found);
-        setServer({});
-        if (record) save.mutate(record);
-        else setTried((n) => n + 1);
+        const n = Number(text.trim());
+        if (!/^\d{4}$/.test(text.trim()) || n < 2560 || n > 2700) setError(t('tax.rates.errors.year'));
+        else if (taken.includes(n)) setError(t('tax.rates.errors.yearTaken', { year: n }));
+        else onOpen(n);
       }}
     >
-      <h2 id="rates-form-heading" ref={heading} tabIndex={-1}>
-        {t(isNew ? 'tax.rates.newHeading' : 'tax.rates.editHeading', { year })}
-      </h2>
-      {listed.length > 0 && (
-        <div className="error-state" role="alert">
-          <p className="error-title">{t('tax.rates.errorsTitle', { count: listed.length })}</p>
-          <ul>
-            {listed.map(([path, message]) => (
-              <li key={path}>
-                <a href={`#${fieldId(path)}`}>{message}</a> <code>{path}</code>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {save.isError && listed.length === 0 && <ErrorState error={save.error} />}
       <TextField
-        id={fieldId('/source')}
-        label={t('tax.rates.source')}
-        hint={t('tax.rates.sourceHint')}
-        value={String(getAt(draft, '/source'))}
-        error={errors['/source']}
-        maxLength={1000}
+        label={t('tax.rates.newYear')}
+        hint={t('tax.rates.newYearHint')}
+        inputMode="numeric"
+        value={text}
+        error={error}
         onChange={(e) => {
-          setDraft(setAt(draft, '/source', e.target.value));
-          setServer(({ '/source': _, ...rest }) => rest);
+          setText(e.target.value);
+          setError(undefined);
         }}
       />
-      <RatesSheet
-        draft={draft}
-        edit={{
-          errors,
-          onChange: (path, value) => {
-            setDraft(setAt(draft, path, value));
-            setLocal(({ [path]: _, ...rest }) => rest);
-            setServer(({ [path]: _, ...rest }) => rest);
-          },
-          onAddBand: (table) => {
-            const list = getAt(draft, bands(table)) as Draft[];
-            setDraft(setAt(draft, bands(table), [...list, { fromBaht: '', ratePercent: '' }]));
-          },
-          onRemoveBand: (table, index) => {
-            const list = getAt(draft, bands(table)) as Draft[];
-            setDraft(
-              setAt(
-                draft,
-                bands(table),
-                list.filter((_, i) => i !== index),
-              ),
-            );
-            // The rows after it move up, so errors named by position no longer fit.
-            setLocal({});
-            setServer({});
-          },
-        }}
-      />
-      <div className="inline-form">
-        <Button type="submit" disabled={save.isPending}>
-          {t('tax.rates.save', { year })}
-        </Button>
-        <Button variant="secondary" onClick={() => onDone()}>
-          {t('tax.rates.cancel')}
-        </Button>
-      </div>
+      <Button type="submit" variant="secondary">
+        {button}
+      </Button>
     </form>
+  );
+}
+
+/** With no year yet, a year starts from the Royal Decree's and Ministerial Regulation's rates. */
+function StartFromDefaults({ onOpen }: { onOpen: (year: number, draft: Draft) => void }) {
+  const { t } = useTranslation();
+  const defaults = useQuery({
+    queryKey: ['tax', 'rates', 'defaults'],
+    queryFn: () => api<RateRecord>('GET', '/api/tax/rates/defaults'),
+  });
+  if (defaults.isPending) return <Spinner />;
+  if (defaults.isError) return <ErrorState error={defaults.error} />;
+  return (
+    <NewYearForm
+      label={t('tax.rates.defaultsForm')}
+      button={t('tax.rates.fromDefaults')}
+      taken={[]}
+      onOpen={(year) => onOpen(year, toDraft(defaults.data))}
+    />
   );
 }
