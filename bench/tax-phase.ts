@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { systemActor } from '../src/core/audit/audit.ts';
 import { openDatabase } from '../src/core/db/index.ts';
 import { migrate } from '../src/core/db/migrate.ts';
+import { seedDefaultRates } from '../src/modules/tax/rate-years.ts';
 import { type AssessmentTiming, TaxService } from '../src/modules/tax/service.ts';
 import { migrationSources } from '../src/server.ts';
 import type { Phase } from './tax.ts';
@@ -114,6 +115,7 @@ try {
     const { parcels, buildings, signs } = phase.size;
     const owners = Math.ceil(parcels * 0.7);
     await migrate(db, migrationSources());
+    await seedDefaultRates(db.orm);
     const t = performance.now();
     const slices = async (n: number, insert: (from: number, to: number) => ReturnType<typeof sql>) => {
       for (let from = 1; from <= n; from += slice)

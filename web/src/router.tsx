@@ -14,6 +14,7 @@ const TaxPage = lazyRouteComponent(() => import('./modules/tax/TaxPage.tsx'), 'T
 const TaxRegisterPage = lazyRouteComponent(() => import('./modules/tax/RegisterPage.tsx'), 'RegisterPage');
 const TaxPaymentsPage = lazyRouteComponent(() => import('./modules/tax/PaymentsPage.tsx'), 'PaymentsPage');
 const TaxArrearsPage = lazyRouteComponent(() => import('./modules/tax/ArrearsPage.tsx'), 'ArrearsPage');
+const TaxRatesPage = lazyRouteComponent(() => import('./modules/tax/RatesPage.tsx'), 'RatesPage');
 const ComplaintsPage = lazyRouteComponent(
   () => import('./modules/complaints/ReportPage.tsx'),
   'ComplaintsPage',
@@ -88,6 +89,7 @@ const routeTree = root.addChildren([
   page('/tax/register', TaxRegisterPage),
   page('/tax/payments', TaxPaymentsPage),
   page('/tax/arrears', TaxArrearsPage),
+  page('/tax/rates', TaxRatesPage),
   page('/complaints', ComplaintsPage),
   page('/complaints/queue', ComplaintsQueuePage),
   page('/complaints/moderation', ComplaintsModerationPage),

@@ -2,8 +2,8 @@ import { type Actor, audit } from '../../core/audit/audit.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { msg } from '../../core/i18n.ts';
-import { assessProperty, assessSign, checkRates } from './assessment.ts';
-import { landBuildingRates2569, signRates2569 } from './rates.ts';
+import { assessProperty, assessSign } from './assessment.ts';
+import { ratesFor } from './rate-years.ts';
 import type {
   AppraisalSource,
   BuildingCostSource,
@@ -12,10 +12,6 @@ import type {
   TaxRepository,
 } from './repository.ts';
 import { BillBatch, billRecord } from './repository.ts';
-
-const rateTables = new Map([[2569, { landBuilding: landBuildingRates2569, sign: signRates2569 }]]);
-// A year's table above the statutory ceilings stops the module loading, so it can never assess.
-for (const t of rateTables.values()) checkRates(t.landBuilding);
 
 /** Where an assessment run spends its time, for the benchmark: database reads, computation, writes. */
 export interface AssessmentTiming {
@@ -83,8 +79,6 @@ export async function runAssessment(
   actor: Actor,
   timing?: AssessmentTiming,
 ) {
-  const rates = rateTables.get(year);
-  if (!rates) throw AppError.notFound('tax.rates_missing', msg('tax.no_rates_for_year', { year }));
   const due = `${year - 543}-04-30`;
   const clock = timing ?? { loadMs: 0, computeMs: 0, writeMs: 0 };
   const chunk = clock.pageSize ?? defaultPage;
@@ -103,7 +97,8 @@ export async function runAssessment(
   // written: only those bytes, outside the JS heap, live through the write. The old generation's
   // garbage sets the peak RSS on PGlite (docs/benchmarks.md, issue 7).
   const batch = new BillBatch();
-  const assessParcels = async (on: Executor, after: string) => {
+  type Rates = NonNullable<Awaited<ReturnType<typeof ratesFor>>>;
+  const assessParcels = async (on: Executor, rates: Rates, after: string) => {
     const page = await timed('loadMs', () => repo.parcelsForAssessment(year, after, chunk, on));
     const t = performance.now();
     for (const p of page) {
@@ -136,7 +131,7 @@ export async function runAssessment(
     clock.computeMs += performance.now() - t;
     return { bills, read: page.length, last: page.at(-1)?.id };
   };
-  const assessSigns = async (on: Executor, after: string) => {
+  const assessSigns = async (on: Executor, rates: Rates, after: string) => {
     const page = await timed('loadMs', () => repo.signsForAssessment(after, chunk, on));
     const t = performance.now();
     for (const s of page) {
@@ -148,8 +143,12 @@ export async function runAssessment(
     return { bills, read: page.length, last: page.at(-1)?.id };
   };
   await db.transaction(async (tx) => {
+    // Read in the run's transaction and held there (FOR SHARE), so an edit waits until the bills are
+    // written and then finds the year frozen (rate-years.ts).
+    const rates = await timed('loadMs', () => ratesFor(tx, year));
+    if (!rates) throw AppError.notFound('tax.rates_missing', msg('tax.no_rates_for_year', { year }));
     for (let after = noId; ; ) {
-      const page = await assessParcels(tx, after);
+      const page = await assessParcels(tx, rates, after);
       if (page.last === undefined) break;
       counts.issued += await timed('writeMs', () =>
         page.bills.count === 0
@@ -165,7 +164,7 @@ export async function runAssessment(
       clock.onPage?.();
     }
     for (let after = noId; ; ) {
-      const page = await assessSigns(tx, after);
+      const page = await assessSigns(tx, rates, after);
       if (page.last === undefined) break;
       counts.issued += await timed('writeMs', () =>
         repo.insertBills(tx, { year, kind: 'sign', prefix: 'SG', dueDate: due }, page.bills.json),

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  assessProperty,
-  assessSign,
-  checkRates,
-  lateCharges,
-  type Property,
-  RateError,
-} from './assessment.ts';
+import { assessProperty, assessSign, lateCharges, type Property, RateError } from './assessment.ts';
 import { landBuildingLate, landBuildingRates2569 as rates, signRates2569 } from './rates.ts';
 
 const M = 1_000_000;
@@ -127,22 +120,6 @@ describe('Land and Building Tax assessment', () => {
     expect(assessProperty(property(10 * M, [{ use: 'other', sharePercent: 100 }]), reduced).taxSatang).toBe(
       300_000,
     );
-  });
-
-  it('refuses an ordinance rate above the statutory ceiling', () => {
-    expect(() => checkRates(rates)).not.toThrow();
-    expect(() => checkRates({ ...rates, residentialOther: [{ fromBaht: 0, ratePercent: 0.4 }] })).toThrow(
-      /ceiling/,
-    );
-    expect(() =>
-      checkRates({
-        ...rates,
-        other: [
-          { fromBaht: 0, ratePercent: 0.3 },
-          { fromBaht: 0, ratePercent: 0.4 },
-        ],
-      }),
-    ).toThrow(/ascend/);
   });
 
   it('adds late charges as the rule says', () => {

@@ -20,7 +20,7 @@ export interface LandBuildingRates {
   residentialOther: Band[];
   other: Band[];
   vacant: Band[];
-  /** Statutory ceilings (percent); an ordinance rate above them is refused. */
+  /** Statutory ceilings (percent); a record above them is refused (rate-rules.ts, `rateProblems`). */
   ceilings: Record<Use, number>;
   vacantSurchargePercentPer3Years: number;
   vacantMaxPercent: number;
@@ -51,30 +51,6 @@ export function baht(satang: number): string {
 }
 
 export class RateError extends Error {}
-
-/** Checks an ordinance's table against the law: ascending bands and no rate above the ceiling. */
-export function checkRates(r: LandBuildingRates): void {
-  const tables: [Use, Band[]][] = [
-    ['agriculture', r.agriculture],
-    ['residential', r.residentialMainHome],
-    ['residential', r.residentialOther],
-    ['other', r.other],
-    ['vacant', r.vacant],
-  ];
-  for (const [use, bands] of tables) {
-    if (bands.length === 0 || bands[0].fromBaht !== 0)
-      throw new RateError(`${use}: the first band must start at 0`);
-    for (let i = 0; i < bands.length; i++) {
-      if (bands[i].ratePercent < 0 || bands[i].ratePercent > r.ceilings[use]) {
-        throw new RateError(
-          `${use}: ${bands[i].ratePercent}% is above the statutory ceiling of ${r.ceilings[use]}%`,
-        );
-      }
-      if (i > 0 && bands[i].fromBaht <= bands[i - 1].fromBaht)
-        throw new RateError(`${use}: bands must ascend`);
-    }
-  }
-}
 
 /**
  * Tax on `valueSatang` over marginal bands (bands are on the whole value), the part below

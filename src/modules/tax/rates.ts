@@ -1,9 +1,12 @@
 import type { LandBuildingRates, LateRule, SignRates } from './assessment.ts';
+import { type RateYearInput, statutory } from './rate-rules.ts';
 
 /**
- * Rates held as data, one record per tax year. These are the Royal Decree rates for Land and
- * Building Tax (B.E. 2562) and the signboard rates of the Ministerial Regulation B.E. 2563, as a
- * municipality would adopt them; a real installation loads its own ordinance's table each year.
+ * Defaults only: the assessment reads a year's rates from `tax_rate_years` (rate-years.ts), which
+ * staff set (`PUT /api/tax/rates/{year}`, the screen /tax/rates). These are the Royal Decree rates
+ * for Land and Building Tax (B.E. 2562) and the signboard rates of the Ministerial Regulation
+ * B.E. 2563: the demo seed and the benchmark write them as 2569 (`seedDefaultRates`), the screen
+ * offers them to start a year from, and the pure functions' tests use them.
  */
 export const landBuildingRates2569: LandBuildingRates = {
   year: 2569,
@@ -40,7 +43,7 @@ export const landBuildingRates2569: LandBuildingRates = {
     { fromBaht: 1_000_000_000, ratePercent: 0.6 },
     { fromBaht: 5_000_000_000, ratePercent: 0.7 },
   ],
-  ceilings: { agriculture: 0.15, residential: 0.3, other: 1.2, vacant: 1.2 },
+  ceilings: statutory.ceilings,
   vacantSurchargePercentPer3Years: 0.3,
   vacantMaxPercent: 3,
   exemptions: {
@@ -74,3 +77,20 @@ export const instalmentRule = { minimumBaht: 3_000, count: 3 };
  * each of the others within a month of the one before.
  */
 export const signInstalmentRule = { minimumBaht: 3_000, count: 3 };
+
+/** Signboard Tax Act s.25: 10 % of the tax for a ภ.ป.1 not filed in time, 10 % of the difference for an understated one. */
+export const signLateFiling = { lateFilingPercent: 10, understatementPercent: 10 };
+
+/** The defaults above as one year's record, as the API takes it. */
+export function defaultRates(): RateYearInput {
+  const { year: _y, ceilings: _c, reductionPercent, ...landBuilding } = landBuildingRates2569;
+  return structuredClone({
+    landBuilding,
+    sign: { per500cm2: signRates2569.per500cm2, minimumBaht: signRates2569.minimumBaht },
+    late: { landBuilding: landBuildingLate, sign: { ...signLate, ...signLateFiling } },
+    instalments: instalmentRule,
+    reductionPercent,
+    source:
+      'Royal Decree on Land and Building Tax rates (Act B.E. 2562); Ministerial Regulation on signboard tax rates B.E. 2563. Defaults: check them against the ordinance of the municipality.',
+  });
+}

@@ -6,6 +6,7 @@ import { readers, revenue, tags } from './access.ts';
 import { municipalityOf } from './municipality.ts';
 import { qrPng } from './promptpay.ts';
 import { officeRoutes } from './routes-office.ts';
+import { rateRoutes } from './routes-rates.ts';
 import { registerRoutes } from './routes-register.ts';
 import {
   BillSchema,
@@ -339,4 +340,5 @@ export async function taxRoutes(app: FastifyInstance) {
 
   await officeRoutes(app, service);
   await registerRoutes(app, service);
+  await rateRoutes(app);
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { systemActor } from '../../core/audit/audit.ts';
 import type { SeedContext } from '../../core/modules.ts';
+import { seedDefaultRates } from './rate-years.ts';
 import { TaxService } from './service.ts';
 
 /**
@@ -8,6 +9,8 @@ import { TaxService } from './service.ts';
  * the data. The demo citizen (national ID 1101700230708, also synthetic) owns a home and a shop sign.
  */
 export async function seed({ db }: SeedContext): Promise<void> {
+  // Before the early return, so a demo made before rates were data gets them too.
+  await seedDefaultRates(db.orm);
   const [exists] = await db.rows(sql`SELECT 1 FROM tax_owners LIMIT 1`);
   if (exists) return;
   const service = new TaxService(db, { billerId: '099400000000000' });

@@ -32,7 +32,9 @@ describe('locales', () => {
       [...readFileSync(file, 'utf8').matchAll(/\bt\(\s*'([a-zA-Z0-9_.-]+)'/g)].map((m) => m[1]),
     );
     expect(used.length).toBeGreaterThan(50);
-    expect(used.filter((k) => !known.has(k))).toEqual([]);
+    // A key asked with a count is found by i18next as key_one / key_other (key_other in Thai, which
+    // has one plural form), so key_other counts as the key.
+    expect(used.filter((k) => !known.has(k) && !known.has(`${k}_other`))).toEqual([]);
     // Message keys the form checks hand over (see forms/signup.ts), including the ID check's reasons.
     const formKeys = [
       ...readFileSync(join(import.meta.dirname, '../forms/signup.ts'), 'utf8').matchAll(

@@ -79,6 +79,11 @@ export function TaxPage() {
           </li>
         </ul>
       )}
+      {finance && (
+        <p>
+          <Link to="/tax/rates">{t('tax.rates.link')}</Link>
+        </p>
+      )}
       {me.data?.kind === 'staff' && <Reports />}
       {finance && <DeclarationQueue canAccept={keepsRegister} />}
       {keepsRegister && <StatementCard />}
