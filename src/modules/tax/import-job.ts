@@ -25,6 +25,7 @@ import {
   xlsxRecords,
 } from './import.ts';
 import { type RowReason, reason } from './import-reasons.ts';
+import { otherMainHome } from './main-home.ts';
 import { TaxRepository } from './repository.ts';
 
 const batch = 250;
@@ -97,6 +98,8 @@ export class RegisterImports {
         if (await this.repo.parcelIdByDeed(row.deedKind, row.deedNo, tx))
           return { error: reason('deed_registered', { deedKind: row.deedKind, deedNo: row.deedNo }) };
         const ownerId = await this.owner(tx, row);
+        const home = row.mainHome ? await otherMainHome(this.db, tx, ownerId, null) : undefined;
+        if (home) return { error: reason('main_home_taken', home) };
         const location =
           row.lon !== undefined && row.lat !== undefined ? { lon: row.lon, lat: row.lat } : undefined;
         // Inside the batch's transaction: PGlite has one connection, so a query beside it would wait forever.

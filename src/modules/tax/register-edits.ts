@@ -3,6 +3,7 @@ import { isValidThaiNationalId } from '../../core/auth/thai-id.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { msg, registerMessages } from '../../core/i18n.ts';
+import { checkOneMainHome, mainHomeUse } from './main-home.ts';
 import type { RegisterRepository } from './register-repository.ts';
 import type { TaxRepository } from './repository.ts';
 import type {
@@ -162,6 +163,10 @@ export class RegisterEditor {
           { path: '/appraisalZone', message: msg('tax.block_needs_zone') },
         ]);
       const ownerId = await this.ownerFor(tx, after.ownerTaxId);
+      // Only a main home new to this parcel or its owner is checked: a register imported with two
+      // can still have the second parcel's other fields corrected (the assessment gives one the exemption).
+      if (mainHomeUse(before.uses) < 0 || after.ownerTaxId !== before.ownerTaxId)
+        await checkOneMainHome(this.db, tx, ownerId, after.uses, id);
       return this.save(tx, actor, 'parcel', id, version, before, after, () =>
         this.register.updateParcel(tx, id, version, { ...after, ownerId }),
       );

@@ -8,6 +8,7 @@ import { removeImages, storeImages } from '../../core/media/store.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import { lateCharges } from './assessment.ts';
 import { type AssessmentTiming, runAssessment } from './assessment-run.ts';
+import { checkOneMainHome } from './main-home.ts';
 import { Payments } from './payments.ts';
 import { billPaymentPayload } from './promptpay.ts';
 import { instalmentRule, landBuildingLate, signLate } from './rates.ts';
@@ -75,6 +76,7 @@ export class TaxService {
     const areaM2 = input.area.rai * 1600 + input.area.ngan * 400 + input.area.wa * 4;
     const place = input.location ? await this.org.locate(input.location.lon, input.location.lat) : null;
     return this.db.transaction(async (tx) => {
+      await checkOneMainHome(this.db, tx, input.ownerId, input.uses, null);
       const id = await this.repo.insertParcel(tx, {
         ...input,
         areaM2,
