@@ -12,6 +12,10 @@ const CityPage = lazyRouteComponent(() => import('./pages/City.tsx'), 'CityPage'
 const AuditPage = lazyRouteComponent(() => import('./pages/Audit.tsx'), 'AuditPage');
 const TaxPage = lazyRouteComponent(() => import('./modules/tax/TaxPage.tsx'), 'TaxPage');
 const TaxRegisterPage = lazyRouteComponent(() => import('./modules/tax/RegisterPage.tsx'), 'RegisterPage');
+const TaxPropertiesPage = lazyRouteComponent(
+  () => import('./modules/tax/MyProperties.tsx'),
+  'MyPropertiesPage',
+);
 const ComplaintsPage = lazyRouteComponent(
   () => import('./modules/complaints/ReportPage.tsx'),
   'ComplaintsPage',
@@ -84,6 +88,7 @@ const routeTree = root.addChildren([
   page('/admin/audit', AuditPage),
   page('/tax', TaxPage),
   page('/tax/register', TaxRegisterPage),
+  page('/tax/properties', TaxPropertiesPage),
   page('/complaints', ComplaintsPage),
   page('/complaints/queue', ComplaintsQueuePage),
   page('/complaints/moderation', ComplaintsModerationPage),

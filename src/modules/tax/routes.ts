@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
 import { readers, revenue, tags } from './access.ts';
+import { myPropertiesRoutes } from './my-properties.ts';
 import { qrPng } from './promptpay.ts';
 import { officeRoutes } from './routes-office.ts';
 import { registerRoutes } from './routes-register.ts';
@@ -300,5 +301,6 @@ export async function taxRoutes(app: FastifyInstance) {
   );
 
   await officeRoutes(app, service);
+  await myPropertiesRoutes(app, service);
   await registerRoutes(app, service);
 }
