@@ -442,6 +442,9 @@ export class TaxRepository {
             OR (t.deed_no IS NULL AND t.zone = p.appraisal_zone AND (t.block IS NULL OR t.block = p.appraisal_block)))
         ORDER BY (t.deed_no IS NOT NULL) DESC, (t.block IS NOT NULL) DESC, t.first_year DESC LIMIT 1) a ON true
       WHERE (p.owner_id, p.id) > (${after.ownerId}::uuid, ${after.id}::uuid)
+        -- Implied by the line above, but without it the planner merge-joins the owners from the first
+        -- one on every page (a page in the middle of the register read half the owners' index).
+        AND o.id >= ${after.ownerId}::uuid
       ORDER BY p.owner_id, p.id LIMIT ${limit}`,
       on,
     );
