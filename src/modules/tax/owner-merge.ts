@@ -62,7 +62,8 @@ interface OwnerRecord {
 }
 
 async function lockOwners(db: Db, tx: Executor, ids: string[]) {
-  // Locked in id order, so two merges of the same pair the other way round cannot deadlock.
+  // Locked in id order, so two merges of the same pair the other way round cannot deadlock; a parcel
+  // edit marking a main home locks its owner first too (main-home.ts), so none slips in before the move.
   return db.rows<OwnerRecord>(
     sql`SELECT id, version, kind, tax_id AS "taxId", name, address FROM tax_owners
       WHERE id IN (${sql.join(
