@@ -690,14 +690,6 @@ export class TaxRepository {
     return row;
   }
 
-  /** Open bills past their due date, oldest first. */
-  arrears(asOf: string, limit: number): Promise<BillRow[]> {
-    return this.db.rows<BillRow>(
-      sql`SELECT ${billColumns} FROM tax_bills b JOIN tax_owners o ON o.id = b.owner_id
-        WHERE b.status = 'open' AND b.due_date < ${asOf}::date ORDER BY b.due_date, b.number LIMIT ${limit}`,
-    );
-  }
-
   report(year: number) {
     return this.db.rows<{
       taxKind: string;

@@ -358,27 +358,6 @@ export class TaxService {
     return this.payments.recordPayment(p, source, actor);
   }
 
-  /** Arrears as of a day, each with the surcharge and penalty the law adds by then (late.ts). */
-  async arrears(asOf: string) {
-    const bills = await this.repo.arrears(asOf, 1000);
-    return bills.map((b) => {
-      const due = amountDue(b, asOf);
-      return {
-        id: b.id,
-        number: b.number,
-        taxYear: b.taxYear,
-        taxKind: b.taxKind,
-        ownerName: b.ownerName,
-        dueDate: b.dueDate,
-        monthsLate: due.monthsLate,
-        amountSatang: b.amountSatang,
-        surchargeSatang: due.surchargeSatang,
-        penaltySatang: due.penaltySatang,
-        totalSatang: due.totalSatang,
-      };
-    });
-  }
-
   async report(year: number) {
     const rows = await this.repo.report(year);
     const billed = rows.reduce((s, r) => s + r.billedSatang, 0);
