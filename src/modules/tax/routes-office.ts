@@ -22,6 +22,8 @@ import { type ImportKind, RegisterImports } from './import-job.ts';
 import { bangkokDay } from './late.ts';
 import { PaymentQueue, ResolveBody, type ResolveInput } from './payment-resolve.ts';
 import {
+  AcceptBody,
+  type AcceptInput,
   DeclarationBody,
   type DeclarationInput,
   IdParam,
@@ -163,9 +165,24 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
     '/declarations/:id/accept',
     {
       config: revenue,
-      schema: { tags, summary: 'Accept a declared signboard into the register', params: IdParam },
+      schema: {
+        tags,
+        summary:
+          'Accept a declared signboard into the register, with the size, type or moving staff found where the ภ.ป.1 differs',
+        params: IdParam,
+        body: AcceptBody,
+      },
+      // The screen's button sends no body: nothing found that differs from the ภ.ป.1.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
     },
-    async (request) => service.acceptDeclaration((request.params as { id: string }).id, request.actor()),
+    async (request) =>
+      service.acceptDeclaration(
+        (request.params as { id: string }).id,
+        (request.body ?? {}) as AcceptInput,
+        request.actor(),
+      ),
   );
 
   app.post(
