@@ -107,7 +107,11 @@ describe('unmatched payments: the queue and resolving it', () => {
       resolution: null,
     });
     const reads = await auditRows('tax.payment.queue.read');
-    expect(reads.at(-1)?.detail).toMatchObject({ state: 'open', count: res.body.items.length, total: res.body.total });
+    expect(reads.at(-1)?.detail).toMatchObject({
+      state: 'open',
+      count: res.body.items.length,
+      total: res.body.total,
+    });
     const exec = await t.json({
       method: 'GET',
       url: '/api/tax/payments/unmatched',
