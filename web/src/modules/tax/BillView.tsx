@@ -62,7 +62,7 @@ export function BillView({ id, onBack }: { id: string; onBack: () => void }) {
           <dl className="totals">
             <dt>{t('taxBills.owner')}</dt>
             <dd>{b.ownerName}</dd>
-            <dt>{t('tax.kindLabel')}</dt>
+            <dt>{t('taxBills.kind')}</dt>
             <dd>
               {t(`tax.kind.${b.taxKind}`)} {t('tax.year', { year: b.taxYear })}
             </dd>

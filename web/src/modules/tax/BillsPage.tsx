@@ -88,7 +88,7 @@ export function BillsPage() {
               onChange={set('year')}
             />
             <Select
-              label={t('tax.kindLabel')}
+              label={t('taxBills.kind')}
               value={draft.kind}
               onChange={set('kind')}
               options={[
@@ -139,7 +139,7 @@ export function BillsPage() {
                     ),
                   },
                   { key: 'year', header: t('taxBills.year'), cell: (b) => b.taxYear },
-                  { key: 'kind', header: t('tax.kindLabel'), cell: (b) => t(`tax.kind.${b.taxKind}`) },
+                  { key: 'kind', header: t('taxBills.kind'), cell: (b) => t(`tax.kind.${b.taxKind}`) },
                   { key: 'owner', header: t('taxBills.owner'), cell: (b) => b.ownerName },
                   {
                     key: 'amount',
