@@ -15,6 +15,11 @@ const TaxRegisterPage = lazyRouteComponent(() => import('./modules/tax/RegisterP
 const TaxPaymentsPage = lazyRouteComponent(() => import('./modules/tax/PaymentsPage.tsx'), 'PaymentsPage');
 const TaxArrearsPage = lazyRouteComponent(() => import('./modules/tax/ArrearsPage.tsx'), 'ArrearsPage');
 const TaxRatesPage = lazyRouteComponent(() => import('./modules/tax/RatesPage.tsx'), 'RatesPage');
+const TaxAssessmentPage = lazyRouteComponent(
+  () => import('./modules/tax/AssessmentPage.tsx'),
+  'AssessmentPage',
+);
+const TaxBillsPage = lazyRouteComponent(() => import('./modules/tax/BillsPage.tsx'), 'BillsPage');
 const TaxPropertiesPage = lazyRouteComponent(
   () => import('./modules/tax/MyProperties.tsx'),
   'MyPropertiesPage',
@@ -94,6 +99,8 @@ const routeTree = root.addChildren([
   page('/tax/payments', TaxPaymentsPage),
   page('/tax/arrears', TaxArrearsPage),
   page('/tax/rates', TaxRatesPage),
+  page('/tax/assessment', TaxAssessmentPage),
+  page('/tax/bills', TaxBillsPage),
   page('/tax/properties', TaxPropertiesPage),
   page('/complaints', ComplaintsPage),
   page('/complaints/queue', ComplaintsQueuePage),

@@ -178,6 +178,16 @@ export interface BillRow {
   penaltyPaidSatang: number;
 }
 
+export interface BillFilter {
+  year?: number;
+  status?: string;
+  kind?: string;
+  number?: string;
+  owner?: string;
+  limit: number;
+  offset: number;
+}
+
 const billColumns = sql`b.id, b.number, b.tax_year AS "taxYear", b.tax_kind AS "taxKind", b.owner_id AS "ownerId",
   o.name AS "ownerName", o.tax_id AS "ownerTaxId", b.payer_name AS "payerName", b.amount_satang::float8 AS "amountSatang", b.status,
   to_char(b.due_date, 'YYYY-MM-DD') AS "dueDate", b.paid_at AS "paidAt", b.working,
@@ -526,11 +536,17 @@ export class TaxRepository {
     );
   }
 
-  bills(filter: { year?: number; status?: string; limit: number; offset: number }): Promise<BillRow[]> {
+  /** Bills for staff, by number; `number` and `owner` match anywhere in the bill number or owner name,
+   * ignoring case, with `%`, `_` and `\\` taken literally. */
+  bills(filter: BillFilter): Promise<BillRow[]> {
+    const like = (text?: string) => (text ? `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null);
     return this.db.rows<BillRow>(
       sql`SELECT ${billColumns} FROM tax_bills b JOIN tax_owners o ON o.id = b.owner_id
         WHERE (${filter.year ?? null}::int IS NULL OR b.tax_year = ${filter.year ?? null}::int)
           AND (${filter.status ?? null}::text IS NULL OR b.status = ${filter.status ?? null})
+          AND (${filter.kind ?? null}::text IS NULL OR b.tax_kind = ${filter.kind ?? null})
+          AND (${like(filter.number)}::text IS NULL OR b.number ILIKE ${like(filter.number)})
+          AND (${like(filter.owner)}::text IS NULL OR o.name ILIKE ${like(filter.owner)})
         ORDER BY b.number LIMIT ${filter.limit} OFFSET ${filter.offset}`,
     );
   }

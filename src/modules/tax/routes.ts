@@ -6,6 +6,7 @@ import { readers, revenue, tags } from './access.ts';
 import { municipalityOf } from './municipality.ts';
 import { myPropertiesRoutes } from './my-properties.ts';
 import { qrPng } from './promptpay.ts';
+import type { BillFilter } from './repository.ts';
 import { officeRoutes } from './routes-office.ts';
 import { rateRoutes } from './routes-rates.ts';
 import { registerRoutes } from './routes-register.ts';
@@ -112,6 +113,13 @@ export async function taxRoutes(app: FastifyInstance) {
           Type.Literal('cancelled'),
         ]),
       ),
+      kind: Type.Optional(Type.Union([Type.Literal('land-building'), Type.Literal('sign')])),
+      number: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 30, description: 'Part of the bill number, any case' }),
+      ),
+      owner: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 200, description: "Part of the owner's name, any case" }),
+      ),
       limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
       offset: Type.Integer({ minimum: 0, default: 0 }),
     },
@@ -129,7 +137,7 @@ export async function taxRoutes(app: FastifyInstance) {
       },
     },
     async (request) => {
-      const bills = await service.repo.bills(request.query as { limit: number; offset: number });
+      const bills = await service.repo.bills(request.query as BillFilter);
       await audit(app.db.orm, request.actor(), {
         action: 'tax.bill.list',
         resourceType: 'tax.bill',

@@ -87,6 +87,12 @@ export function TaxPage() {
           <Link to="/tax/rates">{t('tax.rates.link')}</Link>
         </p>
       )}
+      {finance && (
+        <p>
+          <Link to="/tax/assessment">{t('taxAssess.link')}</Link> ·{' '}
+          <Link to="/tax/bills">{t('taxBills.link')}</Link>
+        </p>
+      )}
       {me.data?.kind === 'staff' && <Reports />}
       {finance && <DeclarationQueue canAccept={keepsRegister} />}
       {keepsRegister && <StatementCard />}
