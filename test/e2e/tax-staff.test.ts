@@ -155,7 +155,7 @@ describe('finance staff screens', () => {
     const { context, page } = await newPage(browser);
     await signIn(page);
     await page.goto('/tax/arrears');
-    const asOf = page.getByLabel('ณ วันที่');
+    const asOf = page.getByLabel('ณ วันที่', { exact: true });
     await asOf.waitFor();
     const answered = page.waitForResponse((r) => r.url().includes('/api/tax/arrears?asOf=2026-06-15'));
     await asOf.fill('2026-06-15');
@@ -183,7 +183,7 @@ describe('finance staff screens', () => {
 
     await page.evaluate(() => localStorage.setItem('mueang.lang', 'en'));
     await page.reload();
-    await page.getByLabel('As of').fill('2026-06-15');
+    await page.getByLabel('As of', { exact: true }).fill('2026-06-15');
     await page.getByRole('heading', { name: 'Bills past due on 15 Jun 2026' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
