@@ -78,7 +78,7 @@ describe('tax rates by year in the browser', () => {
     await page.evaluate(() => localStorage.setItem('mueang.lang', 'en'));
     await page.reload();
     await page.getByRole('heading', { name: 'Tax rates by year' }).waitFor();
-    await page.getByLabel('Tax year').selectOption('2575');
+    await page.getByLabel('Tax year', { exact: true }).selectOption('2575');
     await page.getByRole('heading', { name: 'Rates for 2575' }).waitFor();
     await page.getByRole('button', { name: 'Edit these rates' }).click();
     await page.getByRole('heading', { name: 'Edit the rates for 2575' }).waitFor();

@@ -222,7 +222,7 @@ describe('finance staff screens', () => {
     const { context, page } = await newPage(browser);
     await signIn(page);
     await page.goto('/tax');
-    const year = page.getByLabel('ปีภาษี');
+    const year = page.getByLabel('ปีภาษี', { exact: true });
     await year.waitFor();
     await page.getByRole('table', { name: /2569/ }).waitFor();
     const asked = page.waitForResponse((r) => r.url().endsWith('/api/tax/reports/2568'));

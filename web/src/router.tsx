@@ -15,6 +15,10 @@ const TaxRegisterPage = lazyRouteComponent(() => import('./modules/tax/RegisterP
 const TaxPaymentsPage = lazyRouteComponent(() => import('./modules/tax/PaymentsPage.tsx'), 'PaymentsPage');
 const TaxArrearsPage = lazyRouteComponent(() => import('./modules/tax/ArrearsPage.tsx'), 'ArrearsPage');
 const TaxRatesPage = lazyRouteComponent(() => import('./modules/tax/RatesPage.tsx'), 'RatesPage');
+const TaxPropertiesPage = lazyRouteComponent(
+  () => import('./modules/tax/MyProperties.tsx'),
+  'MyPropertiesPage',
+);
 const ComplaintsPage = lazyRouteComponent(
   () => import('./modules/complaints/ReportPage.tsx'),
   'ComplaintsPage',
@@ -90,6 +94,7 @@ const routeTree = root.addChildren([
   page('/tax/payments', TaxPaymentsPage),
   page('/tax/arrears', TaxArrearsPage),
   page('/tax/rates', TaxRatesPage),
+  page('/tax/properties', TaxPropertiesPage),
   page('/complaints', ComplaintsPage),
   page('/complaints/queue', ComplaintsQueuePage),
   page('/complaints/moderation', ComplaintsModerationPage),

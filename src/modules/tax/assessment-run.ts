@@ -2,16 +2,17 @@ import { type Actor, audit } from '../../core/audit/audit.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { msg } from '../../core/i18n.ts';
-import { assessProperty, assessSign } from './assessment.ts';
+import { assessProperty, assessSign, newAllowance, type OwnerAllowance } from './assessment.ts';
 import { ratesFor } from './rate-years.ts';
 import type {
   AppraisalSource,
   BuildingCostSource,
   DepreciationSource,
   ParcelForAssessment,
+  ParcelKey,
   TaxRepository,
 } from './repository.ts';
-import { BillBatch, billRecord } from './repository.ts';
+import { BillBatch, billRecord, registerStart } from './repository.ts';
 
 /** Where an assessment run spends its time, for the benchmark: database reads, computation, writes. */
 export interface AssessmentTiming {
@@ -98,10 +99,15 @@ export async function runAssessment(
   // garbage sets the peak RSS on PGlite (docs/benchmarks.md, issue 7).
   const batch = new BillBatch();
   type Rates = NonNullable<Awaited<ReturnType<typeof ratesFor>>>;
-  const assessParcels = async (on: Executor, rates: Rates, after: string) => {
+  // The register comes in (owner, parcel) order, so an owner's parcels follow one another; what the
+  // owner has left of the once-per-owner exemptions is carried from parcel to parcel, across page
+  // boundaries too, and starts afresh with the next owner. The page size cannot change a bill.
+  let owner: { id: string; allowance: OwnerAllowance } | undefined;
+  const assessParcels = async (on: Executor, rates: Rates, after: ParcelKey) => {
     const page = await timed('loadMs', () => repo.parcelsForAssessment(year, after, chunk, on));
     const t = performance.now();
     for (const p of page) {
+      if (owner?.id !== p.ownerId) owner = { id: p.ownerId, allowance: newAllowance(rates.landBuilding) };
       const missing = unvaluedReason(p);
       if (missing) {
         counts.unvalued++;
@@ -111,6 +117,7 @@ export async function runAssessment(
       const a = assessProperty(
         {
           ownerKind: p.ownerKind,
+          deed: `${p.deedKind} ${p.deedNo}`,
           landAreaM2: p.areaM2,
           landValuePerM2Baht: p.valuePerM2!,
           landValueSource: p.appraisal ? appraisalNote(p.appraisal) : undefined,
@@ -124,12 +131,14 @@ export async function runAssessment(
           uses: p.uses,
         },
         rates.landBuilding,
+        owner.allowance,
       );
       batch.add(billRecord(p.ownerId, p.id, a.taxSatang, a.lines));
     }
     const bills = { count: batch.count, json: batch.take() };
     clock.computeMs += performance.now() - t;
-    return { bills, read: page.length, last: page.at(-1)?.id };
+    const last = page.at(-1);
+    return { bills, read: page.length, last: last && { ownerId: last.ownerId, id: last.id } };
   };
   const assessSigns = async (on: Executor, rates: Rates, after: string) => {
     const page = await timed('loadMs', () => repo.signsForAssessment(after, chunk, on));
@@ -147,7 +156,7 @@ export async function runAssessment(
     // written and then finds the year frozen (rate-years.ts).
     const rates = await timed('loadMs', () => ratesFor(tx, year));
     if (!rates) throw AppError.notFound('tax.rates_missing', msg('tax.no_rates_for_year', { year }));
-    for (let after = noId; ; ) {
+    for (let after = registerStart; ; ) {
       const page = await assessParcels(tx, rates, after);
       if (page.last === undefined) break;
       counts.issued += await timed('writeMs', () =>

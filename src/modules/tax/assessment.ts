@@ -60,14 +60,19 @@ export function progressive(
   valueSatang: number,
   bands: Band[],
   label: { th: string; en: string },
-  options: { exemptSatang?: number; extraPercent?: number; capPercent?: number } = {},
+  options: { exemptSatang?: number; extraPercent?: number; capPercent?: number; shiftSatang?: number } = {},
 ): Assessment {
-  const { exemptSatang = 0, extraPercent = 0, capPercent = Number.POSITIVE_INFINITY } = options;
+  const {
+    exemptSatang = 0,
+    extraPercent = 0,
+    capPercent = Number.POSITIVE_INFINITY,
+    shiftSatang = 0,
+  } = options;
   const lines: WorkingLine[] = [];
   let tax = 0;
   for (let i = 0; i < bands.length; i++) {
-    const from = Math.max(bands[i].fromBaht * 100, exemptSatang);
-    const to = i + 1 < bands.length ? bands[i + 1].fromBaht * 100 : Number.POSITIVE_INFINITY;
+    const from = Math.max(bands[i].fromBaht * 100 + shiftSatang, exemptSatang);
+    const to = i + 1 < bands.length ? bands[i + 1].fromBaht * 100 + shiftSatang : Number.POSITIVE_INFINITY;
     const part = Math.min(valueSatang, to) - from;
     if (part <= 0) continue;
     // Rates carry up to three decimals (0.6 + 0.3 is 0.8999… in floating point, so the working line
@@ -111,6 +116,8 @@ export interface UsePart {
 
 export interface Property {
   ownerKind: 'person' | 'juristic';
+  /** The deed, named in the working when an owner's exemption is shared between parcels. */
+  deed?: string;
   landAreaM2: number;
   landValuePerM2Baht: number;
   /** Where the value per m² came from when it is not the parcel's own (shown in the working). */
@@ -126,8 +133,32 @@ const useNames: Record<Use, { th: string; en: string }> = {
   vacant: { th: 'รกร้างว่างเปล่า', en: 'Vacant' },
 };
 
-/** The assessment of one property for one tax year, with its working line by line. */
-export function assessProperty(p: Property, r: LandBuildingRates): Assessment {
+/**
+ * What an individual owner has left of the exemptions the Act gives once per owner, carried from one
+ * of their parcels to the next while they are assessed in order (`newAllowance` for each owner):
+ * s.40, the first 50 million of all their farmland in the local authority together; s.41, one main
+ * home (the house where their name is in the house registration).
+ */
+export interface OwnerAllowance {
+  agricultureLeftSatang: number;
+  /** The deed of the parcel that took the main-home exemption, once one has. */
+  mainHomeDeed?: string;
+}
+
+export function newAllowance(r: LandBuildingRates): OwnerAllowance {
+  return { agricultureLeftSatang: r.exemptions.agricultureIndividual * 100 };
+}
+
+/**
+ * The assessment of one property for one tax year, with its working line by line. `allowance` is the
+ * owner's, shared by all their parcels (a fresh one when the property is assessed alone); it is
+ * used up as the property takes exemptions from it.
+ */
+export function assessProperty(
+  p: Property,
+  r: LandBuildingRates,
+  allowance: OwnerAllowance = newAllowance(r),
+): Assessment {
   const total = p.uses.reduce((sum, u) => sum + u.sharePercent, 0);
   if (Math.abs(total - 100) > 1e-9) throw new RateError(`use shares add up to ${total}%, not 100%`);
   const landSatang = Math.round(p.landAreaM2 * p.landValuePerM2Baht * 100);
@@ -163,7 +194,7 @@ export function assessProperty(p: Property, r: LandBuildingRates): Assessment {
       text: { th: `มูลค่าส่วนที่ใช้${label.th}`, en: `Value used for ${label.en}` },
       satang: partValue,
     });
-    const result = assessPart(partValue, part, p.ownerKind, r, label);
+    const result = assessPart(partValue, part, p, r, label, allowance);
     tax += result.taxSatang;
     lines.push(...result.lines);
   }
@@ -182,39 +213,86 @@ export function assessProperty(p: Property, r: LandBuildingRates): Assessment {
   return { taxSatang: tax, lines };
 }
 
-/** `bands` moved up by `byBaht` (the bands of a value after an exemption of that much), untaxed below it. */
-function shiftBands(bands: Band[], byBaht: number): Band[] {
-  return [{ fromBaht: 0, ratePercent: 0 }, ...bands.map((b) => ({ ...b, fromBaht: b.fromBaht + byBaht }))];
+const deedOf = (p: Property) => p.deed ?? '—';
+
+/**
+ * An individual's farmland: the part of the owner's 50 million (s.40) still unused is taken by this
+ * parcel, and the decree's bands apply to the value above it (50–125 million at the first band's
+ * rate for a parcel that takes the whole exemption, and so on). The main-home tables in rates.ts are
+ * written already shifted; the agriculture table is the decree's, so it is shifted here.
+ */
+function farmland(
+  value: number,
+  p: Property,
+  r: LandBuildingRates,
+  label: WorkingLine['text'],
+  a: OwnerAllowance,
+) {
+  const exempt = Math.min(value, a.agricultureLeftSatang);
+  a.agricultureLeftSatang -= exempt;
+  const whole = baht(r.exemptions.agricultureIndividual * 100);
+  const line: WorkingLine = {
+    text: {
+      th: `ยกเว้นที่ดินเกษตรกรรมของบุคคลธรรมดา ${whole} บาทต่อเจ้าของในเขตเทศบาล รวมทุกแปลง (มาตรา 40): ใช้กับเอกสารสิทธิ์ ${deedOf(p)} ${baht(exempt)} บาท เหลือสำหรับแปลงอื่นของเจ้าของ ${baht(a.agricultureLeftSatang)} บาท`,
+      en: `Agricultural exemption for an individual, ${whole} baht per owner for all their farmland in the municipality (s.40): ${baht(exempt)} baht taken by deed ${deedOf(p)}, ${baht(a.agricultureLeftSatang)} baht left for the owner's other parcels`,
+    },
+    satang: exempt,
+  };
+  const taxed = progressive(value, r.agriculture, label, { exemptSatang: exempt, shiftSatang: exempt });
+  return { taxSatang: taxed.taxSatang, lines: [line, ...taxed.lines] };
+}
+
+/** An individual's main home (s.41): the first residential use marked so takes it; any later one is taxed as another home. */
+function mainHome(
+  value: number,
+  part: UsePart,
+  p: Property,
+  r: LandBuildingRates,
+  label: WorkingLine['text'],
+  a: OwnerAllowance,
+): Assessment {
+  if (a.mainHomeDeed !== undefined) {
+    const line: WorkingLine = {
+      text: {
+        th: `บ้านหลังหลักได้รับยกเว้นได้หลังเดียวต่อเจ้าของ (มาตรา 41) และให้กับเอกสารสิทธิ์ ${a.mainHomeDeed} แล้ว: ส่วนนี้คิดภาษีอย่างบ้านหลังอื่น`,
+        en: `A main home is exempt once per owner (s.41), and deed ${a.mainHomeDeed} has it: this part is taxed as another home`,
+      },
+      satang: 0,
+    };
+    const taxed = progressive(value, r.residentialOther, label);
+    return { taxSatang: taxed.taxSatang, lines: [line, ...taxed.lines] };
+  }
+  a.mainHomeDeed = deedOf(p);
+  const land = part.mainHome === 'land-and-building';
+  const exempt = land ? r.exemptions.mainHomeOwnerOfLandAndBuilding : r.exemptions.mainHomeBuildingOnly;
+  const line: WorkingLine = {
+    text: {
+      th: `บ้านหลังหลัก (มาตรา 41, ${land ? 'เป็นเจ้าของทั้งที่ดินและบ้าน' : 'เป็นเจ้าของบ้านแต่ไม่ใช่ที่ดิน'}) ยกเว้น ${baht(exempt * 100)} บาทแรก ให้ได้หลังเดียวของเจ้าของ`,
+      en: `Main home (s.41, ${land ? 'land and house owned' : 'house owned, not the land'}): first ${baht(exempt * 100)} baht exempt, for one home of the owner`,
+    },
+    satang: 0,
+  };
+  const taxed = progressive(value, land ? r.residentialMainHome : r.residentialOther, label, {
+    exemptSatang: exempt * 100,
+  });
+  return { taxSatang: taxed.taxSatang, lines: [line, ...taxed.lines] };
 }
 
 function assessPart(
   value: number,
   part: UsePart,
-  ownerKind: Property['ownerKind'],
+  p: Property,
   r: LandBuildingRates,
   label: { th: string; en: string },
+  allowance: OwnerAllowance,
 ): Assessment {
-  const person = ownerKind === 'person';
+  // Only individuals have the s.40 and s.41 exemptions; a juristic person's bands start at 0.
+  const person = p.ownerKind === 'person';
   switch (part.use) {
-    case 'agriculture': {
-      if (!person) return progressive(value, r.agriculture, label);
-      // An individual's first 50 million is exempt (s.40) and the decree's bands apply to the value
-      // above it: 50–125 million at the first band's rate, and so on (the main-home tables in rates.ts
-      // are written already shifted; the agriculture table is the decree's, so it is shifted here).
-      const exempt = r.exemptions.agricultureIndividual;
-      return progressive(value, shiftBands(r.agriculture, exempt), label, { exemptSatang: exempt * 100 });
-    }
+    case 'agriculture':
+      return person ? farmland(value, p, r, label, allowance) : progressive(value, r.agriculture, label);
     case 'residential':
-      if (person && part.mainHome === 'land-and-building') {
-        return progressive(value, r.residentialMainHome, label, {
-          exemptSatang: r.exemptions.mainHomeOwnerOfLandAndBuilding * 100,
-        });
-      }
-      if (person && part.mainHome === 'building-only') {
-        return progressive(value, r.residentialOther, label, {
-          exemptSatang: r.exemptions.mainHomeBuildingOnly * 100,
-        });
-      }
+      if (person && part.mainHome) return mainHome(value, part, p, r, label, allowance);
       return progressive(value, r.residentialOther, label);
     case 'other':
       return progressive(value, r.other, label);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { TaxRepository } from './repository.ts';
+import { registerStart, TaxRepository } from './repository.ts';
 import { byLine, taxTestApp, thaiId } from './testing.ts';
 
 /**
@@ -70,11 +70,7 @@ describe('building type keys', () => {
       },
     });
     expect(parcel.status).toBe(201);
-    const pages = await new TaxRepository(tax.t.db).parcelsForAssessment(
-      2569,
-      '00000000-0000-0000-0000-000000000000',
-      10_000,
-    );
+    const pages = await new TaxRepository(tax.t.db).parcelsForAssessment(2569, registerStart, 10_000);
     const mine = pages.find((p) => p.id === parcel.body.id)!;
     // The buildings come in no promised order: each is found by its kind.
     const cost = (kind: string) => mine.buildings.find((b) => b.kind.includes(kind));

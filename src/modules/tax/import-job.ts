@@ -26,6 +26,7 @@ import {
   xlsxRecords,
 } from './import.ts';
 import { type RowReason, reason } from './import-reasons.ts';
+import { otherMainHome } from './main-home.ts';
 import { TaxRepository } from './repository.ts';
 import { signTypeFrom } from './sign-language.ts';
 
@@ -106,6 +107,8 @@ export class RegisterImports {
           return { error: reason('boundary_invalid', e.params) };
         }
         const ownerId = await this.owner(tx, row);
+        const home = row.mainHome ? await otherMainHome(this.db, tx, ownerId, null) : undefined;
+        if (home) return { error: reason('main_home_taken', home) };
         // Given only an outline, the parcel's point is a point surely inside it.
         const location =
           row.lon !== undefined && row.lat !== undefined

@@ -22,6 +22,8 @@ const sentences = {
   deed_and_zone: () => 'deedNo: a row is for one parcel or for a zone, not both',
   block_zone: () => 'block: needs zone',
   zone_or_deed: () => 'zone: give a zone or a deed',
+  main_home_taken: (p) =>
+    `mainHome: the owner already has a main home, deed ${p.deedKind} ${p.deedNo} (one per owner, s.41)`,
   deed_registered: (p) => `deed ${p.deedKind} ${p.deedNo} is already registered`,
   no_parcel: (p) => `deed ${p.deedKind} ${p.deedNo}: no such parcel in the register`,
   building_registered: (p) => `building ${p.buildingNo} on deed ${p.deedNo} is already registered`,

@@ -5,6 +5,7 @@ import { AppError } from '../../core/errors.ts';
 import { msg, registerMessages } from '../../core/i18n.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import { apiBoundary } from './boundary.ts';
+import { checkOneMainHome, mainHomeUse } from './main-home.ts';
 import type { RegisterRepository } from './register-repository.ts';
 import type { TaxRepository } from './repository.ts';
 import type {
@@ -172,6 +173,10 @@ export class RegisterEditor {
           { path: '/appraisalZone', message: msg('tax.block_needs_zone') },
         ]);
       const ownerId = await this.ownerFor(tx, after.ownerTaxId);
+      // Only a main home new to this parcel or its owner is checked: a register imported with two
+      // can still have the second parcel's other fields corrected (the assessment gives one the exemption).
+      if (mainHomeUse(before.uses) < 0 || after.ownerTaxId !== before.ownerTaxId)
+        await checkOneMainHome(this.db, tx, ownerId, after.uses, id);
       // A parcel that had no point takes the outline's point-on-surface, and the zone it lies in.
       const surface = !hasPoint && outline ? outline.pointOnSurface : undefined;
       const point = surface && {

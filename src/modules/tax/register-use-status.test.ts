@@ -16,6 +16,14 @@ beforeAll(async () => {
     payload: { kind: 'person', taxId: thaiId('310990077123'), name: 'นายบ้าน หลังแรก' },
   });
   expect(owner.status).toBe(201);
+  // An owner has one main home (s.41), so the house owned without its land is another owner's.
+  const other = await tax.t.json({
+    method: 'POST',
+    url: '/api/tax/owners',
+    headers: tax.revenue,
+    payload: { kind: 'person', taxId: thaiId('310990077124'), name: 'นางบ้าน ไม่มีที่ดิน' },
+  });
+  expect(other.status).toBe(201);
   // Pairs of identical parcels: one is corrected, the other is not, so the bills can be compared.
   const parcels: [string, number, UseBody][] = [
     ['home', 20_000, { use: 'residential', sharePercent: 100 }],
@@ -30,7 +38,7 @@ beforeAll(async () => {
       url: '/api/tax/parcels',
       headers: tax.revenue,
       payload: {
-        ownerId: owner.body.id,
+        ownerId: name === 'houseOnly' ? other.body.id : owner.body.id,
         deedKind: 'chanote',
         deedNo: `STATUS-${name}`,
         area: { rai: 1, ngan: 0, wa: 0 },

@@ -28,6 +28,8 @@ export interface BuildingCostSource {
 export interface ParcelForAssessment {
   id: string;
   ownerId: string;
+  deedKind: string;
+  deedNo: string;
   ownerKind: 'person' | 'juristic';
   areaM2: number;
   /** The parcel's own value, else the appraisal table's (with `appraisal` saying which row), else null. */
@@ -43,6 +45,15 @@ export interface ParcelForAssessment {
     depreciation: DepreciationSource | null;
   })[];
 }
+
+/** Where a page of `parcelsForAssessment` starts: after this owner's parcel. */
+export interface ParcelKey {
+  ownerId: string;
+  id: string;
+}
+const nil = '00000000-0000-0000-0000-000000000000';
+/** Before every parcel of the register. */
+export const registerStart: ParcelKey = { ownerId: nil, id: nil };
 
 /** One bill for `insertBills`, as the JSON text of a row of its `json_to_recordset`. */
 export function billRecord(ownerId: string, subjectId: string, amountSatang: number, working: WorkingLine[]) {
@@ -403,15 +414,20 @@ export class TaxRepository {
    * its kind in the round covering `year`. Kinds and types match by their stored `tax_type_key` (migration 0011):
    * spacing, case, zero-width characters, Thai digits and the ways Thai vowels are typed do not count.
    */
+  /**
+   * A page of the register in (owner, parcel) order, after `after`: an owner's parcels come one after
+   * another, so their once-per-owner exemptions are allocated in parcel order (index of migration 0017).
+   */
   parcelsForAssessment(
     year: number,
-    afterId: string,
+    after: ParcelKey,
     limit: number,
     on?: Executor,
   ): Promise<ParcelForAssessment[]> {
     return this.db.rows<ParcelForAssessment>(
       sql`
-      SELECT p.id, p.owner_id AS "ownerId", o.kind AS "ownerKind", p.area_m2::float8 AS "areaM2",
+      SELECT p.id, p.owner_id AS "ownerId", p.deed_kind AS "deedKind", p.deed_no AS "deedNo",
+        o.kind AS "ownerKind", p.area_m2::float8 AS "areaM2",
         COALESCE(p.value_per_m2, a.value_per_m2)::float8 AS "valuePerM2",
         CASE WHEN a.id IS NOT NULL THEN json_build_object('firstYear', a.first_year, 'lastYear', a.last_year,
           'deedKind', a.deed_kind, 'deedNo', a.deed_no, 'zone', a.zone, 'block', a.block) END AS appraisal,
@@ -441,7 +457,11 @@ export class TaxRepository {
           AND ((t.deed_kind = p.deed_kind AND t.deed_no = p.deed_no)
             OR (t.deed_no IS NULL AND t.zone = p.appraisal_zone AND (t.block IS NULL OR t.block = p.appraisal_block)))
         ORDER BY (t.deed_no IS NOT NULL) DESC, (t.block IS NOT NULL) DESC, t.first_year DESC LIMIT 1) a ON true
-      WHERE p.id > ${afterId}::uuid ORDER BY p.id LIMIT ${limit}`,
+      WHERE (p.owner_id, p.id) > (${after.ownerId}::uuid, ${after.id}::uuid)
+        -- Implied by the line above, but without it the planner merge-joins the owners from the first
+        -- one on every page (a page in the middle of the register read half the owners' index).
+        AND o.id >= ${after.ownerId}::uuid
+      ORDER BY p.owner_id, p.id LIMIT ${limit}`,
       on,
     );
   }

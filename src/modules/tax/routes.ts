@@ -4,6 +4,7 @@ import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
 import { readers, revenue, tags } from './access.ts';
 import { municipalityOf } from './municipality.ts';
+import { myPropertiesRoutes } from './my-properties.ts';
 import { qrPng } from './promptpay.ts';
 import { officeRoutes } from './routes-office.ts';
 import { rateRoutes } from './routes-rates.ts';
@@ -346,6 +347,7 @@ export async function taxRoutes(app: FastifyInstance) {
   );
 
   await officeRoutes(app, service);
+  await myPropertiesRoutes(app, service);
   await registerRoutes(app, service);
   await rateRoutes(app);
   await reminderRoutes(app);

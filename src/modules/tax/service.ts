@@ -10,6 +10,7 @@ import { type AssessmentTiming, runAssessment } from './assessment-run.ts';
 import { apiBoundary } from './boundary.ts';
 import { amountDue, bangkokDay, monthsAfter } from './late.ts';
 import { dueOn, type LateBook, lateBook, reminderOf } from './late-book.ts';
+import { checkOneMainHome } from './main-home.ts';
 import { Payments } from './payments.ts';
 import { billPaymentPayload } from './promptpay.ts';
 import { instalmentRuleFor } from './rate-years.ts';
@@ -96,6 +97,7 @@ export class TaxService {
     const location = input.location ?? outline?.pointOnSurface;
     const place = location ? await this.org.locate(location.lon, location.lat) : null;
     return this.db.transaction(async (tx) => {
+      await checkOneMainHome(this.db, tx, input.ownerId, input.uses, null);
       const id = await this.repo.insertParcel(tx, {
         ...input,
         location,

@@ -63,6 +63,9 @@ export function TaxPage() {
       )}
       {me.data?.kind === 'citizen' && (
         <>
+          <p>
+            <Link to="/tax/properties">{t('tax.properties.link')}</Link>
+          </p>
           <MyBills />
           <DeclarationForm />
           <MyDeclarations />
