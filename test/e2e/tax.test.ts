@@ -178,6 +178,15 @@ describe('local taxes on a phone', () => {
       'base64',
     );
     await form.getByLabel(/รูปถ่ายป้าย/).setInputFiles({ name: 'sign.png', mimeType: 'image/png', buffer: png });
+    // A sign put up tomorrow is refused beside the field, which takes the focus.
+    const installed = form.getByLabel(/วันที่ติดตั้งป้าย/);
+    await installed.fill(new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10));
+    await form.getByRole('button', { name: 'ส่งแบบ' }).click();
+    await expect.poll(() => form.getByRole('alert').innerText()).toContain('วันที่ติดตั้ง');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('installedOn');
+    expect(await seriousViolations(page)).toEqual([]);
+    // Left empty: declared now, after March, so the bill adds the late-filing surcharge (s.25(1)).
+    await installed.fill('');
     await form.getByRole('button', { name: 'ส่งแบบ' }).click();
     await expect.poll(() => page.getByTestId('declaration-done').innerText()).toContain('ส่งแบบแล้ว');
     await expect.poll(() => page.getByTestId('my-declarations').innerText()).toContain(text);
@@ -196,7 +205,36 @@ describe('local taxes on a phone', () => {
       .poll(() => office.page.getByRole('status').filter({ hasText: 'เข้าทะเบียนแล้ว' }).count())
       .toBe(1);
     expect(await seriousViolations(office.page)).toEqual([]);
+    // The year is assessed again: the new sign's bill carries the surcharge as a line of its working.
+    const staffCall = (method: string, url: string) =>
+      office.page.evaluate(
+        async ({ method, url }) => {
+          const { csrfToken } = (await (await fetch('/api/me')).json()) as { csrfToken: string };
+          const res = await fetch(url, { method, headers: { 'x-csrf-token': csrfToken } });
+          return (await res.json()) as { items?: { id: string }[]; bills?: { number: string }[] };
+        },
+        { method, url },
+      );
+    await staffCall('POST', '/api/tax/assessments/2569');
+    const found = await staffCall('GET', `/api/tax/register/signs?q=${encodeURIComponent(text)}`);
+    const opened = await staffCall('GET', `/api/tax/register/signs/${found.items?.[0]?.id}`);
+    const number = opened.bills?.[0]?.number as string;
     await office.context.close();
+
+    const again = await newPage(browser, phone);
+    await again.page.goto('/signin');
+    await again.page.getByLabel(/อีเมล/).fill('citizen@demo.local');
+    await again.page.getByLabel(/รหัสผ่าน/).fill('mueang-demo');
+    await again.page.locator('form button[type="submit"]').click();
+    await again.page.waitForURL('**/account');
+    await again.page.goto('/tax');
+    const bill = again.page.getByTestId('bill').filter({ hasText: number });
+    await bill.locator('summary').click();
+    const working = bill.locator('ol.working');
+    await expect.poll(() => working.innerText()).toContain('มาตรา 25(1)');
+    expect(await working.innerText()).toContain('ภาษีป้ายรวมเงินเพิ่ม');
+    expect(await seriousViolations(again.page)).toEqual([]);
+    await again.context.close();
   });
 
   it('finance staff search the register, page through it and open a parcel', async () => {

@@ -3,7 +3,9 @@ import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { msg } from '../../core/i18n.ts';
 import { assessProperty, assessSign, newAllowance, type OwnerAllowance } from './assessment.ts';
-import { ratesFor } from './rate-years.ts';
+import { withFilingSurcharges } from './filing.ts';
+import type { SignLateRule } from './rate-rules.ts';
+import { lateRulesFor, ratesFor } from './rate-years.ts';
 import type {
   AppraisalSource,
   BuildingCostSource,
@@ -140,11 +142,11 @@ export async function runAssessment(
     const last = page.at(-1);
     return { bills, read: page.length, last: last && { ownerId: last.ownerId, id: last.id } };
   };
-  const assessSigns = async (on: Executor, rates: Rates, after: string) => {
+  const assessSigns = async (on: Executor, rates: Rates, signLate: SignLateRule, after: string) => {
     const page = await timed('loadMs', () => repo.signsForAssessment(after, chunk, on));
     const t = performance.now();
     for (const s of page) {
-      const a = assessSign(s, rates.sign);
+      const a = withFilingSurcharges(year, assessSign(s, rates.sign), s, rates.sign, signLate);
       batch.add(billRecord(s.ownerId, s.id, a.taxSatang, a.lines));
     }
     const bills = { count: batch.count, json: batch.take() };
@@ -156,6 +158,8 @@ export async function runAssessment(
     // written and then finds the year frozen (rate-years.ts).
     const rates = await timed('loadMs', () => ratesFor(tx, year));
     if (!rates) throw AppError.notFound('tax.rates_missing', msg('tax.no_rates_for_year', { year }));
+    // The same record, already held: its s.25 percentages for the ภ.ป.1 surcharges (filing.ts).
+    const signLate = (await lateRulesFor(tx, year))!.sign;
     for (let after = registerStart; ; ) {
       const page = await assessParcels(tx, rates, after);
       if (page.last === undefined) break;
@@ -173,7 +177,7 @@ export async function runAssessment(
       clock.onPage?.();
     }
     for (let after = noId; ; ) {
-      const page = await assessSigns(tx, rates, after);
+      const page = await assessSigns(tx, rates, signLate, after);
       if (page.last === undefined) break;
       counts.issued += await timed('writeMs', () =>
         repo.insertBills(tx, { year, kind: 'sign', prefix: 'SG', dueDate: due }, page.bills.json),

@@ -224,7 +224,7 @@ describe('late charges reach the payer', () => {
 
     expect((await pay('LATE-1', late.number, late.amountBaht)).body.status).toBe('amount_mismatch');
     const queue = await t.json({ method: 'GET', url: '/api/tax/payments/unmatched', headers: revenue });
-    expect(queue.body.map((p: { transactionId: string }) => p.transactionId)).toContain('LATE-1');
+    expect(queue.body.items.map((p: { transactionId: string }) => p.transactionId)).toContain('LATE-1');
     expect((await bill(late.id)).status).toBe('open');
 
     expect((await pay('LATE-2', late.number, late.amountDueBaht)).body).toEqual({

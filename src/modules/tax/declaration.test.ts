@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
+import { bangkokDay } from './late.ts';
 import { qrPng } from './promptpay.ts';
 
 let t: TestApp;
@@ -26,11 +27,12 @@ const sign = (photos: { contentType: string; data: string }[]) => ({
 describe('signboard declaration (ภ.ป.1)', () => {
   it('lets a citizen declare a sign with a photo; an officer accepts it and it is assessed', async () => {
     const citizen = await t.signIn('citizen');
+    // Put up today: declared within its 15 days, so no late-filing surcharge (filing.test.ts).
     const res = await t.json({
       method: 'POST',
       url: '/api/tax/declarations',
       headers: citizen,
-      payload: sign([{ contentType: 'image/png', data: png }]),
+      payload: { ...sign([{ contentType: 'image/png', data: png }]), installedOn: bangkokDay() },
     });
     expect(res.status).toBe(201);
     const [row] = await t.db.rows<{ photos: string[]; status: string }>(

@@ -98,7 +98,7 @@ describe('unmatched payments: the queue and resolving it', () => {
     const id = await queued(bill.number, '1.00');
     const res = await t.json({ method: 'GET', url: '/api/tax/payments/unmatched', headers: revenue });
     expect(res.status).toBe(200);
-    const item = res.body.find((p: { id: string }) => p.id === id);
+    const item = res.body.items.find((p: { id: string }) => p.id === id);
     expect(item).toMatchObject({
       status: 'amount_mismatch',
       amountSatang: 100,
@@ -108,7 +108,11 @@ describe('unmatched payments: the queue and resolving it', () => {
       resolution: null,
     });
     const reads = await auditRows('tax.payment.queue.read');
-    expect(reads.at(-1)?.detail).toMatchObject({ state: 'open', count: res.body.length });
+    expect(reads.at(-1)?.detail).toMatchObject({
+      state: 'open',
+      count: res.body.items.length,
+      total: res.body.total,
+    });
     const exec = await t.json({
       method: 'GET',
       url: '/api/tax/payments/unmatched',
@@ -180,13 +184,13 @@ describe('unmatched payments: the queue and resolving it', () => {
     expect(await auditRows('tax.payment.resolve', id)).toHaveLength(1);
     // Gone from the queue, listed among the resolved.
     const open = await t.json({ method: 'GET', url: '/api/tax/payments/unmatched', headers: revenue });
-    expect(open.body.some((p: { id: string }) => p.id === id)).toBe(false);
+    expect(open.body.items.some((p: { id: string }) => p.id === id)).toBe(false);
     const done = await t.json({
       method: 'GET',
       url: '/api/tax/payments/unmatched?state=resolved',
       headers: revenue,
     });
-    expect(done.body.find((p: { id: string }) => p.id === id)).toMatchObject({
+    expect(done.body.items.find((p: { id: string }) => p.id === id)).toMatchObject({
       resolution: 'matched',
       resolvedBillNumber: bill.number,
     });
@@ -305,7 +309,7 @@ describe('unmatched payments: the queue and resolving it', () => {
     // A wrong amount for an instalment names its bill's owner in the queue.
     const onInstalment = await queued(parts[1].number, '1.00');
     const queue = await t.json({ method: 'GET', url: '/api/tax/payments/unmatched', headers: revenue });
-    expect(queue.body.find((p: { id: string }) => p.id === onInstalment)).toMatchObject({
+    expect(queue.body.items.find((p: { id: string }) => p.id === onInstalment)).toMatchObject({
       status: 'amount_mismatch',
       ownerName: expect.stringContaining('นายคิว'),
       billAmountSatang: bill.amountSatang,
@@ -347,7 +351,7 @@ describe('unmatched payments: the queue and resolving it', () => {
       url: '/api/tax/payments/unmatched?state=resolved',
       headers: revenue,
     });
-    expect(done.body.find((p: { id: string }) => p.id === id)).toMatchObject({
+    expect(done.body.items.find((p: { id: string }) => p.id === id)).toMatchObject({
       resolution: 'not_ours',
       reason,
     });

@@ -64,9 +64,13 @@ export class PaymentQueue {
     private readonly repo: TaxRepository,
   ) {}
 
-  /** Waiting payments (newest first), or the resolved ones; at most 500. The caller audits the read. */
-  list(state: 'open' | 'resolved'): Promise<QueuedPayment[]> {
-    return this.db.rows<QueuedPayment>(sql`
+  /** A page of the waiting payments (newest first), or of the resolved ones, and how many there are. The caller audits the read. */
+  async list(state: 'open' | 'resolved', limit: number, offset: number) {
+    const which = state === 'open' ? sql`p.resolution IS NULL` : sql`p.resolution IS NOT NULL`;
+    const [count] = await this.db.rows<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM tax_payments p WHERE p.status <> 'matched' AND ${which}`,
+    );
+    const items = await this.db.rows<QueuedPayment>(sql`
       SELECT p.id, p.bank_txn_id AS "transactionId", p.bill_number AS "billNumber",
         p.amount_satang::float8 AS "amountSatang", p.paid_at AS "paidAt", p.source, p.status,
         o.name AS "ownerName", b.amount_satang::float8 AS "billAmountSatang", b.status AS "billStatus",
@@ -83,10 +87,10 @@ export class PaymentQueue {
         ) b ON true
         LEFT JOIN tax_owners o ON o.id = b.owner_id
         LEFT JOIN tax_bills rb ON rb.id = p.resolved_bill_id
-      WHERE p.status <> 'matched'
-        AND ${state === 'open' ? sql`p.resolution IS NULL` : sql`p.resolution IS NOT NULL`}
+      WHERE p.status <> 'matched' AND ${which}
       ORDER BY ${state === 'open' ? sql`p.created_at` : sql`p.resolved_at`} DESC, p.id
-      LIMIT 500`);
+      LIMIT ${limit} OFFSET ${offset}`);
+    return { total: count.n, items };
   }
 
   /**

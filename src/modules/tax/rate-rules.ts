@@ -113,8 +113,10 @@ export const RateYearBody = Type.Object(
         sign: Type.Object(
           {
             ...Late,
-            // Signboard Tax Act s.25: a ภ.ป.1 not filed in time, and an understated declaration (of the difference).
+            // Signboard Tax Act s.25(1): a ภ.ป.1 not filed in time, found by staff; filed late by the owner
+            // before staff told them of it; s.25(2): an understated declaration (of the difference).
             lateFilingPercent: Num,
+            lateFilingBeforeNoticePercent: Num,
             understatementPercent: Num,
           },
           { additionalProperties: false },
@@ -141,7 +143,11 @@ export const RateYearBody = Type.Object(
 );
 export type RateYearInput = Static<typeof RateYearBody>;
 export type LandBuildingLateRule = RateYearInput['late']['landBuilding'];
-export type SignLateRule = LateRule & { lateFilingPercent: number; understatementPercent: number };
+export type SignLateRule = LateRule & {
+  lateFilingPercent: number;
+  lateFilingBeforeNoticePercent: number;
+  understatementPercent: number;
+};
 
 const tables = [
   ['agriculture', 'agriculture'],

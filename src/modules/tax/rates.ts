@@ -87,8 +87,15 @@ export const instalmentRule = { minimumBaht: 3_000, count: 3 };
  */
 export const signInstalmentRule = { minimumBaht: 3_000, count: 3 };
 
-/** Signboard Tax Act s.25: 10 % of the tax for a ภ.ป.1 not filed in time, 10 % of the difference for an understated one. */
-export const signLateFiling = { lateFilingPercent: 10, understatementPercent: 10 };
+/**
+ * Signboard Tax Act s.25: (1) 10 % of the tax for a ภ.ป.1 not filed in time, 5 % when the owner files
+ * it before staff tell them of the omission; (2) 10 % of the difference for an understated one.
+ */
+export const signLateFiling = {
+  lateFilingPercent: 10,
+  lateFilingBeforeNoticePercent: 5,
+  understatementPercent: 10,
+};
 
 /** The defaults above as one year's record, as the API takes it. */
 export function defaultRates(): RateYearInput {

@@ -163,7 +163,7 @@ describe('bank reconciliation', () => {
     );
     expect(unknown.body.status).toBe('unknown_bill');
     const queue = await t.json({ method: 'GET', url: '/api/tax/payments/unmatched', headers: revenue });
-    expect(queue.body.map((p: { transactionId: string }) => p.transactionId)).toEqual(
+    expect(queue.body.items.map((p: { transactionId: string }) => p.transactionId)).toEqual(
       expect.arrayContaining(['BANK-0003', 'BANK-0004']),
     );
     const still = await t.json({

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../core/db/index.ts';
-import type { Building, UsePart, WorkingLine } from './assessment.ts';
+import type { Building, Sign, UsePart, WorkingLine } from './assessment.ts';
 import { boundarySql, type Polygons } from './boundary.ts';
+import type { SignFiling } from './filing.ts';
 import type { BuildingCostRowInput } from './import.ts';
 
 /** Where a value came from when the parcel or building has none of its own: the imported table's row. */
@@ -138,7 +139,7 @@ export interface SignEditable {
   text: string | null;
 }
 
-export interface SignForAssessment {
+export interface SignForAssessment extends SignFiling {
   id: string;
   ownerId: string;
   widthCm: number;
@@ -394,11 +395,13 @@ export class TaxRepository {
       text?: string;
       location?: { lon: number; lat: number };
       synthetic?: boolean;
+      unfiledYear?: number;
     },
   ) {
     const [row] = await this.db.rows<{ id: string }>(
-      sql`INSERT INTO tax_signs (owner_id, width_cm, height_cm, sign_type, moving, text_content, location, synthetic)
-        VALUES (${s.ownerId}, ${s.widthCm}, ${s.heightCm}, ${s.type}, ${s.moving}, ${s.text ?? null}, ${point(s.location)}, ${s.synthetic ?? false})
+      sql`INSERT INTO tax_signs (owner_id, width_cm, height_cm, sign_type, moving, text_content, location, synthetic, unfiled_year)
+        VALUES (${s.ownerId}, ${s.widthCm}, ${s.heightCm}, ${s.type}, ${s.moving}, ${s.text ?? null}, ${point(s.location)}, ${s.synthetic ?? false},
+          ${s.unfiledYear ?? null})
         RETURNING id`,
       on,
     );
@@ -469,7 +472,9 @@ export class TaxRepository {
   signsForAssessment(afterId: string, limit: number, on?: Executor): Promise<SignForAssessment[]> {
     return this.db.rows<SignForAssessment>(
       sql`
-      SELECT id, owner_id AS "ownerId", width_cm::float8 AS "widthCm", height_cm::float8 AS "heightCm", sign_type AS type, moving
+      SELECT id, owner_id AS "ownerId", width_cm::float8 AS "widthCm", height_cm::float8 AS "heightCm", sign_type AS type, moving,
+        to_char(declared_at AT TIME ZONE 'Asia/Bangkok', 'YYYY-MM-DD') AS "declaredOn",
+        to_char(installed_on, 'YYYY-MM-DD') AS "installedOn", declared, unfiled_year AS "unfiledYear"
       FROM tax_signs WHERE status = 'registered' AND id > ${afterId}::uuid ORDER BY id LIMIT ${limit}`,
       on,
     );
@@ -648,12 +653,15 @@ export class TaxRepository {
       text: string;
       location?: { lon: number; lat: number };
       photos: string[];
+      installedOn?: string;
     },
   ): Promise<string> {
+    const declared = { widthCm: d.widthCm, heightCm: d.heightCm, type: d.type, moving: d.moving };
     const [row] = await this.db.rows<{ id: string }>(
-      sql`INSERT INTO tax_signs (owner_id, width_cm, height_cm, sign_type, moving, text_content, location, status, declared_by, photos, declared_at)
+      sql`INSERT INTO tax_signs (owner_id, width_cm, height_cm, sign_type, moving, text_content, location, status, declared_by, photos, declared_at,
+          installed_on, declared)
         VALUES (${d.ownerId}, ${d.widthCm}, ${d.heightCm}, ${d.type}, ${d.moving}, ${d.text}, ${point(d.location)}, 'declared', ${d.declaredBy},
-          ${JSON.stringify(d.photos)}::jsonb, now())
+          ${JSON.stringify(d.photos)}::jsonb, now(), ${d.installedOn ?? null}::date, ${JSON.stringify(declared)}::jsonb)
         RETURNING id`,
       on,
     );
@@ -685,13 +693,26 @@ export class TaxRepository {
     );
   }
 
-  async acceptDeclaration(on: Executor, id: string, by: string | null): Promise<boolean> {
-    const rows = await this.db.rows(
-      sql`UPDATE tax_signs SET status = 'registered', reviewed_at = now(), reviewed_by = ${by}
-        WHERE id = ${id} AND status = 'declared' RETURNING id`,
+  /**
+   * Registers a declared sign, with the size, type or moving staff found when they differ from the
+   * ภ.ป.1 (`declared` keeps what it said). Returns the sign as declared and as registered, or undefined.
+   */
+  async acceptDeclaration(
+    on: Executor,
+    id: string,
+    by: string | null,
+    fix: Partial<{ widthCm: number; heightCm: number; type: number; moving: boolean }> = {},
+  ) {
+    const [row] = await this.db.rows<{ declared: Sign | null; registered: Sign }>(
+      sql`UPDATE tax_signs SET status = 'registered', reviewed_at = now(), reviewed_by = ${by},
+          width_cm = coalesce(${fix.widthCm ?? null}::numeric, width_cm), height_cm = coalesce(${fix.heightCm ?? null}::numeric, height_cm),
+          sign_type = coalesce(${fix.type ?? null}::smallint, sign_type), moving = coalesce(${fix.moving ?? null}::boolean, moving),
+          version = version + 1
+        WHERE id = ${id} AND status = 'declared'
+        RETURNING declared, jsonb_build_object('widthCm', width_cm::float8, 'heightCm', height_cm::float8, 'type', sign_type, 'moving', moving) AS registered`,
       on,
     );
-    return rows.length > 0;
+    return row;
   }
 
   async rejectDeclaration(on: Executor, id: string, reason: string, by: string | null): Promise<boolean> {
@@ -709,14 +730,6 @@ export class TaxRepository {
       sql`SELECT declared_by AS "declaredBy", photos FROM tax_signs WHERE id = ${id} AND declared_at IS NOT NULL`,
     );
     return row;
-  }
-
-  /** Open bills past their due date, oldest first. */
-  arrears(asOf: string, limit: number): Promise<BillRow[]> {
-    return this.db.rows<BillRow>(
-      sql`SELECT ${billColumns} FROM tax_bills b JOIN tax_owners o ON o.id = b.owner_id
-        WHERE b.status = 'open' AND b.due_date < ${asOf}::date ORDER BY b.due_date, b.number LIMIT ${limit}`,
-    );
   }
 
   report(year: number) {

@@ -8,6 +8,7 @@ import { msg } from '../../core/i18n.ts';
 import { maxPhotos, photosBodyLimit } from '../../core/media/schema.ts';
 import { storedName } from '../../core/media/store.ts';
 import { readers, revenue, tags, xlsxType } from './access.ts';
+import { type ArrearsFilter, arrearsPage } from './arrears.ts';
 import {
   AppraisalRow,
   BuildingCostRow,
@@ -18,8 +19,11 @@ import {
   SignRow,
 } from './import.ts';
 import { type ImportKind, RegisterImports } from './import-job.ts';
+import { bangkokDay } from './late.ts';
 import { PaymentQueue, ResolveBody, type ResolveInput } from './payment-resolve.ts';
 import {
+  AcceptBody,
+  type AcceptInput,
   DeclarationBody,
   type DeclarationInput,
   IdParam,
@@ -161,9 +165,24 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
     '/declarations/:id/accept',
     {
       config: revenue,
-      schema: { tags, summary: 'Accept a declared signboard into the register', params: IdParam },
+      schema: {
+        tags,
+        summary:
+          'Accept a declared signboard into the register, with the size, type or moving staff found where the ภ.ป.1 differs',
+        params: IdParam,
+        body: AcceptBody,
+      },
+      // The screen's button sends no body: nothing found that differs from the ภ.ป.1.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
     },
-    async (request) => service.acceptDeclaration((request.params as { id: string }).id, request.actor()),
+    async (request) =>
+      service.acceptDeclaration(
+        (request.params as { id: string }).id,
+        (request.body ?? {}) as AcceptInput,
+        request.actor(),
+      ),
   );
 
   app.post(
@@ -236,7 +255,15 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
   );
 
   const ArrearsQuery = Type.Object(
-    { asOf: Type.Optional(Type.String({ format: 'date' })) },
+    {
+      asOf: Type.Optional(Type.String({ format: 'date' })),
+      taxKind: Type.Optional(Type.Union([Type.Literal('land-building'), Type.Literal('sign')])),
+      zone: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 50, description: "a municipal zone's code (parcels only)" }),
+      ),
+      limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+      offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+    },
     { additionalProperties: false },
   );
   app.get(
@@ -245,21 +272,32 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
       config: readers,
       schema: {
         tags,
-        summary: 'Open bills past due, with the surcharge and penalty as of a day (default today)',
+        summary:
+          'Open bills past due, with the surcharge and penalty as of a day (default today): a page, the count and the totals of all of them',
         querystring: ArrearsQuery,
       },
     },
     async (request) => {
-      const asOf =
-        (request.query as { asOf?: string }).asOf ??
-        new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Bangkok' });
-      const list = await service.arrears(asOf);
+      const q = request.query as Omit<ArrearsFilter, 'asOf'> & {
+        asOf?: string;
+        limit: number;
+        offset: number;
+      };
+      const asOf = q.asOf ?? bangkokDay();
+      const page = await arrearsPage(app.db, { asOf, taxKind: q.taxKind, zone: q.zone }, q.limit, q.offset);
       await audit(app.db.orm, request.actor(), {
         action: 'tax.arrears.read',
         resourceType: 'tax.bill',
-        detail: { asOf, count: list.length },
+        detail: {
+          asOf,
+          taxKind: q.taxKind ?? null,
+          zone: q.zone ?? null,
+          offset: q.offset,
+          count: page.bills.length,
+          total: page.total,
+        },
       });
-      return { asOf, bills: list };
+      return page;
     },
   );
 
@@ -335,21 +373,26 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
         summary:
           'Payments that need a person: unknown bill, wrong amount, already paid (state=resolved: those settled); the read is audited',
         querystring: Type.Object(
-          { state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved')])) },
+          {
+            state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved')])),
+            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+            offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+          },
           { additionalProperties: false },
         ),
       },
     },
     async (request) => {
-      const state = (request.query as { state?: 'open' | 'resolved' }).state ?? 'open';
-      const list = await queue.list(state);
+      const q = request.query as { state?: 'open' | 'resolved'; limit: number; offset: number };
+      const state = q.state ?? 'open';
+      const page = await queue.list(state, q.limit, q.offset);
       // The rows name the likely payer (the owner of the bill the bank's reference names).
       await audit(app.db.orm, request.actor(), {
         action: 'tax.payment.queue.read',
         resourceType: 'tax.payment',
-        detail: { state, count: list.length },
+        detail: { state, offset: q.offset, count: page.items.length, total: page.total },
       });
-      return list;
+      return { ...page, limit: q.limit, offset: q.offset };
     },
   );
 

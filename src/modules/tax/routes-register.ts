@@ -8,6 +8,7 @@ import { maxPhotos, photosBodyLimit } from '../../core/media/schema.ts';
 import { storedName } from '../../core/media/store.ts';
 import { readers, revenue, tags } from './access.ts';
 import { registerOwners } from './owner-list.ts';
+import { mergeOwners, OwnerMergeBody, type OwnerMergeInput } from './owner-merge.ts';
 import {
   BuildingPatch,
   type BuildingPatchInput,
@@ -22,6 +23,7 @@ import {
   type SignPhotosInput,
 } from './schemas.ts';
 import type { TaxService } from './service.ts';
+import { removeSignPhoto } from './sign-photo-removal.ts';
 
 const RegisterQuery = Type.Object(
   {
@@ -193,6 +195,63 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
       ),
   );
 
+  const PhotoParams = Type.Object(
+    { id: Type.String({ format: 'uuid' }), n: Type.Integer({ minimum: 1, maximum: maxPhotos }) },
+    { additionalProperties: false },
+  );
+  app.delete(
+    '/register/signs/:id/photos/:n',
+    {
+      config: revenue,
+      schema: {
+        tags,
+        summary:
+          'Remove the n-th photo of a sign (as last read), naming the version read (?version=); a stale version answers 409; audited',
+        params: PhotoParams,
+        querystring: Type.Object(
+          { version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ id: Type.String(), version: Type.Integer(), photos: Type.Integer() }),
+        },
+      },
+    },
+    async (request) => {
+      const { id, n } = request.params as { id: string; n: number };
+      const { version } = request.query as { version: number };
+      return removeSignPhoto(app.db, uploads, id, n, version, request.actor());
+    },
+  );
+
+  app.post(
+    '/register/owners/:id/merge',
+    {
+      config: revenue,
+      schema: {
+        tags,
+        summary:
+          'Merge another record of the same person into this owner: its parcels, signs and bills move here and it is removed (two valid IDs, a person with a juristic person or two main homes: 409; a stale version of either: 409)',
+        params: IdParam,
+        body: OwnerMergeBody,
+        response: {
+          200: Type.Object({
+            id: Type.String(),
+            version: Type.Integer(),
+            moved: Type.Object({ parcels: Type.Integer(), signs: Type.Integer(), bills: Type.Integer() }),
+          }),
+        },
+      },
+    },
+    async (request) =>
+      mergeOwners(
+        app.db,
+        (request.params as { id: string }).id,
+        request.body as OwnerMergeInput,
+        request.actor(),
+      ),
+  );
+
   const photoTypes: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
   app.get(
     '/register/signs/:id/photos/:n',
@@ -201,10 +260,7 @@ export async function registerRoutes(app: FastifyInstance, service: TaxService) 
       schema: {
         tags,
         summary: "A photo of a sign in the register (a citizen's ภ.ป.1 photos first); the read is audited",
-        params: Type.Object(
-          { id: Type.String({ format: 'uuid' }), n: Type.Integer({ minimum: 1, maximum: maxPhotos }) },
-          { additionalProperties: false },
-        ),
+        params: PhotoParams,
       },
     },
     async (request, reply) => {

@@ -107,10 +107,28 @@ export const SignBody = Type.Object(
     moving: Type.Boolean(),
     text: Type.Optional(Type.String({ maxLength: 1000 })),
     location: Type.Optional(Point),
+    /** Found by inspection, never declared for this tax year (B.E.): its bill carries s.25(1)'s surcharge. */
+    unfiledYear: Type.Optional(Type.Integer({ minimum: 2560, maximum: 2700 })),
   },
   { additionalProperties: false },
 );
 export type SignInput = Static<typeof SignBody>;
+
+/** The day a sign was put up, `YYYY-MM-DD` (checked as a real, past Bangkok day in filing-input.ts). */
+export const DaySchema = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', maxLength: 10 });
+
+/** What staff found when they accept a ภ.ป.1, where it differs from the declaration (s.25(2)). */
+export const AcceptBody = Type.Object(
+  {
+    widthCm: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000 })),
+    heightCm: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000 })),
+    textLanguage: Type.Optional(TextLanguageSchema),
+    type: Type.Optional(SignTypeSchema),
+    moving: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type AcceptInput = Static<typeof AcceptBody>;
 
 export const Line = Type.Object({ th: Type.String(), en: Type.String(), satang: Type.Integer() });
 
@@ -186,6 +204,8 @@ export const DeclarationBody = Type.Object(
     text: Type.String({ minLength: 1, maxLength: 1000 }),
     location: Type.Optional(Point),
     photos: Photos(1),
+    /** A new sign's day of putting up: it has 15 days from it to be declared when that ends after March. */
+    installedOn: Type.Optional(DaySchema),
   },
   { additionalProperties: false },
 );

@@ -8,6 +8,7 @@ import { removeImages, storeImages } from '../../core/media/store.ts';
 import { OrgRepository } from '../../core/org/repository.ts';
 import { type AssessmentTiming, runAssessment } from './assessment-run.ts';
 import { apiBoundary } from './boundary.ts';
+import { checkInstalledOn } from './filing.ts';
 import { amountDue, bangkokDay, monthsAfter } from './late.ts';
 import { dueOn, type LateBook, lateBook, reminderOf } from './late-book.ts';
 import { checkOneMainHome } from './main-home.ts';
@@ -18,6 +19,7 @@ import { checkUses, RegisterEditor } from './register-edits.ts';
 import { RegisterRepository } from './register-repository.ts';
 import { type BillRow, type InstalmentRow, TaxRepository } from './repository.ts';
 import type {
+  AcceptInput,
   BuildingPatchInput,
   DeclarationInput,
   OwnerInput,
@@ -133,7 +135,12 @@ export class TaxService {
     const type = signTypeFrom(input);
     return this.db.transaction(async (tx) => {
       const id = await this.repo.insertSign(tx, { ...input, type });
-      await audit(tx, actor, { action: 'tax.sign.create', resourceType: 'tax.sign', resourceId: id });
+      await audit(tx, actor, {
+        action: 'tax.sign.create',
+        resourceType: 'tax.sign',
+        resourceId: id,
+        detail: input.unfiledYear ? { unfiledYear: input.unfiledYear } : undefined,
+      });
       return { id };
     });
   }
@@ -151,6 +158,7 @@ export class TaxService {
     if (!who.nationalId) throw AppError.badRequest('tax.national_id_required');
     const nationalId = who.nationalId;
     const type = signTypeFrom(input);
+    checkInstalledOn(input.installedOn, bangkokDay());
     const photos = (await storeImages(uploadsDir, decodePhotos(input.photos))).map((s) => s.name);
     // Photos first, so the row never names a file that is not there; gone again if the row is not.
     return this.db
@@ -169,7 +177,7 @@ export class TaxService {
           action: 'tax.sign.declare',
           resourceType: 'tax.sign',
           resourceId: id,
-          detail: { photos: photos.length },
+          detail: { photos: photos.length, installedOn: input.installedOn ?? null },
         });
         return { id, status: 'declared' as const };
       })
@@ -216,11 +224,24 @@ export class TaxService {
       });
   }
 
-  acceptDeclaration(id: string, actor: Actor) {
+  /**
+   * Registers a declared sign, with what staff found where it differs from the ภ.ป.1: the year's bill
+   * then charges s.25(2)'s surcharge on the tax above the declared one (filing.ts).
+   */
+  acceptDeclaration(id: string, fix: AcceptInput, actor: Actor) {
+    const type = fix.type === undefined && fix.textLanguage === undefined ? undefined : signTypeFrom(fix);
     return this.db.transaction(async (tx) => {
-      if (!(await this.repo.acceptDeclaration(tx, id, actor.id))) throw AppError.notFound();
-      await audit(tx, actor, { action: 'tax.sign.accept', resourceType: 'tax.sign', resourceId: id });
-      return { id, status: 'registered' as const };
+      const { textLanguage: _l, ...found } = fix;
+      const row = await this.repo.acceptDeclaration(tx, id, actor.id, { ...found, type });
+      if (!row) throw AppError.notFound();
+      const corrected = JSON.stringify(row.declared) !== JSON.stringify(row.registered);
+      await audit(tx, actor, {
+        action: 'tax.sign.accept',
+        resourceType: 'tax.sign',
+        resourceId: id,
+        detail: corrected ? { declared: row.declared, registered: row.registered } : undefined,
+      });
+      return { id, status: 'registered' as const, declared: row.declared, registered: row.registered };
     });
   }
 
@@ -387,35 +408,6 @@ export class TaxService {
 
   recordPayment(p: PaymentInput, source: 'webhook' | 'statement', actor: Actor) {
     return this.payments.recordPayment(p, source, actor);
-  }
-
-  /** Arrears as of a day, each with the surcharge and penalty the law adds by then (late.ts). */
-  async arrears(asOf: string) {
-    const bills = await this.repo.arrears(asOf, 1000);
-    const plans = await this.repo.instalmentsOf(bills.map((b) => b.id));
-    const book = this.lateBook();
-    const out = [];
-    for (const b of bills) {
-      const { due } = await dueOn(book, b, plans.get(b.id) ?? [], asOf);
-      // A bill in instalments is in arrears only once one of them is (then all the rest is).
-      if (due.monthsLate === 0) continue;
-      out.push({
-        id: b.id,
-        number: b.number,
-        taxYear: b.taxYear,
-        taxKind: b.taxKind,
-        ownerName: b.ownerName,
-        dueDate: b.dueDate,
-        monthsLate: due.monthsLate,
-        amountSatang: due.totalSatang - due.surchargeSatang - due.penaltySatang,
-        surchargeSatang: due.surchargeSatang,
-        penaltySatang: due.penaltySatang,
-        totalSatang: due.totalSatang,
-        instalmentsLapsed: due.lapsed,
-        reminder: reminderOf(b),
-      });
-    }
-    return out;
   }
 
   async report(year: number) {

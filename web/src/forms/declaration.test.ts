@@ -37,6 +37,18 @@ describe('signboard declaration form check', () => {
     expect('fields' in noPlace && noPlace.fields.moving).toBe(true);
   });
 
+  it('sends a past installation day and refuses a future, impossible or garbled one', () => {
+    const today = '2026-11-26';
+    const sent = checkDeclaration({ ...good, installedOn: '2026-11-26' }, today);
+    expect('fields' in sent && sent.fields.installedOn).toBe('2026-11-26');
+    const blank = checkDeclaration({ ...good, installedOn: ' ' }, today);
+    expect('fields' in blank && 'installedOn' in blank.fields).toBe(false);
+    for (const day of ['2026-11-27', '2026-02-30', '1967-12-31', '26/11/2569'])
+      expect(checkDeclaration({ ...good, installedOn: day }, today)).toEqual({
+        errors: { '/installedOn': 'tax.declare.errors.installedOn' },
+      });
+  });
+
   it('explains each mistake beside its field', () => {
     expect(
       checkDeclaration({

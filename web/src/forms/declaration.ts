@@ -26,6 +26,8 @@ export interface DeclarationInput {
   text: string;
   photos: { name: string; type: string; size: number }[];
   location: { lon: number; lat: number } | null;
+  /** A new sign's day of putting up (`YYYY-MM-DD` from a date field), empty when not given. */
+  installedOn?: string;
 }
 
 export type DeclarationField =
@@ -35,7 +37,8 @@ export type DeclarationField =
   | '/moving'
   | '/text'
   | '/photos'
-  | '/location';
+  | '/location'
+  | '/installedOn';
 
 /** Field path (as in a problem's `errors[]`) → i18n key of the message. */
 export type DeclarationErrors = Partial<Record<DeclarationField, string>>;
@@ -47,6 +50,7 @@ export interface DeclarationFields {
   moving: boolean;
   text: string;
   location?: { lon: number; lat: number };
+  installedOn?: string;
 }
 
 const maxCm = 100_000;
@@ -66,8 +70,22 @@ export function insideArea(p: { lon: number; lat: number }): boolean {
   return p.lon >= area.lon[0] && p.lon <= area.lon[1] && p.lat >= area.lat[0] && p.lat <= area.lat[1];
 }
 
+/** A real day, `YYYY-MM-DD`, from 1968 (the Act) to `today`. */
+function pastDay(day: string, today: string) {
+  const d = new Date(`${day}T00:00:00Z`);
+  return (
+    /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(day) &&
+    !Number.isNaN(d.getTime()) &&
+    d.toISOString().slice(0, 10) === day &&
+    day >= '1968-01-01' &&
+    day <= today
+  );
+}
+
+/** `today`: the Bangkok day, `YYYY-MM-DD` (a sign cannot have been put up later). */
 export function checkDeclaration(
   input: DeclarationInput,
+  today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Bangkok' }),
 ): { fields: DeclarationFields } | { errors: DeclarationErrors } {
   const errors: DeclarationErrors = {};
   const size = (field: '/widthCm' | '/heightCm', value: string) => {
@@ -94,6 +112,8 @@ export function checkDeclaration(
     if (problem) errors['/photos'] = photoErrors[problem];
   }
   if (input.location && !insideArea(input.location)) errors['/location'] = 'tax.declare.errors.outside';
+  const installedOn = input.installedOn?.trim() ?? '';
+  if (installedOn && !pastDay(installedOn, today)) errors['/installedOn'] = 'tax.declare.errors.installedOn';
   if (Object.keys(errors).length > 0) return { errors };
   return {
     fields: {
@@ -103,6 +123,7 @@ export function checkDeclaration(
       moving: input.moving === 'true',
       text,
       ...(input.location ? { location: input.location } : {}),
+      ...(installedOn ? { installedOn } : {}),
     },
   };
 }

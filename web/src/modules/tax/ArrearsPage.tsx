@@ -8,7 +8,7 @@ import { useMe } from '../../session.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Table } from '../../ui/Table.tsx';
-import { TextField } from '../../ui/TextField.tsx';
+import { Select, TextField } from '../../ui/TextField.tsx';
 import { baht, financeAccess } from './finance-access.ts';
 
 interface Arrear {
@@ -34,6 +34,21 @@ interface Sent {
   sent: number;
 }
 
+interface ArrearsPageBody {
+  asOf: string;
+  total: number;
+  totals: {
+    count: number;
+    amountSatang: number;
+    surchargeSatang: number;
+    penaltySatang: number;
+    totalSatang: number;
+  };
+  bills: Arrear[];
+}
+type Kind = '' | 'land-building' | 'sign';
+const pageSize = 50;
+
 /** Today in Thailand, as the API's `asOf` (YYYY-MM-DD). */
 const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Bangkok' });
 const day = (iso: string, lang: string) => formatDate(`${iso}T00:00:00+07:00`, lang, false);
@@ -43,6 +58,9 @@ export function ArrearsPage() {
   const { t, i18n } = useTranslation();
   const me = useMe();
   const [asOf, setAsOf] = useState(today());
+  const [kind, setKind] = useState<Kind>('');
+  const [zone, setZone] = useState('');
+  const [page, setPage] = useState(0);
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(asOf);
   const { reads, keeps } = financeAccess(me.data);
   const client = useQueryClient();
@@ -55,19 +73,32 @@ export function ArrearsPage() {
     },
   });
   const arrears = useQuery({
-    queryKey: ['tax', 'arrears', asOf],
-    queryFn: () => api<{ asOf: string; bills: Arrear[] }>('GET', `/api/tax/arrears?asOf=${asOf}`),
+    queryKey: ['tax', 'arrears', asOf, kind, zone.trim(), page],
+    queryFn: () => {
+      const params = new URLSearchParams({ asOf, limit: String(pageSize), offset: String(page * pageSize) });
+      if (kind) params.set('taxKind', kind);
+      if (zone.trim()) params.set('zone', zone.trim());
+      return api<ArrearsPageBody>('GET', `/api/tax/arrears?${params}`);
+    },
     enabled: reads && valid,
     placeholderData: keepPreviousData,
   });
   if (me.isPending) return <Spinner />;
   const lang = i18n.language;
   const bills = arrears.data?.bills ?? [];
-  const sum = (pick: (b: Arrear) => number) => bills.reduce((s, b) => s + pick(b), 0);
-  // Reminders are sent as of today, for the bills of a year that have none yet.
-  const unreminded = new Map<number, number>();
-  if (arrears.data?.asOf === today())
-    for (const b of bills) if (!b.reminder) unreminded.set(b.taxYear, (unreminded.get(b.taxYear) ?? 0) + 1);
+  const totals = arrears.data?.totals;
+  // A new day or filter starts again at the first page.
+  const refilter =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setPage(0);
+    };
+  // Reminders are sent as of today, for all the overdue bills of a year that have none yet.
+  const unreminded =
+    arrears.data?.asOf === today()
+      ? [...new Set(bills.filter((b) => !b.reminder).map((b) => b.taxYear))].sort()
+      : [];
   return (
     <section>
       <p>
@@ -85,57 +116,57 @@ export function ArrearsPage() {
             hint={valid ? t('taxOffice.arrears.asOfHint', { day: day(asOf, lang) }) : undefined}
             error={valid ? undefined : t('taxOffice.arrears.dateInvalid')}
             value={asOf}
-            onChange={(e) => setAsOf(e.target.value)}
+            onChange={(e) => refilter(setAsOf)(e.target.value)}
+          />
+          <Select
+            label={t('taxOffice.arrears.kind')}
+            value={kind}
+            onChange={(e) => refilter(setKind)(e.target.value as Kind)}
+            options={[
+              { value: '', label: t('taxOffice.arrears.allKinds') },
+              { value: 'land-building', label: t('tax.kind.land-building') },
+              { value: 'sign', label: t('tax.kind.sign') },
+            ]}
+          />
+          <TextField
+            label={t('taxOffice.arrears.zone')}
+            hint={t('taxOffice.arrears.zoneHint')}
+            value={zone}
+            maxLength={50}
+            onChange={(e) => refilter(setZone)(e.target.value)}
           />
           {arrears.isError && <ErrorState error={arrears.error} />}
           {arrears.isPending && valid && <Spinner />}
           {arrears.data && (
             <Card>
               <h2>{t('taxOffice.arrears.heading', { day: day(arrears.data.asOf, lang) })}</h2>
-              <dl className="totals" data-testid="arrears-totals">
-                <dt>{t('taxOffice.arrears.count')}</dt>
-                <dd>{bills.length.toLocaleString(lang === 'th' ? 'th-TH' : 'en-GB')}</dd>
-                <dt>{t('taxOffice.arrears.tax')}</dt>
-                <dd>
-                  {baht(
-                    sum((b) => b.amountSatang),
-                    lang,
-                  )}
-                </dd>
-                <dt>{t('taxOffice.arrears.surcharge')}</dt>
-                <dd>
-                  {baht(
-                    sum((b) => b.surchargeSatang),
-                    lang,
-                  )}
-                </dd>
-                <dt>{t('taxOffice.arrears.penalty')}</dt>
-                <dd>
-                  {baht(
-                    sum((b) => b.penaltySatang),
-                    lang,
-                  )}
-                </dd>
-                <dt>{t('taxOffice.arrears.total')}</dt>
-                <dd>
-                  <strong>
-                    {baht(
-                      sum((b) => b.totalSatang),
-                      lang,
-                    )}
-                  </strong>
-                </dd>
-              </dl>
+              {totals && (
+                <dl className="totals" data-testid="arrears-totals">
+                  <dt>{t('taxOffice.arrears.count')}</dt>
+                  <dd>{totals.count.toLocaleString(lang === 'th' ? 'th-TH' : 'en-GB')}</dd>
+                  <dt>{t('taxOffice.arrears.tax')}</dt>
+                  <dd>{baht(totals.amountSatang, lang)}</dd>
+                  <dt>{t('taxOffice.arrears.surcharge')}</dt>
+                  <dd>{baht(totals.surchargeSatang, lang)}</dd>
+                  <dt>{t('taxOffice.arrears.penalty')}</dt>
+                  <dd>{baht(totals.penaltySatang, lang)}</dd>
+                  <dt>{t('taxOffice.arrears.total')}</dt>
+                  <dd>
+                    <strong>{baht(totals.totalSatang, lang)}</strong>
+                  </dd>
+                </dl>
+              )}
+              <p>{t('taxOffice.arrears.totalsNote')}</p>
               <p>{t('taxOffice.arrears.reminderLead')}</p>
               {keeps &&
-                [...unreminded].map(([year, count]) => (
+                unreminded.map((year) => (
                   <Button
                     key={year}
                     variant="secondary"
                     disabled={send.isPending}
                     onClick={() => send.mutate(year)}
                   >
-                    {t('taxOffice.arrears.sendReminders', { year, count })}
+                    {t('taxOffice.arrears.sendReminders', { year })}
                   </Button>
                 ))}
               <p role="status" data-testid="reminders-sent">
@@ -151,6 +182,8 @@ export function ArrearsPage() {
                 caption={t('taxOffice.arrears.caption', { day: day(arrears.data.asOf, lang) })}
                 rows={bills}
                 rowKey={(b) => b.id}
+                pageSize={pageSize}
+                server={{ total: arrears.data.total, page, onPage: setPage }}
                 empty={t('taxOffice.arrears.none')}
                 columns={[
                   {

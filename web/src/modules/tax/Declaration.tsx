@@ -40,6 +40,7 @@ const fields: DeclarationField[] = [
   '/moving',
   '/text',
   '/photos',
+  '/installedOn',
   '/location',
 ];
 
@@ -120,6 +121,7 @@ export function DeclarationForm() {
       text: text('text'),
       photos: files.map((f) => ({ name: f.name, type: f.type, size: f.size })),
       location,
+      installedOn: text('installedOn'),
     });
     if ('errors' in checked) {
       setLocal(checked.errors);
@@ -186,6 +188,14 @@ export function DeclarationForm() {
           multiple
           accept={photoAccept}
           error={fieldError('/photos')}
+        />
+        <TextField
+          label={t('tax.declare.installedOn')}
+          hint={t('tax.declare.installedOnHint')}
+          name="installedOn"
+          type="date"
+          autoComplete="off"
+          error={fieldError('/installedOn')}
         />
         <div className="field">
           <p className="hint" id="declare-location-status" role="status">

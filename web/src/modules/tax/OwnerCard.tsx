@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Card, ErrorState, Spinner } from '../../ui/States.tsx';
+import { OwnerMerge } from './OwnerMerge.tsx';
 import { OwnerEdit } from './RegisterDetail.tsx';
 import type { OwnerDetail } from './register-types.ts';
 
@@ -12,6 +13,8 @@ export function OwnerCard({ id, canEdit, onClose }: { id: string; canEdit: boole
   const { t } = useTranslation();
   const heading = useRef<HTMLHeadingElement>(null);
   const [editing, setEditing] = useState(false);
+  const [merging, setMerging] = useState(false);
+  const [merged, setMerged] = useState('');
   const owner = useQuery({
     queryKey: ['tax', 'register', 'owners', 'card', id],
     queryFn: () => api<OwnerDetail>('GET', `/api/tax/register/owners/${id}`),
@@ -44,10 +47,34 @@ export function OwnerCard({ id, canEdit, onClose }: { id: string; canEdit: boole
             <dt>{t('tax.register.kinds.signs')}</dt>
             <dd>{owner.data.signs}</dd>
           </dl>
-          {canEdit && !editing && (
-            <Button variant="secondary" onClick={() => setEditing(true)}>
-              {t('tax.edit.correctOwner')}
-            </Button>
+          <p role="status">{merged}</p>
+          {canEdit && !editing && !merging && (
+            <>
+              <Button variant="secondary" onClick={() => setEditing(true)}>
+                {t('tax.edit.correctOwner')}
+              </Button>{' '}
+              <Button
+                variant="secondary"
+                onClick={() => {
+                  setMerged('');
+                  setMerging(true);
+                }}
+              >
+                {t('tax.merge.open')}
+              </Button>
+            </>
+          )}
+          {merging && (
+            <OwnerMerge
+              kept={owner.data}
+              onDone={(message) => {
+                setMerging(false);
+                if (message) {
+                  setMerged(message);
+                  void owner.refetch();
+                }
+              }}
+            />
           )}
           {editing && (
             <OwnerEdit

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -30,6 +30,7 @@ interface QueuedPayment {
   resolvedAt: string | null;
 }
 type State = 'open' | 'resolved';
+const pageSize = 50;
 
 /** Finance staff settle bank payments that matched no bill, or not its amount, one at a time. */
 export function PaymentsPage() {
@@ -58,7 +59,7 @@ export function PaymentsPage() {
               { value: 'resolved', label: t('taxOffice.payments.states.resolved') },
             ]}
           />
-          <Queue state={state} canResolve={access.keeps} />
+          <Queue key={state} state={state} canResolve={access.keeps} />
         </>
       )}
     </section>
@@ -69,9 +70,15 @@ function Queue({ state, canResolve }: { state: State; canResolve: boolean }) {
   const { t, i18n } = useTranslation();
   const [resolving, setResolving] = useState<QueuedPayment | null>(null);
   const [done, setDone] = useState('');
+  const [page, setPage] = useState(0);
   const list = useQuery({
-    queryKey: ['tax', 'payments', state],
-    queryFn: () => api<QueuedPayment[]>('GET', `/api/tax/payments/unmatched?state=${state}`),
+    queryKey: ['tax', 'payments', state, page],
+    queryFn: () =>
+      api<{ total: number; items: QueuedPayment[] }>(
+        'GET',
+        `/api/tax/payments/unmatched?state=${state}&limit=${pageSize}&offset=${page * pageSize}`,
+      ),
+    placeholderData: keepPreviousData,
   });
   if (list.isPending) return <Spinner />;
   if (list.isError) return <ErrorState error={list.error} />;
@@ -90,7 +97,9 @@ function Queue({ state, canResolve }: { state: State; canResolve: boolean }) {
       )}
       <Table
         caption={t(`taxOffice.payments.captions.${state}`)}
-        rows={list.data}
+        rows={list.data.items}
+        pageSize={pageSize}
+        server={{ total: list.data.total, page, onPage: setPage }}
         rowKey={(p) => p.id}
         empty={t(`taxOffice.payments.empty.${state}`)}
         columns={[

@@ -169,6 +169,7 @@ export function RatesSheet({ draft, edit }: Props) {
         ['/late/sign/surchargePercentPerMonth', t('tax.rates.surcharge')],
         ['/late/sign/penaltyPercent', t('tax.rates.penalty')],
         ['/late/sign/lateFilingPercent', t('tax.rates.lateFiling')],
+        ['/late/sign/lateFilingBeforeNoticePercent', t('tax.rates.lateFilingBeforeNotice')],
         ['/late/sign/understatementPercent', t('tax.rates.understatement')],
       ])}
       {pairs(t('tax.rates.instalments'), [

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ProblemError, problemTitle } from '../../api.ts';
 import { photoPayload } from '../../forms/photos.ts';
 import { Button } from '../../ui/Button.tsx';
+import { ConfirmRemove } from '../../ui/ConfirmRemove.tsx';
 import { LazyMapView } from '../../ui/lazy.tsx';
 import type { MapLayer } from '../../ui/MapView.tsx';
 import { PhotoPicker } from '../../ui/PhotoPicker.tsx';
@@ -117,6 +118,17 @@ export function SignPhotos({
                     loading="lazy"
                   />
                 </a>
+                {canEdit && (
+                  <ConfirmRemove
+                    name={t('tax.register.photoName', { n: i + 1 })}
+                    url={`${url}?version=${s.version}`}
+                    question={t('tax.register.photoRemoveQuestion')}
+                    onRemoved={() => {
+                      setAdded(null);
+                      void client.invalidateQueries({ queryKey });
+                    }}
+                  />
+                )}
               </li>
             ),
           )}

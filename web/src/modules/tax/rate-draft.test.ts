@@ -30,6 +30,7 @@ const record: RateRecord = {
       surchargePercentPerMonth: 2,
       penaltyPercent: 0,
       lateFilingPercent: 10,
+      lateFilingBeforeNoticePercent: 5,
       understatementPercent: 10,
     },
   },

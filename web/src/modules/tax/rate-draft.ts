@@ -26,7 +26,11 @@ export interface RateRecord {
   sign: { per500cm2: Record<'1' | '2' | '3', { moving: number; static: number }>; minimumBaht: number };
   late: {
     landBuilding: LateRule;
-    sign: LateRule & { lateFilingPercent: number; understatementPercent: number };
+    sign: LateRule & {
+      lateFilingPercent: number;
+      lateFilingBeforeNoticePercent: number;
+      understatementPercent: number;
+    };
   };
   instalments: { minimumBaht: number; count: number };
   reductionPercent: number;
