@@ -193,6 +193,34 @@ describe('finance staff screens', () => {
     await context.close();
   });
 
+  it('shows whether each overdue bill had its reminder, and sends the reminders of a year', async () => {
+    const { context, page } = await newPage(browser);
+    await signIn(page);
+    const loaded = page.waitForResponse((r) => r.url().includes('/api/tax/arrears?asOf='));
+    await page.goto('/tax/arrears');
+    const before = (await (await loaded).json()) as { bills: { taxYear: number; reminder: unknown }[] };
+    expect(before.bills.some((b) => b.taxYear === 2569 && !b.reminder)).toBe(true);
+    const table = page.getByRole('table');
+    await table.getByRole('columnheader', { name: /หนังสือแจ้งเตือน/ }).waitFor();
+    expect(await table.innerText()).toContain('ยังไม่ได้ส่ง');
+    const send = page.getByRole('button', { name: /^ส่งหนังสือแจ้งเตือนปีภาษี 2569/ });
+    const sent = page.waitForResponse((r) => r.url().endsWith('/api/tax/reminders'));
+    await send.click();
+    const answer = (await (await sent).json()) as { sent: number };
+    expect(answer.sent).toBeGreaterThan(0);
+    await page
+      .getByTestId('reminders-sent')
+      .getByText(`ส่งหนังสือแจ้งเตือนปีภาษี 2569 แล้ว ${answer.sent} ฉบับ`)
+      .waitFor();
+    await table
+      .getByText(/^ส่งเมื่อ .* ให้ชำระภายใน /)
+      .first()
+      .waitFor();
+    await send.waitFor({ state: 'detached' });
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  });
+
   it('shows the report of a chosen tax year', async () => {
     const { context, page } = await newPage(browser);
     await signIn(page);

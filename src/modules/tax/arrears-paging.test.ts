@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { amountDue } from './late.ts';
+import { defaultRates } from './rates.ts';
 import { taxTestApp, thaiId } from './testing.ts';
 
 const tax = taxTestApp();
@@ -87,7 +88,9 @@ describe('arrears: paged, with the count and totals of all overdue bills', () =>
       totalSatang: 0,
     };
     for (const r of rows) {
-      const d = amountDue(r, asOf);
+      // 2569's record (the defaults); no reminder was sent, so the penalty is the reduced one.
+      const late = defaultRates().late;
+      const d = amountDue(r, asOf, r.taxKind === 'sign' ? late.sign : late.landBuilding);
       expected.amountSatang += r.amountSatang;
       expected.surchargeSatang += d.surchargeSatang;
       expected.penaltySatang += d.penaltySatang;

@@ -205,11 +205,11 @@ describe('late charges reach the payer', () => {
     const fresh = await ownBill('010555100001', 'parcel');
     await t.db.orm.execute(sql`UPDATE tax_bills SET due_date = ${yesterday()}::date WHERE id = ${fresh.id}`);
     const late = await bill(fresh.id);
-    // One day late is one month (or part): 1 % surcharge and the 40 % penalty.
+    // One day late is one month (or part): 1 % surcharge and, no reminder sent, the 10 % penalty (s.68).
     expect(late).toMatchObject({
       monthsLate: 1,
       surchargeSatang: Math.round(late.amountSatang / 100),
-      penaltySatang: Math.round((late.amountSatang * 40) / 100),
+      penaltySatang: Math.round((late.amountSatang * 10) / 100),
     });
     expect(late.amountDueSatang).toBe(late.amountSatang + late.surchargeSatang + late.penaltySatang);
     expect(parsePayload(late.promptpay).get('54')).toBe(late.amountDueBaht);

@@ -1,11 +1,11 @@
 import { bahtText } from './baht-text.ts';
-import { lateRuleOf } from './late.ts';
+import type { YearLateRule } from './late.ts';
 import { bahtFigure, letterhead, type Municipality, newDocument, thaiDay, write } from './pdf.ts';
 import { qrPng } from './promptpay.ts';
 import type { BillRow } from './repository.ts';
 import type { TaxService } from './service.ts';
 
-type BillView = ReturnType<TaxService['view']>;
+type BillView = Awaited<ReturnType<TaxService['view']>>;
 
 const kindTh = (kind: string) => (kind === 'sign' ? 'ภาษีป้าย' : 'ภาษีที่ดินและสิ่งปลูกสร้าง');
 const kindEn = (kind: string) => (kind === 'sign' ? 'Signboard tax' : 'Land and building tax');
@@ -16,7 +16,12 @@ const kindEn = (kind: string) => (kind === 'sign' ? 'Signboard tax' : 'Land and 
  * the day it is made (with late charges past the due date, late.ts) and the PromptPay QR of the very
  * payload the screen shows (`view.promptpay`, or the next open instalment's).
  */
-export async function noticePdf(bill: BillRow, view: BillView, municipality: Municipality): Promise<Buffer> {
+export async function noticePdf(
+  bill: BillRow,
+  view: BillView,
+  rule: YearLateRule,
+  municipality: Municipality,
+): Promise<Buffer> {
   const { doc, done } = newDocument(`ใบแจ้งชำระภาษี ${bill.number}`, municipality.nameTh);
   letterhead(doc, municipality);
   doc.moveDown();
@@ -50,17 +55,31 @@ export async function noticePdf(bill: BillRow, view: BillView, municipality: Mun
   write(doc, `ยอดที่ต้องชำระ ณ วันที่ ${thaiDay(view.asOf)}  ${bahtFigure(view.amountDueSatang)} บาท`, 14, true);
   write(doc, `(${bahtText(view.amountDueSatang)})`, 12);
   write(doc, `Amount due on ${view.asOf}: ${view.amountDueBaht} baht`, 10);
-  const rule = lateRuleOf(bill.taxKind);
+  const reduced =
+    rule.penaltyBeforeReminderPercent !== undefined && rule.penaltyWithinReminderPercent !== undefined;
   write(
     doc,
-    `ชำระหลังกำหนดต้องเสียเงินเพิ่มร้อยละ ${rule.surchargePercentPerMonth} ต่อเดือน${rule.penaltyPercent ? ` และเบี้ยปรับร้อยละ ${rule.penaltyPercent}` : ''} ยอดจึงเปลี่ยนตามวันที่ชำระ`,
+    `ชำระหลังกำหนดต้องเสียเงินเพิ่มร้อยละ ${rule.surchargePercentPerMonth} ต่อเดือน${rule.penaltyPercent ? ` และเบี้ยปรับร้อยละ ${rule.penaltyPercent}` : ''}${reduced ? ` (ร้อยละ ${rule.penaltyBeforeReminderPercent} หากชำระก่อนได้รับหนังสือแจ้งเตือน ร้อยละ ${rule.penaltyWithinReminderPercent} หากชำระภายในเวลาที่หนังสือแจ้งเตือนกำหนด)` : ''} ยอดจึงเปลี่ยนตามวันที่ชำระ`,
     10,
   );
   write(
     doc,
-    `Paid after the due date, a surcharge of ${rule.surchargePercentPerMonth}% a month${rule.penaltyPercent ? ` and a ${rule.penaltyPercent}% penalty are` : ' is'} added, so the amount depends on the day of payment.`,
+    `Paid after the due date, a surcharge of ${rule.surchargePercentPerMonth}% a month${rule.penaltyPercent ? ` and a ${rule.penaltyPercent}% penalty${reduced ? ` (${rule.penaltyBeforeReminderPercent}% if paid before the municipality's reminder, ${rule.penaltyWithinReminderPercent}% if paid within the time it sets)` : ''} are` : ' is'} added, so the amount depends on the day of payment.`,
     9,
   );
+  if (view.reminder)
+    write(
+      doc,
+      `หนังสือแจ้งเตือนส่งเมื่อ ${thaiDay(view.reminder.sentOn)} ให้ชำระภายใน ${thaiDay(view.reminder.deadline)} (Reminder sent ${view.reminder.sentOn}: pay by ${view.reminder.deadline})`,
+      11,
+      true,
+    );
+  if (view.instalmentsLapsed)
+    write(
+      doc,
+      'ไม่ได้ชำระงวดตามกำหนด จึงหมดสิทธิผ่อนชำระ ภาษีที่เหลือต้องชำระในคราวเดียวพร้อมเงินเพิ่มและเบี้ยปรับ (An instalment was missed: the rest is due at once with the late charges)',
+      11,
+    );
   doc.moveDown();
   const open = view.instalments.filter((i) => i.status === 'open');
   if (view.instalments.length) {
@@ -73,8 +92,9 @@ export async function noticePdf(bill: BillRow, view: BillView, municipality: Mun
       );
     doc.moveDown();
   }
-  const next = view.instalments.length ? open[0] : undefined;
-  const payload = view.instalments.length ? next?.promptpay : view.promptpay;
+  const byInstalment = view.instalments.length > 0 && !view.instalmentsLapsed;
+  const next = byInstalment ? open[0] : undefined;
+  const payload = byInstalment ? next?.promptpay : view.promptpay;
   if (payload) {
     if (doc.y > doc.page.height - doc.page.margins.bottom - 220) doc.addPage();
     write(

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { testWebhookSecret } from '../../core/testing/index.ts';
 import { amountDue } from './late.ts';
 import { taxModule } from './module.ts';
+import { defaultRates } from './rates.ts';
 import { taxTestApp, thaiId } from './testing.ts';
 
 const tax = taxTestApp();
@@ -287,6 +288,8 @@ describe('unmatched payments: the queue and resolving it', () => {
   it('pays what is left of a bill with instalments, the open instalments with it', async () => {
     const { t, revenue } = tax;
     const bill = await newBill();
+    // Instalments are planned before the due date (a past-due bill is refused), so one far ahead.
+    await t.db.orm.execute(sql`UPDATE tax_bills SET due_date = '2099-04-30' WHERE id = ${bill.id}`);
     const planned = await t.json({
       method: 'POST',
       url: `/api/tax/bills/${bill.id}/instalments`,
@@ -368,11 +371,14 @@ describe('unmatched payments: the queue and resolving it', () => {
     const { t, revenue } = tax;
     const bill = await newBill();
     const paidAt = '2026-11-20T03:00:00Z';
+    // No reminder was sent, so the penalty is the reduced one (10 %, s.68) of 2569's record.
     const owed = amountDue(
-      { amountSatang: bill.amountSatang, dueDate: '2026-04-30', taxKind: 'land-building' },
+      { amountSatang: bill.amountSatang, dueDate: '2026-04-30' },
       '2026-11-20',
+      defaultRates().late.landBuilding,
     );
     expect(owed.surchargeSatang).toBeGreaterThan(0);
+    expect(owed.penaltySatang).toBe(Math.round(bill.amountSatang / 10));
     const taxOnly = await queued('LB2569777014', bill.amountBaht, paidAt);
     const refused = await resolve(taxOnly, { action: 'match', billNumber: bill.number });
     expect(refused.status).toBe(409);

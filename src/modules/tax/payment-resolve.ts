@@ -4,8 +4,9 @@ import { type Actor, audit } from '../../core/audit/audit.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { msg } from '../../core/i18n.ts';
-import { amountDue, bangkokDay } from './late.ts';
-import type { BillRow, InstalmentRow, TaxRepository } from './repository.ts';
+import { bangkokDay } from './late.ts';
+import { dueOn, lateBook } from './late-book.ts';
+import type { TaxRepository } from './repository.ts';
 
 const BillNumber = Type.String({
   pattern: '^[0-9A-Z]{1,20}$',
@@ -52,25 +53,6 @@ export interface QueuedPayment {
   refundSatang: number | null;
   reason: string | null;
   resolvedAt: string | null;
-}
-
-/**
- * What an open bill still asks for on the day the bank was paid: its amount, or what its open
- * instalments add up to, each with its late charges of that day (late.ts, as the bank's matching).
- */
-export function amountDueSatang(
-  bill: Pick<BillRow, 'amountSatang' | 'dueDate' | 'taxKind'>,
-  plan: InstalmentRow[],
-  day: string,
-) {
-  const parts = plan.length ? plan.filter((i) => i.status === 'open') : [bill];
-  const dues = parts.map((part) => amountDue({ ...part, taxKind: bill.taxKind }, day));
-  const sum = (pick: (d: (typeof dues)[number]) => number) => dues.reduce((s, d) => s + pick(d), 0);
-  return {
-    totalSatang: sum((d) => d.totalSatang),
-    surchargeSatang: sum((d) => d.surchargeSatang),
-    penaltySatang: sum((d) => d.penaltySatang),
-  };
 }
 
 const baht = (satang: number) => (satang / 100).toFixed(2);
@@ -182,7 +164,8 @@ export class PaymentQueue {
     if (bill.status === 'paid') throw AppError.conflict('tax.bill_already_paid');
     if (bill.status !== 'open') throw AppError.conflict('tax.bill_not_payable');
     const plan = await this.repo.instalments(bill.id, tx);
-    const owed = amountDueSatang(bill, plan, bangkokDay(new Date(payment.paidAt)));
+    // What the bill still asks on the day the bank was paid, as the bank's matching reckons it (late-book.ts).
+    const { due: owed } = await dueOn(lateBook(tx), bill, plan, bangkokDay(new Date(payment.paidAt)));
     const due = owed.totalSatang;
     const paid = payment.amountSatang;
     if (paid !== due && input.difference !== 'refund')

@@ -3,6 +3,7 @@ import { type Actor, audit } from '../../core/audit/audit.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { amountDue, bangkokDay } from './late.ts';
+import { dueOn, lateBook, reminderOf } from './late-book.ts';
 import type { TaxRepository } from './repository.ts';
 import type { PaymentInput } from './schemas.ts';
 
@@ -44,12 +45,20 @@ export class Payments {
       const bill = instalment
         ? await this.repo.bill(instalment.billId, tx)
         : await this.repo.billByNumberForUpdate(tx, p.billNumber);
-      const due = bill
-        ? amountDue({ ...(instalment ?? bill), taxKind: bill.taxKind }, bangkokDay(new Date(p.paidAt)))
-        : undefined;
+      const day = bangkokDay(new Date(p.paidAt));
+      const plan = bill ? await this.repo.instalments(bill.id, tx) : [];
+      const whole = bill?.status === 'open' ? await dueOn(lateBook(tx), bill, plan, day) : undefined;
+      // One instalment is paid alone, unless the plan has lapsed: then its reference pays the rest.
+      const one = instalment && whole && !whole.due.lapsed;
+      const due =
+        bill && whole
+          ? one && instalment
+            ? amountDue(instalment, day, whole.rule, reminderOf(bill))
+            : whole.due
+          : undefined;
       let status: string;
-      if (!bill || !due) status = 'unknown_bill';
-      else if (bill.status !== 'open' || instalment?.status === 'paid') status = 'already_paid';
+      if (!bill) status = 'unknown_bill';
+      else if (!due || instalment?.status === 'paid') status = 'already_paid';
       else if (due.totalSatang !== amountSatang) status = 'amount_mismatch';
       else status = 'matched';
       const charges =
@@ -68,11 +77,10 @@ export class Payments {
       });
       if (!result.inserted) return { status: result.status, duplicate: true };
       if (status === 'matched' && bill) {
-        const plan = await this.repo.instalments(bill.id, tx);
-        const settled = instalment ? [instalment.id] : plan.map((i) => i.id);
+        const settled = one ? [instalment.id] : plan.filter((i) => i.status === 'open').map((i) => i.id);
         await this.repo.markInstalmentsPaid(tx, settled, p.paidAt);
         await this.repo.addPaidCharges(tx, bill.id, charges.surchargeSatang, charges.penaltySatang);
-        if (!instalment || plan.every((i) => i.status === 'paid' || i.id === instalment.id))
+        if (!one || plan.every((i) => i.status === 'paid' || i.id === instalment.id))
           await this.repo.markPaid(tx, bill.id, p.paidAt);
       }
       await audit(tx, actor, {

@@ -37,6 +37,10 @@ registerMessages({
     th: 'ต้องไม่เกิน {limit} บาท',
     en: 'must not be more than {limit} baht',
   },
+  'tax.penalty_order': {
+    th: 'เบี้ยปรับต้องไม่ลดลงตามลำดับ: ก่อนได้รับหนังสือแจ้งเตือน ≤ ภายในเวลาที่แจ้งเตือน ≤ หลังพ้นเวลานั้น',
+    en: 'the penalties must not fall in this order: before a reminder ≤ within its time ≤ after it',
+  },
   'tax.sign_rate_positive': { th: 'ต้องมากกว่า 0 บาท', en: 'must be more than 0 baht' },
   'tax.sign_minimum_law': {
     th: 'พระราชบัญญัติภาษีป้ายกำหนดขั้นต่ำป้ายละ {minimum} บาท',
@@ -97,7 +101,15 @@ export const RateYearBody = Type.Object(
     ),
     late: Type.Object(
       {
-        landBuilding: Type.Object(Late, { additionalProperties: false }),
+        landBuilding: Type.Object(
+          {
+            ...Late,
+            // Land and Building Tax Act B.E. 2562 s.68–69: paid before the reminder (s.61), and within its time.
+            penaltyBeforeReminderPercent: Num,
+            penaltyWithinReminderPercent: Num,
+          },
+          { additionalProperties: false },
+        ),
         sign: Type.Object(
           {
             ...Late,
@@ -113,7 +125,15 @@ export const RateYearBody = Type.Object(
       { additionalProperties: false },
     ),
     instalments: Type.Object(
-      { minimumBaht: Num, count: Type.Integer({ minimum: 1, maximum: 12 }) },
+      {
+        minimumBaht: Num,
+        count: Type.Integer({ minimum: 1, maximum: 12 }),
+        // Signboard Tax Act s.14 bis: its own minimum and number of instalments.
+        sign: Type.Object(
+          { minimumBaht: Num, count: Type.Integer({ minimum: 1, maximum: 12 }) },
+          { additionalProperties: false },
+        ),
+      },
       { additionalProperties: false },
     ),
     reductionPercent: Num,
@@ -122,6 +142,7 @@ export const RateYearBody = Type.Object(
   { additionalProperties: false },
 );
 export type RateYearInput = Static<typeof RateYearBody>;
+export type LandBuildingLateRule = RateYearInput['late']['landBuilding'];
 export type SignLateRule = LateRule & {
   lateFilingPercent: number;
   lateFilingBeforeNoticePercent: number;
@@ -184,7 +205,22 @@ export function rateProblems(r: RateYearInput): FieldError[] {
     add('/sign/minimumBaht', msg('tax.sign_minimum_law', { minimum: statutory.signMinimumBaht }));
   for (const kind of ['landBuilding', 'sign'] as const)
     for (const [key, n] of Object.entries(r.late[kind])) percent(`/late/${kind}/${key}`, n);
+  const lbLate = r.late.landBuilding;
+  // A reminder only ever lowers the penalty: 10 % before it, 20 % within its time, 40 % after (s.68–69).
+  const penalties = [
+    lbLate.penaltyBeforeReminderPercent,
+    lbLate.penaltyWithinReminderPercent,
+    lbLate.penaltyPercent,
+  ];
+  // Checked only once each is a percentage, so one wrong figure is named once.
+  if (penalties.every((n) => n >= 0 && n <= 100)) {
+    if (penalties[0] > penalties[1])
+      add('/late/landBuilding/penaltyBeforeReminderPercent', msg('tax.penalty_order'));
+    if (penalties[1] > penalties[2])
+      add('/late/landBuilding/penaltyWithinReminderPercent', msg('tax.penalty_order'));
+  }
   amount('/instalments/minimumBaht', r.instalments.minimumBaht);
+  amount('/instalments/sign/minimumBaht', r.instalments.sign.minimumBaht);
   percent('/reductionPercent', r.reductionPercent);
   return out;
 }

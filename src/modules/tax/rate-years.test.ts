@@ -52,7 +52,16 @@ describe('tax rates per year', () => {
     expect(res.body.late.landBuilding).toEqual(landBuildingLate);
     expect(res.body.late.sign).toMatchObject(signLate);
     expect(res.body.late.sign).toMatchObject({ lateFilingPercent: 10, understatementPercent: 10 });
-    expect(res.body.instalments).toEqual({ minimumBaht: 3000, count: 3 });
+    expect(res.body.instalments).toEqual({
+      minimumBaht: 3000,
+      count: 3,
+      sign: { minimumBaht: 3000, count: 3 },
+    });
+    expect(res.body.late.landBuilding).toMatchObject({
+      penaltyPercent: 40,
+      penaltyBeforeReminderPercent: 10,
+      penaltyWithinReminderPercent: 20,
+    });
     expect(res.body.updatedBy).toBe('defaults');
     const defaults = await app.t.json({
       method: 'GET',
@@ -181,6 +190,20 @@ describe('tax rates per year', () => {
       [(r) => (r.late.sign.lateFilingPercent = 250), '/late/sign/lateFilingPercent'],
       [(r) => (r.late.landBuilding.penaltyPercent = -40), '/late/landBuilding/penaltyPercent'],
       [(r) => (r.instalments.minimumBaht = -3000), '/instalments/minimumBaht'],
+      [(r) => (r.instalments.sign.minimumBaht = 2.5), '/instalments/sign/minimumBaht'],
+      [
+        (r) => (r.late.landBuilding.penaltyBeforeReminderPercent = 101),
+        '/late/landBuilding/penaltyBeforeReminderPercent',
+      ],
+      // A reminder only lowers the penalty: 10 ≤ 20 ≤ 40 in the law's order.
+      [
+        (r) => (r.late.landBuilding.penaltyBeforeReminderPercent = 30),
+        '/late/landBuilding/penaltyBeforeReminderPercent',
+      ],
+      [
+        (r) => (r.late.landBuilding.penaltyWithinReminderPercent = 45),
+        '/late/landBuilding/penaltyWithinReminderPercent',
+      ],
     ];
     for (const [change, path] of cases) {
       const record = await copyOf2569();
@@ -205,7 +228,14 @@ describe('tax rates per year', () => {
       { ...record, reductionPercent: '10' },
       { ...record, landBuilding: { ...record.landBuilding, other: [] } },
       { ...record, sign: { ...record.sign, per500cm2: { 1: record.sign.per500cm2['1'] } } },
-      { ...record, instalments: { minimumBaht: 3000, count: 2.5 } },
+      { ...record, instalments: { ...record.instalments, count: 2.5 } },
+      // The sign instalment rule and the reminder penalties are required parts of the record.
+      { ...record, instalments: { minimumBaht: 3000, count: 3 } },
+      { ...record, instalments: { ...record.instalments, sign: { minimumBaht: '3000', count: 3 } } },
+      {
+        ...record,
+        late: { ...record.late, landBuilding: { surchargePercentPerMonth: 1, penaltyPercent: 40 } },
+      },
       { ...record, extra: true },
       { ...record, source: 'x'.repeat(1001) },
       "'; DROP TABLE tax_rate_years; --",

@@ -3,8 +3,13 @@ import { type Actor, audit } from '../../core/audit/audit.ts';
 import type { Db, Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { msg } from '../../core/i18n.ts';
-import type { LateRule } from './assessment.ts';
-import { assessmentRates, type RateYearInput, rateProblems, type SignLateRule } from './rate-rules.ts';
+import {
+  assessmentRates,
+  type LandBuildingLateRule,
+  type RateYearInput,
+  rateProblems,
+  type SignLateRule,
+} from './rate-rules.ts';
 import { defaultRates } from './rates.ts';
 
 /** A year's record as stored, with who changed it last and how many bills the year has. */
@@ -72,21 +77,30 @@ export async function ratesFor(on: Executor, year: number) {
 export async function lateRulesFor(
   on: Executor,
   year: number,
-): Promise<{ landBuilding: LateRule; sign: SignLateRule } | undefined> {
-  const [row] = await rows<{ late: { landBuilding: LateRule; sign: SignLateRule } }>(
+): Promise<{ landBuilding: LandBuildingLateRule; sign: SignLateRule } | undefined> {
+  const [row] = await rows<{ late: { landBuilding: LandBuildingLateRule; sign: SignLateRule } }>(
     on,
     sql`SELECT late FROM tax_rate_years WHERE tax_year = ${year}`,
   );
   return row?.late;
 }
 
-/** The year's instalment rule (a bill of at least `minimumBaht` may be paid in `count` parts), or undefined. */
-export async function instalmentRuleFor(on: Executor, year: number) {
-  const [row] = await rows<{ instalments: { minimumBaht: number; count: number } }>(
+/**
+ * The year's instalment rule of a tax (a bill of at least `minimumBaht` may be paid in `count`
+ * parts), or undefined when the year has no record.
+ */
+export async function instalmentRuleFor(
+  on: Executor,
+  year: number,
+  taxKind: 'land-building' | 'sign' = 'land-building',
+): Promise<{ minimumBaht: number; count: number } | undefined> {
+  const [row] = await rows<{ instalments: RateYearInput['instalments'] }>(
     on,
     sql`SELECT instalments FROM tax_rate_years WHERE tax_year = ${year}`,
   );
-  return row?.instalments;
+  if (!row) return undefined;
+  const { minimumBaht, count, sign } = row.instalments;
+  return taxKind === 'sign' ? sign : { minimumBaht, count };
 }
 
 /**

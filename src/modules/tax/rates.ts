@@ -64,8 +64,17 @@ export const signRates2569: SignRates = {
   minimumBaht: 200,
 };
 
-/** Late payment of Land and Building Tax: 1% a month surcharge; 40% penalty when assessed after the deadline. */
-export const landBuildingLate: LateRule = { surchargePercentPerMonth: 1, penaltyPercent: 40 };
+/**
+ * Late payment of Land and Building Tax (Act B.E. 2562): 1 % a month or part of one (s.70); a penalty
+ * of 40 % of the tax, 10 % when paid before the municipality's reminder (s.68, the reminder of s.61),
+ * 20 % when paid within the time the reminder sets (s.69).
+ */
+export const landBuildingLate = {
+  surchargePercentPerMonth: 1,
+  penaltyPercent: 40,
+  penaltyBeforeReminderPercent: 10,
+  penaltyWithinReminderPercent: 20,
+};
 /** Late signboard tax: 2% a month surcharge. */
 export const signLate: LateRule = { surchargePercentPerMonth: 2, penaltyPercent: 0 };
 
@@ -95,7 +104,7 @@ export function defaultRates(): RateYearInput {
     landBuilding,
     sign: { per500cm2: signRates2569.per500cm2, minimumBaht: signRates2569.minimumBaht },
     late: { landBuilding: landBuildingLate, sign: { ...signLate, ...signLateFiling } },
-    instalments: instalmentRule,
+    instalments: { ...instalmentRule, sign: signInstalmentRule },
     reductionPercent,
     source:
       'Royal Decree on Land and Building Tax rates (Act B.E. 2562); Ministerial Regulation on signboard tax rates B.E. 2563. Defaults: check them against the ordinance of the municipality.',

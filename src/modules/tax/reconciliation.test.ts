@@ -15,6 +15,9 @@ const _jsQR = jsQRModule as unknown as (
   height: number,
 ) => { data: string } | null;
 
+const yesterday = () =>
+  new Date(Date.now() - 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Bangkok' });
+
 let t: TestApp;
 let revenue: Record<string, string>;
 beforeAll(async () => {
@@ -230,12 +233,13 @@ describe('bank reconciliation', () => {
     expect(res.status).toBe(200);
     expect(res.body.bills.length).toBeGreaterThan(0);
     // Due 30 April 2026; on 15 June it is 2 months (or parts) late: land and building tax adds 1 % a
-    // month and the 40 % penalty, signboard tax 2 % a month.
+    // month and, no reminder sent, the 10 % penalty (s.68), signboard tax 2 % a month.
     for (const b of res.body.bills) {
       expect(b.monthsLate).toBe(2);
       const sign = b.taxKind === 'sign';
       expect(b.surchargeSatang).toBe(Math.round((b.amountSatang * (sign ? 4 : 2)) / 100));
-      expect(b.penaltySatang).toBe(sign ? 0 : Math.round((b.amountSatang * 40) / 100));
+      expect(b.penaltySatang).toBe(sign ? 0 : Math.round((b.amountSatang * 10) / 100));
+      expect(b.reminder).toBeNull();
       expect(b.totalSatang).toBe(b.amountSatang + b.surchargeSatang + b.penaltySatang);
     }
     const early = await t.json({
@@ -280,6 +284,24 @@ describe('bank reconciliation', () => {
     const [own] = await t.db.rows<{ id: string }>(
       sql`SELECT id FROM tax_bills WHERE parcel_id = ${parcel.body.id}`,
     );
+    // Due 30 April 2026, now past: instalments are refused (409, in Thai and English).
+    const pastDue = await t.json({
+      method: 'POST',
+      url: `/api/tax/bills/${own.id}/instalments`,
+      headers: { ...revenue, 'accept-language': 'en' },
+    });
+    expect(pastDue.status).toBe(409);
+    expect(pastDue.body).toMatchObject({
+      code: 'tax.instalments_past_due',
+      title: expect.stringMatching(/past its due date/),
+    });
+    const pastDueTh = await t.json({
+      method: 'POST',
+      url: `/api/tax/bills/${own.id}/instalments`,
+      headers: { ...revenue, 'accept-language': 'th' },
+    });
+    expect(pastDueTh.body.title).toContain('พ้นกำหนดชำระ');
+    await t.db.orm.execute(sql`UPDATE tax_bills SET due_date = '2099-04-30' WHERE id = ${own.id}`);
     const bill = (await t.json({ method: 'GET', url: `/api/tax/bills/${own.id}`, headers: revenue })).body;
     const planned = await t.json({
       method: 'POST',
@@ -296,7 +318,7 @@ describe('bank reconciliation', () => {
       promptpay: string;
     }[];
     expect(parts.map((p) => p.seq)).toEqual([1, 2, 3]);
-    expect(parts.map((p) => p.dueDate)).toEqual(['2026-04-30', '2026-05-31', '2026-06-30']);
+    expect(parts.map((p) => p.dueDate)).toEqual(['2099-04-30', '2099-05-31', '2099-06-30']);
     const total = parts.reduce((sum, p) => sum + Math.round(Number(p.amountBaht) * 100), 0);
     expect(total).toBe(bill.amountSatang);
     expect(parsePayload(parts[1].promptpay).get('30')).toContain(parts[1].number);
@@ -315,12 +337,47 @@ describe('bank reconciliation', () => {
       );
     expect((await pay(parts[0], 'INST-1')).body.status).toBe('matched');
     expect((await pay(parts[0], 'INST-1B')).body.status).toBe('already_paid');
-    expect((await pay(parts[1], 'INST-2')).body.status).toBe('matched');
+    // The second falls due unpaid (yesterday): the right to instalments ends, the rest is due at once
+    // with the surcharge from that day and the penalty (10 %, no reminder), on the bill's own QR.
+    await t.db.orm.execute(
+      sql`UPDATE tax_instalments SET due_date = ${yesterday()}::date WHERE number = ${parts[1].number}`,
+    );
     let view = await t.json({ method: 'GET', url: `/api/tax/bills/${bill.id}`, headers: revenue });
-    expect(view.body.status).toBe('open');
-    expect((await pay(parts[2], 'INST-3')).body.status).toBe('matched');
+    const rest = Math.round((Number(parts[1].amountBaht) + Number(parts[2].amountBaht)) * 100);
+    expect(view.body).toMatchObject({
+      status: 'open',
+      instalmentsLapsed: true,
+      monthsLate: 1,
+      surchargeSatang: Math.round(rest / 100),
+      penaltySatang: Math.round(rest / 10),
+      amountDueSatang: rest + Math.round(rest / 100) + Math.round(rest / 10),
+    });
+    expect(view.body.instalments[1].promptpay).toBe('');
+    expect(parsePayload(view.body.promptpay).get('54')).toBe(view.body.amountDueBaht);
+    const qr = await t.app.inject({
+      method: 'GET',
+      url: `/api/tax/bills/${bill.id}/qr.png?instalment=2`,
+      headers: revenue,
+    });
+    expect(qr.statusCode).toBe(409);
+    expect((await pay(parts[1], 'INST-2')).body.status).toBe('amount_mismatch');
+    const whole = (id: string, number: string) =>
+      t.json(
+        signed({
+          transactionId: id,
+          billNumber: number,
+          amount: view.body.amountDueBaht,
+          paidAt: new Date().toISOString(),
+        }),
+      );
+    expect((await whole('INST-REST', bill.number)).body.status).toBe('matched');
+    expect((await whole('INST-REST-2', parts[2].number)).body.status).toBe('already_paid');
     view = await t.json({ method: 'GET', url: `/api/tax/bills/${bill.id}`, headers: revenue });
-    expect(view.body.status).toBe('paid');
+    expect(view.body).toMatchObject({
+      status: 'paid',
+      surchargeSatang: Math.round(rest / 100),
+      penaltySatang: Math.round(rest / 10),
+    });
     expect(view.body.instalments.every((i: { status: string }) => i.status === 'paid')).toBe(true);
     const sign = (
       await t.json({ method: 'GET', url: '/api/tax/mine', headers: await t.signIn('citizen') })

@@ -176,6 +176,9 @@ export interface BillRow {
   /** Late charges paid with the bill (its instalments' together); 0 until then. */
   surchargePaidSatang: number;
   penaltyPaidSatang: number;
+  /** The reminder sent for the bill (migration 0020), YYYY-MM-DD; null when none was sent. */
+  reminderSentOn: string | null;
+  reminderDeadline: string | null;
 }
 
 export interface BillFilter {
@@ -191,7 +194,9 @@ export interface BillFilter {
 const billColumns = sql`b.id, b.number, b.tax_year AS "taxYear", b.tax_kind AS "taxKind", b.owner_id AS "ownerId",
   o.name AS "ownerName", o.tax_id AS "ownerTaxId", b.payer_name AS "payerName", b.amount_satang::float8 AS "amountSatang", b.status,
   to_char(b.due_date, 'YYYY-MM-DD') AS "dueDate", b.paid_at AS "paidAt", b.working,
-  b.surcharge_paid_satang::float8 AS "surchargePaidSatang", b.penalty_paid_satang::float8 AS "penaltyPaidSatang"`;
+  b.surcharge_paid_satang::float8 AS "surchargePaidSatang", b.penalty_paid_satang::float8 AS "penaltyPaidSatang",
+  (SELECT to_char(r.sent_on, 'YYYY-MM-DD') FROM tax_bill_reminders r WHERE r.bill_id = b.id) AS "reminderSentOn",
+  (SELECT to_char(r.deadline, 'YYYY-MM-DD') FROM tax_bill_reminders r WHERE r.bill_id = b.id) AS "reminderDeadline"`;
 
 const point = (p?: { lon: number; lat: number }) =>
   p ? sql`ST_SetSRID(ST_MakePoint(${p.lon}, ${p.lat}), 4326)` : sql`NULL`;
@@ -604,6 +609,22 @@ export class TaxRepository {
         FROM tax_instalments WHERE bill_id = ${billId} ORDER BY seq`,
       on,
     );
+  }
+
+  /** The instalments of many bills in one read (arrears), by bill id. */
+  async instalmentsOf(billIds: string[], on?: Executor): Promise<Map<string, InstalmentRow[]>> {
+    const out = new Map<string, InstalmentRow[]>();
+    if (!billIds.length) return out;
+    const rows = await this.db.rows<InstalmentRow & { billId: string }>(
+      sql`SELECT bill_id AS "billId", id, seq, number, amount_satang::float8 AS "amountSatang", to_char(due_date, 'YYYY-MM-DD') AS "dueDate", status, paid_at AS "paidAt"
+        FROM tax_instalments WHERE bill_id IN (${sql.join(
+          billIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )}) ORDER BY bill_id, seq`,
+      on,
+    );
+    for (const { billId, ...row } of rows) out.set(billId, [...(out.get(billId) ?? []), row]);
+    return out;
   }
 
   async insertInstalment(

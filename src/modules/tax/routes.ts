@@ -10,6 +10,7 @@ import type { BillFilter } from './repository.ts';
 import { officeRoutes } from './routes-office.ts';
 import { rateRoutes } from './routes-rates.ts';
 import { registerRoutes } from './routes-register.ts';
+import { reminderRoutes } from './routes-reminders.ts';
 import {
   BillSchema,
   IdParam,
@@ -143,7 +144,8 @@ export async function taxRoutes(app: FastifyInstance) {
         resourceType: 'tax.bill',
         detail: { count: bills.length },
       });
-      return bills.map((b) => service.view(b));
+      const book = service.lateBook();
+      return Promise.all(bills.map((b) => service.view(b, [], undefined, book)));
     },
   );
 
@@ -161,7 +163,10 @@ export async function taxRoutes(app: FastifyInstance) {
       const nationalId = request.principal!.nationalId;
       if (!nationalId) return [];
       const bills = await service.repo.billsOfTaxId(nationalId);
-      return Promise.all(bills.map(async (b) => service.view(b, await service.repo.instalments(b.id))));
+      const book = service.lateBook();
+      return Promise.all(
+        bills.map(async (b) => service.view(b, await service.repo.instalments(b.id), undefined, book)),
+      );
     },
   );
 
@@ -197,7 +202,7 @@ export async function taxRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const bill = await readableBill(request);
-      return service.view(bill, await service.repo.instalments(bill.id));
+      return await service.view(bill, await service.repo.instalments(bill.id));
     },
   );
 
@@ -217,13 +222,14 @@ export async function taxRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const bill = await readableBill(request);
-      const view = service.view(bill, await service.repo.instalments(bill.id));
+      const view = await service.view(bill, await service.repo.instalments(bill.id));
       const seq = (request.query as { instalment?: number }).instalment;
       const part = seq === undefined ? view : view.instalments.find((i) => i.seq === seq);
       if (
         !part?.promptpay ||
         part.status !== 'open' ||
         (seq === undefined &&
+          !view.instalmentsLapsed &&
           view.instalments.length > 0 &&
           view.instalments.some((i) => i.status === 'paid'))
       ) {
@@ -250,7 +256,7 @@ export async function taxRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const bill = await readableBill(request);
       const instalments = await service.planInstalments(bill, request.actor());
-      return reply.code(201).send(service.view(bill, instalments));
+      return reply.code(201).send(await service.view(bill, instalments));
     },
   );
 
@@ -289,7 +295,7 @@ export async function taxRoutes(app: FastifyInstance) {
       const bill = await readableBill(request);
       if (bill.status !== 'open' && bill.status !== 'nothing_due')
         throw AppError.conflict('tax.bill_not_payable');
-      const view = service.view(bill, await service.repo.instalments(bill.id));
+      const view = await service.view(bill, await service.repo.instalments(bill.id));
       // The owner's own downloads are recorded too: the notice carries their name and what they owe.
       await audit(app.db.orm, request.actor(), {
         action: 'tax.bill.notice',
@@ -298,7 +304,8 @@ export async function taxRoutes(app: FastifyInstance) {
         detail: { asOf: view.asOf, amountDueSatang: view.amountDueSatang },
       });
       const { noticePdf } = await import('./notice.ts');
-      const pdf = await noticePdf(bill, view, municipalityOf(app.config));
+      const rule = await service.lateBook().rule(bill);
+      const pdf = await noticePdf(bill, view, rule, municipalityOf(app.config));
       return reply
         .type('application/pdf')
         .header('cache-control', 'private, no-store')
@@ -334,7 +341,7 @@ export async function taxRoutes(app: FastifyInstance) {
     async (request) => {
       const bill = await service.repo.bill((request.params as { id: string }).id);
       if (!bill) throw AppError.notFound();
-      const v = service.view(bill);
+      const v = await service.view(bill);
       return {
         number: v.number,
         taxYear: v.taxYear,
@@ -351,4 +358,5 @@ export async function taxRoutes(app: FastifyInstance) {
   await myPropertiesRoutes(app, service);
   await registerRoutes(app, service);
   await rateRoutes(app);
+  await reminderRoutes(app);
 }

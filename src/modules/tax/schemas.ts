@@ -153,6 +153,12 @@ export const BillSchema = Type.Object({
   promptpay: Type.String({
     description: 'EMVCo Thai QR payload (tag 30 bill payment) for the amount due on asOf',
   }),
+  reminder: Type.Union([Type.Object({ sentOn: Type.String(), deadline: Type.String() }), Type.Null()], {
+    description: 'The reminder (หนังสือแจ้งเตือน) sent for the bill: pay by its deadline for the lower penalty',
+  }),
+  instalmentsLapsed: Type.Boolean({
+    description: 'An instalment fell due unpaid: the rest is due at once with charges (its QR is the bill’s)',
+  }),
   instalments: Type.Array(
     Type.Object({
       seq: Type.Integer(),

@@ -10,10 +10,11 @@ import { type AssessmentTiming, runAssessment } from './assessment-run.ts';
 import { apiBoundary } from './boundary.ts';
 import { checkInstalledOn } from './filing.ts';
 import { amountDue, bangkokDay, monthsAfter } from './late.ts';
+import { dueOn, type LateBook, lateBook, reminderOf } from './late-book.ts';
 import { checkOneMainHome } from './main-home.ts';
 import { Payments } from './payments.ts';
 import { billPaymentPayload } from './promptpay.ts';
-import { instalmentRule, signInstalmentRule } from './rates.ts';
+import { instalmentRuleFor } from './rate-years.ts';
 import { checkUses, RegisterEditor } from './register-edits.ts';
 import { RegisterRepository } from './register-repository.ts';
 import { type BillRow, type InstalmentRow, TaxRepository } from './repository.ts';
@@ -36,6 +37,10 @@ export type { AssessmentTiming } from './assessment-run.ts';
 
 registerMessages({
   'tax.sign_photos_full': { th: 'ป้ายนี้มีรูปถ่ายครบแล้ว', en: 'This sign has all the photos it can hold' },
+  'tax.instalments_past_due': {
+    th: 'ใบแจ้งภาษีนี้พ้นกำหนดชำระแล้ว จึงผ่อนชำระไม่ได้ ต้องชำระพร้อมเงินเพิ่มและเบี้ยปรับในคราวเดียว',
+    en: 'This bill is past its due date, so it cannot be paid in instalments: it is due at once with its late charges',
+  },
   'tax.sign_photos_at_most': {
     th: 'ป้ายหนึ่งมีรูปถ่ายได้ไม่เกิน {max} รูป (ขณะนี้มี {now} รูป)',
     en: 'a sign holds at most {max} photos (it has {now})',
@@ -262,17 +267,32 @@ export class TaxService {
    * due date is due with its late charges (late.ts), and its PromptPay QR asks for that amount; a paid
    * bill shows the charges paid with it.
    */
-  view(bill: BillRow, instalments: InstalmentRow[] = [], asOf = bangkokDay()) {
-    const due =
-      bill.status === 'open'
-        ? amountDue(bill, asOf)
-        : {
+  /** Reads each year's late rules once for the calls that share it (a list of bills, a transaction). */
+  lateBook(on = this.db.orm) {
+    return lateBook(on);
+  }
+
+  async view(
+    bill: BillRow,
+    instalments: InstalmentRow[] = [],
+    asOf = bangkokDay(),
+    book: LateBook = this.lateBook(),
+  ) {
+    const open = bill.status === 'open';
+    const { rule, due } = open
+      ? await dueOn(book, bill, instalments, asOf)
+      : {
+          rule: undefined,
+          due: {
             asOf,
             monthsLate: 0,
             surchargeSatang: bill.surchargePaidSatang,
             penaltySatang: bill.penaltyPaidSatang,
             totalSatang: bill.amountSatang + bill.surchargePaidSatang + bill.penaltyPaidSatang,
-          };
+            lapsed: false,
+          },
+        };
+    const reminder = reminderOf(bill);
     const promptpay =
       bill.amountSatang > 0
         ? billPaymentPayload({
@@ -301,10 +321,13 @@ export class TaxService {
       amountDueSatang: due.totalSatang,
       amountDueBaht: baht(due.totalSatang),
       promptpay,
+      reminder,
+      instalmentsLapsed: due.lapsed,
       instalments: instalments.map((i) => {
+        // Once lapsed the rest is paid at once with the bill's QR, not instalment by instalment.
         const part =
-          i.status === 'open'
-            ? amountDue({ ...i, taxKind: bill.taxKind }, asOf)
+          i.status === 'open' && rule && !due.lapsed
+            ? amountDue(i, asOf, rule, reminder)
             : { totalSatang: i.amountSatang, surchargeSatang: 0, penaltySatang: 0 };
         return {
           seq: i.seq,
@@ -316,12 +339,15 @@ export class TaxService {
           amountDueBaht: baht(part.totalSatang),
           dueDate: i.dueDate,
           status: i.status,
-          promptpay: billPaymentPayload({
-            billerId: this.settings.billerId,
-            ref1: i.number,
-            ref2: `${bill.taxYear}${kindCode(bill)}${i.seq}`,
-            amount: part.totalSatang / 100,
-          }),
+          promptpay:
+            i.status === 'open' && due.lapsed
+              ? ''
+              : billPaymentPayload({
+                  billerId: this.settings.billerId,
+                  ref1: i.number,
+                  ref2: `${bill.taxYear}${kindCode(bill)}${i.seq}`,
+                  amount: part.totalSatang / 100,
+                }),
         };
       }),
     };
@@ -333,12 +359,17 @@ export class TaxService {
    * the end of the bill's month and the two after; signboard tax on the bill's due date and a month
    * and two months after it (rates.ts).
    */
-  planInstalments(bill: BillRow, actor: Actor) {
-    const rule = bill.taxKind === 'sign' ? signInstalmentRule : instalmentRule;
-    if (bill.status !== 'open' || bill.amountSatang < rule.minimumBaht * 100) {
-      throw AppError.conflict('tax.instalments_not_allowed');
-    }
+  planInstalments(bill: BillRow, actor: Actor, today = bangkokDay()) {
     return this.db.transaction(async (tx) => {
+      const rule = await instalmentRuleFor(tx, bill.taxYear, bill.taxKind);
+      if (!rule)
+        throw AppError.notFound('tax.rates_missing', msg('tax.no_rates_for_year', { year: bill.taxYear }));
+      if (bill.status !== 'open' || bill.amountSatang < rule.minimumBaht * 100)
+        throw AppError.conflict('tax.instalments_not_allowed');
+      // Instalments are a choice within the payment period: once it has passed the tax is in arrears,
+      // due at once with its charges (Land and Building Tax Act B.E. 2562 s.52–53; the Signboard Tax
+      // Act s.14 bis likewise has the first instalment paid within the period).
+      if (bill.dueDate < today) throw AppError.conflict('tax.instalments_past_due');
       if ((await this.repo.instalments(bill.id, tx)).length) throw AppError.conflict('tax.instalments_exist');
       const n = rule.count;
       const each = Math.floor(bill.amountSatang / n);

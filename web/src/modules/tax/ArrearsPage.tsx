@@ -1,10 +1,11 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { formatDate } from '../../dates.ts';
 import { useMe } from '../../session.ts';
+import { Button } from '../../ui/Button.tsx';
 import { Card, EmptyState, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Table } from '../../ui/Table.tsx';
 import { Select, TextField } from '../../ui/TextField.tsx';
@@ -22,6 +23,15 @@ interface Arrear {
   surchargeSatang: number;
   penaltySatang: number;
   totalSatang: number;
+  /** The reminder (หนังสือแจ้งเตือน) sent, whose deadline sets the penalty (20 % by it, 40 % after). */
+  reminder: { sentOn: string; deadline: string } | null;
+  instalmentsLapsed: boolean;
+}
+
+interface Sent {
+  taxYear: number;
+  deadline: string;
+  sent: number;
 }
 
 interface ArrearsPageBody {
@@ -52,7 +62,16 @@ export function ArrearsPage() {
   const [zone, setZone] = useState('');
   const [page, setPage] = useState(0);
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(asOf);
-  const reads = financeAccess(me.data).reads;
+  const { reads, keeps } = financeAccess(me.data);
+  const client = useQueryClient();
+  const [sent, setSent] = useState<Sent | null>(null);
+  const send = useMutation({
+    mutationFn: (taxYear: number) => api<Sent>('POST', '/api/tax/reminders', { taxYear }),
+    onSuccess: (result) => {
+      setSent(result);
+      return client.invalidateQueries({ queryKey: ['tax', 'arrears'] });
+    },
+  });
   const arrears = useQuery({
     queryKey: ['tax', 'arrears', asOf, kind, zone.trim(), page],
     queryFn: () => {
@@ -75,6 +94,11 @@ export function ArrearsPage() {
       set(v);
       setPage(0);
     };
+  // Reminders are sent as of today, for all the overdue bills of a year that have none yet.
+  const unreminded =
+    arrears.data?.asOf === today()
+      ? [...new Set(bills.filter((b) => !b.reminder).map((b) => b.taxYear))].sort()
+      : [];
   return (
     <section>
       <p>
@@ -133,6 +157,27 @@ export function ArrearsPage() {
                 </dl>
               )}
               <p>{t('taxOffice.arrears.totalsNote')}</p>
+              <p>{t('taxOffice.arrears.reminderLead')}</p>
+              {keeps &&
+                unreminded.map((year) => (
+                  <Button
+                    key={year}
+                    variant="secondary"
+                    disabled={send.isPending}
+                    onClick={() => send.mutate(year)}
+                  >
+                    {t('taxOffice.arrears.sendReminders', { year })}
+                  </Button>
+                ))}
+              <p role="status" data-testid="reminders-sent">
+                {sent &&
+                  t('taxOffice.arrears.remindersSent', {
+                    count: sent.sent,
+                    year: sent.taxYear,
+                    deadline: day(sent.deadline, lang),
+                  })}
+              </p>
+              {send.isError && <ErrorState error={send.error} />}
               <Table
                 caption={t('taxOffice.arrears.caption', { day: day(arrears.data.asOf, lang) })}
                 rows={bills}
@@ -194,6 +239,18 @@ export function ArrearsPage() {
                     header: t('taxOffice.arrears.total'),
                     cell: (b) => baht(b.totalSatang, lang),
                     sortValue: (b) => b.totalSatang,
+                  },
+                  {
+                    key: 'reminder',
+                    header: t('taxOffice.arrears.reminder'),
+                    cell: (b) =>
+                      b.reminder
+                        ? t('taxOffice.arrears.reminderSent', {
+                            sent: day(b.reminder.sentOn, lang),
+                            deadline: day(b.reminder.deadline, lang),
+                          })
+                        : t('taxOffice.arrears.reminderNone'),
+                    sortValue: (b) => b.reminder?.deadline ?? '',
                   },
                 ]}
               />

@@ -161,7 +161,9 @@ export function RatesSheet({ draft, edit }: Props) {
       <h2>{t('tax.rates.lateAndInstalments')}</h2>
       {pairs(t('tax.rates.lateLandBuilding'), [
         ['/late/landBuilding/surchargePercentPerMonth', t('tax.rates.surcharge')],
-        ['/late/landBuilding/penaltyPercent', t('tax.rates.penalty')],
+        ['/late/landBuilding/penaltyPercent', t('tax.rates.penaltyAfterReminder')],
+        ['/late/landBuilding/penaltyBeforeReminderPercent', t('tax.rates.penaltyBeforeReminder')],
+        ['/late/landBuilding/penaltyWithinReminderPercent', t('tax.rates.penaltyWithinReminder')],
       ])}
       {pairs(t('tax.rates.lateSign'), [
         ['/late/sign/surchargePercentPerMonth', t('tax.rates.surcharge')],
@@ -173,6 +175,10 @@ export function RatesSheet({ draft, edit }: Props) {
       {pairs(t('tax.rates.instalments'), [
         ['/instalments/minimumBaht', t('tax.rates.instalmentMinimum')],
         ['/instalments/count', t('tax.rates.instalmentCount')],
+      ])}
+      {pairs(t('tax.rates.instalmentsSign'), [
+        ['/instalments/sign/minimumBaht', t('tax.rates.instalmentMinimum')],
+        ['/instalments/sign/count', t('tax.rates.instalmentCount')],
       ])}
     </div>
   );

@@ -27,6 +27,8 @@ interface Bill {
   penaltySatang: number;
   amountDueSatang: number;
   amountDueBaht: string;
+  reminder: { sentOn: string; deadline: string } | null;
+  instalmentsLapsed: boolean;
   instalments: {
     seq: number;
     number: string;
@@ -132,11 +134,23 @@ function MyBills() {
               {b.paidAt && ` · ${t('tax.paidAt')} ${formatDate(b.paidAt, i18n.language)}`}
             </p>
             {b.amountDueSatang !== b.amountSatang && <LateCharges bill={b} lang={i18n.language} />}
-            {b.status === 'open' && b.instalments.length === 0 && Number(b.amountBaht) >= 3000 && (
-              <Button variant="secondary" onClick={() => plan.mutate(b.id)} disabled={plan.isPending}>
-                {t('tax.instalments.plan')}
-              </Button>
+            {b.status === 'open' && b.reminder && (
+              <p className="reminder" data-testid="reminder">
+                {t('tax.reminder', {
+                  sent: formatDate(`${b.reminder.sentOn}T00:00:00+07:00`, i18n.language, false),
+                  deadline: formatDate(`${b.reminder.deadline}T00:00:00+07:00`, i18n.language, false),
+                })}
+              </p>
             )}
+            {b.status === 'open' && b.instalmentsLapsed && <p>{t('tax.instalments.lapsed')}</p>}
+            {b.status === 'open' &&
+              b.instalments.length === 0 &&
+              Number(b.amountBaht) >= 3000 &&
+              b.monthsLate === 0 && (
+                <Button variant="secondary" onClick={() => plan.mutate(b.id)} disabled={plan.isPending}>
+                  {t('tax.instalments.plan')}
+                </Button>
+              )}
             {b.instalments.length > 0 && (
               <ol className="instalments" aria-label={t('tax.instalments.title')}>
                 {b.instalments.map((i) => (
@@ -147,7 +161,7 @@ function MyBills() {
                       due: formatDate(`${i.dueDate}T00:00:00+07:00`, i18n.language, false),
                     })}{' '}
                     <Badge tone={i.status === 'open' ? 'warn' : 'info'}>{t(`tax.status.${i.status}`)}</Badge>
-                    {i.status === 'open' && (
+                    {i.status === 'open' && !b.instalmentsLapsed && (
                       <img
                         src={`/api/tax/bills/${b.id}/qr.png?instalment=${i.seq}`}
                         width={200}
@@ -159,7 +173,7 @@ function MyBills() {
                 ))}
               </ol>
             )}
-            {b.status === 'open' && b.instalments.length === 0 && (
+            {b.status === 'open' && (b.instalments.length === 0 || b.instalmentsLapsed) && (
               <figure className="qr">
                 <img
                   src={`/api/tax/bills/${b.id}/qr.png`}
