@@ -1,12 +1,69 @@
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import jsQRModule from 'jsqr';
 import type { Browser } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseUrl, launch, newPage, phone, seriousViolations } from './browser.ts';
 import { webhookSecret } from './platform.ts';
+
+const jsQR = jsQRModule as unknown as (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+) => { data: string } | null;
+
+/**
+ * The PDF's text, spaces collapsed. pdftotext reads the shaped glyphs back with SARA AM (ำ) as ำา
+ * and some tone marks before the vowel above (ท่ี for ที่), so both are put back in Unicode order.
+ */
+const pdfText = (file: string) =>
+  execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' })
+    .replaceAll('ำา', 'ำ')
+    .replace(/([\u0E48-\u0E4B])([\u0E31\u0E34-\u0E37\u0E47])/g, '$2$1')
+    .replace(/[ \t]+/g, ' ');
+
+const thaiMonths =
+  'มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม กันยายน ตุลาคม พฤศจิกายน ธันวาคม'.split(' ');
+/** "26 พฤศจิกายน 2569 เวลา 23:05": the day in Bangkok (UTC+7, no summer time), the year + 543. */
+function buddhistEra(at: Date) {
+  const d = new Date(at.getTime() + 7 * 3_600_000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCDate()} ${thaiMonths[d.getUTCMonth()]} ${d.getUTCFullYear() + 543} เวลา ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+}
+
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+/** Where pdftotext places a word on the first page, in pixels at 150 dpi. */
+function wordBox(file: string, word: string): Box {
+  const html = execFileSync('pdftotext', ['-bbox', '-f', '1', '-l', '1', file, '-'], { encoding: 'utf8' });
+  for (const m of html.matchAll(
+    /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g,
+  )) {
+    const text = m[5].replace(/([\u0E48-\u0E4B])([\u0E31\u0E34-\u0E37\u0E47])/g, '$2$1');
+    if (text !== word) continue;
+    const [x0, y0, x1, y1] = m.slice(1, 5).map((v) => (Number(v) * 150) / 72);
+    return { x: Math.floor(x0), y: Math.floor(y0), w: Math.ceil(x1 - x0), h: Math.ceil(y1 - y0) };
+  }
+  throw new Error(`"${word}" not found in ${file}`);
+}
+/** The share of dark pixels (luminance under 128) in a box of a PNG. */
+function darkShare(png: PNG, box: Box) {
+  let dark = 0;
+  for (let y = box.y; y < box.y + box.h; y++)
+    for (let x = box.x; x < box.x + box.w; x++) {
+      const i = (y * png.width + x) * 4;
+      if (0.299 * png.data[i] + 0.587 * png.data[i + 1] + 0.114 * png.data[i + 2] < 128) dark++;
+    }
+  return dark / (box.w * box.h);
+}
 
 let browser: Browser;
 beforeAll(async () => {
@@ -52,11 +109,12 @@ describe('local taxes on a phone', () => {
 
     // The bank reports the payment through the signed webhook.
     const number = (await bill.locator('code').innerText()).trim();
+    const paidAt = new Date();
     const body = JSON.stringify({
       transactionId: `E2E-${Date.now()}`,
       billNumber: number,
       amount: due,
-      paidAt: new Date().toISOString(),
+      paidAt: paidAt.toISOString(),
     });
     const at = Math.floor(Date.now() / 1000);
     const res = await fetch(`${baseUrl()}/api/tax/payments/webhook`, {
@@ -73,22 +131,39 @@ describe('local taxes on a phone', () => {
     await page.reload();
     const receipt = page.getByTestId('bill').filter({ hasText: 'ภาษีป้าย' }).getByTestId('receipt');
     await receipt.waitFor();
-    const pdf = await context.request.get(`${baseUrl()}${await receipt.getAttribute('href')}`);
-    expect(pdf.headers()['content-type']).toBe('application/pdf');
-    writeFileSync(join(dir, 'receipt.pdf'), await pdf.body());
-    // Thai text is in the PDF as text, and the page renders to an image.
-    const text = execFileSync('pdftotext', ['-layout', join(dir, 'receipt.pdf'), '-'], { encoding: 'utf8' });
+    // A real download, as the citizen gets it: click the link and take the file the browser saves.
+    const [download] = await Promise.all([page.waitForEvent('download'), receipt.click()]);
+    expect(download.suggestedFilename()).toBe(`receipt-${number}.pdf`);
+    const file = join(dir, 'receipt.pdf');
+    await download.saveAs(file);
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+    // Every font is embedded, and the Thai text is set in Sarabun (regular and bold).
+    const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' })
+      .split('\n')
+      .slice(2)
+      .filter(Boolean)
+      .map((line) => /^\S+\+(\S+)\s.*\s(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$/.exec(line));
+    expect(fonts.length).toBeGreaterThan(0);
+    expect(fonts.every((f) => f?.[2] === 'yes')).toBe(true);
+    expect(new Set(fonts.map((f) => f?.[1]))).toEqual(new Set(['Sarabun-Regular', 'Sarabun-Bold']));
+    // Thai text is in the PDF as text; the paid date is the Buddhist-Era day and Bangkok time the bank gave.
+    const text = pdfText(file);
     for (const words of ['เทศบาลนครขอนแก่น', 'ใบเสร็จรับเงิน', 'Surcharge', 'บาทถ้วน', due, '2569'])
       expect(text).toContain(words);
-    execFileSync('pdftoppm', [
-      '-png',
-      '-r',
-      '60',
-      '-singlefile',
-      join(dir, 'receipt.pdf'),
-      join(dir, 'receipt'),
-    ]);
-    expect(statSync(join(dir, 'receipt.png')).size).toBeGreaterThan(10_000);
+    expect(text).toContain(`วันที่ชำระ ${buddhistEra(paidAt)}`);
+
+    // Rendered as the citizen would print it: the verification QR reads back, and the title has ink.
+    execFileSync('pdftoppm', ['-png', '-r', '150', '-singlefile', file, join(dir, 'receipt')]);
+    const png = PNG.sync.read(readFileSync(join(dir, 'receipt.png')));
+    const verifyUrl = jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
+    const billId = mine.find((b: { taxKind: string }) => b.taxKind === 'sign').id as string;
+    expect(verifyUrl).toMatch(new RegExp(`^https?://[^/]+/api/tax/verify/${billId}$`));
+    const verified = await (await fetch(`${baseUrl()}${new URL(verifyUrl!).pathname}`)).json();
+    expect(verified).toMatchObject({ number, status: 'paid', paidBaht: due });
+    const title = wordBox(file, 'ใบเสร็จรับเงิน');
+    expect(darkShare(png, title)).toBeGreaterThan(0.05);
+    // The same measure finds no ink in a margin, so the check above can fail.
+    expect(darkShare(png, { ...title, x: 0, w: 40 })).toBe(0);
     await context.close();
   });
 

@@ -151,3 +151,199 @@ describe('signboard tax', () => {
     expect(a.lines.at(-1)?.text.th).toContain('ขั้นต่ำ 200 บาท');
   });
 });
+
+describe('band edges: the working at exactly 50,000,000 and 50,000,001 baht', () => {
+  /** One m² worth `valueBaht`, so the value is exact (no floating-point area × price). */
+  const exact = (valueBaht: number, uses: Property['uses']): Property => ({
+    ownerKind: 'person',
+    landAreaM2: 1,
+    landValuePerM2Baht: valueBaht,
+    buildings: [],
+    uses,
+  });
+  /** The band lines in English: the part between two values, the part in baht, the rate; and its tax. */
+  const bandLines = (p: Property) =>
+    assessProperty(p, rates)
+      .lines.filter((l) => /: value [\d,.]+–/.test(l.text.en))
+      .map((l) => [l.text.en, l.satang]);
+  const homeLH = [{ use: 'residential' as const, sharePercent: 100, mainHome: 'land-and-building' as const }];
+  const homeB = [{ use: 'residential' as const, sharePercent: 100, mainHome: 'building-only' as const }];
+  const other = [{ use: 'residential' as const, sharePercent: 100 }];
+  const commercial = [{ use: 'other' as const, sharePercent: 100 }];
+  const vacant = [{ use: 'vacant' as const, sharePercent: 100, vacantYears: 0 }];
+  const vacant3 = [{ use: 'vacant' as const, sharePercent: 100, vacantYears: 3 }];
+  const R = 'Residence 100%: value';
+  const C = 'Other (commercial) 100%: value';
+  const V = 'Vacant 100%: value';
+
+  it.each([
+    // The first 50 million are exempt: no band is taxed at all, so no band line.
+    ['main home (land and house) at 50,000,000', 50 * M, homeLH, 0, []],
+    // 0.03 % of 1 baht is 0.03 satang: shown, rounded to 0.
+    [
+      'main home (land and house) at 50,000,001',
+      50 * M + 1,
+      homeLH,
+      0,
+      [[`${R} 50,000,000.00–50,000,001.00 baht (1.00 baht) × 0.03%`, 0]],
+    ],
+    [
+      'main home (house only) at 50,000,000',
+      50 * M,
+      homeB,
+      800_000,
+      [[`${R} 10,000,000.00–50,000,000.00 baht (40,000,000.00 baht) × 0.02%`, 800_000]],
+    ],
+    [
+      'main home (house only) at 50,000,001',
+      50 * M + 1,
+      homeB,
+      800_000,
+      [
+        [`${R} 10,000,000.00–50,000,000.00 baht (40,000,000.00 baht) × 0.02%`, 800_000],
+        [`${R} 50,000,000.00–50,000,001.00 baht (1.00 baht) × 0.03%`, 0],
+      ],
+    ],
+    [
+      'other residence at 50,000,000',
+      50 * M,
+      other,
+      1_000_000,
+      [[`${R} 0.00–50,000,000.00 baht (50,000,000.00 baht) × 0.02%`, 1_000_000]],
+    ],
+    [
+      'other residence at 50,000,001',
+      50 * M + 1,
+      other,
+      1_000_000,
+      [
+        [`${R} 0.00–50,000,000.00 baht (50,000,000.00 baht) × 0.02%`, 1_000_000],
+        [`${R} 50,000,000.00–50,000,001.00 baht (1.00 baht) × 0.03%`, 0],
+      ],
+    ],
+    [
+      'commercial at 50,000,000',
+      50 * M,
+      commercial,
+      15_000_000,
+      [[`${C} 0.00–50,000,000.00 baht (50,000,000.00 baht) × 0.3%`, 15_000_000]],
+    ],
+    // 0.4 % of 1 baht is 0.4 satang, rounded to 0.
+    [
+      'commercial at 50,000,001',
+      50 * M + 1,
+      commercial,
+      15_000_000,
+      [
+        [`${C} 0.00–50,000,000.00 baht (50,000,000.00 baht) × 0.3%`, 15_000_000],
+        [`${C} 50,000,000.00–50,000,001.00 baht (1.00 baht) × 0.4%`, 0],
+      ],
+    ],
+    [
+      'vacant at 50,000,000',
+      50 * M,
+      vacant,
+      15_000_000,
+      [[`${V} 0.00–50,000,000.00 baht (50,000,000.00 baht) × 0.3%`, 15_000_000]],
+    ],
+    [
+      'vacant at 50,000,001',
+      50 * M + 1,
+      vacant,
+      15_000_000,
+      [
+        [`${V} 0.00–50,000,000.00 baht (50,000,000.00 baht) × 0.3%`, 15_000_000],
+        [`${V} 50,000,000.00–50,000,001.00 baht (1.00 baht) × 0.4%`, 0],
+      ],
+    ],
+    // Three years vacant: each band +0.3 %; 0.7 % of 1 baht is 0.7 satang, rounded up to 1.
+    [
+      'vacant three years at 50,000,001',
+      50 * M + 1,
+      vacant3,
+      30_000_001,
+      [
+        [`${V} 0.00–50,000,000.00 baht (50,000,000.00 baht) × 0.6%`, 30_000_000],
+        [`${V} 50,000,000.00–50,000,001.00 baht (1.00 baht) × 0.7%`, 1],
+      ],
+    ],
+  ] as const)('%s', (_name, value, uses, taxSatang, lines) => {
+    const p = exact(value, [...uses]);
+    const a = assessProperty(p, rates);
+    expect(a.taxSatang).toBe(taxSatang);
+    expect(a.lines.at(-1)).toEqual({ text: { th: 'ภาษีที่ต้องชำระ', en: 'Tax due' }, satang: taxSatang });
+    expect(bandLines(p)).toEqual(lines);
+    // The working starts with the land's value and the part's value, exact to the baht.
+    expect(a.lines[0].satang).toBe(value * 100);
+    const name = { residential: 'Residence', other: 'Other (commercial)', vacant: 'Vacant' }[uses[0].use];
+    expect(a.lines[1]).toEqual({
+      text: { th: expect.any(String), en: `Value used for ${name} 100%` },
+      satang: value * 100,
+    });
+  });
+
+  it('writes the band line in Thai with the same figures', () => {
+    const a = assessProperty(exact(50 * M + 1, [...homeLH]), rates);
+    expect(a.lines.map((l) => l.text.th)).toEqual([
+      'ที่ดิน 1 ตร.ม. × 50000001 บาท/ตร.ม.',
+      'มูลค่าส่วนที่ใช้อยู่อาศัย 100%',
+      'บ้านหลังหลัก (มาตรา 41, เป็นเจ้าของทั้งที่ดินและบ้าน) ยกเว้น 50,000,000.00 บาทแรก ให้ได้หลังเดียวของเจ้าของ',
+      'อยู่อาศัย 100%: มูลค่าส่วน 50,000,000.00–50,000,001.00 บาท (1.00 บาท) × 0.03%',
+      'ภาษีที่ต้องชำระ',
+    ]);
+  });
+
+  it.each([
+    // 100 million, 60 % main home: its 60 million less the 50 million exempt, 10 million at 0.03 %;
+    // the 40 % shop at 0.3 %.
+    [
+      '60 % main home, 40 % commercial, at 100,000,000',
+      100 * M,
+      60,
+      300_000 + 12_000_000,
+      [
+        [`Residence 60%: value 50,000,000.00–60,000,000.00 baht (10,000,000.00 baht) × 0.03%`, 300_000],
+        [`Other (commercial) 40%: value 0.00–40,000,000.00 baht (40,000,000.00 baht) × 0.3%`, 12_000_000],
+      ],
+    ],
+    // The home's share is exactly the exemption: nothing taxed on it.
+    [
+      '50 % main home, 50 % commercial, at 100,000,000',
+      100 * M,
+      50,
+      15_000_000,
+      [[`Other (commercial) 50%: value 0.00–50,000,000.00 baht (50,000,000.00 baht) × 0.3%`, 15_000_000]],
+    ],
+    // One baht over: 50,000,001 each (100,000,002 split in half), 1 baht of home at 0.03 % and the shop's
+    // 1 baht over 50 million at 0.4 %, both under a satang.
+    [
+      '50 % main home, 50 % commercial, at 100,000,002',
+      100 * M + 2,
+      50,
+      15_000_000,
+      [
+        [`Residence 50%: value 50,000,000.00–50,000,001.00 baht (1.00 baht) × 0.03%`, 0],
+        [`Other (commercial) 50%: value 0.00–50,000,000.00 baht (50,000,000.00 baht) × 0.3%`, 15_000_000],
+        [`Other (commercial) 50%: value 50,000,000.00–50,000,001.00 baht (1.00 baht) × 0.4%`, 0],
+      ],
+    ],
+  ] as const)('mixed use: %s', (_name, value, homeShare, taxSatang, lines) => {
+    const p = exact(value, [
+      { use: 'residential', sharePercent: homeShare, mainHome: 'land-and-building' },
+      { use: 'other', sharePercent: 100 - homeShare },
+    ]);
+    const a = assessProperty(p, rates);
+    expect(a.taxSatang).toBe(taxSatang);
+    expect(bandLines(p)).toEqual(lines);
+    // The exemption is stated once, on the home's part, and the parts' values add up to the whole.
+    const exemptions = a.lines.filter((l) => l.text.en.startsWith('Main home (s.41'));
+    expect(exemptions.map((l) => l.text.en)).toEqual([
+      'Main home (s.41, land and house owned): first 50,000,000.00 baht exempt, for one home of the owner',
+    ]);
+    const parts = a.lines.filter((l) => l.text.en.startsWith('Value used for'));
+    expect(parts.map((l) => [l.text.en, l.satang])).toEqual([
+      [`Value used for Residence ${homeShare}%`, ((value * homeShare) / 100) * 100],
+      [`Value used for Other (commercial) ${100 - homeShare}%`, ((value * (100 - homeShare)) / 100) * 100],
+    ]);
+  });
+});

@@ -137,7 +137,16 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
   app.get(
     '/declarations/mine',
     { config: { access: 'citizen' }, schema: { tags, summary: 'My signboard declarations' } },
-    async (request) => service.repo.declarations({ declaredBy: request.principal!.userId }),
+    async (request) => {
+      const list = await service.repo.declarations({ declaredBy: request.principal!.userId });
+      // The declarant's own reads are recorded too (as /my/properties): each names their sign and place.
+      await audit(app.db.orm, request.actor(), {
+        action: 'tax.declaration.mine',
+        resourceType: 'tax.sign',
+        detail: { count: list.length },
+      });
+      return list;
+    },
   );
 
   app.get(
@@ -235,13 +244,14 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
           p.role === 'executive' ||
           ((p.role === 'officer' || p.role === 'office_manager') && p.officeCode === 'finance');
         if (!finance) throw AppError.forbidden();
-        await audit(app.db.orm, request.actor(), {
-          action: 'tax.sign.photo.read',
-          resourceType: 'tax.sign',
-          resourceId: id,
-          detail: { n },
-        });
       }
+      // The declarant's own reads are audited as staff reads are.
+      await audit(app.db.orm, request.actor(), {
+        action: 'tax.sign.photo.read',
+        resourceType: 'tax.sign',
+        resourceId: id,
+        detail: { n },
+      });
       // Stored names are random UUIDs made by storeImages; anything else is not served.
       const match = storedName.exec(name);
       if (!match) throw AppError.notFound();
@@ -359,6 +369,13 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
     async (request) => {
       const status = await imports.status((request.params as { id: string }).id);
       if (!status) throw AppError.notFound();
+      // Row errors name deeds and owners, so every read is audited, each poll of a running job included.
+      await audit(app.db.orm, request.actor(), {
+        action: 'tax.import.read',
+        resourceType: 'tax.import',
+        resourceId: status.id,
+        detail: { kind: status.kind, status: status.status, errors: status.errors.length },
+      });
       return status;
     },
   );

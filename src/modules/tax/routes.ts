@@ -163,6 +163,12 @@ export async function taxRoutes(app: FastifyInstance) {
       const nationalId = request.principal!.nationalId;
       if (!nationalId) return [];
       const bills = await service.repo.billsOfTaxId(nationalId);
+      // The owner's own reads are recorded too, like /my/properties: the bills carry their name and what they owe.
+      await audit(app.db.orm, request.actor(), {
+        action: 'tax.bill.mine',
+        resourceType: 'tax.bill',
+        detail: { count: bills.length },
+      });
       const book = service.lateBook();
       return Promise.all(
         bills.map(async (b) => service.view(b, await service.repo.instalments(b.id), undefined, book)),
@@ -170,21 +176,24 @@ export async function taxRoutes(app: FastifyInstance) {
     },
   );
 
-  /** A citizen sees only their own bills; finance staff, admins and executives see any, and that read is audited. */
-  async function readableBill(request: FastifyRequest) {
+  /**
+   * A citizen sees only their own bills; finance staff, admins and executives see any. Every read is
+   * audited, the owner's own included; `part` says what was read ('bill', 'qr', 'receipt', ...).
+   */
+  async function readableBill(request: FastifyRequest, part = 'bill') {
     const bill = await service.repo.bill((request.params as { id: string }).id);
     const p = request.principal!;
     if (!bill) throw AppError.notFound();
     if (p.kind === 'citizen') {
       if (!p.nationalId || p.nationalId !== bill.ownerTaxId) throw AppError.notFound();
-      return bill;
-    }
-    if ((p.role === 'officer' || p.role === 'office_manager') && p.officeCode !== 'finance')
+    } else if ((p.role === 'officer' || p.role === 'office_manager') && p.officeCode !== 'finance') {
       throw AppError.forbidden();
+    }
     await audit(app.db.orm, request.actor(), {
       action: 'tax.bill.read',
       resourceType: 'tax.bill',
       resourceId: bill.id,
+      detail: { part },
     });
     return bill;
   }
@@ -221,7 +230,7 @@ export async function taxRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const bill = await readableBill(request);
+      const bill = await readableBill(request, 'qr');
       const view = await service.view(bill, await service.repo.instalments(bill.id));
       const seq = (request.query as { instalment?: number }).instalment;
       const part = seq === undefined ? view : view.instalments.find((i) => i.seq === seq);
@@ -254,7 +263,7 @@ export async function taxRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const bill = await readableBill(request);
+      const bill = await readableBill(request, 'instalments');
       const instalments = await service.planInstalments(bill, request.actor());
       return reply.code(201).send(await service.view(bill, instalments));
     },
@@ -267,7 +276,7 @@ export async function taxRoutes(app: FastifyInstance) {
       schema: { tags, summary: 'Receipt (PDF, Thai) of a paid bill', params: IdParam },
     },
     async (request, reply) => {
-      const bill = await readableBill(request);
+      const bill = await readableBill(request, 'receipt');
       if (bill.status !== 'paid') throw AppError.conflict('tax.bill_not_paid');
       const base = app.config.PUBLIC_URL ?? `${request.protocol}://${request.host}`;
       // pdfkit is loaded on the first receipt, not at start-up.
@@ -292,7 +301,7 @@ export async function taxRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const bill = await readableBill(request);
+      const bill = await readableBill(request, 'notice');
       if (bill.status !== 'open' && bill.status !== 'nothing_due')
         throw AppError.conflict('tax.bill_not_payable');
       const view = await service.view(bill, await service.repo.instalments(bill.id));
