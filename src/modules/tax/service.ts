@@ -15,6 +15,7 @@ import { billPaymentPayload } from './promptpay.ts';
 import { instalmentRule, signInstalmentRule } from './rates.ts';
 import { checkUses, RegisterEditor } from './register-edits.ts';
 import { RegisterRepository } from './register-repository.ts';
+import { taxReport } from './reports.ts';
 import { type BillRow, type InstalmentRow, TaxRepository } from './repository.ts';
 import type {
   BuildingPatchInput,
@@ -124,10 +125,11 @@ export class TaxService {
     return this.editor.editOwner(id, patch, actor);
   }
 
-  createSign(input: SignInput, actor: Actor) {
+  async createSign(input: SignInput, actor: Actor) {
     const type = signTypeFrom(input);
+    const place = input.location ? await this.org.locate(input.location.lon, input.location.lat) : null;
     return this.db.transaction(async (tx) => {
-      const id = await this.repo.insertSign(tx, { ...input, type });
+      const id = await this.repo.insertSign(tx, { ...input, type, zoneCode: place?.zone.code ?? null });
       await audit(tx, actor, { action: 'tax.sign.create', resourceType: 'tax.sign', resourceId: id });
       return { id };
     });
@@ -213,7 +215,9 @@ export class TaxService {
 
   acceptDeclaration(id: string, actor: Actor) {
     return this.db.transaction(async (tx) => {
-      if (!(await this.repo.acceptDeclaration(tx, id, actor.id))) throw AppError.notFound();
+      const at = await this.repo.signPoint(id, tx);
+      const zone = at ? ((await this.org.locate(at.lon, at.lat, tx))?.zone.code ?? null) : null;
+      if (!(await this.repo.acceptDeclaration(tx, id, actor.id, zone))) throw AppError.notFound();
       await audit(tx, actor, { action: 'tax.sign.accept', resourceType: 'tax.sign', resourceId: id });
       return { id, status: 'registered' as const };
     });
@@ -379,17 +383,7 @@ export class TaxService {
     });
   }
 
-  async report(year: number) {
-    const rows = await this.repo.report(year);
-    const billed = rows.reduce((s, r) => s + r.billedSatang, 0);
-    const collected = rows.reduce((s, r) => s + r.collectedSatang, 0);
-    return {
-      year,
-      billedSatang: billed,
-      collectedSatang: collected,
-      outstandingSatang: billed - collected,
-      collectionRate: billed ? Math.round((collected / billed) * 10000) / 10000 : null,
-      rows: rows.map((r) => ({ ...r, outstandingSatang: r.billedSatang - r.collectedSatang })),
-    };
+  report(year: number) {
+    return taxReport(this.repo, year);
   }
 }
