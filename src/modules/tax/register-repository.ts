@@ -268,7 +268,7 @@ export class RegisterRepository {
     const [row] = await this.db.rows(
       sql`SELECT s.id, s.version, s.text_content AS text, s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",
           s.sign_type AS type, s.text_language AS "textLanguage", s.moving, s.status, s.declared_at AS "declaredAt",
-          jsonb_array_length(s.photos) AS photos,
+          jsonb_array_length(s.photos) AS photos, s.zone_code AS zone,
           CASE WHEN s.location IS NULL THEN NULL ELSE json_build_object('lon', ST_X(s.location), 'lat', ST_Y(s.location)) END AS location,
           json_build_object('id', o.id, 'kind', o.kind, 'name', o.name, 'taxId', o.tax_id) AS owner,
           ${billsOf(sql`x.sign_id = s.id`)} AS bills

@@ -149,6 +149,12 @@ describe('sign zones', () => {
     });
     expect(moved.status).toBe(200);
     expect(await signZone(created.body.id)).toBe(zoneB);
+    const shown = await t.json({
+      method: 'GET',
+      url: `/api/tax/register/signs/${created.body.id}`,
+      headers: revenue,
+    });
+    expect(shown.body).toMatchObject({ zone: zoneB, location: b });
     const after = await report();
     expect(rowOf(after, zoneA!)).toBe(rowOf(before, zoneA!) - 1);
     expect(rowOf(after, zoneB!)).toBe(rowOf(before, zoneB!) + 1);
