@@ -157,7 +157,10 @@ export class RegisterImports {
         const ownerId = await this.owner(tx, row);
         const location =
           row.lon !== undefined && row.lat !== undefined ? { lon: row.lon, lat: row.lat } : undefined;
-        const sign = { ownerId, ...row, type: signTypeFrom(row), location };
+        const zoneCode = location
+          ? ((await this.org.locate(location.lon, location.lat, tx))?.zone.code ?? null)
+          : null;
+        const sign = { ownerId, ...row, type: signTypeFrom(row), location, zoneCode };
         if (await this.repo.sameSignExists(tx, sign)) return { error: reason('sign_registered') };
         return { id: await this.repo.insertSign(tx, sign) };
       },

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
 import type { ModuleManifest } from '../../core/modules.ts';
 import en from './locales/en.json' with { type: 'json' };
 import th from './locales/th.json' with { type: 'json' };
+import { yearTotals } from './reports.ts';
 import { taxRoutes } from './routes.ts';
 import { seed } from './seed.ts';
 
@@ -22,11 +22,10 @@ export const taxModule: ModuleManifest = {
       id: 'tax-collection-rate',
       names: { th: th.kpiCollection, en: en.kpiCollection },
       unit: 'ratio',
+      // Tax received (paid instalments included) / tax billed; late charges do not lift it (reports.ts).
       async compute(db) {
-        const [row] = await db.rows<{ rate: number | null }>(sql`
-          SELECT (sum(amount_satang) FILTER (WHERE status = 'paid'))::float8 / NULLIF(sum(amount_satang), 0)::float8 AS rate
-          FROM tax_bills WHERE tax_year = ${currentYear()} AND status <> 'cancelled'`);
-        return row?.rate ?? null;
+        const y = await yearTotals(db, currentYear());
+        return y.billedSatang ? y.taxSatang / y.billedSatang : null;
       },
     },
     {
@@ -35,11 +34,10 @@ export const taxModule: ModuleManifest = {
       names: { th: th.kpiRevenue, en: en.kpiRevenue },
       unit: 'THB',
       dimension: 'economy',
+      // All money received for the year's bills: tax, paid instalments and late charges (reports.ts).
       async compute(db) {
-        const [row] = await db.rows<{ baht: number | null }>(sql`
-          SELECT (sum(amount_satang) / 100.0)::float8 AS baht
-          FROM tax_bills WHERE tax_year = ${currentYear()} AND status = 'paid'`);
-        return row?.baht ?? null;
+        const y = await yearTotals(db, currentYear());
+        return y.bills ? (y.taxSatang + y.chargesSatang) / 100 : null;
       },
     },
   ],

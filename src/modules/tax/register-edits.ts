@@ -268,8 +268,11 @@ export class RegisterEditor {
           : signTypeFrom({ type: patch.type, textLanguage: patch.textLanguage });
       const after = merged(before, { ...patch, type, textLanguage: languageOf(type) });
       const ownerId = await this.ownerFor(tx, after.ownerTaxId);
+      // The zone is resolved again from the point on every correction, as a parcel's is.
+      const at = after.location;
+      const zoneCode = at ? ((await this.org.locate(at.lon, at.lat, tx))?.zone.code ?? null) : null;
       return this.save(tx, actor, 'sign', id, version, before, after, () =>
-        this.register.updateSign(tx, id, version, { ...after, ownerId }),
+        this.register.updateSign(tx, id, version, { ...after, ownerId, zoneCode }),
       );
     });
   }

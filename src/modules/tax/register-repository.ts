@@ -75,17 +75,27 @@ export class RegisterRepository {
   async signForEdit(on: Executor, id: string) {
     const [row] = await this.db.rows<SignEditable & { version: number }>(
       sql`SELECT s.version, o.tax_id AS "ownerTaxId", s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",
-          s.sign_type AS type, s.text_language AS "textLanguage", s.moving, s.text_content AS text
+          s.sign_type AS type, s.text_language AS "textLanguage", s.moving, s.text_content AS text,
+          CASE WHEN s.location IS NOT NULL THEN json_build_object('lon', ST_X(s.location), 'lat', ST_Y(s.location)) END AS location
         FROM tax_signs s JOIN tax_owners o ON o.id = s.owner_id WHERE s.id = ${id} FOR UPDATE OF s`,
       on,
     );
     return row;
   }
 
-  async updateSign(on: Executor, id: string, version: number, x: SignEditable & { ownerId: string }) {
+  async updateSign(
+    on: Executor,
+    id: string,
+    version: number,
+    x: SignEditable & { ownerId: string; zoneCode: string | null },
+  ) {
+    const at = x.location
+      ? sql`ST_SetSRID(ST_MakePoint(${x.location.lon}, ${x.location.lat}), 4326)`
+      : sql`NULL`;
     const [row] = await this.db.rows<{ version: number }>(
       sql`UPDATE tax_signs SET owner_id = ${x.ownerId}, width_cm = ${x.widthCm}, height_cm = ${x.heightCm},
-          sign_type = ${x.type}, moving = ${x.moving}, text_content = ${x.text}, version = version + 1
+          sign_type = ${x.type}, moving = ${x.moving}, text_content = ${x.text}, location = ${at}, zone_code = ${x.zoneCode},
+          version = version + 1
         WHERE id = ${id} AND version = ${version} RETURNING version`,
       on,
     );
@@ -258,7 +268,7 @@ export class RegisterRepository {
     const [row] = await this.db.rows(
       sql`SELECT s.id, s.version, s.text_content AS text, s.width_cm::float8 AS "widthCm", s.height_cm::float8 AS "heightCm",
           s.sign_type AS type, s.text_language AS "textLanguage", s.moving, s.status, s.declared_at AS "declaredAt",
-          jsonb_array_length(s.photos) AS photos,
+          jsonb_array_length(s.photos) AS photos, s.zone_code AS zone,
           CASE WHEN s.location IS NULL THEN NULL ELSE json_build_object('lon', ST_X(s.location), 'lat', ST_Y(s.location)) END AS location,
           json_build_object('id', o.id, 'kind', o.kind, 'name', o.name, 'taxId', o.tax_id) AS owner,
           ${billsOf(sql`x.sign_id = s.id`)} AS bills

@@ -137,6 +137,8 @@ export interface SignEditable {
   textLanguage: 'thai-only' | 'thai-mixed' | 'no-thai-or-thai-below';
   moving: boolean;
   text: string | null;
+  /** Where it stands; its zone follows the point (null clears both). */
+  location: { lon: number; lat: number } | null;
 }
 
 export interface SignForAssessment extends SignFiling {
@@ -404,13 +406,15 @@ export class TaxRepository {
       moving: boolean;
       text?: string;
       location?: { lon: number; lat: number };
+      /** The zone the point lies in (OrgRepository.locate), for the reports by zone. */
+      zoneCode: string | null;
       synthetic?: boolean;
       unfiledYear?: number;
     },
   ) {
     const [row] = await this.db.rows<{ id: string }>(
-      sql`INSERT INTO tax_signs (owner_id, width_cm, height_cm, sign_type, moving, text_content, location, synthetic, unfiled_year)
-        VALUES (${s.ownerId}, ${s.widthCm}, ${s.heightCm}, ${s.type}, ${s.moving}, ${s.text ?? null}, ${point(s.location)}, ${s.synthetic ?? false},
+      sql`INSERT INTO tax_signs (owner_id, width_cm, height_cm, sign_type, moving, text_content, location, zone_code, synthetic, unfiled_year)
+        VALUES (${s.ownerId}, ${s.widthCm}, ${s.heightCm}, ${s.type}, ${s.moving}, ${s.text ?? null}, ${point(s.location)}, ${s.zoneCode}, ${s.synthetic ?? false},
           ${s.unfiledYear ?? null})
         RETURNING id`,
       on,
@@ -649,6 +653,18 @@ export class TaxRepository {
     return row;
   }
 
+  /**
+   * The late charges the bank's matched payment of an instalment carried, or undefined when it was
+   * settled otherwise (with the rest of its bill, or by staff resolving a queued payment).
+   */
+  async instalmentCharges(number: string) {
+    const [row] = await this.db.rows<{ surchargeSatang: number; penaltySatang: number }>(
+      sql`SELECT surcharge_satang::float8 AS "surchargeSatang", penalty_satang::float8 AS "penaltySatang"
+        FROM tax_payments WHERE bill_number = ${number} AND status = 'matched' LIMIT 1`,
+    );
+    return row;
+  }
+
   async markInstalmentsPaid(on: Executor, ids: string[], paidAt: string) {
     for (const id of ids) {
       await on.execute(
@@ -711,16 +727,18 @@ export class TaxRepository {
 
   /**
    * Registers a declared sign, with the size, type or moving staff found when they differ from the
-   * ภ.ป.1 (`declared` keeps what it said). Returns the sign as declared and as registered, or undefined.
+   * ภ.ป.1 (`declared` keeps what it said), in the zone its point lies in (`zoneCode`, from
+   * OrgRepository.locate). Returns the sign as declared and as registered, or undefined.
    */
   async acceptDeclaration(
     on: Executor,
     id: string,
     by: string | null,
     fix: Partial<{ widthCm: number; heightCm: number; type: number; moving: boolean }> = {},
+    zoneCode: string | null = null,
   ) {
     const [row] = await this.db.rows<{ declared: Sign | null; registered: Sign }>(
-      sql`UPDATE tax_signs SET status = 'registered', reviewed_at = now(), reviewed_by = ${by},
+      sql`UPDATE tax_signs SET status = 'registered', reviewed_at = now(), reviewed_by = ${by}, zone_code = ${zoneCode},
           width_cm = coalesce(${fix.widthCm ?? null}::numeric, width_cm), height_cm = coalesce(${fix.heightCm ?? null}::numeric, height_cm),
           sign_type = coalesce(${fix.type ?? null}::smallint, sign_type), moving = coalesce(${fix.moving ?? null}::boolean, moving),
           version = version + 1
@@ -740,6 +758,15 @@ export class TaxRepository {
     return rows.length > 0;
   }
 
+  /** Where a sign stands, if it has a point. */
+  async signPoint(id: string, on?: Executor): Promise<{ lon: number; lat: number } | undefined> {
+    const [row] = await this.db.rows<{ lon: number; lat: number }>(
+      sql`SELECT ST_X(location) AS lon, ST_Y(location) AS lat FROM tax_signs WHERE id = ${id} AND location IS NOT NULL`,
+      on,
+    );
+    return row;
+  }
+
   /** The stored photo names of a declared sign and who declared it. */
   async declarationPhotos(id: string): Promise<{ declaredBy: string | null; photos: string[] } | undefined> {
     const [row] = await this.db.rows<{ declaredBy: string | null; photos: string[] }>(
@@ -748,6 +775,11 @@ export class TaxRepository {
     return row;
   }
 
+  /**
+   * The year's bills by kind and zone (a sign's zone like a parcel's). Money is counted as received:
+   * `taxCollected` is the tax of paid bills plus the paid instalments of bills still open; the late
+   * surcharge and penalty received are their own columns (docs/modules/tax.md, "Reports").
+   */
   report(year: number) {
     return this.db.rows<{
       taxKind: string;
@@ -755,11 +787,23 @@ export class TaxRepository {
       bills: number;
       billedSatang: number;
       collectedSatang: number;
+      surchargeCollectedSatang: number;
+      penaltyCollectedSatang: number;
     }>(sql`
-      SELECT b.tax_kind AS "taxKind", p.zone_code AS zone, count(*)::int AS bills, sum(b.amount_satang)::float8 AS "billedSatang",
-        COALESCE(sum(b.amount_satang) FILTER (WHERE b.status = 'paid'), 0)::float8 AS "collectedSatang"
-      FROM tax_bills b LEFT JOIN tax_parcels p ON p.id = b.parcel_id
+      SELECT b.tax_kind AS "taxKind", COALESCE(p.zone_code, s.zone_code) AS zone, count(*)::int AS bills,
+        sum(b.amount_satang)::float8 AS "billedSatang",
+        COALESCE(sum(${taxReceived}), 0)::float8 AS "collectedSatang",
+        sum(b.surcharge_paid_satang)::float8 AS "surchargeCollectedSatang",
+        sum(b.penalty_paid_satang)::float8 AS "penaltyCollectedSatang"
+      FROM tax_bills b LEFT JOIN tax_parcels p ON p.id = b.parcel_id LEFT JOIN tax_signs s ON s.id = b.sign_id
       WHERE b.tax_year = ${year} AND b.status <> 'cancelled'
-      GROUP BY b.tax_kind, p.zone_code ORDER BY b.tax_kind, p.zone_code`);
+      GROUP BY 1, 2 ORDER BY 1, 2`);
   }
 }
+
+/**
+ * The tax received on bill `b`: all of it once paid, else what its paid instalments add up to (a
+ * payment refused or refunded whole pays nothing). Shared by the report and the module's KPIs.
+ */
+export const taxReceived = sql.raw(`CASE WHEN b.status = 'paid' THEN b.amount_satang
+  ELSE (SELECT COALESCE(sum(i.amount_satang), 0) FROM tax_instalments i WHERE i.bill_id = b.id AND i.status = 'paid') END`);

@@ -3,6 +3,8 @@ import { Type } from 'typebox';
 import { audit } from '../../core/audit/audit.ts';
 import { AppError } from '../../core/errors.ts';
 import { readers, revenue, tags } from './access.ts';
+import { amountDue, bangkokDay } from './late.ts';
+import { reminderOf } from './late-book.ts';
 import { municipalityOf } from './municipality.ts';
 import { myPropertiesRoutes } from './my-properties.ts';
 import { qrPng } from './promptpay.ts';
@@ -290,6 +292,56 @@ export async function taxRoutes(app: FastifyInstance) {
   );
 
   app.get(
+    '/bills/:id/instalments/:seq/receipt.pdf',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary:
+          'Receipt (PDF, Thai) of one paid instalment: the instalment n of all, its tax and late charges',
+        params: Type.Object(
+          { id: IdParam.properties.id, seq: Type.Integer({ minimum: 1, maximum: 12 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const bill = await readableBill(request);
+      const plan = await service.repo.instalments(bill.id);
+      const part = plan.find((i) => i.seq === (request.params as { seq: number }).seq);
+      if (!part) throw AppError.notFound();
+      if (part.status !== 'paid') throw AppError.conflict('tax.bill_not_paid');
+      // The charges the bank's payment carried; settled with the rest of the bill, those of its own day.
+      const charges =
+        (await service.repo.instalmentCharges(part.number)) ??
+        amountDue(
+          part,
+          bangkokDay(new Date(part.paidAt ?? Date.now())),
+          await service.lateBook().rule(bill),
+          reminderOf(bill),
+        );
+      const base = app.config.PUBLIC_URL ?? `${request.protocol}://${request.host}`;
+      const { instalmentReceiptPdf } = await import('./receipt.ts');
+      const pdf = await instalmentReceiptPdf(
+        bill,
+        {
+          ...part,
+          of: plan.length,
+          surchargeSatang: charges.surchargeSatang,
+          penaltySatang: charges.penaltySatang,
+        },
+        `${base}/api/tax/verify/${bill.id}?instalment=${part.seq}`,
+        municipalityOf(app.config),
+      );
+      return reply
+        .type('application/pdf')
+        .header('cache-control', 'private, no-store')
+        .header('content-disposition', `inline; filename="receipt-${part.number}.pdf"`)
+        .send(pdf);
+    },
+  );
+
+  app.get(
     '/bills/:id/notice.pdf',
     {
       config: { access: 'user' },
@@ -330,8 +382,13 @@ export async function taxRoutes(app: FastifyInstance) {
       config: { access: 'public' },
       schema: {
         tags,
-        summary: 'Verify a receipt: the bill as the municipality records it (no personal data)',
+        summary:
+          'Verify a receipt: the bill as the municipality records it (no personal data), with ?instalment=N the instalment too',
         params: IdParam,
+        querystring: Type.Object(
+          { instalment: Type.Optional(Type.Integer({ minimum: 1, maximum: 12 })) },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({
             number: Type.String(),
@@ -343,6 +400,15 @@ export async function taxRoutes(app: FastifyInstance) {
             paidBaht: Type.Union([Type.String(), Type.Null()], {
               description: 'What was paid: the tax and any late charges (null until paid)',
             }),
+            instalment: Type.Optional(
+              Type.Object({
+                seq: Type.Integer(),
+                of: Type.Integer(),
+                amountBaht: Type.String(),
+                status: Type.String(),
+                paidAt: Type.Union([Type.String(), Type.Null()]),
+              }),
+            ),
           }),
         },
       },
@@ -351,7 +417,20 @@ export async function taxRoutes(app: FastifyInstance) {
       const bill = await service.repo.bill((request.params as { id: string }).id);
       if (!bill) throw AppError.notFound();
       const v = await service.view(bill);
+      const seq = (request.query as { instalment?: number }).instalment;
+      const plan = seq === undefined ? [] : await service.repo.instalments(bill.id);
+      const part = plan.find((i) => i.seq === seq);
+      if (seq !== undefined && !part) throw AppError.notFound();
       return {
+        ...(part && {
+          instalment: {
+            seq: part.seq,
+            of: plan.length,
+            amountBaht: (part.amountSatang / 100).toFixed(2),
+            status: part.status,
+            paidAt: part.paidAt,
+          },
+        }),
         number: v.number,
         taxYear: v.taxYear,
         taxKind: v.taxKind,

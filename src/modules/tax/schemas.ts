@@ -270,6 +270,7 @@ export const SignPatch = Type.Object(
     textLanguage: Type.Optional(TextLanguageSchema),
     moving: Type.Optional(Type.Boolean()),
     text: OrNull(Type.String({ maxLength: 1000 })),
+    location: OrNull(Point),
   },
   { additionalProperties: false, minProperties: 2 },
 );

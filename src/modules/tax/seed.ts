@@ -103,6 +103,7 @@ export async function seed({ db }: SeedContext): Promise<void> {
       type: 1,
       moving: false,
       text: 'ร้านก๋วยเตี๋ยวสมชาย (สังเคราะห์)',
+      zoneCode: null,
       synthetic: true,
     });
     await repo.insertSign(tx, {
@@ -112,6 +113,7 @@ export async function seed({ db }: SeedContext): Promise<void> {
       type: 2,
       moving: true,
       text: 'KHON KAEN SAMPLE CO. ขอนแก่นตัวอย่าง (synthetic)',
+      zoneCode: null,
       synthetic: true,
     });
   });

@@ -17,6 +17,7 @@ import { billPaymentPayload } from './promptpay.ts';
 import { instalmentRuleFor } from './rate-years.ts';
 import { checkUses, RegisterEditor } from './register-edits.ts';
 import { RegisterRepository } from './register-repository.ts';
+import { taxReport } from './reports.ts';
 import { type BillRow, type InstalmentRow, TaxRepository } from './repository.ts';
 import type {
   AcceptInput,
@@ -131,10 +132,11 @@ export class TaxService {
     return this.editor.editOwner(id, patch, actor);
   }
 
-  createSign(input: SignInput, actor: Actor) {
+  async createSign(input: SignInput, actor: Actor) {
     const type = signTypeFrom(input);
+    const place = input.location ? await this.org.locate(input.location.lon, input.location.lat) : null;
     return this.db.transaction(async (tx) => {
-      const id = await this.repo.insertSign(tx, { ...input, type });
+      const id = await this.repo.insertSign(tx, { ...input, type, zoneCode: place?.zone.code ?? null });
       await audit(tx, actor, {
         action: 'tax.sign.create',
         resourceType: 'tax.sign',
@@ -232,7 +234,9 @@ export class TaxService {
     const type = fix.type === undefined && fix.textLanguage === undefined ? undefined : signTypeFrom(fix);
     return this.db.transaction(async (tx) => {
       const { textLanguage: _l, ...found } = fix;
-      const row = await this.repo.acceptDeclaration(tx, id, actor.id, { ...found, type });
+      const at = await this.repo.signPoint(id, tx);
+      const zone = at ? ((await this.org.locate(at.lon, at.lat, tx))?.zone.code ?? null) : null;
+      const row = await this.repo.acceptDeclaration(tx, id, actor.id, { ...found, type }, zone);
       if (!row) throw AppError.notFound();
       const corrected = JSON.stringify(row.declared) !== JSON.stringify(row.registered);
       await audit(tx, actor, {
@@ -410,17 +414,7 @@ export class TaxService {
     return this.payments.recordPayment(p, source, actor);
   }
 
-  async report(year: number) {
-    const rows = await this.repo.report(year);
-    const billed = rows.reduce((s, r) => s + r.billedSatang, 0);
-    const collected = rows.reduce((s, r) => s + r.collectedSatang, 0);
-    return {
-      year,
-      billedSatang: billed,
-      collectedSatang: collected,
-      outstandingSatang: billed - collected,
-      collectionRate: billed ? Math.round((collected / billed) * 10000) / 10000 : null,
-      rows: rows.map((r) => ({ ...r, outstandingSatang: r.billedSatang - r.collectedSatang })),
-    };
+  report(year: number) {
+    return taxReport(this.repo, year);
   }
 }

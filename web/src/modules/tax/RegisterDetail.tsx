@@ -177,6 +177,7 @@ export function Detail({
           {s.type} · {t(`tax.declare.languages.${s.textLanguage}`)} ·{' '}
           {s.moving ? t('tax.declare.movingYes') : t('tax.declare.static')} ·{' '}
           {t(`tax.declarations.status.${s.status}`)}
+          {` · ${t('tax.zone')}: ${s.zone ?? '—'}`}
         </p>
         {s.location && <p>{t('tax.declare.located', { lat: s.location.lat, lon: s.location.lon })}</p>}
         <SignPhotos s={s} canEdit={canEdit} queryKey={queryKey} />

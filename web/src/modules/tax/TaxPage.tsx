@@ -169,6 +169,15 @@ function MyBills() {
                         alt={t('tax.qrAlt', { amount: i.amountDueBaht, number: i.number })}
                       />
                     )}
+                    {i.status === 'paid' && (
+                      <a
+                        href={`/api/tax/bills/${b.id}/instalments/${i.seq}/receipt.pdf`}
+                        download={`receipt-${i.number}.pdf`}
+                        data-testid="instalment-receipt"
+                      >
+                        {t('tax.instalments.receipt', { seq: i.seq })}
+                      </a>
+                    )}
                   </li>
                 ))}
               </ol>

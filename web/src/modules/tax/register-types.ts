@@ -160,6 +160,8 @@ export interface SignDetail {
   status: string;
   photos: number;
   location: { lon: number; lat: number } | null;
+  /** The municipal zone its point lies in (reports count its bills there). */
+  zone: string | null;
   owner: Owner;
   bills: BillRef[];
 }
