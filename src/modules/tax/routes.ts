@@ -6,6 +6,7 @@ import { readers, revenue, tags } from './access.ts';
 import { municipalityOf } from './municipality.ts';
 import { myPropertiesRoutes } from './my-properties.ts';
 import { qrPng } from './promptpay.ts';
+import { registerBuildingRoutes } from './register-buildings.ts';
 import { officeRoutes } from './routes-office.ts';
 import { rateRoutes } from './routes-rates.ts';
 import { registerRoutes } from './routes-register.ts';
@@ -342,5 +343,6 @@ export async function taxRoutes(app: FastifyInstance) {
   await officeRoutes(app, service);
   await myPropertiesRoutes(app, service);
   await registerRoutes(app, service);
+  await registerBuildingRoutes(app);
   await rateRoutes(app);
 }
