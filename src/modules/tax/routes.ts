@@ -7,6 +7,7 @@ import { municipalityOf } from './municipality.ts';
 import { myPropertiesRoutes } from './my-properties.ts';
 import { qrPng } from './promptpay.ts';
 import { registerBuildingRoutes } from './register-buildings.ts';
+import { registerNewRoutes } from './register-new.ts';
 import { officeRoutes } from './routes-office.ts';
 import { rateRoutes } from './routes-rates.ts';
 import { registerRoutes } from './routes-register.ts';
@@ -344,5 +345,6 @@ export async function taxRoutes(app: FastifyInstance) {
   await myPropertiesRoutes(app, service);
   await registerRoutes(app, service);
   await registerBuildingRoutes(app);
+  await registerNewRoutes(app, service);
   await rateRoutes(app);
 }
