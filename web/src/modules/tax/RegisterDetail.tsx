@@ -306,7 +306,7 @@ export function Detail({
               onDone={() => setEditing(null)}
             />
           ))}
-      {canEdit && <AddBuilding key={p.version} parcelId={p.id} version={p.version} queryKey={queryKey} />}
+      {canEdit && <AddBuilding parcelId={p.id} version={p.version} queryKey={queryKey} />}
       {bills}
     </Card>
   );
