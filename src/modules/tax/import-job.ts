@@ -17,6 +17,8 @@ import {
   csvRecords,
   type DepreciationRowInput,
   depreciationSpec,
+  type OwnerRowInput,
+  ownerSpec,
   type ParcelRowInput,
   parcelSpec,
   type RowResult,
@@ -32,7 +34,14 @@ import { signTypeFrom } from './sign-language.ts';
 
 const batch = 250;
 
-export type ImportKind = 'parcels' | 'buildings' | 'signs' | 'appraisals' | 'depreciation' | 'building-costs';
+export type ImportKind =
+  | 'parcels'
+  | 'buildings'
+  | 'signs'
+  | 'owners'
+  | 'appraisals'
+  | 'depreciation'
+  | 'building-costs';
 
 /** A refused row: its line (the header is line 1), the English sentence, and its code and values. */
 export type ImportError = { line: number } & RowReason;
@@ -76,6 +85,7 @@ export class RegisterImports {
       parcels: this.parcels() as Importer<never>,
       buildings: this.buildings() as Importer<never>,
       signs: this.signs() as Importer<never>,
+      owners: this.owners() as Importer<never>,
       appraisals: this.appraisals() as Importer<never>,
       depreciation: this.depreciation() as Importer<never>,
       'building-costs': this.buildingCosts() as Importer<never>,
@@ -107,7 +117,10 @@ export class RegisterImports {
           return { error: reason('boundary_invalid', e.params) };
         }
         const ownerId = await this.owner(tx, row);
-        const home = row.mainHome ? await otherMainHome(this.db, tx, ownerId, null) : undefined;
+        const uses = row.useList ?? [];
+        const home = uses.some((u) => u.mainHome)
+          ? await otherMainHome(this.db, tx, ownerId, null)
+          : undefined;
         if (home) return { error: reason('main_home_taken', home) };
         // Given only an outline, the parcel's point is a point surely inside it.
         const location =
@@ -124,7 +137,7 @@ export class RegisterImports {
           valuePerM2: row.valuePerM2Baht ?? null,
           appraisalZone: row.appraisalZone,
           appraisalBlock: row.appraisalBlock,
-          uses: [{ use: row.use, sharePercent: 100, mainHome: row.mainHome, vacantYears: row.vacantYears }],
+          uses,
           location,
           boundary: outline?.geojson.coordinates,
           zoneCode: place?.zone.code ?? null,
@@ -145,6 +158,19 @@ export class RegisterImports {
           return { error: reason('building_registered', { buildingNo: row.buildingNo, deedNo: row.deedNo }) };
         const id = await this.repo.insertBuilding(tx, parcelId, row);
         return { id };
+      },
+    };
+  }
+
+  /** An owner on their own; a tax ID already in the register (or earlier in the file) is reported, not merged. */
+  private owners(): Importer<OwnerRowInput> {
+    return {
+      spec: ownerSpec,
+      resourceType: 'tax.owner',
+      write: async (tx, row) => {
+        if (await this.repo.ownerIdByTaxId(row.taxId, tx))
+          return { error: reason('owner_registered', { taxId: row.taxId }) };
+        return { id: await this.repo.insertOwner(tx, row) };
       },
     };
   }

@@ -43,6 +43,14 @@ const sentences = {
   sign_language_required: () => 'textLanguage: give the text language or the type',
   sign_type_language: (p) =>
     `type: a sign whose text language is ${p.textLanguage} is type ${p.expected}, not type ${p.type}`,
+  tax_id: () => 'taxId: check digit does not match',
+  owner_registered: (p) => `taxId: ${p.taxId} is already an owner in the register`,
+  use_or_uses: () =>
+    'use, uses: give one use in use (with mainHome, vacantYears) or several in uses, not both',
+  uses_unreadable: (p) =>
+    `uses: "${p.part}" is not use:share[:status] (e.g. residential:60:land-and-building;other:40)`,
+  uses_shares: (p) => `uses: the shares add up to ${p.share}%, not 100%`,
+  uses_duplicate: (p) => `uses: ${p.use} is listed twice`,
   statement_columns: (p) => `expected ${p.expected} columns, got ${p.got}`,
 } satisfies Record<string, (p: Params) => string>;
 

@@ -27,7 +27,10 @@ export const ParcelRow = Type.Object({
   valuePerM2Baht: Type.Optional(ValuePerM2),
   appraisalZone: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   appraisalBlock: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-  use: UseKind,
+  /** One use (with mainHome or vacantYears), or several in `uses`. */
+  use: Type.Optional(UseKind),
+  /** Mixed use: `use:share[:status]` separated by `;` (status: a main home's, or a vacant use's years). */
+  uses: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   mainHome: Type.Optional(MainHome),
   vacantYears: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
   lon: Type.Optional(Lon),
@@ -38,7 +41,18 @@ export const ParcelRow = Type.Object({
 export type ParcelRowInput = Static<typeof ParcelRow> & {
   /** The outline read from `boundary`, set by the row's check. */
   polygons?: Polygons;
+  /** The parcel's uses read from `use` or `uses`, set by the row's check. */
+  useList?: ParcelUse[];
 };
+
+/** One row of an owner import: a person (national ID) or juristic person (tax ID), checked by its check digit. */
+export const OwnerRow = Type.Object({
+  kind: OwnerKind,
+  taxId: Type.String({ pattern: '^[0-9]{13}$' }),
+  name: Type.String({ minLength: 1, maxLength: 300 }),
+  address: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+});
+export type OwnerRowInput = Static<typeof OwnerRow>;
 
 /** One row of a building import: the parcel it stands on (by deed) and the building. */
 export const BuildingRow = Type.Object({
@@ -71,6 +85,13 @@ export const SignRow = Type.Object({
   lat: Type.Optional(Lat),
 });
 export type SignRowInput = Static<typeof SignRow>;
+
+export interface ParcelUse {
+  use: 'agriculture' | 'residential' | 'other' | 'vacant';
+  sharePercent: number;
+  mainHome?: 'land-and-building' | 'building-only';
+  vacantYears?: number;
+}
 
 const Year = Type.Integer({ minimum: 2500, maximum: 2700 });
 
@@ -144,6 +165,49 @@ const boundaryCheck = (row: ParcelRowInput) => {
   }
 };
 
+/** The row's uses into `useList`: one from `use` (with mainHome, vacantYears) or several from `uses`. */
+const usesCheck = (row: ParcelRowInput) => {
+  const single = row.use !== undefined || row.mainHome !== undefined || row.vacantYears !== undefined;
+  if (single === (row.uses !== undefined)) return reason('use_or_uses');
+  const list: ParcelUse[] = [];
+  if (row.use !== undefined)
+    list.push({ use: row.use, sharePercent: 100, mainHome: row.mainHome, vacantYears: row.vacantYears });
+  else if (row.uses === undefined) return reason('use_or_uses');
+  for (const part of row.uses
+    ?.split(';')
+    .map((p) => p.trim())
+    .filter(Boolean) ?? []) {
+    const u = readUse(part);
+    if (!u) return reason('uses_unreadable', { part: part.slice(0, 60) });
+    if (list.some((o) => o.use === u.use && o.mainHome === u.mainHome))
+      return reason('uses_duplicate', { use: u.use });
+    list.push(u);
+  }
+  if (!list.length || list.length > 4) return reason('uses_unreadable', { part: row.uses ?? '' });
+  const share = list.reduce((s, u) => s + u.sharePercent, 0);
+  if (Math.abs(share - 100) > 1e-9) return reason('uses_shares', { share: Math.round(share * 1000) / 1000 });
+  if (list.some((u) => u.use !== 'residential' && u.mainHome)) return reason('main_home_use');
+  if (list.some((u) => u.use !== 'vacant' && u.vacantYears !== undefined)) return reason('vacant_years_use');
+  row.useList = list;
+  return undefined;
+};
+
+const useKinds = ['agriculture', 'residential', 'other', 'vacant'];
+/** `use:share[:status]`: a residential use's status is its main home's, a vacant use's its years vacant. */
+function readUse(part: string): ParcelUse | undefined {
+  const [use, shareText, status, ...rest] = part.split(':').map((p) => p.trim());
+  const share = Number(shareText);
+  if (rest.length || !useKinds.includes(use) || !shareText || !(share > 0 && share <= 100)) return undefined;
+  const u: ParcelUse = { use: use as ParcelUse['use'], sharePercent: share };
+  if (status === undefined || status === '') return u;
+  if (use === 'residential' && (status === 'land-and-building' || status === 'building-only'))
+    u.mainHome = status;
+  else if (use === 'vacant' && /^[0-9]{1,3}$/.test(status) && Number(status) <= 100)
+    u.vacantYears = Number(status);
+  else return undefined;
+  return u;
+}
+
 /** The row's type from its text language or type; both given must agree. */
 const signTypeCheck = (row: SignRowInput) => {
   if (row.textLanguage === undefined && row.type === undefined) return reason('sign_language_required');
@@ -161,9 +225,12 @@ export const parcelSpec: RowSpec<ParcelRowInput> = {
     ownerCheck(row) ??
     pointCheck(row) ??
     boundaryCheck(row) ??
-    (row.use !== 'residential' && row.mainHome ? reason('main_home_use') : undefined) ??
-    (row.use !== 'vacant' && row.vacantYears !== undefined ? reason('vacant_years_use') : undefined) ??
+    usesCheck(row) ??
     (row.appraisalBlock && !row.appraisalZone ? reason('appraisal_block_zone') : undefined),
+};
+export const ownerSpec: RowSpec<OwnerRowInput> = {
+  schema: OwnerRow,
+  check: (row) => (isValidThaiNationalId(row.taxId) ? undefined : reason('tax_id')),
 };
 export const buildingSpec: RowSpec<BuildingRowInput> = { schema: BuildingRow };
 export const signSpec: RowSpec<SignRowInput> = {

@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { testWebhookSecret } from '../../core/testing/index.ts';
 import { bahtText } from './baht-text.ts';
 import { amountDue } from './late.ts';
-import { defaultRates } from './rates.ts';
 import { taxModule } from './module.ts';
 import { qrPng } from './promptpay.ts';
+import { defaultRates } from './rates.ts';
 import { taxTestApp, thaiId } from './testing.ts';
 
 const tax = taxTestApp();

@@ -15,6 +15,7 @@ import {
   BuildingRow,
   columnsOf,
   DepreciationRow,
+  OwnerRow,
   ParcelRow,
   SignRow,
 } from './import.ts';
@@ -322,6 +323,7 @@ export async function officeRoutes(app: FastifyInstance, service: TaxService) {
     ['parcels', 'a parcel register', columnsOf(ParcelRow)],
     ['buildings', 'buildings on registered parcels (found by deed)', columnsOf(BuildingRow)],
     ['signs', 'signboards with their owners', columnsOf(SignRow)],
+    ['owners', 'owners (kind, tax ID, name, address) on their own', columnsOf(OwnerRow)],
     [
       'appraisals',
       "the Treasury's land appraisal for a round (per parcel by deed, or per zone and block)",

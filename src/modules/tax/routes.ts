@@ -8,6 +8,8 @@ import { reminderOf } from './late-book.ts';
 import { municipalityOf } from './municipality.ts';
 import { myPropertiesRoutes } from './my-properties.ts';
 import { qrPng } from './promptpay.ts';
+import { registerBuildingRoutes } from './register-buildings.ts';
+import { registerNewRoutes } from './register-new.ts';
 import type { BillFilter } from './repository.ts';
 import { officeRoutes } from './routes-office.ts';
 import { rateRoutes } from './routes-rates.ts';
@@ -445,6 +447,8 @@ export async function taxRoutes(app: FastifyInstance) {
   await officeRoutes(app, service);
   await myPropertiesRoutes(app, service);
   await registerRoutes(app, service);
+  await registerBuildingRoutes(app);
+  await registerNewRoutes(app, service);
   await rateRoutes(app);
   await reminderRoutes(app);
 }

@@ -371,5 +371,8 @@ export function fieldOf(bodyPath: string): string {
   if (status) return `${status[2] === 'mainHome' ? 'home' : 'vacant'}${status[1]}`;
   if (path.startsWith('/uses')) return 'share0';
   if (path.startsWith('/area')) return 'rai';
+  // The new-record forms type a point as longitude and latitude.
+  const point = /^\/location(?:\/(lon|lat))?/.exec(path);
+  if (point) return point[1] ?? 'lon';
   return path.replace(/^\//, '').split('/')[0];
 }

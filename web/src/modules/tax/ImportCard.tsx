@@ -18,7 +18,15 @@ interface ImportStatus {
 }
 
 /** What can be imported; each kind has its own columns (named in the hint). */
-const kinds = ['parcels', 'buildings', 'signs', 'appraisals', 'depreciation', 'building-costs'] as const;
+const kinds = [
+  'parcels',
+  'buildings',
+  'signs',
+  'owners',
+  'appraisals',
+  'depreciation',
+  'building-costs',
+] as const;
 type Kind = (typeof kinds)[number];
 
 /** Upload a register file (parcels, buildings or signs), then watch its progress and its row-by-row errors. */

@@ -16,6 +16,7 @@ import { Button } from '../../ui/Button.tsx';
 import { Badge, Card, ErrorState, Spinner } from '../../ui/States.tsx';
 import { Table } from '../../ui/Table.tsx';
 import { RegisterEdit } from './RegisterEdit.tsx';
+import { AddBuilding } from './RegisterNew.tsx';
 import { ParcelPlace, SignPhotos } from './RegisterPlace.tsx';
 import { addUseAction, buildingFields, ownerFields, parcelFields, signFields } from './register-fields.ts';
 import {
@@ -306,6 +307,7 @@ export function Detail({
               onDone={() => setEditing(null)}
             />
           ))}
+      {canEdit && <AddBuilding parcelId={p.id} version={p.version} queryKey={queryKey} />}
       {bills}
     </Card>
   );

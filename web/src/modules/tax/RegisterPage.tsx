@@ -12,6 +12,7 @@ import { TextField } from '../../ui/TextField.tsx';
 import { OwnerCard } from './OwnerCard.tsx';
 import { Detail } from './RegisterDetail.tsx';
 import { RegisterEdit } from './RegisterEdit.tsx';
+import { RegisterNew } from './RegisterNew.tsx';
 import { ownerFields } from './register-fields.ts';
 import {
   type AppraisalRow,
@@ -118,6 +119,7 @@ export function RegisterPage() {
               </p>
             ))}
           {newOwner === 'done' && <p role="status">{t('tax.edit.newOwnerDone')}</p>}
+          {canEdit && <RegisterNew />}
           <RegisterList
             kind={kind}
             q={q}
