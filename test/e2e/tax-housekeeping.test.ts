@@ -46,7 +46,7 @@ describe('finance staff: arrears pages, sign photo removal, owner merge', () => 
     const { context, page } = await newPage(browser);
     await signedIn(page);
     await page.goto('/tax/arrears');
-    const asOf = page.getByLabel('ณ วันที่');
+    const asOf = page.getByLabel('ณ วันที่', { exact: true });
     await asOf.waitFor();
     const all = page.waitForResponse((r) => r.url().includes('/api/tax/arrears?asOf=2026-06-15'));
     await asOf.fill('2026-06-15');
