@@ -146,7 +146,7 @@ export async function runAssessment(
     const page = await timed('loadMs', () => repo.signsForAssessment(after, chunk, on));
     const t = performance.now();
     for (const s of page) {
-      const a = withFilingSurcharges(year, assessSign(s, rates.sign), s, rates.sign, signLate);
+      const a = withFilingSurcharges(year, assessSign(s, rates.sign, s.installedOn), s, rates.sign, signLate);
       batch.add(billRecord(s.ownerId, s.id, a.taxSatang, a.lines));
     }
     const bills = { count: batch.count, json: batch.take() };

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { assessProperty, assessSign, lateCharges, type Property, RateError } from './assessment.ts';
+import {
+  assessProperty,
+  assessSign,
+  lateCharges,
+  type Property,
+  quartersDue,
+  RateError,
+} from './assessment.ts';
 import { landBuildingLate, landBuildingRates2569 as rates, signRates2569 } from './rates.ts';
 
 const M = 1_000_000;
@@ -149,6 +156,45 @@ describe('signboard tax', () => {
   it('explains the minimum in the working', () => {
     const a = assessSign({ widthCm: 10, heightCm: 10, type: 1, moving: false }, signRates2569);
     expect(a.lines.at(-1)?.text.th).toContain('ขั้นต่ำ 200 บาท');
+  });
+});
+
+describe('signboard tax for a sign put up during the year (quarters left)', () => {
+  // 100 × 500 cm type 1 static = 500 baht a year; 10 × 10 cm = 1 unit, the 200-baht minimum.
+  const big = { widthCm: 100, heightCm: 500, type: 1, moving: false } as const;
+  const small = { widthCm: 10, heightCm: 10, type: 1, moving: false } as const;
+  it.each([
+    ['no installation day: full year', big, null, 500],
+    ['put up 1 Jan 2026 (2569): full year', big, '2026-01-01', 500],
+    ['put up 31 Mar 2026: Q1, full year', big, '2026-03-31', 500],
+    ['put up 1 Apr 2026: 3/4', big, '2026-04-01', 375],
+    ['put up 30 Sep 2026: Q3, 2/4', big, '2026-09-30', 250],
+    ['put up 1 Oct 2026: 1/4', big, '2026-10-01', 125],
+    ['put up 31 Dec 2026: 1/4', big, '2026-12-31', 125],
+    ['put up in an earlier year (2025): full year', big, '2025-11-15', 500],
+    ['put up in a later year than assessed: full year', big, '2027-02-01', 500],
+    ['minimum, full year', small, '2026-01-01', 200],
+    ['minimum before the quarters: 200 × 1/4', small, '2026-10-01', 50],
+    ['minimum before the quarters: 200 × 3/4', small, '2026-05-20', 150],
+  ] as const)('%s', (_name, s, installedOn, expected) => {
+    expect(assessSign(s, signRates2569, installedOn).taxSatang / 100).toBe(expected);
+  });
+
+  it('shows the quarters as their own working line in Thai and English', () => {
+    const a = assessSign(big, signRates2569, '2026-04-01');
+    const last = a.lines.at(-1)!;
+    expect(last.satang).toBe(37_500);
+    expect(last.text.th).toContain('3 งวดจาก 4 งวด');
+    expect(last.text.th).toContain('ไตรมาสที่ 2');
+    expect(last.text.en).toContain('quarter 2');
+    expect(last.text.en).toContain('× 3/4');
+    expect(assessSign(big, signRates2569, '2026-03-31').lines).toHaveLength(1);
+  });
+
+  it('counts quarters only inside the assessed B.E. year', () => {
+    expect(quartersDue(2569, '2026-07-01')).toBe(2);
+    expect(quartersDue(2570, '2026-07-01')).toBe(4);
+    expect(quartersDue(2569, undefined)).toBe(4);
   });
 });
 

@@ -319,8 +319,18 @@ export interface Sign {
   moving: boolean;
 }
 
-/** Signboard tax: area in units of 500 cm² (a remainder over half a unit counts as one), at least the minimum. */
-export function assessSign(sign: Sign, r: SignRates): Assessment {
+/** Quarters (Jan–Mar = 1 … Oct–Dec = 4) a sign pays for in tax year `year` (B.E.) when put up on `installedOn`. */
+export function quartersDue(year: number, installedOn: string | null | undefined): number {
+  if (!installedOn || Number(installedOn.slice(0, 4)) + 543 !== year) return 4;
+  return 4 - Math.floor((Number(installedOn.slice(5, 7)) - 1) / 3);
+}
+
+/**
+ * Signboard tax: area in units of 500 cm² (a remainder over half a unit counts as one), at least the
+ * minimum. A sign put up during the tax year pays from the quarter it was put up in to the end of the
+ * year, a quarter of the year's tax each; the minimum applies to the year's tax before that (tax.md).
+ */
+export function assessSign(sign: Sign, r: SignRates, installedOn?: string | null): Assessment {
   const area = Math.round(sign.widthCm * sign.heightCm);
   const units = Math.floor(area / 500) + (area % 500 > 250 ? 1 : 0);
   const rate = r.per500cm2[sign.type][sign.moving ? 'moving' : 'static'];
@@ -340,7 +350,17 @@ export function assessSign(sign: Sign, r: SignRates): Assessment {
       text: { th: `ขั้นต่ำ ${r.minimumBaht} บาทต่อป้าย`, en: `Minimum ${r.minimumBaht} baht per sign` },
       satang: tax,
     });
-  return { taxSatang: tax, lines };
+  const quarters = quartersDue(r.year, installedOn);
+  if (quarters === 4) return { taxSatang: tax, lines };
+  const prorated = Math.round((tax * quarters) / 4);
+  lines.push({
+    text: {
+      th: `ป้ายติดตั้งใหม่เมื่อ ${installedOn} (ไตรมาสที่ ${5 - quarters}): เสียภาษี ${quarters} งวดจาก 4 งวด งวดละ 3 เดือน = ${baht(tax)} บาท × ${quarters}/4`,
+      en: `New sign put up on ${installedOn} (quarter ${5 - quarters}): tax for ${quarters} of 4 three-month periods = ${baht(tax)} baht × ${quarters}/4`,
+    },
+    satang: prorated,
+  });
+  return { taxSatang: prorated, lines };
 }
 
 export interface LateRule {

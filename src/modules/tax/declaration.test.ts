@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, testApp } from '../../core/testing/index.ts';
+import { quartersDue } from './assessment.ts';
 import { bangkokDay } from './late.ts';
 import { qrPng } from './promptpay.ts';
 
@@ -54,9 +55,10 @@ describe('signboard declaration (ภ.ป.1)', () => {
     ).toBe('registered');
     const after = await t.json({ method: 'POST', url: '/api/tax/assessments/2569', headers: revenue });
     expect(after.body.billsIssued).toBe(1);
-    // 300 × 100 cm = 60 units × 26 baht (type 2, static).
+    // 300 × 100 cm = 60 units × 26 baht (type 2, static), for the quarters left of 2569 when put up today.
+    const due = ((1_560 * quartersDue(2569, bangkokDay())) / 4).toFixed(2);
     const bills = await t.json({ method: 'GET', url: '/api/tax/mine', headers: citizen });
-    expect(bills.body.some((b: { amountBaht: string }) => b.amountBaht === '1560.00')).toBe(true);
+    expect(bills.body.some((b: { amountBaht: string }) => b.amountBaht === due)).toBe(true);
   });
 
   it('refuses a file that is not the image it claims, too many photos, and a citizen without a national ID', async () => {

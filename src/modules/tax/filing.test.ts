@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assessSign } from './assessment.ts';
+import { assessSign, quartersDue } from './assessment.ts';
 import { filingDeadline, type SignFiling, withFilingSurcharges } from './filing.ts';
 import { bangkokDay } from './late.ts';
 import { qrPng } from './promptpay.ts';
@@ -139,9 +139,10 @@ describe('ภ.ป.1 filed late or understated (API)', () => {
     );
     expect(log.detail).toEqual({ declared: sign, registered: { ...sign, widthCm: 400 } });
     await run(2569);
-    // Put up today, declared today: on time; 2,080 baht + 10 % of the 520 above the declared 1,560.
+    // Put up today, declared today: on time; 2,080 baht + 10 % of the 520 above the declared 1,560,
+    // both for the quarters of 2569 left from today (assessment.ts quartersDue).
     const bill = await billOf(d.body.id);
-    expect(bill.amount).toBe(213_200);
+    expect(bill.amount).toBe((213_200 * quartersDue(2569, bangkokDay())) / 4);
     expect(bill.working.some((l) => l.en.includes('s.25(2)'))).toBe(true);
     // Decided once: accepting again is 404.
     expect((await accept(d.body.id, {})).status).toBe(404);

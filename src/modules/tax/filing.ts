@@ -102,7 +102,7 @@ export function withFilingSurcharges(
     }
   }
   if (sign.declared && sign.declaredOn && taxYearOf(sign.declaredOn) === year) {
-    const declaredTax = assessSign(sign.declared, rates).taxSatang;
+    const declaredTax = assessSign(sign.declared, rates, sign.installedOn).taxSatang;
     const more = tax - declaredTax;
     const p = rule.understatementPercent;
     add(

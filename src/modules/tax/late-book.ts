@@ -2,7 +2,7 @@ import type { Executor } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { msg } from '../../core/i18n.ts';
 import { billDue, type Part, type Reminder, type YearLateRule } from './late.ts';
-import { lateRulesFor } from './rate-years.ts';
+import { instalmentRuleFor, lateRulesFor } from './rate-years.ts';
 import type { BillRow } from './repository.ts';
 
 /**
@@ -23,7 +23,18 @@ export function lateBook(on: Executor) {
     }
     return rules;
   };
+  const instalmentRules = new Map<string, Promise<{ minimumBaht: number; count: number } | undefined>>();
   return {
+    /** The year's instalment rule of a bill's tax (undefined when the year has no record), read once. */
+    instalmentRule(bill: { taxYear: number; taxKind: 'land-building' | 'sign' }) {
+      const key = `${bill.taxYear}:${bill.taxKind}`;
+      let rule = instalmentRules.get(key);
+      if (!rule) {
+        rule = instalmentRuleFor(on, bill.taxYear, bill.taxKind);
+        instalmentRules.set(key, rule);
+      }
+      return rule;
+    },
     /** The rule of a bill's tax and year. */
     async rule(bill: { taxYear: number; taxKind: 'land-building' | 'sign' }): Promise<YearLateRule> {
       const r = await year(bill.taxYear);

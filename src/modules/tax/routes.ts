@@ -261,7 +261,7 @@ export async function taxRoutes(app: FastifyInstance) {
       config: { access: 'user' },
       schema: {
         tags,
-        summary: 'Pay a land and building tax bill of 3,000 baht or more in three monthly instalments',
+        summary: 'Pay a bill in instalments, as its year’s rule allows (instalmentsAllowed in the bill view)',
         params: IdParam,
         response: { 201: BillSchema },
       },

@@ -159,6 +159,13 @@ export const BillSchema = Type.Object({
   instalmentsLapsed: Type.Boolean({
     description: 'An instalment fell due unpaid: the rest is due at once with charges (its QR is the bill’s)',
   }),
+  instalmentsAllowed: Type.Boolean({
+    description:
+      'The bill may be planned in instalments now (POST /bills/{id}/instalments): open, none planned, not past its due date, and at least the minimum of its year’s rule for its tax',
+  }),
+  instalmentCount: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'How many instalments a plan would have (the year’s rule), when instalmentsAllowed',
+  }),
   instalments: Type.Array(
     Type.Object({
       seq: Type.Integer(),

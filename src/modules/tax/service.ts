@@ -297,6 +297,12 @@ export class TaxService {
           },
         };
     const reminder = reminderOf(bill);
+    // The same test planInstalments makes, so the screen offers the button only when the plan would be
+    // accepted; the year's rule is read only for an open, unplanned bill not yet past due.
+    const plannable = open && instalments.length === 0 && bill.dueDate >= asOf;
+    const instalmentRule = plannable ? await book.instalmentRule(bill) : undefined;
+    const instalmentsAllowed =
+      instalmentRule !== undefined && bill.amountSatang >= instalmentRule.minimumBaht * 100;
     const promptpay =
       bill.amountSatang > 0
         ? billPaymentPayload({
@@ -327,6 +333,8 @@ export class TaxService {
       promptpay,
       reminder,
       instalmentsLapsed: due.lapsed,
+      instalmentsAllowed,
+      instalmentCount: instalmentsAllowed ? instalmentRule.count : null,
       instalments: instalments.map((i) => {
         // Once lapsed the rest is paid at once with the bill's QR, not instalment by instalment.
         const part =

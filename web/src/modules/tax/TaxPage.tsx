@@ -29,6 +29,9 @@ interface Bill {
   amountDueBaht: string;
   reminder: { sentOn: string; deadline: string } | null;
   instalmentsLapsed: boolean;
+  /** The API's answer from the year's rule, the status and the due date (service.ts view). */
+  instalmentsAllowed: boolean;
+  instalmentCount: number | null;
   instalments: {
     seq: number;
     number: string;
@@ -143,14 +146,11 @@ function MyBills() {
               </p>
             )}
             {b.status === 'open' && b.instalmentsLapsed && <p>{t('tax.instalments.lapsed')}</p>}
-            {b.status === 'open' &&
-              b.instalments.length === 0 &&
-              Number(b.amountBaht) >= 3000 &&
-              b.monthsLate === 0 && (
-                <Button variant="secondary" onClick={() => plan.mutate(b.id)} disabled={plan.isPending}>
-                  {t('tax.instalments.plan')}
-                </Button>
-              )}
+            {b.instalmentsAllowed && (
+              <Button variant="secondary" onClick={() => plan.mutate(b.id)} disabled={plan.isPending}>
+                {t('tax.instalments.plan', { count: b.instalmentCount ?? 0 })}
+              </Button>
+            )}
             {b.instalments.length > 0 && (
               <ol className="instalments" aria-label={t('tax.instalments.title')}>
                 {b.instalments.map((i) => (
